@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `make bench`: import throughput (CSV, NDJSON) and query overhead, this project against DuckDB
+# and Polars (PyPI, in a venv made here), measured in one run. Prints ratios.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/datapunk-lake/target}
+SIZE_MB=${BENCH_SIZE_MB:-1024}
+out=${BENCH_OUT:-$here/out}
+mkdir -p "$out"
+echo "== building lake (release profile 'bench')"
+(cd "$root" && cargo build -q --profile bench -p lake-cli)
+LAKE="$CARGO_TARGET_DIR/bench/lake"
+if [ ! -x "$here/.venv/bin/python" ]; then
+  python3 -m venv "$here/.venv"
+  "$here/.venv/bin/pip" install -q duckdb polars
+fi
+exec "$here/.venv/bin/python" "$here/bench.py" --lake-bin "$LAKE" --out "$out" --size-mb "$SIZE_MB"

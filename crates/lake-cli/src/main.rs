@@ -1,0 +1,385 @@
+//! `lake`: the command-line face of Datapunk Lake. Argument parsing and printing only; all
+//! work happens in `lake-core`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use lake_core::ingest::{self, CancelToken, ImportOptions, Mode};
+use lake_core::query::{self, output, QueryOptions};
+use lake_core::{Lake, LakeError};
+
+#[derive(Parser)]
+#[command(name = "lake", version, about = "Datapunk Lake: import files into a local lake and query them with SQL")]
+struct Cli {
+    /// The lake folder (default: $LAKE_DIR, else the platform data directory).
+    #[arg(long, global = true, env = "LAKE_DIR")]
+    lake: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a lake (or check an existing one).
+    Init,
+    /// Import files or folders (CSV, TSV, JSON, NDJSON, Parquet, GeoJSON, GPX).
+    Import {
+        /// Dataset name for all files (default: one dataset per file, named after it).
+        #[arg(long)]
+        name: Option<String>,
+        /// `replace` makes a new version with only these files; `append` adds them.
+        #[arg(long, default_value = "replace", value_parser = ["replace", "append"])]
+        mode: String,
+        /// Count and skip bad records instead of failing.
+        #[arg(long)]
+        skip_bad: bool,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Force the format instead of detecting it.
+        #[arg(long, value_parser = ["csv", "tsv", "json", "ndjson", "parquet", "geojson", "gpx"])]
+        format: Option<String>,
+        /// Rows per Parquet file in the lake.
+        #[arg(long, default_value_t = 1_000_000)]
+        rows_per_file: u64,
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// List datasets.
+    Datasets {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a dataset's columns and statistics.
+    Schema {
+        /// Dataset name.
+        dataset: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run a SQL query.
+    Query {
+        /// Output format.
+        #[arg(long, default_value = "table", value_parser = ["table", "csv", "json", "ndjson", "parquet"])]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Stop the query after this many seconds.
+        #[arg(long)]
+        timeout: Option<f64>,
+        /// The SQL.
+        sql: String,
+    },
+    /// Show a query's plan.
+    Explain {
+        /// Run the query and add actual rows and times.
+        #[arg(long)]
+        analyze: bool,
+        /// Output format.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+        /// Stop after this many seconds.
+        #[arg(long)]
+        timeout: Option<f64>,
+        /// The SQL.
+        sql: String,
+    },
+}
+
+/// The platform data directory's default lake.
+fn default_lake_dir() -> PathBuf {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let base = if cfg!(target_os = "macos") {
+        home.join("Library/Application Support")
+    } else if cfg!(windows) {
+        std::env::var_os("APPDATA").map(PathBuf::from).unwrap_or(home)
+    } else {
+        std::env::var_os("XDG_DATA_HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| home.join(".local/share"))
+    };
+    base.join("datapunk-lake").join("default")
+}
+
+struct Bar {
+    bar: Option<ProgressBar>,
+    file: std::sync::Mutex<String>,
+}
+
+impl ingest::Progress for Bar {
+    fn file_started(&self, path: &str, bytes: u64) {
+        *self.file.lock().unwrap() = short(path);
+        if let Some(b) = &self.bar {
+            b.set_length(bytes);
+            b.set_position(0);
+            b.reset_eta();
+            b.set_message(format!("{} · 0 records", short(path)));
+        }
+    }
+    fn update(&self, bytes_read: u64, records: u64) {
+        if let Some(b) = &self.bar {
+            b.set_position(bytes_read);
+            b.set_message(format!("{} · {records} records", self.file.lock().unwrap()));
+        }
+    }
+}
+
+fn short(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string())
+}
+
+fn install_ctrlc() -> CancelToken {
+    let token = CancelToken::new();
+    let t = token.clone();
+    let _ = ctrlc::set_handler(move || {
+        if t.is_cancelled() {
+            std::process::exit(130);
+        }
+        t.cancel();
+    });
+    token
+}
+
+fn print_error(e: &LakeError, sql: Option<&str>) {
+    eprintln!("error[{}]: {e}", e.code());
+    if let (Some(p), Some(sql)) = (e.position(), sql) {
+        if let Some(line) = sql.lines().nth(p.line.saturating_sub(1) as usize) {
+            eprintln!("  --> line {}, column {}", p.line, p.column);
+            eprintln!("   | {line}");
+            eprintln!("   | {}^", " ".repeat(p.column.saturating_sub(1) as usize));
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lake_dir = cli.lake.clone().unwrap_or_else(default_lake_dir);
+    let sql = match &cli.command {
+        Command::Query { sql, .. } | Command::Explain { sql, .. } => Some(sql.clone()),
+        _ => None,
+    };
+    match run(cli, &lake_dir) {
+        Ok(code) => code,
+        Err(e) => {
+            print_error(&e, sql.as_deref());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn open(dir: &std::path::Path) -> Result<Lake, LakeError> {
+    Lake::open(dir)
+}
+
+fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
+    match cli.command {
+        Command::Init => {
+            let existed = lake_dir.join("catalog.sqlite").exists();
+            Lake::init(lake_dir)?;
+            println!(
+                "{} lake at {}",
+                if existed { "opened existing" } else { "created" },
+                lake_dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            name,
+            mode,
+            skip_bad,
+            json,
+            format,
+            rows_per_file,
+            paths,
+        } => {
+            let lake = Lake::open_or_init(lake_dir)?;
+            let opts = ImportOptions {
+                name,
+                mode: if mode == "append" { Mode::Append } else { Mode::Replace },
+                skip_bad,
+                format: format.as_deref().and_then(ingest::Format::parse),
+                rows_per_file,
+            };
+            let cancel = install_ctrlc();
+            let bar = if std::io::stderr().is_terminal() && !json {
+                let b = ProgressBar::new(0);
+                b.set_style(
+                    ProgressStyle::with_template(
+                        "{spinner} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
+                    )
+                    .expect("valid template")
+                    .progress_chars("=> "),
+                );
+                b.enable_steady_tick(Duration::from_millis(120));
+                Some(b)
+            } else {
+                None
+            };
+            let progress = Bar {
+                bar,
+                file: Default::default(),
+            };
+            let report = ingest::import_paths(&lake, &paths, &opts, &progress, &cancel);
+            if let Some(b) = &progress.bar {
+                b.finish_and_clear();
+            }
+            let report = report?;
+            if json {
+                println!("{}", serde_json::to_string(&report).expect("report serializes"));
+            } else {
+                for d in &report.datasets {
+                    let skipped = if d.skipped_rows > 0 {
+                        format!(" ({} bad records skipped)", d.skipped_rows)
+                    } else {
+                        String::new()
+                    };
+                    println!(
+                        "imported {} version {}: {} rows in {} file(s){skipped}",
+                        d.name, d.version, d.rows, d.files
+                    );
+                    for ex in &d.bad_examples {
+                        println!("  skipped {ex}");
+                    }
+                }
+                for u in &report.unchanged {
+                    println!("unchanged {}: {}", u.name, u.reason);
+                }
+                for e in &report.errors {
+                    eprintln!("error[{}]: {}", e.code, e.error);
+                }
+            }
+            Ok(if report.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Datasets { json } => {
+            let lake = open(lake_dir)?;
+            let list = lake.catalog().list_datasets()?;
+            if json {
+                println!("{}", serde_json::to_string(&list).expect("serializes"));
+            } else if list.is_empty() {
+                println!("no datasets yet; import files with `lake import PATH`");
+            } else {
+                println!("{:<40} {:>7} {:>12} {:>7} {:>12}  created", "name", "version", "rows", "columns", "bytes");
+                for d in list {
+                    println!(
+                        "{:<40} {:>7} {:>12} {:>7} {:>12}  {}",
+                        d.name, d.version, d.rows, d.columns, d.bytes, d.created_at
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema { dataset, json } => {
+            let lake = open(lake_dir)?;
+            let info = lake_core::catalog::describe(&lake.catalog(), &dataset)?;
+            if json {
+                println!("{}", serde_json::to_string(&info).expect("serializes"));
+            } else {
+                println!("{} version {}: {} rows, {} files", info.name, info.version, info.rows, info.files);
+                println!("{:<30} {:<24} {:>10}  {:<24} {:<24}", "column", "type", "nulls", "min", "max");
+                for c in info.columns {
+                    let show = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
+                    println!(
+                        "{:<30} {:<24} {:>10}  {:<24} {:<24}",
+                        c.name,
+                        c.dtype,
+                        c.null_count,
+                        show(&c.min),
+                        show(&c.max)
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Query {
+            format,
+            output: out_path,
+            timeout,
+            sql,
+        } => {
+            let lake = open(lake_dir)?;
+            let opts = QueryOptions {
+                timeout: timeout.map(Duration::from_secs_f64),
+                cancel: Some(install_ctrlc()),
+            };
+            let result = query::run_query(&lake, &sql, &opts)?;
+            let fmt = output::OutputFormat::parse(&format).expect("clap checked");
+            if fmt == output::OutputFormat::Parquet && out_path.is_none() && std::io::stdout().is_terminal() {
+                return Err(LakeError::RejectedStatement(
+                    "refusing to write Parquet to a terminal; add --output FILE".into(),
+                ));
+            }
+            match out_path {
+                Some(p) => {
+                    let mut f = std::io::BufWriter::new(
+                        std::fs::File::create(&p).map_err(|e| LakeError::io(format!("creating {}", p.display()), e))?,
+                    );
+                    output::write_frame(&result.frame, fmt, &mut f)?;
+                    f.flush().map_err(|e| LakeError::io(format!("writing {}", p.display()), e))?;
+                }
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut lock = stdout.lock();
+                    output::write_frame(&result.frame, fmt, &mut lock)?;
+                    let _ = lock.flush();
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain {
+            analyze,
+            format,
+            timeout,
+            sql,
+        } => {
+            let lake = open(lake_dir)?;
+            let opts = QueryOptions {
+                timeout: timeout.map(Duration::from_secs_f64),
+                cancel: Some(install_ctrlc()),
+            };
+            // `explain "EXPLAIN SELECT ..."` is accepted too.
+            let trimmed = sql.trim_start();
+            let body = strip_explain(trimmed);
+            let plan = query::explain_query(&lake, body, analyze || trimmed.len() != body.len() && is_analyze(trimmed), &opts)?;
+            if format == "json" {
+                println!("{}", serde_json::to_string_pretty(&plan.to_json()).expect("serializes"));
+            } else {
+                print!("{}", plan.to_text());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn strip_explain(sql: &str) -> &str {
+    let upper = sql.to_ascii_uppercase();
+    if let Some(rest) = upper.strip_prefix("EXPLAIN") {
+        let skip = sql.len() - rest.len();
+        let rest_sql = sql[skip..].trim_start();
+        let ru = rest_sql.to_ascii_uppercase();
+        if let Some(r) = ru.strip_prefix("ANALYZE") {
+            return rest_sql[rest_sql.len() - r.len()..].trim_start();
+        }
+        return rest_sql;
+    }
+    sql
+}
+
+fn is_analyze(sql: &str) -> bool {
+    let u = sql.to_ascii_uppercase();
+    u.strip_prefix("EXPLAIN").is_some_and(|r| r.trim_start().starts_with("ANALYZE"))
+}

@@ -1,0 +1,84 @@
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct TestLake {
+    pub dir: tempfile::TempDir,
+}
+
+pub fn lake_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_lake"))
+}
+
+impl TestLake {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let t = TestLake { dir };
+        let out = t.run(&["init"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        t
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("lake")
+    }
+
+    pub fn file(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.dir.path().join("in").join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(lake_bin());
+        c.arg("--lake").arg(self.path());
+        c.env_remove("LAKE_DIR");
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().unwrap()
+    }
+
+    /// Runs and asserts success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "lake {args:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs, asserts exit 1, returns stderr.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "lake {args:?} should fail: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    pub fn import(&self, paths: &[&Path], extra: &[&str]) -> serde_json::Value {
+        let mut args: Vec<String> = vec!["import".into(), "--json".into()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args.extend(paths.iter().map(|p| p.display().to_string()));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = self.run(&refs);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        serde_json::from_str(&stdout).unwrap_or_else(|e| {
+            panic!("import output is not JSON ({e}): {stdout}{}", String::from_utf8_lossy(&out.stderr))
+        })
+    }
+
+    /// Query as CSV; returns the text.
+    pub fn csv(&self, sql: &str) -> String {
+        self.ok(&["query", "--format", "csv", sql])
+    }
+}

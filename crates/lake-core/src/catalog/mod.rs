@@ -1,0 +1,639 @@
+//! The SQLite catalog: schema and migrations, datasets and versions, files and their column
+//! statistics, imported sources, the audit log and the query log.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+
+use crate::error::Result;
+
+/// Migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE datasets (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  current_version INTEGER,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE versions (
+  id INTEGER PRIMARY KEY,
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+  version INTEGER NOT NULL,
+  mode TEXT NOT NULL,
+  rows INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  schema_json TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE(dataset_id, version)
+);
+CREATE TABLE files (
+  id INTEGER PRIMARY KEY,
+  version_id INTEGER NOT NULL REFERENCES versions(id),
+  path TEXT NOT NULL,
+  rows INTEGER NOT NULL,
+  bytes INTEGER NOT NULL
+);
+CREATE INDEX files_by_version ON files(version_id);
+CREATE TABLE column_stats (
+  file_id INTEGER NOT NULL REFERENCES files(id),
+  column_name TEXT NOT NULL,
+  dtype TEXT NOT NULL,
+  null_count INTEGER NOT NULL,
+  min_value TEXT,
+  max_value TEXT,
+  PRIMARY KEY (file_id, column_name)
+);
+CREATE TABLE sources (
+  id INTEGER PRIMARY KEY,
+  version_id INTEGER NOT NULL REFERENCES versions(id),
+  sha256 TEXT NOT NULL,
+  path TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  rows INTEGER NOT NULL,
+  skipped_rows INTEGER NOT NULL,
+  imported_at TEXT NOT NULL
+);
+CREATE INDEX sources_by_version ON sources(version_id, sha256);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  ts TEXT NOT NULL,
+  action TEXT NOT NULL,
+  dataset TEXT,
+  version INTEGER,
+  details TEXT
+);
+CREATE TABLE query_log (
+  id INTEGER PRIMARY KEY,
+  ts TEXT NOT NULL,
+  sql TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error_code TEXT,
+  duration_ms REAL,
+  rows INTEGER
+);
+CREATE TABLE lineage_edges (
+  id INTEGER PRIMARY KEY,
+  from_kind TEXT NOT NULL,
+  from_name TEXT NOT NULL,
+  to_kind TEXT NOT NULL,
+  to_name TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+"#];
+
+/// A column of a dataset version.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct ColumnDef {
+    /// Column name.
+    pub name: String,
+    /// Type, as Polars names it (`i64`, `str`, `datetime[μs, UTC]`...).
+    pub dtype: String,
+}
+
+/// Statistics of one column in one file.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ColumnStats {
+    /// Column name.
+    pub column: String,
+    /// Type name.
+    pub dtype: String,
+    /// Nulls in the file.
+    pub null_count: u64,
+    /// Smallest value (numbers for numeric, date and time columns; text for text).
+    pub min: Option<serde_json::Value>,
+    /// Largest value.
+    pub max: Option<serde_json::Value>,
+}
+
+/// One Parquet file of a version.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileEntry {
+    /// Path relative to the lake root.
+    pub path: String,
+    /// Rows in the file.
+    pub rows: u64,
+    /// Size on disk.
+    pub bytes: u64,
+    /// Per-column statistics.
+    pub stats: Vec<ColumnStats>,
+}
+
+/// A dataset as `datasets --json` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatasetInfo {
+    /// Dotted name, e.g. `takeout.chrome_history`.
+    pub name: String,
+    /// Current version number.
+    pub version: u32,
+    /// Rows in the current version.
+    pub rows: u64,
+    /// Columns in the current version.
+    pub columns: u32,
+    /// Bytes on disk of the current version's files.
+    pub bytes: u64,
+    /// When the current version was committed (RFC 3339, UTC).
+    pub created_at: String,
+}
+
+/// The current version of a dataset with everything the query engine needs.
+#[derive(Debug, Clone)]
+pub struct DatasetVersion {
+    /// Dotted name.
+    pub name: String,
+    /// Version number.
+    pub version: u32,
+    /// Catalog id of the version.
+    pub version_id: i64,
+    /// Columns.
+    pub schema: Vec<ColumnDef>,
+    /// Files.
+    pub files: Vec<FileEntry>,
+    /// Total rows.
+    pub rows: u64,
+    /// Total bytes.
+    pub bytes: u64,
+    /// Commit time.
+    pub created_at: String,
+}
+
+/// A version as listed in a dataset's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionInfo {
+    /// Version number.
+    pub version: u32,
+    /// `replace` or `append`.
+    pub mode: String,
+    /// Rows.
+    pub rows: u64,
+    /// Bytes.
+    pub bytes: u64,
+    /// Commit time.
+    pub created_at: String,
+}
+
+/// A source file recorded with a version (for idempotent re-import).
+#[derive(Debug, Clone)]
+pub struct SourceRecord {
+    /// sha256 of the file's bytes, hex.
+    pub sha256: String,
+    /// Where it was read from.
+    pub path: String,
+    /// Its size.
+    pub bytes: u64,
+    /// Rows it contributed.
+    pub rows: u64,
+    /// Bad records skipped.
+    pub skipped_rows: u64,
+}
+
+/// Everything one commit makes visible.
+pub struct NewVersion<'a> {
+    /// Dataset name.
+    pub dataset: &'a str,
+    /// Version number (already reserved on disk).
+    pub version: u32,
+    /// `replace` or `append`.
+    pub mode: &'a str,
+    /// Columns.
+    pub schema: &'a [ColumnDef],
+    /// Files carried over from the previous version (append) plus the new ones.
+    pub files: &'a [FileEntry],
+    /// Sources carried over plus the new ones.
+    pub sources: &'a [SourceRecord],
+}
+
+/// The catalog connection.
+pub struct Catalog {
+    conn: Connection,
+}
+
+/// Now, as RFC 3339 UTC with milliseconds.
+pub fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Catalog {
+    /// Opens (creating if needed) the catalog at `path`, with WAL, `synchronous=FULL` and
+    /// foreign keys, and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Catalog> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut cat = Catalog { conn };
+        cat.migrate()?;
+        Ok(cat)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let done: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(done as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The durability settings in force: (journal_mode, synchronous, foreign_keys).
+    pub fn durability(&self) -> Result<(String, i64, i64)> {
+        Ok((
+            self.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+            self.conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?,
+            self.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?,
+        ))
+    }
+
+    /// Result of `PRAGMA integrity_check`.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Every dataset's current version.
+    pub fn list_datasets(&self) -> Result<Vec<DatasetInfo>> {
+        let mut st = self.conn.prepare(
+            "SELECT d.name, v.version, v.rows, v.schema_json, v.bytes, v.created_at
+             FROM datasets d JOIN versions v ON v.dataset_id = d.id AND v.version = d.current_version
+             ORDER BY d.name",
+        )?;
+        let rows = st.query_map([], |r| {
+            let schema: String = r.get(3)?;
+            let cols: Vec<ColumnDef> = serde_json::from_str(&schema).unwrap_or_default();
+            Ok(DatasetInfo {
+                name: r.get(0)?,
+                version: r.get(1)?,
+                rows: r.get::<_, i64>(2)? as u64,
+                columns: cols.len() as u32,
+                bytes: r.get::<_, i64>(4)? as u64,
+                created_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Names of all datasets.
+    pub fn dataset_names(&self) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT name FROM datasets WHERE current_version IS NOT NULL ORDER BY name")?;
+        let names = st.query_map([], |r| r.get(0))?;
+        Ok(names.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The current version of `name`, with its files and statistics.
+    pub fn dataset(&self, name: &str) -> Result<Option<DatasetVersion>> {
+        let head = self
+            .conn
+            .query_row(
+                "SELECT v.id, v.version, v.schema_json, v.rows, v.bytes, v.created_at
+                 FROM datasets d JOIN versions v ON v.dataset_id = d.id AND v.version = d.current_version
+                 WHERE d.name = ?1",
+                params![name],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, u32>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, String>(5)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((version_id, version, schema_json, rows, bytes, created_at)) = head else {
+            return Ok(None);
+        };
+        let schema: Vec<ColumnDef> = serde_json::from_str(&schema_json)
+            .map_err(|e| crate::LakeError::Internal(format!("schema of {name}: {e}")))?;
+        let files = self.files_of(version_id)?;
+        Ok(Some(DatasetVersion {
+            name: name.to_string(),
+            version,
+            version_id,
+            schema,
+            files,
+            rows: rows as u64,
+            bytes: bytes as u64,
+            created_at,
+        }))
+    }
+
+    fn files_of(&self, version_id: i64) -> Result<Vec<FileEntry>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id, path, rows, bytes FROM files WHERE version_id = ?1 ORDER BY id")?;
+        let heads: Vec<(i64, String, i64, i64)> = st
+            .query_map(params![version_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<std::result::Result<_, _>>()?;
+        let mut stats_st = self.conn.prepare(
+            "SELECT column_name, dtype, null_count, min_value, max_value FROM column_stats
+             WHERE file_id = ?1 ORDER BY rowid",
+        )?;
+        let mut out = Vec::with_capacity(heads.len());
+        for (id, path, rows, bytes) in heads {
+            let stats = stats_st
+                .query_map(params![id], |r| {
+                    let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+                    Ok(ColumnStats {
+                        column: r.get(0)?,
+                        dtype: r.get(1)?,
+                        null_count: r.get::<_, i64>(2)? as u64,
+                        min: parse(r.get(3)?),
+                        max: parse(r.get(4)?),
+                    })
+                })?
+                .collect::<std::result::Result<_, _>>()?;
+            out.push(FileEntry {
+                path,
+                rows: rows as u64,
+                bytes: bytes as u64,
+                stats,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The versions of a dataset, newest first.
+    pub fn versions(&self, name: &str) -> Result<Vec<VersionInfo>> {
+        let mut st = self.conn.prepare(
+            "SELECT v.version, v.mode, v.rows, v.bytes, v.created_at FROM versions v
+             JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ?1 ORDER BY v.version DESC",
+        )?;
+        let rows = st.query_map(params![name], |r| {
+            Ok(VersionInfo {
+                version: r.get(0)?,
+                mode: r.get(1)?,
+                rows: r.get::<_, i64>(2)? as u64,
+                bytes: r.get::<_, i64>(3)? as u64,
+                created_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Sources recorded with a version.
+    pub fn sources_of(&self, version_id: i64) -> Result<Vec<SourceRecord>> {
+        let mut st = self.conn.prepare(
+            "SELECT sha256, path, bytes, rows, skipped_rows FROM sources WHERE version_id = ?1 ORDER BY id",
+        )?;
+        let rows = st.query_map(params![version_id], |r| {
+            Ok(SourceRecord {
+                sha256: r.get(0)?,
+                path: r.get(1)?,
+                bytes: r.get::<_, i64>(2)? as u64,
+                rows: r.get::<_, i64>(3)? as u64,
+                skipped_rows: r.get::<_, i64>(4)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The highest version number ever used for `name` (committed), or 0.
+    pub fn max_version(&self, name: &str) -> Result<u32> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(MAX(v.version), 0) FROM versions v JOIN datasets d ON d.id = v.dataset_id
+             WHERE d.name = ?1",
+            params![name],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Every file path any version references (relative to the lake root).
+    pub fn referenced_paths(&self) -> Result<std::collections::HashSet<String>> {
+        let mut st = self.conn.prepare("SELECT DISTINCT path FROM files")?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Makes a new version visible, in one transaction.
+    pub fn commit_version(&mut self, v: &NewVersion<'_>) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        insert_version(&tx, v)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records a finished or failed query.
+    pub fn log_query(
+        &self,
+        sql: &str,
+        status: &str,
+        error_code: Option<&str>,
+        duration_ms: f64,
+        rows: Option<u64>,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO query_log (ts, sql, status, error_code, duration_ms, rows) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![now_rfc3339(), sql, status, error_code, duration_ms, rows.map(|r| r as i64)],
+        )?;
+        Ok(())
+    }
+
+    /// Rows of the audit log, newest first: (ts, action, dataset, version, details).
+    pub fn audit_log(&self, limit: u32) -> Result<Vec<(String, String, Option<String>, Option<u32>, Option<String>)>> {
+        let mut st = self.conn.prepare(
+            "SELECT ts, action, dataset, version, details FROM audit_log ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = st.query_map(params![limit], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+}
+
+fn insert_version(tx: &Transaction<'_>, v: &NewVersion<'_>) -> Result<()> {
+    let now = now_rfc3339();
+    tx.execute(
+        "INSERT INTO datasets (name, current_version, created_at, updated_at) VALUES (?1, NULL, ?2, ?2)
+         ON CONFLICT(name) DO NOTHING",
+        params![v.dataset, now],
+    )?;
+    let dataset_id: i64 = tx.query_row(
+        "SELECT id FROM datasets WHERE name = ?1",
+        params![v.dataset],
+        |r| r.get(0),
+    )?;
+    let rows: u64 = v.files.iter().map(|f| f.rows).sum();
+    let bytes: u64 = v.files.iter().map(|f| f.bytes).sum();
+    let schema_json = serde_json::to_string(v.schema).expect("schema serializes");
+    tx.execute(
+        "INSERT INTO versions (dataset_id, version, mode, rows, bytes, schema_json, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![dataset_id, v.version, v.mode, rows as i64, bytes as i64, schema_json, now],
+    )?;
+    let version_id = tx.last_insert_rowid();
+    {
+        let mut ins_file = tx.prepare(
+            "INSERT INTO files (version_id, path, rows, bytes) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        let mut ins_stat = tx.prepare(
+            "INSERT INTO column_stats (file_id, column_name, dtype, null_count, min_value, max_value)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for f in v.files {
+            ins_file.execute(params![version_id, f.path, f.rows as i64, f.bytes as i64])?;
+            let file_id = tx.last_insert_rowid();
+            for s in &f.stats {
+                ins_stat.execute(params![
+                    file_id,
+                    s.column,
+                    s.dtype,
+                    s.null_count as i64,
+                    s.min.as_ref().map(|m| m.to_string()),
+                    s.max.as_ref().map(|m| m.to_string()),
+                ])?;
+            }
+        }
+        let mut ins_src = tx.prepare(
+            "INSERT INTO sources (version_id, sha256, path, bytes, rows, skipped_rows, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for s in v.sources {
+            ins_src.execute(params![
+                version_id,
+                s.sha256,
+                s.path,
+                s.bytes as i64,
+                s.rows as i64,
+                s.skipped_rows as i64,
+                now
+            ])?;
+        }
+    }
+    tx.execute(
+        "UPDATE datasets SET current_version = ?1, updated_at = ?2 WHERE id = ?3",
+        params![v.version, now, dataset_id],
+    )?;
+    let details = serde_json::json!({
+        "mode": v.mode, "rows": rows, "files": v.files.len(),
+        "sources": v.sources.iter().map(|s| &s.path).collect::<Vec<_>>(),
+    });
+    tx.execute(
+        "INSERT INTO audit_log (ts, action, dataset, version, details) VALUES (?1, 'commit_version', ?2, ?3, ?4)",
+        params![now, v.dataset, v.version, details.to_string()],
+    )?;
+    for s in v.sources {
+        tx.execute(
+            "INSERT INTO lineage_edges (from_kind, from_name, to_kind, to_name, created_at)
+             VALUES ('file', ?1, 'dataset', ?2, ?3)",
+            params![s.path, format!("{}@v{}", v.dataset, v.version), now],
+        )?;
+    }
+    Ok(())
+}
+
+/// A column with statistics merged over a version's files.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnSummary {
+    /// Name.
+    pub name: String,
+    /// Type.
+    pub dtype: String,
+    /// Nulls over all files.
+    pub null_count: u64,
+    /// Smallest value over all files.
+    pub min: Option<serde_json::Value>,
+    /// Largest value over all files.
+    pub max: Option<serde_json::Value>,
+}
+
+/// A dataset's schema, statistics and history, as `lake schema` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatasetDescription {
+    /// Name.
+    pub name: String,
+    /// Current version.
+    pub version: u32,
+    /// Rows.
+    pub rows: u64,
+    /// Files.
+    pub files: usize,
+    /// Bytes.
+    pub bytes: u64,
+    /// Columns with statistics.
+    pub columns: Vec<ColumnSummary>,
+    /// Every version, newest first.
+    pub versions: Vec<VersionInfo>,
+}
+
+fn order(a: &serde_json::Value, b: &serde_json::Value) -> std::cmp::Ordering {
+    use serde_json::Value as V;
+    match (a, b) {
+        (V::Number(x), V::Number(y)) => x
+            .as_f64()
+            .unwrap_or(0.0)
+            .partial_cmp(&y.as_f64().unwrap_or(0.0))
+            .unwrap_or(std::cmp::Ordering::Equal),
+        (V::String(x), V::String(y)) => x.cmp(y),
+        (V::Bool(x), V::Bool(y)) => x.cmp(y),
+        _ => std::cmp::Ordering::Equal,
+    }
+}
+
+/// Describes the current version of `name`, or fails with `unknown_dataset` and a hint.
+pub fn describe(cat: &Catalog, name: &str) -> Result<DatasetDescription> {
+    let Some(ds) = cat.dataset(name)? else {
+        let names = cat.dataset_names()?;
+        let suggestion = crate::query::bind::closest(name, names.iter().map(String::as_str));
+        return Err(crate::LakeError::UnknownDataset {
+            message: format!(
+                "unknown dataset `{name}`{}",
+                suggestion
+                    .as_ref()
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_else(|| "; list datasets with `lake datasets`".into())
+            ),
+            position: None,
+            suggestion,
+        });
+    };
+    let columns = ds
+        .schema
+        .iter()
+        .map(|c| {
+            let mut s = ColumnSummary {
+                name: c.name.clone(),
+                dtype: c.dtype.clone(),
+                null_count: 0,
+                min: None,
+                max: None,
+            };
+            for f in &ds.files {
+                if let Some(st) = f.stats.iter().find(|st| st.column == c.name) {
+                    s.null_count += st.null_count;
+                    if let Some(m) = &st.min {
+                        if s.min.as_ref().is_none_or(|cur| order(m, cur).is_lt()) {
+                            s.min = Some(m.clone());
+                        }
+                    }
+                    if let Some(m) = &st.max {
+                        if s.max.as_ref().is_none_or(|cur| order(m, cur).is_gt()) {
+                            s.max = Some(m.clone());
+                        }
+                    }
+                }
+            }
+            s
+        })
+        .collect();
+    Ok(DatasetDescription {
+        name: ds.name.clone(),
+        version: ds.version,
+        rows: ds.rows,
+        files: ds.files.len(),
+        bytes: ds.bytes,
+        columns,
+        versions: cat.versions(name)?,
+    })
+}

@@ -1,0 +1,317 @@
+//! CSV and TSV: encoding, delimiter and header detection, type inference with timestamps, and a
+//! streaming typed read that names the line of every bad record.
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::PathBuf;
+
+use super::records::Counting;
+use super::table::{clean_names, Cell, LType, TableBuilder, TypeGuess};
+use super::{FileReport, ReadCtx, BATCH_ROWS};
+use crate::catalog::ColumnDef;
+use crate::error::{IoContext, LakeError, Result};
+use crate::storage::ParquetSink;
+
+const SAMPLE_BYTES: usize = 256 * 1024;
+const SAMPLE_ROWS: usize = 2000;
+
+/// What sniffing found out about a CSV file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvDialect {
+    /// Field separator.
+    pub delimiter: u8,
+    /// Whether the first record holds column names.
+    pub has_header: bool,
+    /// The encoding the file was read with.
+    pub encoding: &'static str,
+}
+
+fn read_sample(path: &std::path::Path, display: &str) -> Result<Vec<u8>> {
+    let mut f = File::open(path).ctx(|| format!("opening {display}"))?;
+    let mut buf = vec![0u8; SAMPLE_BYTES];
+    let mut n = 0;
+    while n < buf.len() {
+        let k = f.read(&mut buf[n..]).ctx(|| format!("reading {display}"))?;
+        if k == 0 {
+            break;
+        }
+        n += k;
+    }
+    buf.truncate(n);
+    Ok(buf)
+}
+
+/// Picks the encoding from the byte-order mark, else UTF-8 when the sample is valid UTF-8
+/// (ignoring a character cut at the end of the sample), else Windows-1252.
+pub fn detect_encoding(sample: &[u8]) -> &'static encoding_rs::Encoding {
+    if let Some((enc, _)) = encoding_rs::Encoding::for_bom(sample) {
+        return enc;
+    }
+    match std::str::from_utf8(sample) {
+        Ok(_) => encoding_rs::UTF_8,
+        Err(e) if e.error_len().is_none() => encoding_rs::UTF_8,
+        Err(_) => encoding_rs::WINDOWS_1252,
+    }
+}
+
+/// Chooses the delimiter whose field count is the most consistent (and above one) over the
+/// first records; `,` wins ties.
+pub fn sniff_delimiter(sample: &[u8]) -> u8 {
+    let mut best = (b',', 0usize, 0usize);
+    for d in [b',', b';', b'\t', b'|'] {
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(d)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(sample);
+        let counts: Vec<usize> = rdr
+            .byte_records()
+            .take(50)
+            .filter_map(|r| r.ok())
+            .map(|r| r.len())
+            .collect();
+        // The last record may be cut by the sample's end: ignore it when there are others.
+        let counts = if counts.len() > 1 {
+            &counts[..counts.len() - 1]
+        } else {
+            &counts[..]
+        };
+        let Some(&first) = counts.first() else { continue };
+        if first < 2 {
+            continue;
+        }
+        let consistent = counts.iter().take_while(|&&c| c == first).count();
+        if consistent > best.1 || (consistent == best.1 && first > best.2) {
+            best = (d, consistent, first);
+        }
+    }
+    best.0
+}
+
+fn transcode_to_utf8(ctx: &ReadCtx<'_>, enc: &'static encoding_rs::Encoding) -> Result<PathBuf> {
+    let out_path = ctx.staging.join(format!("{}-utf8.csv", ctx.prefix));
+    let mut input = File::open(ctx.path).ctx(|| format!("opening {}", ctx.display))?;
+    let mut out = BufWriter::new(File::create(&out_path).ctx(|| format!("creating {}", out_path.display()))?);
+    let mut decoder = enc.new_decoder_with_bom_removal();
+    let mut inbuf = vec![0u8; 1 << 16];
+    let mut outbuf = String::with_capacity(1 << 18);
+    loop {
+        let n = input.read(&mut inbuf).ctx(|| format!("reading {}", ctx.display))?;
+        let last = n == 0;
+        let mut src = &inbuf[..n];
+        loop {
+            outbuf.clear();
+            let (res, read, _) = decoder.decode_to_string(src, &mut outbuf, last);
+            out.write_all(outbuf.as_bytes())
+                .ctx(|| format!("writing {}", out_path.display()))?;
+            src = &src[read..];
+            if res == encoding_rs::CoderResult::InputEmpty {
+                break;
+            }
+            outbuf.reserve(1 << 18);
+        }
+        if last {
+            break;
+        }
+    }
+    out.flush().ctx(|| format!("writing {}", out_path.display()))?;
+    Ok(out_path)
+}
+
+fn header_likely(first: &csv::ByteRecord, types: &[LType]) -> bool {
+    // A header when some typed column's first cell does not parse as that type.
+    let typed: Vec<usize> = (0..types.len()).filter(|&i| types[i] != LType::Utf8).collect();
+    if typed.is_empty() {
+        return true;
+    }
+    typed.iter().any(|&i| {
+        let cell = first.get(i).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("");
+        let mut g = TypeGuess::new();
+        g.observe(Cell::Str(cell));
+        !cell.is_empty() && g.ltype() != types[i] && !(types[i] == LType::Float64 && g.ltype() == LType::Int64)
+    })
+}
+
+/// Reads a CSV/TSV file into staging.
+pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
+    let sample = read_sample(ctx.path, &ctx.display)?;
+    let enc = detect_encoding(&sample);
+    let (path, sample) = if enc == encoding_rs::UTF_8 {
+        (ctx.path.to_path_buf(), sample)
+    } else {
+        let p = transcode_to_utf8(ctx, enc)?;
+        let s = read_sample(&p, &ctx.display)?;
+        (p, s)
+    };
+    let sample_body = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&sample);
+    let delimiter = if tsv { b'\t' } else { sniff_delimiter(sample_body) };
+
+    // Infer from the sample: first record, then the types of the rest.
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(sample_body);
+    let mut records = rdr.byte_records();
+    let first = match records.next() {
+        Some(Ok(r)) => r,
+        Some(Err(e)) => return Err(csv_error(ctx, e)),
+        None => {
+            return Err(LakeError::bad_input(&ctx.display, None, "the file is empty: no header and no rows"))
+        }
+    };
+    let ncols = first.len();
+    let mut guesses = vec![TypeGuess::new(); ncols];
+    let sample_rows: Vec<csv::ByteRecord> = records.take(SAMPLE_ROWS).filter_map(|r| r.ok()).collect();
+    // The last sampled record may be cut off by the sample's end.
+    let usable = if sample.len() == SAMPLE_BYTES && sample_rows.len() > 1 {
+        &sample_rows[..sample_rows.len() - 1]
+    } else {
+        &sample_rows[..]
+    };
+    for r in usable.iter().filter(|r| r.len() == ncols) {
+        for (i, g) in guesses.iter_mut().enumerate() {
+            if let Some(s) = r.get(i).and_then(|b| std::str::from_utf8(b).ok()) {
+                g.observe(Cell::Str(s));
+            }
+        }
+    }
+    let mut types: Vec<LType> = guesses.iter().map(|g| g.ltype()).collect();
+    let has_header = usable.is_empty() || header_likely(&first, &types);
+    let names = if has_header {
+        clean_names(first.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect())
+    } else {
+        for (i, g) in guesses.iter_mut().enumerate() {
+            if let Some(s) = first.get(i).and_then(|b| std::str::from_utf8(b).ok()) {
+                g.observe(Cell::Str(s));
+            }
+        }
+        types = guesses.iter().map(|g| g.ltype()).collect();
+        (1..=ncols).map(|i| format!("column_{i}")).collect()
+    };
+    if !has_header {
+        // An all-text first line with no typed column below it reads as a header; here it did not.
+    }
+
+    let mut attempt = 0;
+    'attempts: loop {
+        attempt += 1;
+        let prefix = format!("{}-a{attempt}", ctx.prefix);
+        let mut sink = ParquetSink::new(ctx.staging, &prefix, ctx.rows_per_file);
+        let mut builder = TableBuilder::new(names.clone(), types.clone());
+        let file = File::open(&path).ctx(|| format!("opening {}", ctx.display))?;
+        ctx.bytes_read.store(0, std::sync::atomic::Ordering::Relaxed);
+        let counting = Counting {
+            inner: file,
+            count: ctx.bytes_read.clone(),
+        };
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(has_header)
+            .flexible(true)
+            .buffer_capacity(1 << 20)
+            .from_reader(counting);
+        let mut rec = csv::ByteRecord::new();
+        let mut rows = 0u64;
+        let mut bad = 0u64;
+        let mut cells: Vec<&str> = Vec::with_capacity(ncols);
+        loop {
+            match rdr.read_byte_record(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let loc = e.position().map(|p| format!("line {}", p.line()));
+                    ctx.bad_record(&mut bad, loc.as_deref().unwrap_or("?"), &e.to_string())?;
+                    continue;
+                }
+            }
+            let line = rec.position().map(|p| p.line()).unwrap_or(0);
+            if rec.len() != ncols {
+                if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
+                    continue; // blank line
+                }
+                let msg = format!("expected {ncols} fields, found {}", rec.len());
+                ctx.bad_record(&mut bad, &format!("line {line}"), &msg)?;
+                continue;
+            }
+            cells.clear();
+            let mut utf8_ok = true;
+            for (i, field) in rec.iter().enumerate() {
+                match std::str::from_utf8(field) {
+                    Ok(s) => cells.push(s),
+                    Err(e) => {
+                        let byte = rec.position().map(|p| p.byte()).unwrap_or(0);
+                        let msg = format!(
+                            "invalid UTF-8 in column `{}` (byte {} of the field, record starts at byte {byte}); \
+                             re-save the file as UTF-8 or use --skip-bad",
+                            names[i],
+                            e.valid_up_to()
+                        );
+                        ctx.bad_record(&mut bad, &format!("line {line}"), &msg)?;
+                        utf8_ok = false;
+                        break;
+                    }
+                }
+            }
+            if !utf8_ok {
+                continue;
+            }
+            if let Err(m) = builder.push_row(|i| Cell::Str(cells[i])) {
+                types[m.field] = m.widened;
+                drop(sink);
+                ctx.clear_attempt(&prefix)?;
+                if attempt > 4 * ncols + 4 {
+                    return Err(LakeError::Internal("CSV type widening did not settle".into()));
+                }
+                continue 'attempts;
+            }
+            rows += 1;
+            if builder.rows() >= BATCH_ROWS {
+                ctx.check_cancel()?;
+                sink.write(builder.take_frame())?;
+                ctx.report(rows);
+            }
+        }
+        sink.write(builder.take_frame())?;
+        ctx.report(rows);
+        let schema = names
+            .iter()
+            .zip(sink.schema().map(|s| s.iter().map(|(_, t)| t.to_string()).collect::<Vec<_>>()).unwrap_or_default())
+            .map(|(n, t)| ColumnDef {
+                name: n.clone(),
+                dtype: t,
+            })
+            .collect();
+        return Ok(FileReport {
+            files: sink.finish()?,
+            schema,
+            rows,
+            skipped: bad,
+        });
+    }
+}
+
+fn csv_error(ctx: &ReadCtx<'_>, e: csv::Error) -> LakeError {
+    let loc = e.position().map(|p| format!("line {}", p.line()));
+    LakeError::bad_input(&ctx.display, loc, e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_delimiters() {
+        assert_eq!(sniff_delimiter(b"a;b;c\n1;2;3\n4;5;6\n"), b';');
+        assert_eq!(sniff_delimiter(b"a,b\n1,2\n"), b',');
+        assert_eq!(sniff_delimiter(b"a\tb\tc\n1\t2\t3\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"name,note\n\"x; y\",2\n"), b',');
+    }
+
+    #[test]
+    fn detects_encodings() {
+        assert_eq!(detect_encoding(b"caf\xc3\xa9"), encoding_rs::UTF_8);
+        assert_eq!(detect_encoding(b"caf\xe9,1\n"), encoding_rs::WINDOWS_1252);
+        assert_eq!(detect_encoding(b"\xff\xfea\x00"), encoding_rs::UTF_16LE);
+    }
+}

@@ -1,0 +1,653 @@
+//! Import: finds the files under the given paths, recognises their format, reads them as
+//! streams into Parquet in staging, and commits one dataset version per target name.
+
+mod csv;
+mod geo;
+mod parquet_src;
+pub mod records;
+pub mod table;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use serde::Serialize;
+use sha2::Digest;
+
+use crate::catalog::{ColumnDef, SourceRecord};
+use crate::error::{IoContext, LakeError, Result};
+use crate::storage::{dataset_name_from_stem, validate_dataset_name, Lake, StagedFile, StagedVersion};
+
+pub use self::csv::{detect_encoding, sniff_delimiter};
+
+/// Rows per batch handed to the Parquet writer.
+pub const BATCH_ROWS: usize = 65_536;
+
+/// The file formats the lake imports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Comma (or `;`, `|`) separated values.
+    Csv,
+    /// Tab separated values.
+    Tsv,
+    /// A JSON document (array, or object holding an array).
+    Json,
+    /// One JSON object per line.
+    Ndjson,
+    /// Apache Parquet.
+    Parquet,
+    /// GeoJSON FeatureCollection.
+    Geojson,
+    /// GPS Exchange Format.
+    Gpx,
+}
+
+impl Format {
+    /// Parses a `--format` value.
+    pub fn parse(s: &str) -> Option<Format> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "csv" => Format::Csv,
+            "tsv" => Format::Tsv,
+            "json" => Format::Json,
+            "ndjson" | "jsonl" => Format::Ndjson,
+            "parquet" => Format::Parquet,
+            "geojson" => Format::Geojson,
+            "gpx" => Format::Gpx,
+            _ => return None,
+        })
+    }
+}
+
+/// Recognises a file's format from its content, using the extension as a hint.
+pub fn detect_format(path: &Path) -> Result<Option<Format>> {
+    let mut head = vec![0u8; 8192];
+    let n = {
+        let mut f = std::fs::File::open(path).ctx(|| format!("opening {}", path.display()))?;
+        let mut n = 0;
+        while n < head.len() {
+            let k = f.read(&mut head[n..]).ctx(|| format!("reading {}", path.display()))?;
+            if k == 0 {
+                break;
+            }
+            n += k;
+        }
+        n
+    };
+    head.truncate(n);
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if head.starts_with(b"PAR1") {
+        return Ok(Some(Format::Parquet));
+    }
+    let text = String::from_utf8_lossy(head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head));
+    let trimmed = text.trim_start();
+    if trimmed.starts_with("<?xml") || trimmed.starts_with("<gpx") {
+        return Ok(if text.contains("<gpx") { Some(Format::Gpx) } else { None });
+    }
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        if ext == "geojson" || text.contains("\"FeatureCollection\"") {
+            return Ok(Some(Format::Geojson));
+        }
+        if ext == "ndjson" || ext == "jsonl" {
+            return Ok(Some(Format::Ndjson));
+        }
+        // NDJSON when the first line is a whole object and another object follows.
+        if let Some((first, rest)) = trimmed.split_once('\n') {
+            if serde_json::from_str::<serde_json::Value>(first.trim()).is_ok_and(|v| v.is_object())
+                && rest.trim_start().starts_with('{')
+            {
+                return Ok(Some(Format::Ndjson));
+            }
+        }
+        return Ok(Some(Format::Json));
+    }
+    Ok(match ext.as_str() {
+        "csv" | "txt" => Some(Format::Csv),
+        "tsv" | "tab" => Some(Format::Tsv),
+        "json" => Some(Format::Json),
+        "ndjson" | "jsonl" => Some(Format::Ndjson),
+        "geojson" => Some(Format::Geojson),
+        "gpx" => Some(Format::Gpx),
+        "parquet" => Some(Format::Parquet),
+        _ => None,
+    })
+}
+
+const EXTENSIONS: &[&str] = &[
+    "csv", "tsv", "tab", "json", "ndjson", "jsonl", "parquet", "geojson", "gpx",
+];
+
+/// How a new version relates to the current one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// The new version holds only what this import read.
+    Replace,
+    /// The new version holds the current files plus what this import read.
+    Append,
+}
+
+/// Options of one import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Target dataset for every file (default: one dataset per file, named after it).
+    pub name: Option<String>,
+    /// Replace (default) or append.
+    pub mode: Mode,
+    /// Skip and count bad records instead of failing.
+    pub skip_bad: bool,
+    /// Force a format instead of detecting it.
+    pub format: Option<Format>,
+    /// Rows per Parquet file.
+    pub rows_per_file: u64,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            name: None,
+            mode: Mode::Replace,
+            skip_bad: false,
+            format: None,
+            rows_per_file: 1_000_000,
+        }
+    }
+}
+
+/// Receives progress of an import. All methods have empty defaults.
+pub trait Progress: Send + Sync {
+    /// A file starts: its display path and size.
+    fn file_started(&self, _path: &str, _bytes: u64) {}
+    /// Bytes read of the current file and records so far.
+    fn update(&self, _bytes_read: u64, _records: u64) {}
+    /// A file is done.
+    fn file_done(&self, _path: &str, _records: u64) {}
+}
+
+/// Progress that goes nowhere.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// A flag that asks long work to stop; clones share it.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    /// A token not yet cancelled.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Asks the work to stop.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst)
+    }
+    /// Whether stop was asked.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// What a reader needs while reading one file.
+pub struct ReadCtx<'a> {
+    /// The file.
+    pub path: &'a Path,
+    /// How to name it in messages.
+    pub display: String,
+    /// Where to write.
+    pub staging: &'a Path,
+    /// File name prefix inside staging.
+    pub prefix: String,
+    /// Rows per Parquet file.
+    pub rows_per_file: u64,
+    /// Skip bad records.
+    pub skip_bad: bool,
+    /// Bytes read so far (readers update it).
+    pub bytes_read: Arc<AtomicU64>,
+    /// Where progress goes.
+    pub progress: &'a dyn Progress,
+    /// Stop flag.
+    pub cancel: &'a CancelToken,
+    /// The first few bad records, for the report.
+    pub bad_examples: RefCell<Vec<String>>,
+}
+
+impl ReadCtx<'_> {
+    /// Fails with `cancelled` if stop was asked.
+    pub fn check_cancel(&self) -> Result<()> {
+        if self.cancel.is_cancelled() {
+            Err(LakeError::Cancelled(
+                "import cancelled; nothing was changed in the lake".into(),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Deals with a bad record: counts it under `--skip-bad`, else fails naming where.
+    pub fn bad_record(&self, count: &mut u64, location: &str, message: &str) -> Result<()> {
+        if self.skip_bad {
+            *count += 1;
+            let mut ex = self.bad_examples.borrow_mut();
+            if ex.len() < 5 {
+                ex.push(format!("{location}: {message}"));
+            }
+            Ok(())
+        } else {
+            Err(LakeError::bad_input(
+                &self.display,
+                Some(location.to_string()),
+                format!("{message} (use --skip-bad to skip bad records and import the rest)"),
+            ))
+        }
+    }
+
+    /// Reports progress.
+    pub fn report(&self, records: u64) {
+        self.progress
+            .update(self.bytes_read.load(Ordering::Relaxed), records);
+    }
+
+    /// Removes the files of a failed attempt.
+    pub fn clear_attempt(&self, prefix: &str) -> Result<()> {
+        for e in std::fs::read_dir(self.staging)
+            .ctx(|| format!("listing {}", self.staging.display()))?
+            .flatten()
+        {
+            if e.file_name().to_string_lossy().starts_with(prefix) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a reader produced from one file.
+pub struct FileReport {
+    /// Parquet files in staging.
+    pub files: Vec<StagedFile>,
+    /// Columns.
+    pub schema: Vec<ColumnDef>,
+    /// Rows read.
+    pub rows: u64,
+    /// Bad records skipped.
+    pub skipped: u64,
+}
+
+/// A dataset version an import created.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportedDataset {
+    /// Dataset name.
+    pub name: String,
+    /// New version number.
+    pub version: u32,
+    /// Rows in the new version.
+    pub rows: u64,
+    /// Parquet files in the new version.
+    pub files: usize,
+    /// Bad records skipped.
+    pub skipped_rows: u64,
+    /// The first few skipped records, with where and why.
+    pub bad_examples: Vec<String>,
+}
+
+/// A source that was already in the dataset.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unchanged {
+    /// Dataset name.
+    pub name: String,
+    /// The source.
+    pub path: String,
+    /// Why nothing happened.
+    pub reason: String,
+}
+
+/// A path that could not be imported.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportFailure {
+    /// The file or folder.
+    pub path: String,
+    /// The message.
+    pub error: String,
+    /// The stable error code.
+    pub code: String,
+}
+
+/// The outcome of an import.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    /// Versions created.
+    pub datasets: Vec<ImportedDataset>,
+    /// Sources already present.
+    pub unchanged: Vec<Unchanged>,
+    /// Failures.
+    pub errors: Vec<ImportFailure>,
+}
+
+fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        for e in entries {
+            if e.is_dir() {
+                collect_files(&e, out)?;
+            } else if e
+                .extension()
+                .map(|x| EXTENSIONS.contains(&x.to_string_lossy().to_ascii_lowercase().as_str()))
+                .unwrap_or(false)
+            {
+                out.push(e);
+            }
+        }
+    } else {
+        out.push(path.to_path_buf());
+    }
+    Ok(())
+}
+
+/// sha256 of a file, hex.
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let mut f = std::fs::File::open(path).ctx(|| format!("opening {}", path.display()))?;
+    let mut h = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf).ctx(|| format!("reading {}", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+struct Planned {
+    path: PathBuf,
+    display: String,
+    format: Format,
+}
+
+/// Imports files and folders into the lake.
+///
+/// Each target dataset gets one new version, committed atomically; a failure in one dataset
+/// is reported and does not stop the others. Cancellation stops at once and leaves the lake as
+/// it was for the dataset being read.
+pub fn import_paths(
+    lake: &Lake,
+    paths: &[PathBuf],
+    opts: &ImportOptions,
+    progress: &dyn Progress,
+    cancel: &CancelToken,
+) -> Result<ImportReport> {
+    let mut report = ImportReport::default();
+    if let Some(n) = &opts.name {
+        validate_dataset_name(n)?;
+    }
+    // 1. Files and their formats, grouped by target dataset.
+    let mut groups: BTreeMap<String, Vec<Planned>> = BTreeMap::new();
+    for p in paths {
+        let mut files = Vec::new();
+        if !p.exists() {
+            report.errors.push(ImportFailure {
+                path: p.display().to_string(),
+                error: format!("{}: no such file or folder", p.display()),
+                code: "not_found".into(),
+            });
+            continue;
+        }
+        if let Err(e) = collect_files(p, &mut files) {
+            report.errors.push(ImportFailure {
+                path: p.display().to_string(),
+                error: format!("listing {}: {e}", p.display()),
+                code: "io_error".into(),
+            });
+            continue;
+        }
+        if files.is_empty() {
+            report.errors.push(ImportFailure {
+                path: p.display().to_string(),
+                error: format!(
+                    "{}: no importable files (looked for {})",
+                    p.display(),
+                    EXTENSIONS.join(", ")
+                ),
+                code: "unsupported_format".into(),
+            });
+        }
+        for f in files {
+            let display = f.display().to_string();
+            let format = match opts.format {
+                Some(fmt) => Some(fmt),
+                None => match detect_format(&f) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        report.errors.push(failure(&display, &e));
+                        continue;
+                    }
+                },
+            };
+            let Some(format) = format else {
+                let e = LakeError::UnsupportedFormat {
+                    path: display.clone(),
+                    message: "unrecognised format; supported: CSV, TSV, JSON, NDJSON, Parquet, GeoJSON, GPX \
+                              (use --format to force one)"
+                        .into(),
+                };
+                report.errors.push(failure(&display, &e));
+                continue;
+            };
+            let name = opts.name.clone().unwrap_or_else(|| {
+                dataset_name_from_stem(&f.file_stem().unwrap_or_default().to_string_lossy())
+            });
+            groups.entry(name).or_default().push(Planned {
+                path: f,
+                display,
+                format,
+            });
+        }
+    }
+    if groups.is_empty() {
+        return Ok(report);
+    }
+    let lock = lake.try_write_lock()?;
+    for (name, files) in groups {
+        cancel_check(cancel)?;
+        match import_group(lake, &lock, &name, files, opts, progress, cancel, &mut report) {
+            Ok(()) => {}
+            Err((e @ LakeError::Cancelled(_), _)) => return Err(e),
+            Err((e, path)) => report.errors.push(failure(&path, &e)),
+        }
+    }
+    Ok(report)
+}
+
+fn cancel_check(cancel: &CancelToken) -> Result<()> {
+    if cancel.is_cancelled() {
+        Err(LakeError::Cancelled("import cancelled; nothing was changed in the lake".into()))
+    } else {
+        Ok(())
+    }
+}
+
+fn failure(path: &str, e: &LakeError) -> ImportFailure {
+    ImportFailure {
+        path: path.to_string(),
+        error: e.to_string(),
+        code: e.code().to_string(),
+    }
+}
+
+fn read_file(ctx: &ReadCtx<'_>, format: Format) -> Result<FileReport> {
+    match format {
+        Format::Csv => csv::import_csv(ctx, false),
+        Format::Tsv => csv::import_csv(ctx, true),
+        Format::Ndjson => records::import_records(ctx, &mut records::NdjsonSource { ctx }, None, &[]),
+        Format::Json => records::import_records(
+            ctx,
+            &mut records::JsonDocSource { ctx, array_key: None },
+            None,
+            &[],
+        ),
+        Format::Geojson => records::import_records(
+            ctx,
+            &mut records::JsonDocSource {
+                ctx,
+                array_key: Some("features"),
+            },
+            Some(geo::flatten_feature),
+            geo::GEOJSON_TYPES,
+        ),
+        Format::Gpx => records::import_records(ctx, &mut geo::GpxSource { ctx }, None, geo::GPX_TYPES),
+        Format::Parquet => parquet_src::import_parquet(ctx),
+    }
+}
+
+fn schema_text(s: &[ColumnDef]) -> String {
+    s.iter()
+        .map(|c| format!("{} {}", c.name, c.dtype))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn import_group(
+    lake: &Lake,
+    lock: &crate::storage::WriteLock,
+    name: &str,
+    files: Vec<Planned>,
+    opts: &ImportOptions,
+    progress: &dyn Progress,
+    cancel: &CancelToken,
+    report: &mut ImportReport,
+) -> std::result::Result<(), (LakeError, String)> {
+    let first_path = files.first().map(|f| f.display.clone()).unwrap_or_default();
+    let at = |path: &str| {
+        let path = path.to_string();
+        move |e: LakeError| (e, path)
+    };
+    validate_dataset_name(name).map_err(at(&first_path))?;
+    let current = lake.catalog().dataset(name).map_err(at(&first_path))?;
+    let known: std::collections::HashSet<String> = match &current {
+        Some(c) => lake
+            .catalog()
+            .sources_of(c.version_id)
+            .map_err(at(&first_path))?
+            .into_iter()
+            .map(|s| s.sha256)
+            .collect(),
+        None => Default::default(),
+    };
+    // Hash first: a source already in the current version is not read again.
+    let mut todo = Vec::new();
+    for f in files {
+        let sha = sha256_file(&f.path).map_err(at(&f.display))?;
+        let bytes = std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0);
+        todo.push((f, sha, bytes));
+    }
+    let all_known = !todo.is_empty() && todo.iter().all(|(_, sha, _)| known.contains(sha));
+    let append = opts.mode == Mode::Append && current.is_some();
+    if all_known || append {
+        let version = current.as_ref().map(|c| c.version).unwrap_or(0);
+        todo.retain(|(f, sha, _)| {
+            if known.contains(sha) {
+                report.unchanged.push(Unchanged {
+                    name: name.to_string(),
+                    path: f.display.clone(),
+                    reason: format!("already imported into {name} (version {version}); nothing to do"),
+                });
+                false
+            } else {
+                true
+            }
+        });
+        if todo.is_empty() {
+            return Ok(());
+        }
+    }
+    let staging = lake.new_staging().map_err(at(&first_path))?;
+    let mut staged_files = Vec::new();
+    let mut sources = Vec::new();
+    let mut schema: Option<(Vec<ColumnDef>, String)> = if append {
+        current.as_ref().map(|c| (c.schema.clone(), format!("{name} (version {})", c.version)))
+    } else {
+        None
+    };
+    let mut skipped = 0;
+    let mut bad_examples = Vec::new();
+    for (i, (f, sha, bytes)) in todo.into_iter().enumerate() {
+        progress.file_started(&f.display, bytes);
+        let ctx = ReadCtx {
+            path: &f.path,
+            display: f.display.clone(),
+            staging: staging.path(),
+            prefix: format!("f{i:04}"),
+            rows_per_file: opts.rows_per_file,
+            skip_bad: opts.skip_bad,
+            bytes_read: Arc::new(AtomicU64::new(0)),
+            progress,
+            cancel,
+            bad_examples: RefCell::new(Vec::new()),
+        };
+        let r = read_file(&ctx, f.format).map_err(at(&f.display))?;
+        match &schema {
+            Some((s, from)) if *s != r.schema => {
+                return Err((
+                    LakeError::bad_input(
+                        &f.display,
+                        None,
+                        format!(
+                            "its columns ({}) differ from those of {from} ({}); import it under another name \
+                             (--name) or with --mode replace",
+                            schema_text(&r.schema),
+                            schema_text(s)
+                        ),
+                    ),
+                    f.display.clone(),
+                ))
+            }
+            Some(_) => {}
+            None => schema = Some((r.schema.clone(), f.display.clone())),
+        }
+        progress.file_done(&f.display, r.rows);
+        skipped += r.skipped;
+        bad_examples.extend(ctx.bad_examples.into_inner());
+        sources.push(SourceRecord {
+            sha256: sha,
+            path: f.display.clone(),
+            bytes,
+            rows: r.rows,
+            skipped_rows: r.skipped,
+        });
+        staged_files.extend(r.files);
+    }
+    cancel_check(cancel).map_err(at(&first_path))?;
+    let committed = lake
+        .commit_version(
+            lock,
+            StagedVersion {
+                dataset: name.to_string(),
+                append,
+                schema: schema.map(|s| s.0).unwrap_or_default(),
+                files: staged_files,
+                sources,
+            },
+        )
+        .map_err(at(&first_path))?;
+    drop(staging);
+    report.datasets.push(ImportedDataset {
+        name: committed.dataset,
+        version: committed.version,
+        rows: committed.rows,
+        files: committed.files,
+        skipped_rows: skipped,
+        bad_examples,
+    });
+    Ok(())
+}

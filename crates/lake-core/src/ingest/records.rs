@@ -1,0 +1,499 @@
+//! Record-shaped sources (NDJSON lines, JSON arrays, GeoJSON features, GPX points) and the one
+//! pipeline that infers their schema from a sample, types them, and writes them to staging.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use super::table::{Cell, LType, TableBuilder, TypeGuess};
+use super::{FileReport, ReadCtx, BATCH_ROWS};
+use crate::catalog::ColumnDef;
+use crate::error::{IoContext, LakeError, Result};
+use crate::storage::ParquetSink;
+
+/// How many records the first pass looks at to guess types.
+const SAMPLE_RECORDS: u64 = 2000;
+
+/// What a source hands the pipeline.
+pub enum Item {
+    /// A record, with where it starts (`line N`).
+    Record(Map<String, Value>, String),
+    /// A record that cannot be used, with where and why.
+    Bad(String, String),
+}
+
+/// Whether to keep reading.
+#[derive(PartialEq, Eq)]
+pub enum Flow {
+    /// Go on.
+    Continue,
+    /// Stop early (sample taken, or a restart is needed).
+    Stop,
+}
+
+/// A re-startable producer of records.
+pub trait RecordSource {
+    /// Reads the source from the start, handing each item to `f` until it says stop.
+    fn run(&mut self, f: &mut dyn FnMut(Item) -> Result<Flow>) -> Result<()>;
+}
+
+/// Counts bytes read, for progress.
+pub struct Counting<R> {
+    inner: R,
+    /// Bytes read so far.
+    pub count: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Opens `path` with a byte counter.
+pub fn open_counting(ctx: &ReadCtx<'_>) -> Result<BufReader<Counting<File>>> {
+    let f = File::open(ctx.path).ctx(|| format!("opening {}", ctx.display))?;
+    ctx.bytes_read.store(0, std::sync::atomic::Ordering::Relaxed);
+    Ok(BufReader::with_capacity(
+        1 << 20,
+        Counting {
+            inner: f,
+            count: ctx.bytes_read.clone(),
+        },
+    ))
+}
+
+/// Newline-delimited JSON, one object per line.
+pub struct NdjsonSource<'a> {
+    /// The read context.
+    pub ctx: &'a ReadCtx<'a>,
+}
+
+impl RecordSource for NdjsonSource<'_> {
+    fn run(&mut self, f: &mut dyn FnMut(Item) -> Result<Flow>) -> Result<()> {
+        let mut r = open_counting(self.ctx)?;
+        let mut line = Vec::with_capacity(4096);
+        let mut n = 0u64;
+        loop {
+            line.clear();
+            let read = r
+                .read_until(b'\n', &mut line)
+                .ctx(|| format!("reading {}", self.ctx.display))?;
+            if read == 0 {
+                return Ok(());
+            }
+            n += 1;
+            let text = trim_ascii(&line);
+            if text.is_empty() {
+                continue;
+            }
+            let loc = format!("line {n}");
+            let item = match serde_json::from_slice::<Value>(text) {
+                Ok(Value::Object(m)) => Item::Record(m, loc),
+                Ok(other) => Item::Bad(
+                    loc,
+                    format!("expected a JSON object, found {}", json_kind(&other)),
+                ),
+                Err(e) => Item::Bad(
+                    format!("line {n}, column {}", e.column()),
+                    format!("invalid JSON: {e}"),
+                ),
+            };
+            if f(item)? == Flow::Stop {
+                return Ok(());
+            }
+        }
+    }
+}
+
+fn trim_ascii(b: &[u8]) -> &[u8] {
+    let b = b.strip_prefix(b"\xef\xbb\xbf").unwrap_or(b);
+    b.trim_ascii()
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A JSON document: a top-level array of objects, or an object holding such an array (the
+/// first array of objects found is streamed; an object with no array is one record).
+pub struct JsonDocSource<'a> {
+    /// The read context.
+    pub ctx: &'a ReadCtx<'a>,
+    /// Only stream the array under this key (e.g. `features` for GeoJSON).
+    pub array_key: Option<&'static str>,
+}
+
+struct Streamer<'f> {
+    f: &'f mut dyn FnMut(Item) -> Result<Flow>,
+    error: Option<LakeError>,
+    stopped: bool,
+    streamed: bool,
+    index: u64,
+    array_key: Option<&'static str>,
+}
+
+const STOP: &str = "\u{0}stop";
+
+impl Streamer<'_> {
+    fn emit<E: serde::de::Error>(&mut self, v: Value) -> std::result::Result<(), E> {
+        self.index += 1;
+        let loc = format!("record {}", self.index);
+        let item = match v {
+            Value::Object(m) => Item::Record(m, loc),
+            other => Item::Bad(loc, format!("expected a JSON object, found {}", json_kind(&other))),
+        };
+        match (self.f)(item) {
+            Ok(Flow::Continue) => Ok(()),
+            Ok(Flow::Stop) => {
+                self.stopped = true;
+                Err(E::custom(STOP))
+            }
+            Err(e) => {
+                self.error = Some(e);
+                Err(E::custom(STOP))
+            }
+        }
+    }
+}
+
+struct ArrayStream<'s, 'f>(&'s mut Streamer<'f>);
+
+impl<'de> Visitor<'de> for ArrayStream<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of objects")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        while let Some(v) = seq.next_element::<Value>()? {
+            self.0.emit(v)?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ArrayStream<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+struct Top<'s, 'f>(&'s mut Streamer<'f>);
+
+impl<'de> Visitor<'de> for Top<'_, '_> {
+    type Value = Option<Map<String, Value>>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON array or object")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
+        self.0.streamed = true;
+        while let Some(v) = seq.next_element::<Value>()? {
+            self.0.emit(v)?;
+        }
+        Ok(None)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+        let mut rest = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let wanted = match self.0.array_key {
+                Some(k) => k == key,
+                None => !self.0.streamed,
+            };
+            if wanted && !self.0.streamed {
+                // Peek is impossible in a stream: take the value as an array if it is one.
+                let v: Value = map.next_value_seed(MaybeArray(self.0))?;
+                if !v.is_null() || !self.0.streamed {
+                    rest.insert(key, v);
+                }
+            } else if self.0.streamed {
+                map.next_value::<IgnoredAny>()?;
+            } else {
+                rest.insert(key, map.next_value::<Value>()?);
+            }
+        }
+        Ok(if self.0.streamed { None } else { Some(rest) })
+    }
+}
+
+/// Streams the value if it is an array of values; otherwise returns it whole.
+struct MaybeArray<'s, 'f>(&'s mut Streamer<'f>);
+
+impl<'de> DeserializeSeed<'de> for MaybeArray<'_, '_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+macro_rules! forward_scalar {
+    ($($m:ident: $t:ty),*) => {$(
+        fn $m<E: serde::de::Error>(self, v: $t) -> std::result::Result<Value, E> {
+            Ok(Value::from(v))
+        }
+    )*};
+}
+
+impl<'de> Visitor<'de> for MaybeArray<'_, '_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    forward_scalar!(visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_f64: f64, visit_str: &str, visit_string: String);
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Value, A::Error> {
+        self.0.streamed = true;
+        ArrayStream(self.0).visit_seq(seq)?;
+        Ok(Value::Null)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let mut m = Map::new();
+        while let Some((k, v)) = map.next_entry::<String, Value>()? {
+            m.insert(k, v);
+        }
+        Ok(Value::Object(m))
+    }
+}
+
+impl RecordSource for JsonDocSource<'_> {
+    fn run(&mut self, f: &mut dyn FnMut(Item) -> Result<Flow>) -> Result<()> {
+        let r = open_counting(self.ctx)?;
+        let mut de = serde_json::Deserializer::from_reader(r);
+        let mut s = Streamer {
+            f,
+            error: None,
+            stopped: false,
+            streamed: false,
+            index: 0,
+            array_key: self.array_key,
+        };
+        let res = serde::Deserializer::deserialize_any(&mut de, Top(&mut s));
+        if let Some(e) = s.error.take() {
+            return Err(e);
+        }
+        if s.stopped {
+            return Ok(());
+        }
+        match res {
+            Ok(Some(single)) => {
+                s.index = 0;
+                let _ = s.emit::<serde_json::Error>(Value::Object(single));
+                if let Some(e) = s.error.take() {
+                    return Err(e);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                return Err(LakeError::bad_input(
+                    &self.ctx.display,
+                    Some(format!("line {}, column {}", e.line(), e.column())),
+                    format!("invalid JSON: {e}"),
+                ))
+            }
+        }
+        if !s.stopped {
+            de.end().map_err(|e| {
+                LakeError::bad_input(
+                    &self.ctx.display,
+                    Some(format!("line {}, column {}", e.line(), e.column())),
+                    "unexpected data after the JSON document",
+                )
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// A transform applied to each record before typing (GeoJSON flattening, for instance).
+pub type Transform = fn(Map<String, Value>) -> std::result::Result<Map<String, Value>, String>;
+
+/// Fixed types for some fields, whatever the sample says.
+pub type Forced = &'static [(&'static str, LType)];
+
+struct Schema {
+    names: Vec<String>,
+    guesses: Vec<TypeGuess>,
+    index: HashMap<String, usize>,
+    types: Vec<LType>,
+}
+
+impl Schema {
+    fn new() -> Self {
+        Schema {
+            names: Vec::new(),
+            guesses: Vec::new(),
+            index: HashMap::new(),
+            types: Vec::new(),
+        }
+    }
+    fn observe(&mut self, rec: &Map<String, Value>) {
+        for (k, v) in rec {
+            let i = match self.index.get(k) {
+                Some(i) => *i,
+                None => {
+                    self.names.push(k.clone());
+                    self.guesses.push(TypeGuess::new());
+                    self.index.insert(k.clone(), self.names.len() - 1);
+                    self.names.len() - 1
+                }
+            };
+            self.guesses[i].observe(Cell::Json(v));
+        }
+    }
+    fn settle(&mut self, forced: Forced) {
+        self.types = self
+            .names
+            .iter()
+            .zip(&self.guesses)
+            .map(|(n, g)| {
+                forced
+                    .iter()
+                    .find(|(f, _)| f == n)
+                    .map(|(_, t)| *t)
+                    .unwrap_or_else(|| g.ltype())
+            })
+            .collect();
+    }
+}
+
+enum Pass {
+    Done,
+    Restart,
+}
+
+/// Reads a record source into Parquet files in staging, restarting with a wider schema when a
+/// late record brings a new field or a value that does not fit.
+pub fn import_records(
+    ctx: &ReadCtx<'_>,
+    source: &mut dyn RecordSource,
+    transform: Option<Transform>,
+    forced: Forced,
+) -> Result<FileReport> {
+    let mut schema = Schema::new();
+    let mut bad = 0u64;
+    // Pass 1: a sample for the types.
+    let mut seen = 0u64;
+    source.run(&mut |item| {
+        ctx.check_cancel()?;
+        match item {
+            Item::Record(m, loc) => match transform.map_or(Ok(m), |t| t(m)) {
+                Ok(m) => {
+                    schema.observe(&m);
+                    seen += 1;
+                }
+                Err(msg) => ctx.bad_record(&mut bad, &loc, &msg)?,
+            },
+            Item::Bad(loc, msg) => ctx.bad_record(&mut bad, &loc, &msg)?,
+        }
+        Ok(if seen >= SAMPLE_RECORDS { Flow::Stop } else { Flow::Continue })
+    })?;
+    schema.settle(forced);
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let mut sink = ParquetSink::new(ctx.staging, &format!("{}-a{attempt}", ctx.prefix), ctx.rows_per_file);
+        let mut builder = TableBuilder::new(schema.names.clone(), schema.types.clone());
+        let mut bad = 0u64;
+        let mut rows = 0u64;
+        let mut new_fields: Vec<Map<String, Value>> = Vec::new();
+        let mut widen: Option<(usize, LType)> = None;
+        let mut result = Pass::Done;
+        source.run(&mut |item| {
+            let (m, loc) = match item {
+                Item::Record(m, loc) => (m, loc),
+                Item::Bad(loc, msg) => {
+                    ctx.bad_record(&mut bad, &loc, &msg)?;
+                    return Ok(Flow::Continue);
+                }
+            };
+            let m = match transform.map_or(Ok(m), |t| t(m)) {
+                Ok(m) => m,
+                Err(msg) => {
+                    ctx.bad_record(&mut bad, &loc, &msg)?;
+                    return Ok(Flow::Continue);
+                }
+            };
+            if m.keys().any(|k| !schema.index.contains_key(k)) {
+                new_fields.push(m);
+                result = Pass::Restart;
+                return Ok(Flow::Stop);
+            }
+            if let Err(mm) = builder.push_row(|i| match m.get(&schema.names[i]) {
+                Some(v) => Cell::Json(v),
+                None => Cell::Null,
+            }) {
+                widen = Some((mm.field, mm.widened));
+                result = Pass::Restart;
+                return Ok(Flow::Stop);
+            }
+            rows += 1;
+            if builder.rows() >= BATCH_ROWS {
+                ctx.check_cancel()?;
+                sink.write(builder.take_frame())?;
+                ctx.report(rows);
+            }
+            Ok(Flow::Continue)
+        })?;
+        match result {
+            Pass::Done => {
+                sink.write(builder.take_frame())?;
+                ctx.report(rows);
+                let cols = sink
+                    .schema()
+                    .map(|s| {
+                        s.iter()
+                            .map(|(n, t)| ColumnDef {
+                                name: n.to_string(),
+                                dtype: t.to_string(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                return Ok(FileReport {
+                    files: sink.finish()?,
+                    schema: cols,
+                    rows,
+                    skipped: bad,
+                });
+            }
+            Pass::Restart => {
+                drop(sink);
+                ctx.clear_attempt(&format!("{}-a{attempt}", ctx.prefix))?;
+                if let Some((i, t)) = widen {
+                    schema.types[i] = t;
+                }
+                for m in new_fields.drain(..) {
+                    schema.observe(&m);
+                    let before = schema.types.len();
+                    schema.types.resize(schema.names.len(), LType::Utf8);
+                    for i in before..schema.names.len() {
+                        schema.types[i] = schema.guesses[i].ltype();
+                    }
+                }
+                if attempt > 64 {
+                    return Err(LakeError::bad_input(
+                        &ctx.display,
+                        None,
+                        "the records' shape keeps changing; could not settle on a schema",
+                    ));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! Datapunk Lake's engine: the lake on disk, import, and SQL queries with plans. It works
+//! without Tauri, in both the desktop app and the `lake` CLI.
+//!
+//! ```no_run
+//! use lake_core::{ingest, query, Lake};
+//! let lake = Lake::open_or_init(std::path::Path::new("/tmp/my-lake"))?;
+//! let report = ingest::import_paths(
+//!     &lake,
+//!     &["trips.csv".into()],
+//!     &ingest::ImportOptions::default(),
+//!     &ingest::NoProgress,
+//!     &ingest::CancelToken::new(),
+//! )?;
+//! let out = query::run_query(&lake, "SELECT count(*) AS n FROM trips", &query::QueryOptions::default())?;
+//! println!("{} {:?}", report.datasets.len(), out.frame);
+//! # Ok::<(), lake_core::LakeError>(())
+//! ```
+#![warn(missing_docs)]
+
+pub mod catalog;
+pub mod error;
+pub mod ingest;
+pub mod query;
+pub mod storage;
+
+pub use error::{ErrorPayload, LakeError, Result, SqlPosition};
+pub use storage::Lake;

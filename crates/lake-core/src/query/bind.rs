@@ -1,0 +1,472 @@
+//! Binding: resolves dataset names against the catalog (with "did you mean" hints), rewrites
+//! them for the executor, maps unknown-column errors back to their place in the SQL, and
+//! extracts the simple predicates that file pruning can use.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{
+    BinaryOperator, Expr, Ident, ObjectName, ObjectNamePart, Query, SetExpr, Statement, TableAlias,
+    TableFactor, Value as SqlValue, Visit, VisitMut, Visitor, VisitorMut,
+};
+
+use crate::error::{LakeError, Result, SqlPosition};
+
+/// The closest candidate to `name`, if it is close enough to be a likely typo.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let lower = name.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| {
+            let last = c.rsplit('.').next().unwrap_or(c);
+            let d = strsim::damerau_levenshtein(&lower, &c.to_lowercase())
+                .min(strsim::damerau_levenshtein(&lower, &last.to_lowercase()));
+            (d, c)
+        })
+        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.to_string())
+}
+
+fn pos(ident: &Ident) -> Option<SqlPosition> {
+    let l = ident.span.start;
+    (l.line > 0).then_some(SqlPosition {
+        line: l.line,
+        column: l.column,
+    })
+}
+
+fn object_name_text(name: &ObjectName) -> String {
+    name.0
+        .iter()
+        .map(|p| match p {
+            ObjectNamePart::Identifier(i) => i.value.clone(),
+            other => other.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// One use of a dataset in the query.
+#[derive(Debug, Clone)]
+pub struct TableRef {
+    /// Dataset name.
+    pub dataset: String,
+    /// The name the query uses for it (alias, or the last part of the name).
+    pub alias: String,
+}
+
+/// The statement after binding.
+pub struct Bound {
+    /// The rewritten statement, ready for Polars.
+    pub statement: Statement,
+    /// Datasets used (deduplicated, in order of first use).
+    pub datasets: Vec<String>,
+    /// Every use, with its alias.
+    pub refs: Vec<TableRef>,
+}
+
+struct Resolver<'a> {
+    known: &'a HashSet<String>,
+    ctes: HashSet<String>,
+    datasets: Vec<String>,
+    refs: Vec<TableRef>,
+    error: Option<LakeError>,
+}
+
+impl VisitorMut for Resolver<'_> {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, q: &mut Query) -> ControlFlow<()> {
+        if let Some(with) = &q.with {
+            for cte in &with.cte_tables {
+                self.ctes.insert(cte.alias.name.value.to_lowercase());
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, tf: &mut TableFactor) -> ControlFlow<()> {
+        let TableFactor::Table { name, alias, .. } = tf else {
+            return ControlFlow::Continue(());
+        };
+        let text = object_name_text(name);
+        let lower = text.to_lowercase();
+        if name.0.len() == 1 && self.ctes.contains(&lower) {
+            return ControlFlow::Continue(());
+        }
+        if !self.known.contains(&lower) {
+            let first = match name.0.first() {
+                Some(ObjectNamePart::Identifier(i)) => pos(i),
+                _ => None,
+            };
+            let suggestion = closest(&lower, self.known.iter().map(String::as_str));
+            let hint = suggestion
+                .as_ref()
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_else(|| "; list datasets with `lake datasets`".into());
+            self.error = Some(LakeError::UnknownDataset {
+                message: format!("unknown dataset `{text}`{hint}"),
+                position: first,
+                suggestion,
+            });
+            return ControlFlow::Break(());
+        }
+        let last = lower.rsplit('.').next().unwrap_or(&lower).to_string();
+        let alias_name = match alias {
+            Some(a) => a.name.value.clone(),
+            None => {
+                *alias = Some(TableAlias {
+                    explicit: true,
+                    name: Ident::new(last.clone()),
+                    columns: vec![],
+                    at: None,
+                });
+                last
+            }
+        };
+        *name = ObjectName(vec![ObjectNamePart::Identifier(Ident::with_quote('"', lower.clone()))]);
+        if !self.datasets.contains(&lower) {
+            self.datasets.push(lower.clone());
+        }
+        self.refs.push(TableRef {
+            dataset: lower,
+            alias: alias_name,
+        });
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
+        // `takeout.chrome_history.title` → `chrome_history.title`.
+        if let Expr::CompoundIdentifier(parts) = e {
+            if parts.len() >= 3 {
+                let qual = parts[..parts.len() - 1]
+                    .iter()
+                    .map(|p| p.value.to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(".");
+                if self.known.contains(&qual) {
+                    let col = parts.last().cloned().expect("len >= 3");
+                    let alias = qual.rsplit('.').next().unwrap_or(&qual).to_string();
+                    *parts = vec![Ident::new(alias), col];
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Resolves dataset names in `statement` against `known` names.
+pub fn bind(mut statement: Statement, known: &HashSet<String>) -> Result<Bound> {
+    let mut r = Resolver {
+        known,
+        ctes: HashSet::new(),
+        datasets: Vec::new(),
+        refs: Vec::new(),
+        error: None,
+    };
+    let _ = statement.visit(&mut r);
+    if let Some(e) = r.error {
+        return Err(e);
+    }
+    Ok(Bound {
+        statement,
+        datasets: r.datasets,
+        refs: r.refs,
+    })
+}
+
+/// Finds where an identifier stands in the original SQL.
+pub fn find_ident(statement: &Statement, name: &str) -> Option<SqlPosition> {
+    struct Finder<'a> {
+        name: &'a str,
+        found: Option<SqlPosition>,
+    }
+    impl Visitor for Finder<'_> {
+        type Break = ();
+        fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
+            let hit = match e {
+                Expr::Identifier(i) if i.value.eq_ignore_ascii_case(self.name) => Some(i),
+                Expr::CompoundIdentifier(parts) => parts
+                    .last()
+                    .filter(|i| i.value.eq_ignore_ascii_case(self.name)),
+                _ => None,
+            };
+            if let Some(i) = hit {
+                self.found = pos(i);
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let mut f = Finder { name, found: None };
+    let _ = statement.visit(&mut f);
+    f.found
+}
+
+/// Turns Polars' "column not found" into `unknown_column` with a position and a hint.
+pub fn unknown_column(
+    message: &str,
+    original: &Statement,
+    columns: &HashMap<String, Vec<String>>,
+) -> Option<LakeError> {
+    // Polars says: unable to find column "titel"; valid columns: [...]
+    let start = message.find("column \"")? + 8;
+    let end = start + message[start..].find('"')?;
+    let name = &message[start..end];
+    let position = find_ident(original, name);
+    let mut best: Option<(String, String)> = None;
+    for (ds, cols) in columns {
+        if let Some(s) = closest(name, cols.iter().map(String::as_str)) {
+            best = Some((ds.clone(), s));
+            break;
+        }
+    }
+    let (in_ds, suggestion) = match (&best, columns.len()) {
+        (Some((ds, s)), _) => (format!(" in {ds}"), Some(s.clone())),
+        (None, 1) => (format!(" in {}", columns.keys().next().expect("one")), None),
+        _ => (String::new(), None),
+    };
+    let hint = suggestion
+        .as_ref()
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default();
+    Some(LakeError::UnknownColumn {
+        message: format!("unknown column `{name}`{in_ds}{hint}"),
+        position,
+        suggestion,
+    })
+}
+
+/// A comparison usable for pruning: `column op literal`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimplePredicate {
+    /// Column name.
+    pub column: String,
+    /// `=`, `<`, `<=`, `>`, `>=`.
+    pub op: &'static str,
+    /// The literal: a number or a string.
+    pub value: serde_json::Value,
+}
+
+fn literal(e: &Expr) -> Option<serde_json::Value> {
+    match e {
+        Expr::Value(v) => match &v.value {
+            SqlValue::Number(n, _) => n.parse::<i64>().map(Into::into).ok().or_else(|| {
+                n.parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(serde_json::Value::Number)
+            }),
+            SqlValue::SingleQuotedString(s) => Some(serde_json::Value::String(s.clone())),
+            _ => None,
+        },
+        Expr::UnaryOp {
+            op: sqlparser::ast::UnaryOperator::Minus,
+            expr,
+        } => match literal(expr)? {
+            serde_json::Value::Number(n) => n
+                .as_i64()
+                .map(|i| (-i).into())
+                .or_else(|| n.as_f64().map(|f| (-f).into())),
+            _ => None,
+        },
+        Expr::Nested(inner) => literal(inner),
+        Expr::TypedString(ts) => match &ts.value.value {
+            SqlValue::SingleQuotedString(s) => Some(serde_json::Value::String(s.clone())),
+            _ => None,
+        },
+        Expr::Cast { expr, .. } => literal(expr),
+        _ => None,
+    }
+}
+
+fn column_of(e: &Expr, alias: &str, sole_table: bool) -> Option<String> {
+    match e {
+        Expr::Identifier(i) if sole_table => Some(i.value.clone()),
+        Expr::CompoundIdentifier(p) if p.len() == 2 && p[0].value.eq_ignore_ascii_case(alias) => {
+            Some(p[1].value.clone())
+        }
+        Expr::Nested(inner) => column_of(inner, alias, sole_table),
+        _ => None,
+    }
+}
+
+fn flip(op: &'static str) -> &'static str {
+    match op {
+        "<" => ">",
+        "<=" => ">=",
+        ">" => "<",
+        ">=" => "<=",
+        o => o,
+    }
+}
+
+fn conjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match e {
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::And,
+            right,
+        } => {
+            conjuncts(left, out);
+            conjuncts(right, out);
+        }
+        Expr::Nested(inner) => conjuncts(inner, out),
+        other => out.push(other),
+    }
+}
+
+fn predicates_of(where_: &Expr, alias: &str, sole_table: bool) -> Vec<SimplePredicate> {
+    let mut parts = Vec::new();
+    conjuncts(where_, &mut parts);
+    let mut out = Vec::new();
+    for p in parts {
+        match p {
+            Expr::BinaryOp { left, op, right } => {
+                let op: &'static str = match op {
+                    BinaryOperator::Eq => "=",
+                    BinaryOperator::Lt => "<",
+                    BinaryOperator::LtEq => "<=",
+                    BinaryOperator::Gt => ">",
+                    BinaryOperator::GtEq => ">=",
+                    _ => continue,
+                };
+                if let (Some(c), Some(v)) = (column_of(left, alias, sole_table), literal(right)) {
+                    out.push(SimplePredicate { column: c, op, value: v });
+                } else if let (Some(v), Some(c)) = (literal(left), column_of(right, alias, sole_table)) {
+                    out.push(SimplePredicate {
+                        column: c,
+                        op: flip(op),
+                        value: v,
+                    });
+                }
+            }
+            Expr::Between {
+                expr,
+                negated: false,
+                low,
+                high,
+            } => {
+                if let (Some(c), Some(lo), Some(hi)) =
+                    (column_of(expr, alias, sole_table), literal(low), literal(high))
+                {
+                    out.push(SimplePredicate {
+                        column: c.clone(),
+                        op: ">=",
+                        value: lo,
+                    });
+                    out.push(SimplePredicate {
+                        column: c,
+                        op: "<=",
+                        value: hi,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// For each use of a dataset, the predicates of the WHERE clause of the SELECT that reads it.
+/// A use with no usable predicate gets an empty list (all files are needed).
+pub fn pruning_predicates(statement: &Statement) -> Vec<(String, Vec<SimplePredicate>)> {
+    struct Collect {
+        out: Vec<(String, Vec<SimplePredicate>)>,
+    }
+    impl Visitor for Collect {
+        type Break = ();
+        fn pre_visit_query(&mut self, q: &Query) -> ControlFlow<()> {
+            if let SetExpr::Select(s) = q.body.as_ref() {
+                let mut tables = Vec::new();
+                for twj in &s.from {
+                    let mut all = vec![&twj.relation];
+                    all.extend(twj.joins.iter().map(|j| &j.relation));
+                    for tf in all {
+                        if let TableFactor::Table {
+                            name,
+                            alias: Some(a),
+                            args: None,
+                            ..
+                        } = tf
+                        {
+                            tables.push((object_name_text(name), a.name.value.clone()));
+                        }
+                    }
+                }
+                let sole = tables.len() == 1 && s.from.len() == 1 && s.from[0].joins.is_empty();
+                for (ds, alias) in tables {
+                    let preds = s
+                        .selection
+                        .as_ref()
+                        .map(|w| predicates_of(w, &alias, sole))
+                        .unwrap_or_default();
+                    self.out.push((ds, preds));
+                }
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let mut c = Collect { out: Vec::new() };
+    let _ = statement.visit(&mut c);
+    c.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlparser::dialect::GenericDialect;
+    use sqlparser::parser::Parser;
+
+    fn parse(sql: &str) -> Statement {
+        Parser::parse_sql(&GenericDialect {}, sql).unwrap().remove(0)
+    }
+
+    #[test]
+    fn rewrites_dotted_names_with_alias() {
+        let known: HashSet<String> = ["takeout.chrome_history".to_string()].into();
+        let b = bind(
+            parse("SELECT takeout.chrome_history.title FROM takeout.chrome_history WHERE ts > 1"),
+            &known,
+        )
+        .unwrap();
+        assert_eq!(
+            b.statement.to_string(),
+            "SELECT chrome_history.title FROM \"takeout.chrome_history\" AS chrome_history WHERE ts > 1"
+        );
+        assert_eq!(b.datasets, vec!["takeout.chrome_history"]);
+    }
+
+    #[test]
+    fn unknown_dataset_suggests_and_points() {
+        let known: HashSet<String> = ["takeout.chrome_history".to_string()].into();
+        let e = bind(parse("SELECT *\nFROM takeout.chrome_histroy"), &known)
+            .err()
+            .unwrap();
+        assert_eq!(e.code(), "unknown_dataset");
+        assert_eq!(e.position(), Some(SqlPosition { line: 2, column: 6 }));
+        assert!(e.to_string().contains("did you mean `takeout.chrome_history`"), "{e}");
+    }
+
+    #[test]
+    fn ctes_are_not_datasets() {
+        let known: HashSet<String> = ["t".to_string()].into();
+        let b = bind(parse("WITH x AS (SELECT * FROM t) SELECT * FROM x"), &known).unwrap();
+        assert_eq!(b.datasets, vec!["t"]);
+    }
+
+    #[test]
+    fn extracts_predicates() {
+        let known: HashSet<String> = ["t".to_string()].into();
+        let b = bind(
+            parse("SELECT * FROM t WHERE a > 5 AND 10 >= b AND c BETWEEN 1 AND 2 AND d LIKE 'x'"),
+            &known,
+        )
+        .unwrap();
+        let p = pruning_predicates(&b.statement);
+        assert_eq!(p.len(), 1);
+        let ops: Vec<(&str, &str)> = p[0].1.iter().map(|s| (s.column.as_str(), s.op)).collect();
+        assert_eq!(ops, vec![("a", ">"), ("b", "<="), ("c", ">="), ("c", "<=")]);
+    }
+}

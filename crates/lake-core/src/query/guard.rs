@@ -1,0 +1,225 @@
+//! The SQL guard: one read-only statement (`SELECT`, `WITH`, `EXPLAIN`), within size and depth
+//! limits, with no table functions and no functions that read files.
+
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{Expr, Statement, TableFactor, Visit, Visitor};
+use sqlparser::dialect::GenericDialect;
+use sqlparser::parser::{Parser, ParserError};
+
+use crate::error::{LakeError, Result, SqlPosition};
+
+/// Longest SQL text accepted.
+pub const MAX_SQL_BYTES: usize = 1 << 20;
+/// Deepest nesting accepted by the parser.
+pub const MAX_DEPTH: usize = 64;
+
+/// Functions that read or write files, by any engine's name for them.
+const FILE_FUNCTIONS: &[&str] = &[
+    "read_csv", "read_csv_auto", "read_parquet", "read_json", "read_json_auto", "read_ndjson",
+    "read_ipc", "read_excel", "read_text", "read_blob", "scan_csv", "scan_parquet", "scan_ndjson",
+    "scan_ipc", "parquet_scan", "pg_read_file", "pg_read_binary_file", "load_file", "readfile",
+    "writefile", "lo_import", "lo_export", "copy", "glob", "read_file", "sqlite_scan", "postgres_scan",
+];
+
+/// A statement that passed the guard.
+pub struct Guarded {
+    /// The parsed statement.
+    pub statement: Statement,
+    /// `Some(analyze)` when the statement is an EXPLAIN of a query.
+    pub explain: Option<bool>,
+}
+
+/// Turns a parser error into a positioned `parse_error`.
+pub fn parse_error(e: ParserError) -> LakeError {
+    let text = e.to_string();
+    let text = text.strip_prefix("sql parser error: ").unwrap_or(&text).to_string();
+    // sqlparser appends " at Line: L, Column: C".
+    let position = text.rfind("Line: ").and_then(|i| {
+        let rest = &text[i + 6..];
+        let (l, c) = rest.split_once(", Column: ")?;
+        Some(SqlPosition {
+            line: l.trim().parse().ok()?,
+            column: c.trim().trim_end_matches(|ch: char| !ch.is_ascii_digit()).parse().ok()?,
+        })
+    });
+    if matches!(e, ParserError::RecursionLimitExceeded) {
+        return LakeError::RejectedStatement(format!(
+            "the query is nested too deeply (more than {MAX_DEPTH} levels); simplify it"
+        ));
+    }
+    LakeError::Parse {
+        message: format!("SQL syntax error: {text}"),
+        position,
+    }
+}
+
+/// Parses `sql` and checks it is one read-only query.
+pub fn guard(sql: &str) -> Result<Guarded> {
+    if sql.len() > MAX_SQL_BYTES {
+        return Err(LakeError::RejectedStatement(format!(
+            "the query is {} bytes long; the limit is {MAX_SQL_BYTES}",
+            sql.len()
+        )));
+    }
+    let dialect = GenericDialect {};
+    let mut statements = Parser::new(&dialect)
+        .with_recursion_limit(MAX_DEPTH)
+        .try_with_sql(sql)
+        .map_err(parse_error)?
+        .parse_statements()
+        .map_err(parse_error)?;
+    if statements.is_empty() {
+        return Err(LakeError::Parse {
+            message: "the query is empty: write a SELECT".into(),
+            position: None,
+        });
+    }
+    if statements.len() > 1 {
+        return Err(LakeError::RejectedStatement(format!(
+            "only one statement can run at a time; found {}",
+            statements.len()
+        )));
+    }
+    let statement = statements.remove(0);
+    let explain = match &statement {
+        Statement::Query(_) => None,
+        Statement::Explain {
+            statement: inner,
+            analyze,
+            ..
+        } => {
+            if !matches!(**inner, Statement::Query(_)) {
+                return Err(LakeError::RejectedStatement(
+                    "EXPLAIN works on queries only (SELECT or WITH)".into(),
+                ));
+            }
+            Some(*analyze)
+        }
+        other => {
+            return Err(LakeError::RejectedStatement(format!(
+                "only read-only queries (SELECT, WITH, EXPLAIN) are allowed; `{}` statements are not",
+                statement_kind(other)
+            )))
+        }
+    };
+    if let Statement::Query(q) = &statement {
+        if let Some(sqlparser::ast::SetExpr::Select(s)) = Some(q.body.as_ref()) {
+            if s.into.is_some() {
+                return Err(LakeError::RejectedStatement(
+                    "SELECT ... INTO writes a table and is not allowed".into(),
+                ));
+            }
+        }
+    }
+    let mut checker = Checker;
+    if let ControlFlow::Break(e) = statement.visit(&mut checker) {
+        return Err(e);
+    }
+    Ok(Guarded { statement, explain })
+}
+
+fn statement_kind(s: &Statement) -> String {
+    let text = s.to_string();
+    let words: Vec<&str> = text.split_whitespace().take(2).collect();
+    match words.as_slice() {
+        [a, b] if ["CREATE", "DROP", "ALTER"].contains(a) => format!("{a} {b}"),
+        [a, ..] => a.to_string(),
+        [] => "empty".into(),
+    }
+}
+
+struct Checker;
+
+impl Visitor for Checker {
+    type Break = LakeError;
+
+    fn pre_visit_table_factor(&mut self, tf: &TableFactor) -> ControlFlow<LakeError> {
+        match tf {
+            TableFactor::Table { name, args: Some(_), .. } => ControlFlow::Break(LakeError::RejectedStatement(format!(
+                "table functions such as `{name}(...)` are not allowed; query datasets by name \
+                 (import files first with `lake import`)"
+            ))),
+            TableFactor::Table { .. } | TableFactor::Derived { .. } | TableFactor::NestedJoin { .. } => {
+                ControlFlow::Continue(())
+            }
+            TableFactor::UNNEST { .. } => ControlFlow::Continue(()),
+            _ => ControlFlow::Break(LakeError::RejectedStatement(
+                "this kind of FROM item (table function) is not allowed; query datasets by name".into(),
+            )),
+        }
+    }
+
+    fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<LakeError> {
+        if let Expr::Function(f) = e {
+            let name = f.name.to_string().to_ascii_lowercase();
+            let last = name.rsplit('.').next().unwrap_or(&name).trim_matches('"');
+            if FILE_FUNCTIONS.contains(&last) || last.starts_with("read_") || last.starts_with("scan_") {
+                return ControlFlow::Break(LakeError::RejectedStatement(format!(
+                    "`{}` reads files and is not allowed; import the file and query it by name",
+                    f.name
+                )));
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(sql: &str) -> &'static str {
+        match guard(sql) {
+            Ok(_) => "ok",
+            Err(e) => e.code(),
+        }
+    }
+
+    #[test]
+    fn accepts_queries() {
+        assert_eq!(code("SELECT 1"), "ok");
+        assert_eq!(code("WITH a AS (SELECT 1 AS x) SELECT x FROM a"), "ok");
+        assert_eq!(code("EXPLAIN SELECT * FROM t"), "ok");
+        assert_eq!(code("EXPLAIN ANALYZE SELECT * FROM t"), "ok");
+    }
+
+    #[test]
+    fn rejects_everything_else() {
+        for sql in [
+            "SELECT * FROM read_csv('/etc/passwd')",
+            "SELECT read_csv('/etc/passwd')",
+            "SELECT * FROM read_parquet('x.parquet')",
+            "DROP TABLE t",
+            "CREATE TABLE t (a INT)",
+            "INSERT INTO t VALUES (1)",
+            "UPDATE t SET a = 1",
+            "DELETE FROM t",
+            "ATTACH DATABASE 'x' AS y",
+            "PRAGMA table_info(t)",
+            "COPY t TO '/tmp/x'",
+            "SELECT 1; SELECT 2",
+            "SELECT * INTO t2 FROM t",
+            "EXPLAIN DROP TABLE t",
+        ] {
+            assert_eq!(code(sql), "rejected_statement", "{sql}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_rejected_quickly() {
+        let sql = format!("SELECT {}1{}", "(".repeat(1000), ")".repeat(1000));
+        let t = std::time::Instant::now();
+        assert_eq!(code(&sql), "rejected_statement");
+        assert!(t.elapsed() < std::time::Duration::from_millis(100));
+        let sql = format!("SELECT * FROM {}t{}", "(SELECT * FROM ".repeat(1000), ")".repeat(1000));
+        assert_eq!(code(&sql), "rejected_statement");
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let e = guard("SELECT * FROM\nWHERE").unwrap_err();
+        assert_eq!(e.code(), "parse_error");
+        assert_eq!(e.position().map(|p| p.line), Some(2));
+    }
+}

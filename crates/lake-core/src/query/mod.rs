@@ -1,0 +1,303 @@
+//! Queries: the guard, binding against the catalog, file pruning from column statistics,
+//! execution on Polars' lazy engine with cancellation and timeouts, and EXPLAIN [ANALYZE].
+
+pub mod bind;
+pub mod guard;
+pub mod output;
+pub mod plan;
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use polars::prelude::*;
+use polars::sql::SQLContext;
+use serde_json::Value;
+
+use crate::catalog::{DatasetVersion, FileEntry};
+use crate::error::{LakeError, Result};
+use crate::ingest::CancelToken;
+use crate::Lake;
+use bind::SimplePredicate;
+
+pub use plan::{PlanNode, QueryPlan};
+
+/// How to run a query.
+#[derive(Debug, Clone, Default)]
+pub struct QueryOptions {
+    /// Give up after this long.
+    pub timeout: Option<Duration>,
+    /// Stop when this is cancelled.
+    pub cancel: Option<CancelToken>,
+}
+
+/// A query's result.
+pub struct QueryOutput {
+    /// The rows.
+    pub frame: DataFrame,
+    /// The plan, for EXPLAIN statements.
+    pub plan: Option<QueryPlan>,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// Files of a dataset kept for a query after pruning.
+#[derive(Debug, Clone)]
+pub struct ScanChoice {
+    /// Dataset name.
+    pub dataset: String,
+    /// Files kept.
+    pub kept: Vec<FileEntry>,
+    /// Files in the version.
+    pub total: usize,
+    /// The version's columns.
+    pub schema: Schema,
+}
+
+/// A query ready to run: the lazy frame plus what binding and pruning decided.
+pub struct Prepared {
+    /// The lazy query.
+    pub frame: LazyFrame,
+    /// Per dataset, the files kept.
+    pub scans: Vec<ScanChoice>,
+    /// Was this an EXPLAIN (Some(analyze))?
+    pub explain: Option<bool>,
+}
+
+fn cmp_json(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64()?.partial_cmp(&y.as_f64()?),
+        (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+/// Converts a literal to the representation the statistics use for `dtype`: numbers for
+/// numeric columns, days for dates, microseconds for timestamps, text for text.
+fn literal_for(dtype: &str, v: &Value) -> Option<Value> {
+    let numeric = dtype.starts_with('i') || dtype.starts_with('u') || dtype.starts_with('f');
+    match v {
+        Value::Number(_) if numeric => Some(v.clone()),
+        Value::String(s) if dtype == "str" => Some(Value::String(s.clone())),
+        Value::String(s) if dtype == "date" => crate::ingest::table::parse_date_days(s).map(Into::into),
+        Value::String(s) if dtype.starts_with("datetime") => crate::ingest::table::parse_datetime_us(s)
+            .or_else(|| crate::ingest::table::parse_date_days(s).map(|d| d as i64 * 86_400_000_000))
+            .map(Into::into),
+        _ => None,
+    }
+}
+
+/// Whether a file may hold rows matching every predicate, judging by its statistics.
+pub fn file_may_match(file: &FileEntry, preds: &[SimplePredicate]) -> bool {
+    preds.iter().all(|p| {
+        let Some(st) = file.stats.iter().find(|s| s.column.eq_ignore_ascii_case(&p.column)) else {
+            return true;
+        };
+        if file.rows > 0 && st.null_count == file.rows {
+            return false; // comparisons with NULL are never true
+        }
+        let Some(v) = literal_for(&st.dtype, &p.value) else {
+            return true;
+        };
+        let (Some(min), Some(max)) = (&st.min, &st.max) else {
+            return true;
+        };
+        let ge_min = |strict: bool| match cmp_json(max, &v) {
+            Some(o) => if strict { o.is_gt() } else { o.is_ge() },
+            None => true,
+        };
+        let le_max = |strict: bool| match cmp_json(min, &v) {
+            Some(o) => if strict { o.is_lt() } else { o.is_le() },
+            None => true,
+        };
+        match p.op {
+            ">" => ge_min(true),
+            ">=" => ge_min(false),
+            "<" => le_max(true),
+            "<=" => le_max(false),
+            "=" => ge_min(false) && le_max(false),
+            _ => true,
+        }
+    })
+}
+
+fn scan_frame(lake: &Lake, ds: &DatasetVersion, files: &[FileEntry], schema: &Schema) -> Result<LazyFrame> {
+    if files.is_empty() {
+        return Ok(DataFrame::empty_with_schema(schema).lazy());
+    }
+    let paths: Vec<PlRefPath> = files
+        .iter()
+        .map(|f| PlRefPath::new(lake.absolute(&f.path).to_string_lossy().as_ref()))
+        .collect();
+    let args = ScanArgsParquet {
+        cache: false,
+        ..Default::default()
+    };
+    LazyFrame::scan_parquet_sources(ScanSources::Paths(paths.into_iter().collect()), args)
+        .map_err(|e| LakeError::QueryFailed(format!("opening the files of {}: {e}", ds.name)))
+}
+
+fn version_schema(lake: &Lake, ds: &DatasetVersion) -> Result<Schema> {
+    // The schema as Polars reads it from the first file (types are exact there).
+    if let Some(f) = ds.files.first() {
+        let file = std::fs::File::open(lake.absolute(&f.path))
+            .map_err(|e| LakeError::io(format!("opening {}", f.path), e))?;
+        let arrow = ParquetReader::new(file)
+            .schema()
+            .map_err(|e| LakeError::QueryFailed(format!("reading the schema of {}: {e}", ds.name)))?;
+        return Ok(Schema::from_arrow_schema(arrow.as_ref()));
+    }
+    Ok(Schema::default())
+}
+
+/// Guards, binds and plans `sql` without running it.
+pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
+    let guarded = guard::guard(sql)?;
+    let original = guarded.statement.clone();
+    let query_stmt = match guarded.statement {
+        sqlparser::ast::Statement::Explain { statement, .. } => *statement,
+        s => s,
+    };
+    let known: HashSet<String> = lake.catalog().dataset_names()?.into_iter().collect();
+    let bound = bind::bind(query_stmt, &known)?;
+    let preds = bind::pruning_predicates(&bound.statement);
+    let mut ctx = SQLContext::new();
+    let mut scans = Vec::new();
+    let mut columns: HashMap<String, Vec<String>> = HashMap::new();
+    for name in &bound.datasets {
+        let ds = lake
+            .catalog()
+            .dataset(name)?
+            .ok_or_else(|| LakeError::Internal(format!("dataset {name} vanished while planning")))?;
+        let schema = version_schema(lake, &ds)?;
+        columns.insert(name.clone(), ds.schema.iter().map(|c| c.name.clone()).collect());
+        // Keep a file if any use of the dataset may need it.
+        let uses: Vec<&Vec<SimplePredicate>> = preds
+            .iter()
+            .filter(|(d, _)| d == name)
+            .map(|(_, p)| p)
+            .collect();
+        let kept: Vec<FileEntry> = ds
+            .files
+            .iter()
+            .filter(|f| uses.is_empty() || uses.iter().any(|p| file_may_match(f, p)))
+            .cloned()
+            .collect();
+        let lf = scan_frame(lake, &ds, &kept, &schema)?;
+        ctx.register(name, lf);
+        scans.push(ScanChoice {
+            dataset: name.clone(),
+            kept,
+            total: ds.files.len(),
+            schema,
+        });
+    }
+    let rewritten = bound.statement.to_string();
+    let mut frame = ctx
+        .execute(&rewritten)
+        .map_err(|e| polars_query_error(e, &original, &columns))?;
+    frame
+        .collect_schema()
+        .map_err(|e| polars_query_error(e, &original, &columns))?;
+    Ok(Prepared {
+        frame,
+        scans,
+        explain: guarded.explain,
+    })
+}
+
+fn polars_query_error(
+    e: PolarsError,
+    original: &sqlparser::ast::Statement,
+    columns: &HashMap<String, Vec<String>>,
+) -> LakeError {
+    let text = e.to_string();
+    if let Some(err) = (text.contains("unable to find column") || matches!(e, PolarsError::ColumnNotFound(_)))
+        .then(|| bind::unknown_column(&text, original, columns))
+        .flatten()
+    {
+        return err;
+    }
+    let first = text.lines().next().unwrap_or(&text).to_string();
+    if matches!(e, PolarsError::SQLSyntax(_)) {
+        return LakeError::Parse {
+            message: first,
+            position: None,
+        };
+    }
+    if first.contains("not supported") || first.contains("unsupported") || first.contains("not yet supported") {
+        return LakeError::Unsupported(first);
+    }
+    LakeError::QueryFailed(first)
+}
+
+/// Collects a lazy frame on Polars' pool while watching the cancel token and the deadline.
+pub fn collect_cancellable(frame: LazyFrame, opts: &QueryOptions) -> Result<DataFrame> {
+    let start = Instant::now();
+    let handle = frame
+        .collect_concurrently()
+        .map_err(|e| LakeError::QueryFailed(e.to_string()))?;
+    loop {
+        if let Some(r) = handle.fetch() {
+            return r.map_err(|e| LakeError::QueryFailed(e.to_string().lines().next().unwrap_or("").to_string()));
+        }
+        let timed_out = opts.timeout.is_some_and(|t| start.elapsed() >= t);
+        let cancelled = opts.cancel.as_ref().is_some_and(|c| c.is_cancelled());
+        if timed_out || cancelled {
+            handle.cancel();
+            return Err(LakeError::Cancelled(if timed_out {
+                format!(
+                    "query stopped after the {:.1} s timeout; the lake is unchanged",
+                    opts.timeout.unwrap_or_default().as_secs_f64()
+                )
+            } else {
+                "query cancelled; the lake is unchanged".into()
+            }));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Runs `sql` (a query or an EXPLAIN) and logs it in the catalog.
+pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOutput> {
+    let start = Instant::now();
+    let result = run_inner(lake, sql, opts, start);
+    let ms = start.elapsed().as_secs_f64() * 1e3;
+    let _ = match &result {
+        Ok(out) => lake
+            .catalog()
+            .log_query(sql, "ok", None, ms, Some(out.frame.height() as u64)),
+        Err(e) => lake.catalog().log_query(sql, "error", Some(e.code()), ms, None),
+    };
+    result
+}
+
+fn run_inner(lake: &Lake, sql: &str, opts: &QueryOptions, start: Instant) -> Result<QueryOutput> {
+    let prepared = prepare(lake, sql)?;
+    if let Some(analyze) = prepared.explain {
+        let plan = plan::explain(prepared, analyze, opts)?;
+        let text = plan.to_text();
+        let frame = DataFrame::new(
+            text.lines().count(),
+            vec![Column::new("plan".into(), text.lines().collect::<Vec<_>>())],
+        )
+        .map_err(|e| LakeError::Internal(e.to_string()))?;
+        return Ok(QueryOutput {
+            frame,
+            plan: Some(plan),
+            elapsed: start.elapsed(),
+        });
+    }
+    let frame = collect_cancellable(prepared.frame, opts)?;
+    Ok(QueryOutput {
+        frame,
+        plan: None,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// EXPLAIN [ANALYZE] of a query given without the EXPLAIN keyword.
+pub fn explain_query(lake: &Lake, sql: &str, analyze: bool, opts: &QueryOptions) -> Result<QueryPlan> {
+    let mut prepared = prepare(lake, sql)?;
+    prepared.explain = Some(analyze);
+    plan::explain(prepared, analyze, opts)
+}

@@ -1,0 +1,293 @@
+//! EXPLAIN and EXPLAIN ANALYZE: the optimized plan as a tree of nodes with estimated rows from
+//! the catalog's statistics, flags for pruning and pushdown, and, under ANALYZE, the actual rows
+//! and time of every node.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use polars::prelude::*;
+use polars_plan::plans::{write_ir_non_recursive, IRPlan, IR};
+use polars_plan::prelude::OptFlags;
+use polars_utils::arena::Node;
+use serde::Serialize;
+
+use super::{collect_cancellable, Prepared, QueryOptions, ScanChoice};
+use crate::error::{LakeError, Result};
+
+/// One node of a plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanNode {
+    /// Position in a pre-order walk, from 0.
+    pub id: u32,
+    /// What the node does (`Scan`, `Filter`, `Join`, `Aggregate`, ...).
+    pub kind: String,
+    /// Its details: columns, predicates, keys.
+    pub detail: String,
+    /// Estimated rows out, from catalog statistics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub est_rows: Option<u64>,
+    /// Actual rows out (ANALYZE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual_rows: Option<u64>,
+    /// Time spent in this node alone (ANALYZE), in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_ms: Option<f64>,
+    /// What a user cares about: `pruned_files=3/10`, `projection_pushdown`, `predicate_pushdown`.
+    pub flags: Vec<String>,
+    /// Inputs.
+    pub children: Vec<PlanNode>,
+}
+
+/// A whole plan: `{"root": Node}` plus totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryPlan {
+    /// The top node.
+    pub root: PlanNode,
+    /// Whether actual rows and times were measured.
+    pub analyzed: bool,
+    /// Total time of the query (ANALYZE), in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_ms: Option<f64>,
+    /// The optimizer rules that changed the plan.
+    pub rules_fired: Vec<String>,
+}
+
+fn kind_of(ir: &IR) -> &'static str {
+    match ir {
+        IR::Scan { .. } => "Scan",
+        IR::DataFrameScan { .. } => "InMemoryScan",
+        IR::Filter { .. } => "Filter",
+        IR::Select { .. } | IR::SimpleProjection { .. } => "Project",
+        IR::HStack { .. } => "WithColumns",
+        IR::Sort { .. } => "Sort",
+        IR::GroupBy { .. } => "Aggregate",
+        IR::Join { .. } => "Join",
+        IR::Slice { .. } => "Limit",
+        IR::Distinct { .. } => "Distinct",
+        IR::Union { .. } => "Union",
+        IR::HConcat { .. } => "HConcat",
+        IR::MapFunction { .. } => "Map",
+        IR::Cache { .. } => "Cache",
+        IR::Sink { .. } | IR::SinkMultiple { .. } => "Output",
+        _ => "Other",
+    }
+}
+
+fn dataset_of_path(path: &str) -> Option<String> {
+    let p = path.replace('\\', "/");
+    let i = p.rfind("/data/")?;
+    p[i + 6..].split('/').next().map(str::to_string)
+}
+
+struct Builder<'a> {
+    plan: &'a IRPlan,
+    scans: &'a [ScanChoice],
+    next_id: u32,
+    nodes: Vec<Node>,
+    rules: Vec<String>,
+}
+
+impl Builder<'_> {
+    fn build(&mut self, node: Node) -> PlanNode {
+        let ir = self.plan.lp_arena.get(node);
+        let id = self.next_id;
+        self.next_id += 1;
+        self.nodes.push(node);
+        let schema = ir.schema(&self.plan.lp_arena).into_owned();
+        let mut detail = String::new();
+        let _ = write_ir_non_recursive(&mut detail, ir, &self.plan.expr_arena, &schema, 0);
+        let mut detail = detail.trim().replace('\n', " ");
+        let mut flags = Vec::new();
+        let children: Vec<PlanNode> = ir.inputs().collect::<Vec<_>>().into_iter().map(|c| self.build(c)).collect();
+        let child_est = |i: usize| children.get(i).and_then(|c| c.est_rows);
+        let est_rows = match ir {
+            IR::Scan {
+                sources,
+                predicate,
+                output_schema,
+                file_info,
+                ..
+            } => {
+                let ds = sources.first_path().and_then(|p| dataset_of_path(p.as_str()));
+                let choice = ds.as_ref().and_then(|d| self.scans.iter().find(|s| &s.dataset == d));
+                let cols = output_schema
+                    .as_ref()
+                    .map(|s| s.iter_names().map(|n| n.to_string()).collect::<Vec<_>>().join(", "))
+                    .unwrap_or_else(|| "*".into());
+                if let Some(c) = choice {
+                    let pruned = c.total - c.kept.len();
+                    flags.push(format!("pruned_files={pruned}/{}", c.total));
+                    if pruned > 0 {
+                        self.push_rule("file_pruning");
+                    }
+                    detail = format!(
+                        "{} ({} of {} files) columns: {cols}",
+                        c.dataset,
+                        c.kept.len(),
+                        c.total
+                    );
+                }
+                if output_schema.is_some() {
+                    flags.push("projection_pushdown".into());
+                    self.push_rule("projection_pushdown");
+                }
+                let rows = choice
+                    .map(|c| c.kept.iter().map(|f| f.rows).sum::<u64>())
+                    .or_else(|| file_info.row_estimation.0.map(|r| r as u64));
+                if let Some(p) = predicate {
+                    flags.push("predicate_pushdown".into());
+                    self.push_rule("predicate_pushdown");
+                    detail.push_str(&format!(" filter: {}", p.display(&self.plan.expr_arena)));
+                    rows.map(|r| r.div_ceil(3))
+                } else {
+                    rows
+                }
+            }
+            IR::DataFrameScan { df, .. } => Some(df.height() as u64),
+            IR::Filter { .. } => child_est(0).map(|r| r.div_ceil(3)),
+            IR::Slice { len, .. } => child_est(0).map(|r| r.min(*len as u64)),
+            IR::GroupBy { keys, .. } => {
+                if keys.is_empty() {
+                    Some(1)
+                } else {
+                    child_est(0)
+                }
+            }
+            IR::Join { .. } => match (child_est(0), child_est(1)) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            },
+            IR::Union { .. } => Some(children.iter().filter_map(|c| c.est_rows).sum()),
+            IR::Sort { slice: Some((_, len, _)), .. } => child_est(0).map(|r| r.min(*len as u64)),
+            _ => child_est(0),
+        };
+        if detail.len() > 400 {
+            let cut = (0..=400).rev().find(|i| detail.is_char_boundary(*i)).unwrap_or(0);
+            detail.truncate(cut);
+            detail.push('…');
+        }
+        PlanNode {
+            id,
+            kind: kind_of(ir).to_string(),
+            detail,
+            est_rows,
+            actual_rows: None,
+            time_ms: None,
+            flags,
+            children,
+        }
+    }
+
+    fn push_rule(&mut self, r: &str) {
+        if !self.rules.iter().any(|x| x == r) {
+            self.rules.push(r.to_string());
+        }
+    }
+}
+
+/// A lazy frame that runs just the subtree under `node` of an optimized plan.
+fn subtree_frame(plan: &IRPlan, node: Node) -> LazyFrame {
+    let lf = LazyFrame::from(DslPlan::IR {
+        dsl: Arc::new(DslPlan::default()),
+        version: plan.lp_arena.version(),
+        node: Some(node),
+        opt_flags: Some(OptFlags::all()),
+    });
+    lf.set_cached_arena(plan.lp_arena.clone(), plan.expr_arena.clone());
+    lf
+}
+
+fn fill_actuals(n: &mut PlanNode, measured: &[(u64, f64)]) {
+    for c in &mut n.children {
+        fill_actuals(c, measured);
+    }
+    let (rows, ms) = measured[n.id as usize];
+    let children_ms: f64 = n
+        .children
+        .iter()
+        .map(|c| measured[c.id as usize].1)
+        .sum();
+    n.actual_rows = Some(rows);
+    n.time_ms = Some(((ms - children_ms).max(0.0) * 1000.0).round() / 1000.0);
+}
+
+/// Builds the plan of a prepared query, running it under ANALYZE.
+pub fn explain(prepared: Prepared, analyze: bool, opts: &QueryOptions) -> Result<QueryPlan> {
+    let ir = prepared
+        .frame
+        .clone()
+        .to_alp_optimized()
+        .map_err(|e| LakeError::QueryFailed(e.to_string()))?;
+    let mut b = Builder {
+        plan: &ir,
+        scans: &prepared.scans,
+        next_id: 0,
+        nodes: Vec::new(),
+        rules: Vec::new(),
+    };
+    let mut root = b.build(ir.lp_top);
+    let nodes = std::mem::take(&mut b.nodes);
+    let rules = std::mem::take(&mut b.rules);
+    let mut total_ms = None;
+    if analyze {
+        // The real run first: its rows and time are what the user gets.
+        let t = Instant::now();
+        let result = collect_cancellable(prepared.frame, opts)?;
+        let total = t.elapsed().as_secs_f64() * 1e3;
+        total_ms = Some((total * 1000.0).round() / 1000.0);
+        // Then every subtree on its own, for per-node rows and times.
+        let mut measured = vec![(0u64, 0f64); nodes.len()];
+        measured[0] = (result.height() as u64, total);
+        for (i, node) in nodes.iter().enumerate().skip(1) {
+            let t = Instant::now();
+            let df = collect_cancellable(subtree_frame(&ir, *node), opts)?;
+            measured[i] = (df.height() as u64, t.elapsed().as_secs_f64() * 1e3);
+        }
+        fill_actuals(&mut root, &measured);
+    }
+    Ok(QueryPlan {
+        root,
+        analyzed: analyze,
+        total_ms,
+        rules_fired: rules,
+    })
+}
+
+impl QueryPlan {
+    /// The plan as an indented tree.
+    pub fn to_text(&self) -> String {
+        fn walk(n: &PlanNode, depth: usize, out: &mut String) {
+            let mut line = format!("{}{} {}", "  ".repeat(depth), n.kind, n.detail);
+            let mut extra = Vec::new();
+            if let Some(e) = n.est_rows {
+                extra.push(format!("est_rows={e}"));
+            }
+            if let Some(a) = n.actual_rows {
+                extra.push(format!("actual_rows={a}"));
+            }
+            if let Some(t) = n.time_ms {
+                extra.push(format!("time={t:.3}ms"));
+            }
+            extra.extend(n.flags.iter().cloned());
+            if !extra.is_empty() {
+                line.push_str(&format!("  [{}]", extra.join(", ")));
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+            for c in &n.children {
+                walk(c, depth + 1, out);
+            }
+        }
+        let mut s = String::new();
+        walk(&self.root, 0, &mut s);
+        if let Some(t) = self.total_ms {
+            s.push_str(&format!("total time: {t:.3} ms\n"));
+        }
+        s
+    }
+
+    /// The JSON form the app draws: `{"root": Node, ...}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("plan serializes")
+    }
+}

@@ -1,0 +1,254 @@
+//! Writes batches to Parquet files in staging, rolling to a new file every N rows, and keeps
+//! per-file column statistics (rows, nulls, min, max) for the catalog.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use serde_json::Value;
+
+use crate::catalog::ColumnStats;
+use crate::error::{IoContext, LakeError, Result};
+
+/// A finished, fsynced file in staging.
+#[derive(Debug)]
+pub struct StagedFile {
+    /// Where it is now.
+    pub path: PathBuf,
+    /// Rows.
+    pub rows: u64,
+    /// Size.
+    pub bytes: u64,
+    /// Column statistics.
+    pub stats: Vec<ColumnStats>,
+}
+
+struct OpenFile {
+    writer: polars::io::parquet::write::BatchedWriter<File>,
+    path: PathBuf,
+    rows: u64,
+    stats: Vec<ColumnStats>,
+}
+
+/// Rolls batches into Parquet files of at most `rows_per_file` rows.
+pub struct ParquetSink {
+    dir: PathBuf,
+    prefix: String,
+    rows_per_file: u64,
+    open: Option<OpenFile>,
+    done: Vec<StagedFile>,
+    schema: Option<Schema>,
+}
+
+fn polars_err(path: &Path, e: PolarsError) -> LakeError {
+    LakeError::Internal(format!("writing {}: {e}", path.display()))
+}
+
+/// The JSON form of a min or max value: numbers for numeric and temporal types (days or
+/// microseconds since the epoch), text for strings.
+fn scalar_json(v: AnyValue<'_>) -> Option<Value> {
+    match v {
+        AnyValue::Boolean(b) => Some(Value::Bool(b)),
+        AnyValue::Int8(x) => Some(x.into()),
+        AnyValue::Int16(x) => Some(x.into()),
+        AnyValue::Int32(x) => Some(x.into()),
+        AnyValue::Int64(x) => Some(x.into()),
+        AnyValue::UInt8(x) => Some(x.into()),
+        AnyValue::UInt16(x) => Some(x.into()),
+        AnyValue::UInt32(x) => Some(x.into()),
+        AnyValue::UInt64(x) => Some(x.into()),
+        AnyValue::Float32(x) if x.is_finite() => Some((x as f64).into()),
+        AnyValue::Float64(x) if x.is_finite() => Some(x.into()),
+        AnyValue::Date(d) => Some(d.into()),
+        AnyValue::Datetime(t, _, _) | AnyValue::DatetimeOwned(t, _, _) => Some(t.into()),
+        AnyValue::String(s) => Some(Value::String(s.to_string())),
+        AnyValue::StringOwned(s) => Some(Value::String(s.to_string())),
+        _ => None,
+    }
+}
+
+fn json_cmp(a: &Value, b: &Value) -> std::cmp::Ordering {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => x
+                .as_f64()
+                .unwrap_or(0.0)
+                .partial_cmp(&y.as_f64().unwrap_or(0.0))
+                .unwrap_or(std::cmp::Ordering::Equal),
+        },
+        (Value::String(x), Value::String(y)) => x.cmp(y),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        _ => std::cmp::Ordering::Equal,
+    }
+}
+
+/// Statistics of every column of `df`.
+pub fn frame_stats(df: &DataFrame) -> Vec<ColumnStats> {
+    df.columns()
+        .iter()
+        .map(|c| {
+            let s = c.as_materialized_series();
+            let dtype = s.dtype();
+            let physical_ok = dtype.is_primitive_numeric()
+                || dtype.is_temporal()
+                || matches!(dtype, DataType::String | DataType::Boolean);
+            let (min, max) = if physical_ok && s.null_count() < s.len() {
+                let min = s.min_reduce().ok().and_then(|sc| scalar_json(sc.value().clone()));
+                let max = s.max_reduce().ok().and_then(|sc| scalar_json(sc.value().clone()));
+                (min, max)
+            } else {
+                (None, None)
+            };
+            ColumnStats {
+                column: s.name().to_string(),
+                dtype: dtype.to_string(),
+                null_count: s.null_count() as u64,
+                min,
+                max,
+            }
+        })
+        .collect()
+}
+
+fn merge_stats(acc: &mut [ColumnStats], new: Vec<ColumnStats>) {
+    for (a, n) in acc.iter_mut().zip(new) {
+        a.null_count += n.null_count;
+        a.min = match (a.min.take(), n.min) {
+            (Some(x), Some(y)) => Some(if json_cmp(&y, &x).is_lt() { y } else { x }),
+            (x, y) => x.or(y),
+        };
+        a.max = match (a.max.take(), n.max) {
+            (Some(x), Some(y)) => Some(if json_cmp(&y, &x).is_gt() { y } else { x }),
+            (x, y) => x.or(y),
+        };
+    }
+}
+
+impl ParquetSink {
+    /// A sink writing `<prefix>-NNNNN.parquet` files into `dir`.
+    pub fn new(dir: &Path, prefix: &str, rows_per_file: u64) -> Self {
+        ParquetSink {
+            dir: dir.to_path_buf(),
+            prefix: prefix.to_string(),
+            rows_per_file: rows_per_file.max(1),
+            open: None,
+            done: Vec::new(),
+            schema: None,
+        }
+    }
+
+    /// The schema of the batches written so far.
+    pub fn schema(&self) -> Option<&Schema> {
+        self.schema.as_ref()
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> u64 {
+        self.done.iter().map(|f| f.rows).sum::<u64>() + self.open.as_ref().map_or(0, |o| o.rows)
+    }
+
+    /// Writes a batch, splitting it across files as needed.
+    pub fn write(&mut self, mut df: DataFrame) -> Result<()> {
+        if df.height() == 0 && self.schema.is_some() {
+            return Ok(());
+        }
+        match &self.schema {
+            None => self.schema = Some(df.schema().as_ref().clone()),
+            Some(s) if s != df.schema().as_ref() => {
+                return Err(LakeError::Internal(format!(
+                    "batch schema changed while writing {}",
+                    self.dir.display()
+                )))
+            }
+            _ => {}
+        }
+        loop {
+            if self.open.is_none() {
+                self.open_file()?;
+            }
+            let open = self.open.as_mut().expect("just opened");
+            let room = (self.rows_per_file - open.rows) as usize;
+            let (now, rest) = if df.height() > room {
+                let (a, b) = df.split_at(room as i64);
+                (a, Some(b))
+            } else {
+                (df, None)
+            };
+            if now.height() > 0 {
+                open.writer
+                    .write_batch(&now)
+                    .map_err(|e| polars_err(&open.path, e))?;
+                open.rows += now.height() as u64;
+                merge_stats(&mut open.stats, frame_stats(&now));
+            }
+            if open.rows >= self.rows_per_file {
+                self.close_file()?;
+            }
+            match rest {
+                Some(r) => df = r,
+                None => break,
+            }
+        }
+        Ok(())
+    }
+
+    fn open_file(&mut self) -> Result<()> {
+        let path = self
+            .dir
+            .join(format!("{}-{:05}.parquet", self.prefix, self.done.len()));
+        let file = File::create(&path).ctx(|| format!("creating {}", path.display()))?;
+        let schema = self.schema.clone().unwrap_or_default();
+        let writer = ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Zstd(None))
+            .with_statistics(StatisticsOptions::full())
+            .with_row_group_size(Some(128 * 1024))
+            .batched(&schema)
+            .map_err(|e| polars_err(&path, e))?;
+        let stats = schema
+            .iter()
+            .map(|(n, dt)| ColumnStats {
+                column: n.to_string(),
+                dtype: dt.to_string(),
+                null_count: 0,
+                min: None,
+                max: None,
+            })
+            .collect();
+        self.open = Some(OpenFile {
+            writer,
+            path,
+            rows: 0,
+            stats,
+        });
+        Ok(())
+    }
+
+    fn close_file(&mut self) -> Result<()> {
+        if let Some(open) = self.open.take() {
+            open.writer.finish().map_err(|e| polars_err(&open.path, e))?;
+            drop(open.writer);
+            let f = File::open(&open.path).ctx(|| format!("opening {}", open.path.display()))?;
+            f.sync_all()
+                .ctx(|| format!("syncing {}", open.path.display()))?;
+            let bytes = f.metadata().map(|m| m.len()).unwrap_or(0);
+            self.done.push(StagedFile {
+                path: open.path,
+                rows: open.rows,
+                bytes,
+                stats: open.stats,
+            });
+        }
+        Ok(())
+    }
+
+    /// Closes the last file and returns all files. A sink that saw only an empty batch still
+    /// yields one empty file so the dataset has a schema.
+    pub fn finish(mut self) -> Result<Vec<StagedFile>> {
+        if self.done.is_empty() && self.open.is_none() && self.schema.is_some() {
+            self.open_file()?;
+        }
+        self.close_file()?;
+        Ok(self.done)
+    }
+}
