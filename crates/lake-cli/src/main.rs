@@ -13,7 +13,11 @@ use lake_core::query::{self, output, QueryOptions};
 use lake_core::{Lake, LakeError};
 
 #[derive(Parser)]
-#[command(name = "lake", version, about = "Datapunk Lake: import files into a local lake and query them with SQL")]
+#[command(
+    name = "lake",
+    version,
+    about = "Datapunk Lake: import files into a local lake and query them with SQL"
+)]
 struct Cli {
     /// The lake folder (default: $LAKE_DIR, else the platform data directory).
     #[arg(long, global = true, env = "LAKE_DIR")]
@@ -96,11 +100,15 @@ enum Command {
 
 /// The platform data directory's default lake.
 fn default_lake_dir() -> PathBuf {
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
     let base = if cfg!(target_os = "macos") {
         home.join("Library/Application Support")
     } else if cfg!(windows) {
-        std::env::var_os("APPDATA").map(PathBuf::from).unwrap_or(home)
+        std::env::var_os("APPDATA")
+            .map(PathBuf::from)
+            .unwrap_or(home)
     } else {
         std::env::var_os("XDG_DATA_HOME")
             .map(PathBuf::from)
@@ -189,7 +197,11 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             Lake::init(lake_dir)?;
             println!(
                 "{} lake at {}",
-                if existed { "opened existing" } else { "created" },
+                if existed {
+                    "opened existing"
+                } else {
+                    "created"
+                },
                 lake_dir.display()
             );
             Ok(ExitCode::SUCCESS)
@@ -206,7 +218,11 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             let lake = Lake::open_or_init(lake_dir)?;
             let opts = ImportOptions {
                 name,
-                mode: if mode == "append" { Mode::Append } else { Mode::Replace },
+                mode: if mode == "append" {
+                    Mode::Append
+                } else {
+                    Mode::Replace
+                },
                 skip_bad,
                 format: format.as_deref().and_then(ingest::Format::parse),
                 rows_per_file,
@@ -236,7 +252,10 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             }
             let report = report?;
             if json {
-                println!("{}", serde_json::to_string(&report).expect("report serializes"));
+                println!(
+                    "{}",
+                    serde_json::to_string(&report).expect("report serializes")
+                );
             } else {
                 for d in &report.datasets {
                     let skipped = if d.skipped_rows > 0 {
@@ -273,7 +292,10 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             } else if list.is_empty() {
                 println!("no datasets yet; import files with `lake import PATH`");
             } else {
-                println!("{:<40} {:>7} {:>12} {:>7} {:>12}  created", "name", "version", "rows", "columns", "bytes");
+                println!(
+                    "{:<40} {:>7} {:>12} {:>7} {:>12}  created",
+                    "name", "version", "rows", "columns", "bytes"
+                );
                 for d in list {
                     println!(
                         "{:<40} {:>7} {:>12} {:>7} {:>12}  {}",
@@ -289,10 +311,18 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             if json {
                 println!("{}", serde_json::to_string(&info).expect("serializes"));
             } else {
-                println!("{} version {}: {} rows, {} files", info.name, info.version, info.rows, info.files);
-                println!("{:<30} {:<24} {:>10}  {:<24} {:<24}", "column", "type", "nulls", "min", "max");
+                println!(
+                    "{} version {}: {} rows, {} files",
+                    info.name, info.version, info.rows, info.files
+                );
+                println!(
+                    "{:<30} {:<24} {:>10}  {:<24} {:<24}",
+                    "column", "type", "nulls", "min", "max"
+                );
                 for c in info.columns {
-                    let show = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
+                    let show = |v: &Option<serde_json::Value>| {
+                        v.as_ref().map(|v| v.to_string()).unwrap_or_default()
+                    };
                     println!(
                         "{:<30} {:<24} {:>10}  {:<24} {:<24}",
                         c.name,
@@ -318,7 +348,10 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             };
             let result = query::run_query(&lake, &sql, &opts)?;
             let fmt = output::OutputFormat::parse(&format).expect("clap checked");
-            if fmt == output::OutputFormat::Parquet && out_path.is_none() && std::io::stdout().is_terminal() {
+            if fmt == output::OutputFormat::Parquet
+                && out_path.is_none()
+                && std::io::stdout().is_terminal()
+            {
                 return Err(LakeError::RejectedStatement(
                     "refusing to write Parquet to a terminal; add --output FILE".into(),
                 ));
@@ -326,10 +359,12 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             match out_path {
                 Some(p) => {
                     let mut f = std::io::BufWriter::new(
-                        std::fs::File::create(&p).map_err(|e| LakeError::io(format!("creating {}", p.display()), e))?,
+                        std::fs::File::create(&p)
+                            .map_err(|e| LakeError::io(format!("creating {}", p.display()), e))?,
                     );
                     output::write_frame(&result.frame, fmt, &mut f)?;
-                    f.flush().map_err(|e| LakeError::io(format!("writing {}", p.display()), e))?;
+                    f.flush()
+                        .map_err(|e| LakeError::io(format!("writing {}", p.display()), e))?;
                 }
                 None => {
                     let stdout = std::io::stdout();
@@ -354,9 +389,17 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             // `explain "EXPLAIN SELECT ..."` is accepted too.
             let trimmed = sql.trim_start();
             let body = strip_explain(trimmed);
-            let plan = query::explain_query(&lake, body, analyze || trimmed.len() != body.len() && is_analyze(trimmed), &opts)?;
+            let plan = query::explain_query(
+                &lake,
+                body,
+                analyze || trimmed.len() != body.len() && is_analyze(trimmed),
+                &opts,
+            )?;
             if format == "json" {
-                println!("{}", serde_json::to_string_pretty(&plan.to_json()).expect("serializes"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&plan.to_json()).expect("serializes")
+                );
             } else {
                 print!("{}", plan.to_text());
             }
@@ -381,5 +424,6 @@ fn strip_explain(sql: &str) -> &str {
 
 fn is_analyze(sql: &str) -> bool {
     let u = sql.to_ascii_uppercase();
-    u.strip_prefix("EXPLAIN").is_some_and(|r| r.trim_start().starts_with("ANALYZE"))
+    u.strip_prefix("EXPLAIN")
+        .is_some_and(|r| r.trim_start().starts_with("ANALYZE"))
 }

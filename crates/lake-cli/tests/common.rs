@@ -14,7 +14,11 @@ impl TestLake {
         let dir = tempfile::tempdir().unwrap();
         let t = TestLake { dir };
         let out = t.run(&["init"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         t
     }
 
@@ -73,7 +77,10 @@ impl TestLake {
         let out = self.run(&refs);
         let stdout = String::from_utf8_lossy(&out.stdout);
         serde_json::from_str(&stdout).unwrap_or_else(|e| {
-            panic!("import output is not JSON ({e}): {stdout}{}", String::from_utf8_lossy(&out.stderr))
+            panic!(
+                "import output is not JSON ({e}): {stdout}{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
         })
     }
 

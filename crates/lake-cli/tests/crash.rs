@@ -41,7 +41,12 @@ fn files_on_disk(dir: &std::path::Path) -> HashSet<String> {
 fn check_consistent(lake: &TestLake, base_rows: u64, added_rows: u64) -> bool {
     // Opening (any command) cleans up; then check what a user sees.
     let list: serde_json::Value = serde_json::from_str(&lake.ok(&["datasets", "--json"])).unwrap();
-    let big = list.as_array().unwrap().iter().find(|d| d["name"] == "big").expect("big survives");
+    let big = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "big")
+        .expect("big survives");
     let rows = big["rows"].as_u64().unwrap();
     let committed = match big["version"].as_u64().unwrap() {
         1 => {
@@ -54,16 +59,36 @@ fn check_consistent(lake: &TestLake, base_rows: u64, added_rows: u64) -> bool {
         }
         v => panic!("unexpected version {v}"),
     };
-    assert_eq!(lake.csv("SELECT count(*) AS n FROM big"), format!("n\n{rows}\n"));
-    let keep = list.as_array().unwrap().iter().find(|d| d["name"] == "keep").expect("keep survives");
+    assert_eq!(
+        lake.csv("SELECT count(*) AS n FROM big"),
+        format!("n\n{rows}\n")
+    );
+    let keep = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "keep")
+        .expect("keep survives");
     assert_eq!(keep["rows"], 2);
     let conn = rusqlite::Connection::open(lake.path().join("catalog.sqlite")).unwrap();
-    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(ok, "ok");
     let mut st = conn.prepare("SELECT DISTINCT path FROM files").unwrap();
-    let referenced: HashSet<String> = st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
-    assert_eq!(files_on_disk(&lake.path()), referenced, "orphaned or missing files");
-    let staging: Vec<_> = std::fs::read_dir(lake.path().join("staging")).unwrap().collect();
+    let referenced: HashSet<String> = st
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(
+        files_on_disk(&lake.path()),
+        referenced,
+        "orphaned or missing files"
+    );
+    let staging: Vec<_> = std::fs::read_dir(lake.path().join("staging"))
+        .unwrap()
+        .collect();
     assert!(staging.is_empty(), "staging not cleaned");
     committed
 }
@@ -82,9 +107,19 @@ fn kill_9_during_import_never_leaves_a_mix() {
 
     let args = |l: &TestLake| {
         let mut c = std::process::Command::new(lake_bin());
-        c.arg("--lake").arg(l.path()).args(["import", "--json", "--name", "big", "--mode", "append", "--rows-per-file", "20000"]);
+        c.arg("--lake").arg(l.path()).args([
+            "import",
+            "--json",
+            "--name",
+            "big",
+            "--mode",
+            "append",
+            "--rows-per-file",
+            "20000",
+        ]);
         c.arg(&more);
-        c.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+        c.stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
         c
     };
     // How long does a whole import take? Measure on a copy of the lake.
@@ -98,7 +133,9 @@ fn kill_9_during_import_never_leaves_a_mix() {
     let mut survived = 0;
     let mut committed_seen = false;
     for _ in 0..12 {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let frac = (seed >> 33) as f64 / (1u64 << 31) as f64;
         let delay = full.mul_f64(frac * 1.1);
         let mut child = args(&lake).spawn().unwrap();
@@ -107,6 +144,7 @@ fn kill_9_during_import_never_leaves_a_mix() {
         let _ = child.wait();
         committed_seen |= check_consistent(&lake, 1000, added);
         survived += 1;
+        eprintln!("kill point {survived}: after {delay:?} of a {full:?} import; committed: {committed_seen}");
         if committed_seen {
             break;
         }

@@ -17,7 +17,12 @@ fn csv_types_are_inferred_with_timestamps() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["name"].as_str().unwrap().into(), c["dtype"].as_str().unwrap().into()))
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().into(),
+                c["dtype"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     assert_eq!(types[0], ("id".into(), "i64".into()));
     assert_eq!(types[1], ("city".into(), "str".into()));
@@ -39,11 +44,14 @@ fn csv_dialects_semicolon_no_header_latin1_tsv() {
     let lake = TestLake::new();
     let semi = lake.file("semi.csv", "name;n\n\"a;b\";1\nc;2\n");
     let nohdr = lake.file("nohdr.csv", "1,2.5\n2,3.5\n");
-    let latin = lake.file("latin.csv", b"name,n\ncaf\xe9,1\n".to_vec());
+    let latin = lake.file("latin.csv", b"name,n\ncaf\xe9,1\n");
     let tsv = lake.file("tabs.tsv", "a\tb\n1\tx\n");
     let r = lake.import(&[&semi, &nohdr, &latin, &tsv], &[]);
     assert_eq!(r["errors"], serde_json::json!([]), "{r}");
-    assert_eq!(lake.csv("SELECT name FROM semi ORDER BY n"), "name\na;b\nc\n");
+    assert_eq!(
+        lake.csv("SELECT name FROM semi ORDER BY n"),
+        "name\na;b\nc\n"
+    );
     assert_eq!(lake.csv("SELECT sum(column_2) AS s FROM nohdr"), "s\n6.0\n");
     assert_eq!(lake.csv("SELECT name FROM latin"), "name\ncafé\n");
     assert_eq!(lake.csv("SELECT b FROM tabs"), "b\nx\n");
@@ -87,7 +95,10 @@ fn ndjson_json_and_nested_values() {
         "events.ndjson",
         "{\"id\":1,\"tag\":\"a\",\"meta\":{\"x\":1}}\n{\"id\":2,\"tag\":null}\n\n{\"id\":3,\"tag\":\"c\",\"late\":true}\n",
     );
-    let js = lake.file("wrapped.json", r#"{"version": 2, "items": [{"k": "x", "v": 1.5}, {"k": "y", "v": 2}]}"#);
+    let js = lake.file(
+        "wrapped.json",
+        r#"{"version": 2, "items": [{"k": "x", "v": 1.5}, {"k": "y", "v": 2}]}"#,
+    );
     let arr = lake.file("arr.json", r#"[{"a": 1}, {"a": 2}, {"a": 3}]"#);
     let r = lake.import(&[&nd, &js, &arr], &[]);
     assert_eq!(r["errors"], serde_json::json!([]), "{r}");
@@ -95,7 +106,10 @@ fn ndjson_json_and_nested_values() {
         lake.csv("SELECT id, tag, meta, late FROM events ORDER BY id"),
         "id,tag,meta,late\n1,a,\"{\"\"x\"\":1}\",\n2,,,\n3,c,,true\n"
     );
-    assert_eq!(lake.csv("SELECT k, v FROM wrapped ORDER BY k"), "k,v\nx,1.5\ny,2.0\n");
+    assert_eq!(
+        lake.csv("SELECT k, v FROM wrapped ORDER BY k"),
+        "k,v\nx,1.5\ny,2.0\n"
+    );
     assert_eq!(lake.csv("SELECT sum(a) AS s FROM arr"), "s\n6\n");
 }
 
@@ -107,11 +121,23 @@ fn bad_json_names_line_and_keeps_lake() {
     let bad = lake.file("events2.ndjson", "{\"id\":2}\n{\"id\":\n{\"id\":4}\n");
     let r = lake.import(&[&bad], &["--name", "events"]);
     assert_eq!(r["errors"][0]["code"], "bad_input");
-    assert!(r["errors"][0]["error"].as_str().unwrap().contains("events2.ndjson:line 2"), "{r}");
+    assert!(
+        r["errors"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("events2.ndjson:line 2"),
+        "{r}"
+    );
     assert_eq!(lake.csv("SELECT count(*) AS n FROM events"), "n\n1\n");
     let broken = lake.file("doc.json", "[{\"a\": 1}, {\"a\": ");
     let r = lake.import(&[&broken], &[]);
-    assert!(r["errors"][0]["error"].as_str().unwrap().contains("doc.json:line 1"), "{r}");
+    assert!(
+        r["errors"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("doc.json:line 1"),
+        "{r}"
+    );
 }
 
 #[test]
@@ -120,7 +146,14 @@ fn parquet_geojson_gpx() {
     let csv = lake.file("src.csv", "a,b\n1,x\n2,y\n3,z\n");
     lake.import(&[&csv], &[]);
     let pq = lake.dir.path().join("in/copy.parquet");
-    lake.ok(&["query", "--format", "parquet", "--output", pq.to_str().unwrap(), "SELECT * FROM src"]);
+    lake.ok(&[
+        "query",
+        "--format",
+        "parquet",
+        "--output",
+        pq.to_str().unwrap(),
+        "SELECT * FROM src",
+    ]);
     let geo = lake.file(
         "places.geojson",
         r#"{"type":"FeatureCollection","features":[
@@ -147,7 +180,10 @@ fn parquet_geojson_gpx() {
         lake.csv("SELECT kind, track, ts, elevation_m FROM ride WHERE kind = 'track_point' ORDER BY ts"),
         "kind,track,ts,elevation_m\ntrack_point,Morning,2024-05-01T07:00:00Z,520.5\ntrack_point,Morning,2024-05-01T07:01:00Z,530.0\n"
     );
-    assert_eq!(lake.csv("SELECT name FROM ride WHERE kind = 'waypoint'"), "name\nStart\n");
+    assert_eq!(
+        lake.csv("SELECT name FROM ride WHERE kind = 'waypoint'"),
+        "name\nStart\n"
+    );
 }
 
 #[test]
@@ -159,7 +195,13 @@ fn reimport_is_idempotent_and_append_adds_a_version() {
     assert_eq!(r["datasets"][0]["version"], 1);
     let r = lake.import(&[&a], &["--name", "nums"]);
     assert_eq!(r["datasets"], serde_json::json!([]));
-    assert!(r["unchanged"][0]["reason"].as_str().unwrap().contains("already imported"), "{r}");
+    assert!(
+        r["unchanged"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("already imported"),
+        "{r}"
+    );
     let human = lake.ok(&["import", "--name", "nums", a.to_str().unwrap()]);
     assert!(human.contains("unchanged nums"), "{human}");
     let r = lake.import(&[&b], &["--name", "nums", "--mode", "append"]);
@@ -169,7 +211,11 @@ fn reimport_is_idempotent_and_append_adds_a_version() {
     assert_eq!(lake.csv("SELECT sum(x) AS s FROM nums"), "s\n6\n");
     // Replace makes a new version with only the new file.
     let r = lake.import(&[&b], &["--name", "nums"]);
-    assert_eq!(r["unchanged"].as_array().unwrap().len(), 1, "b is already in version 2: {r}");
+    assert_eq!(
+        r["unchanged"].as_array().unwrap().len(),
+        1,
+        "b is already in version 2: {r}"
+    );
     let c = lake.file("c.csv", "x\n10\n");
     let r = lake.import(&[&c], &["--name", "nums"]);
     assert_eq!(r["datasets"][0]["version"], 3);
@@ -189,7 +235,12 @@ fn folder_import_and_unsupported_files() {
     lake.file("dir/sub/two.ndjson", "{\"b\":2}\n");
     lake.file("dir/readme.md", "not data");
     let r = lake.import(&[&lake.dir.path().join("in/dir")], &[]);
-    let names: Vec<&str> = r["datasets"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = r["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, vec!["one", "two"]);
     let odd = lake.file("weird.bin", [0u8, 1, 2, 3]);
     let r = lake.import(&[&odd], &[]);
@@ -207,7 +258,10 @@ fn append_with_other_columns_is_refused() {
     lake.import(&[&a], &["--name", "t"]);
     let r = lake.import(&[&b], &["--name", "t", "--mode", "append"]);
     assert_eq!(r["errors"][0]["code"], "bad_input");
-    assert!(r["errors"][0]["error"].as_str().unwrap().contains("differ"), "{r}");
+    assert!(
+        r["errors"][0]["error"].as_str().unwrap().contains("differ"),
+        "{r}"
+    );
     assert_eq!(lake.csv("SELECT count(*) AS n FROM t"), "n\n1\n");
 }
 

@@ -1,7 +1,10 @@
 use crate::common::TestLake;
 
 fn sample(lake: &TestLake) {
-    let users = lake.file("users.csv", "id,name,city\n1,Ann,Paris\n2,Bob,Berlin\n3,Cid,Paris\n");
+    let users = lake.file(
+        "users.csv",
+        "id,name,city\n1,Ann,Paris\n2,Bob,Berlin\n3,Cid,Paris\n",
+    );
     let visits = lake.file(
         "visits.csv",
         "user_id,ts,title\n1,2024-01-01T10:00:00Z,home\n1,2024-01-02T10:00:00Z,news\n2,2024-01-03T10:00:00Z,home\n3,2024-01-04T10:00:00Z,mail\n3,2024-01-05T10:00:00Z,home\n3,2024-01-06T10:00:00Z,news\n",
@@ -32,16 +35,39 @@ fn joins_aggregates_and_windows() {
 fn output_formats() {
     let lake = TestLake::new();
     sample(&lake);
-    let json = lake.ok(&["query", "--format", "json", "SELECT id, name FROM users ORDER BY id LIMIT 2"]);
+    let json = lake.ok(&[
+        "query",
+        "--format",
+        "json",
+        "SELECT id, name FROM users ORDER BY id LIMIT 2",
+    ]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v, serde_json::json!([{"id":1,"name":"Ann"},{"id":2,"name":"Bob"}]));
-    let nd = lake.ok(&["query", "--format", "ndjson", "SELECT ts FROM visits ORDER BY ts LIMIT 1"]);
+    assert_eq!(
+        v,
+        serde_json::json!([{"id":1,"name":"Ann"},{"id":2,"name":"Bob"}])
+    );
+    let nd = lake.ok(&[
+        "query",
+        "--format",
+        "ndjson",
+        "SELECT ts FROM visits ORDER BY ts LIMIT 1",
+    ]);
     assert_eq!(nd.trim(), r#"{"ts":"2024-01-01T10:00:00Z"}"#);
     let table = lake.ok(&["query", "SELECT name FROM users ORDER BY id"]);
     assert!(table.contains("Ann") && table.contains("Cid"), "{table}");
-    assert_eq!(lake.csv("SELECT 0.1 AS a, 1.0 / 3 AS b"), "a,b\n0.1,0.3333333333333333\n");
+    assert_eq!(
+        lake.csv("SELECT 0.1 AS a, 1.0 / 3 AS b"),
+        "a,b\n0.1,0.3333333333333333\n"
+    );
     let out = lake.dir.path().join("out.csv");
-    lake.ok(&["query", "--format", "csv", "--output", out.to_str().unwrap(), "SELECT id FROM users WHERE id = 2"]);
+    lake.ok(&[
+        "query",
+        "--format",
+        "csv",
+        "--output",
+        out.to_str().unwrap(),
+        "SELECT id FROM users WHERE id = 2",
+    ]);
     assert_eq!(std::fs::read_to_string(out).unwrap(), "id\n2\n");
 }
 
@@ -55,7 +81,10 @@ fn unknown_column_points_and_suggests() {
     assert!(err.contains("in visits"), "{err}");
     assert!(err.contains("line 1, column 8"), "{err}");
     let err = lake.fails(&["query", "SELECT * FROM visit"]);
-    assert!(err.contains("error[unknown_dataset]") && err.contains("did you mean `visits`"), "{err}");
+    assert!(
+        err.contains("error[unknown_dataset]") && err.contains("did you mean `visits`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -67,9 +96,15 @@ fn dotted_dataset_names() {
         lake.csv("SELECT takeout.chrome_history.title FROM takeout.chrome_history ORDER BY title"),
         "title\nA\nB\n"
     );
-    assert_eq!(lake.csv("SELECT h.url FROM takeout.chrome_history h WHERE h.title = 'B'"), "url\nhttp://b\n");
+    assert_eq!(
+        lake.csv("SELECT h.url FROM takeout.chrome_history h WHERE h.title = 'B'"),
+        "url\nhttp://b\n"
+    );
     let err = lake.fails(&["query", "SELECT titel FROM takeout.chrome_history"]);
-    assert!(err.contains("unknown column `titel` in takeout.chrome_history; did you mean `title`?"), "{err}");
+    assert!(
+        err.contains("unknown column `titel` in takeout.chrome_history; did you mean `title`?"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -77,7 +112,10 @@ fn guard_rejects_with_reasons() {
     let lake = TestLake::new();
     sample(&lake);
     for (sql, code) in [
-        ("SELECT * FROM read_csv('/etc/passwd')", "rejected_statement"),
+        (
+            "SELECT * FROM read_csv('/etc/passwd')",
+            "rejected_statement",
+        ),
         ("DROP TABLE users", "rejected_statement"),
         ("DELETE FROM users", "rejected_statement"),
         ("SELECT 1; SELECT 2", "rejected_statement"),
@@ -108,11 +146,18 @@ fn explain_has_tree_and_analyze_has_actuals() {
     let mut nodes = Vec::new();
     all(root, &mut nodes);
     let kinds: Vec<&str> = nodes.iter().map(|n| n["kind"].as_str().unwrap()).collect();
-    assert!(kinds.contains(&"Join") && kinds.contains(&"Aggregate"), "{kinds:?}");
+    assert!(
+        kinds.contains(&"Join") && kinds.contains(&"Aggregate"),
+        "{kinds:?}"
+    );
     let scans: Vec<&serde_json::Value> = nodes.iter().filter(|n| n["kind"] == "Scan").collect();
     assert_eq!(scans.len(), 2, "{kinds:?}");
     assert!(scans.iter().all(|s| s["est_rows"].is_u64()));
-    assert!(scans.iter().any(|s| s["flags"].as_array().unwrap().iter().any(|f| f == "predicate_pushdown")));
+    assert!(scans.iter().any(|s| s["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "predicate_pushdown")));
     assert!(nodes.iter().all(|n| n.get("actual_rows").is_none()));
 
     let plan: serde_json::Value =
@@ -120,7 +165,12 @@ fn explain_has_tree_and_analyze_has_actuals() {
     assert_eq!(plan["root"]["actual_rows"], 2, "{plan}");
     let mut nodes = Vec::new();
     all(&plan["root"], &mut nodes);
-    assert!(nodes.iter().all(|n| n["actual_rows"].is_u64() && n["time_ms"].is_number()), "{plan}");
+    assert!(
+        nodes
+            .iter()
+            .all(|n| n["actual_rows"].is_u64() && n["time_ms"].is_number()),
+        "{plan}"
+    );
     // The visits scan with user_id > 1 yields 4 rows.
     let visits_scan = nodes
         .iter()
@@ -128,7 +178,10 @@ fn explain_has_tree_and_analyze_has_actuals() {
         .unwrap();
     assert_eq!(visits_scan["actual_rows"], 4, "{visits_scan}");
     let text = lake.ok(&["explain", "--analyze", sql]);
-    assert!(text.contains("actual_rows=") && text.contains("total time"), "{text}");
+    assert!(
+        text.contains("actual_rows=") && text.contains("total time"),
+        "{text}"
+    );
     let text = lake.ok(&["query", &format!("EXPLAIN {sql}")]);
     assert!(text.contains("Scan"), "{text}");
 }
@@ -149,8 +202,14 @@ fn statistics_prune_files() {
         serde_json::from_str(&lake.ok(&["explain", "--format", "json", sql])).unwrap();
     let s = plan.to_string();
     assert!(s.contains("pruned_files=9/10"), "{s}");
-    assert_eq!(lake.csv("SELECT count(*) AS c FROM big WHERE n > 5000"), "c\n0\n");
-    assert_eq!(lake.csv("SELECT count(*) AS c FROM big WHERE n BETWEEN 150 AND 249"), "c\n100\n");
+    assert_eq!(
+        lake.csv("SELECT count(*) AS c FROM big WHERE n > 5000"),
+        "c\n0\n"
+    );
+    assert_eq!(
+        lake.csv("SELECT count(*) AS c FROM big WHERE n BETWEEN 150 AND 249"),
+        "c\n100\n"
+    );
 }
 
 #[test]
@@ -172,6 +231,9 @@ fn timeout_cancels_promptly_and_lake_stays_usable() {
     ]);
     let elapsed = t.elapsed();
     assert!(err.contains("error[cancelled]"), "{err}");
-    assert!(elapsed < std::time::Duration::from_secs(5), "took {elapsed:?}");
+    assert!(
+        elapsed < std::time::Duration::from_secs(5),
+        "took {elapsed:?}"
+    );
     assert_eq!(lake.csv("SELECT count(*) AS c FROM n"), "c\n3000\n");
 }

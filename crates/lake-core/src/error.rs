@@ -153,8 +153,14 @@ impl LakeError {
             details.insert("column".into(), p.column.into());
         }
         match self {
-            LakeError::UnknownDataset { suggestion: Some(s), .. }
-            | LakeError::UnknownColumn { suggestion: Some(s), .. } => {
+            LakeError::UnknownDataset {
+                suggestion: Some(s),
+                ..
+            }
+            | LakeError::UnknownColumn {
+                suggestion: Some(s),
+                ..
+            } => {
                 details.insert("suggestion".into(), s.clone().into());
             }
             LakeError::BadInput { path, location, .. } => {

@@ -244,9 +244,12 @@ impl Catalog {
     /// The durability settings in force: (journal_mode, synchronous, foreign_keys).
     pub fn durability(&self) -> Result<(String, i64, i64)> {
         Ok((
-            self.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
-            self.conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?,
-            self.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?,
+            self.conn
+                .query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+            self.conn
+                .query_row("PRAGMA synchronous", [], |r| r.get(0))?,
+            self.conn
+                .query_row("PRAGMA foreign_keys", [], |r| r.get(0))?,
         ))
     }
 
@@ -440,16 +443,37 @@ impl Catalog {
         Ok(())
     }
 
-    /// Rows of the audit log, newest first: (ts, action, dataset, version, details).
-    pub fn audit_log(&self, limit: u32) -> Result<Vec<(String, String, Option<String>, Option<u32>, Option<String>)>> {
+    /// Entries of the audit log, newest first.
+    pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
         let mut st = self.conn.prepare(
             "SELECT ts, action, dataset, version, details FROM audit_log ORDER BY id DESC LIMIT ?1",
         )?;
         let rows = st.query_map(params![limit], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok(AuditEntry {
+                ts: r.get(0)?,
+                action: r.get(1)?,
+                dataset: r.get(2)?,
+                version: r.get(3)?,
+                details: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
+}
+
+/// One row of the audit log.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    /// When (RFC 3339, UTC).
+    pub ts: String,
+    /// What happened (`commit_version`, ...).
+    pub action: String,
+    /// Which dataset.
+    pub dataset: Option<String>,
+    /// Which version.
+    pub version: Option<u32>,
+    /// JSON details.
+    pub details: Option<String>,
 }
 
 fn insert_version(tx: &Transaction<'_>, v: &NewVersion<'_>) -> Result<()> {
@@ -470,13 +494,20 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion<'_>) -> Result<()> {
     tx.execute(
         "INSERT INTO versions (dataset_id, version, mode, rows, bytes, schema_json, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![dataset_id, v.version, v.mode, rows as i64, bytes as i64, schema_json, now],
+        params![
+            dataset_id,
+            v.version,
+            v.mode,
+            rows as i64,
+            bytes as i64,
+            schema_json,
+            now
+        ],
     )?;
     let version_id = tx.last_insert_rowid();
     {
-        let mut ins_file = tx.prepare(
-            "INSERT INTO files (version_id, path, rows, bytes) VALUES (?1, ?2, ?3, ?4)",
-        )?;
+        let mut ins_file = tx
+            .prepare("INSERT INTO files (version_id, path, rows, bytes) VALUES (?1, ?2, ?3, ?4)")?;
         let mut ins_stat = tx.prepare(
             "INSERT INTO column_stats (file_id, column_name, dtype, null_count, min_value, max_value)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -15,17 +15,6 @@ use crate::storage::ParquetSink;
 const SAMPLE_BYTES: usize = 256 * 1024;
 const SAMPLE_ROWS: usize = 2000;
 
-/// What sniffing found out about a CSV file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CsvDialect {
-    /// Field separator.
-    pub delimiter: u8,
-    /// Whether the first record holds column names.
-    pub has_header: bool,
-    /// The encoding the file was read with.
-    pub encoding: &'static str,
-}
-
 fn read_sample(path: &std::path::Path, display: &str) -> Result<Vec<u8>> {
     let mut f = File::open(path).ctx(|| format!("opening {display}"))?;
     let mut buf = vec![0u8; SAMPLE_BYTES];
@@ -76,7 +65,9 @@ pub fn sniff_delimiter(sample: &[u8]) -> u8 {
         } else {
             &counts[..]
         };
-        let Some(&first) = counts.first() else { continue };
+        let Some(&first) = counts.first() else {
+            continue;
+        };
         if first < 2 {
             continue;
         }
@@ -91,12 +82,15 @@ pub fn sniff_delimiter(sample: &[u8]) -> u8 {
 fn transcode_to_utf8(ctx: &ReadCtx<'_>, enc: &'static encoding_rs::Encoding) -> Result<PathBuf> {
     let out_path = ctx.staging.join(format!("{}-utf8.csv", ctx.prefix));
     let mut input = File::open(ctx.path).ctx(|| format!("opening {}", ctx.display))?;
-    let mut out = BufWriter::new(File::create(&out_path).ctx(|| format!("creating {}", out_path.display()))?);
+    let mut out =
+        BufWriter::new(File::create(&out_path).ctx(|| format!("creating {}", out_path.display()))?);
     let mut decoder = enc.new_decoder_with_bom_removal();
     let mut inbuf = vec![0u8; 1 << 16];
     let mut outbuf = String::with_capacity(1 << 18);
     loop {
-        let n = input.read(&mut inbuf).ctx(|| format!("reading {}", ctx.display))?;
+        let n = input
+            .read(&mut inbuf)
+            .ctx(|| format!("reading {}", ctx.display))?;
         let last = n == 0;
         let mut src = &inbuf[..n];
         loop {
@@ -114,21 +108,29 @@ fn transcode_to_utf8(ctx: &ReadCtx<'_>, enc: &'static encoding_rs::Encoding) -> 
             break;
         }
     }
-    out.flush().ctx(|| format!("writing {}", out_path.display()))?;
+    out.flush()
+        .ctx(|| format!("writing {}", out_path.display()))?;
     Ok(out_path)
 }
 
 fn header_likely(first: &csv::ByteRecord, types: &[LType]) -> bool {
     // A header when some typed column's first cell does not parse as that type.
-    let typed: Vec<usize> = (0..types.len()).filter(|&i| types[i] != LType::Utf8).collect();
+    let typed: Vec<usize> = (0..types.len())
+        .filter(|&i| types[i] != LType::Utf8)
+        .collect();
     if typed.is_empty() {
         return true;
     }
     typed.iter().any(|&i| {
-        let cell = first.get(i).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("");
+        let cell = first
+            .get(i)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("");
         let mut g = TypeGuess::new();
         g.observe(Cell::Str(cell));
-        !cell.is_empty() && g.ltype() != types[i] && !(types[i] == LType::Float64 && g.ltype() == LType::Int64)
+        !cell.is_empty()
+            && g.ltype() != types[i]
+            && !(types[i] == LType::Float64 && g.ltype() == LType::Int64)
     })
 }
 
@@ -144,7 +146,11 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
         (p, s)
     };
     let sample_body = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&sample);
-    let delimiter = if tsv { b'\t' } else { sniff_delimiter(sample_body) };
+    let delimiter = if tsv {
+        b'\t'
+    } else {
+        sniff_delimiter(sample_body)
+    };
 
     // Infer from the sample: first record, then the types of the rest.
     let mut rdr = csv::ReaderBuilder::new()
@@ -157,12 +163,17 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
         Some(Ok(r)) => r,
         Some(Err(e)) => return Err(csv_error(ctx, e)),
         None => {
-            return Err(LakeError::bad_input(&ctx.display, None, "the file is empty: no header and no rows"))
+            return Err(LakeError::bad_input(
+                &ctx.display,
+                None,
+                "the file is empty: no header and no rows",
+            ))
         }
     };
     let ncols = first.len();
     let mut guesses = vec![TypeGuess::new(); ncols];
-    let sample_rows: Vec<csv::ByteRecord> = records.take(SAMPLE_ROWS).filter_map(|r| r.ok()).collect();
+    let sample_rows: Vec<csv::ByteRecord> =
+        records.take(SAMPLE_ROWS).filter_map(|r| r.ok()).collect();
     // The last sampled record may be cut off by the sample's end.
     let usable = if sample.len() == SAMPLE_BYTES && sample_rows.len() > 1 {
         &sample_rows[..sample_rows.len() - 1]
@@ -179,7 +190,12 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
     let mut types: Vec<LType> = guesses.iter().map(|g| g.ltype()).collect();
     let has_header = usable.is_empty() || header_likely(&first, &types);
     let names = if has_header {
-        clean_names(first.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect())
+        clean_names(
+            first
+                .iter()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .collect(),
+        )
     } else {
         for (i, g) in guesses.iter_mut().enumerate() {
             if let Some(s) = first.get(i).and_then(|b| std::str::from_utf8(b).ok()) {
@@ -200,7 +216,8 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
         let mut sink = ParquetSink::new(ctx.staging, &prefix, ctx.rows_per_file);
         let mut builder = TableBuilder::new(names.clone(), types.clone());
         let file = File::open(&path).ctx(|| format!("opening {}", ctx.display))?;
-        ctx.bytes_read.store(0, std::sync::atomic::Ordering::Relaxed);
+        ctx.bytes_read
+            .store(0, std::sync::atomic::Ordering::Relaxed);
         let counting = Counting {
             inner: file,
             count: ctx.bytes_read.clone(),
@@ -214,7 +231,6 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
         let mut rec = csv::ByteRecord::new();
         let mut rows = 0u64;
         let mut bad = 0u64;
-        let mut cells: Vec<&str> = Vec::with_capacity(ncols);
         loop {
             match rdr.read_byte_record(&mut rec) {
                 Ok(true) => {}
@@ -234,34 +250,32 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
                 ctx.bad_record(&mut bad, &format!("line {line}"), &msg)?;
                 continue;
             }
-            cells.clear();
-            let mut utf8_ok = true;
-            for (i, field) in rec.iter().enumerate() {
-                match std::str::from_utf8(field) {
-                    Ok(s) => cells.push(s),
-                    Err(e) => {
-                        let byte = rec.position().map(|p| p.byte()).unwrap_or(0);
-                        let msg = format!(
-                            "invalid UTF-8 in column `{}` (byte {} of the field, record starts at byte {byte}); \
-                             re-save the file as UTF-8 or use --skip-bad",
-                            names[i],
-                            e.valid_up_to()
-                        );
-                        ctx.bad_record(&mut bad, &format!("line {line}"), &msg)?;
-                        utf8_ok = false;
-                        break;
-                    }
+            let srec = match csv::StringRecord::from_byte_record(std::mem::take(&mut rec)) {
+                Ok(s) => s,
+                Err(e) => {
+                    let field = e.utf8_error().field();
+                    let valid = e.utf8_error().valid_up_to();
+                    rec = e.into_byte_record();
+                    let byte = rec.position().map(|p| p.byte()).unwrap_or(0);
+                    let msg = format!(
+                        "invalid UTF-8 in column `{}` (byte {valid} of the field, record starts at byte {byte}); \
+                         re-save the file as UTF-8 or use --skip-bad",
+                        names.get(field).map(String::as_str).unwrap_or("?")
+                    );
+                    ctx.bad_record(&mut bad, &format!("line {line}"), &msg)?;
+                    continue;
                 }
-            }
-            if !utf8_ok {
-                continue;
-            }
-            if let Err(m) = builder.push_row(|i| Cell::Str(cells[i])) {
+            };
+            let pushed = builder.push_row(|i| Cell::Str(srec.get(i).unwrap_or("")));
+            rec = srec.into_byte_record();
+            if let Err(m) = pushed {
                 types[m.field] = m.widened;
                 drop(sink);
                 ctx.clear_attempt(&prefix)?;
                 if attempt > 4 * ncols + 4 {
-                    return Err(LakeError::Internal("CSV type widening did not settle".into()));
+                    return Err(LakeError::Internal(
+                        "CSV type widening did not settle".into(),
+                    ));
                 }
                 continue 'attempts;
             }
@@ -276,7 +290,11 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
         ctx.report(rows);
         let schema = names
             .iter()
-            .zip(sink.schema().map(|s| s.iter().map(|(_, t)| t.to_string()).collect::<Vec<_>>()).unwrap_or_default())
+            .zip(
+                sink.schema()
+                    .map(|s| s.iter().map(|(_, t)| t.to_string()).collect::<Vec<_>>())
+                    .unwrap_or_default(),
+            )
             .map(|(n, t)| ColumnDef {
                 name: n.clone(),
                 dtype: t,

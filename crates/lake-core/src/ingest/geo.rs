@@ -21,15 +21,21 @@ pub const GEOJSON_TYPES: &[(&str, LType)] = &[
 ];
 
 fn pos(v: &Value) -> std::result::Result<(f64, f64), String> {
-    let a = v.as_array().ok_or("a position must be an array [lon, lat]")?;
-    match (a.first().and_then(Value::as_f64), a.get(1).and_then(Value::as_f64)) {
+    let a = v
+        .as_array()
+        .ok_or("a position must be an array [lon, lat]")?;
+    match (
+        a.first().and_then(Value::as_f64),
+        a.get(1).and_then(Value::as_f64),
+    ) {
         (Some(x), Some(y)) => Ok((x, y)),
         _ => Err("a position must hold two numbers [lon, lat]".into()),
     }
 }
 
 fn list<'a>(v: &'a Value, what: &str) -> std::result::Result<&'a Vec<Value>, String> {
-    v.as_array().ok_or_else(|| format!("{what} must be an array"))
+    v.as_array()
+        .ok_or_else(|| format!("{what} must be an array"))
 }
 
 struct Geom {
@@ -75,8 +81,14 @@ impl Geom {
         Ok(())
     }
     fn geometry(&mut self, g: &Value) -> std::result::Result<(), String> {
-        let t = g.get("type").and_then(Value::as_str).ok_or("geometry has no `type`")?;
-        let coords = || g.get("coordinates").ok_or_else(|| format!("{t} has no `coordinates`"));
+        let t = g
+            .get("type")
+            .and_then(Value::as_str)
+            .ok_or("geometry has no `type`")?;
+        let coords = || {
+            g.get("coordinates")
+                .ok_or_else(|| format!("{t} has no `coordinates`"))
+        };
         match t {
             "Point" => {
                 self.header(1);
@@ -169,7 +181,9 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Flattens one GeoJSON feature into a record.
-pub fn flatten_feature(mut f: Map<String, Value>) -> std::result::Result<Map<String, Value>, String> {
+pub fn flatten_feature(
+    mut f: Map<String, Value>,
+) -> std::result::Result<Map<String, Value>, String> {
     if f.get("type").and_then(Value::as_str) != Some("Feature") {
         return Err("expected a GeoJSON Feature".into());
     }
@@ -189,7 +203,13 @@ pub fn flatten_feature(mut f: Map<String, Value>) -> std::result::Result<Map<Str
     }
     let geometry = f.remove("geometry").unwrap_or(Value::Null);
     let (gtype, wkt, wkb, lon, lat) = if geometry.is_null() {
-        (Value::Null, Value::Null, Value::Null, Value::Null, Value::Null)
+        (
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            Value::Null,
+        )
     } else {
         let mut g = Geom {
             wkt: String::new(),
@@ -203,7 +223,13 @@ pub fn flatten_feature(mut f: Map<String, Value>) -> std::result::Result<Map<Str
         } else {
             (Value::Null, Value::Null)
         };
-        (t, Value::String(g.wkt), Value::String(hex(&g.wkb)), lon, lat)
+        (
+            t,
+            Value::String(g.wkt),
+            Value::String(hex(&g.wkb)),
+            lon,
+            lat,
+        )
     };
     out.insert("geometry_type".into(), gtype);
     out.insert("geometry_wkt".into(), wkt);
@@ -283,7 +309,8 @@ impl RecordSource for GpxSource<'_> {
                                 ..Default::default()
                             };
                             for a in e.attributes().flatten() {
-                                let v = String::from_utf8_lossy(&a.value).trim().parse::<f64>().ok();
+                                let v =
+                                    String::from_utf8_lossy(&a.value).trim().parse::<f64>().ok();
                                 match a.key.local_name().as_ref() {
                                     b"lat" => p.lat = v,
                                     b"lon" => p.lon = v,
@@ -346,17 +373,28 @@ fn emit(
 ) -> Result<Flow> {
     let loc = format!("point {n}");
     if p.lat.is_none() || p.lon.is_none() {
-        return f(Item::Bad(loc, "point without numeric lat/lon attributes".into()));
+        return f(Item::Bad(
+            loc,
+            "point without numeric lat/lon attributes".into(),
+        ));
     }
     let mut m = Map::new();
     m.insert("kind".into(), p.kind.into());
     m.insert(
         "track".into(),
-        if p.kind == "waypoint" { Value::Null } else { track.clone().map_or(Value::Null, Value::String) },
+        if p.kind == "waypoint" {
+            Value::Null
+        } else {
+            track.clone().map_or(Value::Null, Value::String)
+        },
     );
     m.insert(
         "segment".into(),
-        if p.kind == "waypoint" { Value::Null } else { Value::from(segment.max(0)) },
+        if p.kind == "waypoint" {
+            Value::Null
+        } else {
+            Value::from(segment.max(0))
+        },
     );
     m.insert("ts".into(), p.time.map_or(Value::Null, Value::String));
     m.insert("lat".into(), p.lat.into());
@@ -382,7 +420,10 @@ mod tests {
         assert_eq!(r["lat"], 48.0);
         // 1 byte order + 4 type + 16 coordinates
         assert_eq!(r["geometry_wkb"].as_str().unwrap().len(), 42);
-        assert!(r["geometry_wkb"].as_str().unwrap().starts_with("0101000000"));
+        assert!(r["geometry_wkb"]
+            .as_str()
+            .unwrap()
+            .starts_with("0101000000"));
     }
 
     #[test]

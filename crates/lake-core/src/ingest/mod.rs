@@ -19,7 +19,9 @@ use sha2::Digest;
 
 use crate::catalog::{ColumnDef, SourceRecord};
 use crate::error::{IoContext, LakeError, Result};
-use crate::storage::{dataset_name_from_stem, validate_dataset_name, Lake, StagedFile, StagedVersion};
+use crate::storage::{
+    dataset_name_from_stem, validate_dataset_name, Lake, StagedFile, StagedVersion,
+};
 
 pub use self::csv::{detect_encoding, sniff_delimiter};
 
@@ -69,7 +71,9 @@ pub fn detect_format(path: &Path) -> Result<Option<Format>> {
         let mut f = std::fs::File::open(path).ctx(|| format!("opening {}", path.display()))?;
         let mut n = 0;
         while n < head.len() {
-            let k = f.read(&mut head[n..]).ctx(|| format!("reading {}", path.display()))?;
+            let k = f
+                .read(&mut head[n..])
+                .ctx(|| format!("reading {}", path.display()))?;
             if k == 0 {
                 break;
             }
@@ -88,7 +92,11 @@ pub fn detect_format(path: &Path) -> Result<Option<Format>> {
     let text = String::from_utf8_lossy(head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head));
     let trimmed = text.trim_start();
     if trimmed.starts_with("<?xml") || trimmed.starts_with("<gpx") {
-        return Ok(if text.contains("<gpx") { Some(Format::Gpx) } else { None });
+        return Ok(if text.contains("<gpx") {
+            Some(Format::Gpx)
+        } else {
+            None
+        });
     }
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         if ext == "geojson" || text.contains("\"FeatureCollection\"") {
@@ -359,7 +367,9 @@ pub fn sha256_file(path: &Path) -> Result<String> {
     let mut h = sha2::Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
-        let n = f.read(&mut buf).ctx(|| format!("reading {}", path.display()))?;
+        let n = f
+            .read(&mut buf)
+            .ctx(|| format!("reading {}", path.display()))?;
         if n == 0 {
             break;
         }
@@ -459,7 +469,16 @@ pub fn import_paths(
     let lock = lake.try_write_lock()?;
     for (name, files) in groups {
         cancel_check(cancel)?;
-        match import_group(lake, &lock, &name, files, opts, progress, cancel, &mut report) {
+        match import_group(
+            lake,
+            &lock,
+            &name,
+            files,
+            opts,
+            progress,
+            cancel,
+            &mut report,
+        ) {
             Ok(()) => {}
             Err((e @ LakeError::Cancelled(_), _)) => return Err(e),
             Err((e, path)) => report.errors.push(failure(&path, &e)),
@@ -470,7 +489,9 @@ pub fn import_paths(
 
 fn cancel_check(cancel: &CancelToken) -> Result<()> {
     if cancel.is_cancelled() {
-        Err(LakeError::Cancelled("import cancelled; nothing was changed in the lake".into()))
+        Err(LakeError::Cancelled(
+            "import cancelled; nothing was changed in the lake".into(),
+        ))
     } else {
         Ok(())
     }
@@ -488,10 +509,15 @@ fn read_file(ctx: &ReadCtx<'_>, format: Format) -> Result<FileReport> {
     match format {
         Format::Csv => csv::import_csv(ctx, false),
         Format::Tsv => csv::import_csv(ctx, true),
-        Format::Ndjson => records::import_records(ctx, &mut records::NdjsonSource { ctx }, None, &[]),
+        Format::Ndjson => {
+            records::import_records(ctx, &mut records::NdjsonSource { ctx }, None, &[])
+        }
         Format::Json => records::import_records(
             ctx,
-            &mut records::JsonDocSource { ctx, array_key: None },
+            &mut records::JsonDocSource {
+                ctx,
+                array_key: None,
+            },
             None,
             &[],
         ),
@@ -504,7 +530,9 @@ fn read_file(ctx: &ReadCtx<'_>, format: Format) -> Result<FileReport> {
             Some(geo::flatten_feature),
             geo::GEOJSON_TYPES,
         ),
-        Format::Gpx => records::import_records(ctx, &mut geo::GpxSource { ctx }, None, geo::GPX_TYPES),
+        Format::Gpx => {
+            records::import_records(ctx, &mut geo::GpxSource { ctx }, None, geo::GPX_TYPES)
+        }
         Format::Parquet => parquet_src::import_parquet(ctx),
     }
 }
@@ -560,7 +588,9 @@ fn import_group(
                 report.unchanged.push(Unchanged {
                     name: name.to_string(),
                     path: f.display.clone(),
-                    reason: format!("already imported into {name} (version {version}); nothing to do"),
+                    reason: format!(
+                        "already imported into {name} (version {version}); nothing to do"
+                    ),
                 });
                 false
             } else {
@@ -575,7 +605,9 @@ fn import_group(
     let mut staged_files = Vec::new();
     let mut sources = Vec::new();
     let mut schema: Option<(Vec<ColumnDef>, String)> = if append {
-        current.as_ref().map(|c| (c.schema.clone(), format!("{name} (version {})", c.version)))
+        current
+            .as_ref()
+            .map(|c| (c.schema.clone(), format!("{name} (version {})", c.version)))
     } else {
         None
     };

@@ -20,7 +20,9 @@ fn bad(ctx: &ReadCtx<'_>, e: PolarsError) -> LakeError {
 /// Copies a Parquet file into staging, re-encoded with statistics.
 pub fn import_parquet(ctx: &ReadCtx<'_>) -> Result<FileReport> {
     let open = || File::open(ctx.path).ctx(|| format!("opening {}", ctx.display));
-    let total = ParquetReader::new(open()?).num_rows().map_err(|e| bad(ctx, e))?;
+    let total = ParquetReader::new(open()?)
+        .num_rows()
+        .map_err(|e| bad(ctx, e))?;
     let size = std::fs::metadata(ctx.path).map(|m| m.len()).unwrap_or(0);
     let mut sink = ParquetSink::new(ctx.staging, &ctx.prefix, ctx.rows_per_file);
     let step = BATCH_ROWS * 4;

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
 
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -43,7 +42,8 @@ pub trait RecordSource {
 
 /// Counts bytes read, for progress.
 pub struct Counting<R> {
-    inner: R,
+    /// The wrapped reader.
+    pub inner: R,
     /// Bytes read so far.
     pub count: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
@@ -60,7 +60,8 @@ impl<R: Read> Read for Counting<R> {
 /// Opens `path` with a byte counter.
 pub fn open_counting(ctx: &ReadCtx<'_>) -> Result<BufReader<Counting<File>>> {
     let f = File::open(ctx.path).ctx(|| format!("opening {}", ctx.display))?;
-    ctx.bytes_read.store(0, std::sync::atomic::Ordering::Relaxed);
+    ctx.bytes_read
+        .store(0, std::sync::atomic::Ordering::Relaxed);
     Ok(BufReader::with_capacity(
         1 << 20,
         Counting {
@@ -155,7 +156,10 @@ impl Streamer<'_> {
         let loc = format!("record {}", self.index);
         let item = match v {
             Value::Object(m) => Item::Record(m, loc),
-            other => Item::Bad(loc, format!("expected a JSON object, found {}", json_kind(&other))),
+            other => Item::Bad(
+                loc,
+                format!("expected a JSON object, found {}", json_kind(&other)),
+            ),
         };
         match (self.f)(item) {
             Ok(Flow::Continue) => Ok(()),
@@ -200,14 +204,20 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a JSON array or object")
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
         self.0.streamed = true;
         while let Some(v) = seq.next_element::<Value>()? {
             self.0.emit(v)?;
         }
         Ok(None)
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
         let mut rest = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             let wanted = match self.0.array_key {
@@ -235,7 +245,10 @@ struct MaybeArray<'s, 'f>(&'s mut Streamer<'f>);
 
 impl<'de> DeserializeSeed<'de> for MaybeArray<'_, '_> {
     type Value = Value;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Value, D::Error> {
         d.deserialize_any(self)
     }
 }
@@ -372,6 +385,16 @@ impl Schema {
     }
 }
 
+fn apply(
+    t: Option<Transform>,
+    m: Map<String, Value>,
+) -> std::result::Result<Map<String, Value>, String> {
+    match t {
+        Some(t) => t(m),
+        None => Ok(m),
+    }
+}
+
 enum Pass {
     Done,
     Restart,
@@ -392,7 +415,7 @@ pub fn import_records(
     source.run(&mut |item| {
         ctx.check_cancel()?;
         match item {
-            Item::Record(m, loc) => match transform.map_or(Ok(m), |t| t(m)) {
+            Item::Record(m, loc) => match apply(transform, m) {
                 Ok(m) => {
                     schema.observe(&m);
                     seen += 1;
@@ -401,13 +424,21 @@ pub fn import_records(
             },
             Item::Bad(loc, msg) => ctx.bad_record(&mut bad, &loc, &msg)?,
         }
-        Ok(if seen >= SAMPLE_RECORDS { Flow::Stop } else { Flow::Continue })
+        Ok(if seen >= SAMPLE_RECORDS {
+            Flow::Stop
+        } else {
+            Flow::Continue
+        })
     })?;
     schema.settle(forced);
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let mut sink = ParquetSink::new(ctx.staging, &format!("{}-a{attempt}", ctx.prefix), ctx.rows_per_file);
+        let mut sink = ParquetSink::new(
+            ctx.staging,
+            &format!("{}-a{attempt}", ctx.prefix),
+            ctx.rows_per_file,
+        );
         let mut builder = TableBuilder::new(schema.names.clone(), schema.types.clone());
         let mut bad = 0u64;
         let mut rows = 0u64;
@@ -422,7 +453,7 @@ pub fn import_records(
                     return Ok(Flow::Continue);
                 }
             };
-            let m = match transform.map_or(Ok(m), |t| t(m)) {
+            let m = match apply(transform, m) {
                 Ok(m) => m,
                 Err(msg) => {
                     ctx.bad_record(&mut bad, &loc, &msg)?;

@@ -230,7 +230,7 @@ pub struct Mismatch {
 }
 
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
@@ -283,12 +283,16 @@ impl ColumnBuilder {
             ColumnBuilder::Float64(v) => {
                 v.push(Some(s.trim().parse().map_err(|_| fail(LType::Float64))?))
             }
-            ColumnBuilder::Date(v) => v.push(Some(parse_date_days(s).ok_or_else(|| fail(LType::Date))?)),
-            ColumnBuilder::Datetime(v) => {
-                v.push(Some(parse_datetime_us(s).ok_or_else(|| fail(LType::Datetime))?))
+            ColumnBuilder::Date(v) => {
+                v.push(Some(parse_date_days(s).ok_or_else(|| fail(LType::Date))?))
             }
+            ColumnBuilder::Datetime(v) => v.push(Some(
+                parse_datetime_us(s).ok_or_else(|| fail(LType::Datetime))?,
+            )),
             ColumnBuilder::Utf8(v) => v.push(Some(s.to_string())),
-            ColumnBuilder::Binary(v) => v.push(Some(decode_hex(s).ok_or_else(|| fail(LType::BinaryHex))?)),
+            ColumnBuilder::Binary(v) => {
+                v.push(Some(decode_hex(s).ok_or_else(|| fail(LType::BinaryHex))?))
+            }
         }
         Ok(())
     }
@@ -388,14 +392,18 @@ impl ColumnBuilder {
             ColumnBuilder::Bool(v) => Series::new(name, std::mem::take(v)).into(),
             ColumnBuilder::Int64(v) => Series::new(name, std::mem::take(v)).into(),
             ColumnBuilder::Float64(v) => Series::new(name, std::mem::take(v)).into(),
-            ColumnBuilder::Date(v) => Int32Chunked::from_iter_options(name, std::mem::take(v).into_iter())
-                .into_date()
-                .into_series()
-                .into(),
-            ColumnBuilder::Datetime(v) => Int64Chunked::from_iter_options(name, std::mem::take(v).into_iter())
-                .into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
-                .into_series()
-                .into(),
+            ColumnBuilder::Date(v) => {
+                Int32Chunked::from_iter_options(name, std::mem::take(v).into_iter())
+                    .into_date()
+                    .into_series()
+                    .into()
+            }
+            ColumnBuilder::Datetime(v) => {
+                Int64Chunked::from_iter_options(name, std::mem::take(v).into_iter())
+                    .into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
+                    .into_series()
+                    .into()
+            }
             ColumnBuilder::Utf8(v) => Series::new(name, std::mem::take(v)).into(),
             ColumnBuilder::Binary(v) => {
                 let ca: BinaryChunked = std::mem::take(v).into_iter().collect();
@@ -535,7 +543,10 @@ mod tests {
 
     #[test]
     fn mismatch_leaves_row_out_and_proposes_wider_type() {
-        let mut t = TableBuilder::new(vec!["a".into(), "b".into()], vec![LType::Int64, LType::Int64]);
+        let mut t = TableBuilder::new(
+            vec!["a".into(), "b".into()],
+            vec![LType::Int64, LType::Int64],
+        );
         t.push_row(|i| Cell::Str(["1", "2"][i])).unwrap();
         let err = t.push_row(|i| Cell::Str(["3", "4.5"][i])).unwrap_err();
         assert_eq!(err.field, 1);

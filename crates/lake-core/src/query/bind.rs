@@ -125,7 +125,10 @@ impl VisitorMut for Resolver<'_> {
                 last
             }
         };
-        *name = ObjectName(vec![ObjectNamePart::Identifier(Ident::with_quote('"', lower.clone()))]);
+        *name = ObjectName(vec![ObjectNamePart::Identifier(Ident::with_quote(
+            '"',
+            lower.clone(),
+        ))]);
         if !self.datasets.contains(&lower) {
             self.datasets.push(lower.clone());
         }
@@ -165,7 +168,7 @@ pub fn bind(mut statement: Statement, known: &HashSet<String>) -> Result<Bound> 
         refs: Vec::new(),
         error: None,
     };
-    let _ = statement.visit(&mut r);
+    let _ = VisitMut::visit(&mut statement, &mut r);
     if let Some(e) = r.error {
         return Err(e);
     }
@@ -333,8 +336,14 @@ fn predicates_of(where_: &Expr, alias: &str, sole_table: bool) -> Vec<SimplePred
                     _ => continue,
                 };
                 if let (Some(c), Some(v)) = (column_of(left, alias, sole_table), literal(right)) {
-                    out.push(SimplePredicate { column: c, op, value: v });
-                } else if let (Some(v), Some(c)) = (literal(left), column_of(right, alias, sole_table)) {
+                    out.push(SimplePredicate {
+                        column: c,
+                        op,
+                        value: v,
+                    });
+                } else if let (Some(v), Some(c)) =
+                    (literal(left), column_of(right, alias, sole_table))
+                {
                     out.push(SimplePredicate {
                         column: c,
                         op: flip(op),
@@ -348,9 +357,11 @@ fn predicates_of(where_: &Expr, alias: &str, sole_table: bool) -> Vec<SimplePred
                 low,
                 high,
             } => {
-                if let (Some(c), Some(lo), Some(hi)) =
-                    (column_of(expr, alias, sole_table), literal(low), literal(high))
-                {
+                if let (Some(c), Some(lo), Some(hi)) = (
+                    column_of(expr, alias, sole_table),
+                    literal(low),
+                    literal(high),
+                ) {
                     out.push(SimplePredicate {
                         column: c.clone(),
                         op: ">=",
@@ -420,7 +431,9 @@ mod tests {
     use sqlparser::parser::Parser;
 
     fn parse(sql: &str) -> Statement {
-        Parser::parse_sql(&GenericDialect {}, sql).unwrap().remove(0)
+        Parser::parse_sql(&GenericDialect {}, sql)
+            .unwrap()
+            .remove(0)
     }
 
     #[test]
@@ -446,7 +459,11 @@ mod tests {
             .unwrap();
         assert_eq!(e.code(), "unknown_dataset");
         assert_eq!(e.position(), Some(SqlPosition { line: 2, column: 6 }));
-        assert!(e.to_string().contains("did you mean `takeout.chrome_history`"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("did you mean `takeout.chrome_history`"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -16,13 +16,37 @@ pub const MAX_DEPTH: usize = 64;
 
 /// Functions that read or write files, by any engine's name for them.
 const FILE_FUNCTIONS: &[&str] = &[
-    "read_csv", "read_csv_auto", "read_parquet", "read_json", "read_json_auto", "read_ndjson",
-    "read_ipc", "read_excel", "read_text", "read_blob", "scan_csv", "scan_parquet", "scan_ndjson",
-    "scan_ipc", "parquet_scan", "pg_read_file", "pg_read_binary_file", "load_file", "readfile",
-    "writefile", "lo_import", "lo_export", "copy", "glob", "read_file", "sqlite_scan", "postgres_scan",
+    "read_csv",
+    "read_csv_auto",
+    "read_parquet",
+    "read_json",
+    "read_json_auto",
+    "read_ndjson",
+    "read_ipc",
+    "read_excel",
+    "read_text",
+    "read_blob",
+    "scan_csv",
+    "scan_parquet",
+    "scan_ndjson",
+    "scan_ipc",
+    "parquet_scan",
+    "pg_read_file",
+    "pg_read_binary_file",
+    "load_file",
+    "readfile",
+    "writefile",
+    "lo_import",
+    "lo_export",
+    "copy",
+    "glob",
+    "read_file",
+    "sqlite_scan",
+    "postgres_scan",
 ];
 
 /// A statement that passed the guard.
+#[derive(Debug)]
 pub struct Guarded {
     /// The parsed statement.
     pub statement: Statement,
@@ -33,14 +57,21 @@ pub struct Guarded {
 /// Turns a parser error into a positioned `parse_error`.
 pub fn parse_error(e: ParserError) -> LakeError {
     let text = e.to_string();
-    let text = text.strip_prefix("sql parser error: ").unwrap_or(&text).to_string();
+    let text = text
+        .strip_prefix("sql parser error: ")
+        .unwrap_or(&text)
+        .to_string();
     // sqlparser appends " at Line: L, Column: C".
     let position = text.rfind("Line: ").and_then(|i| {
         let rest = &text[i + 6..];
         let (l, c) = rest.split_once(", Column: ")?;
         Some(SqlPosition {
             line: l.trim().parse().ok()?,
-            column: c.trim().trim_end_matches(|ch: char| !ch.is_ascii_digit()).parse().ok()?,
+            column: c
+                .trim()
+                .trim_end_matches(|ch: char| !ch.is_ascii_digit())
+                .parse()
+                .ok()?,
         })
     });
     if matches!(e, ParserError::RecursionLimitExceeded) {
@@ -66,9 +97,8 @@ pub fn guard(sql: &str) -> Result<Guarded> {
     let mut statements = Parser::new(&dialect)
         .with_recursion_limit(MAX_DEPTH)
         .try_with_sql(sql)
-        .map_err(parse_error)?
-        .parse_statements()
-        .map_err(parse_error)?;
+        .and_then(|mut p| p.parse_statements())
+        .map_err(|e| reject_by_keyword(sql).unwrap_or_else(|| parse_error(e)))?;
     if statements.is_empty() {
         return Err(LakeError::Parse {
             message: "the query is empty: write a SELECT".into(),
@@ -98,9 +128,9 @@ pub fn guard(sql: &str) -> Result<Guarded> {
         }
         other => {
             return Err(LakeError::RejectedStatement(format!(
-                "only read-only queries (SELECT, WITH, EXPLAIN) are allowed; `{}` statements are not",
-                statement_kind(other)
-            )))
+            "only read-only queries (SELECT, WITH, EXPLAIN) are allowed; `{}` statements are not",
+            statement_kind(other)
+        )))
         }
     };
     if let Statement::Query(q) = &statement {
@@ -117,6 +147,50 @@ pub fn guard(sql: &str) -> Result<Guarded> {
         return Err(e);
     }
     Ok(Guarded { statement, explain })
+}
+
+/// A statement the parser does not know (such as `PRAGMA`) is still refused by its first word.
+fn reject_by_keyword(sql: &str) -> Option<LakeError> {
+    let first = sql
+        .split_whitespace()
+        .next()?
+        .trim_end_matches(|c: char| !c.is_ascii_alphabetic())
+        .to_ascii_uppercase();
+    const NOT_QUERIES: &[&str] = &[
+        "PRAGMA",
+        "ATTACH",
+        "DETACH",
+        "COPY",
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+        "MERGE",
+        "CREATE",
+        "DROP",
+        "ALTER",
+        "TRUNCATE",
+        "GRANT",
+        "REVOKE",
+        "VACUUM",
+        "LOAD",
+        "INSTALL",
+        "SET",
+        "CALL",
+        "EXPORT",
+        "IMPORT",
+        "REPLACE",
+        "UPSERT",
+        "BEGIN",
+        "COMMIT",
+        "ROLLBACK",
+        "USE",
+        "CHECKPOINT",
+    ];
+    NOT_QUERIES.contains(&first.as_str()).then(|| {
+        LakeError::RejectedStatement(format!(
+            "only read-only queries (SELECT, WITH, EXPLAIN) are allowed; `{first}` statements are not"
+        ))
+    })
 }
 
 fn statement_kind(s: &Statement) -> String {
@@ -136,16 +210,21 @@ impl Visitor for Checker {
 
     fn pre_visit_table_factor(&mut self, tf: &TableFactor) -> ControlFlow<LakeError> {
         match tf {
-            TableFactor::Table { name, args: Some(_), .. } => ControlFlow::Break(LakeError::RejectedStatement(format!(
+            TableFactor::Table {
+                name,
+                args: Some(_),
+                ..
+            } => ControlFlow::Break(LakeError::RejectedStatement(format!(
                 "table functions such as `{name}(...)` are not allowed; query datasets by name \
                  (import files first with `lake import`)"
             ))),
-            TableFactor::Table { .. } | TableFactor::Derived { .. } | TableFactor::NestedJoin { .. } => {
-                ControlFlow::Continue(())
-            }
+            TableFactor::Table { .. }
+            | TableFactor::Derived { .. }
+            | TableFactor::NestedJoin { .. } => ControlFlow::Continue(()),
             TableFactor::UNNEST { .. } => ControlFlow::Continue(()),
             _ => ControlFlow::Break(LakeError::RejectedStatement(
-                "this kind of FROM item (table function) is not allowed; query datasets by name".into(),
+                "this kind of FROM item (table function) is not allowed; query datasets by name"
+                    .into(),
             )),
         }
     }
@@ -154,7 +233,10 @@ impl Visitor for Checker {
         if let Expr::Function(f) = e {
             let name = f.name.to_string().to_ascii_lowercase();
             let last = name.rsplit('.').next().unwrap_or(&name).trim_matches('"');
-            if FILE_FUNCTIONS.contains(&last) || last.starts_with("read_") || last.starts_with("scan_") {
+            if FILE_FUNCTIONS.contains(&last)
+                || last.starts_with("read_")
+                || last.starts_with("scan_")
+            {
                 return ControlFlow::Break(LakeError::RejectedStatement(format!(
                     "`{}` reads files and is not allowed; import the file and query it by name",
                     f.name
@@ -212,13 +294,17 @@ mod tests {
         let t = std::time::Instant::now();
         assert_eq!(code(&sql), "rejected_statement");
         assert!(t.elapsed() < std::time::Duration::from_millis(100));
-        let sql = format!("SELECT * FROM {}t{}", "(SELECT * FROM ".repeat(1000), ")".repeat(1000));
+        let sql = format!(
+            "SELECT * FROM {}t{}",
+            "(SELECT * FROM ".repeat(1000),
+            ")".repeat(1000)
+        );
         assert_eq!(code(&sql), "rejected_statement");
     }
 
     #[test]
     fn syntax_errors_have_positions() {
-        let e = guard("SELECT * FROM\nWHERE").unwrap_err();
+        let e = guard("SELECT * FROM t\nWHERE a = = 1").unwrap_err();
         assert_eq!(e.code(), "parse_error");
         assert_eq!(e.position().map(|p| p.line), Some(2));
     }

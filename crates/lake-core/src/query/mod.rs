@@ -78,10 +78,16 @@ fn literal_for(dtype: &str, v: &Value) -> Option<Value> {
     match v {
         Value::Number(_) if numeric => Some(v.clone()),
         Value::String(s) if dtype == "str" => Some(Value::String(s.clone())),
-        Value::String(s) if dtype == "date" => crate::ingest::table::parse_date_days(s).map(Into::into),
-        Value::String(s) if dtype.starts_with("datetime") => crate::ingest::table::parse_datetime_us(s)
-            .or_else(|| crate::ingest::table::parse_date_days(s).map(|d| d as i64 * 86_400_000_000))
-            .map(Into::into),
+        Value::String(s) if dtype == "date" => {
+            crate::ingest::table::parse_date_days(s).map(Into::into)
+        }
+        Value::String(s) if dtype.starts_with("datetime") => {
+            crate::ingest::table::parse_datetime_us(s)
+                .or_else(|| {
+                    crate::ingest::table::parse_date_days(s).map(|d| d as i64 * 86_400_000_000)
+                })
+                .map(Into::into)
+        }
         _ => None,
     }
 }
@@ -89,7 +95,11 @@ fn literal_for(dtype: &str, v: &Value) -> Option<Value> {
 /// Whether a file may hold rows matching every predicate, judging by its statistics.
 pub fn file_may_match(file: &FileEntry, preds: &[SimplePredicate]) -> bool {
     preds.iter().all(|p| {
-        let Some(st) = file.stats.iter().find(|s| s.column.eq_ignore_ascii_case(&p.column)) else {
+        let Some(st) = file
+            .stats
+            .iter()
+            .find(|s| s.column.eq_ignore_ascii_case(&p.column))
+        else {
             return true;
         };
         if file.rows > 0 && st.null_count == file.rows {
@@ -102,11 +112,23 @@ pub fn file_may_match(file: &FileEntry, preds: &[SimplePredicate]) -> bool {
             return true;
         };
         let ge_min = |strict: bool| match cmp_json(max, &v) {
-            Some(o) => if strict { o.is_gt() } else { o.is_ge() },
+            Some(o) => {
+                if strict {
+                    o.is_gt()
+                } else {
+                    o.is_ge()
+                }
+            }
             None => true,
         };
         let le_max = |strict: bool| match cmp_json(min, &v) {
-            Some(o) => if strict { o.is_lt() } else { o.is_le() },
+            Some(o) => {
+                if strict {
+                    o.is_lt()
+                } else {
+                    o.is_le()
+                }
+            }
             None => true,
         };
         match p.op {
@@ -120,7 +142,12 @@ pub fn file_may_match(file: &FileEntry, preds: &[SimplePredicate]) -> bool {
     })
 }
 
-fn scan_frame(lake: &Lake, ds: &DatasetVersion, files: &[FileEntry], schema: &Schema) -> Result<LazyFrame> {
+fn scan_frame(
+    lake: &Lake,
+    ds: &DatasetVersion,
+    files: &[FileEntry],
+    schema: &Schema,
+) -> Result<LazyFrame> {
     if files.is_empty() {
         return Ok(DataFrame::empty_with_schema(schema).lazy());
     }
@@ -141,9 +168,9 @@ fn version_schema(lake: &Lake, ds: &DatasetVersion) -> Result<Schema> {
     if let Some(f) = ds.files.first() {
         let file = std::fs::File::open(lake.absolute(&f.path))
             .map_err(|e| LakeError::io(format!("opening {}", f.path), e))?;
-        let arrow = ParquetReader::new(file)
-            .schema()
-            .map_err(|e| LakeError::QueryFailed(format!("reading the schema of {}: {e}", ds.name)))?;
+        let arrow = ParquetReader::new(file).schema().map_err(|e| {
+            LakeError::QueryFailed(format!("reading the schema of {}: {e}", ds.name))
+        })?;
         return Ok(Schema::from_arrow_schema(arrow.as_ref()));
     }
     Ok(Schema::default())
@@ -164,12 +191,14 @@ pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
     let mut scans = Vec::new();
     let mut columns: HashMap<String, Vec<String>> = HashMap::new();
     for name in &bound.datasets {
-        let ds = lake
-            .catalog()
-            .dataset(name)?
-            .ok_or_else(|| LakeError::Internal(format!("dataset {name} vanished while planning")))?;
+        let ds = lake.catalog().dataset(name)?.ok_or_else(|| {
+            LakeError::Internal(format!("dataset {name} vanished while planning"))
+        })?;
         let schema = version_schema(lake, &ds)?;
-        columns.insert(name.clone(), ds.schema.iter().map(|c| c.name.clone()).collect());
+        columns.insert(
+            name.clone(),
+            ds.schema.iter().map(|c| c.name.clone()).collect(),
+        );
         // Keep a file if any use of the dataset may need it.
         let uses: Vec<&Vec<SimplePredicate>> = preds
             .iter()
@@ -211,9 +240,10 @@ fn polars_query_error(
     columns: &HashMap<String, Vec<String>>,
 ) -> LakeError {
     let text = e.to_string();
-    if let Some(err) = (text.contains("unable to find column") || matches!(e, PolarsError::ColumnNotFound(_)))
-        .then(|| bind::unknown_column(&text, original, columns))
-        .flatten()
+    if let Some(err) = (text.contains("unable to find column")
+        || matches!(e, PolarsError::ColumnNotFound(_)))
+    .then(|| bind::unknown_column(&text, original, columns))
+    .flatten()
     {
         return err;
     }
@@ -224,7 +254,10 @@ fn polars_query_error(
             position: None,
         };
     }
-    if first.contains("not supported") || first.contains("unsupported") || first.contains("not yet supported") {
+    if first.contains("not supported")
+        || first.contains("unsupported")
+        || first.contains("not yet supported")
+    {
         return LakeError::Unsupported(first);
     }
     LakeError::QueryFailed(first)
@@ -238,7 +271,9 @@ pub fn collect_cancellable(frame: LazyFrame, opts: &QueryOptions) -> Result<Data
         .map_err(|e| LakeError::QueryFailed(e.to_string()))?;
     loop {
         if let Some(r) = handle.fetch() {
-            return r.map_err(|e| LakeError::QueryFailed(e.to_string().lines().next().unwrap_or("").to_string()));
+            return r.map_err(|e| {
+                LakeError::QueryFailed(e.to_string().lines().next().unwrap_or("").to_string())
+            });
         }
         let timed_out = opts.timeout.is_some_and(|t| start.elapsed() >= t);
         let cancelled = opts.cancel.as_ref().is_some_and(|c| c.is_cancelled());
@@ -266,7 +301,9 @@ pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOut
         Ok(out) => lake
             .catalog()
             .log_query(sql, "ok", None, ms, Some(out.frame.height() as u64)),
-        Err(e) => lake.catalog().log_query(sql, "error", Some(e.code()), ms, None),
+        Err(e) => lake
+            .catalog()
+            .log_query(sql, "error", Some(e.code()), ms, None),
     };
     result
 }
@@ -296,7 +333,12 @@ fn run_inner(lake: &Lake, sql: &str, opts: &QueryOptions, start: Instant) -> Res
 }
 
 /// EXPLAIN [ANALYZE] of a query given without the EXPLAIN keyword.
-pub fn explain_query(lake: &Lake, sql: &str, analyze: bool, opts: &QueryOptions) -> Result<QueryPlan> {
+pub fn explain_query(
+    lake: &Lake,
+    sql: &str,
+    analyze: bool,
+    opts: &QueryOptions,
+) -> Result<QueryPlan> {
     let mut prepared = prepare(lake, sql)?;
     prepared.explain = Some(analyze);
     plan::explain(prepared, analyze, opts)

@@ -98,7 +98,12 @@ impl Builder<'_> {
         let _ = write_ir_non_recursive(&mut detail, ir, &self.plan.expr_arena, &schema, 0);
         let mut detail = detail.trim().replace('\n', " ");
         let mut flags = Vec::new();
-        let children: Vec<PlanNode> = ir.inputs().collect::<Vec<_>>().into_iter().map(|c| self.build(c)).collect();
+        let children: Vec<PlanNode> = ir
+            .inputs()
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|c| self.build(c))
+            .collect();
         let child_est = |i: usize| children.get(i).and_then(|c| c.est_rows);
         let est_rows = match ir {
             IR::Scan {
@@ -108,11 +113,20 @@ impl Builder<'_> {
                 file_info,
                 ..
             } => {
-                let ds = sources.first_path().and_then(|p| dataset_of_path(p.as_str()));
-                let choice = ds.as_ref().and_then(|d| self.scans.iter().find(|s| &s.dataset == d));
+                let ds = sources
+                    .first_path()
+                    .and_then(|p| dataset_of_path(p.as_str()));
+                let choice = ds
+                    .as_ref()
+                    .and_then(|d| self.scans.iter().find(|s| &s.dataset == d));
                 let cols = output_schema
                     .as_ref()
-                    .map(|s| s.iter_names().map(|n| n.to_string()).collect::<Vec<_>>().join(", "))
+                    .map(|s| {
+                        s.iter_names()
+                            .map(|n| n.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
                     .unwrap_or_else(|| "*".into());
                 if let Some(c) = choice {
                     let pruned = c.total - c.kept.len();
@@ -158,11 +172,17 @@ impl Builder<'_> {
                 (a, b) => a.or(b),
             },
             IR::Union { .. } => Some(children.iter().filter_map(|c| c.est_rows).sum()),
-            IR::Sort { slice: Some((_, len, _)), .. } => child_est(0).map(|r| r.min(*len as u64)),
+            IR::Sort {
+                slice: Some((_, len, _)),
+                ..
+            } => child_est(0).map(|r| r.min(*len as u64)),
             _ => child_est(0),
         };
         if detail.len() > 400 {
-            let cut = (0..=400).rev().find(|i| detail.is_char_boundary(*i)).unwrap_or(0);
+            let cut = (0..=400)
+                .rev()
+                .find(|i| detail.is_char_boundary(*i))
+                .unwrap_or(0);
             detail.truncate(cut);
             detail.push('…');
         }
@@ -202,11 +222,7 @@ fn fill_actuals(n: &mut PlanNode, measured: &[(u64, f64)]) {
         fill_actuals(c, measured);
     }
     let (rows, ms) = measured[n.id as usize];
-    let children_ms: f64 = n
-        .children
-        .iter()
-        .map(|c| measured[c.id as usize].1)
-        .sum();
+    let children_ms: f64 = n.children.iter().map(|c| measured[c.id as usize].1).sum();
     n.actual_rows = Some(rows);
     n.time_ms = Some(((ms - children_ms).max(0.0) * 1000.0).round() / 1000.0);
 }

@@ -78,7 +78,9 @@ pub fn validate_dataset_name(name: &str) -> Result<()> {
         && name.len() <= 128
         && name.split('.').all(|part| {
             !part.is_empty()
-                && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
                 && !part.as_bytes()[0].is_ascii_digit()
         });
     if ok {
@@ -269,7 +271,11 @@ impl Lake {
     /// Moves staged files into `data/<dataset>/v<N>/` and makes the version visible in one
     /// catalog transaction. A crash before the transaction leaves only unreferenced files, which
     /// the next open removes.
-    pub fn commit_version(&self, _lock: &WriteLock, staged: StagedVersion) -> Result<CommittedVersion> {
+    pub fn commit_version(
+        &self,
+        _lock: &WriteLock,
+        staged: StagedVersion,
+    ) -> Result<CommittedVersion> {
         validate_dataset_name(&staged.dataset)?;
         let (version, mut files, mut sources) = {
             let cat = self.catalog();

@@ -94,8 +94,14 @@ pub fn frame_stats(df: &DataFrame) -> Vec<ColumnStats> {
                 || dtype.is_temporal()
                 || matches!(dtype, DataType::String | DataType::Boolean);
             let (min, max) = if physical_ok && s.null_count() < s.len() {
-                let min = s.min_reduce().ok().and_then(|sc| scalar_json(sc.value().clone()));
-                let max = s.max_reduce().ok().and_then(|sc| scalar_json(sc.value().clone()));
+                let min = s
+                    .min_reduce()
+                    .ok()
+                    .and_then(|sc| scalar_json(sc.value().clone()));
+                let max = s
+                    .max_reduce()
+                    .ok()
+                    .and_then(|sc| scalar_json(sc.value().clone()));
                 (min, max)
             } else {
                 (None, None)
@@ -226,7 +232,9 @@ impl ParquetSink {
 
     fn close_file(&mut self) -> Result<()> {
         if let Some(open) = self.open.take() {
-            open.writer.finish().map_err(|e| polars_err(&open.path, e))?;
+            open.writer
+                .finish()
+                .map_err(|e| polars_err(&open.path, e))?;
             drop(open.writer);
             let f = File::open(&open.path).ctx(|| format!("opening {}", open.path.display()))?;
             f.sync_all()
