@@ -38,7 +38,8 @@ fn files_on_disk(dir: &std::path::Path) -> HashSet<String> {
     out
 }
 
-fn check_consistent(lake: &TestLake, base_rows: u64, added_rows: u64) -> bool {
+/// Checks the lake after a kill; returns the version and rows of `big`.
+fn check_consistent(lake: &TestLake) -> (u64, u64) {
     // Opening (any command) cleans up; then check what a user sees.
     let list: serde_json::Value = serde_json::from_str(&lake.ok(&["datasets", "--json"])).unwrap();
     let big = list
@@ -48,17 +49,7 @@ fn check_consistent(lake: &TestLake, base_rows: u64, added_rows: u64) -> bool {
         .find(|d| d["name"] == "big")
         .expect("big survives");
     let rows = big["rows"].as_u64().unwrap();
-    let committed = match big["version"].as_u64().unwrap() {
-        1 => {
-            assert_eq!(rows, base_rows);
-            false
-        }
-        2 => {
-            assert_eq!(rows, base_rows + added_rows);
-            true
-        }
-        v => panic!("unexpected version {v}"),
-    };
+    let version = big["version"].as_u64().unwrap();
     assert_eq!(
         lake.csv("SELECT count(*) AS n FROM big"),
         format!("n\n{rows}\n")
@@ -90,7 +81,7 @@ fn check_consistent(lake: &TestLake, base_rows: u64, added_rows: u64) -> bool {
         .unwrap()
         .collect();
     assert!(staging.is_empty(), "staging not cleaned");
-    committed
+    (version, rows)
 }
 
 #[test]
@@ -101,11 +92,13 @@ fn kill_9_during_import_never_leaves_a_mix() {
     let base = lake.dir.path().join("in/base.ndjson");
     write_ndjson(&base, 0, 1000);
     lake.import(&[&base], &["--name", "big"]);
-    let more = lake.dir.path().join("in/more.ndjson");
-    let added = 200_000;
-    write_ndjson(&more, 1000, added);
-
-    let args = |l: &TestLake| {
+    let added = 100_000;
+    let batch = |k: u64| {
+        let p = lake.dir.path().join(format!("in/more-{k}.ndjson"));
+        write_ndjson(&p, 1000 + k * added, added);
+        p
+    };
+    let args = |l: &TestLake, file: &std::path::Path| {
         let mut c = std::process::Command::new(lake_bin());
         c.arg("--lake").arg(l.path()).args([
             "import",
@@ -117,42 +110,68 @@ fn kill_9_during_import_never_leaves_a_mix() {
             "--rows-per-file",
             "20000",
         ]);
-        c.arg(&more);
+        c.arg(file);
         c.stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null());
         c
     };
-    // How long does a whole import take? Measure on a copy of the lake.
+    // How long does a whole import take? Measure on another lake.
     let probe = TestLake::new();
     probe.import(&[&base], &["--name", "big"]);
+    let first = batch(0);
     let t = Instant::now();
-    assert!(args(&probe).status().unwrap().success());
+    assert!(args(&probe, &first).status().unwrap().success());
     let full = t.elapsed();
 
+    // Kill points spread evenly over the import (and a little past it), in a seeded order.
+    let points = 24u64;
     let mut seed: u64 = 0x5eed_1234;
-    let mut survived = 0;
-    let mut committed_seen = false;
-    for _ in 0..12 {
+    let (mut version, mut rows) = (1u64, 1000u64);
+    let mut commits = 0;
+    for k in 0..points {
         seed = seed
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
-        let frac = (seed >> 33) as f64 / (1u64 << 31) as f64;
-        let delay = full.mul_f64(frac * 1.1);
-        let mut child = args(&lake).spawn().unwrap();
-        std::thread::sleep(delay);
+        let jitter = (seed >> 40) as f64 / (1u64 << 24) as f64;
+        let frac = (k as f64 + jitter) / points as f64 * 1.1;
+        let file = batch(k + 1);
+        let mut child = args(&lake, &file).spawn().unwrap();
+        std::thread::sleep(full.mul_f64(frac));
         let _ = child.kill(); // SIGKILL on Unix
         let _ = child.wait();
-        committed_seen |= check_consistent(&lake, 1000, added);
-        survived += 1;
-        eprintln!("kill point {survived}: after {delay:?} of a {full:?} import; committed: {committed_seen}");
-        if committed_seen {
-            break;
+        let (v, r) = check_consistent(&lake);
+        if v == version {
+            assert_eq!(r, rows, "kill point {k}: old version must be intact");
+        } else {
+            assert_eq!(
+                (v, r),
+                (version + 1, rows + added),
+                "kill point {k}: new version must be whole"
+            );
+            commits += 1;
         }
+        (version, rows) = (v, r);
+        eprintln!(
+            "kill point {k}: after {:?} of a {full:?} import; version {v}, {r} rows",
+            full.mul_f64(frac)
+        );
     }
-    assert!(survived > 0);
-    // A re-run completes with exactly the expected counts.
-    let status = args(&lake).status().unwrap();
-    assert!(status.success());
-    assert!(check_consistent(&lake, 1000, added));
+    assert!(
+        commits < points,
+        "every kill came too late to test anything"
+    );
+    // A re-run of an interrupted import completes with exactly the expected counts.
+    let last = batch(points + 1);
+    let mut child = args(&lake, &last).spawn().unwrap();
+    std::thread::sleep(full.mul_f64(0.5));
+    let _ = child.kill();
+    let _ = child.wait();
+    let before = check_consistent(&lake);
+    assert!(args(&lake, &last).status().unwrap().success());
+    let after = check_consistent(&lake);
+    assert_eq!(
+        after.1,
+        before.1 + if before.0 == version { added } else { 0 }
+    );
     let _ = Duration::from_secs(0);
 }
