@@ -33,6 +33,17 @@ fn csv_types_are_inferred_with_timestamps() {
     assert_eq!(schema["columns"][2]["null_count"], 1);
     assert_eq!(schema["columns"][0]["min"], 1);
     assert_eq!(schema["columns"][0]["max"], 2);
+    let human = lake.ok(&["schema", "trips"]);
+    assert!(
+        human.contains("2024-01-02T03:04:05Z") && human.contains("2024-01-03T10:00:00Z"),
+        "{human}"
+    );
+    assert!(
+        human.contains("2024-01-02 ")
+            || human.contains("2024-01-02\n")
+            || human.contains("2024-01-02  "),
+        "{human}"
+    );
     assert_eq!(
         lake.csv("SELECT id, ts FROM trips ORDER BY id"),
         "id,ts\n1,2024-01-02T03:04:05Z\n2,2024-01-03T10:00:00Z\n"
