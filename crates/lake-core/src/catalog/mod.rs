@@ -598,7 +598,8 @@ pub struct DatasetDescription {
     pub versions: Vec<VersionInfo>,
 }
 
-fn order(a: &serde_json::Value, b: &serde_json::Value) -> std::cmp::Ordering {
+/// Orders two statistic values of the same column (numbers, text or booleans).
+pub fn compare_stat_values(a: &serde_json::Value, b: &serde_json::Value) -> std::cmp::Ordering {
     use serde_json::Value as V;
     match (a, b) {
         (V::Number(x), V::Number(y)) => x
@@ -644,12 +645,18 @@ pub fn describe(cat: &Catalog, name: &str) -> Result<DatasetDescription> {
                 if let Some(st) = f.stats.iter().find(|st| st.column == c.name) {
                     s.null_count += st.null_count;
                     if let Some(m) = &st.min {
-                        if s.min.as_ref().is_none_or(|cur| order(m, cur).is_lt()) {
+                        if s.min
+                            .as_ref()
+                            .is_none_or(|cur| compare_stat_values(m, cur).is_lt())
+                        {
                             s.min = Some(m.clone());
                         }
                     }
                     if let Some(m) = &st.max {
-                        if s.max.as_ref().is_none_or(|cur| order(m, cur).is_gt()) {
+                        if s.max
+                            .as_ref()
+                            .is_none_or(|cur| compare_stat_values(m, cur).is_gt())
+                        {
                             s.max = Some(m.clone());
                         }
                     }

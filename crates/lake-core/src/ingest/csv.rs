@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use super::records::Counting;
 use super::table::{clean_names, Cell, LType, TableBuilder, TypeGuess};
 use super::{FileReport, ReadCtx, BATCH_ROWS};
-use crate::catalog::ColumnDef;
 use crate::error::{IoContext, LakeError, Result};
 use crate::storage::ParquetSink;
 
@@ -288,18 +287,7 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
         }
         sink.write(builder.take_frame())?;
         ctx.report(rows);
-        let schema = names
-            .iter()
-            .zip(
-                sink.schema()
-                    .map(|s| s.iter().map(|(_, t)| t.to_string()).collect::<Vec<_>>())
-                    .unwrap_or_default(),
-            )
-            .map(|(n, t)| ColumnDef {
-                name: n.clone(),
-                dtype: t,
-            })
-            .collect();
+        let schema = sink.column_defs();
         return Ok(FileReport {
             files: sink.finish()?,
             schema,

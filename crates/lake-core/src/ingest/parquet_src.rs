@@ -5,7 +5,6 @@ use std::fs::File;
 use polars::prelude::*;
 
 use super::{FileReport, ReadCtx, BATCH_ROWS};
-use crate::catalog::ColumnDef;
 use crate::error::{IoContext, LakeError, Result};
 use crate::storage::ParquetSink;
 
@@ -47,17 +46,7 @@ pub fn import_parquet(ctx: &ReadCtx<'_>) -> Result<FileReport> {
             break;
         }
     }
-    let schema = sink
-        .schema()
-        .map(|s| {
-            s.iter()
-                .map(|(n, t)| ColumnDef {
-                    name: n.to_string(),
-                    dtype: t.to_string(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let schema = sink.column_defs();
     Ok(FileReport {
         files: sink.finish()?,
         schema,

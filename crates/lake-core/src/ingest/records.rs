@@ -10,7 +10,6 @@ use serde_json::{Map, Value};
 
 use super::table::{Cell, LType, TableBuilder, TypeGuess};
 use super::{FileReport, ReadCtx, BATCH_ROWS};
-use crate::catalog::ColumnDef;
 use crate::error::{IoContext, LakeError, Result};
 use crate::storage::ParquetSink;
 
@@ -485,17 +484,7 @@ pub fn import_records(
             Pass::Done => {
                 sink.write(builder.take_frame())?;
                 ctx.report(rows);
-                let cols = sink
-                    .schema()
-                    .map(|s| {
-                        s.iter()
-                            .map(|(n, t)| ColumnDef {
-                                name: n.to_string(),
-                                dtype: t.to_string(),
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let cols = sink.column_defs();
                 return Ok(FileReport {
                     files: sink.finish()?,
                     schema: cols,

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use serde_json::Value;
 
-use crate::catalog::ColumnStats;
+use crate::catalog::{compare_stat_values, ColumnDef, ColumnStats};
 use crate::error::{IoContext, LakeError, Result};
 
 /// A finished, fsynced file in staging.
@@ -67,22 +67,6 @@ fn scalar_json(v: AnyValue<'_>) -> Option<Value> {
     }
 }
 
-fn json_cmp(a: &Value, b: &Value) -> std::cmp::Ordering {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
-            (Some(x), Some(y)) => x.cmp(&y),
-            _ => x
-                .as_f64()
-                .unwrap_or(0.0)
-                .partial_cmp(&y.as_f64().unwrap_or(0.0))
-                .unwrap_or(std::cmp::Ordering::Equal),
-        },
-        (Value::String(x), Value::String(y)) => x.cmp(y),
-        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
-        _ => std::cmp::Ordering::Equal,
-    }
-}
-
 /// Statistics of every column of `df`.
 pub fn frame_stats(df: &DataFrame) -> Vec<ColumnStats> {
     df.columns()
@@ -121,11 +105,19 @@ fn merge_stats(acc: &mut [ColumnStats], new: Vec<ColumnStats>) {
     for (a, n) in acc.iter_mut().zip(new) {
         a.null_count += n.null_count;
         a.min = match (a.min.take(), n.min) {
-            (Some(x), Some(y)) => Some(if json_cmp(&y, &x).is_lt() { y } else { x }),
+            (Some(x), Some(y)) => Some(if compare_stat_values(&y, &x).is_lt() {
+                y
+            } else {
+                x
+            }),
             (x, y) => x.or(y),
         };
         a.max = match (a.max.take(), n.max) {
-            (Some(x), Some(y)) => Some(if json_cmp(&y, &x).is_gt() { y } else { x }),
+            (Some(x), Some(y)) => Some(if compare_stat_values(&y, &x).is_gt() {
+                y
+            } else {
+                x
+            }),
             (x, y) => x.or(y),
         };
     }
@@ -147,6 +139,18 @@ impl ParquetSink {
     /// The schema of the batches written so far.
     pub fn schema(&self) -> Option<&Schema> {
         self.schema.as_ref()
+    }
+
+    /// The columns written so far, as the catalog records them.
+    pub fn column_defs(&self) -> Vec<ColumnDef> {
+        self.schema
+            .iter()
+            .flat_map(|s| s.iter())
+            .map(|(n, t)| ColumnDef {
+                name: n.to_string(),
+                dtype: t.to_string(),
+            })
+            .collect()
     }
 
     /// Rows written so far.
