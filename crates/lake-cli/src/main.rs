@@ -384,15 +384,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 timeout: timeout.map(Duration::from_secs_f64),
                 cancel: Some(install_ctrlc()),
             };
-            // `explain "EXPLAIN SELECT ..."` is accepted too.
-            let trimmed = sql.trim_start();
-            let body = strip_explain(trimmed);
-            let plan = query::explain_query(
-                &lake,
-                body,
-                analyze || trimmed.len() != body.len() && is_analyze(trimmed),
-                &opts,
-            )?;
+            let plan = query::explain_query(&lake, &sql, analyze, &opts)?;
             if format == "json" {
                 println!(
                     "{}",
@@ -404,26 +396,6 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-fn strip_explain(sql: &str) -> &str {
-    let upper = sql.to_ascii_uppercase();
-    if let Some(rest) = upper.strip_prefix("EXPLAIN") {
-        let skip = sql.len() - rest.len();
-        let rest_sql = sql[skip..].trim_start();
-        let ru = rest_sql.to_ascii_uppercase();
-        if let Some(r) = ru.strip_prefix("ANALYZE") {
-            return rest_sql[rest_sql.len() - r.len()..].trim_start();
-        }
-        return rest_sql;
-    }
-    sql
-}
-
-fn is_analyze(sql: &str) -> bool {
-    let u = sql.to_ascii_uppercase();
-    u.strip_prefix("EXPLAIN")
-        .is_some_and(|r| r.trim_start().starts_with("ANALYZE"))
 }
 
 /// A statistic as people read it: timestamps and dates in ISO 8601, the rest as JSON.

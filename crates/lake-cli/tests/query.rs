@@ -182,6 +182,14 @@ fn explain_has_tree_and_analyze_has_actuals() {
         text.contains("actual_rows=") && text.contains("total time"),
         "{text}"
     );
+    let plan: serde_json::Value = serde_json::from_str(&lake.ok(&[
+        "explain",
+        "--format",
+        "json",
+        &format!("EXPLAIN ANALYZE {sql}"),
+    ]))
+    .unwrap();
+    assert_eq!(plan["root"]["actual_rows"], 2, "{plan}");
     let text = lake.ok(&["query", &format!("EXPLAIN {sql}")]);
     assert!(text.contains("Scan"), "{text}");
 }

@@ -332,7 +332,7 @@ fn run_inner(lake: &Lake, sql: &str, opts: &QueryOptions, start: Instant) -> Res
     })
 }
 
-/// EXPLAIN [ANALYZE] of a query given without the EXPLAIN keyword.
+/// EXPLAIN [ANALYZE] of a query, given with or without the EXPLAIN keyword.
 pub fn explain_query(
     lake: &Lake,
     sql: &str,
@@ -340,6 +340,8 @@ pub fn explain_query(
     opts: &QueryOptions,
 ) -> Result<QueryPlan> {
     let mut prepared = prepare(lake, sql)?;
+    // `sql` may itself be `EXPLAIN [ANALYZE] ...`: the guard already parsed that.
+    let analyze = analyze || prepared.explain == Some(true);
     prepared.explain = Some(analyze);
     plan::explain(prepared, analyze, opts)
 }
