@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::common::{lake_bin, TestLake};
 
@@ -173,5 +173,4 @@ fn kill_9_during_import_never_leaves_a_mix() {
         after.1,
         before.1 + if before.0 == version { added } else { 0 }
     );
-    let _ = Duration::from_secs(0);
 }

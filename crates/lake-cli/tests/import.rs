@@ -100,6 +100,39 @@ fn ragged_csv_fails_naming_line_and_skip_bad_counts() {
 }
 
 #[test]
+fn skipped_records_are_listed_once_despite_sampling_and_restarts() {
+    let lake = TestLake::new();
+    // A bad line inside the type sample, then a value that forces a wider type and a re-read.
+    let mut text = String::from("{\"v\":1}\n{not json\n");
+    for i in 0..3000 {
+        text.push_str(&format!("{{\"v\":{i}}}\n"));
+    }
+    text.push_str("{\"v\":2.5}\n");
+    let f = lake.file("nums.ndjson", text);
+    let r = lake.import(&[&f], &["--skip-bad"]);
+    assert_eq!(r["datasets"][0]["rows"], 3002, "{r}");
+    assert_eq!(r["datasets"][0]["skipped_rows"], 1);
+    assert_eq!(
+        r["datasets"][0]["bad_examples"].as_array().unwrap().len(),
+        1,
+        "{r}"
+    );
+    let mut text = String::from("a,b\n1,2\n3\n");
+    for i in 0..3000 {
+        text.push_str(&format!("{i},{i}\n"));
+    }
+    text.push_str("x,1\n");
+    let f = lake.file("rag.csv", text);
+    let r = lake.import(&[&f], &["--skip-bad"]);
+    assert_eq!(r["datasets"][0]["rows"], 3002, "{r}");
+    assert_eq!(
+        r["datasets"][0]["bad_examples"].as_array().unwrap().len(),
+        1,
+        "{r}"
+    );
+}
+
+#[test]
 fn ndjson_json_and_nested_values() {
     let lake = TestLake::new();
     let nd = lake.file(

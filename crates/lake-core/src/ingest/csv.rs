@@ -211,6 +211,7 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
     let mut attempt = 0;
     'attempts: loop {
         attempt += 1;
+        ctx.begin_attempt();
         let prefix = format!("{}-a{attempt}", ctx.prefix);
         let mut sink = ParquetSink::new(ctx.staging, &prefix, ctx.rows_per_file);
         let mut builder = TableBuilder::new(names.clone(), types.clone());

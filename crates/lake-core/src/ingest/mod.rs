@@ -255,6 +255,12 @@ impl ReadCtx<'_> {
         }
     }
 
+    /// Starts a (new) full read of the file: bad records seen by a sampling pass or by an
+    /// attempt that was restarted with a wider schema are seen again, so forget them.
+    pub fn begin_attempt(&self) {
+        self.bad_examples.borrow_mut().clear();
+    }
+
     /// Reports progress.
     pub fn report(&self, records: u64) {
         self.progress

@@ -103,13 +103,22 @@ impl RecordSource for NdjsonSource<'_> {
                 ),
                 Err(e) => Item::Bad(
                     format!("line {n}, column {}", e.column()),
-                    format!("invalid JSON: {e}"),
+                    format!("invalid JSON: {}", without_position(&e)),
                 ),
             };
             if f(item)? == Flow::Stop {
                 return Ok(());
             }
         }
+    }
+}
+
+/// serde_json's message without its own " at line L column C" (the caller says where).
+fn without_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
     }
 }
 
@@ -433,6 +442,7 @@ pub fn import_records(
     let mut attempt = 0;
     loop {
         attempt += 1;
+        ctx.begin_attempt();
         let mut sink = ParquetSink::new(
             ctx.staging,
             &format!("{}-a{attempt}", ctx.prefix),
