@@ -49,8 +49,6 @@ pub struct ScanChoice {
     pub kept: Vec<FileEntry>,
     /// Files in the version.
     pub total: usize,
-    /// The version's columns.
-    pub schema: Schema,
 }
 
 /// A query ready to run: the lazy frame plus what binding and pruning decided.
@@ -142,14 +140,10 @@ pub fn file_may_match(file: &FileEntry, preds: &[SimplePredicate]) -> bool {
     })
 }
 
-fn scan_frame(
-    lake: &Lake,
-    ds: &DatasetVersion,
-    files: &[FileEntry],
-    schema: &Schema,
-) -> Result<LazyFrame> {
+fn scan_frame(lake: &Lake, ds: &DatasetVersion, files: &[FileEntry]) -> Result<LazyFrame> {
     if files.is_empty() {
-        return Ok(DataFrame::empty_with_schema(schema).lazy());
+        // Every file was pruned: no rows, but the columns must still bind.
+        return Ok(DataFrame::empty_with_schema(&version_schema(lake, ds)?).lazy());
     }
     let paths: Vec<PlRefPath> = files
         .iter()
@@ -164,7 +158,7 @@ fn scan_frame(
 }
 
 fn version_schema(lake: &Lake, ds: &DatasetVersion) -> Result<Schema> {
-    // The schema as Polars reads it from the first file (types are exact there).
+    // The schema as Polars reads it from a file's footer (types are exact there).
     if let Some(f) = ds.files.first() {
         let file = std::fs::File::open(lake.absolute(&f.path))
             .map_err(|e| LakeError::io(format!("opening {}", f.path), e))?;
@@ -194,7 +188,6 @@ pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
         let ds = lake.catalog().dataset(name)?.ok_or_else(|| {
             LakeError::Internal(format!("dataset {name} vanished while planning"))
         })?;
-        let schema = version_schema(lake, &ds)?;
         columns.insert(
             name.clone(),
             ds.schema.iter().map(|c| c.name.clone()).collect(),
@@ -211,13 +204,12 @@ pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
             .filter(|f| uses.is_empty() || uses.iter().any(|p| file_may_match(f, p)))
             .cloned()
             .collect();
-        let lf = scan_frame(lake, &ds, &kept, &schema)?;
+        let lf = scan_frame(lake, &ds, &kept)?;
         ctx.register(name, lf);
         scans.push(ScanChoice {
             dataset: name.clone(),
             kept,
             total: ds.files.len(),
-            schema,
         });
     }
     let rewritten = bound.statement.to_string();
