@@ -174,3 +174,50 @@ fn kill_9_during_import_never_leaves_a_mix() {
         before.1 + if before.0 == version { added } else { 0 }
     );
 }
+
+#[test]
+fn ctrl_c_cancels_an_import_and_leaves_the_lake_as_it_was() {
+    let lake = TestLake::new();
+    let keep = lake.file("keep.csv", "a\n1\n2\n");
+    lake.import(&[&keep], &[]);
+    let big = lake.dir.path().join("in/big.ndjson");
+    write_ndjson(&big, 0, 2_000_000);
+    let mut child = std::process::Command::new(lake_bin())
+        .arg("--lake")
+        .arg(lake.path())
+        .args(["import", "--name", "big"])
+        .arg(&big)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let sent = Instant::now();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stopped_after = sent.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error[cancelled]"), "{stderr}");
+    assert!(
+        stopped_after < std::time::Duration::from_secs(3),
+        "took {stopped_after:?}"
+    );
+    let list: serde_json::Value = serde_json::from_str(&lake.ok(&["datasets", "--json"])).unwrap();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["keep"]);
+    assert!(std::fs::read_dir(lake.path().join("staging"))
+        .unwrap()
+        .next()
+        .is_none());
+    assert!(!lake.path().join("data/big").exists());
+}
