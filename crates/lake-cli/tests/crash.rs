@@ -182,7 +182,7 @@ fn ctrl_c_cancels_an_import_and_leaves_the_lake_as_it_was() {
     lake.import(&[&keep], &[]);
     let big = lake.dir.path().join("in/big.ndjson");
     write_ndjson(&big, 0, 2_000_000);
-    let mut child = std::process::Command::new(lake_bin())
+    let child = std::process::Command::new(lake_bin())
         .arg("--lake")
         .arg(lake.path())
         .args(["import", "--name", "big"])
