@@ -317,3 +317,50 @@ fn usage_errors_exit_2() {
     let out = lake.run(&["query", "--format", "xml", "SELECT 1"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn line_numbers_hold_across_parallel_batches() {
+    let lake = TestLake::new();
+    // Over 4 MB of NDJSON (several parallel chunks), a bad line far in.
+    let mut nd = String::new();
+    for i in 1..=120_000 {
+        if i == 100_000 {
+            nd.push_str("{\"id\": oops}\n");
+        } else {
+            nd.push_str(&format!(
+                "{{\"id\":{i},\"name\":\"some text to fill the line {i}\"}}\n"
+            ));
+        }
+    }
+    assert!(nd.len() > 4 << 20);
+    let f = lake.file("long.ndjson", &nd);
+    let r = lake.import(&[&f], &[]);
+    let err = r["errors"][0]["error"].as_str().unwrap();
+    assert!(err.contains("long.ndjson:line 100000, column 8"), "{err}");
+    let r = lake.import(&[&f], &["--skip-bad"]);
+    assert_eq!(r["datasets"][0]["rows"], 119_999);
+    assert_eq!(
+        lake.csv("SELECT sum(id) AS s FROM long"),
+        format!("s\n{}\n", 120_000u64 * 120_001 / 2 - 100_000)
+    );
+    // CSV across record batches: a ragged line at 50,000 (header is line 1).
+    let mut csv = String::from("a,b\n");
+    for i in 2..=70_000 {
+        if i == 50_000 {
+            csv.push_str("1\n");
+        } else {
+            csv.push_str(&format!("{i},x{i}\n"));
+        }
+    }
+    let f = lake.file("long.csv", &csv);
+    let r = lake.import(&[&f], &[]);
+    let err = r["errors"][0]["error"].as_str().unwrap();
+    assert!(err.contains("long.csv:line 50000"), "{err}");
+    let r = lake.import(&[&f], &["--skip-bad"]);
+    assert_eq!(r["datasets"][0]["rows"], 69_998);
+    // Replaces the NDJSON version of `long` (same file stem).
+    assert_eq!(
+        lake.csv("SELECT min(a) AS lo, max(a) AS hi FROM long"),
+        "lo,hi\n2,70000\n"
+    );
+}

@@ -5,9 +5,9 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::PathBuf;
 
-use super::records::Counting;
+use super::records::{Counting, Flow};
 use super::table::{clean_names, Cell, LType, TableBuilder, TypeGuess};
-use super::{FileReport, ReadCtx, BATCH_ROWS};
+use super::{FileReport, ReadCtx};
 use crate::error::{IoContext, LakeError, Result};
 use crate::storage::ParquetSink;
 
@@ -204,17 +204,12 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
         types = guesses.iter().map(|g| g.ltype()).collect();
         (1..=ncols).map(|i| format!("column_{i}")).collect()
     };
-    if !has_header {
-        // An all-text first line with no typed column below it reads as a header; here it did not.
-    }
-
     let mut attempt = 0;
-    'attempts: loop {
+    loop {
         attempt += 1;
         ctx.begin_attempt();
         let prefix = format!("{}-a{attempt}", ctx.prefix);
         let mut sink = ParquetSink::new(ctx.staging, &prefix, ctx.rows_per_file);
-        let mut builder = TableBuilder::new(names.clone(), types.clone());
         let file = File::open(&path).ctx(|| format!("opening {}", ctx.display))?;
         ctx.bytes_read
             .store(0, std::sync::atomic::Ordering::Relaxed);
@@ -228,66 +223,57 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
             .flexible(true)
             .buffer_capacity(1 << 20)
             .from_reader(counting);
-        let mut rec = csv::ByteRecord::new();
-        let mut rows = 0u64;
-        let mut bad = 0u64;
-        loop {
-            match rdr.read_byte_record(&mut rec) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    let loc = e.position().map(|p| format!("line {}", p.line()));
-                    ctx.bad_record(&mut bad, loc.as_deref().unwrap_or("?"), &e.to_string())?;
-                    continue;
+        // One thread splits records; the workers check and type them.
+        let produce = move || -> Result<Option<Vec<RawRecord>>> {
+            let mut batch = Vec::with_capacity(RECORDS_PER_BATCH);
+            while batch.len() < RECORDS_PER_BATCH {
+                let mut rec = csv::ByteRecord::new();
+                match rdr.read_byte_record(&mut rec) {
+                    Ok(true) => batch.push(RawRecord::Record(rec)),
+                    Ok(false) => break,
+                    Err(e) => {
+                        let loc = e.position().map(|p| format!("line {}", p.line()));
+                        batch.push(RawRecord::Bad(
+                            loc.unwrap_or_else(|| "?".into()),
+                            e.to_string(),
+                        ));
+                    }
                 }
             }
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
-            if rec.len() != ncols {
-                if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
-                    continue; // blank line
-                }
-                let msg = format!("expected {ncols} fields, found {}", rec.len());
-                ctx.bad_record(&mut bad, &format!("line {line}"), &msg)?;
-                continue;
-            }
-            let srec = match csv::StringRecord::from_byte_record(std::mem::take(&mut rec)) {
-                Ok(s) => s,
-                Err(e) => {
-                    let field = e.utf8_error().field();
-                    let valid = e.utf8_error().valid_up_to();
-                    rec = e.into_byte_record();
-                    let byte = rec.position().map(|p| p.byte()).unwrap_or(0);
-                    let msg = format!(
-                        "invalid UTF-8 in column `{}` (byte {valid} of the field, record starts at byte {byte}); \
-                         re-save the file as UTF-8 or use --skip-bad",
-                        names.get(field).map(String::as_str).unwrap_or("?")
-                    );
-                    ctx.bad_record(&mut bad, &format!("line {line}"), &msg)?;
-                    continue;
-                }
-            };
-            let pushed = builder.push_row(|i| Cell::Str(srec.get(i).unwrap_or("")));
-            rec = srec.into_byte_record();
-            if let Err(m) = pushed {
-                types[m.field] = m.widened;
-                drop(sink);
-                ctx.clear_attempt(&prefix)?;
-                if attempt > 4 * ncols + 4 {
-                    return Err(LakeError::Internal(
-                        "CSV type widening did not settle".into(),
-                    ));
-                }
-                continue 'attempts;
-            }
-            rows += 1;
-            if builder.rows() >= BATCH_ROWS {
+            Ok((!batch.is_empty()).then_some(batch))
+        };
+        let (mut rows, mut bad) = (0u64, 0u64);
+        let mut widen = None;
+        super::parallel::ordered_parallel(
+            produce,
+            |batch| type_records(batch, &names, &types),
+            |out: TypedBatch| {
                 ctx.check_cancel()?;
-                sink.write(builder.take_frame())?;
+                for (loc, msg) in &out.bad {
+                    ctx.bad_record(&mut bad, loc, msg)?;
+                }
+                rows += out.rows;
+                sink.write(out.frame)?;
                 ctx.report(rows);
+                widen = out.widen;
+                Ok(if widen.is_some() {
+                    Flow::Stop
+                } else {
+                    Flow::Continue
+                })
+            },
+        )?;
+        if let Some((field, to)) = widen {
+            types[field] = to;
+            drop(sink);
+            ctx.clear_attempt(&prefix)?;
+            if attempt > 4 * ncols + 4 {
+                return Err(LakeError::Internal(
+                    "CSV type widening did not settle".into(),
+                ));
             }
+            continue;
         }
-        sink.write(builder.take_frame())?;
-        ctx.report(rows);
         let schema = sink.column_defs();
         return Ok(FileReport {
             files: sink.finish()?,
@@ -298,11 +284,87 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
     }
 }
 
+const RECORDS_PER_BATCH: usize = 32_768;
+
 fn csv_error(ctx: &ReadCtx<'_>, e: csv::Error) -> LakeError {
     let loc = e.position().map(|p| format!("line {}", p.line()));
     LakeError::bad_input(&ctx.display, loc, e.to_string())
 }
 
+/// A record as the splitting thread hands it over.
+enum RawRecord {
+    Record(csv::ByteRecord),
+    Bad(String, String),
+}
+
+/// A batch after checking and typing.
+struct TypedBatch {
+    frame: polars::prelude::DataFrame,
+    rows: u64,
+    bad: Vec<(String, String)>,
+    widen: Option<(usize, LType)>,
+}
+
+/// Checks field counts and UTF-8 and types a batch; stops at the first value that needs a
+/// wider type (the caller starts the file over).
+fn type_records(batch: Vec<RawRecord>, names: &[String], types: &[LType]) -> TypedBatch {
+    let ncols = names.len();
+    let mut builder = TableBuilder::new(names.to_vec(), types.to_vec());
+    let mut out = TypedBatch {
+        frame: polars::prelude::DataFrame::empty(),
+        rows: 0,
+        bad: Vec::new(),
+        widen: None,
+    };
+    for raw in batch {
+        let rec = match raw {
+            RawRecord::Record(r) => r,
+            RawRecord::Bad(loc, msg) => {
+                out.bad.push((loc, msg));
+                continue;
+            }
+        };
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if rec.len() != ncols {
+            if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
+                continue; // blank line
+            }
+            out.bad.push((
+                format!("line {line}"),
+                format!("expected {ncols} fields, found {}", rec.len()),
+            ));
+            continue;
+        }
+        let srec = match csv::StringRecord::from_byte_record(rec) {
+            Ok(s) => s,
+            Err(e) => {
+                let field = e.utf8_error().field();
+                let valid = e.utf8_error().valid_up_to();
+                let byte = e
+                    .into_byte_record()
+                    .position()
+                    .map(|p| p.byte())
+                    .unwrap_or(0);
+                out.bad.push((
+                    format!("line {line}"),
+                    format!(
+                        "invalid UTF-8 in column `{}` (byte {valid} of the field, record starts at byte {byte}); \
+                         re-save the file as UTF-8 or use --skip-bad",
+                        names.get(field).map(String::as_str).unwrap_or("?")
+                    ),
+                ));
+                continue;
+            }
+        };
+        if let Err(m) = builder.push_row(|i| Cell::Str(srec.get(i).unwrap_or(""))) {
+            out.widen = Some((m.field, m.widened));
+            break;
+        }
+        out.rows += 1;
+    }
+    out.frame = builder.take_frame();
+    out
+}
 #[cfg(test)]
 mod tests {
     use super::*;

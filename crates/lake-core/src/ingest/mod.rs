@@ -3,6 +3,7 @@
 
 mod csv;
 mod geo;
+mod parallel;
 mod parquet_src;
 pub mod records;
 pub mod table;
@@ -516,7 +517,7 @@ fn read_file(ctx: &ReadCtx<'_>, format: Format) -> Result<FileReport> {
         Format::Csv => csv::import_csv(ctx, false),
         Format::Tsv => csv::import_csv(ctx, true),
         Format::Ndjson => {
-            records::import_records(ctx, &mut records::NdjsonSource { ctx }, None, &[])
+            records::import_records(ctx, &mut records::NdjsonSource { ctx }, None, &[], true)
         }
         Format::Json => records::import_records(
             ctx,
@@ -526,6 +527,7 @@ fn read_file(ctx: &ReadCtx<'_>, format: Format) -> Result<FileReport> {
             },
             None,
             &[],
+            false,
         ),
         Format::Geojson => records::import_records(
             ctx,
@@ -535,10 +537,15 @@ fn read_file(ctx: &ReadCtx<'_>, format: Format) -> Result<FileReport> {
             },
             Some(geo::flatten_feature),
             geo::GEOJSON_TYPES,
+            false,
         ),
-        Format::Gpx => {
-            records::import_records(ctx, &mut geo::GpxSource { ctx }, None, geo::GPX_TYPES)
-        }
+        Format::Gpx => records::import_records(
+            ctx,
+            &mut geo::GpxSource { ctx },
+            None,
+            geo::GPX_TYPES,
+            false,
+        ),
         Format::Parquet => parquet_src::import_parquet(ctx),
     }
 }

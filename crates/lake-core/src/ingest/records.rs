@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 
+use polars::prelude::DataFrame;
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
@@ -403,18 +404,236 @@ fn apply(
     }
 }
 
-enum Pass {
-    Done,
-    Restart,
+/// Why a full read stopped before the end.
+enum Restart {
+    /// A record with fields the schema does not have.
+    NewFields(Map<String, Value>),
+    /// A value that needs a wider type for field `.0`.
+    Widen(usize, LType),
+}
+
+/// What one full read produced (files go to the sink).
+struct PassOutcome {
+    rows: u64,
+    bad: u64,
+    restart: Option<Restart>,
+}
+
+/// Types one record into `builder`, or says why the read must restart.
+fn push_record(
+    schema: &Schema,
+    builder: &mut TableBuilder,
+    m: &Map<String, Value>,
+) -> std::result::Result<(), Restart> {
+    if m.keys().any(|k| !schema.index.contains_key(k)) {
+        return Err(Restart::NewFields(m.clone()));
+    }
+    builder
+        .push_row(|i| match m.get(&schema.names[i]) {
+            Some(v) => Cell::Json(v),
+            None => Cell::Null,
+        })
+        .map_err(|mm| Restart::Widen(mm.field, mm.widened))
+}
+
+/// One full read through a record source, on this thread.
+fn serial_pass(
+    ctx: &ReadCtx<'_>,
+    source: &mut dyn RecordSource,
+    transform: Option<Transform>,
+    schema: &Schema,
+    sink: &mut ParquetSink,
+) -> Result<PassOutcome> {
+    let mut builder = TableBuilder::new(schema.names.clone(), schema.types.clone());
+    let mut out = PassOutcome {
+        rows: 0,
+        bad: 0,
+        restart: None,
+    };
+    source.run(&mut |item| {
+        let (m, loc) = match item {
+            Item::Record(m, loc) => (m, loc),
+            Item::Bad(loc, msg) => {
+                ctx.bad_record(&mut out.bad, &loc, &msg)?;
+                return Ok(Flow::Continue);
+            }
+        };
+        let m = match apply(transform, m) {
+            Ok(m) => m,
+            Err(msg) => {
+                ctx.bad_record(&mut out.bad, &loc, &msg)?;
+                return Ok(Flow::Continue);
+            }
+        };
+        if let Err(r) = push_record(schema, &mut builder, &m) {
+            out.restart = Some(r);
+            return Ok(Flow::Stop);
+        }
+        out.rows += 1;
+        if builder.rows() >= BATCH_ROWS {
+            ctx.check_cancel()?;
+            sink.write(builder.take_frame())?;
+            ctx.report(out.rows);
+        }
+        Ok(Flow::Continue)
+    })?;
+    if out.restart.is_none() {
+        sink.write(builder.take_frame())?;
+        ctx.report(out.rows);
+    }
+    Ok(out)
+}
+
+/// A run of whole NDJSON lines and the number of the first one.
+struct LineChunk {
+    first_line: u64,
+    bytes: Vec<u8>,
+}
+
+/// What a worker made of a chunk.
+struct ChunkOut {
+    frame: DataFrame,
+    rows: u64,
+    bad: Vec<(String, String)>,
+    restart: Option<Restart>,
+}
+
+const CHUNK_BYTES: usize = 4 << 20;
+
+fn parse_lines(chunk: LineChunk, schema: &Schema, transform: Option<Transform>) -> ChunkOut {
+    let mut builder = TableBuilder::new(schema.names.clone(), schema.types.clone());
+    let mut out = ChunkOut {
+        frame: DataFrame::empty(),
+        rows: 0,
+        bad: Vec::new(),
+        restart: None,
+    };
+    for (k, line) in chunk.bytes.split(|b| *b == b'\n').enumerate() {
+        let text = trim_ascii(line);
+        if text.is_empty() {
+            continue;
+        }
+        let n = chunk.first_line + k as u64;
+        let m = match serde_json::from_slice::<Value>(text) {
+            Ok(Value::Object(m)) => m,
+            Ok(other) => {
+                out.bad.push((
+                    format!("line {n}"),
+                    format!("expected a JSON object, found {}", json_kind(&other)),
+                ));
+                continue;
+            }
+            Err(e) => {
+                out.bad.push((
+                    format!("line {n}, column {}", e.column()),
+                    format!("invalid JSON: {}", without_position(&e)),
+                ));
+                continue;
+            }
+        };
+        let m = match apply(transform, m) {
+            Ok(m) => m,
+            Err(msg) => {
+                out.bad.push((format!("line {n}"), msg));
+                continue;
+            }
+        };
+        if let Err(r) = push_record(schema, &mut builder, &m) {
+            out.restart = Some(r);
+            break;
+        }
+        out.rows += 1;
+    }
+    out.frame = builder.take_frame();
+    out
+}
+
+/// One full read of an NDJSON file, parsed on all cores.
+fn parallel_ndjson_pass(
+    ctx: &ReadCtx<'_>,
+    transform: Option<Transform>,
+    schema: &Schema,
+    sink: &mut ParquetSink,
+) -> Result<PassOutcome> {
+    let mut reader = open_counting(ctx)?;
+    let mut carry: Vec<u8> = Vec::new();
+    let mut next_line = 1u64;
+    let mut done = false;
+    let display = ctx.display.clone();
+    let produce = move || -> Result<Option<LineChunk>> {
+        if done {
+            return Ok(None);
+        }
+        let mut buf = std::mem::take(&mut carry);
+        // Read at least a chunk, and on until a line ends (a line may be longer than a chunk).
+        loop {
+            let start = buf.len();
+            buf.resize(start + CHUNK_BYTES, 0);
+            let mut filled = start;
+            while filled < buf.len() {
+                let k = reader
+                    .read(&mut buf[filled..])
+                    .ctx(|| format!("reading {display}"))?;
+                if k == 0 {
+                    done = true;
+                    break;
+                }
+                filled += k;
+            }
+            buf.truncate(filled);
+            if done {
+                break;
+            }
+            if let Some(i) = buf[start..].iter().rposition(|b| *b == b'\n') {
+                carry = buf.split_off(start + i + 1);
+                break;
+            }
+        }
+        if buf.is_empty() {
+            return Ok(None);
+        }
+        let first_line = next_line;
+        next_line += buf.iter().filter(|b| **b == b'\n').count() as u64;
+        Ok(Some(LineChunk {
+            first_line,
+            bytes: buf,
+        }))
+    };
+    let mut out = PassOutcome {
+        rows: 0,
+        bad: 0,
+        restart: None,
+    };
+    super::parallel::ordered_parallel(
+        produce,
+        |chunk| parse_lines(chunk, schema, transform),
+        |chunk: ChunkOut| {
+            ctx.check_cancel()?;
+            for (loc, msg) in &chunk.bad {
+                ctx.bad_record(&mut out.bad, loc, msg)?;
+            }
+            out.rows += chunk.rows;
+            sink.write(chunk.frame)?;
+            ctx.report(out.rows);
+            if chunk.restart.is_some() {
+                out.restart = chunk.restart;
+                return Ok(Flow::Stop);
+            }
+            Ok(Flow::Continue)
+        },
+    )?;
+    Ok(out)
 }
 
 /// Reads a record source into Parquet files in staging, restarting with a wider schema when a
-/// late record brings a new field or a value that does not fit.
+/// late record brings a new field or a value that does not fit. NDJSON (`parallel_lines`) is
+/// parsed on all cores.
 pub fn import_records(
     ctx: &ReadCtx<'_>,
     source: &mut dyn RecordSource,
     transform: Option<Transform>,
     forced: Forced,
+    parallel_lines: bool,
 ) -> Result<FileReport> {
     let mut schema = Schema::new();
     let mut bad = 0u64;
@@ -443,77 +662,35 @@ pub fn import_records(
     loop {
         attempt += 1;
         ctx.begin_attempt();
-        let mut sink = ParquetSink::new(
-            ctx.staging,
-            &format!("{}-a{attempt}", ctx.prefix),
-            ctx.rows_per_file,
-        );
-        let mut builder = TableBuilder::new(schema.names.clone(), schema.types.clone());
-        let mut bad = 0u64;
-        let mut rows = 0u64;
-        let mut new_fields: Vec<Map<String, Value>> = Vec::new();
-        let mut widen: Option<(usize, LType)> = None;
-        let mut result = Pass::Done;
-        source.run(&mut |item| {
-            let (m, loc) = match item {
-                Item::Record(m, loc) => (m, loc),
-                Item::Bad(loc, msg) => {
-                    ctx.bad_record(&mut bad, &loc, &msg)?;
-                    return Ok(Flow::Continue);
-                }
-            };
-            let m = match apply(transform, m) {
-                Ok(m) => m,
-                Err(msg) => {
-                    ctx.bad_record(&mut bad, &loc, &msg)?;
-                    return Ok(Flow::Continue);
-                }
-            };
-            if m.keys().any(|k| !schema.index.contains_key(k)) {
-                new_fields.push(m);
-                result = Pass::Restart;
-                return Ok(Flow::Stop);
-            }
-            if let Err(mm) = builder.push_row(|i| match m.get(&schema.names[i]) {
-                Some(v) => Cell::Json(v),
-                None => Cell::Null,
-            }) {
-                widen = Some((mm.field, mm.widened));
-                result = Pass::Restart;
-                return Ok(Flow::Stop);
-            }
-            rows += 1;
-            if builder.rows() >= BATCH_ROWS {
-                ctx.check_cancel()?;
-                sink.write(builder.take_frame())?;
-                ctx.report(rows);
-            }
-            Ok(Flow::Continue)
-        })?;
-        match result {
-            Pass::Done => {
-                sink.write(builder.take_frame())?;
-                ctx.report(rows);
+        let prefix = format!("{}-a{attempt}", ctx.prefix);
+        let mut sink = ParquetSink::new(ctx.staging, &prefix, ctx.rows_per_file);
+        let pass = if parallel_lines {
+            parallel_ndjson_pass(ctx, transform, &schema, &mut sink)?
+        } else {
+            serial_pass(ctx, source, transform, &schema, &mut sink)?
+        };
+        match pass.restart {
+            None => {
                 let cols = sink.column_defs();
                 return Ok(FileReport {
                     files: sink.finish()?,
                     schema: cols,
-                    rows,
-                    skipped: bad,
+                    rows: pass.rows,
+                    skipped: pass.bad,
                 });
             }
-            Pass::Restart => {
+            Some(restart) => {
                 drop(sink);
-                ctx.clear_attempt(&format!("{}-a{attempt}", ctx.prefix))?;
-                if let Some((i, t)) = widen {
-                    schema.types[i] = t;
-                }
-                for m in new_fields.drain(..) {
-                    schema.observe(&m);
-                    let before = schema.types.len();
-                    schema.types.resize(schema.names.len(), LType::Utf8);
-                    for i in before..schema.names.len() {
-                        schema.types[i] = schema.guesses[i].ltype();
+                ctx.clear_attempt(&prefix)?;
+                match restart {
+                    Restart::Widen(i, t) => schema.types[i] = t,
+                    Restart::NewFields(m) => {
+                        schema.observe(&m);
+                        let before = schema.types.len();
+                        schema.types.resize(schema.names.len(), LType::Utf8);
+                        for i in before..schema.names.len() {
+                            schema.types[i] = schema.guesses[i].ltype();
+                        }
                     }
                 }
                 if attempt > 64 {
