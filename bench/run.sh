@@ -10,7 +10,8 @@ out=${BENCH_OUT:-$here/out}
 mkdir -p "$out"
 echo "== building lake (release profile 'bench')"
 (cd "$root" && cargo build -q --profile bench -p lake-cli)
-LAKE="$CARGO_TARGET_DIR/bench/lake"
+# Cargo writes the built-in `bench` profile to target/release.
+LAKE="$CARGO_TARGET_DIR/release/lake"
 if [ ! -x "$here/.venv/bin/python" ]; then
   python3 -m venv "$here/.venv"
   "$here/.venv/bin/pip" install -q duckdb polars

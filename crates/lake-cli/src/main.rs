@@ -7,6 +7,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+
+// Import parses on every core; glibc's allocator serialises those threads on its arena locks.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use indicatif::{ProgressBar, ProgressStyle};
 use lake_core::ingest::{self, CancelToken, ImportOptions, Mode};
 use lake_core::query::{self, output, QueryOptions};

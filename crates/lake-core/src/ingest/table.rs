@@ -216,10 +216,55 @@ pub enum ColumnBuilder {
     Date(Vec<Option<i32>>),
     /// Microseconds since epoch, UTC.
     Datetime(Vec<Option<i64>>),
-    /// Text.
-    Utf8(Vec<Option<String>>),
+    /// Text, as one buffer with offsets (no allocation per value).
+    Utf8(TextColumn),
     /// Bytes.
     Binary(Vec<Option<Vec<u8>>>),
+}
+
+/// Text values in one buffer: `data[offsets[i]..offsets[i + 1]]`, null where `valid[i]` is false.
+pub struct TextColumn {
+    data: Vec<u8>,
+    offsets: Vec<usize>,
+    valid: Vec<bool>,
+}
+
+impl TextColumn {
+    fn with_capacity(cap: usize) -> Self {
+        let mut offsets = Vec::with_capacity(cap + 1);
+        offsets.push(0);
+        TextColumn {
+            data: Vec::with_capacity(cap * 16),
+            offsets,
+            valid: Vec::with_capacity(cap),
+        }
+    }
+    fn push(&mut self, v: Option<&str>) {
+        if let Some(s) = v {
+            self.data.extend_from_slice(s.as_bytes());
+        }
+        self.offsets.push(self.data.len());
+        self.valid.push(v.is_some());
+    }
+    fn truncate(&mut self, len: usize) {
+        if len < self.valid.len() {
+            self.valid.truncate(len);
+            self.offsets.truncate(len + 1);
+            self.data.truncate(self.offsets[len]);
+        }
+    }
+    fn take(&mut self, name: PlSmallStr) -> Series {
+        let data = std::str::from_utf8(&self.data).expect("only &str values are pushed");
+        let ca: StringChunked = self
+            .valid
+            .iter()
+            .enumerate()
+            .map(|(i, ok)| ok.then(|| &data[self.offsets[i]..self.offsets[i + 1]]))
+            .collect();
+        let series = ca.with_name(name).into_series();
+        *self = TextColumn::with_capacity(self.valid.len());
+        series
+    }
 }
 
 /// A value that does not fit its column's type; the caller widens the type and starts over.
@@ -248,7 +293,7 @@ impl ColumnBuilder {
             LType::Float64 => ColumnBuilder::Float64(Vec::with_capacity(cap)),
             LType::Date => ColumnBuilder::Date(Vec::with_capacity(cap)),
             LType::Datetime => ColumnBuilder::Datetime(Vec::with_capacity(cap)),
-            LType::Utf8 => ColumnBuilder::Utf8(Vec::with_capacity(cap)),
+            LType::Utf8 => ColumnBuilder::Utf8(TextColumn::with_capacity(cap)),
             LType::BinaryHex => ColumnBuilder::Binary(Vec::with_capacity(cap)),
         }
     }
@@ -289,7 +334,7 @@ impl ColumnBuilder {
             ColumnBuilder::Datetime(v) => v.push(Some(
                 parse_datetime_us(s).ok_or_else(|| fail(LType::Datetime))?,
             )),
-            ColumnBuilder::Utf8(v) => v.push(Some(s.to_string())),
+            ColumnBuilder::Utf8(v) => v.push(Some(s)),
             ColumnBuilder::Binary(v) => {
                 v.push(Some(decode_hex(s).ok_or_else(|| fail(LType::BinaryHex))?))
             }
@@ -319,7 +364,7 @@ impl ColumnBuilder {
                     Ok(())
                 }
                 ColumnBuilder::Utf8(v) => {
-                    v.push(Some(b.to_string()));
+                    v.push(Some(if *b { "true" } else { "false" }));
                     Ok(())
                 }
                 _ => Err(Mismatch {
@@ -341,7 +386,7 @@ impl ColumnBuilder {
                     Ok(())
                 }
                 ColumnBuilder::Utf8(v) => {
-                    v.push(Some(n.to_string()));
+                    v.push(Some(&n.to_string()));
                     Ok(())
                 }
                 _ => Err(Mismatch {
@@ -350,7 +395,7 @@ impl ColumnBuilder {
             },
             nested => match self {
                 ColumnBuilder::Utf8(v) => {
-                    v.push(Some(nested.to_string()));
+                    v.push(Some(&nested.to_string()));
                     Ok(())
                 }
                 _ => Err(Mismatch {
@@ -404,7 +449,7 @@ impl ColumnBuilder {
                     .into_series()
                     .into()
             }
-            ColumnBuilder::Utf8(v) => Series::new(name, std::mem::take(v)).into(),
+            ColumnBuilder::Utf8(v) => v.take(name).into(),
             ColumnBuilder::Binary(v) => {
                 let ca: BinaryChunked = std::mem::take(v).into_iter().collect();
                 ca.with_name(name).into_series().into()
