@@ -364,3 +364,24 @@ fn line_numbers_hold_across_parallel_batches() {
         "lo,hi\n2,70000\n"
     );
 }
+
+#[test]
+fn a_field_first_seen_after_the_sample_becomes_a_column() {
+    let lake = TestLake::new();
+    let mut nd = String::new();
+    for i in 0..5000 {
+        nd.push_str(&format!("{{\"id\":{i}}}\n"));
+    }
+    nd.push_str("{\"id\":5000,\"extra\":\"late\"}\n");
+    let f = lake.file("late.ndjson", nd);
+    let r = lake.import(&[&f], &[]);
+    assert_eq!(r["datasets"][0]["rows"], 5001, "{r}");
+    assert_eq!(
+        lake.csv("SELECT id, extra FROM late WHERE extra IS NOT NULL"),
+        "id,extra\n5000,late\n"
+    );
+    assert_eq!(
+        lake.csv("SELECT count(*) AS n FROM late WHERE extra IS NULL"),
+        "n\n5000\n"
+    );
+}

@@ -500,7 +500,73 @@ struct ChunkOut {
 
 const CHUNK_BYTES: usize = 4 << 20;
 
-fn parse_lines(chunk: LineChunk, schema: &Schema, transform: Option<Transform>) -> ChunkOut {
+/// Deserializes one JSON object straight into per-field slots (no map is built): each key is
+/// looked up in the schema, each value lands in its field's slot.
+struct RowSeed<'s> {
+    schema: &'s Schema,
+    slots: &'s mut [Value],
+    unknown: &'s mut bool,
+}
+
+impl Schema {
+    fn field_index(&self, key: &str) -> Option<usize> {
+        if self.names.len() <= 32 {
+            self.names.iter().position(|n| n == key)
+        } else {
+            self.index.get(key).copied()
+        }
+    }
+}
+
+struct KeySeed<'s>(&'s Schema);
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Option<usize>;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Option<usize>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+        Ok(self.0.field_index(v))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while let Some(key) = map.next_key_seed(KeySeed(self.schema))? {
+            match key {
+                Some(i) => self.slots[i] = map.next_value()?,
+                None => {
+                    *self.unknown = true;
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse_lines(chunk: LineChunk, schema: &Schema) -> ChunkOut {
     let mut builder = TableBuilder::new(schema.names.clone(), schema.types.clone());
     let mut out = ChunkOut {
         frame: DataFrame::empty(),
@@ -508,38 +574,47 @@ fn parse_lines(chunk: LineChunk, schema: &Schema, transform: Option<Transform>) 
         bad: Vec::new(),
         restart: None,
     };
+    let mut slots = vec![Value::Null; schema.names.len()];
     for (k, line) in chunk.bytes.split(|b| *b == b'\n').enumerate() {
         let text = trim_ascii(line);
         if text.is_empty() {
             continue;
         }
         let n = chunk.first_line + k as u64;
-        let m = match serde_json::from_slice::<Value>(text) {
-            Ok(Value::Object(m)) => m,
-            Ok(other) => {
-                out.bad.push((
-                    format!("line {n}"),
-                    format!("expected a JSON object, found {}", json_kind(&other)),
-                ));
-                continue;
+        if text[0] != b'{' {
+            let msg = match serde_json::from_slice::<Value>(text) {
+                Ok(other) => format!("expected a JSON object, found {}", json_kind(&other)),
+                Err(e) => format!("invalid JSON: {}", without_position(&e)),
+            };
+            out.bad.push((format!("line {n}"), msg));
+            continue;
+        }
+        slots.iter_mut().for_each(|v| *v = Value::Null);
+        let mut unknown = false;
+        let mut de = serde_json::Deserializer::from_slice(text);
+        let parsed = RowSeed {
+            schema,
+            slots: &mut slots,
+            unknown: &mut unknown,
+        }
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
+        if let Err(e) = parsed {
+            out.bad.push((
+                format!("line {n}, column {}", e.column()),
+                format!("invalid JSON: {}", without_position(&e)),
+            ));
+            continue;
+        }
+        if unknown {
+            // Rare: a field the sample did not have. Hand the whole record over for a restart.
+            if let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(text) {
+                out.restart = Some(Restart::NewFields(m));
+                break;
             }
-            Err(e) => {
-                out.bad.push((
-                    format!("line {n}, column {}", e.column()),
-                    format!("invalid JSON: {}", without_position(&e)),
-                ));
-                continue;
-            }
-        };
-        let m = match apply(transform, m) {
-            Ok(m) => m,
-            Err(msg) => {
-                out.bad.push((format!("line {n}"), msg));
-                continue;
-            }
-        };
-        if let Err(r) = push_record(schema, &mut builder, &m) {
-            out.restart = Some(r);
+        }
+        if let Err(mm) = builder.push_row(|i| Cell::Json(&slots[i])) {
+            out.restart = Some(Restart::Widen(mm.field, mm.widened));
             break;
         }
         out.rows += 1;
@@ -551,7 +626,6 @@ fn parse_lines(chunk: LineChunk, schema: &Schema, transform: Option<Transform>) 
 /// One full read of an NDJSON file, parsed on all cores.
 fn parallel_ndjson_pass(
     ctx: &ReadCtx<'_>,
-    transform: Option<Transform>,
     schema: &Schema,
     sink: &mut ParquetSink,
 ) -> Result<PassOutcome> {
@@ -568,20 +642,12 @@ fn parallel_ndjson_pass(
         // Read at least a chunk, and on until a line ends (a line may be longer than a chunk).
         loop {
             let start = buf.len();
-            buf.resize(start + CHUNK_BYTES, 0);
-            let mut filled = start;
-            while filled < buf.len() {
-                let k = reader
-                    .read(&mut buf[filled..])
-                    .ctx(|| format!("reading {display}"))?;
-                if k == 0 {
-                    done = true;
-                    break;
-                }
-                filled += k;
-            }
-            buf.truncate(filled);
-            if done {
+            let k = (&mut reader)
+                .take(CHUNK_BYTES as u64)
+                .read_to_end(&mut buf)
+                .ctx(|| format!("reading {display}"))?;
+            if k == 0 {
+                done = true;
                 break;
             }
             if let Some(i) = buf[start..].iter().rposition(|b| *b == b'\n') {
@@ -606,7 +672,7 @@ fn parallel_ndjson_pass(
     };
     super::parallel::ordered_parallel(
         produce,
-        |chunk| parse_lines(chunk, schema, transform),
+        |chunk| parse_lines(chunk, schema),
         |chunk: ChunkOut| {
             ctx.check_cancel()?;
             for (loc, msg) in &chunk.bad {
@@ -665,7 +731,7 @@ pub fn import_records(
         let prefix = format!("{}-a{attempt}", ctx.prefix);
         let mut sink = ParquetSink::new(ctx.staging, &prefix, ctx.rows_per_file);
         let pass = if parallel_lines {
-            parallel_ndjson_pass(ctx, transform, &schema, &mut sink)?
+            parallel_ndjson_pass(ctx, &schema, &mut sink)?
         } else {
             serial_pass(ctx, source, transform, &schema, &mut sink)?
         };
