@@ -347,6 +347,8 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             let opts = QueryOptions {
                 timeout: timeout.map(Duration::from_secs_f64),
                 cancel: Some(install_ctrlc()),
+                // The process exits right after a cancel, so the fastest engine is safe here.
+                engine: query::QueryEngine::Streaming,
             };
             let result = query::run_query(&lake, &sql, &opts)?;
             let fmt = output::OutputFormat::parse(&format).expect("clap checked");
@@ -387,6 +389,8 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             let opts = QueryOptions {
                 timeout: timeout.map(Duration::from_secs_f64),
                 cancel: Some(install_ctrlc()),
+                // The process exits right after a cancel, so the fastest engine is safe here.
+                engine: query::QueryEngine::Streaming,
             };
             let plan = query::explain_query(&lake, &sql, analyze, &opts)?;
             if format == "json" {
