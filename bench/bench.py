@@ -107,7 +107,7 @@ def main():
         ratios.append(tl / tf)
         print(f"{name:<10}{tl*1e3:>10.0f}{tf*1e3:>12.0f}{tw*1e3:>13.0f}{tl/tf:>10.2f}")
     print(f"geomean lake / polars-first-run query ratio: {statistics.geometric_mean(ratios):.2f}")
-    print(f"polars version: {__import__('polars').__version__} (the lake embeds the polars crate 0.55.2)")
+    print(f"duckdb {__import__('duckdb').__version__}, polars {__import__('polars').__version__} (the lake embeds the polars crate 0.55.2)")
 
 if __name__ == "__main__":
     main()
