@@ -4,7 +4,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/datapunk-lake/target
 export CARGO_TERM_COLOR ?= never
 LAKE_BIN := $(CARGO_TARGET_DIR)/debug/lake
 
-.PHONY: deps build run test lint unit check-boundaries bench fmt
+.PHONY: deps build run test lint unit check-boundaries bench bench-takeout fmt
 
 deps:
 	@bash scripts/install-deps.sh
@@ -34,5 +34,10 @@ unit: deps
 
 test: lint check-boundaries unit
 
+# `make bench` runs bench/run.sh, which ends with the Takeout bench (bench/takeout.sh).
 bench: deps
 	bash bench/run.sh
+
+# Google Takeout only: lake import vs google_takeout_parser, Records.json vs DuckDB (SCALE=20 by default).
+bench-takeout: deps
+	bash bench/takeout.sh

@@ -14,6 +14,16 @@ echo "== building lake (release profile 'bench')"
 LAKE="$CARGO_TARGET_DIR/release/lake"
 if [ ! -x "$here/.venv/bin/python" ]; then
   python3 -m venv "$here/.venv"
-  "$here/.venv/bin/pip" install -q duckdb polars
+  "$here/.venv/bin/pip" install -q duckdb polars google_takeout_parser
 fi
-exec "$here/.venv/bin/python" "$here/bench.py" --lake-bin "$LAKE" --out "$out" --size-mb "$SIZE_MB"
+# A venv made before the Takeout bench lacks google_takeout_parser.
+if ! "$here/.venv/bin/python" -c 'import duckdb, polars, google_takeout_parser' 2>/dev/null; then
+  "$here/.venv/bin/pip" install -q duckdb polars google_takeout_parser
+fi
+"$here/.venv/bin/python" "$here/bench.py" --lake-bin "$LAKE" --out "$out" --size-mb "$SIZE_MB"
+# Google Takeout: lake against google_takeout_parser and DuckDB (skipped without ../shared/takeout-gen).
+# BENCH_TAKEOUT=0 leaves it out.
+if [ "${BENCH_TAKEOUT:-1}" != 0 ]; then
+  echo
+  BENCH_NO_BUILD=1 BENCH_OUT="$out" bash "$here/takeout.sh"
+fi

@@ -49,7 +49,7 @@ enum Command {
         #[arg(long)]
         json: bool,
         /// Force the format instead of detecting it.
-        #[arg(long, value_parser = ["csv", "tsv", "json", "ndjson", "parquet", "geojson", "gpx"])]
+        #[arg(long, value_parser = ["csv", "tsv", "json", "ndjson", "parquet", "geojson", "gpx", "takeout"])]
         format: Option<String>,
         /// Rows per Parquet file in the lake.
         #[arg(long, default_value_t = 1_000_000)]
@@ -281,6 +281,9 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 for e in &report.errors {
                     eprintln!("error[{}]: {}", e.code, e.error);
                 }
+                if let Some(t) = &report.takeout {
+                    print_coverage(t);
+                }
             }
             Ok(if report.errors.is_empty() {
                 ExitCode::SUCCESS
@@ -440,4 +443,49 @@ fn chrono_like_iso(us: i64) -> String {
         sod % 3600 / 60,
         sod % 60
     )
+}
+
+fn print_coverage(t: &lake_core::takeout::TakeoutReport) {
+    println!();
+    println!(
+        "Takeout {} ({} part(s), locale {})",
+        t.export_id,
+        t.parts.len(),
+        t.locale
+    );
+    println!(
+        "{:<30} {:>6} {:>10}  {:<20} {:<20}  status",
+        "product", "files", "rows", "from", "to"
+    );
+    let day = |s: &Option<String>| {
+        s.as_deref()
+            .map(|x| x.chars().take(19).collect::<String>())
+            .unwrap_or_else(|| "-".into())
+    };
+    for p in &t.products {
+        println!(
+            "{:<30} {:>6} {:>10}  {:<20} {:<20}  {}",
+            p.product,
+            p.files,
+            p.rows,
+            day(&p.min_ts),
+            day(&p.max_ts),
+            p.status
+        );
+        for e in &p.errors {
+            println!("    {}: {}", e.path, e.error);
+        }
+    }
+    if !t.unrecognized.is_empty() {
+        println!("{} file(s) not recognized:", t.unrecognized.len());
+        for u in t.unrecognized.iter().take(20) {
+            println!("    {} ({} bytes)", u.path, u.bytes);
+        }
+        if t.unrecognized.len() > 20 {
+            println!("    … and {} more (see --json)", t.unrecognized.len() - 20);
+        }
+    }
+    for n in &t.notes {
+        println!("note: {n}");
+    }
 }

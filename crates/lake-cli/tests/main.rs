@@ -4,3 +4,4 @@ mod common;
 mod crash;
 mod import;
 mod query;
+mod takeout;

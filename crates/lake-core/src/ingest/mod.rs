@@ -4,6 +4,7 @@
 mod csv;
 mod geo;
 mod parallel;
+pub use parallel::worker_count;
 mod parquet_src;
 pub mod records;
 pub mod table;
@@ -47,6 +48,8 @@ pub enum Format {
     Geojson,
     /// GPS Exchange Format.
     Gpx,
+    /// A Google Takeout export (archives, folders or product files).
+    Takeout,
 }
 
 impl Format {
@@ -60,6 +63,7 @@ impl Format {
             "parquet" => Format::Parquet,
             "geojson" => Format::Geojson,
             "gpx" => Format::Gpx,
+            "takeout" => Format::Takeout,
             _ => return None,
         })
     }
@@ -342,6 +346,9 @@ pub struct ImportReport {
     pub unchanged: Vec<Unchanged>,
     /// Failures.
     pub errors: Vec<ImportFailure>,
+    /// The coverage report, when the input was a Google Takeout export.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub takeout: Option<crate::takeout::TakeoutReport>,
 }
 
 fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -407,6 +414,23 @@ pub fn import_paths(
     if let Some(n) = &opts.name {
         validate_dataset_name(n)?;
     }
+    // Takeout parts (archives, folders, product files) go to the Takeout reader as one export.
+    let (takeout_paths, paths): (Vec<PathBuf>, Vec<PathBuf>) = match opts.format {
+        Some(Format::Takeout) => (paths.to_vec(), Vec::new()),
+        Some(_) => (Vec::new(), paths.to_vec()),
+        None => paths
+            .iter()
+            .cloned()
+            .partition(|p| crate::takeout::recognizes(p)),
+    };
+    if !takeout_paths.is_empty() {
+        let (r, t) = crate::takeout::import_takeout(lake, &takeout_paths, opts, progress, cancel)?;
+        report.datasets.extend(r.datasets);
+        report.unchanged.extend(r.unchanged);
+        report.errors.extend(r.errors);
+        report.takeout = Some(t);
+    }
+    let paths = &paths[..];
     // 1. Files and their formats, grouped by target dataset.
     let mut groups: BTreeMap<String, Vec<Planned>> = BTreeMap::new();
     for p in paths {
@@ -547,6 +571,9 @@ fn read_file(ctx: &ReadCtx<'_>, format: Format) -> Result<FileReport> {
             false,
         ),
         Format::Parquet => parquet_src::import_parquet(ctx),
+        Format::Takeout => Err(LakeError::Internal(
+            "Takeout files are read by the Takeout importer".into(),
+        )),
     }
 }
 

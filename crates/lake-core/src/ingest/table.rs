@@ -239,7 +239,8 @@ impl TextColumn {
             valid: Vec::with_capacity(cap),
         }
     }
-    fn push(&mut self, v: Option<&str>) {
+    /// Appends a value (or a null).
+    pub fn push(&mut self, v: Option<&str>) {
         if let Some(s) = v {
             self.data.extend_from_slice(s.as_bytes());
         }

@@ -1,0 +1,394 @@
+//! One virtual tree over the parts of a Takeout export: zip and tgz archives read in place
+//! (nothing is extracted to disk), unpacked folders, and single files dropped beside them.
+//!
+//! Every entry is checked before it is read: only regular files, no absolute paths or `..`,
+//! a cap on the entry count and on the bytes one entry may expand to.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::{IoContext, LakeError, Result};
+
+/// At most this many entries per part.
+pub const MAX_ENTRIES: usize = 2_000_000;
+/// One entry may not expand to more than this many times its compressed size (plus 1 MiB).
+pub const MAX_RATIO: u64 = 1_000;
+
+/// What a part is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// A zip archive.
+    Zip,
+    /// A gzip-compressed tar archive.
+    Tgz,
+    /// An unpacked folder.
+    Dir,
+    /// A single file (for example the on-device `Timeline.json`).
+    File,
+}
+
+/// One input of the export.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// Where it is.
+    pub path: PathBuf,
+    /// What it is.
+    pub kind: PartKind,
+    /// Its size on disk (for folders: the sum of the files).
+    pub bytes: u64,
+}
+
+/// An entry of the virtual tree.
+#[derive(Debug, Clone)]
+pub struct EntryMeta {
+    /// The path inside the export, `/`-separated, NFC-normalised, starting at `Takeout/` when
+    /// the export has that folder.
+    pub path: String,
+    /// Uncompressed size as the archive states it.
+    pub size: u64,
+    /// Index of the part it comes from.
+    pub part: usize,
+}
+
+/// Classifies a path given on the command line.
+pub fn part_kind(path: &Path) -> Result<PartKind> {
+    if path.is_dir() {
+        return Ok(PartKind::Dir);
+    }
+    let mut head = [0u8; 4];
+    let n = {
+        let mut f = File::open(path).ctx(|| format!("opening {}", path.display()))?;
+        f.read(&mut head)
+            .ctx(|| format!("reading {}", path.display()))?
+    };
+    Ok(match &head[..n] {
+        [0x50, 0x4b, 0x03, 0x04] | [0x50, 0x4b, 0x05, 0x06] => PartKind::Zip,
+        [0x1f, 0x8b, ..] => PartKind::Tgz,
+        _ => PartKind::File,
+    })
+}
+
+/// Unicode NFC, non-breaking and other odd spaces turned into plain spaces, dashes into `-`.
+pub fn normalize_name(s: &str) -> String {
+    s.nfc()
+        .map(|c| match c {
+            '\u{a0}' | '\u{202f}' | '\u{2007}' | '\u{2009}' => ' ',
+            '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
+            c => c,
+        })
+        .collect()
+}
+
+/// Checks an archive entry name and turns it into a tree path (keeping the original letters,
+/// NFC-normalised). `None` for entries that are skipped (folders).
+pub fn clean_entry_path(raw: &str, part: &str) -> Result<Option<String>> {
+    if raw.contains('\0') {
+        return Err(LakeError::bad_input(
+            part,
+            Some(format!("entry {raw:?}")),
+            "entry name contains a NUL byte; the archive is damaged or hostile",
+        ));
+    }
+    let s = raw.replace('\\', "/");
+    if s.ends_with('/') {
+        return Ok(None);
+    }
+    if s.starts_with('/') || s.as_bytes().get(1) == Some(&b':') {
+        return Err(LakeError::bad_input(
+            part,
+            Some(format!("entry {raw:?}")),
+            "entry has an absolute path; refusing to read it",
+        ));
+    }
+    let mut parts = Vec::new();
+    for c in s.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                return Err(LakeError::bad_input(
+                    part,
+                    Some(format!("entry {raw:?}")),
+                    "entry path contains `..`; refusing to read it",
+                ))
+            }
+            c => parts.push(c),
+        }
+    }
+    if parts.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(parts.join("/").nfc().collect()))
+}
+
+/// Bytes read from disk over all parts, for progress.
+#[derive(Clone, Default)]
+pub struct ReadCounter(pub Arc<AtomicU64>);
+
+impl ReadCounter {
+    /// Bytes so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+struct Counting<R> {
+    inner: R,
+    counter: ReadCounter,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.0.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for Counting<R> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
+/// Caps what one entry may expand to, so a zip bomb fails with a clear error.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    path: String,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n as u64 > self.left {
+            return Err(io::Error::other(format!(
+                "{}: expands to more than {MAX_RATIO}× its compressed size; refusing it as a \
+                 possible zip bomb",
+                self.path
+            )));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// Calls `visit` with each regular file of each part, in archive order, with a reader over its
+/// content. Directory parts are walked in sorted order.
+pub fn for_each_entry(
+    parts: &[Part],
+    counter: &ReadCounter,
+    visit: &mut dyn FnMut(&EntryMeta, &mut dyn Read) -> Result<()>,
+) -> Result<()> {
+    for (i, part) in parts.iter().enumerate() {
+        let display = part.path.display().to_string();
+        match part.kind {
+            PartKind::Zip => {
+                let f = File::open(&part.path).ctx(|| format!("opening {display}"))?;
+                let r = BufReader::with_capacity(
+                    256 << 10,
+                    Counting {
+                        inner: f,
+                        counter: counter.clone(),
+                    },
+                );
+                let mut zip = zip::ZipArchive::new(r).map_err(|e| {
+                    LakeError::bad_input(&display, None, format!("not a readable zip archive: {e}"))
+                })?;
+                if zip.len() > MAX_ENTRIES {
+                    return Err(LakeError::bad_input(
+                        &display,
+                        None,
+                        format!("{} entries; at most {MAX_ENTRIES} are accepted", zip.len()),
+                    ));
+                }
+                for k in 0..zip.len() {
+                    let mut e = zip.by_index(k).map_err(|e| {
+                        LakeError::bad_input(
+                            &display,
+                            Some(format!("entry {k}")),
+                            format!("damaged zip entry: {e}"),
+                        )
+                    })?;
+                    if e.is_dir() || e.is_symlink() {
+                        continue;
+                    }
+                    let raw = e
+                        .name()
+                        .map(|n| n.into_owned())
+                        .unwrap_or_else(|_| String::from_utf8_lossy(e.name_raw()).into_owned());
+                    let Some(path) = clean_entry_path(&raw, &display)? else {
+                        continue;
+                    };
+                    let size = e.size();
+                    let limit = e.compressed_size().saturating_mul(MAX_RATIO) + (1 << 20);
+                    let meta = EntryMeta {
+                        path: path.clone(),
+                        size,
+                        part: i,
+                    };
+                    let mut capped = Capped {
+                        inner: &mut e,
+                        left: limit,
+                        path,
+                    };
+                    visit(&meta, &mut capped)?;
+                }
+            }
+            PartKind::Tgz => {
+                let f = File::open(&part.path).ctx(|| format!("opening {display}"))?;
+                let gz = flate2::read::GzDecoder::new(BufReader::with_capacity(
+                    256 << 10,
+                    Counting {
+                        inner: f,
+                        counter: counter.clone(),
+                    },
+                ));
+                let mut tar = tar::Archive::new(gz);
+                let entries = tar.entries().map_err(|e| {
+                    LakeError::bad_input(&display, None, format!("not a readable tar.gz: {e}"))
+                })?;
+                for (k, e) in entries.enumerate() {
+                    if k > MAX_ENTRIES {
+                        return Err(LakeError::bad_input(
+                            &display,
+                            None,
+                            format!("more than {MAX_ENTRIES} entries"),
+                        ));
+                    }
+                    let mut e = e.map_err(|e| {
+                        LakeError::bad_input(
+                            &display,
+                            Some(format!("entry {k}")),
+                            format!("damaged tar entry: {e}"),
+                        )
+                    })?;
+                    if !e.header().entry_type().is_file() {
+                        continue;
+                    }
+                    let raw = String::from_utf8_lossy(&e.path_bytes()).into_owned();
+                    let Some(path) = clean_entry_path(&raw, &display)? else {
+                        continue;
+                    };
+                    let meta = EntryMeta {
+                        path,
+                        size: e.size(),
+                        part: i,
+                    };
+                    visit(&meta, &mut e)?;
+                }
+            }
+            PartKind::Dir => {
+                let mut files = Vec::new();
+                walk(&part.path, &mut files).ctx(|| format!("listing {display}"))?;
+                files.sort();
+                // Paths are made relative to the folder's parent when it is `Takeout`, else to
+                // the folder itself.
+                let base = if part.path.file_name().is_some_and(|n| n == "Takeout") {
+                    part.path.parent().unwrap_or(&part.path).to_path_buf()
+                } else {
+                    part.path.clone()
+                };
+                for f in files {
+                    let rel = f.strip_prefix(&base).unwrap_or(&f);
+                    let raw = rel.to_string_lossy().replace('\\', "/");
+                    let Some(path) = clean_entry_path(&raw, &display)? else {
+                        continue;
+                    };
+                    let size = std::fs::metadata(&f).map(|m| m.len()).unwrap_or(0);
+                    let file = File::open(&f).ctx(|| format!("opening {}", f.display()))?;
+                    let mut r = Counting {
+                        inner: file,
+                        counter: counter.clone(),
+                    };
+                    visit(
+                        &EntryMeta {
+                            path,
+                            size,
+                            part: i,
+                        },
+                        &mut r,
+                    )?;
+                }
+            }
+            PartKind::File => {
+                let name = part
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let file = File::open(&part.path).ctx(|| format!("opening {display}"))?;
+                let mut r = Counting {
+                    inner: file,
+                    counter: counter.clone(),
+                };
+                visit(
+                    &EntryMeta {
+                        path: name.nfc().collect(),
+                        size: part.bytes,
+                        part: i,
+                    },
+                    &mut r,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        let t = e.file_type()?;
+        if t.is_dir() {
+            walk(&e.path(), out)?;
+        } else if t.is_file() {
+            out.push(e.path());
+        }
+    }
+    Ok(())
+}
+
+/// Size of a part on disk.
+pub fn part_bytes(path: &Path, kind: PartKind) -> u64 {
+    if kind == PartKind::Dir {
+        let mut files = Vec::new();
+        let _ = walk(path, &mut files);
+        files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum()
+    } else {
+        std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_paths_are_checked() {
+        assert!(clean_entry_path("../etc/passwd", "p").is_err());
+        assert!(clean_entry_path("/etc/passwd", "p").is_err());
+        assert!(clean_entry_path("C:\\x", "p").is_err());
+        assert!(clean_entry_path("a\0b", "p").is_err());
+        assert_eq!(clean_entry_path("Takeout/", "p").unwrap(), None);
+        assert_eq!(
+            clean_entry_path("./Takeout//Keep/a.json", "p").unwrap(),
+            Some("Takeout/Keep/a.json".into())
+        );
+    }
+
+    #[test]
+    fn names_are_normalised() {
+        // Decomposed "ä" and a non-breaking space before an en-dash.
+        let raw = "Meine Aktiv\u{0061}\u{0308}ten\u{a0}\u{2013} x";
+        assert_eq!(normalize_name(raw), "Meine Aktiväten - x");
+    }
+}
