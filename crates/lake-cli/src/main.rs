@@ -445,7 +445,7 @@ fn chrono_like_iso(us: i64) -> String {
     )
 }
 
-fn print_coverage(t: &lake_core::takeout::TakeoutReport) {
+fn print_coverage(t: &lake_core::ingest::takeout::TakeoutReport) {
     println!();
     println!(
         "Takeout {} ({} part(s), locale {})",

@@ -22,7 +22,6 @@ pub mod error;
 pub mod ingest;
 pub mod query;
 pub mod storage;
-pub mod takeout;
 
 pub use error::{ErrorPayload, LakeError, Result, SqlPosition};
 pub use storage::Lake;

@@ -421,8 +421,15 @@ impl Catalog {
 
     /// Makes a new version visible, in one transaction.
     pub fn commit_version(&mut self, v: &NewVersion<'_>) -> Result<()> {
+        self.commit_versions(std::slice::from_ref(v))
+    }
+
+    /// Makes several versions visible in one transaction (all or none).
+    pub fn commit_versions(&mut self, vs: &[NewVersion<'_>]) -> Result<()> {
         let tx = self.conn.transaction()?;
-        insert_version(&tx, v)?;
+        for v in vs {
+            insert_version(&tx, v)?;
+        }
         tx.commit()?;
         Ok(())
     }

@@ -8,6 +8,7 @@ pub use parallel::worker_count;
 mod parquet_src;
 pub mod records;
 pub mod table;
+pub mod takeout;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -348,7 +349,7 @@ pub struct ImportReport {
     pub errors: Vec<ImportFailure>,
     /// The coverage report, when the input was a Google Takeout export.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub takeout: Option<crate::takeout::TakeoutReport>,
+    pub takeout: Option<crate::ingest::takeout::TakeoutReport>,
 }
 
 fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -421,10 +422,10 @@ pub fn import_paths(
         None => paths
             .iter()
             .cloned()
-            .partition(|p| crate::takeout::recognizes(p)),
+            .partition(|p| crate::ingest::takeout::recognizes(p)),
     };
     if !takeout_paths.is_empty() {
-        let (r, t) = crate::takeout::import_takeout(lake, &takeout_paths, opts, progress, cancel)?;
+        let (r, t) = crate::ingest::takeout::import_takeout(lake, &takeout_paths, opts, progress, cancel)?;
         report.datasets.extend(r.datasets);
         report.unchanged.extend(r.unchanged);
         report.errors.extend(r.errors);

@@ -273,70 +273,124 @@ impl Lake {
     /// the next open removes.
     pub fn commit_version(
         &self,
-        _lock: &WriteLock,
+        lock: &WriteLock,
         staged: StagedVersion,
     ) -> Result<CommittedVersion> {
-        validate_dataset_name(&staged.dataset)?;
-        let (version, mut files, mut sources) = {
-            let cat = self.catalog();
-            let version = cat.max_version(&staged.dataset)? + 1;
-            let (files, sources) = match (staged.append, cat.dataset(&staged.dataset)?) {
-                (true, Some(current)) => {
-                    let sources = cat.sources_of(current.version_id)?;
-                    (current.files, sources)
-                }
-                _ => (Vec::new(), Vec::new()),
-            };
-            (version, files, sources)
-        };
-        let new_rows: u64 = staged.files.iter().map(|f| f.rows).sum();
-        let dir = self
-            .root
-            .join("data")
-            .join(&staged.dataset)
-            .join(format!("v{version}"));
-        fs::create_dir_all(&dir).ctx(|| format!("creating {}", dir.display()))?;
-        let mut moved = Vec::new();
-        for (i, f) in staged.files.into_iter().enumerate() {
-            let target = dir.join(format!("part-{i:05}.parquet"));
-            fs::rename(&f.path, &target)
-                .ctx(|| format!("moving {} into {}", f.path.display(), target.display()))?;
-            moved.push(target.clone());
-            files.push(FileEntry {
-                path: self.relative(&target),
-                rows: f.rows,
-                bytes: f.bytes,
-                stats: f.stats,
-            });
+        let mut v = self.commit_versions(lock, vec![staged])?;
+        Ok(v.remove(0))
+    }
+
+    /// Like [`Lake::commit_version`] for several datasets at once: they all become visible in
+    /// one catalog transaction, or none does.
+    pub fn commit_versions(
+        &self,
+        _lock: &WriteLock,
+        staged: Vec<StagedVersion>,
+    ) -> Result<Vec<CommittedVersion>> {
+        struct Prepared {
+            dataset: String,
+            version: u32,
+            append: bool,
+            schema: Vec<ColumnDef>,
+            files: Vec<FileEntry>,
+            sources: Vec<SourceRecord>,
+            new_rows: u64,
         }
-        fsync_dir(&dir)?;
-        if let Some(parent) = dir.parent() {
-            fsync_dir(parent)?;
-        }
-        sources.extend(staged.sources);
-        let mode = if staged.append { "append" } else { "replace" };
-        let result = self.catalog().commit_version(&NewVersion {
-            dataset: &staged.dataset,
-            version,
-            mode,
-            schema: &staged.schema,
-            files: &files,
-            sources: &sources,
-        });
-        if let Err(e) = result {
+        let mut moved: Vec<PathBuf> = Vec::new();
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        let mut prepared = Vec::new();
+        let undo = |moved: &[PathBuf], dirs: &[PathBuf]| {
             for p in moved {
                 let _ = fs::remove_file(p);
             }
-            let _ = fs::remove_dir(&dir);
+            for d in dirs {
+                let _ = fs::remove_dir(d);
+            }
+        };
+        for staged in staged {
+            let step = (|| -> Result<Prepared> {
+                validate_dataset_name(&staged.dataset)?;
+                let (version, mut files, mut sources) = {
+                    let cat = self.catalog();
+                    let version = cat.max_version(&staged.dataset)? + 1;
+                    let (files, sources) = match (staged.append, cat.dataset(&staged.dataset)?) {
+                        (true, Some(current)) => {
+                            let sources = cat.sources_of(current.version_id)?;
+                            (current.files, sources)
+                        }
+                        _ => (Vec::new(), Vec::new()),
+                    };
+                    (version, files, sources)
+                };
+                let new_rows: u64 = staged.files.iter().map(|f| f.rows).sum();
+                let dir = self
+                    .root
+                    .join("data")
+                    .join(&staged.dataset)
+                    .join(format!("v{version}"));
+                fs::create_dir_all(&dir).ctx(|| format!("creating {}", dir.display()))?;
+                dirs.push(dir.clone());
+                for (i, f) in staged.files.into_iter().enumerate() {
+                    let target = dir.join(format!("part-{i:05}.parquet"));
+                    fs::rename(&f.path, &target).ctx(|| {
+                        format!("moving {} into {}", f.path.display(), target.display())
+                    })?;
+                    moved.push(target.clone());
+                    files.push(FileEntry {
+                        path: self.relative(&target),
+                        rows: f.rows,
+                        bytes: f.bytes,
+                        stats: f.stats,
+                    });
+                }
+                fsync_dir(&dir)?;
+                if let Some(parent) = dir.parent() {
+                    fsync_dir(parent)?;
+                }
+                sources.extend(staged.sources);
+                Ok(Prepared {
+                    dataset: staged.dataset,
+                    version,
+                    append: staged.append,
+                    schema: staged.schema,
+                    files,
+                    sources,
+                    new_rows,
+                })
+            })();
+            match step {
+                Ok(p) => prepared.push(p),
+                Err(e) => {
+                    undo(&moved, &dirs);
+                    return Err(e);
+                }
+            }
+        }
+        let versions: Vec<NewVersion<'_>> = prepared
+            .iter()
+            .map(|p| NewVersion {
+                dataset: &p.dataset,
+                version: p.version,
+                mode: if p.append { "append" } else { "replace" },
+                schema: &p.schema,
+                files: &p.files,
+                sources: &p.sources,
+            })
+            .collect();
+        if let Err(e) = self.catalog().commit_versions(&versions) {
+            undo(&moved, &dirs);
             return Err(e);
         }
-        Ok(CommittedVersion {
-            dataset: staged.dataset,
-            version,
-            rows: files.iter().map(|f| f.rows).sum(),
-            new_rows,
-            files: files.len(),
-        })
+        Ok(prepared
+            .into_iter()
+            .map(|p| CommittedVersion {
+                rows: p.files.iter().map(|f| f.rows).sum(),
+                files: p.files.len(),
+                dataset: p.dataset,
+                version: p.version,
+                new_rows: p.new_rows,
+            })
+            .collect())
     }
 }
 

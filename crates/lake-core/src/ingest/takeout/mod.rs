@@ -231,26 +231,39 @@ fn export_id(parts: &[Part]) -> String {
         .unwrap_or_default()
 }
 
-fn read_all(r: &mut dyn Read, head: Vec<u8>, path: &str) -> std::result::Result<Vec<u8>, String> {
-    let mut data = head;
+fn read_all(
+    r: &mut dyn Read,
+    head: &[u8],
+    size: u64,
+    path: &str,
+) -> std::result::Result<Vec<u8>, String> {
+    let mut data = Vec::with_capacity((size.min(1 << 30) as usize).max(head.len()) + 1);
+    data.extend_from_slice(head);
     r.read_to_end(&mut data)
         .map_err(|e| format!("read error: {e} ({path})"))?;
     Ok(data)
 }
 
 fn json_doc(data: &[u8]) -> std::result::Result<Value, String> {
-    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
-    serde_json::from_slice(data).map_err(|e| {
-        let what = if e.is_eof() {
-            "truncated JSON"
-        } else {
-            "invalid JSON"
-        };
-        format!(
-            "{what}: {e} (byte {})",
-            byte_offset(data, e.line(), e.column())
-        )
-    })
+    let data = strip_bom(data);
+    serde_json::from_slice(data).map_err(|e| json_error(data, &e))
+}
+
+fn strip_bom(data: &[u8]) -> &[u8] {
+    data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data)
+}
+
+/// A JSON error in words, with its byte offset.
+pub(crate) fn json_error(data: &[u8], e: &serde_json::Error) -> String {
+    let what = if e.is_eof() {
+        "truncated JSON"
+    } else {
+        "invalid JSON"
+    };
+    format!(
+        "{what}: {e} (byte {})",
+        byte_offset(data, e.line(), e.column())
+    )
 }
 
 fn byte_offset(data: &[u8], line: usize, col: usize) -> usize {
@@ -328,6 +341,7 @@ pub fn import_takeout(
     let mut deferred: Vec<(String, Kind, Vec<u8>)> = Vec::new();
     let mut photos = photos::Photos::default();
     let mut records_total = 0u64;
+    let mut head_buf = vec![0u8; 16384];
 
     for_each_entry(&parts, &counter, &mut |meta, r| {
         if cancel.is_cancelled() {
@@ -340,16 +354,17 @@ pub fn import_takeout(
         if let Some(l) = locale_hint(path) {
             locales.insert(l);
         }
-        let mut head = vec![0u8; 16384];
         let mut n = 0;
-        while n < head.len() {
-            let k = r.read(&mut head[n..]).ctx(|| format!("reading {path}"))?;
+        while n < head_buf.len() {
+            let k = r
+                .read(&mut head_buf[n..])
+                .ctx(|| format!("reading {path}"))?;
             if k == 0 {
                 break;
             }
             n += k;
         }
-        head.truncate(n);
+        let head = &head_buf[..n];
         if head.is_empty() {
             unrecognized.push(Unrecognized {
                 path: path.to_string(),
@@ -357,7 +372,7 @@ pub fn import_takeout(
             });
             return Ok(());
         }
-        let kind = classify(path, &head);
+        let kind = classify(path, head);
         match kind {
             Kind::Unknown => {
                 unrecognized.push(Unrecognized {
@@ -369,6 +384,7 @@ pub fn import_takeout(
             Kind::Known => Ok(()),
             Kind::Media => {
                 photos.add_media(path);
+                products.entry(kind.product()).or_default().files += 1;
                 Ok(())
             }
             Kind::EncryptedPlaceholder => {
@@ -385,7 +401,7 @@ pub fn import_takeout(
                 Ok(())
             }
             Kind::Records => {
-                let mut chained = std::io::Read::chain(&head[..], r);
+                let mut chained = std::io::Read::chain(head, r);
                 let ctr = counter.clone();
                 run_file(&mut t, &mut products, kind, path, &mut |t| {
                     let skipped = location::records(t, path, &mut chained, threads, &mut |i| {
@@ -411,7 +427,7 @@ pub fn import_takeout(
                 Ok(())
             }
             Kind::Mbox => {
-                let mut chained = std::io::Read::chain(&head[..], r);
+                let mut chained = std::io::Read::chain(head, r);
                 let ctr = counter.clone();
                 run_file(&mut t, &mut products, kind, path, &mut |t| {
                     mail::mbox(t, path, &mut chained, &mut || {
@@ -431,7 +447,7 @@ pub fn import_takeout(
                 Ok(())
             }
             Kind::OnDevice | Kind::TimelineEdits => {
-                match read_all(r, head, path) {
+                match read_all(r, head, meta.size, path) {
                     Ok(data) => deferred.push((path.to_string(), kind, data)),
                     Err(e) => products
                         .entry(kind.product())
@@ -445,7 +461,7 @@ pub fn import_takeout(
                 Ok(())
             }
             _ => {
-                let data = read_all(r, head, path);
+                let data = read_all(r, head, meta.size, path);
                 run_file(&mut t, &mut products, kind, path, &mut |t| {
                     let data = data.as_ref().map_err(Clone::clone)?;
                     dispatch(t, &mut photos, kind, path, data)
@@ -465,6 +481,7 @@ pub fn import_takeout(
         })?;
     }
     if !photos.is_empty() {
+        let started = std::time::Instant::now();
         t.begin_file();
         photos.finish(&mut t);
         let (rows, range) = t.file_summary();
@@ -472,6 +489,7 @@ pub fn import_takeout(
         acc.rows = rows;
         acc.range = range;
         t.end_file()?;
+        trace("(photos join)", started);
     }
     if cancel.is_cancelled() {
         return Err(LakeError::Cancelled(
@@ -479,6 +497,7 @@ pub fn import_takeout(
         ));
     }
     // Commit.
+    let commit_started = std::time::Instant::now();
     let sources: Vec<SourceRecord> = parts
         .iter()
         .map(|p| SourceRecord {
@@ -493,6 +512,7 @@ pub fn import_takeout(
     let mut table_reports = Vec::new();
     let staging_path = t.staging().to_path_buf();
     let rows_per_file = t.rows_per_file();
+    let mut batch = Vec::new();
     for tb in t.tables {
         let spec = tb.spec;
         let (offered, kept, dups) = (tb.offered, tb.kept, tb.duplicates);
@@ -532,23 +552,23 @@ pub fn import_takeout(
                 continue;
             }
         }
-        let committed = lake.commit_version(
-            &lock,
-            StagedVersion {
-                dataset: spec.name.to_string(),
-                append: current.is_some(),
-                schema,
-                files,
-                sources: sources
-                    .iter()
-                    .map(|s| SourceRecord {
-                        rows: kept,
-                        skipped_rows: dups,
-                        ..s.clone()
-                    })
-                    .collect(),
-            },
-        )?;
+        batch.push(StagedVersion {
+            dataset: spec.name.to_string(),
+            append: current.is_some(),
+            schema,
+            files,
+            sources: sources
+                .iter()
+                .map(|s| SourceRecord {
+                    rows: kept,
+                    skipped_rows: dups,
+                    ..s.clone()
+                })
+                .collect(),
+        });
+    }
+    // Every table of the export becomes visible in one catalog transaction, or none does.
+    for committed in lake.commit_versions(&lock, batch)? {
         report.datasets.push(ImportedDataset {
             name: committed.dataset,
             version: committed.version,
@@ -559,6 +579,7 @@ pub fn import_takeout(
         });
     }
     drop(staging);
+    trace("(writing and committing)", commit_started);
     progress.file_done(&display, records_total);
     let locale = match locales.len() {
         0 => "en".to_string(),
@@ -613,7 +634,9 @@ fn run_file(
     f: &mut FileFn<'_>,
 ) -> Result<()> {
     t.begin_file();
+    let started = std::time::Instant::now();
     let res = f(t);
+    trace(path, started);
     let product = match kind {
         Kind::ActivityJson | Kind::ActivityHtml if !in_my_activity(path) => "YouTube",
         k => k.product(),
@@ -654,6 +677,17 @@ fn run_file(
     t.end_file()
 }
 
+/// `LAKE_TRACE=1` prints how long each file took (those over 50 ms), for profiling.
+fn trace(what: &str, started: std::time::Instant) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("LAKE_TRACE").is_some()) {
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        if ms > 50.0 {
+            eprintln!("trace: {ms:>9.1} ms  {what}");
+        }
+    }
+}
+
 fn dispatch(
     t: &mut Tables,
     photos: &mut photos::Photos,
@@ -670,7 +704,7 @@ fn dispatch(
             } else {
                 Route::YoutubeHistory
             };
-            activity::activity_json(t, path, &json_doc(data)?, route)
+            activity::activity_json(t, path, strip_bom(data), route)
         }
         Kind::ActivityHtml => {
             let route = if in_my_activity(path) {
@@ -680,7 +714,7 @@ fn dispatch(
             };
             activity::activity_html(t, path, &text_of(data), route)
         }
-        Kind::ChromeHistory => activity::chrome(t, path, &json_doc(data)?),
+        Kind::ChromeHistory => activity::chrome(t, path, strip_bom(data)),
         Kind::YoutubeComments => activity::youtube_comments(t, path, data),
         Kind::PhotoSidecar => {
             photos.add_sidecar(path, &json_doc(data)?);

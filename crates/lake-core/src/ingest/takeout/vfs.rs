@@ -75,6 +75,9 @@ pub fn part_kind(path: &Path) -> Result<PartKind> {
 
 /// Unicode NFC, non-breaking and other odd spaces turned into plain spaces, dashes into `-`.
 pub fn normalize_name(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_string();
+    }
     s.nfc()
         .map(|c| match c {
             '\u{a0}' | '\u{202f}' | '\u{2007}' | '\u{2009}' => ' ',
@@ -122,7 +125,12 @@ pub fn clean_entry_path(raw: &str, part: &str) -> Result<Option<String>> {
     if parts.is_empty() {
         return Ok(None);
     }
-    Ok(Some(parts.join("/").nfc().collect()))
+    let joined = parts.join("/");
+    Ok(Some(if joined.is_ascii() {
+        joined
+    } else {
+        joined.nfc().collect()
+    }))
 }
 
 /// Bytes read from disk over all parts, for progress.
@@ -189,8 +197,9 @@ pub fn for_each_entry(
         match part.kind {
             PartKind::Zip => {
                 let f = File::open(&part.path).ctx(|| format!("opening {display}"))?;
+                // Small: the zip reader seeks to every entry, which empties the buffer.
                 let r = BufReader::with_capacity(
-                    256 << 10,
+                    16 << 10,
                     Counting {
                         inner: f,
                         counter: counter.clone(),

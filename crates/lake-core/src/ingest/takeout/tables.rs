@@ -405,6 +405,26 @@ impl Key {
     }
 }
 
+/// The keys are already hashes: use them as they are.
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(*b);
+        }
+    }
+    fn write_i64(&mut self, v: i64) {
+        self.0 = v as u64;
+    }
+}
+
+type KeySet = HashSet<i64, std::hash::BuildHasherDefault<IdHasher>>;
+
 /// Rows of one table under construction.
 pub struct Table {
     /// What it is.
@@ -413,7 +433,7 @@ pub struct Table {
     keys_col: Vec<Option<i64>>,
     buffered: usize,
     sink: Option<ParquetSink>,
-    seen: HashSet<i64>,
+    seen: KeySet,
     /// Rows offered (including duplicates).
     pub offered: u64,
     /// Rows kept.
@@ -444,7 +464,7 @@ impl Table {
             keys_col: Vec::new(),
             buffered: 0,
             sink: None,
-            seen: HashSet::new(),
+            seen: KeySet::default(),
             offered: 0,
             kept: 0,
             duplicates: 0,

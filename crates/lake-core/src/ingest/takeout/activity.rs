@@ -1,6 +1,9 @@
 //! My Activity (JSON and the legacy HTML layout), Chrome history, YouTube watch and search
 //! history, and YouTube comments.
 
+use std::borrow::Cow;
+
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::tables::{
@@ -29,47 +32,6 @@ fn center_of(url: &str) -> Option<(f64, f64)> {
     let rest = rest.replace("%2C", ",");
     let (a, b) = rest.split_once(',')?;
     Some((a.trim().parse().ok()?, b.trim().parse().ok()?))
-}
-
-fn entry_from_json(v: &Value) -> Entry {
-    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-    let header = s("header");
-    let product = v
-        .get("products")
-        .and_then(Value::as_array)
-        .and_then(|p| p.first())
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .or_else(|| header.clone());
-    let names = |k: &str| -> Vec<(String, Option<String>)> {
-        v.get(k)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| {
-                        Some((
-                            x.get("name")?.as_str()?.to_string(),
-                            x.get("url").and_then(Value::as_str).map(str::to_string),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let lat_lon = v
-        .get("locationInfos")
-        .and_then(Value::as_array)
-        .and_then(|l| l.iter().find_map(|x| center_of(x.get("url")?.as_str()?)));
-    Entry {
-        ts: v.get("time").and_then(Value::as_str).and_then(iso_us),
-        header,
-        product,
-        title: s("title"),
-        title_url: s("titleUrl"),
-        subtitles: names("subtitles"),
-        details: names("details").into_iter().map(|(n, _)| n).collect(),
-        lat_lon,
-    }
 }
 
 /// Where an activity entry goes.
@@ -184,15 +146,101 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A My Activity or YouTube history JSON file.
-pub fn activity_json(t: &mut Tables, file: &str, doc: &Value, route: Route) -> Result<(), String> {
-    let arr = doc
-        .as_array()
-        .ok_or("expected a JSON array of activity entries")?;
-    for v in arr {
-        push_entry(t, &entry_from_json(v), route, file);
+#[derive(Deserialize)]
+struct JName<'a> {
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    url: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JEntry<'a> {
+    #[serde(borrow, default)]
+    header: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    title: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    title_url: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    time: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    products: Vec<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    subtitles: Vec<JName<'a>>,
+    #[serde(borrow, default)]
+    details: Vec<JName<'a>>,
+    #[serde(borrow, default)]
+    location_infos: Vec<JName<'a>>,
+}
+
+impl JEntry<'_> {
+    fn entry(self) -> Entry {
+        let header = self.header.map(Cow::into_owned);
+        Entry {
+            ts: self.time.as_deref().and_then(iso_us),
+            product: self
+                .products
+                .into_iter()
+                .next()
+                .map(Cow::into_owned)
+                .or_else(|| header.clone()),
+            header,
+            title: self.title.map(Cow::into_owned),
+            title_url: self.title_url.map(Cow::into_owned),
+            subtitles: self
+                .subtitles
+                .into_iter()
+                .filter_map(|n| Some((n.name?.into_owned(), n.url.map(Cow::into_owned))))
+                .collect(),
+            details: self
+                .details
+                .into_iter()
+                .filter_map(|n| n.name.map(Cow::into_owned))
+                .collect(),
+            lat_lon: self
+                .location_infos
+                .iter()
+                .find_map(|l| center_of(l.url.as_deref()?)),
+        }
+    }
+}
+
+/// A My Activity or YouTube history JSON file (an array of entries), parsed into typed entries
+/// without building a JSON tree.
+pub fn activity_json(t: &mut Tables, file: &str, data: &[u8], route: Route) -> Result<(), String> {
+    let entries: Vec<JEntry> =
+        serde_json::from_slice(data).map_err(|e| super::json_error(data, &e))?;
+    for e in entries {
+        push_entry(t, &e.entry(), route, file);
     }
     Ok(())
+}
+
+fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let v: Option<Value> = Option::deserialize(d)?;
+    Ok(v.and_then(|v| v.as_i64().or_else(|| v.as_str()?.trim().parse().ok())))
+}
+
+#[derive(Deserialize)]
+struct ChromeItem<'a> {
+    #[serde(borrow, default)]
+    page_transition: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    title: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    url: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    client_id: Option<Cow<'a, str>>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    time_usec: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct ChromeDoc<'a> {
+    #[serde(rename = "Browser History", borrow)]
+    history: Option<Vec<ChromeItem<'a>>>,
 }
 
 /// HTML entities used by the Takeout pages.
@@ -350,24 +398,19 @@ pub fn activity_html(t: &mut Tables, file: &str, html: &str, route: Route) -> Re
 }
 
 /// Chrome `History.json` / `BrowserHistory.json`.
-pub fn chrome(t: &mut Tables, file: &str, doc: &Value) -> Result<(), String> {
-    let arr = doc
-        .get("Browser History")
-        .and_then(Value::as_array)
-        .ok_or("no `Browser History` array")?;
-    for v in arr {
-        let s = |k: &str| v.get(k).and_then(Value::as_str);
-        let ts = v
-            .get("time_usec")
-            .and_then(|x| x.as_i64().or_else(|| x.as_str()?.parse().ok()));
+pub fn chrome(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), String> {
+    let doc: ChromeDoc = serde_json::from_slice(data).map_err(|e| super::json_error(data, &e))?;
+    let items = doc.history.ok_or("no `Browser History` array")?;
+    for v in items {
+        let ts = v.time_usec;
         t.get(&CHROME_HISTORY).push(
-            Key::new("chrome").oi(ts).os(s("url")).done(),
+            Key::new("chrome").oi(ts).os(v.url.as_deref()).done(),
             &[
                 ts.map_or(V::N, V::T),
-                s("url").into(),
-                s("title").into(),
-                s("page_transition").into(),
-                s("client_id").into(),
+                v.url.as_deref().into(),
+                v.title.as_deref().into(),
+                v.page_transition.as_deref().into(),
+                v.client_id.as_deref().into(),
                 V::S(file),
             ],
         );
