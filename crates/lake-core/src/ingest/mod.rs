@@ -425,7 +425,8 @@ pub fn import_paths(
             .partition(|p| crate::ingest::takeout::recognizes(p)),
     };
     if !takeout_paths.is_empty() {
-        let (r, t) = crate::ingest::takeout::import_takeout(lake, &takeout_paths, opts, progress, cancel)?;
+        let (r, t) =
+            crate::ingest::takeout::import_takeout(lake, &takeout_paths, opts, progress, cancel)?;
         report.datasets.extend(r.datasets);
         report.unchanged.extend(r.unchanged);
         report.errors.extend(r.errors);

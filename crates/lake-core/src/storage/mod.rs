@@ -332,9 +332,8 @@ impl Lake {
                 dirs.push(dir.clone());
                 for (i, f) in staged.files.into_iter().enumerate() {
                     let target = dir.join(format!("part-{i:05}.parquet"));
-                    fs::rename(&f.path, &target).ctx(|| {
-                        format!("moving {} into {}", f.path.display(), target.display())
-                    })?;
+                    fs::rename(&f.path, &target)
+                        .ctx(|| format!("moving {} into {}", f.path.display(), target.display()))?;
                     moved.push(target.clone());
                     files.push(FileEntry {
                         path: self.relative(&target),

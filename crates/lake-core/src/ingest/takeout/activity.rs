@@ -212,8 +212,11 @@ impl JEntry<'_> {
 pub fn activity_json(t: &mut Tables, file: &str, data: &[u8], route: Route) -> Result<(), String> {
     let entries: Vec<JEntry> =
         serde_json::from_slice(data).map_err(|e| super::json_error(data, &e))?;
-    for e in entries {
+    for (i, e) in entries.into_iter().enumerate() {
         push_entry(t, &e.entry(), route, file);
+        if i % 16_384 == 16_383 {
+            t.maybe_flush().map_err(|e| e.to_string())?;
+        }
     }
     Ok(())
 }
@@ -401,7 +404,10 @@ pub fn activity_html(t: &mut Tables, file: &str, html: &str, route: Route) -> Re
 pub fn chrome(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), String> {
     let doc: ChromeDoc = serde_json::from_slice(data).map_err(|e| super::json_error(data, &e))?;
     let items = doc.history.ok_or("no `Browser History` array")?;
-    for v in items {
+    for (i, v) in items.into_iter().enumerate() {
+        if i % 16_384 == 16_383 {
+            t.maybe_flush().map_err(|e| e.to_string())?;
+        }
         let ts = v.time_usec;
         t.get(&CHROME_HISTORY).push(
             Key::new("chrome").oi(ts).os(v.url.as_deref()).done(),

@@ -143,6 +143,19 @@ where
             while i < buf.len() {
                 let c = buf[i];
                 if cut.in_str {
+                    if !cut.esc && cut.key_buf.is_none() && c != b'"' && c != b'\\' {
+                        // Jump to the next quote or backslash.
+                        match memchr::memchr2(b'"', b'\\', &buf[i..]) {
+                            Some(k) => {
+                                i += k;
+                                continue;
+                            }
+                            None => {
+                                i = buf.len();
+                                continue;
+                            }
+                        }
+                    }
                     if cut.esc {
                         cut.esc = false;
                     } else if c == b'\\' {
@@ -155,6 +168,10 @@ where
                     } else if let Some(k) = cut.key_buf.as_mut() {
                         k.push(c);
                     }
+                    i += 1;
+                    continue;
+                }
+                if c.is_ascii_whitespace() {
                     i += 1;
                     continue;
                 }

@@ -279,21 +279,76 @@ fn num(v: Option<&Value>) -> Option<f64> {
     }
 }
 
-/// The on-device timeline: Android `Timeline.json` (`semanticSegments`, `rawSignals`) or the
-/// iOS `location-history.json` array.
-pub fn on_device(t: &mut Tables, file: &str, doc: &Value) -> Result<(), String> {
-    let (segments, raw): (&[Value], &[Value]) = match doc {
-        Value::Array(a) => (a, &[]),
-        Value::Object(o) => (
-            o.get("semanticSegments")
-                .and_then(Value::as_array)
-                .map_or(&[], |v| v),
-            o.get("rawSignals")
-                .and_then(Value::as_array)
-                .map_or(&[], |v| v),
-        ),
-        _ => return Err("expected an object or an array".into()),
-    };
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OdPos<'a> {
+    #[serde(rename = "LatLng", alias = "latLng", borrow, default)]
+    lat_lng: Option<Cow<'a, str>>,
+    #[serde(default)]
+    accuracy_meters: Option<f64>,
+    #[serde(default)]
+    altitude_meters: Option<f64>,
+    #[serde(borrow, default)]
+    source: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    timestamp: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct OdRaw<'a> {
+    #[serde(borrow, default)]
+    position: Option<OdPos<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OdDoc<'a> {
+    #[serde(default)]
+    semantic_segments: Vec<Value>,
+    #[serde(borrow, default)]
+    raw_signals: Vec<OdRaw<'a>>,
+}
+
+/// The on-device timeline: Android `Timeline.json` (`semanticSegments`, `rawSignals`; the raw
+/// signals are read typed, skipping Wi-Fi scans and activity records) or the iOS
+/// `location-history.json` array.
+pub fn on_device(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), String> {
+    let first = data.iter().find(|c| !c.is_ascii_whitespace()).copied();
+    if first == Some(b'[') {
+        let segs: Vec<Value> =
+            serde_json::from_slice(data).map_err(|e| super::json_error(data, &e))?;
+        segments(t, file, &segs, true);
+        return Ok(());
+    }
+    let doc: OdDoc = serde_json::from_slice(data).map_err(|e| super::json_error(data, &e))?;
+    segments(t, file, &doc.semantic_segments, false);
+    for r in doc.raw_signals {
+        let Some(pos) = r.position else { continue };
+        let Some((lat, lon)) = pos.lat_lng.as_deref().and_then(latlng_text_e7) else {
+            continue;
+        };
+        let Some(ts) = pos.timestamp.as_deref().and_then(iso_us) else {
+            continue;
+        };
+        push_point(
+            t,
+            &Point {
+                ts,
+                lat_e7: lat,
+                lon_e7: lon,
+                accuracy: pos.accuracy_meters,
+                altitude: pos.altitude_meters,
+                source: pos.source.map(Cow::into_owned),
+                device: None,
+            },
+            "ondevice",
+            file,
+        );
+    }
+    Ok(())
+}
+
+fn segments(t: &mut Tables, file: &str, segments: &[Value], ios: bool) {
     for s in segments {
         let start = s.get("startTime").and_then(Value::as_str).and_then(iso_us);
         let end = s.get("endTime").and_then(Value::as_str).and_then(iso_us);
@@ -363,7 +418,7 @@ pub fn on_device(t: &mut Tables, file: &str, doc: &Value) -> Result<(), String> 
             );
         }
         // iOS has no raw signals: its path points (minutes after the start) are the points.
-        if doc.is_array() {
+        if ios {
             if let (Some(path), Some(start)) =
                 (s.get("timelinePath").and_then(Value::as_array), start)
             {
@@ -394,42 +449,4 @@ pub fn on_device(t: &mut Tables, file: &str, doc: &Value) -> Result<(), String> 
             }
         }
     }
-    for r in raw {
-        let Some(pos) = r.get("position") else {
-            continue;
-        };
-        let Some((lat, lon)) = pos
-            .get("LatLng")
-            .or_else(|| pos.get("latLng"))
-            .and_then(Value::as_str)
-            .and_then(latlng_text_e7)
-        else {
-            continue;
-        };
-        let Some(ts) = pos
-            .get("timestamp")
-            .and_then(Value::as_str)
-            .and_then(iso_us)
-        else {
-            continue;
-        };
-        push_point(
-            t,
-            &Point {
-                ts,
-                lat_e7: lat,
-                lon_e7: lon,
-                accuracy: num(pos.get("accuracyMeters")),
-                altitude: num(pos.get("altitudeMeters")),
-                source: pos
-                    .get("source")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                device: None,
-            },
-            "ondevice",
-            file,
-        );
-    }
-    Ok(())
 }

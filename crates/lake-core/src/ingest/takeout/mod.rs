@@ -472,11 +472,10 @@ pub fn import_takeout(
     // On-device files after Records, so that Records' 7-digit points win the dedup.
     for (path, kind, data) in std::mem::take(&mut deferred) {
         run_file(&mut t, &mut products, kind, &path, &mut |t| {
-            let doc = json_doc(&data)?;
             if kind == Kind::OnDevice {
-                location::on_device(t, &path, &doc)
+                location::on_device(t, &path, strip_bom(&data))
             } else {
-                location::timeline_edits(t, &path, &doc)
+                location::timeline_edits(t, &path, &json_doc(&data)?)
             }
         })?;
     }
@@ -717,7 +716,7 @@ fn dispatch(
         Kind::ChromeHistory => activity::chrome(t, path, strip_bom(data)),
         Kind::YoutubeComments => activity::youtube_comments(t, path, data),
         Kind::PhotoSidecar => {
-            photos.add_sidecar(path, &json_doc(data)?);
+            photos.add_sidecar(path, photos::parse_sidecar_bytes(strip_bom(data))?);
             Ok(())
         }
         Kind::AlbumMeta => {

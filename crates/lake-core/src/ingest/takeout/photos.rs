@@ -9,7 +9,69 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::Value;
 
 use super::tables::{Key, Tables, PHOTOS, V};
-use super::text::secs_us;
+
+#[derive(serde::Deserialize)]
+struct JTs<'a> {
+    #[serde(borrow, default)]
+    timestamp: Option<std::borrow::Cow<'a, str>>,
+}
+
+#[derive(serde::Deserialize)]
+struct JGeo {
+    #[serde(default)]
+    latitude: Option<f64>,
+    #[serde(default)]
+    longitude: Option<f64>,
+    #[serde(default)]
+    altitude: Option<f64>,
+}
+
+#[derive(serde::Deserialize)]
+struct JPerson<'a> {
+    #[serde(borrow, default)]
+    name: Option<std::borrow::Cow<'a, str>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JSidecar<'a> {
+    #[serde(borrow, default)]
+    title: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    photo_taken_time: Option<JTs<'a>>,
+    #[serde(borrow, default)]
+    creation_time: Option<JTs<'a>>,
+    #[serde(default)]
+    geo_data: Option<JGeo>,
+    #[serde(default)]
+    geo_data_exif: Option<JGeo>,
+    #[serde(borrow, default)]
+    people: Vec<JPerson<'a>>,
+}
+
+/// Reads a sidecar without building a JSON tree.
+pub fn parse_sidecar_bytes(data: &[u8]) -> Result<Sidecar, String> {
+    let j: JSidecar = serde_json::from_slice(data).map_err(|e| super::json_error(data, &e))?;
+    let ts = |t: &Option<JTs>| {
+        t.as_ref()
+            .and_then(|t| t.timestamp.as_deref())
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .map(|s| s * 1_000_000)
+    };
+    let geo = [&j.geo_data, &j.geo_data_exif].into_iter().find_map(|g| {
+        let g = g.as_ref()?;
+        let (lat, lon) = (g.latitude?, g.longitude?);
+        (lat != 0.0 || lon != 0.0).then_some((lat, lon, g.altitude))
+    });
+    let people: Vec<&str> = j.people.iter().filter_map(|p| p.name.as_deref()).collect();
+    Ok(Sidecar {
+        title: j.title.map(|t| t.into_owned()),
+        taken: ts(&j.photo_taken_time),
+        created: ts(&j.creation_time),
+        geo,
+        people: (!people.is_empty()).then(|| people.join(", ")),
+    })
+}
 
 /// What a sidecar says.
 #[derive(Debug, Clone, Default)]
@@ -48,34 +110,6 @@ fn split(path: &str) -> (String, String) {
     }
 }
 
-fn parse_sidecar(doc: &Value) -> Sidecar {
-    let ts = |k: &str| {
-        doc.get(k)
-            .and_then(|v| v.get("timestamp"))
-            .and_then(secs_us)
-    };
-    let geo = ["geoData", "geoDataExif"].iter().find_map(|k| {
-        let g = doc.get(*k)?;
-        let lat = g.get("latitude")?.as_f64()?;
-        let lon = g.get("longitude")?.as_f64()?;
-        // 0.0/0.0 means "no location".
-        (lat != 0.0 || lon != 0.0).then(|| (lat, lon, g.get("altitude").and_then(Value::as_f64)))
-    });
-    let people = doc.get("people").and_then(Value::as_array).map(|p| {
-        p.iter()
-            .filter_map(|x| x.get("name").and_then(Value::as_str))
-            .collect::<Vec<_>>()
-            .join(", ")
-    });
-    Sidecar {
-        title: doc.get("title").and_then(Value::as_str).map(str::to_string),
-        taken: ts("photoTakenTime"),
-        created: ts("creationTime"),
-        geo,
-        people: people.filter(|p| !p.is_empty()),
-    }
-}
-
 /// The sidecar names a media file may have, most specific first.
 pub fn sidecar_candidates(name: &str) -> Vec<String> {
     let (stem, ext) = match name.rsplit_once('.') {
@@ -110,12 +144,12 @@ pub fn sidecar_candidates(name: &str) -> Vec<String> {
 
 impl Photos {
     /// A sidecar file.
-    pub fn add_sidecar(&mut self, path: &str, doc: &Value) {
+    pub fn add_sidecar(&mut self, path: &str, side: Sidecar) {
         let (dir, name) = split(path);
         self.sidecars
             .entry(dir)
             .or_default()
-            .insert(name, (path.to_string(), parse_sidecar(doc)));
+            .insert(name, (path.to_string(), side));
     }
 
     /// A media file.

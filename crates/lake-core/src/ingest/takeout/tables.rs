@@ -695,7 +695,7 @@ impl Tables {
     /// Writes a big file's rows out part way (the file can then no longer be rolled back).
     pub fn maybe_flush(&mut self) -> Result<()> {
         for t in &mut self.tables {
-            if t.buffered >= 8 * FLUSH_ROWS {
+            if t.buffered >= 2 * FLUSH_ROWS {
                 t.flush(&self.staging, self.rows_per_file)?;
             }
         }
