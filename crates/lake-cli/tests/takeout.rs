@@ -589,3 +589,43 @@ fn check_manifest(lake: &TestLake, man: &Value, report: &Value, what: &str) {
         .unwrap();
     assert!(lr["min_ts"].as_str().unwrap() <= want_min, "{what}: {lr}");
 }
+
+#[test]
+fn ios_location_history_is_recognized_and_read() {
+    let lake = TestLake::new();
+    let f = lake.file(
+        "location-history.json",
+        r#"[
+  {"endTime":"2024-05-10T09:30:00.000+02:00","startTime":"2024-05-10T08:00:00.000+02:00",
+   "visit":{"hierarchyLevel":"0","probability":"0.95",
+            "topCandidate":{"probability":"0.85","semanticType":"Home","placeID":"ChIJhome","placeLocation":"geo:52.520008,13.404954"}}},
+  {"endTime":"2024-05-10T10:00:00.000+02:00","startTime":"2024-05-10T09:30:00.000+02:00",
+   "activity":{"probability":"0.9","start":"geo:52.520008,13.404954","end":"geo:52.530000,13.410000",
+               "topCandidate":{"type":"walking","probability":"0.8"},"distanceMeters":"1234.5"}},
+  {"endTime":"2024-05-10T10:00:00.000+02:00","startTime":"2024-05-10T09:30:00.000+02:00",
+   "timelinePath":[{"point":"geo:52.520008,13.404954","durationMinutesOffsetFromStartTime":"0"},
+                   {"point":"geo:52.530000,13.410000","durationMinutesOffsetFromStartTime":"12"}]}
+]"#,
+    );
+    let report = lake.import(&[&f], &[]);
+    assert_eq!(
+        product(&report, "On-device Timeline")["status"],
+        "parsed",
+        "{report:#}"
+    );
+    let visit = lake.csv(
+        "SELECT start_ts, lat, lon, place_id, semantic_type, origin FROM takeout.place_visits",
+    );
+    assert!(visit.contains("2024-05-10T06:00:00"), "{visit}");
+    assert!(
+        visit.contains("52.520008,13.404954,ChIJhome,Home,ondevice"),
+        "{visit}"
+    );
+    let seg = lake.csv("SELECT activity_type, distance_m, end_lat FROM takeout.activity_segments");
+    assert!(seg.contains("walking,1234.5,52.53"), "{seg}");
+    let pts = lake.csv("SELECT ts FROM takeout.location_points ORDER BY ts");
+    assert!(
+        pts.contains("2024-05-10T07:30:00") && pts.contains("2024-05-10T07:42:00"),
+        "{pts}"
+    );
+}
