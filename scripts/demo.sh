@@ -35,3 +35,8 @@ set -x
 "$LAKE_BIN" query "SELECT person_id, ts, url, row_number() OVER (PARTITION BY person_id ORDER BY ts) AS n FROM visits WHERE person_id = 7 ORDER BY ts LIMIT 5"
 "$LAKE_BIN" explain --analyze "SELECT c.city, c.lon, c.lat, count(*) AS n FROM visits v JOIN people p ON p.id = v.person_id JOIN cities c ON c.city = p.city WHERE v.seconds > 600 GROUP BY c.city, c.lon, c.lat"
 "$LAKE_BIN" query "SELECT titel FROM visits" || true
+# A small Google Takeout export (German names, our own fixture): tables in English, a coverage report.
+takeout="$(cd "$(dirname "$0")/.." && pwd)/crates/lake-cli/tests/fixtures/takeout/de"
+"$LAKE_BIN" import "$takeout/Takeout" "$takeout/Zeitleiste.json"
+"$LAKE_BIN" query "SELECT product, count(*) AS n, min(ts) AS first, max(ts) AS last FROM takeout.my_activity GROUP BY product ORDER BY n DESC"
+"$LAKE_BIN" query "SELECT origin, count(*) AS points FROM takeout.location_points GROUP BY origin"
