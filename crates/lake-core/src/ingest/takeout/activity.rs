@@ -64,7 +64,7 @@ fn push_entry(t: &mut Tables, e: &Entry, route: Route, file: &str) {
             t.get(&MY_ACTIVITY).push(
                 key,
                 &[
-                    e.ts.map_or(V::N, V::T),
+                    V::ts(e.ts),
                     product.as_deref().into(),
                     e.header.as_deref().into(),
                     e.title.as_deref().into(),
@@ -87,7 +87,7 @@ fn push_entry(t: &mut Tables, e: &Entry, route: Route, file: &str) {
                 t.get(&YOUTUBE_SEARCH).push(
                     Key::new("youtube_search").oi(e.ts).s(&query).done(),
                     &[
-                        e.ts.map_or(V::N, V::T),
+                        V::ts(e.ts),
                         V::S(&query),
                         e.title_url.as_deref().into(),
                         V::S(file),
@@ -107,7 +107,7 @@ fn push_entry(t: &mut Tables, e: &Entry, route: Route, file: &str) {
                         .s(title)
                         .done(),
                     &[
-                        e.ts.map_or(V::N, V::T),
+                        V::ts(e.ts),
                         V::S(&bare),
                         e.title_url.as_deref().into(),
                         cn.into(),
@@ -291,7 +291,8 @@ pub fn decode_entities(s: &str) -> String {
     out
 }
 
-fn strip_tags(s: &str) -> String {
+/// Text of an HTML fragment: tags removed, entities decoded, trimmed.
+pub fn strip_tags(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_tag = false;
     for c in s.chars() {
@@ -412,7 +413,7 @@ pub fn chrome(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), String> {
         t.get(&CHROME_HISTORY).push(
             Key::new("chrome").oi(ts).os(v.url.as_deref()).done(),
             &[
-                ts.map_or(V::N, V::T),
+                V::ts(ts),
                 v.url.as_deref().into(),
                 v.title.as_deref().into(),
                 v.page_transition.as_deref().into(),
@@ -471,7 +472,7 @@ pub fn youtube_comments(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), S
         t.get(&YOUTUBE_COMMENTS).push(
             key,
             &[
-                ts.map_or(V::N, V::T),
+                V::ts(ts),
                 video.as_deref().into(),
                 text.as_deref().into(),
                 id.into(),

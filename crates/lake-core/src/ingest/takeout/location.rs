@@ -133,10 +133,6 @@ fn deg(v: Option<i64>) -> V<'static> {
     v.map_or(V::N, |x| V::F(x as f64 / 1e7))
 }
 
-fn opt_ts(v: Option<i64>) -> V<'static> {
-    v.map_or(V::N, V::T)
-}
-
 /// A Semantic Location History month.
 pub fn semantic_month(t: &mut Tables, file: &str, doc: &Value) -> Result<(), String> {
     let objs = doc
@@ -165,8 +161,8 @@ pub fn semantic_month(t: &mut Tables, file: &str, doc: &Value) -> Result<(), Str
                     .os(place_id)
                     .done(),
                 &[
-                    opt_ts(start),
-                    opt_ts(end),
+                    V::ts(start),
+                    V::ts(end),
                     deg(lat),
                     deg(lon),
                     place_id.into(),
@@ -202,8 +198,8 @@ pub fn semantic_month(t: &mut Tables, file: &str, doc: &Value) -> Result<(), Str
                     .os(kind)
                     .done(),
                 &[
-                    opt_ts(start),
-                    opt_ts(end),
+                    V::ts(start),
+                    V::ts(end),
                     kind.into(),
                     a.get("distance").and_then(Value::as_f64).into(),
                     deg(sl.get("latitudeE7").and_then(e7)),
@@ -372,8 +368,8 @@ fn segments(t: &mut Tables, file: &str, segments: &[Value], ios: bool) {
                     .os(place_id)
                     .done(),
                 &[
-                    opt_ts(start),
-                    opt_ts(end),
+                    V::ts(start),
+                    V::ts(end),
                     deg(loc.map(|l| l.0)),
                     deg(loc.map(|l| l.1)),
                     place_id.into(),
@@ -403,8 +399,8 @@ fn segments(t: &mut Tables, file: &str, segments: &[Value], ios: bool) {
                     .os(kind)
                     .done(),
                 &[
-                    opt_ts(start),
-                    opt_ts(end),
+                    V::ts(start),
+                    V::ts(end),
                     kind.into(),
                     num(a.get("distanceMeters")).into(),
                     deg(sl.map(|l| l.0)),

@@ -209,7 +209,7 @@ fn finish(t: &mut Tables, file: &str, m: Msg, n: &mut u64) {
     t.get(&EMAILS).push(
         key,
         &[
-            ts.map_or(V::N, V::T),
+            V::ts(ts),
             message_id.as_deref().into(),
             header(&m, "x-gm-thrid").into(),
             from.as_deref().into(),
@@ -437,20 +437,8 @@ fn body_text(ctype: &str, cte: &str, body: &[u8], attachment: &mut bool) -> Opti
 }
 
 fn strip_html(h: &str) -> String {
-    let mut out = String::new();
-    let mut tag = false;
-    for c in h.chars() {
-        match c {
-            '<' => tag = true,
-            '>' => {
-                tag = false;
-                out.push(' ')
-            }
-            c if !tag => out.push(c),
-            _ => {}
-        }
-    }
-    super::activity::decode_entities(&out)
+    // Tags become spaces so that words of adjacent blocks stay apart.
+    super::activity::strip_tags(&h.replace('<', " <"))
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

@@ -250,8 +250,8 @@ fn push_photo(
     t.get(&PHOTOS).push(
         key,
         &[
-            taken.map_or(V::N, V::T),
-            s.and_then(|s| s.created).map_or(V::N, V::T),
+            V::ts(taken),
+            V::ts(s.and_then(|s| s.created)),
             media.map(String::as_str).into(),
             sp.into(),
             s.and_then(|s| s.title.as_deref()).into(),

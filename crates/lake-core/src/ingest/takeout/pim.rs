@@ -169,8 +169,8 @@ pub fn ics(t: &mut Tables, file: &str, text: &str) -> Result<(), String> {
                     key,
                     &[
                         V::S(&calendar),
-                        start.map_or(V::N, V::T),
-                        end.map_or(V::N, V::T),
+                        V::ts(start),
+                        V::ts(end),
                         V::B(all_day),
                         s("SUMMARY").as_deref().into(),
                         s("LOCATION").as_deref().into(),
@@ -302,8 +302,8 @@ pub fn keep(t: &mut Tables, file: &str, doc: &Value) -> Result<(), String> {
     t.get(&KEEP_NOTES).push(
         Key::new("keep").oi(created).os(title).done(),
         &[
-            created.map_or(V::N, V::T),
-            edited.map_or(V::N, V::T),
+            V::ts(created),
+            V::ts(edited),
             title.into(),
             text.as_deref().into(),
             labels.as_deref().filter(|s| !s.is_empty()).into(),
@@ -354,7 +354,7 @@ pub fn saved_places(t: &mut Tables, file: &str, doc: &Value) -> Result<(), Strin
                 .os(name.as_deref())
                 .done(),
             &[
-                ts.map_or(V::N, V::T),
+                V::ts(ts),
                 name.as_deref().into(),
                 s(loc, "address")
                     .or_else(|| s(loc, "Address"))
@@ -528,7 +528,7 @@ pub fn fit_daily(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), String> 
                 k => vals[*k] = v.parse().ok(),
             }
         }
-        let mut row: Vec<V> = vec![start.map_or(V::N, V::T), end.map_or(V::N, V::T)];
+        let mut row: Vec<V> = vec![V::ts(start), V::ts(end)];
         row.extend(vals[2..].iter().map(|v| V::from(*v)));
         row.push(V::S(file));
         t.get(&FIT_DAILY)
@@ -562,7 +562,7 @@ pub fn tcx(t: &mut Tables, file: &str, text: &str) -> Result<(), String> {
                 .os(sport.as_deref())
                 .done(),
             &[
-                start.map_or(V::N, V::T),
+                V::ts(start),
                 sport.as_deref().into(),
                 V::F(dur),
                 V::F(dist),
@@ -658,10 +658,10 @@ pub fn play_installs(t: &mut Tables, file: &str, doc: &Value) -> Result<(), Stri
         t.get(&PLAY_INSTALLS).push(
             Key::new("play_install").os(title).os(device).oi(ts).done(),
             &[
-                ts.map_or(V::N, V::T),
+                V::ts(ts),
                 title.into(),
                 device.into(),
-                last.map_or(V::N, V::T),
+                V::ts(last),
                 V::S(file),
             ],
         );

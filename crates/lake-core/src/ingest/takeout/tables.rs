@@ -355,6 +355,13 @@ pub enum V<'a> {
     T(i64),
 }
 
+impl V<'_> {
+    /// A UTC timestamp in microseconds, or null.
+    pub fn ts(v: Option<i64>) -> Self {
+        v.map_or(V::N, V::T)
+    }
+}
+
 impl<'a> From<Option<&'a str>> for V<'a> {
     fn from(v: Option<&'a str>) -> Self {
         v.map_or(V::N, V::S)

@@ -69,15 +69,6 @@ pub fn ms_us(v: &serde_json::Value) -> Option<i64> {
     }
 }
 
-/// Epoch seconds given as a string or number.
-pub fn secs_us(v: &serde_json::Value) -> Option<i64> {
-    match v {
-        serde_json::Value::String(s) => s.trim().parse::<i64>().ok().map(|s| s * 1_000_000),
-        serde_json::Value::Number(n) => n.as_i64().map(|s| s * 1_000_000),
-        _ => None,
-    }
-}
-
 /// A timestamp field that may be ISO text or epoch milliseconds.
 pub fn any_ts_us(v: &serde_json::Value) -> Option<i64> {
     match v {
