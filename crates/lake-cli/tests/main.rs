@@ -4,4 +4,5 @@ mod common;
 mod crash;
 mod import;
 mod query;
+mod slt;
 mod takeout;

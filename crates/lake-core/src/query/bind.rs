@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    BinaryOperator, Expr, Ident, ObjectName, ObjectNamePart, Query, SetExpr, Statement, TableAlias,
-    TableFactor, Value as SqlValue, Visit, VisitMut, Visitor, VisitorMut,
+    BinaryOperator, Expr, Ident, ObjectName, ObjectNamePart, Query, SelectItem, SetExpr, Statement,
+    TableAlias, TableFactor, Value as SqlValue, Visit, VisitMut, Visitor, VisitorMut,
 };
 
 use crate::error::{LakeError, Result, SqlPosition};
@@ -78,6 +78,9 @@ impl VisitorMut for Resolver<'_> {
     type Break = ();
 
     fn pre_visit_query(&mut self, q: &mut Query) -> ControlFlow<()> {
+        if let SetExpr::Select(select) = q.body.as_mut() {
+            name_colliding_outputs(&mut select.projection);
+        }
         if let Some(with) = &q.with {
             for cte in &with.cte_tables {
                 self.ctes.insert(cte.alias.name.value.to_lowercase());
@@ -156,6 +159,91 @@ impl VisitorMut for Resolver<'_> {
             }
         }
         ControlFlow::Continue(())
+    }
+}
+
+/// The name Polars gives an unaliased output column: the column itself, or for a function the
+/// first column among its arguments (`len` for `count(*)`).
+fn default_output_name(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Identifier(i) => Some(i.value.to_lowercase()),
+        Expr::CompoundIdentifier(v) => v.last().map(|i| i.value.to_lowercase()),
+        Expr::Function(_) => {
+            let mut first = None;
+            let _ = e.visit(&mut FirstColumn(&mut first));
+            Some(first.unwrap_or_else(|| "len".into()))
+        }
+        _ => None,
+    }
+}
+
+struct FirstColumn<'a>(&'a mut Option<String>);
+
+impl Visitor for FirstColumn<'_> {
+    type Break = ();
+    fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
+        if self.0.is_none() {
+            if let Some(n) = match e {
+                Expr::Identifier(i) => Some(i.value.to_lowercase()),
+                Expr::CompoundIdentifier(v) => v.last().map(|i| i.value.to_lowercase()),
+                _ => None,
+            } {
+                *self.0 = Some(n);
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// `SELECT count(x), sum(x)` or `SELECT a.name, b.name` would give two columns with one name,
+/// which Polars refuses. The colliding unaliased function calls are named after their SQL
+/// text (`count(x)`, `sum(x)`, as DuckDB does) and repeated plain columns get `_1`, `_2`, ….
+fn name_colliding_outputs(projection: &mut [SelectItem]) {
+    let names: Vec<Option<String>> = projection
+        .iter()
+        .map(|it| match it {
+            SelectItem::UnnamedExpr(e) => default_output_name(e),
+            SelectItem::ExprWithAlias { alias, .. } => Some(alias.value.to_lowercase()),
+            _ => None,
+        })
+        .collect();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for n in names.iter().flatten() {
+        *counts.entry(n.as_str()).or_default() += 1;
+    }
+    if counts.values().all(|c| *c < 2) {
+        return;
+    }
+    let mut used: HashSet<String> = names.iter().flatten().cloned().collect();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (item, name) in projection.iter_mut().zip(&names) {
+        let SelectItem::UnnamedExpr(e) = item else {
+            continue;
+        };
+        let Some(name) = name else { continue };
+        if counts.get(name.as_str()).copied().unwrap_or(0) < 2 {
+            continue;
+        }
+        let alias = if matches!(e, Expr::Function(_)) {
+            e.to_string()
+        } else {
+            let k = seen.entry(name.clone()).or_default();
+            *k += 1;
+            if *k == 1 {
+                continue; // the first one keeps its name
+            }
+            let mut n = *k - 1;
+            while used.contains(&format!("{name}_{n}")) {
+                n += 1;
+            }
+            format!("{name}_{n}")
+        };
+        used.insert(alias.clone());
+        *item = SelectItem::ExprWithAlias {
+            expr: e.clone(),
+            alias: Ident::with_quote('"', alias),
+        };
     }
 }
 

@@ -278,6 +278,9 @@ fn polars_query_error(
         return err;
     }
     let first = text.lines().next().unwrap_or(&text).to_string();
+    if matches!(e, PolarsError::SQLSyntax(_)) && first.contains("not supported") {
+        return LakeError::Unsupported(tidy_unsupported(&first));
+    }
     if matches!(e, PolarsError::SQLSyntax(_)) {
         return LakeError::Parse {
             message: first,
@@ -285,12 +288,47 @@ fn polars_query_error(
         };
     }
     if first.contains("not supported")
+        || first.contains("not currently supported")
         || first.contains("unsupported")
         || first.contains("not yet supported")
     {
-        return LakeError::Unsupported(first);
+        return LakeError::Unsupported(tidy_unsupported(&first));
     }
-    LakeError::QueryFailed(first)
+    LakeError::QueryFailed(cap(&first))
+}
+
+/// Polars names an unsupported SQL expression by dumping its syntax tree; say it in words.
+fn tidy_unsupported(msg: &str) -> String {
+    if let Some(rest) = msg.strip_prefix("expression ") {
+        let variant: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let what = match variant.as_str() {
+            "Exists" => "EXISTS subqueries",
+            "GroupingSets" => "GROUPING SETS",
+            "Rollup" => "ROLLUP",
+            "Cube" => "CUBE",
+            "Subquery" => "scalar subqueries in this position",
+            "InSubquery" => "IN (subquery) in this position",
+            "Interval" => "this INTERVAL form",
+            "" => "this expression",
+            other => return format!("the SQL construct `{other}` is not supported yet"),
+        };
+        return format!(
+            "{what} are not supported yet; rewrite the query (for example with a JOIN)"
+        );
+    }
+    cap(msg)
+}
+
+fn cap(msg: &str) -> String {
+    if msg.chars().count() <= 300 {
+        return msg.to_string();
+    }
+    let mut s: String = msg.chars().take(300).collect();
+    s.push('…');
+    s
 }
 
 /// Collects a lazy frame on Polars' pool while watching the cancel token and the deadline.
