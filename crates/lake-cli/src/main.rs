@@ -175,6 +175,20 @@ fn print_error(e: &LakeError, sql: Option<&str>) {
 }
 
 fn main() -> ExitCode {
+    // A panic inside the streaming engine is caught and the query rerun in memory: do not
+    // print it (nor those of the Polars pool threads it started).
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let name = std::thread::current().name().map(str::to_string);
+        if name.as_deref() == Some(query::STREAMING_THREAD)
+            || name
+                .as_deref()
+                .is_some_and(|n| n.starts_with("polars") || n.starts_with("async-executor"))
+        {
+            return;
+        }
+        default_hook(info)
+    }));
     let cli = Cli::parse();
     let lake_dir = cli.lake.clone().unwrap_or_else(default_lake_dir);
     let sql = match &cli.command {

@@ -89,3 +89,11 @@ impl TestLake {
         self.ok(&["query", "--format", "csv", sql])
     }
 }
+
+/// This crate's folder, read when the test runs (cargo sets it), so a test binary shared by
+/// two checkouts through one target folder reads the fixtures of the checkout that runs it.
+pub fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}

@@ -81,7 +81,7 @@ fn run_file(path: &PathBuf, failures: &mut Vec<String>) -> usize {
 
 #[test]
 fn sql_logic_tests() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/sql");
+    let dir = crate::common::manifest_dir().join("../../tests/sql");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

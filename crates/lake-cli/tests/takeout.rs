@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::common::TestLake;
 
 fn fixture(locale: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    crate::common::manifest_dir()
         .join("tests/fixtures/takeout")
         .join(locale)
 }
@@ -47,7 +47,7 @@ fn product<'a>(report: &'a Value, name: &str) -> &'a Value {
 fn fixtures_import_in_three_languages() {
     let expected: Value = serde_json::from_str(
         &std::fs::read_to_string(
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/takeout/expected.json"),
+            crate::common::manifest_dir().join("tests/fixtures/takeout/expected.json"),
         )
         .unwrap(),
     )
@@ -346,8 +346,7 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn empty_and_odd_files_are_listed_not_dropped() {
     let lake = TestLake::new();
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gtp-layouts/RecentTakeout");
+    let dir = crate::common::manifest_dir().join("tests/fixtures/gtp-layouts/RecentTakeout");
     let out = lake.run(&[
         "import",
         "--json",
@@ -365,8 +364,7 @@ fn empty_and_odd_files_are_listed_not_dropped() {
 /// exact counts in its manifest. Runs when `../shared/takeout-gen` and python3 exist.
 #[test]
 fn conformance_with_the_generator_manifest() {
-    let gen = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/takeout-gen/gen_takeout.py");
+    let gen = crate::common::manifest_dir().join("../../../shared/takeout-gen/gen_takeout.py");
     if !gen.exists() || Command::new("python3").arg("--version").output().is_err() {
         eprintln!("skipping: {} or python3 not found", gen.display());
         return;

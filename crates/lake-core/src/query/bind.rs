@@ -158,6 +158,20 @@ impl VisitorMut for Resolver<'_> {
                 }
             }
         }
+        // `ts >= '2024-03-02T00:00:00Z'`: Polars compares timestamps with text only in the
+        // `YYYY-MM-DD HH:MM:SS` form, so ISO 8601 literals with `T` and a zone are rewritten
+        // to that form, in UTC (the lake's timestamps are UTC).
+        match e {
+            Expr::BinaryOp { left, op, right } if is_comparison(op) => {
+                normalize_iso_literal(left);
+                normalize_iso_literal(right);
+            }
+            Expr::Between { low, high, .. } => {
+                normalize_iso_literal(low);
+                normalize_iso_literal(high);
+            }
+            _ => {}
+        }
         ControlFlow::Continue(())
     }
 }
@@ -244,6 +258,38 @@ fn name_colliding_outputs(projection: &mut [SelectItem]) {
             expr: e.clone(),
             alias: Ident::with_quote('"', alias),
         };
+    }
+}
+
+fn is_comparison(op: &BinaryOperator) -> bool {
+    matches!(
+        op,
+        BinaryOperator::Eq
+            | BinaryOperator::NotEq
+            | BinaryOperator::Lt
+            | BinaryOperator::LtEq
+            | BinaryOperator::Gt
+            | BinaryOperator::GtEq
+    )
+}
+
+fn normalize_iso_literal(e: &mut Expr) {
+    let Expr::Value(v) = e else { return };
+    let SqlValue::SingleQuotedString(s) = &mut v.value else {
+        return;
+    };
+    let b = s.as_bytes();
+    let zoned = s.ends_with('Z')
+        || s.ends_with('z')
+        || (b.len() > 19 && matches!(b[b.len() - 6], b'+' | b'-'));
+    if b.len() < 20 || b[10] != b'T' || !zoned {
+        return;
+    }
+    let Some(us) = crate::ingest::table::parse_datetime_us(s) else {
+        return;
+    };
+    if let Some(dt) = chrono::DateTime::from_timestamp_micros(us) {
+        *s = dt.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
     }
 }
 

@@ -331,6 +331,10 @@ fn cap(msg: &str) -> String {
     s
 }
 
+/// The name of the thread that runs the streaming engine (a panic hook can keep quiet about it:
+/// such a panic is caught and the query is run again in memory).
+pub const STREAMING_THREAD: &str = "lake-streaming-query";
+
 /// Collects a lazy frame on Polars' pool while watching the cancel token and the deadline.
 pub fn collect_cancellable(frame: LazyFrame, opts: &QueryOptions) -> Result<DataFrame> {
     let start = Instant::now();
@@ -350,16 +354,35 @@ pub fn collect_cancellable(frame: LazyFrame, opts: &QueryOptions) -> Result<Data
         }
         QueryEngine::Streaming => {
             let (tx, rx) = std::sync::mpsc::channel();
-            std::thread::spawn(move || {
-                // A plain query (no multi-sink) always yields a single frame.
-                let result = frame
-                    .collect_with_engine(Engine::Streaming)
-                    .map(|r| r.unwrap_single());
-                let _ = tx.send(result);
-            });
+            let fallback = frame.clone();
+            let spawned = std::thread::Builder::new()
+                .name(STREAMING_THREAD.into())
+                .spawn(move || {
+                    // A plain query (no multi-sink) always yields a single frame.
+                    let result =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                            frame
+                                .collect_with_engine(Engine::Streaming)
+                                .map(|r| r.unwrap_single())
+                        }));
+                    let _ = tx.send(result);
+                });
+            if spawned.is_err() {
+                return Err(LakeError::Internal("could not start a query thread".into()));
+            }
             loop {
                 match rx.recv_timeout(Duration::from_millis(5)) {
-                    Ok(r) => return r.map_err(engine_error),
+                    Ok(Ok(r)) => return r.map_err(engine_error),
+                    // Polars' streaming engine still has gaps where it panics (count(*) over
+                    // UNION ALL, for one); the in-memory engine answers those.
+                    Ok(Err(_panic)) => {
+                        let rest = QueryOptions {
+                            timeout: opts.timeout.map(|t| t.saturating_sub(start.elapsed())),
+                            cancel: opts.cancel.clone(),
+                            engine: QueryEngine::InMemory,
+                        };
+                        return collect_cancellable(fallback, &rest);
+                    }
                     Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
                         return Err(LakeError::Internal(
                             "the query thread stopped without a result".into(),
