@@ -501,10 +501,10 @@ pub fn fit_daily(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), String> 
         t.warnings
             .push(format!("columns not stored: {}", unknown.join(", ")));
     }
+    let day = date.format("%Y-%m-%d").to_string();
     let time = |s: &str| -> Option<i64> {
         // "00:15:00.000+01:00"
-        let dt = format!("{}T{}", date.format("%Y-%m-%d"), s.trim());
-        iso_us(&dt)
+        iso_us(&format!("{day}T{}", s.trim()))
     };
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| format!("line {}: {e}", i + 2))?;

@@ -163,6 +163,77 @@ impl<R: Seek> Seek for Counting<R> {
     }
 }
 
+/// A read buffer that survives seeks landing inside it.
+struct SeekBuf<R> {
+    inner: R,
+    buf: Vec<u8>,
+    /// File offset of `buf[0]`.
+    start: u64,
+    pos: usize,
+    len: usize,
+}
+
+impl<R: Read + Seek> SeekBuf<R> {
+    fn new(inner: R) -> Self {
+        SeekBuf {
+            inner,
+            buf: vec![0; 256 << 10],
+            start: 0,
+            pos: 0,
+            len: 0,
+        }
+    }
+}
+
+impl<R: Read + Seek> Read for SeekBuf<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.pos >= self.len {
+            if out.len() >= self.buf.len() {
+                let n = self.inner.read(out)?;
+                self.start += (self.len + n) as u64;
+                self.pos = 0;
+                self.len = 0;
+                return Ok(n);
+            }
+            self.start += self.len as u64;
+            self.len = self.inner.read(&mut self.buf)?;
+            self.pos = 0;
+        }
+        let n = out.len().min(self.len - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+impl<R: Read + Seek> Seek for SeekBuf<R> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let here = self.start + self.pos as u64;
+        let target = match to {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::Current(d) => here.checked_add_signed(d),
+            SeekFrom::End(_) => None,
+        };
+        if let Some(t) = target {
+            if t >= self.start && t <= self.start + self.len as u64 {
+                self.pos = (t - self.start) as usize;
+                return Ok(t);
+            }
+        }
+        let p = match to {
+            SeekFrom::Current(d) => self.inner.seek(SeekFrom::Start(
+                here.checked_add_signed(d)
+                    .ok_or_else(|| io::Error::other("seek before the start"))?,
+            ))?,
+            other => self.inner.seek(other)?,
+        };
+        self.start = p;
+        self.pos = 0;
+        self.len = 0;
+        Ok(p)
+    }
+}
+
 /// Caps what one entry may expand to, so a zip bomb fails with a clear error.
 struct Capped<R> {
     inner: R,
@@ -197,14 +268,12 @@ pub fn for_each_entry(
         match part.kind {
             PartKind::Zip => {
                 let f = File::open(&part.path).ctx(|| format!("opening {display}"))?;
-                // Small: the zip reader seeks to every entry, which empties the buffer.
-                let r = BufReader::with_capacity(
-                    16 << 10,
-                    Counting {
-                        inner: f,
-                        counter: counter.clone(),
-                    },
-                );
+                // The zip reader seeks to every entry; small entries lie one after another,
+                // so a seek inside the buffer must not throw it away (std's BufReader does).
+                let r = SeekBuf::new(Counting {
+                    inner: f,
+                    counter: counter.clone(),
+                });
                 let mut zip = zip::ZipArchive::new(r).map_err(|e| {
                     LakeError::bad_input(&display, None, format!("not a readable zip archive: {e}"))
                 })?;
