@@ -97,3 +97,13 @@ pub fn manifest_dir() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }
+
+/// Names of the datasets an `import --json` report says it created.
+pub fn dataset_names(report: &serde_json::Value) -> Vec<&str> {
+    report["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect()
+}

@@ -279,12 +279,7 @@ fn folder_import_and_unsupported_files() {
     lake.file("dir/sub/two.ndjson", "{\"b\":2}\n");
     lake.file("dir/readme.md", "not data");
     let r = lake.import(&[&lake.dir.path().join("in/dir")], &[]);
-    let names: Vec<&str> = r["datasets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["name"].as_str().unwrap())
-        .collect();
+    let names = crate::common::dataset_names(&r);
     assert_eq!(names, vec!["one", "two"]);
     let odd = lake.file("weird.bin", [0u8, 1, 2, 3]);
     let r = lake.import(&[&odd], &[]);

@@ -303,6 +303,14 @@ fn reimport_adds_nothing_and_a_newer_export_appends_only_new_rows() {
     let again = lake.import(&[&dir.join("Takeout"), &dir.join("Timeline.json")], &[]);
     assert_eq!(again["datasets"].as_array().unwrap().len(), 0, "{again:#}");
     assert!(again["unchanged"].as_array().unwrap().len() >= 15);
+    let chrome = again["takeout"]["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "takeout.chrome_history")
+        .unwrap();
+    assert_eq!(chrome["new_rows"], 0);
+    assert_eq!(chrome["key"], "time (µs) and URL");
     // A newer export: one chrome visit gone, one new.
     let newer = lake.dir.path().join("newer");
     copy_dir(&dir, &newer);
@@ -316,12 +324,7 @@ fn reimport_adds_nothing_and_a_newer_export_appends_only_new_rows() {
     arr.push(fresh);
     std::fs::write(&hist, serde_json::to_string(&doc).unwrap()).unwrap();
     let r = lake.import(&[&newer.join("Takeout")], &[]);
-    let names: Vec<&str> = r["datasets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["name"].as_str().unwrap())
-        .collect();
+    let names = crate::common::dataset_names(&r);
     assert_eq!(names, vec!["takeout.chrome_history"], "{r:#}");
     assert_eq!(
         n(&lake, "SELECT count(*) FROM takeout.chrome_history"),

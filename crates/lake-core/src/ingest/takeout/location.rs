@@ -117,16 +117,18 @@ fn e7(v: &Value) -> Option<i64> {
     v.as_i64().or_else(|| v.as_f64().map(|f| f as i64))
 }
 
+/// Field `k` of `v`, as 1e-7 degrees.
+fn e7_at(v: &Value, k: &str) -> Option<i64> {
+    v.get(k).and_then(e7)
+}
+
+/// Start and end of a `duration` (ISO text, or epoch ms before 2022).
 fn duration(d: &Value) -> (Option<i64>, Option<i64>) {
-    let start = d
-        .get("startTimestamp")
-        .and_then(any_ts_us)
-        .or_else(|| d.get("startTimestampMs").and_then(any_ts_us));
-    let end = d
-        .get("endTimestamp")
-        .and_then(any_ts_us)
-        .or_else(|| d.get("endTimestampMs").and_then(any_ts_us));
-    (start, end)
+    let ts = |keys: [&str; 2]| keys.iter().find_map(|k| d.get(*k).and_then(any_ts_us));
+    (
+        ts(["startTimestamp", "startTimestampMs"]),
+        ts(["endTimestamp", "endTimestampMs"]),
+    )
 }
 
 fn deg(v: Option<i64>) -> V<'static> {
@@ -143,14 +145,8 @@ pub fn semantic_month(t: &mut Tables, file: &str, doc: &Value) -> Result<(), Str
         if let Some(pv) = o.get("placeVisit") {
             let loc = pv.get("location").unwrap_or(&Value::Null);
             let (start, end) = duration(pv.get("duration").unwrap_or(&Value::Null));
-            let lat = loc
-                .get("latitudeE7")
-                .and_then(e7)
-                .or_else(|| pv.get("centerLatE7").and_then(e7));
-            let lon = loc
-                .get("longitudeE7")
-                .and_then(e7)
-                .or_else(|| pv.get("centerLngE7").and_then(e7));
+            let lat = e7_at(loc, "latitudeE7").or_else(|| e7_at(pv, "centerLatE7"));
+            let lon = e7_at(loc, "longitudeE7").or_else(|| e7_at(pv, "centerLngE7"));
             let s = |k: &str| loc.get(k).and_then(Value::as_str);
             let place_id = s("placeId");
             t.get(&PLACE_VISITS).push(
@@ -202,10 +198,10 @@ pub fn semantic_month(t: &mut Tables, file: &str, doc: &Value) -> Result<(), Str
                     V::ts(end),
                     kind.into(),
                     a.get("distance").and_then(Value::as_f64).into(),
-                    deg(sl.get("latitudeE7").and_then(e7)),
-                    deg(sl.get("longitudeE7").and_then(e7)),
-                    deg(el.get("latitudeE7").and_then(e7)),
-                    deg(el.get("longitudeE7").and_then(e7)),
+                    deg(e7_at(sl, "latitudeE7")),
+                    deg(e7_at(sl, "longitudeE7")),
+                    deg(e7_at(el, "latitudeE7")),
+                    deg(e7_at(el, "longitudeE7")),
                     path.as_deref().into(),
                     V::S("records"),
                     V::S(file),

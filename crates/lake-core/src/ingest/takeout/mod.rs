@@ -82,6 +82,8 @@ pub struct TableReport {
     pub new_rows: u64,
     /// Rows not stored because their key was already present.
     pub duplicates: u64,
+    /// What the dedup key is made of.
+    pub key: String,
 }
 
 /// The coverage report of a Takeout import.
@@ -523,6 +525,7 @@ pub fn import_takeout(
             rows: offered,
             new_rows: kept,
             duplicates: dups,
+            key: spec.key.to_string(),
         });
         let Some((files, schema)) = tb.finish(&staging_path, rows_per_file)? else {
             let version = existing.get(spec.name).map(|c| c.version).unwrap_or(0);

@@ -334,10 +334,6 @@ pub static ALL: &[&TableSpec] = &[
     &PLAY_INSTALLS,
 ];
 
-/// How `record_key` is made, for the README and `lake schema`.
-pub const KEY_DOC: &str = "record_key is a 64-bit xxh3 hash of the table's dedup key; a row \
-                           whose key is already in the dataset is not stored again";
-
 /// A value for one cell.
 #[derive(Debug, Clone, Copy)]
 pub enum V<'a> {
