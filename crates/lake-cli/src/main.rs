@@ -244,6 +244,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 skip_bad,
                 format: format.as_deref().and_then(ingest::Format::parse),
                 rows_per_file,
+                ..Default::default()
             };
             let cancel = install_ctrlc();
             let bar = if std::io::stderr().is_terminal() && !json {

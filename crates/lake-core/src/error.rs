@@ -104,12 +104,14 @@ pub type Result<T, E = LakeError> = std::result::Result<T, E>;
 
 /// The error as it crosses a process or IPC boundary: `{code, message, details}`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorPayload {
     /// Stable snake_case code the UI and scripts branch on.
     pub code: String,
     /// A sentence for people.
     pub message: String,
     /// Structured extras (position, suggestion, path...).
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub details: serde_json::Value,
 }
 

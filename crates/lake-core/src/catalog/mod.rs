@@ -85,6 +85,7 @@ CREATE TABLE lineage_edges (
 
 /// A column of a dataset version.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ColumnDef {
     /// Column name.
     pub name: String,
@@ -122,6 +123,7 @@ pub struct FileEntry {
 
 /// A dataset as `datasets --json` lists it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DatasetInfo {
     /// Dotted name, e.g. `takeout.chrome_history`.
     pub name: String,
@@ -160,6 +162,7 @@ pub struct DatasetVersion {
 
 /// A version as listed in a dataset's history.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VersionInfo {
     /// Version number.
     pub version: u32,
@@ -450,6 +453,26 @@ impl Catalog {
         Ok(())
     }
 
+    /// The most recent distinct queries, newest first (the editor's history).
+    pub fn query_history(&self, limit: u32) -> Result<Vec<HistoryEntry>> {
+        let mut st = self.conn.prepare(
+            "SELECT ts, sql, status, error_code, duration_ms, rows FROM query_log
+             WHERE id IN (SELECT max(id) FROM query_log GROUP BY sql)
+             ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = st.query_map(params![limit], |r| {
+            Ok(HistoryEntry {
+                ts: r.get(0)?,
+                sql: r.get(1)?,
+                status: r.get(2)?,
+                error_code: r.get(3)?,
+                duration_ms: r.get::<_, Option<f64>>(4)?.unwrap_or(0.0),
+                rows: r.get::<_, Option<i64>>(5)?.map(|v| v as u64),
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
     /// Entries of the audit log, newest first.
     pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
         let mut st = self.conn.prepare(
@@ -468,8 +491,27 @@ impl Catalog {
     }
 }
 
+/// A query the user ran.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HistoryEntry {
+    /// When (RFC 3339, UTC).
+    pub ts: String,
+    /// The SQL text.
+    pub sql: String,
+    /// `ok` or `error`.
+    pub status: String,
+    /// The error's code.
+    pub error_code: Option<String>,
+    /// How long it took.
+    pub duration_ms: f64,
+    /// Rows returned.
+    pub rows: Option<u64>,
+}
+
 /// One row of the audit log.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditEntry {
     /// When (RFC 3339, UTC).
     pub ts: String,
@@ -573,6 +615,7 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion<'_>) -> Result<()> {
 
 /// A column with statistics merged over a version's files.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ColumnSummary {
     /// Name.
     pub name: String,
@@ -581,13 +624,16 @@ pub struct ColumnSummary {
     /// Nulls over all files.
     pub null_count: u64,
     /// Smallest value over all files.
+    #[cfg_attr(feature = "ts", ts(type = "number | string | boolean | null"))]
     pub min: Option<serde_json::Value>,
     /// Largest value over all files.
+    #[cfg_attr(feature = "ts", ts(type = "number | string | boolean | null"))]
     pub max: Option<serde_json::Value>,
 }
 
 /// A dataset's schema, statistics and history, as `lake schema` shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DatasetDescription {
     /// Name.
     pub name: String,

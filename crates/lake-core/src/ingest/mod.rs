@@ -6,6 +6,7 @@ mod geo;
 mod parallel;
 pub use parallel::worker_count;
 mod parquet_src;
+pub mod preview;
 pub mod records;
 pub mod table;
 pub mod takeout;
@@ -23,7 +24,7 @@ use sha2::Digest;
 use crate::catalog::{ColumnDef, SourceRecord};
 use crate::error::{IoContext, LakeError, Result};
 use crate::storage::{
-    dataset_name_from_stem, validate_dataset_name, Lake, StagedFile, StagedVersion,
+    dataset_name_from_stem, validate_dataset_name, Lake, StagedFile, StagedVersion, StagingDir,
 };
 
 pub use self::csv::{detect_encoding, sniff_delimiter};
@@ -140,6 +141,7 @@ const EXTENSIONS: &[&str] = &[
 /// How a new version relates to the current one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Mode {
     /// The new version holds only what this import read.
     Replace,
@@ -160,6 +162,8 @@ pub struct ImportOptions {
     pub format: Option<Format>,
     /// Rows per Parquet file.
     pub rows_per_file: u64,
+    /// Per-path target datasets (the app's wizard lets each file be renamed); wins over `name`.
+    pub names: BTreeMap<PathBuf, String>,
 }
 
 impl Default for ImportOptions {
@@ -170,6 +174,7 @@ impl Default for ImportOptions {
             skip_bad: false,
             format: None,
             rows_per_file: 1_000_000,
+            names: BTreeMap::new(),
         }
     }
 }
@@ -301,6 +306,7 @@ pub struct FileReport {
 
 /// A dataset version an import created.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportedDataset {
     /// Dataset name.
     pub name: String,
@@ -318,6 +324,7 @@ pub struct ImportedDataset {
 
 /// A source that was already in the dataset.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Unchanged {
     /// Dataset name.
     pub name: String,
@@ -329,6 +336,7 @@ pub struct Unchanged {
 
 /// A path that could not be imported.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportFailure {
     /// The file or folder.
     pub path: String,
@@ -340,6 +348,7 @@ pub struct ImportFailure {
 
 /// The outcome of an import.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportReport {
     /// Versions created.
     pub datasets: Vec<ImportedDataset>,
@@ -349,6 +358,7 @@ pub struct ImportReport {
     pub errors: Vec<ImportFailure>,
     /// The coverage report, when the input was a Google Takeout export.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub takeout: Option<crate::ingest::takeout::TakeoutReport>,
 }
 
@@ -424,13 +434,36 @@ pub fn import_paths(
             .cloned()
             .partition(|p| crate::ingest::takeout::recognizes(p)),
     };
+    // Everything this call imports becomes visible in one catalog transaction at the end, so a
+    // cancel (or a crash) at any point leaves the lake as it was.
+    let mut lock = None;
+    let mut batch: Vec<(StagedVersion, ImportedDataset)> = Vec::new();
+    let mut stagings = Vec::new();
     if !takeout_paths.is_empty() {
-        let (r, t) =
-            crate::ingest::takeout::import_takeout(lake, &takeout_paths, opts, progress, cancel)?;
-        report.datasets.extend(r.datasets);
-        report.unchanged.extend(r.unchanged);
-        report.errors.extend(r.errors);
-        report.takeout = Some(t);
+        let l = lock.insert(lake.try_write_lock()?);
+        let staged = crate::ingest::takeout::import_takeout(
+            lake,
+            l,
+            &takeout_paths,
+            opts,
+            progress,
+            cancel,
+        )?;
+        report.unchanged.extend(staged.report.unchanged);
+        report.errors.extend(staged.report.errors);
+        report.takeout = Some(staged.takeout);
+        for v in staged.batch {
+            let info = ImportedDataset {
+                name: v.dataset.clone(),
+                version: 0,
+                rows: 0,
+                files: 0,
+                skipped_rows: 0,
+                bad_examples: Vec::new(),
+            };
+            batch.push((v, info));
+        }
+        stagings.push(staged.staging);
     }
     let paths = &paths[..];
     // 1. Files and their formats, grouped by target dataset.
@@ -486,9 +519,14 @@ pub fn import_paths(
                 report.errors.push(failure(&display, &e));
                 continue;
             };
-            let name = opts.name.clone().unwrap_or_else(|| {
-                dataset_name_from_stem(&f.file_stem().unwrap_or_default().to_string_lossy())
-            });
+            let name = opts
+                .names
+                .get(p)
+                .or(opts.name.as_ref())
+                .cloned()
+                .unwrap_or_else(|| {
+                    dataset_name_from_stem(&f.file_stem().unwrap_or_default().to_string_lossy())
+                });
             groups.entry(name).or_default().push(Planned {
                 path: f,
                 display,
@@ -496,29 +534,46 @@ pub fn import_paths(
             });
         }
     }
-    if groups.is_empty() {
-        return Ok(report);
+    if !groups.is_empty() && lock.is_none() {
+        lock = Some(lake.try_write_lock()?);
     }
-    let lock = lake.try_write_lock()?;
     for (name, files) in groups {
         cancel_check(cancel)?;
-        match import_group(
-            lake,
-            &lock,
-            &name,
-            files,
-            opts,
-            progress,
-            cancel,
-            &mut report,
-        ) {
-            Ok(()) => {}
+        if batch.iter().any(|(v, _)| v.dataset == name) {
+            let path = files.first().map(|f| f.display.clone()).unwrap_or_default();
+            let e = LakeError::InvalidName(format!(
+                "{name} is also written by the Takeout import; choose another name for {path}"
+            ));
+            report.errors.push(failure(&path, &e));
+            continue;
+        }
+        match import_group(lake, &name, files, opts, progress, cancel, &mut report) {
+            Ok(None) => {}
+            Ok(Some((staged, info, staging))) => {
+                batch.push((staged, info));
+                stagings.push(staging);
+            }
             Err((e @ LakeError::Cancelled(_), _)) => return Err(e),
             Err((e, path)) => report.errors.push(failure(&path, &e)),
         }
     }
+    cancel_check(cancel)?;
+    if let (Some(lock), false) = (&lock, batch.is_empty()) {
+        let (staged, infos): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+        for (committed, mut info) in lake.commit_versions(lock, staged)?.into_iter().zip(infos) {
+            info.version = committed.version;
+            info.rows = committed.rows;
+            info.files = committed.files;
+            report.datasets.push(info);
+        }
+    }
+    drop(stagings);
     Ok(report)
 }
+
+/// One dataset read into staging: the version to commit, its report line, and the folder
+/// holding its files until then.
+type StagedGroup = (StagedVersion, ImportedDataset, StagingDir);
 
 fn cancel_check(cancel: &CancelToken) -> Result<()> {
     if cancel.is_cancelled() {
@@ -589,14 +644,13 @@ fn schema_text(s: &[ColumnDef]) -> String {
 #[allow(clippy::too_many_arguments)]
 fn import_group(
     lake: &Lake,
-    lock: &crate::storage::WriteLock,
     name: &str,
     files: Vec<Planned>,
     opts: &ImportOptions,
     progress: &dyn Progress,
     cancel: &CancelToken,
     report: &mut ImportReport,
-) -> std::result::Result<(), (LakeError, String)> {
+) -> std::result::Result<Option<StagedGroup>, (LakeError, String)> {
     let first_path = files.first().map(|f| f.display.clone()).unwrap_or_default();
     let at = |path: &str| {
         let path = path.to_string();
@@ -640,7 +694,7 @@ fn import_group(
             }
         });
         if todo.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
     }
     let staging = lake.new_staging().map_err(at(&first_path))?;
@@ -702,26 +756,76 @@ fn import_group(
         staged_files.extend(r.files);
     }
     cancel_check(cancel).map_err(at(&first_path))?;
-    let committed = lake
-        .commit_version(
-            lock,
-            StagedVersion {
-                dataset: name.to_string(),
-                append,
-                schema: schema.map(|s| s.0).unwrap_or_default(),
-                files: staged_files,
-                sources,
-            },
-        )
-        .map_err(at(&first_path))?;
-    drop(staging);
-    report.datasets.push(ImportedDataset {
-        name: committed.dataset,
-        version: committed.version,
-        rows: committed.rows,
-        files: committed.files,
+    let staged = StagedVersion {
+        dataset: name.to_string(),
+        append,
+        schema: schema.map(|s| s.0).unwrap_or_default(),
+        files: staged_files,
+        sources,
+    };
+    let info = ImportedDataset {
+        name: name.to_string(),
+        version: 0,
+        rows: 0,
+        files: 0,
         skipped_rows: skipped,
         bad_examples,
-    });
-    Ok(())
+    };
+    Ok(Some((staged, info, staging)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cancels the import when the second file starts.
+    struct CancelOnSecond {
+        cancel: CancelToken,
+        started: std::sync::atomic::AtomicU32,
+    }
+    impl Progress for CancelOnSecond {
+        fn file_started(&self, _path: &str, _bytes: u64) {
+            if self.started.fetch_add(1, Ordering::SeqCst) == 1 {
+                self.cancel.cancel();
+            }
+        }
+    }
+
+    #[test]
+    fn cancel_during_the_second_dataset_keeps_the_first_out_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.csv");
+        let b = dir.path().join("b.csv");
+        std::fs::write(&a, "x\n1\n2\n").unwrap();
+        std::fs::write(&b, "y\n3\n").unwrap();
+        let lake = Lake::init(&dir.path().join("lake")).unwrap();
+        let cancel = CancelToken::new();
+        let progress = CancelOnSecond {
+            cancel: cancel.clone(),
+            started: Default::default(),
+        };
+        let opts = ImportOptions::default();
+        let e =
+            import_paths(&lake, &[a.clone(), b.clone()], &opts, &progress, &cancel).unwrap_err();
+        assert_eq!(e.code(), "cancelled");
+        assert!(lake.catalog().list_datasets().unwrap().is_empty());
+        // Nothing staged is left behind, and the next import works.
+        let staged = std::fs::read_dir(lake.root().join("staging"))
+            .unwrap()
+            .count();
+        assert_eq!(staged, 0);
+        let mut names = BTreeMap::new();
+        names.insert(b.clone(), "renamed".to_string());
+        let opts = ImportOptions {
+            names,
+            ..Default::default()
+        };
+        let r = import_paths(&lake, &[a, b], &opts, &NoProgress, &CancelToken::new()).unwrap();
+        let got: Vec<_> = r
+            .datasets
+            .iter()
+            .map(|d| (d.name.as_str(), d.rows))
+            .collect();
+        assert_eq!(got, [("a", 2), ("renamed", 1)]);
+    }
 }

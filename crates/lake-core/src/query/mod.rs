@@ -1,10 +1,12 @@
 //! Queries: the guard, binding against the catalog, file pruning from column statistics,
 //! execution on Polars' lazy engine with cancellation and timeouts, and EXPLAIN [ANALYZE].
 
+pub mod arrow_ipc;
 pub mod bind;
 pub mod guard;
 pub mod output;
 pub mod plan;
+pub mod results;
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};

@@ -16,6 +16,7 @@ use crate::error::{LakeError, Result};
 
 /// One node of a plan.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlanNode {
     /// Position in a pre-order walk, from 0.
     pub id: u32,
@@ -25,12 +26,15 @@ pub struct PlanNode {
     pub detail: String,
     /// Estimated rows out, from catalog statistics.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub est_rows: Option<u64>,
     /// Actual rows out (ANALYZE).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub actual_rows: Option<u64>,
     /// Time spent in this node alone (ANALYZE), in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub time_ms: Option<f64>,
     /// What a user cares about: `pruned_files=3/10`, `projection_pushdown`, `predicate_pushdown`.
     pub flags: Vec<String>,
@@ -40,6 +44,7 @@ pub struct PlanNode {
 
 /// A whole plan: `{"root": Node}` plus totals.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QueryPlan {
     /// The top node.
     pub root: PlanNode,
@@ -47,6 +52,7 @@ pub struct QueryPlan {
     pub analyzed: bool,
     /// Total time of the query (ANALYZE), in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub total_ms: Option<f64>,
     /// The optimizer rules that changed the plan.
     pub rules_fired: Vec<String>,

@@ -26,16 +26,15 @@ use sha2::Digest;
 
 use crate::catalog::SourceRecord;
 use crate::error::{IoContext, LakeError, Result};
-use crate::ingest::{
-    CancelToken, ImportOptions, ImportReport, ImportedDataset, Progress, Unchanged,
-};
-use crate::storage::{Lake, StagedVersion};
+use crate::ingest::{CancelToken, ImportOptions, ImportReport, Progress, Unchanged};
+use crate::storage::{Lake, StagedVersion, WriteLock};
 use recognize::{classify, in_my_activity, locale_hint, Kind};
 use tables::Tables;
 use vfs::{for_each_entry, Part, PartKind, ReadCounter};
 
 /// One file that could not be read, and why.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FileError {
     /// Path inside the export.
     pub path: String,
@@ -45,6 +44,7 @@ pub struct FileError {
 
 /// Coverage of one product.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProductReport {
     /// Canonical English product name.
     pub product: String,
@@ -64,6 +64,7 @@ pub struct ProductReport {
 
 /// A file no reader recognized.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Unrecognized {
     /// Path inside the export.
     pub path: String,
@@ -73,6 +74,7 @@ pub struct Unrecognized {
 
 /// What happened to one table.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TableReport {
     /// Dataset name.
     pub name: String,
@@ -88,6 +90,7 @@ pub struct TableReport {
 
 /// The coverage report of a Takeout import.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TakeoutReport {
     /// The export's name (`takeout-20240516T230250Z`).
     pub export_id: String,
@@ -294,13 +297,14 @@ const HINT_ENCRYPTED: &str = "Timeline data is no longer in Takeout: it is kept 
      Location & privacy > Export Timeline data, then import the Timeline.json it saves here.";
 
 /// Imports a Takeout export given as parts (archives, folders, single files).
-pub fn import_takeout(
+pub(crate) fn import_takeout(
     lake: &Lake,
+    _lock: &WriteLock,
     paths: &[PathBuf],
     opts: &ImportOptions,
     progress: &dyn Progress,
     cancel: &CancelToken,
-) -> Result<(ImportReport, TakeoutReport)> {
+) -> Result<StagedTakeout> {
     let mut parts = Vec::new();
     for p in paths {
         if !p.exists() {
@@ -320,7 +324,6 @@ pub fn import_takeout(
     // Archive parts in name order (-001, -002, …); loose files after them.
     parts.sort_by_key(|p| (p.kind == PartKind::File, p.path.clone()));
     let total: u64 = parts.iter().map(|p| p.bytes).sum();
-    let lock = lake.try_write_lock()?;
     let staging = lake.new_staging()?;
     let mut t = Tables::new(staging.path(), opts.rows_per_file);
     // Keys already in the lake.
@@ -569,18 +572,8 @@ pub fn import_takeout(
                 .collect(),
         });
     }
-    // Every table of the export becomes visible in one catalog transaction, or none does.
-    for committed in lake.commit_versions(&lock, batch)? {
-        report.datasets.push(ImportedDataset {
-            name: committed.dataset,
-            version: committed.version,
-            rows: committed.rows,
-            files: committed.files,
-            skipped_rows: 0,
-            bad_examples: Vec::new(),
-        });
-    }
-    drop(staging);
+    // The caller commits every table of the export (and whatever else it imports) in one
+    // catalog transaction, or none.
     trace("(writing and committing)", commit_started);
     progress.file_done(&display, records_total);
     let locale = match locales.len() {
@@ -610,9 +603,11 @@ pub fn import_takeout(
         })
         .collect();
     notes.dedup();
-    Ok((
+    Ok(StagedTakeout {
+        batch,
+        staging,
         report,
-        TakeoutReport {
+        takeout: TakeoutReport {
             export_id: display,
             parts: parts.iter().map(|p| p.path.display().to_string()).collect(),
             locale,
@@ -621,7 +616,19 @@ pub fn import_takeout(
             tables: table_reports,
             notes,
         },
-    ))
+    })
+}
+
+/// A Takeout import read and staged, not yet visible.
+pub(crate) struct StagedTakeout {
+    /// One version per table with new rows.
+    pub batch: Vec<StagedVersion>,
+    /// Where the staged files are (removed when dropped).
+    pub staging: crate::storage::StagingDir,
+    /// Unchanged tables and errors (datasets are filled in on commit).
+    pub report: ImportReport,
+    /// The coverage report.
+    pub takeout: TakeoutReport,
 }
 
 type FileFn<'a> = dyn FnMut(&mut Tables) -> std::result::Result<(), String> + 'a;
@@ -754,4 +761,98 @@ fn existing_keys(lake: &Lake, cur: &crate::catalog::DatasetVersion) -> Result<Ve
         out.extend(col.iter().flatten());
     }
     Ok(out)
+}
+
+/// One product found by [`survey`].
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SurveyProduct {
+    /// Canonical English product name.
+    pub product: String,
+    /// Files recognized as this product.
+    pub files: u64,
+    /// Their uncompressed size.
+    pub bytes: u64,
+}
+
+/// What an export holds, found without importing it (the import wizard's first step).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TakeoutSurvey {
+    /// The export's name.
+    pub export_id: String,
+    /// The parts, in reading order.
+    pub parts: Vec<String>,
+    /// `en`, `de`, `fr` or `mixed`.
+    pub locale: String,
+    /// Products found, largest first.
+    pub products: Vec<SurveyProduct>,
+    /// Files no reader recognizes.
+    pub unrecognized: u64,
+    /// Entries looked at.
+    pub entries: u64,
+}
+
+/// Lists the products of an export by reading the first bytes of every entry (no import).
+pub fn survey(paths: &[PathBuf], cancel: &CancelToken) -> Result<TakeoutSurvey> {
+    let mut parts = Vec::new();
+    for p in paths {
+        let kind = vfs::part_kind(p)?;
+        parts.push(Part {
+            path: p.clone(),
+            kind,
+            bytes: vfs::part_bytes(p, kind),
+        });
+    }
+    parts.sort_by_key(|p| (p.kind == PartKind::File, p.path.clone()));
+    let mut products: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
+    let mut locales = BTreeSet::new();
+    let (mut unrecognized, mut entries) = (0u64, 0u64);
+    let mut head = vec![0u8; 16384];
+    for_each_entry(&parts, &ReadCounter::default(), &mut |meta, r| {
+        if cancel.is_cancelled() {
+            return Err(LakeError::Cancelled("survey cancelled".into()));
+        }
+        entries += 1;
+        if let Some(l) = locale_hint(&meta.path) {
+            locales.insert(l);
+        }
+        let mut n = 0;
+        while n < head.len() {
+            match r.read(&mut head[n..]) {
+                Ok(0) | Err(_) => break,
+                Ok(k) => n += k,
+            }
+        }
+        match classify(&meta.path, &head[..n]) {
+            Kind::Unknown => unrecognized += 1,
+            kind => {
+                let e = products.entry(kind.product()).or_default();
+                e.0 += 1;
+                e.1 += meta.size;
+            }
+        }
+        Ok(())
+    })?;
+    let mut products: Vec<SurveyProduct> = products
+        .into_iter()
+        .map(|(product, (files, bytes))| SurveyProduct {
+            product: product.to_string(),
+            files,
+            bytes,
+        })
+        .collect();
+    products.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.product.cmp(&b.product)));
+    Ok(TakeoutSurvey {
+        export_id: export_id(&parts),
+        parts: parts.iter().map(|p| p.path.display().to_string()).collect(),
+        locale: match locales.len() {
+            0 => "en".into(),
+            1 => locales.iter().next().unwrap().to_string(),
+            _ => "mixed".into(),
+        },
+        products,
+        unrecognized,
+        entries,
+    })
 }
