@@ -27,3 +27,9 @@ if [ "${BENCH_TAKEOUT:-1}" != 0 ]; then
   echo
   BENCH_NO_BUILD=1 BENCH_OUT="$out" bash "$here/takeout.sh"
 fi
+# The desktop app: cold start and idle memory against a Tauri hello-world, 1M rows to the grid.
+# BENCH_APP=0 leaves it out.
+if [ "${BENCH_APP:-1}" != 0 ]; then
+  echo
+  bash "$here/app.sh"
+fi

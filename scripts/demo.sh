@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run` until the desktop app lands: builds a sample lake and walks through the CLI.
+# `make demo`: builds a sample lake and walks through the CLI (`make run` uses it to seed the
+# default lake on a first run).
 set -euo pipefail
 LAKE_BIN=${LAKE_BIN:?}
 LAKE_DIR=${LAKE_DIR:-$HOME/.local/share/datapunk-lake/default}

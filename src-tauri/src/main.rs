@@ -1,0 +1,102 @@
+//! Datapunk Lake, the desktop app: a Tauri 2 shell whose commands are thin glue over lake-core.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod bindings;
+mod commands;
+mod error;
+mod state;
+
+use std::path::PathBuf;
+
+use tauri::Manager;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The commands the UI may call (the capability file allows exactly these).
+pub const COMMAND_NAMES: &[&str] = &[
+    "lake_status",
+    "open_lake",
+    "list_datasets",
+    "describe_dataset",
+    "query_history",
+    "preview_import",
+    "start_import",
+    "cancel_import",
+    "run_query",
+    "explain",
+    "cancel_query",
+    "fetch_rows",
+    "set_result_view",
+    "close_result",
+    "export_result",
+    "ui_ready",
+];
+
+/// `--lake PATH` (or `DATAPUNK_LAKE`): the lake to open at start, created if missing.
+fn lake_from_args() -> Option<PathBuf> {
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--lake" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(p) = a.strip_prefix("--lake=") {
+            return Some(PathBuf::from(p));
+        }
+    }
+    std::env::var_os("DATAPUNK_LAKE").map(PathBuf::from)
+}
+
+fn main() {
+    commands::STARTED.get_or_init(std::time::Instant::now);
+    if let Some(dir) = std::env::var_os("DATAPUNK_WRITE_BINDINGS") {
+        bindings::write(std::path::Path::new(&dir)).expect("writing the bindings");
+        return;
+    }
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            let config = app.path().app_config_dir()?;
+            let data = app.path().app_data_dir()?;
+            let st = state::AppState::new(&config, &data);
+            // The lake given on the command line, else the last one opened (if still there).
+            let start = lake_from_args().map(|p| (p, true)).or_else(|| {
+                st.settings()
+                    .recent
+                    .first()
+                    .map(|p| (PathBuf::from(p), false))
+                    .filter(|(p, _)| p.join("catalog.sqlite").exists())
+            });
+            if let Some((p, create)) = start {
+                match st.open(&p, create) {
+                    Ok(l) => commands::show_lake_in_title(
+                        app.handle(),
+                        Some(&l.root().display().to_string()),
+                    ),
+                    Err(e) => eprintln!("could not open the lake {}: {}", p.display(), e.0.message),
+                }
+            }
+            app.manage(st);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::lake_status,
+            commands::open_lake,
+            commands::list_datasets,
+            commands::describe_dataset,
+            commands::query_history,
+            commands::preview_import,
+            commands::start_import,
+            commands::cancel_import,
+            commands::run_query,
+            commands::explain,
+            commands::cancel_query,
+            commands::fetch_rows,
+            commands::set_result_view,
+            commands::close_result,
+            commands::export_result,
+            commands::ui_ready,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running the Datapunk Lake app");
+}

@@ -1,0 +1,144 @@
+//! What the app keeps between commands: the open lake, kept query results, cancel tokens, and
+//! the settings file that remembers the last lake.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use lake_core::ingest::CancelToken;
+use lake_core::query::results::ResultSet;
+use lake_core::Lake;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, CmdResult};
+
+/// Kept results at most; the oldest goes first (each grid tab holds one).
+const MAX_RESULTS: usize = 16;
+
+/// Settings remembered across runs.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Settings {
+    /// Lakes opened, most recent first.
+    pub recent: Vec<String>,
+}
+
+/// The app's state, shared by all commands.
+pub struct AppState {
+    lake: Mutex<Option<Arc<Lake>>>,
+    results: Mutex<HashMap<u32, Arc<Mutex<ResultSet>>>>,
+    order: Mutex<Vec<u32>>,
+    next_id: AtomicU32,
+    /// The running import's cancel token.
+    pub import_cancel: Mutex<Option<CancelToken>>,
+    /// Running queries' cancel tokens, by editor tab.
+    pub query_cancel: Mutex<HashMap<String, CancelToken>>,
+    settings_file: PathBuf,
+    /// Where a new lake goes by default.
+    pub default_lake: PathBuf,
+}
+
+/// Locks a mutex even if a panicking thread poisoned it (the data stays usable).
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl AppState {
+    /// State with settings in `config_dir` and the default lake under `data_dir`.
+    pub fn new(config_dir: &Path, data_dir: &Path) -> Self {
+        AppState {
+            lake: Mutex::new(None),
+            results: Mutex::new(HashMap::new()),
+            order: Mutex::new(Vec::new()),
+            next_id: AtomicU32::new(1),
+            import_cancel: Mutex::new(None),
+            query_cancel: Mutex::new(HashMap::new()),
+            settings_file: config_dir.join("settings.json"),
+            default_lake: data_dir.join("lake"),
+        }
+    }
+
+    /// The open lake.
+    pub fn lake(&self) -> CmdResult<Arc<Lake>> {
+        lock(&self.lake).clone().ok_or_else(AppError::no_lake)
+    }
+
+    /// The open lake's folder.
+    pub fn lake_path(&self) -> Option<String> {
+        lock(&self.lake)
+            .as_ref()
+            .map(|l| l.root().display().to_string())
+    }
+
+    /// Opens (or creates) the lake at `path` and remembers it.
+    pub fn open(&self, path: &Path, create: bool) -> CmdResult<Arc<Lake>> {
+        let lake = if create {
+            Lake::open_or_init(path)?
+        } else {
+            Lake::open(path)?
+        };
+        let lake = Arc::new(lake);
+        *lock(&self.lake) = Some(lake.clone());
+        lock(&self.results).clear();
+        lock(&self.order).clear();
+        let mut s = self.settings();
+        let p = lake.root().display().to_string();
+        s.recent.retain(|r| r != &p);
+        s.recent.insert(0, p);
+        s.recent.truncate(8);
+        self.save_settings(&s);
+        Ok(lake)
+    }
+
+    /// The remembered settings (defaults when missing or unreadable).
+    pub fn settings(&self) -> Settings {
+        std::fs::read(&self.settings_file)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    fn save_settings(&self, s: &Settings) {
+        if let Some(dir) = self.settings_file.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        // Write then rename: a crash never leaves half a settings file.
+        let tmp = self.settings_file.with_extension("json.tmp");
+        if let Ok(bytes) = serde_json::to_vec_pretty(s) {
+            if std::fs::write(&tmp, bytes).is_ok() {
+                let _ = std::fs::rename(&tmp, &self.settings_file);
+            }
+        }
+    }
+
+    /// Keeps a result and returns its id.
+    pub fn keep(&self, r: ResultSet) -> (u32, Arc<Mutex<ResultSet>>) {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let r = Arc::new(Mutex::new(r));
+        let mut results = lock(&self.results);
+        let mut order = lock(&self.order);
+        results.insert(id, r.clone());
+        order.push(id);
+        while order.len() > MAX_RESULTS {
+            let old = order.remove(0);
+            results.remove(&old);
+        }
+        (id, r)
+    }
+
+    /// A kept result.
+    pub fn result(&self, id: u32) -> CmdResult<Arc<Mutex<ResultSet>>> {
+        lock(&self.results).get(&id).cloned().ok_or_else(|| {
+            AppError::new(
+                "result_gone",
+                "this result is no longer kept; run the query again",
+            )
+        })
+    }
+
+    /// Forgets a result.
+    pub fn drop_result(&self, id: u32) {
+        lock(&self.results).remove(&id);
+        lock(&self.order).retain(|x| *x != id);
+    }
+}

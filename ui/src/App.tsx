@@ -1,0 +1,219 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import type { DatasetInfo, ErrorPayload, LakeStatus } from "./bindings/types";
+import { describeDataset, lakeStatus, listDatasets, uiReady } from "./bindings/commands";
+import { asLakeError } from "./lib/errors";
+import { ErrorBox } from "./components/ErrorBox";
+import { StartScreen } from "./features/lake/StartScreen";
+import { ImportWizard } from "./features/import/ImportWizard";
+import { CatalogList } from "./features/catalog/CatalogList";
+import { DatasetView } from "./features/catalog/DatasetView";
+import { QueryTab } from "./features/query/QueryTab";
+import type { CompletionSchema } from "./features/query/SqlEditor";
+
+type Tab = { id: string; kind: "query"; title: string; sql: string } | { id: string; kind: "dataset"; title: string; name: string };
+
+let tabCounter = 0;
+function newQueryTab(sql = ""): Tab {
+  tabCounter += 1;
+  return { id: `q${Date.now()}-${tabCounter}`, kind: "query", title: `Query ${tabCounter}`, sql };
+}
+
+export function App() {
+  const [status, setStatus] = useState<LakeStatus | null>(null);
+  const [datasets, setDatasets] = useState<DatasetInfo[]>([]);
+  const [schema, setSchema] = useState<CompletionSchema>({});
+  const [tabs, setTabs] = useState<Tab[]>(() => [newQueryTab("")]);
+  const [active, setActive] = useState<string>(() => "");
+  const [importPaths, setImportPaths] = useState<string[] | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const statusRef = useRef(status);
+  statusRef.current = status;
+
+  useEffect(() => {
+    lakeStatus()
+      .then(setStatus)
+      .catch((e) => setError(asLakeError(e)));
+  }, []);
+
+  // Once the first real screen has painted, tell the shell (it logs the start-up time).
+  const ready = status !== null;
+  useEffect(() => {
+    if (!ready) return;
+    requestAnimationFrame(() => requestAnimationFrame(() => void uiReady().catch(() => {})));
+  }, [ready]);
+
+  const refresh = useCallback(async () => {
+    try {
+      const list = await listDatasets();
+      setDatasets(list);
+      // Column names for completion; small catalogs make this cheap.
+      const entries = await Promise.all(
+        list.map(async (d) => [d.name, (await describeDataset(d.name)).columns.map((c) => c.name)] as const),
+      );
+      setSchema(Object.fromEntries(entries));
+    } catch (e) {
+      setError(asLakeError(e));
+    }
+  }, []);
+
+  useEffect(() => {
+    if (status?.path) void refresh();
+  }, [status?.path, refresh]);
+
+  useEffect(() => {
+    if (!active && tabs.length) setActive(tabs[0].id);
+  }, [active, tabs]);
+
+  // Files dropped anywhere on the window open the import wizard with their paths.
+  useEffect(() => {
+    let unlisten: (() => void) | undefined;
+    getCurrentWebview()
+      .onDragDropEvent((event) => {
+        const p = event.payload;
+        if (p.type === "enter" || p.type === "over") setDragging(true);
+        else if (p.type === "leave") setDragging(false);
+        else if (p.type === "drop") {
+          setDragging(false);
+          if (statusRef.current?.path && p.paths.length) setImportPaths((old) => [...new Set([...(old ?? []), ...p.paths])]);
+        }
+      })
+      .then((u) => (unlisten = u))
+      .catch(() => {
+        /* not inside the app window (unit tests) */
+      });
+    return () => unlisten?.();
+  }, []);
+
+  const openDataset = useCallback((name: string) => {
+    setTabs((old) => {
+      const found = old.find((t) => t.kind === "dataset" && t.name === name);
+      if (found) {
+        setActive(found.id);
+        return old;
+      }
+      const t: Tab = { id: `d-${name}`, kind: "dataset", title: name, name };
+      setActive(t.id);
+      return [...old, t];
+    });
+  }, []);
+
+  const openQuery = useCallback((sql = "") => {
+    const t = newQueryTab(sql);
+    setTabs((old) => [...old, t]);
+    setActive(t.id);
+  }, []);
+
+  const closeTab = useCallback((id: string) => {
+    setTabs((old) => {
+      const i = old.findIndex((t) => t.id === id);
+      const next = old.filter((t) => t.id !== id);
+      setActive((cur) => (cur === id ? (next[Math.max(0, i - 1)]?.id ?? "") : cur));
+      return next;
+    });
+  }, []);
+
+  // Keyboard shortcuts of the whole window.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      if (!mod) return;
+      const k = e.key.toLowerCase();
+      if (k === "i" && statusRef.current?.path) {
+        e.preventDefault();
+        setImportPaths((old) => old ?? []);
+      } else if (k === "t") {
+        e.preventDefault();
+        openQuery();
+      } else if (k === "w") {
+        e.preventDefault();
+        if (active) closeTab(active);
+      } else if (k === "p") {
+        e.preventDefault();
+        document.getElementById("catalog-search")?.focus();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [active, closeTab, openQuery]);
+
+  if (!status) {
+    return <div className="pad dim">{error ? <ErrorBox error={error} /> : "Starting…"}</div>;
+  }
+  if (!status.path) {
+    return <StartScreen status={status} onOpened={setStatus} />;
+  }
+
+  const current = tabs.find((t) => t.id === active);
+  return (
+    <div className={`app ${dragging ? "dragging" : ""}`}>
+      <header className="topbar">
+        <span className="brand">Datapunk Lake</span>
+        <span className="lake-path dim ellipsis" data-testid="lake-path-shown" title={status.path}>
+          {status.path}
+        </span>
+        <span className="grow" />
+        <button className="primary" data-testid="open-import" onClick={() => setImportPaths([])} title="Import files (Ctrl+I)">
+          Import…
+        </button>
+        <button onClick={() => openQuery()} data-testid="new-query" title="New query tab (Ctrl+T)">
+          New query
+        </button>
+        <button onClick={() => setStatus({ ...status, path: null })} title="Open or create another lake">
+          Switch lake
+        </button>
+      </header>
+      <div className="main">
+        <CatalogList datasets={datasets} selected={current?.kind === "dataset" ? current.name : null} onOpen={openDataset} />
+        <section className="workspace">
+          <div className="tabs" role="tablist">
+            {tabs.map((t) => (
+              <div key={t.id} className={`tab ${t.id === active ? "on" : ""}`} data-testid="tab" data-kind={t.kind}>
+                <button role="tab" aria-selected={t.id === active} onClick={() => setActive(t.id)} className="tab-title ellipsis">
+                  {t.kind === "dataset" ? "▦ " : "✎ "}
+                  {t.title}
+                </button>
+                <button className="tab-close" aria-label={`Close ${t.title}`} onClick={() => closeTab(t.id)}>
+                  ×
+                </button>
+              </div>
+            ))}
+            <button className="tab-new" onClick={() => openQuery()} aria-label="New query tab">
+              +
+            </button>
+          </div>
+          <div className="tab-body">
+            {tabs.map((t) => (
+              <div key={t.id} className="tab-panel" hidden={t.id !== active}>
+                {t.kind === "query" ? (
+                  <QueryTab tabId={t.id} initialSql={t.sql} schema={schema} />
+                ) : (
+                  <DatasetView name={t.name} onQuery={openQuery} />
+                )}
+              </div>
+            ))}
+            {tabs.length === 0 && (
+              <div className="empty pad dim">
+                Open a dataset from the catalog, or start a query with Ctrl+T.
+              </div>
+            )}
+          </div>
+        </section>
+      </div>
+      {error && (
+        <div className="toast">
+          <ErrorBox error={error} onDismiss={() => setError(null)} />
+        </div>
+      )}
+      {dragging && <div className="drop-hint">Drop to import</div>}
+      {importPaths && (
+        <ImportWizard
+          paths={importPaths}
+          onClose={() => setImportPaths(null)}
+          onImported={() => void refresh()}
+        />
+      )}
+    </div>
+  );
+}

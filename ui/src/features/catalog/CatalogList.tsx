@@ -1,0 +1,49 @@
+import { useMemo, useState } from "react";
+import type { DatasetInfo } from "../../bindings/types";
+import { fmtInt } from "../../lib/format";
+
+/** The sidebar: every dataset, searchable by name. */
+export function CatalogList({
+  datasets,
+  selected,
+  onOpen,
+}: {
+  datasets: DatasetInfo[];
+  selected: string | null;
+  onOpen: (name: string) => void;
+}) {
+  const [q, setQ] = useState("");
+  const shown = useMemo(() => {
+    const needle = q.trim().toLowerCase();
+    return needle ? datasets.filter((d) => d.name.toLowerCase().includes(needle)) : datasets;
+  }, [datasets, q]);
+  return (
+    <nav className="catalog" data-testid="catalog">
+      <input
+        className="search"
+        data-testid="catalog-search"
+        placeholder="Search datasets (Ctrl+P)"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        id="catalog-search"
+      />
+      {datasets.length === 0 && <div className="dim small pad">No datasets yet. Import files with Ctrl+I or drop them on the window.</div>}
+      <ul>
+        {shown.map((d) => (
+          <li key={d.name}>
+            <button
+              className={`dataset ${selected === d.name ? "on" : ""}`}
+              data-testid="catalog-item"
+              data-name={d.name}
+              onClick={() => onOpen(d.name)}
+              title={`${d.name} · v${d.version} · ${d.columns} columns`}
+            >
+              <span className="ellipsis">{d.name}</span>
+              <span className="dim small">{fmtInt(d.rows)}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

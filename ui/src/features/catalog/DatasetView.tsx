@@ -1,0 +1,117 @@
+import { useEffect, useState } from "react";
+import type { DatasetDescription, ErrorPayload, ResultMeta } from "../../bindings/types";
+import { describeDataset, runQuery } from "../../bindings/commands";
+import { asLakeError } from "../../lib/errors";
+import { fmtBytes, fmtInt, fmtTs, sqlName } from "../../lib/format";
+import { ErrorBox } from "../../components/ErrorBox";
+import { ResultGrid } from "../../components/ResultGrid";
+
+type View = "data" | "schema" | "versions";
+
+function stat(v: number | string | boolean | null | undefined, dtype: string): string {
+  if (v == null) return "–";
+  // Timestamps' statistics are microseconds since 1970; dates are days.
+  if (typeof v === "number" && dtype.startsWith("datetime")) return fmtTs(new Date(v / 1000).toISOString());
+  if (typeof v === "number" && dtype === "date") return new Date(v * 86_400_000).toISOString().slice(0, 10);
+  return String(v);
+}
+
+/** One dataset: its rows in the grid, its schema with statistics, and its versions. */
+export function DatasetView({ name, onQuery }: { name: string; onQuery: (sql: string) => void }) {
+  const [desc, setDesc] = useState<DatasetDescription | null>(null);
+  const [meta, setMeta] = useState<ResultMeta | null>(null);
+  const [view, setView] = useState<View>("data");
+  const [error, setError] = useState<ErrorPayload | null>(null);
+
+  useEffect(() => {
+    let stale = false;
+    setDesc(null);
+    setMeta(null);
+    setError(null);
+    describeDataset(name)
+      .then((d) => !stale && setDesc(d))
+      .catch((e) => !stale && setError(asLakeError(e)));
+    runQuery(`SELECT * FROM ${sqlName(name)}`, `dataset:${name}`)
+      .then((r) => !stale && setMeta(r.result))
+      .catch((e) => !stale && setError(asLakeError(e)));
+    return () => {
+      stale = true;
+    };
+  }, [name]);
+
+  return (
+    <div className="dataset-view" data-testid="dataset-view" data-name={name}>
+      <header className="dataset-head">
+        <h2>{name}</h2>
+        {desc && (
+          <span className="dim">
+            v{desc.version} · {fmtInt(desc.rows)} rows · {desc.columns.length} columns · {fmtBytes(desc.bytes)} in {desc.files} file(s)
+          </span>
+        )}
+        <span className="grow" />
+        <div className="seg">
+          {(["data", "schema", "versions"] as View[]).map((v) => (
+            <button key={v} className={view === v ? "on" : ""} data-testid={`dataset-tab-${v}`} onClick={() => setView(v)}>
+              {v === "data" ? "Data" : v === "schema" ? "Schema & stats" : "Versions"}
+            </button>
+          ))}
+        </div>
+        <button onClick={() => onQuery(`SELECT *\nFROM ${sqlName(name)}\nLIMIT 100`)}>Query</button>
+      </header>
+      {error && <ErrorBox error={error} />}
+      {view === "data" && (meta ? <ResultGrid meta={meta} /> : !error && <div className="dim pad">Loading…</div>)}
+      {view === "schema" && desc && (
+        <div className="scroll pad">
+          <table className="mini schema" data-testid="schema-table">
+            <thead>
+              <tr>
+                <th>Column</th>
+                <th>Type</th>
+                <th className="num">Nulls</th>
+                <th>Min</th>
+                <th>Max</th>
+              </tr>
+            </thead>
+            <tbody>
+              {desc.columns.map((c) => (
+                <tr key={c.name}>
+                  <td>{c.name}</td>
+                  <td className="dim">{c.dtype}</td>
+                  <td className="num">{fmtInt(c.null_count)}</td>
+                  <td className="ellipsis">{stat(c.min, c.dtype)}</td>
+                  <td className="ellipsis">{stat(c.max, c.dtype)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {view === "versions" && desc && (
+        <div className="scroll pad">
+          <table className="mini">
+            <thead>
+              <tr>
+                <th>Version</th>
+                <th>Mode</th>
+                <th className="num">Rows</th>
+                <th className="num">Size</th>
+                <th>Committed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {desc.versions.map((v) => (
+                <tr key={v.version}>
+                  <td>v{v.version}</td>
+                  <td>{v.mode}</td>
+                  <td className="num">{fmtInt(v.rows)}</td>
+                  <td className="num">{fmtBytes(v.bytes)}</td>
+                  <td>{fmtTs(v.created_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,120 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import type { ImportItem, ImportPreview, ImportReport } from "../../bindings/types";
+
+const calls: { items?: ImportItem[] } = {};
+const preview: ImportPreview = {
+  files: [
+    {
+      path: "/data/Takeout",
+      bytes: 4096,
+      kind: "takeout",
+      dataset: "takeout.*",
+      columns: [],
+      sample: [],
+      sampled: "",
+      warnings: [],
+      error: null,
+    },
+    {
+      path: "/data/My Trips.csv",
+      bytes: 120,
+      kind: "csv",
+      dataset: "my_trips",
+      columns: [
+        { name: "city", dtype: "str" },
+        { name: "km", dtype: "i64" },
+      ],
+      sample: [["Paris", "12"], ["Lyon", null]],
+      sampled: "whole file",
+      warnings: ["1 bad record(s) in the whole file"],
+      error: null,
+    },
+    {
+      path: "/data/nope.csv",
+      bytes: 0,
+      kind: "unknown",
+      dataset: null,
+      columns: [],
+      sample: [],
+      sampled: "",
+      warnings: [],
+      error: { code: "bad_input", message: "/data/nope.csv: no such file or folder; check the path", details: {} },
+    },
+  ],
+  takeout: {
+    export_id: "Takeout",
+    parts: ["/data/Takeout"],
+    locale: "de",
+    products: [{ product: "Gmail", files: 1, bytes: 2048 }],
+    unrecognized: 2,
+    entries: 40,
+  },
+  takeout_error: null,
+};
+const report: ImportReport = {
+  datasets: [{ name: "trips", version: 1, rows: 2, files: 1, skipped_rows: 0, bad_examples: [] }],
+  unchanged: [],
+  errors: [],
+  takeout: {
+    export_id: "Takeout",
+    parts: ["/data/Takeout"],
+    locale: "de",
+    products: [
+      { product: "Gmail", files: 1, rows: 3, min_ts: "2024-05-01T08:00:00Z", max_ts: "2024-05-13T12:27:22Z", status: "partial", errors: [{ path: "Takeout/Mail/x.mbox", error: "bad date" }] },
+    ],
+    unrecognized: [],
+    tables: [{ name: "takeout.emails", rows: 3, new_rows: 3, duplicates: 0, key: "Message-ID" }],
+    notes: [],
+  },
+};
+
+vi.mock("../../bindings/commands", () => ({
+  Channel: class {
+    onmessage: (p: unknown) => void = () => {};
+  },
+  previewImport: vi.fn(async () => preview),
+  startImport: vi.fn(async (items: ImportItem[]) => {
+    calls.items = items;
+    return report;
+  }),
+  cancelImport: vi.fn(async () => true),
+}));
+vi.mock("@tauri-apps/plugin-dialog", () => ({ open: vi.fn(async () => null) }));
+
+import { ImportWizard } from "./ImportWizard";
+
+afterEach(cleanup);
+
+describe("ImportWizard", () => {
+  it("shows what was detected, imports with the edited names, then shows the coverage", async () => {
+    const onImported = vi.fn();
+    render(<ImportWizard paths={["/data/Takeout", "/data/My Trips.csv", "/data/nope.csv"]} onClose={() => {}} onImported={onImported} />);
+    const survey = await screen.findByTestId("takeout-survey");
+    expect(survey.textContent).toContain("Gmail");
+    expect(survey.textContent).toContain("language de");
+    expect(screen.getAllByTestId("import-file")).toHaveLength(2);
+    expect(screen.getByText("Paris")).toBeTruthy();
+    expect(screen.getByText(/1 bad record/)).toBeTruthy();
+    expect(screen.getByText(/no such file or folder/)).toBeTruthy();
+
+    const name = screen.getByTestId("import-dataset-name") as HTMLInputElement;
+    expect(name.value).toBe("my_trips");
+    fireEvent.change(name, { target: { value: "trips" } });
+    const start = screen.getByTestId("import-start");
+    expect(start.textContent).toContain("2 item(s)");
+    fireEvent.click(start);
+
+    await screen.findByTestId("import-result");
+    expect(calls.items).toEqual([
+      { path: "/data/Takeout", dataset: null },
+      { path: "/data/My Trips.csv", dataset: "trips" },
+    ]);
+    const row = screen.getByTestId("coverage-row");
+    expect(row.textContent).toContain("Gmail");
+    expect(row.textContent).toContain("partial");
+    expect(screen.getByTestId("coverage-errors").textContent).toContain("bad date");
+    await waitFor(() => expect(onImported).toHaveBeenCalled());
+  });
+});

@@ -1,0 +1,247 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { format as formatSql } from "sql-formatter";
+import { save } from "@tauri-apps/plugin-dialog";
+import type { ErrorPayload, HistoryEntry, QueryPlan, ResultMeta } from "../../bindings/types";
+import { cancelQuery, explain, exportResult, queryHistory, runQuery } from "../../bindings/commands";
+import { asLakeError } from "../../lib/errors";
+import { fmtInt, fmtMs } from "../../lib/format";
+import { ErrorBox } from "../../components/ErrorBox";
+import { ResultGrid, metrics } from "../../components/ResultGrid";
+import { PlanView } from "../plan/PlanView";
+import { SqlEditor, errorRange, type CompletionSchema, type EditorError, type SqlEditorHandle } from "./SqlEditor";
+import "./query.css";
+
+type Pane = "results" | "plan";
+
+/** One editor tab: SQL with completion, run/cancel, errors at their position, results, plan. */
+export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initialSql: string; schema: CompletionSchema }) {
+  const storageKey = `datapunk.sql.${tabId}`;
+  const [text, setText] = useState(() => localStorage.getItem(storageKey) ?? initialSql);
+  const [running, setRunning] = useState<null | "query" | "explain">(null);
+  const [started, setStarted] = useState(0);
+  const [now, setNow] = useState(0);
+  const [meta, setMeta] = useState<ResultMeta | null>(null);
+  const [plan, setPlan] = useState<QueryPlan | null>(null);
+  const [pane, setPane] = useState<Pane>("results");
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [errorOffset, setErrorOffset] = useState(0);
+  const [history, setHistory] = useState<HistoryEntry[] | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const editor = useRef<SqlEditorHandle | null>(null);
+
+  useEffect(() => localStorage.setItem(storageKey, text), [storageKey, text]);
+  useEffect(() => {
+    if (!running) return;
+    const t = setInterval(() => setNow(performance.now()), 100);
+    return () => clearInterval(t);
+  }, [running]);
+
+  const run = useCallback(async () => {
+    const h = editor.current;
+    if (!h || running) return;
+    const { text: q, offset } = h.runText();
+    if (!q.trim()) return;
+    setRunning("query");
+    setStarted(performance.now());
+    setNow(performance.now());
+    setError(null);
+    setNotice(null);
+    setErrorOffset(offset);
+    metrics.runStart = performance.now();
+    metrics.gridPaintedAt = undefined;
+    try {
+      const r = await runQuery(q, tabId);
+      metrics.resultAt = performance.now();
+      metrics.resultId = r.result.id;
+      setMeta(r.result);
+      if (r.plan) {
+        setPlan(r.plan);
+        setPane("plan");
+      } else setPane("results");
+    } catch (e) {
+      setError(asLakeError(e));
+    } finally {
+      setRunning(null);
+    }
+  }, [running, tabId]);
+
+  const runExplain = useCallback(
+    async (analyze: boolean) => {
+      const h = editor.current;
+      if (!h || running) return;
+      const { text: q, offset } = h.runText();
+      if (!q.trim()) return;
+      setRunning("explain");
+      setStarted(performance.now());
+      setError(null);
+      setErrorOffset(offset);
+      try {
+        setPlan(await explain(q, analyze, tabId));
+        setPane("plan");
+      } catch (e) {
+        setError(asLakeError(e));
+      } finally {
+        setRunning(null);
+      }
+    },
+    [running, tabId],
+  );
+
+  const format = useCallback(() => {
+    const h = editor.current;
+    if (!h) return;
+    try {
+      h.setText(formatSql(text, { language: "sql", keywordCase: "upper", tabWidth: 2 }));
+    } catch {
+      setNotice("Could not format: the SQL does not parse yet.");
+    }
+  }, [text]);
+
+  const cancel = useCallback(() => void cancelQuery(tabId), [tabId]);
+
+  async function doExport(fmt: "csv" | "parquet") {
+    if (!meta) return;
+    const path = await save({ title: `Export as ${fmt.toUpperCase()}`, defaultPath: `result.${fmt}`, filters: [{ name: fmt.toUpperCase(), extensions: [fmt] }] });
+    if (!path) return;
+    try {
+      const n = await exportResult(meta.id, path, fmt);
+      setNotice(`Exported ${fmtInt(n)} rows to ${path}`);
+    } catch (e) {
+      setError(asLakeError(e));
+    }
+  }
+
+  async function showHistory() {
+    if (history) return setHistory(null);
+    try {
+      setHistory(await queryHistory(50));
+    } catch (e) {
+      setError(asLakeError(e));
+    }
+  }
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape" && running) cancel();
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "e") {
+        e.preventDefault();
+        void runExplain(e.shiftKey);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [running, cancel, runExplain]);
+
+  const line = error?.details["line"];
+  const column = error?.details["column"];
+  const editorError: EditorError =
+    error && typeof line === "number" && typeof column === "number" ? { line, column, message: error.message } : null;
+
+  return (
+    <div className="query-tab" data-testid="query-tab">
+      <div className="toolbar">
+        <button className="primary" data-testid="run" disabled={!!running} onClick={run} title="Run the selection, or everything (Ctrl+Enter)">
+          ▶ Run
+        </button>
+        <button className="danger" data-testid="cancel-query" disabled={!running} onClick={cancel} title="Cancel (Esc)">
+          ■ Cancel
+        </button>
+        <button data-testid="explain" disabled={!!running} onClick={() => runExplain(false)} title="Plan with estimates (Ctrl+E)">
+          Explain
+        </button>
+        <button data-testid="analyze" disabled={!!running} onClick={() => runExplain(true)} title="Run and measure each node (Ctrl+Shift+E)">
+          Analyze
+        </button>
+        <button onClick={format} title="Format (Ctrl+Shift+F)">
+          Format
+        </button>
+        <button onClick={showHistory} data-testid="history">
+          History
+        </button>
+        <span className="grow" />
+        {running && (
+          <span className="dim" data-testid="running">
+            {running === "query" ? "Running" : "Planning"}… {fmtMs(Math.max(0, now - started))}
+          </span>
+        )}
+        {!running && meta && (
+          <span className="dim" data-testid="result-summary">
+            {fmtInt(meta.total_rows)} rows · {fmtMs(meta.elapsed_ms)}
+          </span>
+        )}
+        <button disabled={!meta} onClick={() => doExport("csv")}>
+          Export CSV
+        </button>
+        <button disabled={!meta} onClick={() => doExport("parquet")}>
+          Export Parquet
+        </button>
+      </div>
+      {history && (
+        <div className="history" data-testid="history-list">
+          {history.length === 0 && <div className="dim pad">No queries yet.</div>}
+          {history.map((h) => (
+            <button
+              key={h.ts + h.sql}
+              className={`history-item ${h.status}`}
+              onClick={() => {
+                editor.current?.setText(h.sql);
+                setHistory(null);
+              }}
+            >
+              <code className="ellipsis">{h.sql.replace(/\s+/g, " ")}</code>
+              <span className="dim small">
+                {h.status === "ok" ? `${fmtInt(h.rows)} rows` : h.error_code} · {fmtMs(h.duration_ms)}
+              </span>
+            </button>
+          ))}
+        </div>
+      )}
+      <div className="editor-pane">
+        <SqlEditor
+          initial={text}
+          schema={schema}
+          error={editorError}
+          errorOffset={errorOffset}
+          onChange={setText}
+          onRun={run}
+          onFormat={format}
+          handle={(h) => (editor.current = h)}
+        />
+      </div>
+      {error && (
+        <ErrorBox
+          error={error}
+          onDismiss={() => setError(null)}
+        />
+      )}
+      {error && typeof error.details["suggestion"] === "string" && editorError && (
+        <button
+          className="link fix"
+          data-testid="apply-suggestion"
+          onClick={() => {
+            const s = error.details["suggestion"] as string;
+            const { from, to } = errorRange(text, errorOffset, editorError.line, editorError.column);
+            editor.current?.replaceRange(from, to, s);
+            setError(null);
+          }}
+        >
+          Replace with {String(error.details["suggestion"])}
+        </button>
+      )}
+      {notice && <div className="notice">{notice}</div>}
+      <div className="result-tabs">
+        <button className={pane === "results" ? "on" : ""} onClick={() => setPane("results")} data-testid="pane-results">
+          Results
+        </button>
+        <button className={pane === "plan" ? "on" : ""} onClick={() => setPane("plan")} disabled={!plan} data-testid="pane-plan">
+          Plan
+        </button>
+      </div>
+      <div className="result-pane">
+        {pane === "results" && meta && <ResultGrid meta={meta} />}
+        {pane === "results" && !meta && <div className="dim pad">Run a query to see its rows here.</div>}
+        {pane === "plan" && plan && <PlanView plan={plan} />}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import type { ErrorPayload } from "../bindings/types";
+
+/** Whatever a command rejected with, as `{code, message, details}`. */
+export function asLakeError(e: unknown): ErrorPayload {
+  if (e && typeof e === "object" && "code" in e && "message" in e) {
+    const o = e as { code: unknown; message: unknown; details?: unknown };
+    return {
+      code: String(o.code),
+      message: String(o.message),
+      details: (o.details && typeof o.details === "object" ? o.details : {}) as Record<string, unknown>,
+    };
+  }
+  return { code: "internal", message: e instanceof Error ? e.message : String(e), details: {} };
+}
+
+/** What to do about an error, in words, by its code. */
+export function hintFor(e: ErrorPayload): string | null {
+  const s = e.details["suggestion"];
+  if (typeof s === "string") return `Did you mean ${s}?`;
+  switch (e.code) {
+    case "parse_error":
+      return "Check the SQL near the underlined position.";
+    case "unknown_dataset":
+      return "The catalog on the left lists every dataset.";
+    case "cancelled":
+      return null;
+    case "busy":
+      return "Another import or write is running on this lake; wait for it to finish.";
+    case "not_a_lake":
+      return "Pick a folder made by Datapunk Lake, or create a new lake.";
+    case "no_lake":
+      return "Create or open a lake first.";
+    case "unsupported":
+      return "Rewrite the query without that construct.";
+    case "io_error":
+      return "Check that the file exists and that you may read (or write) it.";
+    default:
+      return null;
+  }
+}
