@@ -333,7 +333,7 @@ pub(crate) async fn run_query_in(
     tab: String,
 ) -> CmdResult<QueryResponse> {
     let lake = state.lake()?;
-    let opts = query_opts(&state, &tab);
+    let opts = query_opts(state, &tab);
     let out = blocking(move || Ok(core_query(&lake, &sql, &opts)?)).await;
     lock(&state.query_cancel).remove(&tab);
     let out = out?;
@@ -363,7 +363,7 @@ pub(crate) async fn explain_in(
     tab: String,
 ) -> CmdResult<QueryPlan> {
     let lake = state.lake()?;
-    let opts = query_opts(&state, &tab);
+    let opts = query_opts(state, &tab);
     let out = blocking(move || Ok(explain_query(&lake, &sql, analyze, &opts)?)).await;
     lock(&state.query_cancel).remove(&tab);
     out

@@ -31,7 +31,7 @@ const FALLBACK_H = 600; // no layout yet (first paint, happy-dom)
 const FALLBACK_W = 1600;
 const FILTER_DEBOUNCE_MS = 300;
 
-const NUMERIC_RE = /^(u?int|float|double|decimal|numeric|real|bigint|smallint|tinyint|integer|hugeint|ubigint|number)/i;
+const NUMERIC_RE = /^([iuf](8|16|32|64|128)\b|u?int|float|double|decimal|numeric|real|bigint|smallint|tinyint|integer|hugeint|ubigint|number)/i;
 const TEMPORAL_RE = /^(timestamp|datetime|date|time|duration|interval)/i;
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
