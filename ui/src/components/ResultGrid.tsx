@@ -4,21 +4,10 @@ import { fetchRows, setResultView } from "../bindings/commands";
 import { asLakeError } from "../lib/errors";
 import { DataGrid } from "./DataGrid";
 import { ErrorBox } from "./ErrorBox";
-
-/**
- * Timings the benchmark reads through WebDriver (`bench/app_bench.mjs`): when a run started,
- * when its result arrived, and when the grid had painted its first rows.
- */
-export const metrics: { runStart?: number; resultAt?: number; gridPaintedAt?: number; resultId?: number } = {};
-(window as unknown as { __datapunkMetrics: typeof metrics }).__datapunkMetrics = metrics;
-
-function markFirstPage(id: number) {
-  if (metrics.resultId !== id || metrics.gridPaintedAt !== undefined) return;
-  requestAnimationFrame(() => requestAnimationFrame(() => (metrics.gridPaintedAt = performance.now())));
-}
+import { markFirstPage } from "../lib/metrics";
 
 /** A kept result in the grid: rows come from the engine a window at a time, as Arrow IPC. */
-export function ResultGrid({ meta: initial }: { meta: ResultMeta }) {
+export default function ResultGrid({ meta: initial }: { meta: ResultMeta }) {
   const [meta, setMeta] = useState(initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);

@@ -1,10 +1,11 @@
-import { useEffect, useState } from "react";
+import { Suspense, lazy, useEffect, useState } from "react";
 import type { DatasetDescription, ErrorPayload, ResultMeta } from "../../bindings/types";
 import { describeDataset, runQuery } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtBytes, fmtInt, fmtTs, sqlName } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
-import { ResultGrid } from "../../components/ResultGrid";
+
+const ResultGrid = lazy(() => import("../../components/ResultGrid"));
 
 type View = "data" | "schema" | "versions";
 
@@ -59,7 +60,14 @@ export function DatasetView({ name, onQuery }: { name: string; onQuery: (sql: st
         <button onClick={() => onQuery(`SELECT *\nFROM ${sqlName(name)}\nLIMIT 100`)}>Query</button>
       </header>
       {error && <ErrorBox error={error} />}
-      {view === "data" && (meta ? <ResultGrid meta={meta} /> : !error && <div className="dim pad">Loading…</div>)}
+      {view === "data" &&
+        (meta ? (
+          <Suspense fallback={<div className="dim pad">Loading…</div>}>
+            <ResultGrid meta={meta} />
+          </Suspense>
+        ) : (
+          !error && <div className="dim pad">Loading…</div>
+        ))}
       {view === "schema" && desc && (
         <div className="scroll pad">
           <table className="mini schema" data-testid="schema-table">

@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import type { ImportItem, ImportPreview, ImportReport } from "../../bindings/types";
 
-const calls: { items?: ImportItem[] } = {};
+const calls: { items?: ImportItem[]; hold?: (r: ImportReport) => void; channel?: { onmessage: (p: unknown) => void } } = {};
 const preview: ImportPreview = {
   files: [
     {
@@ -75,8 +75,10 @@ vi.mock("../../bindings/commands", () => ({
     onmessage: (p: unknown) => void = () => {};
   },
   previewImport: vi.fn(async () => preview),
-  startImport: vi.fn(async (items: ImportItem[]) => {
+  startImport: vi.fn(async (items: ImportItem[], _skipBad: boolean, channel: { onmessage: (p: unknown) => void }) => {
     calls.items = items;
+    calls.channel = channel;
+    if (calls.hold) return new Promise<ImportReport>((resolve) => (calls.hold = resolve));
     return report;
   }),
   cancelImport: vi.fn(async () => true),
@@ -84,6 +86,7 @@ vi.mock("../../bindings/commands", () => ({
 vi.mock("@tauri-apps/plugin-dialog", () => ({ open: vi.fn(async () => null) }));
 
 import { ImportWizard } from "./ImportWizard";
+import { cancelImport } from "../../bindings/commands";
 
 afterEach(cleanup);
 
@@ -116,5 +119,33 @@ describe("ImportWizard", () => {
     expect(row.textContent).toContain("partial");
     expect(screen.getByTestId("coverage-errors").textContent).toContain("bad date");
     await waitFor(() => expect(onImported).toHaveBeenCalled());
+  });
+
+  it("shows live progress with the time left, and Cancel asks the engine to stop", async () => {
+    calls.hold = () => {};
+    render(<ImportWizard paths={["/data/My Trips.csv"]} onClose={() => {}} onImported={() => {}} />);
+    await screen.findAllByTestId("import-file");
+    fireEvent.click(screen.getByTestId("import-start"));
+    await screen.findByTestId("import-progress");
+    await waitFor(() => expect(calls.channel).toBeDefined());
+    act(() =>
+      calls.channel!.onmessage({
+        file: "/data/My Trips.csv",
+        file_bytes: 4_000_000,
+        file_read: 1_000_000,
+        records: 25_000,
+        done_bytes: 1_000_000,
+        total_bytes: 4_000_000,
+        elapsed_ms: 2_000,
+        eta_ms: 6_000,
+      }),
+    );
+    const view = screen.getByTestId("import-progress");
+    expect(view.textContent).toContain("1.0 MB of 4.0 MB");
+    expect(view.textContent).toContain("about 6.0 s left");
+    expect(view.textContent).toContain("25,000 records");
+    fireEvent.click(screen.getByTestId("import-cancel"));
+    expect(cancelImport).toHaveBeenCalled();
+    calls.hold = undefined;
   });
 });

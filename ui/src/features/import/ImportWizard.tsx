@@ -306,14 +306,19 @@ export function ImportWizard({
 }
 
 function ProgressView({ p }: { p: ImportProgress | null }) {
+  // When the current file started, on the import's clock: its own rate gives its time left.
+  const fileStart = useRef<{ file: string; at: number }>({ file: "", at: 0 });
+  if (p && p.file !== fileStart.current.file) fileStart.current = { file: p.file, at: p.elapsed_ms };
   if (!p) return <div className="dim">Starting…</div>;
   const overall = p.total_bytes > 0 ? Math.min(1, p.done_bytes / p.total_bytes) : 0;
   const file = p.file_bytes > 0 ? Math.min(1, p.file_read / p.file_bytes) : 0;
+  const fileElapsed = p.elapsed_ms - fileStart.current.at;
+  const fileEta = p.file_read > 0 && fileElapsed > 300 ? (fileElapsed * (p.file_bytes - p.file_read)) / p.file_read : null;
   return (
     <div className="progress-view">
       <div className="row">
         <span className="grow">Overall</span>
-        <span>
+        <span data-testid="import-overall">
           {fmtBytes(p.done_bytes)} of {fmtBytes(p.total_bytes)} · {fmtMs(p.elapsed_ms)} elapsed
           {p.eta_ms != null && ` · about ${fmtMs(p.eta_ms)} left`}
         </span>
@@ -325,7 +330,10 @@ function ProgressView({ p }: { p: ImportProgress | null }) {
         <span className="grow ellipsis" title={p.file}>
           {p.file}
         </span>
-        <span>{fmtInt(p.records)} records</span>
+        <span>
+          {fmtBytes(p.file_read)} of {fmtBytes(p.file_bytes)} · {fmtInt(p.records)} records
+          {fileEta != null && ` · about ${fmtMs(Math.max(0, fileEta))} left`}
+        </span>
       </div>
       <div className="bar thin">
         <div style={{ width: `${file * 100}%` }} />

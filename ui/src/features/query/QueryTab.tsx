@@ -1,17 +1,20 @@
-import { useCallback, useEffect, useRef, useState } from "react";
-import { format as formatSql } from "sql-formatter";
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
 import { save } from "@tauri-apps/plugin-dialog";
 import type { ErrorPayload, HistoryEntry, QueryPlan, ResultMeta } from "../../bindings/types";
 import { cancelQuery, explain, exportResult, queryHistory, runQuery } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtInt, fmtMs } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
-import { ResultGrid, metrics } from "../../components/ResultGrid";
-import { PlanView } from "../plan/PlanView";
+import { metrics } from "../../lib/metrics";
+
 import { SqlEditor, errorRange, type CompletionSchema, type EditorError, type SqlEditorHandle } from "./SqlEditor";
 import "./query.css";
 
 type Pane = "results" | "plan";
+
+// The grid (with Arrow) and the plan view (with dagre) load when first needed: a faster start.
+const ResultGrid = lazy(() => import("../../components/ResultGrid"));
+const PlanView = lazy(() => import("../plan/PlanView").then((m) => ({ default: m.PlanView })));
 
 /** One editor tab: SQL with completion, run/cancel, errors at their position, results, plan. */
 export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initialSql: string; schema: CompletionSchema }) {
@@ -87,10 +90,12 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
     [running, tabId],
   );
 
-  const format = useCallback(() => {
+  const format = useCallback(async () => {
     const h = editor.current;
     if (!h) return;
     try {
+      // The formatter is big and rarely needed: it loads on first use.
+      const { format: formatSql } = await import("sql-formatter");
       h.setText(formatSql(text, { language: "sql", keywordCase: "upper", tabWidth: 2 }));
     } catch {
       setNotice("Could not format: the SQL does not parse yet.");
@@ -238,9 +243,11 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
         </button>
       </div>
       <div className="result-pane">
-        {pane === "results" && meta && <ResultGrid meta={meta} />}
         {pane === "results" && !meta && <div className="dim pad">Run a query to see its rows here.</div>}
-        {pane === "plan" && plan && <PlanView plan={plan} />}
+        <Suspense fallback={<div className="dim pad">Loading…</div>}>
+          {pane === "results" && meta && <ResultGrid meta={meta} />}
+          {pane === "plan" && plan && <PlanView plan={plan} />}
+        </Suspense>
       </div>
     </div>
   );
