@@ -41,7 +41,7 @@ const isNumeric = (dtype: string) => NUMERIC_RE.test(dtype.trim());
 /** Initial width from the header text and the kind of data (numbers need less room). */
 function estimateWidth(col: ColumnDef): number {
   const dtype = col.dtype.trim();
-  const base = isNumeric(dtype) ? 96 : /^bool/i.test(dtype) ? 80 : TEMPORAL_RE.test(dtype) ? 180 : 160;
+  const base = isNumeric(dtype) ? 96 : /^bool/i.test(dtype) ? 80 : /^datetime|^timestamp/i.test(dtype) ? 226 : TEMPORAL_RE.test(dtype) ? 120 : 160; // "2024-05-13T20:12:21.360Z"
   const header = Math.max(col.name.length * 7.5 + 34, dtype.length * 6 + 20); // + sort arrow, padding
   return clamp(Math.round(Math.max(base, header)), MIN_W, MAX_W);
 }
