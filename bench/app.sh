@@ -14,9 +14,9 @@ RUNS=${RUNS:-5}
 ROWS=${ROWS:-1000000}
 npm --prefix ui run build >/dev/null
 cargo build --profile bench -p lake-app -p hello-tauri -p lake-cli
-app="$CARGO_TARGET_DIR/bench/datapunk-lake"
-hello="$CARGO_TARGET_DIR/bench/hello-tauri"
-lake_bin="$CARGO_TARGET_DIR/bench/lake"
+app="$CARGO_TARGET_DIR/release/datapunk-lake"
+hello="$CARGO_TARGET_DIR/release/hello-tauri"
+lake_bin="$CARGO_TARGET_DIR/release/lake"
 out="$root/bench/out/app"
 rm -rf "$out" && mkdir -p "$out/home"
 export XDG_CONFIG_HOME="$out/home/config" XDG_DATA_HOME="$out/home/data" XDG_CACHE_HOME="$out/home/cache"

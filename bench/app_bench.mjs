@@ -16,7 +16,7 @@ for (const line of readFileSync(join(out, "startup.txt"), "utf8").trim().split("
   rows[who].push({ ready: Number(ready), wall: Number(wall) });
 }
 
-const d = new Driver("http://127.0.0.1:4445");
+const d = new Driver("http://127.0.0.1:4446");
 await d.waitReady();
 await d.start(app, ["--lake", lake]);
 const grid = [];

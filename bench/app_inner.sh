@@ -50,7 +50,7 @@ app_mem=$(idle_memory "$app" --lake "$out/lake")
 hello_mem=$(idle_memory "$hello")
 
 driver=$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")
-"$driver" --port 4445 --native-driver /usr/bin/WebKitWebDriver >"$out/driver.log" 2>&1 &
+"$driver" --port 4446 --native-port 4447 --native-driver /usr/bin/WebKitWebDriver >"$out/driver.log" 2>&1 &
 drv=$!
 trap 'kill $drv 2>/dev/null || true' EXIT
 node "$root/bench/app_bench.mjs" "$app" "$out/lake" "$out" "$app_mem" "$hello_mem"

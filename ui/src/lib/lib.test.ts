@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { asLakeError, hintFor } from "./errors";
 import { fmtBytes, fmtInt, fmtMs, fmtTs, sqlName } from "./format";
-import { errorRange } from "../features/query/SqlEditor";
+import { errorRange } from "../features/query/errorRange";
 
 describe("errors", () => {
   it("keeps {code, message, details} and words a hint", () => {

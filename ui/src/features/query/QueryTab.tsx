@@ -7,13 +7,16 @@ import { fmtInt, fmtMs } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
 import { metrics } from "../../lib/metrics";
 
-import { SqlEditor, errorRange, type CompletionSchema, type EditorError, type SqlEditorHandle } from "./SqlEditor";
+import type { CompletionSchema, EditorError, SqlEditorHandle } from "./SqlEditor";
+import { errorRange } from "./errorRange";
 import "./query.css";
 
 type Pane = "results" | "plan";
 
 // The grid (with Arrow) and the plan view (with dagre) load when first needed: a faster start.
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
+// CodeMirror is most of the start-up JavaScript: the window paints first, the editor follows.
+const SqlEditor = lazy(() => import("./SqlEditor"));
 const PlanView = lazy(() => import("../plan/PlanView").then((m) => ({ default: m.PlanView })));
 
 /** One editor tab: SQL with completion, run/cancel, errors at their position, results, plan. */
@@ -202,7 +205,8 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
         </div>
       )}
       <div className="editor-pane">
-        <SqlEditor
+        <Suspense fallback={<div className="dim pad">Loading the editor…</div>}>
+          <SqlEditor
           initial={text}
           schema={schema}
           error={editorError}
@@ -210,8 +214,9 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
           onChange={setText}
           onRun={run}
           onFormat={format}
-          handle={(h) => (editor.current = h)}
-        />
+            handle={(h) => (editor.current = h)}
+          />
+        </Suspense>
       </div>
       {error && (
         <ErrorBox

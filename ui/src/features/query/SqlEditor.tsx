@@ -8,6 +8,7 @@ import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } 
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
 import { lintGutter, setDiagnostics, type Diagnostic } from "@codemirror/lint";
 import { tags as t } from "@lezer/highlight";
+import { errorRange } from "./errorRange";
 
 /** Dataset → columns, for completion. Dotted names (takeout.emails) nest as schema.table. */
 export type CompletionSchema = Record<string, string[]>;
@@ -60,20 +61,7 @@ function toSqlSchema(schema: CompletionSchema): SQLNamespace {
   return out as SQLNamespace;
 }
 
-/** Line/column (1-based) of the text that ran, shifted by where that text starts, to a range. */
-export function errorRange(doc: string, offset: number, line: number, column: number): { from: number; to: number } {
-  const before = doc.slice(offset);
-  const lines = before.split("\n");
-  let pos = offset;
-  for (let i = 0; i < Math.min(line - 1, lines.length - 1); i++) pos += lines[i].length + 1;
-  pos = Math.min(doc.length, pos + Math.max(0, column - 1));
-  let end = pos;
-  while (end < doc.length && /[\w."]/.test(doc[end])) end++;
-  if (end === pos) end = Math.min(doc.length, pos + 1);
-  return { from: pos, to: end };
-}
-
-export function SqlEditor({
+export default function SqlEditor({
   initial,
   schema,
   error,
