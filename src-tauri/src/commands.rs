@@ -12,6 +12,7 @@ use lake_core::ingest::{import_paths, CancelToken, ImportOptions, ImportReport, 
 use lake_core::query::output::{write_frame, OutputFormat};
 use lake_core::query::results::{FilterSpec, ResultMeta, ResultSet, SortSpec};
 use lake_core::query::{explain_query, run_query as core_query, QueryOptions, QueryPlan};
+use lake_core::Lake;
 use serde::{Deserialize, Serialize};
 use tauri::ipc::{Channel, Response};
 use tauri::{AppHandle, Manager, State};
@@ -307,13 +308,22 @@ pub fn cancel_import(state: State<'_, AppState>) -> bool {
     }
 }
 
-fn query_opts(state: &AppState, tab: &str) -> QueryOptions {
+/// Runs `work` on a blocking thread with a cancel token that `cancel_query(tab)` can reach.
+async fn in_tab<T: Send + 'static>(
+    state: &AppState,
+    tab: &str,
+    work: impl FnOnce(&Lake, &QueryOptions) -> lake_core::Result<T> + Send + 'static,
+) -> CmdResult<T> {
+    let lake = state.lake()?;
     let cancel = CancelToken::new();
     lock(&state.query_cancel).insert(tab.to_string(), cancel.clone());
-    QueryOptions {
+    let opts = QueryOptions {
         cancel: Some(cancel),
         ..Default::default()
-    }
+    };
+    let out = blocking(move || Ok(work(&lake, &opts)?)).await;
+    lock(&state.query_cancel).remove(tab);
+    out
 }
 
 /// Runs `sql` for editor tab `tab`; the result is kept for the grid.
@@ -332,11 +342,7 @@ pub(crate) async fn run_query_in(
     sql: String,
     tab: String,
 ) -> CmdResult<QueryResponse> {
-    let lake = state.lake()?;
-    let opts = query_opts(state, &tab);
-    let out = blocking(move || Ok(core_query(&lake, &sql, &opts)?)).await;
-    lock(&state.query_cancel).remove(&tab);
-    let out = out?;
+    let out = in_tab(state, &tab, move |lake, opts| core_query(lake, &sql, opts)).await?;
     let ms = out.elapsed.as_secs_f64() * 1e3;
     let plan = out.plan.clone();
     let (id, r) = state.keep(ResultSet::new(out.frame));
@@ -362,11 +368,10 @@ pub(crate) async fn explain_in(
     analyze: bool,
     tab: String,
 ) -> CmdResult<QueryPlan> {
-    let lake = state.lake()?;
-    let opts = query_opts(state, &tab);
-    let out = blocking(move || Ok(explain_query(&lake, &sql, analyze, &opts)?)).await;
-    lock(&state.query_cancel).remove(&tab);
-    out
+    in_tab(state, &tab, move |lake, opts| {
+        explain_query(lake, &sql, analyze, opts)
+    })
+    .await
 }
 
 /// Stops the query running in editor tab `tab`.

@@ -14,24 +14,7 @@ use tauri::Manager;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The commands the UI may call (the capability file allows exactly these).
-pub const COMMAND_NAMES: &[&str] = &[
-    "lake_status",
-    "open_lake",
-    "list_datasets",
-    "describe_dataset",
-    "query_history",
-    "preview_import",
-    "start_import",
-    "cancel_import",
-    "run_query",
-    "explain",
-    "cancel_query",
-    "fetch_rows",
-    "set_result_view",
-    "close_result",
-    "export_result",
-    "ui_ready",
-];
+pub const COMMAND_NAMES: &[&str] = include!("command_names.rs");
 
 /// `--lake PATH` (or `DATAPUNK_LAKE`): the lake to open at start, created if missing.
 fn lake_from_args() -> Option<PathBuf> {
