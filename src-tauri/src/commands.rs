@@ -199,7 +199,7 @@ impl Progress for ChannelProgress {
         {
             let mut g = lock(&self.inner);
             let (p, before, _) = &mut *g;
-            p.file_read = bytes_read.min(p.file_bytes.max(bytes_read));
+            p.file_read = bytes_read;
             p.records = records;
             p.done_bytes = *before + bytes_read.min(p.file_bytes);
         }
