@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use lake_core::catalog::{describe, DatasetDescription, DatasetInfo, HistoryEntry};
 use lake_core::ingest::preview::{preview_paths, ImportPreview};
+use lake_core::ingest::takeout::vfs::{part_bytes, PartKind};
 use lake_core::ingest::{import_paths, CancelToken, ImportOptions, ImportReport, Progress};
 use lake_core::query::output::{write_frame, OutputFormat};
 use lake_core::query::results::{FilterSpec, ResultMeta, ResultSet, SortSpec};
@@ -217,16 +218,6 @@ impl Progress for ChannelProgress {
     }
 }
 
-fn size_of(p: &std::path::Path) -> u64 {
-    if p.is_dir() {
-        std::fs::read_dir(p)
-            .map(|rd| rd.flatten().map(|e| size_of(&e.path())).sum())
-            .unwrap_or(0)
-    } else {
-        std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
-    }
-}
-
 /// Imports `items` in one transaction, streaming progress; `cancel_import` stops it and leaves
 /// the lake as it was.
 #[tauri::command]
@@ -263,7 +254,18 @@ pub(crate) async fn start_import_in(
         .iter()
         .filter_map(|i| i.dataset.clone().map(|d| (PathBuf::from(&i.path), d)))
         .collect();
-    let total_bytes = paths.iter().map(|p| size_of(p)).sum();
+    // Sizes as the importers count them (a folder: the sum of its files).
+    let total_bytes = paths
+        .iter()
+        .map(|p| {
+            let kind = if p.is_dir() {
+                PartKind::Dir
+            } else {
+                PartKind::File
+            };
+            part_bytes(p, kind)
+        })
+        .sum();
     let progress = ChannelProgress {
         channel: on_progress,
         started: Instant::now(),
@@ -344,7 +346,7 @@ pub(crate) async fn run_query_in(
 ) -> CmdResult<QueryResponse> {
     let out = in_tab(state, &tab, move |lake, opts| core_query(lake, &sql, opts)).await?;
     let ms = out.elapsed.as_secs_f64() * 1e3;
-    let plan = out.plan.clone();
+    let plan = out.plan;
     let (id, r) = state.keep(ResultSet::new(out.frame));
     let result = lock(&r).meta(id, ms);
     Ok(QueryResponse { result, plan })

@@ -23,11 +23,17 @@ pub struct Settings {
     pub recent: Vec<String>,
 }
 
+/// Kept results by id, and their ids oldest first (the oldest goes when there are too many).
+#[derive(Default)]
+struct Kept {
+    by_id: HashMap<u32, Arc<Mutex<ResultSet>>>,
+    order: Vec<u32>,
+}
+
 /// The app's state, shared by all commands.
 pub struct AppState {
     lake: Mutex<Option<Arc<Lake>>>,
-    results: Mutex<HashMap<u32, Arc<Mutex<ResultSet>>>>,
-    order: Mutex<Vec<u32>>,
+    results: Mutex<Kept>,
     next_id: AtomicU32,
     /// The running import's cancel token.
     pub import_cancel: Mutex<Option<CancelToken>>,
@@ -48,8 +54,7 @@ impl AppState {
     pub fn new(config_dir: &Path, data_dir: &Path) -> Self {
         AppState {
             lake: Mutex::new(None),
-            results: Mutex::new(HashMap::new()),
-            order: Mutex::new(Vec::new()),
+            results: Mutex::new(Kept::default()),
             next_id: AtomicU32::new(1),
             import_cancel: Mutex::new(None),
             query_cancel: Mutex::new(HashMap::new()),
@@ -79,8 +84,7 @@ impl AppState {
         };
         let lake = Arc::new(lake);
         *lock(&self.lake) = Some(lake.clone());
-        lock(&self.results).clear();
-        lock(&self.order).clear();
+        *lock(&self.results) = Kept::default();
         let mut s = self.settings();
         let p = lake.root().display().to_string();
         s.recent.retain(|r| r != &p);
@@ -115,20 +119,19 @@ impl AppState {
     pub fn keep(&self, r: ResultSet) -> (u32, Arc<Mutex<ResultSet>>) {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let r = Arc::new(Mutex::new(r));
-        let mut results = lock(&self.results);
-        let mut order = lock(&self.order);
-        results.insert(id, r.clone());
-        order.push(id);
-        while order.len() > MAX_RESULTS {
-            let old = order.remove(0);
-            results.remove(&old);
+        let mut kept = lock(&self.results);
+        kept.by_id.insert(id, r.clone());
+        kept.order.push(id);
+        while kept.order.len() > MAX_RESULTS {
+            let old = kept.order.remove(0);
+            kept.by_id.remove(&old);
         }
         (id, r)
     }
 
     /// A kept result.
     pub fn result(&self, id: u32) -> CmdResult<Arc<Mutex<ResultSet>>> {
-        lock(&self.results).get(&id).cloned().ok_or_else(|| {
+        lock(&self.results).by_id.get(&id).cloned().ok_or_else(|| {
             AppError::new(
                 "result_gone",
                 "this result is no longer kept; run the query again",
@@ -138,7 +141,8 @@ impl AppState {
 
     /// Forgets a result.
     pub fn drop_result(&self, id: u32) {
-        lock(&self.results).remove(&id);
-        lock(&self.order).retain(|x| *x != id);
+        let mut kept = lock(&self.results);
+        kept.by_id.remove(&id);
+        kept.order.retain(|x| *x != id);
     }
 }

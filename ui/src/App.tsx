@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { DatasetInfo, ErrorPayload, LakeStatus } from "./bindings/types";
-import { describeDataset, lakeStatus, listDatasets, uiReady } from "./bindings/commands";
+import { lakeStatus, listDatasets, uiReady } from "./bindings/commands";
 import { asLakeError } from "./lib/errors";
 import { ErrorBox } from "./components/ErrorBox";
 import { StartScreen } from "./features/lake/StartScreen";
@@ -48,11 +48,8 @@ export function App() {
     try {
       const list = await listDatasets();
       setDatasets(list);
-      // Column names for completion; small catalogs make this cheap.
-      const entries = await Promise.all(
-        list.map(async (d) => [d.name, (await describeDataset(d.name)).columns.map((c) => c.name)] as const),
-      );
-      setSchema(Object.fromEntries(entries));
+      // Column names for completion come with the list: no call per dataset.
+      setSchema(Object.fromEntries(list.map((d) => [d.name, d.schema.map((c) => c.name)])));
     } catch (e) {
       setError(asLakeError(e));
     }

@@ -69,6 +69,10 @@ rows: number,
  */
 columns: number, 
 /**
+ * Their names and types (the editor completes them without a call per dataset).
+ */
+schema: Array<ColumnDef>, 
+/**
  * Bytes on disk of the current version's files.
  */
 bytes: number, 

@@ -133,6 +133,8 @@ pub struct DatasetInfo {
     pub rows: u64,
     /// Columns in the current version.
     pub columns: u32,
+    /// Their names and types (the editor completes them without a call per dataset).
+    pub schema: Vec<ColumnDef>,
     /// Bytes on disk of the current version's files.
     pub bytes: u64,
     /// When the current version was committed (RFC 3339, UTC).
@@ -278,6 +280,7 @@ impl Catalog {
                 version: r.get(1)?,
                 rows: r.get::<_, i64>(2)? as u64,
                 columns: cols.len() as u32,
+                schema: cols,
                 bytes: r.get::<_, i64>(4)? as u64,
                 created_at: r.get(5)?,
             })

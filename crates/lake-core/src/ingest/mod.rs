@@ -69,6 +69,20 @@ impl Format {
             _ => return None,
         })
     }
+
+    /// The name `parse` reads (and `--format` takes).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Json => "json",
+            Format::Ndjson => "ndjson",
+            Format::Parquet => "parquet",
+            Format::Geojson => "geojson",
+            Format::Gpx => "gpx",
+            Format::Takeout => "takeout",
+        }
+    }
 }
 
 /// Recognises a file's format from its content, using the extension as a hint.

@@ -56,19 +56,6 @@ pub struct ImportPreview {
     pub takeout_error: Option<ErrorPayload>,
 }
 
-fn kind_name(f: Format) -> &'static str {
-    match f {
-        Format::Csv => "csv",
-        Format::Tsv => "tsv",
-        Format::Json => "json",
-        Format::Ndjson => "ndjson",
-        Format::Parquet => "parquet",
-        Format::Geojson => "geojson",
-        Format::Gpx => "gpx",
-        Format::Takeout => "takeout",
-    }
-}
-
 /// Previews `paths`.
 pub fn preview_paths(paths: &[PathBuf], cancel: &CancelToken) -> ImportPreview {
     let mut files = Vec::new();
@@ -101,7 +88,7 @@ pub fn preview_paths(paths: &[PathBuf], cancel: &CancelToken) -> ImportPreview {
         } else {
             match detect_format(p) {
                 Ok(Some(f)) => {
-                    fp.kind = kind_name(f).into();
+                    fp.kind = f.name().into();
                     fp.dataset = Some(dataset_name_from_stem(
                         &p.file_stem().unwrap_or_default().to_string_lossy(),
                     ));
@@ -196,9 +183,22 @@ fn sample_file(path: &Path, format: Format, bytes: u64, fp: &mut FilePreview) ->
         format: Some(format),
         ..Default::default()
     };
-    let report = import_paths(&lake, &[source], &opts, &NoProgress, &CancelToken::new())?;
+    let report = import_paths(
+        &lake,
+        std::slice::from_ref(&source),
+        &opts,
+        &NoProgress,
+        &CancelToken::new(),
+    )?;
+    // Messages name the file read, which may be the sample copy: name the user's file instead.
+    let own_name = |m: &str| m.replace(&source.display().to_string(), &fp.path);
     if let Some(e) = report.errors.first() {
-        return Err(LakeError::bad_input(&fp.path, None, e.error.clone()));
+        fp.error = Some(ErrorPayload {
+            code: e.code.clone(),
+            message: own_name(&e.error),
+            details: serde_json::json!({ "path": fp.path }),
+        });
+        return Ok(());
     }
     for d in &report.datasets {
         if d.skipped_rows > 0 {
@@ -207,7 +207,8 @@ fn sample_file(path: &Path, format: Format, bytes: u64, fp: &mut FilePreview) ->
                  are skipped",
                 d.skipped_rows, fp.sampled
             ));
-            fp.warnings.extend(d.bad_examples.iter().take(3).cloned());
+            fp.warnings
+                .extend(d.bad_examples.iter().take(3).map(|m| own_name(m)));
         }
     }
     let Some(ds) = lake.catalog().dataset(name)? else {
@@ -256,5 +257,23 @@ mod tests {
         assert!(f.error.is_none());
         assert_eq!(pv.files[1].error.as_ref().unwrap().code, "bad_input");
         assert!(pv.takeout.is_none());
+    }
+
+    #[test]
+    fn a_big_file_is_previewed_from_its_head_and_messages_name_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.csv");
+        let mut text = String::from("a,b\n1,2\n1,2,3\n");
+        while text.len() < (WHOLE_FILE as usize) + 1024 {
+            text.push_str("10,20\n");
+        }
+        std::fs::write(&p, text).unwrap();
+        let pv = preview_paths(std::slice::from_ref(&p), &CancelToken::new());
+        let f = &pv.files[0];
+        assert!(f.sampled.starts_with("first "), "{}", f.sampled);
+        assert_eq!(f.sample.len(), SAMPLE_ROWS as usize);
+        let all = format!("{:?} {:?}", f.warnings, f.error);
+        assert!(!all.contains("datapunk-preview"), "{all}");
+        assert!(f.warnings.iter().any(|w| w.starts_with("line 3:")), "{all}");
     }
 }

@@ -171,6 +171,37 @@ fn iso(us: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The parts given, archives in name order (-001, -002, …) and loose files after them.
+fn parts_of(paths: &[PathBuf]) -> Result<Vec<Part>> {
+    let mut parts = Vec::new();
+    for p in paths {
+        if !p.exists() {
+            return Err(LakeError::bad_input(
+                p.display(),
+                None,
+                "no such file or folder",
+            ));
+        }
+        let kind = vfs::part_kind(p)?;
+        parts.push(Part {
+            path: p.clone(),
+            kind,
+            bytes: vfs::part_bytes(p, kind),
+        });
+    }
+    parts.sort_by_key(|p| (p.kind == PartKind::File, p.path.clone()));
+    Ok(parts)
+}
+
+/// `en`, `de` or `fr` when the names point to one language (English when none do), else `mixed`.
+fn locale_of(hints: &BTreeSet<&'static str>) -> String {
+    match hints.len() {
+        0 => "en".into(),
+        1 => hints.iter().next().unwrap().to_string(),
+        _ => "mixed".into(),
+    }
+}
+
 /// A cheap fingerprint of a part (size, first and last MiB), recorded as its source.
 fn fingerprint(p: &Part) -> String {
     if p.kind == PartKind::Dir {
@@ -305,24 +336,7 @@ pub(crate) fn import_takeout(
     progress: &dyn Progress,
     cancel: &CancelToken,
 ) -> Result<StagedTakeout> {
-    let mut parts = Vec::new();
-    for p in paths {
-        if !p.exists() {
-            return Err(LakeError::bad_input(
-                p.display(),
-                None,
-                "no such file or folder",
-            ));
-        }
-        let kind = vfs::part_kind(p)?;
-        parts.push(Part {
-            path: p.clone(),
-            kind,
-            bytes: vfs::part_bytes(p, kind),
-        });
-    }
-    // Archive parts in name order (-001, -002, …); loose files after them.
-    parts.sort_by_key(|p| (p.kind == PartKind::File, p.path.clone()));
+    let parts = parts_of(paths)?;
     let total: u64 = parts.iter().map(|p| p.bytes).sum();
     let staging = lake.new_staging()?;
     let mut t = Tables::new(staging.path(), opts.rows_per_file);
@@ -576,11 +590,7 @@ pub(crate) fn import_takeout(
     // catalog transaction, or none.
     trace("(writing and committing)", commit_started);
     progress.file_done(&display, records_total);
-    let locale = match locales.len() {
-        0 => "en".to_string(),
-        1 => locales.iter().next().unwrap().to_string(),
-        _ => "mixed".to_string(),
-    };
+    let locale = locale_of(&locales);
     let products = products
         .into_iter()
         .map(|(name, a)| ProductReport {
@@ -795,16 +805,7 @@ pub struct TakeoutSurvey {
 
 /// Lists the products of an export by reading the first bytes of every entry (no import).
 pub fn survey(paths: &[PathBuf], cancel: &CancelToken) -> Result<TakeoutSurvey> {
-    let mut parts = Vec::new();
-    for p in paths {
-        let kind = vfs::part_kind(p)?;
-        parts.push(Part {
-            path: p.clone(),
-            kind,
-            bytes: vfs::part_bytes(p, kind),
-        });
-    }
-    parts.sort_by_key(|p| (p.kind == PartKind::File, p.path.clone()));
+    let parts = parts_of(paths)?;
     let mut products: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
     let mut locales = BTreeSet::new();
     let (mut unrecognized, mut entries) = (0u64, 0u64);
@@ -846,11 +847,7 @@ pub fn survey(paths: &[PathBuf], cancel: &CancelToken) -> Result<TakeoutSurvey> 
     Ok(TakeoutSurvey {
         export_id: export_id(&parts),
         parts: parts.iter().map(|p| p.path.display().to_string()).collect(),
-        locale: match locales.len() {
-            0 => "en".into(),
-            1 => locales.iter().next().unwrap().to_string(),
-            _ => "mixed".into(),
-        },
+        locale: locale_of(&locales),
         products,
         unrecognized,
         entries,
