@@ -1,7 +1,9 @@
 //! CLI scenarios against real temporary lakes: one test binary, several modules.
 
+mod baddata;
 mod common;
 mod crash;
+mod hostile;
 mod import;
 mod query;
 mod slt;

@@ -19,6 +19,8 @@
 
 pub mod catalog;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ingest;
 pub mod query;
 pub mod storage;

@@ -80,36 +80,96 @@ pub struct NdjsonSource<'a> {
 impl RecordSource for NdjsonSource<'_> {
     fn run(&mut self, f: &mut dyn FnMut(Item) -> Result<Flow>) -> Result<()> {
         let mut r = open_counting(self.ctx)?;
-        let mut line = Vec::with_capacity(4096);
-        let mut n = 0u64;
-        loop {
-            line.clear();
-            let read = r
-                .read_until(b'\n', &mut line)
-                .ctx(|| format!("reading {}", self.ctx.display))?;
-            if read == 0 {
-                return Ok(());
-            }
-            n += 1;
-            let text = trim_ascii(&line);
-            if text.is_empty() {
-                continue;
-            }
-            let loc = format!("line {n}");
-            let item = match serde_json::from_slice::<Value>(text) {
-                Ok(Value::Object(m)) => Item::Record(m, loc),
-                Ok(other) => Item::Bad(
-                    loc,
-                    format!("expected a JSON object, found {}", json_kind(&other)),
-                ),
-                Err(e) => Item::Bad(
-                    format!("line {n}, column {}", e.column()),
-                    format!("invalid JSON: {}", without_position(&e)),
-                ),
-            };
+        ndjson_items(&mut r, &self.ctx.display, f)
+    }
+}
+
+/// Longest NDJSON line accepted; a longer one is skipped as a bad record (read, not kept), so
+/// a multi-gigabyte line cannot exhaust memory.
+pub const MAX_LINE_BYTES: usize = 64 << 20;
+
+/// Reads one line (with its `\n`) into `buf`, keeping at most `cap` bytes of it; returns the
+/// bytes consumed (0 at the end) and whether the line was longer than `cap`.
+pub fn read_line_capped(
+    r: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<(usize, bool)> {
+    let (mut total, mut over) = (0usize, false);
+    loop {
+        let avail = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok((total, over));
+        }
+        let (take, done) = match memchr::memchr(b'\n', avail) {
+            Some(i) => (i + 1, true),
+            None => (avail.len(), false),
+        };
+        let room = cap.saturating_sub(buf.len());
+        if take > room {
+            over = true;
+        }
+        buf.extend_from_slice(&avail[..take.min(room)]);
+        r.consume(take);
+        total += take;
+        if done {
+            return Ok((total, over));
+        }
+    }
+}
+
+fn oversize_message(len: u64) -> String {
+    format!(
+        "the line is {len} bytes long; lines longer than {} MiB are not read",
+        MAX_LINE_BYTES >> 20
+    )
+}
+
+/// The records of an NDJSON stream, one object per line; `display` names it in errors.
+pub fn ndjson_items(
+    r: &mut dyn BufRead,
+    display: &str,
+    f: &mut dyn FnMut(Item) -> Result<Flow>,
+) -> Result<()> {
+    let mut line = Vec::with_capacity(4096);
+    let mut n = 0u64;
+    loop {
+        line.clear();
+        let (read, over) =
+            read_line_capped(r, &mut line, MAX_LINE_BYTES).ctx(|| format!("reading {display}"))?;
+        if read == 0 {
+            return Ok(());
+        }
+        n += 1;
+        let loc = format!("line {n}");
+        if over {
+            let item = Item::Bad(loc, oversize_message(read as u64));
             if f(item)? == Flow::Stop {
                 return Ok(());
             }
+            continue;
+        }
+        let text = trim_ascii(&line);
+        if text.is_empty() {
+            continue;
+        }
+        let item = match serde_json::from_slice::<Value>(text) {
+            Ok(Value::Object(m)) => Item::Record(m, loc),
+            Ok(other) => Item::Bad(
+                loc,
+                format!("expected a JSON object, found {}", json_kind(&other)),
+            ),
+            Err(e) => Item::Bad(
+                format!("line {n}, column {}", e.column()),
+                format!("invalid JSON: {}", without_position(&e)),
+            ),
+        };
+        if f(item)? == Flow::Stop {
+            return Ok(());
         }
     }
 }
@@ -296,50 +356,61 @@ impl<'de> Visitor<'de> for MaybeArray<'_, '_> {
 impl RecordSource for JsonDocSource<'_> {
     fn run(&mut self, f: &mut dyn FnMut(Item) -> Result<Flow>) -> Result<()> {
         let r = open_counting(self.ctx)?;
-        let mut de = serde_json::Deserializer::from_reader(r);
-        let mut s = Streamer {
-            f,
-            error: None,
-            stopped: false,
-            streamed: false,
-            index: 0,
-            array_key: self.array_key,
-        };
-        let res = serde::Deserializer::deserialize_any(&mut de, Top(&mut s));
-        if let Some(e) = s.error.take() {
-            return Err(e);
-        }
-        if s.stopped {
-            return Ok(());
-        }
-        match res {
-            Ok(Some(single)) => {
-                s.index = 0;
-                let _ = s.emit::<serde_json::Error>(Value::Object(single));
-                if let Some(e) = s.error.take() {
-                    return Err(e);
-                }
-            }
-            Ok(None) => {}
-            Err(e) => {
-                return Err(LakeError::bad_input(
-                    &self.ctx.display,
-                    Some(format!("line {}, column {}", e.line(), e.column())),
-                    format!("invalid JSON: {e}"),
-                ))
-            }
-        }
-        if !s.stopped {
-            de.end().map_err(|e| {
-                LakeError::bad_input(
-                    &self.ctx.display,
-                    Some(format!("line {}, column {}", e.line(), e.column())),
-                    "unexpected data after the JSON document",
-                )
-            })?;
-        }
-        Ok(())
+        json_doc_items(r, self.array_key, &self.ctx.display, f)
     }
+}
+
+/// The records of a JSON document (see [`JsonDocSource`]), streamed from `r`; `display` names
+/// it in errors. Nesting deeper than serde_json's limit (128) is an error, not a crash.
+pub fn json_doc_items(
+    r: impl Read,
+    array_key: Option<&'static str>,
+    display: &str,
+    f: &mut dyn FnMut(Item) -> Result<Flow>,
+) -> Result<()> {
+    let mut de = serde_json::Deserializer::from_reader(r);
+    let mut s = Streamer {
+        f,
+        error: None,
+        stopped: false,
+        streamed: false,
+        index: 0,
+        array_key,
+    };
+    let res = serde::Deserializer::deserialize_any(&mut de, Top(&mut s));
+    if let Some(e) = s.error.take() {
+        return Err(e);
+    }
+    if s.stopped {
+        return Ok(());
+    }
+    match res {
+        Ok(Some(single)) => {
+            s.index = 0;
+            let _ = s.emit::<serde_json::Error>(Value::Object(single));
+            if let Some(e) = s.error.take() {
+                return Err(e);
+            }
+        }
+        Ok(None) => {}
+        Err(e) => {
+            return Err(LakeError::bad_input(
+                display,
+                Some(format!("line {}, column {}", e.line(), e.column())),
+                format!("invalid JSON: {e}"),
+            ))
+        }
+    }
+    if !s.stopped {
+        de.end().map_err(|e| {
+            LakeError::bad_input(
+                display,
+                Some(format!("line {}, column {}", e.line(), e.column())),
+                "unexpected data after the JSON document",
+            )
+        })?;
+    }
+    Ok(())
 }
 
 /// A transform applied to each record before typing (GeoJSON flattening, for instance).
@@ -488,6 +559,8 @@ fn serial_pass(
 struct LineChunk {
     first_line: u64,
     bytes: Vec<u8>,
+    /// Set instead of `bytes` for one line longer than [`MAX_LINE_BYTES`]: its length.
+    oversize: Option<u64>,
 }
 
 /// What a worker made of a chunk.
@@ -574,6 +647,12 @@ fn parse_lines(chunk: LineChunk, schema: &Schema) -> ChunkOut {
         bad: Vec::new(),
         restart: None,
     };
+    if let Some(len) = chunk.oversize {
+        out.bad
+            .push((format!("line {}", chunk.first_line), oversize_message(len)));
+        out.frame = builder.take_frame();
+        return out;
+    }
     let mut slots = vec![Value::Null; schema.names.len()];
     for (k, line) in chunk.bytes.split(|b| *b == b'\n').enumerate() {
         let text = trim_ascii(line);
@@ -654,6 +733,20 @@ fn parallel_ndjson_pass(
                 carry = buf.split_off(start + i + 1);
                 break;
             }
+            if buf.len() > MAX_LINE_BYTES {
+                // No newline yet, so all of `buf` is the start of one huge line: read on to
+                // its end without keeping it, and hand it on as one bad record.
+                let mut rest = Vec::new();
+                let (k, _) = read_line_capped(&mut reader, &mut rest, 0)
+                    .ctx(|| format!("reading {display}"))?;
+                let first_line = next_line;
+                next_line += 1;
+                return Ok(Some(LineChunk {
+                    first_line,
+                    bytes: Vec::new(),
+                    oversize: Some((buf.len() + k) as u64),
+                }));
+            }
         }
         if buf.is_empty() {
             return Ok(None);
@@ -663,6 +756,7 @@ fn parallel_ndjson_pass(
         Ok(Some(LineChunk {
             first_line,
             bytes: buf,
+            oversize: None,
         }))
     };
     let mut out = PassOutcome {

@@ -2,7 +2,7 @@
 //! in memory (for its text); headers are unfolded, subjects RFC 2047-decoded, `>From ` lines
 //! unquoted.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 
 use base64::Engine;
 
@@ -23,6 +23,10 @@ struct Msg {
     attachment: bool,
 }
 
+/// Longest mbox line kept whole; the rest of a longer line is read and dropped (a message body
+/// is kept only up to [`BODY_CAP`] anyway), so memory stays bounded.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
 /// Reads an mbox; returns the number of messages.
 pub fn mbox(
     t: &mut Tables,
@@ -36,15 +40,19 @@ pub fn mbox(
     let mut n = 0u64;
     let mut lineno = 0u64;
     let mut prev_blank = true;
+    let mut cut_lines = 0u64;
     loop {
         line.clear();
-        let k = rd
-            .read_until(b'\n', &mut line)
-            .map_err(|e| format!("read error after line {lineno}: {e}"))?;
+        let (k, over) =
+            crate::ingest::records::read_line_capped(&mut rd, &mut line, MAX_LINE_BYTES)
+                .map_err(|e| format!("read error after line {lineno}: {e}"))?;
         if k == 0 {
             break;
         }
         lineno += 1;
+        if over {
+            cut_lines += 1;
+        }
         if line.starts_with(b"From ") && (prev_blank || cur.is_none()) {
             if let Some(m) = cur.take() {
                 finish(t, file, m, &mut n);
@@ -111,6 +119,12 @@ pub fn mbox(
     }
     if n == 0 && lineno > 0 {
         return Err("no messages found (no line starts with `From `)".into());
+    }
+    if cut_lines > 0 {
+        t.warnings.push(format!(
+            "{cut_lines} lines longer than {} MiB were cut (only the text start is kept)",
+            MAX_LINE_BYTES >> 20
+        ));
     }
     Ok(n)
 }

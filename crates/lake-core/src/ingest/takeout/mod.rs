@@ -803,6 +803,24 @@ pub struct TakeoutSurvey {
     pub entries: u64,
 }
 
+/// For the fuzz target: the streaming array cutter over `data`, each element parsed as JSON.
+#[doc(hidden)]
+pub fn fuzz_stream_array(data: &[u8]) -> std::result::Result<u64, String> {
+    jsonstream::stream_array(
+        &mut &data[..],
+        "locations",
+        2,
+        |b| serde_json::from_slice::<Value>(b).map_err(|e| e.to_string()),
+        |_, _| Ok(()),
+    )
+}
+
+/// For the fuzz target: mbox splitting over `data`.
+#[doc(hidden)]
+pub fn fuzz_mbox(t: &mut tables::Tables, data: &[u8]) -> std::result::Result<u64, String> {
+    mail::mbox(t, "fuzz.mbox", &mut &data[..], &mut || Ok(()))
+}
+
 /// Lists the products of an export by reading the first bytes of every entry (no import).
 pub fn survey(paths: &[PathBuf], cancel: &CancelToken) -> Result<TakeoutSurvey> {
     let parts = parts_of(paths)?;

@@ -1,8 +1,11 @@
 //! One virtual tree over the parts of a Takeout export: zip and tgz archives read in place
 //! (nothing is extracted to disk), unpacked folders, and single files dropped beside them.
 //!
-//! Every entry is checked before it is read: only regular files, no absolute paths or `..`,
-//! a cap on the entry count and on the bytes one entry may expand to.
+//! Every entry is checked before it is read, and nothing is ever extracted: only regular files
+//! (a symlink, hard link or device refuses the archive), no absolute, drive or `..` paths, no
+//! NUL bytes, no name twice; caps on the entry count, on what one entry may expand to (by its
+//! ratio and by the size it states) and on what the whole archive may expand to. Each refusal
+//! names the archive and the entry.
 
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
@@ -16,8 +19,12 @@ use crate::error::{IoContext, LakeError, Result};
 
 /// At most this many entries per part.
 pub const MAX_ENTRIES: usize = 2_000_000;
-/// One entry may not expand to more than this many times its compressed size (plus 1 MiB).
+/// One entry may not expand to more than this many times its compressed size (plus 1 MiB),
+/// nor a whole archive to more than this many times its size on disk.
 pub const MAX_RATIO: u64 = 1_000;
+/// No archive part may expand to more than this (Google splits exports into parts of 2 to
+/// 50 GB).
+pub const MAX_PART_BYTES: u64 = 1 << 40;
 
 /// What a part is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,91 +241,302 @@ impl<R: Read + Seek> Seek for SeekBuf<R> {
     }
 }
 
-/// Caps what one entry may expand to, so a zip bomb fails with a clear error.
-struct Capped<R> {
+/// Caps what one entry may expand to (its ratio, its stated size) and what a whole part may
+/// expand to, so a zip bomb or an entry that lies about its size fails with a clear error.
+struct Capped<'a, R> {
     inner: R,
+    /// Bytes this entry may still yield by its compression ratio.
     left: u64,
-    path: String,
+    /// Bytes this entry may still yield by the size the archive states (zip only).
+    stated_left: Option<u64>,
+    /// Bytes the whole part may still yield.
+    part_left: &'a mut u64,
+    path: &'a str,
+    /// Set when a cap was hit, so the archive is refused even if the reader's caller would
+    /// only have marked the file broken.
+    tripped: Option<String>,
 }
 
-impl<R: Read> Read for Capped<R> {
+impl<R: Read> Capped<'_, R> {
+    fn trip(&mut self, what: String) -> io::Error {
+        self.tripped = Some(what.clone());
+        io::Error::other(format!("entry {}: {what}", self.path))
+    }
+}
+
+impl<R: Read> Read for Capped<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if n as u64 > self.left {
-            return Err(io::Error::other(format!(
-                "{}: expands to more than {MAX_RATIO}× its compressed size; refusing it as a \
-                 possible zip bomb",
-                self.path
+        let n = match self.inner.read(buf) {
+            Ok(n) => n as u64,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Err(e),
+            // A CRC mismatch, a bad deflate stream, more bytes than declared: the entry (and
+            // so the download) is damaged.
+            Err(e) => return Err(self.trip(format!("cannot be read ({e})"))),
+        };
+        if n > self.left {
+            return Err(self.trip(format!(
+                "expands to more than {MAX_RATIO}× its compressed size (a possible zip bomb)"
             )));
         }
-        self.left -= n as u64;
-        Ok(n)
+        if self.stated_left.is_some_and(|s| n > s) {
+            return Err(self.trip("holds more bytes than the archive states".into()));
+        }
+        if n > *self.part_left {
+            return Err(self.trip(format!(
+                "the archive expands to more than {MAX_RATIO}× its own size or {} GiB (a \
+                 possible zip bomb)",
+                MAX_PART_BYTES >> 30
+            )));
+        }
+        self.left -= n;
+        if let Some(s) = self.stated_left.as_mut() {
+            *s -= n;
+        }
+        *self.part_left -= n;
+        Ok(n as usize)
     }
+}
+
+/// Runs `visit` over a capped entry; a tripped cap refuses the archive, naming the entry.
+fn visit_capped<R: Read>(
+    mut capped: Capped<'_, R>,
+    meta: &EntryMeta,
+    display: &str,
+    visit: &mut Visit<'_>,
+) -> Result<()> {
+    let res = visit(meta, &mut capped);
+    match capped.tripped {
+        Some(what) => Err(hostile(display, &meta.path, &what)),
+        None => res,
+    }
+}
+
+/// What a part may expand to in all: `MAX_RATIO` times its size, at most `MAX_PART_BYTES`.
+fn part_budget(compressed: u64) -> u64 {
+    compressed
+        .saturating_mul(MAX_RATIO)
+        .saturating_add(1 << 20)
+        .min(MAX_PART_BYTES)
+}
+
+fn hostile(display: &str, raw: &str, what: &str) -> LakeError {
+    LakeError::bad_input(
+        display,
+        Some(format!("entry {raw:?}")),
+        format!("{what}; the archive is damaged or hostile, so it is refused"),
+    )
+}
+
+/// Checks that `path` appears once in the part.
+fn check_unique(
+    seen: &mut std::collections::HashSet<String>,
+    path: &str,
+    display: &str,
+    raw: &str,
+) -> Result<()> {
+    if !seen.insert(path.to_string()) {
+        return Err(hostile(
+            display,
+            raw,
+            "the same path appears twice in the archive",
+        ));
+    }
+    Ok(())
+}
+
+/// The first name the central directory (at `start`) lists twice.
+fn first_duplicate<R: Read + Seek>(mut r: R, start: u64) -> Option<String> {
+    r.seek(SeekFrom::Start(start)).ok()?;
+    let mut cd = Vec::new();
+    r.take(64 << 20).read_to_end(&mut cd).ok()?;
+    let mut seen = std::collections::HashSet::new();
+    let mut i = 0;
+    while cd.get(i..i + 4) == Some(b"PK\x01\x02") && i + 46 <= cd.len() {
+        let u16_at = |o: usize| u16::from_le_bytes([cd[i + o], cd[i + o + 1]]) as usize;
+        let (n, x, c) = (u16_at(28), u16_at(30), u16_at(32));
+        let name = cd.get(i + 46..i + 46 + n)?;
+        if !seen.insert(name) {
+            return Some(String::from_utf8_lossy(name).into_owned());
+        }
+        i += 46 + n + x + c;
+    }
+    None
+}
+
+type Visit<'v> = dyn FnMut(&EntryMeta, &mut dyn Read) -> Result<()> + 'v;
+
+/// Visits the regular files of a zip archive read from `r` (`compressed` is its size on
+/// disk). Symlinks, duplicate names, unsafe paths, bombs and lying sizes are refused, naming
+/// the entry.
+pub fn zip_entries<R: Read + Seek>(
+    r: R,
+    compressed: u64,
+    display: &str,
+    part: usize,
+    visit: &mut Visit<'_>,
+) -> Result<()> {
+    let mut zip = zip::ZipArchive::new(r).map_err(|e| {
+        LakeError::bad_input(display, None, format!("not a readable zip archive: {e}"))
+    })?;
+    if zip.len() > MAX_ENTRIES {
+        return Err(LakeError::bad_input(
+            display,
+            None,
+            format!("{} entries; at most {MAX_ENTRIES} are accepted", zip.len()),
+        ));
+    }
+    if zip.has_duplicate_names() {
+        let cd = zip.central_directory_start();
+        let name = first_duplicate(zip.into_inner(), cd).unwrap_or_default();
+        return Err(hostile(
+            display,
+            &name,
+            "the same path appears twice in the archive",
+        ));
+    }
+    let mut part_left = part_budget(compressed);
+    let mut seen = std::collections::HashSet::new();
+    // Each entry's local header must agree with the central directory (no "cloaked" entry
+    // that one tool lists under one name and another under a different one).
+    let consistent = zip::ZipReadOptions::new().enforce_header_consistency(true);
+    for k in 0..zip.len() {
+        let mut e = zip
+            .by_index_with_options(k, consistent.clone())
+            .map_err(|e| {
+                LakeError::bad_input(
+                    display,
+                    Some(format!("entry {k}")),
+                    format!("damaged zip entry: {e}"),
+                )
+            })?;
+        let raw = e
+            .name()
+            .map(|n| n.into_owned())
+            .unwrap_or_else(|_| String::from_utf8_lossy(e.name_raw()).into_owned());
+        if e.is_symlink() {
+            return Err(hostile(display, &raw, "the entry is a symbolic link"));
+        }
+        if e.is_dir() {
+            clean_entry_path(&raw, display)?;
+            continue;
+        }
+        let Some(path) = clean_entry_path(&raw, display)? else {
+            continue;
+        };
+        check_unique(&mut seen, &path, display, &raw)?;
+        let size = e.size();
+        let limit = e.compressed_size().saturating_mul(MAX_RATIO) + (1 << 20);
+        let meta = EntryMeta {
+            path: path.clone(),
+            size,
+            part,
+        };
+        let capped = Capped {
+            inner: &mut e,
+            left: limit,
+            stated_left: Some(size),
+            part_left: &mut part_left,
+            path: &path,
+            tripped: None,
+        };
+        visit_capped(capped, &meta, display, visit)?;
+    }
+    Ok(())
+}
+
+/// Visits the regular files of a tar stream (already decompressed). Symlinks, hard links,
+/// devices, duplicate names and unsafe paths are refused, naming the entry; `budget` caps the
+/// bytes all entries may yield.
+pub fn tar_entries<R: Read>(
+    r: R,
+    budget: u64,
+    display: &str,
+    part: usize,
+    visit: &mut Visit<'_>,
+) -> Result<()> {
+    use tar::EntryType;
+    let mut tar = tar::Archive::new(r);
+    let entries = tar.entries().map_err(|e| {
+        LakeError::bad_input(display, None, format!("not a readable tar archive: {e}"))
+    })?;
+    let mut part_left = budget;
+    let mut seen = std::collections::HashSet::new();
+    for (k, e) in entries.enumerate() {
+        if k >= MAX_ENTRIES {
+            return Err(LakeError::bad_input(
+                display,
+                None,
+                format!("more than {MAX_ENTRIES} entries"),
+            ));
+        }
+        let mut e = e.map_err(|e| {
+            LakeError::bad_input(
+                display,
+                Some(format!("entry {k}")),
+                format!("damaged tar entry: {e}"),
+            )
+        })?;
+        let raw = String::from_utf8_lossy(&e.path_bytes()).into_owned();
+        let kind = e.header().entry_type();
+        match kind {
+            EntryType::Regular | EntryType::Continuous => {}
+            EntryType::Directory => {
+                clean_entry_path(&raw, display)?;
+                continue;
+            }
+            EntryType::Symlink => {
+                return Err(hostile(display, &raw, "the entry is a symbolic link"))
+            }
+            EntryType::Link => return Err(hostile(display, &raw, "the entry is a hard link")),
+            EntryType::Char | EntryType::Block | EntryType::Fifo => {
+                return Err(hostile(display, &raw, "the entry is a device or a pipe"))
+            }
+            // Extension headers (pax, GNU) are handled by the reader; anything else is skipped.
+            _ => continue,
+        }
+        let Some(path) = clean_entry_path(&raw, display)? else {
+            continue;
+        };
+        check_unique(&mut seen, &path, display, &raw)?;
+        let size = e.size();
+        let meta = EntryMeta {
+            path: path.clone(),
+            size,
+            part,
+        };
+        let capped = Capped {
+            inner: &mut e,
+            left: u64::MAX,
+            stated_left: None,
+            part_left: &mut part_left,
+            path: &path,
+            tripped: None,
+        };
+        visit_capped(capped, &meta, display, visit)?;
+    }
+    Ok(())
 }
 
 /// Calls `visit` with each regular file of each part, in archive order, with a reader over its
 /// content. Directory parts are walked in sorted order.
-pub fn for_each_entry(
-    parts: &[Part],
-    counter: &ReadCounter,
-    visit: &mut dyn FnMut(&EntryMeta, &mut dyn Read) -> Result<()>,
-) -> Result<()> {
+pub fn for_each_entry(parts: &[Part], counter: &ReadCounter, visit: &mut Visit<'_>) -> Result<()> {
     for (i, part) in parts.iter().enumerate() {
         let display = part.path.display().to_string();
         match part.kind {
             PartKind::Zip => {
                 let f = File::open(&part.path).ctx(|| format!("opening {display}"))?;
+                let size = f.metadata().map(|m| m.len()).unwrap_or(part.bytes);
                 // The zip reader seeks to every entry; small entries lie one after another,
                 // so a seek inside the buffer must not throw it away (std's BufReader does).
                 let r = SeekBuf::new(Counting {
                     inner: f,
                     counter: counter.clone(),
                 });
-                let mut zip = zip::ZipArchive::new(r).map_err(|e| {
-                    LakeError::bad_input(&display, None, format!("not a readable zip archive: {e}"))
-                })?;
-                if zip.len() > MAX_ENTRIES {
-                    return Err(LakeError::bad_input(
-                        &display,
-                        None,
-                        format!("{} entries; at most {MAX_ENTRIES} are accepted", zip.len()),
-                    ));
-                }
-                for k in 0..zip.len() {
-                    let mut e = zip.by_index(k).map_err(|e| {
-                        LakeError::bad_input(
-                            &display,
-                            Some(format!("entry {k}")),
-                            format!("damaged zip entry: {e}"),
-                        )
-                    })?;
-                    if e.is_dir() || e.is_symlink() {
-                        continue;
-                    }
-                    let raw = e
-                        .name()
-                        .map(|n| n.into_owned())
-                        .unwrap_or_else(|_| String::from_utf8_lossy(e.name_raw()).into_owned());
-                    let Some(path) = clean_entry_path(&raw, &display)? else {
-                        continue;
-                    };
-                    let size = e.size();
-                    let limit = e.compressed_size().saturating_mul(MAX_RATIO) + (1 << 20);
-                    let meta = EntryMeta {
-                        path: path.clone(),
-                        size,
-                        part: i,
-                    };
-                    let mut capped = Capped {
-                        inner: &mut e,
-                        left: limit,
-                        path,
-                    };
-                    visit(&meta, &mut capped)?;
-                }
+                zip_entries(r, size, &display, i, visit)?;
             }
             PartKind::Tgz => {
                 let f = File::open(&part.path).ctx(|| format!("opening {display}"))?;
+                let size = f.metadata().map(|m| m.len()).unwrap_or(part.bytes);
                 let gz = flate2::read::GzDecoder::new(BufReader::with_capacity(
                     256 << 10,
                     Counting {
@@ -326,39 +544,7 @@ pub fn for_each_entry(
                         counter: counter.clone(),
                     },
                 ));
-                let mut tar = tar::Archive::new(gz);
-                let entries = tar.entries().map_err(|e| {
-                    LakeError::bad_input(&display, None, format!("not a readable tar.gz: {e}"))
-                })?;
-                for (k, e) in entries.enumerate() {
-                    if k > MAX_ENTRIES {
-                        return Err(LakeError::bad_input(
-                            &display,
-                            None,
-                            format!("more than {MAX_ENTRIES} entries"),
-                        ));
-                    }
-                    let mut e = e.map_err(|e| {
-                        LakeError::bad_input(
-                            &display,
-                            Some(format!("entry {k}")),
-                            format!("damaged tar entry: {e}"),
-                        )
-                    })?;
-                    if !e.header().entry_type().is_file() {
-                        continue;
-                    }
-                    let raw = String::from_utf8_lossy(&e.path_bytes()).into_owned();
-                    let Some(path) = clean_entry_path(&raw, &display)? else {
-                        continue;
-                    };
-                    let meta = EntryMeta {
-                        path,
-                        size: e.size(),
-                        part: i,
-                    };
-                    visit(&meta, &mut e)?;
-                }
+                tar_entries(gz, part_budget(size), &display, i, visit)?;
             }
             PartKind::Dir => {
                 let mut files = Vec::new();
