@@ -3,6 +3,7 @@
 mod baddata;
 mod common;
 mod crash;
+mod diskfull;
 mod hostile;
 mod import;
 mod query;

@@ -6,7 +6,7 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{LakeError, Result};
 
 /// Migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[r#"
@@ -229,6 +229,16 @@ impl Catalog {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut cat = Catalog { conn };
+        // SQLite ignores a journal mode it cannot use (WAL on some network file systems):
+        // refuse to run without the settings commits rely on, rather than lose them silently.
+        let (journal, sync, fk) = cat.durability()?;
+        if journal != "wal" || sync != 2 || fk != 1 {
+            return Err(LakeError::NotALake(format!(
+                "{}: the catalog runs with journal_mode={journal}, synchronous={sync}, \
+                 foreign_keys={fk} instead of wal, 2 (FULL) and 1; put the lake on a local disk",
+                path.display()
+            )));
+        }
         cat.migrate()?;
         Ok(cat)
     }

@@ -23,8 +23,32 @@ pub struct StagedFile {
     pub stats: Vec<ColumnStats>,
 }
 
+/// A file that remembers its first write error, so a failure inside the Parquet writer (which
+/// reports it as a format error) surfaces as the I/O error it was: a full disk, say.
+struct Recording {
+    file: File,
+    first_error: std::sync::Arc<std::sync::Mutex<Option<(std::io::ErrorKind, String)>>>,
+}
+
+impl std::io::Write for Recording {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file.write(buf).inspect_err(|e| self.record(e))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush().inspect_err(|e| self.record(e))
+    }
+}
+
+impl Recording {
+    fn record(&self, e: &std::io::Error) {
+        let mut slot = self.first_error.lock().unwrap_or_else(|p| p.into_inner());
+        slot.get_or_insert_with(|| (e.kind(), e.to_string()));
+    }
+}
+
 struct OpenFile {
-    writer: polars::io::parquet::write::BatchedWriter<File>,
+    writer: polars::io::parquet::write::BatchedWriter<Recording>,
+    io_error: std::sync::Arc<std::sync::Mutex<Option<(std::io::ErrorKind, String)>>>,
     path: PathBuf,
     rows: u64,
     stats: Vec<ColumnStats>,
@@ -41,7 +65,29 @@ pub struct ParquetSink {
 }
 
 fn polars_err(path: &Path, e: PolarsError) -> LakeError {
-    LakeError::Internal(format!("writing {}: {e}", path.display()))
+    match e {
+        PolarsError::IO { error, .. } => LakeError::io(
+            format!("writing {}", path.display()),
+            std::io::Error::new(error.kind(), error.to_string()),
+        ),
+        e => LakeError::Internal(format!("writing {}: {e}", path.display())),
+    }
+}
+
+/// A writer error, as the I/O error underneath when the file saw one.
+fn write_err(open: &OpenFile, e: PolarsError) -> LakeError {
+    let io = open
+        .io_error
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take();
+    match io {
+        Some((kind, msg)) => LakeError::io(
+            format!("writing {}", open.path.display()),
+            std::io::Error::new(kind, msg),
+        ),
+        None => polars_err(&open.path, e),
+    }
 }
 
 /// The JSON form of a min or max value: numbers for numeric and temporal types (days or
@@ -186,9 +232,9 @@ impl ParquetSink {
                 (df, None)
             };
             if now.height() > 0 {
-                open.writer
-                    .write_batch(&now)
-                    .map_err(|e| polars_err(&open.path, e))?;
+                if let Err(e) = open.writer.write_batch(&now) {
+                    return Err(write_err(open, e));
+                }
                 open.rows += now.height() as u64;
                 merge_stats(&mut open.stats, frame_stats(&now));
             }
@@ -208,6 +254,11 @@ impl ParquetSink {
             .dir
             .join(format!("{}-{:05}.parquet", self.prefix, self.done.len()));
         let file = File::create(&path).ctx(|| format!("creating {}", path.display()))?;
+        let io_error = std::sync::Arc::default();
+        let file = Recording {
+            file,
+            first_error: std::sync::Arc::clone(&io_error),
+        };
         let schema = self.schema.clone().unwrap_or_default();
         let writer = ParquetWriter::new(file)
             .with_compression(ParquetCompression::Zstd(None))
@@ -227,6 +278,7 @@ impl ParquetSink {
             .collect();
         self.open = Some(OpenFile {
             writer,
+            io_error,
             path,
             rows: 0,
             stats,
@@ -236,9 +288,9 @@ impl ParquetSink {
 
     fn close_file(&mut self) -> Result<()> {
         if let Some(open) = self.open.take() {
-            open.writer
-                .finish()
-                .map_err(|e| polars_err(&open.path, e))?;
+            if let Err(e) = open.writer.finish() {
+                return Err(write_err(&open, e));
+            }
             drop(open.writer);
             let f = File::open(&open.path).ctx(|| format!("opening {}", open.path.display()))?;
             f.sync_all()
