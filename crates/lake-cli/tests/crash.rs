@@ -124,7 +124,7 @@ fn kill_9_during_import_never_leaves_a_mix() {
     let full = t.elapsed();
 
     // Kill points spread evenly over the import (and a little past it), in a seeded order.
-    let points = 24u64;
+    let points = 50u64;
     let mut seed: u64 = 0x5eed_1234;
     let (mut version, mut rows) = (1u64, 1000u64);
     let mut commits = 0;
@@ -220,4 +220,144 @@ fn ctrl_c_cancels_an_import_and_leaves_the_lake_as_it_was() {
         .next()
         .is_none());
     assert!(!lake.path().join("data/big").exists());
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let dst = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dst);
+        } else {
+            std::fs::copy(e.path(), dst).unwrap();
+        }
+    }
+}
+
+/// Names and row counts of the `takeout.*` tables.
+fn takeout_tables(lake: &TestLake) -> Vec<(String, u64)> {
+    let list: serde_json::Value = serde_json::from_str(&lake.ok(&["datasets", "--json"])).unwrap();
+    let mut out: Vec<(String, u64)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["name"].as_str().unwrap().starts_with("takeout."))
+        .map(|d| (d["name"].as_str().unwrap().to_string(), d["rows"].as_u64().unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn kill_9_during_a_takeout_import_commits_all_tables_or_none() {
+    // The small English export with a generated Records.json of 300,000 locations.
+    let work = tempfile::tempdir().unwrap();
+    let export = work.path().join("Takeout");
+    copy_dir(
+        &crate::common::manifest_dir().join("tests/fixtures/takeout/en/Takeout"),
+        &export,
+    );
+    {
+        let p = export.join("Location History (Timeline)/Records.json");
+        let mut f = std::io::BufWriter::new(std::fs::File::create(p).unwrap());
+        writeln!(f, "{{\"locations\": [").unwrap();
+        for i in 0..300_000u64 {
+            let sep = if i == 0 { "" } else { "," };
+            writeln!(
+                f,
+                "{sep}{{\"latitudeE7\": {}, \"longitudeE7\": {}, \"accuracy\": {}, \
+                 \"source\": \"WIFI\", \"timestamp\": \"2024-05-{:02}T{:02}:{:02}:{:02}.{:03}Z\"}}",
+                515_000_000 + (i * 37) % 1_000_000,
+                -1_200_000 - ((i * 53) % 1_000_000) as i64,
+                5 + i % 40,
+                1 + (i / 86_400) % 28,
+                (i / 3600) % 24,
+                (i / 60) % 60,
+                i % 60,
+                i % 1000
+            )
+            .unwrap();
+        }
+        writeln!(f, "]}}").unwrap();
+    }
+    let run = |l: &TestLake| {
+        let mut c = std::process::Command::new(lake_bin());
+        c.arg("--lake").arg(l.path()).arg("import").arg(&export);
+        c.stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        c
+    };
+    // What a whole import gives, and how long it takes, on a twin lake.
+    let twin = TestLake::new();
+    let t = Instant::now();
+    assert!(run(&twin).status().unwrap().success());
+    let full = t.elapsed();
+    let expected = takeout_tables(&twin);
+    assert!(expected.len() >= 15, "{expected:?}");
+    let points_row = expected.iter().find(|(n, _)| n == "takeout.location_points");
+    assert!(points_row.is_some_and(|(_, r)| *r >= 300_000), "{expected:?}");
+
+    let lake = TestLake::new();
+    let keep = lake.file("keep.csv", "a\n1\n2\n");
+    lake.import(&[&keep], &[]);
+    let reset = |lake: &TestLake| {
+        if !takeout_tables(lake).is_empty() {
+            let fresh = TestLake::new();
+            let keep = fresh.file("keep.csv", "a\n1\n2\n");
+            fresh.import(&[&keep], &[]);
+            std::fs::remove_dir_all(lake.path()).unwrap();
+            std::fs::rename(fresh.path(), lake.path()).unwrap();
+        }
+    };
+    let points = 25u64;
+    let mut seed: u64 = 0x7a4e_0042;
+    let (mut none, mut all) = (0, 0);
+    for k in 0..points {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let jitter = (seed >> 40) as f64 / (1u64 << 24) as f64;
+        let frac = (k as f64 + jitter) / points as f64 * 1.1;
+        // Each kill starts from a lake without the export, so every point tests a first import.
+        reset(&lake);
+        let mut child = run(&lake).spawn().unwrap();
+        std::thread::sleep(full.mul_f64(frac));
+        let _ = child.kill();
+        let _ = child.wait();
+        // `check_consistent` wants a `big` dataset; check the same things here.
+        let got = takeout_tables(&lake);
+        if got.is_empty() {
+            none += 1;
+        } else {
+            assert_eq!(got, expected, "kill point {k}: a partial Takeout commit");
+            all += 1;
+        }
+        let conn = rusqlite::Connection::open(lake.path().join("catalog.sqlite")).unwrap();
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok", "kill point {k}");
+        let mut st = conn.prepare("SELECT DISTINCT path FROM files").unwrap();
+        let referenced: HashSet<String> = st
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(files_on_disk(&lake.path()), referenced, "kill point {k}: orphans");
+        assert!(
+            std::fs::read_dir(lake.path().join("staging")).unwrap().next().is_none(),
+            "kill point {k}: staging not cleaned"
+        );
+        assert_eq!(lake.csv("SELECT count(*) AS n FROM keep"), "n\n2\n");
+    }
+    eprintln!("takeout kill points: {none} before the commit, {all} after; whole import {full:?}");
+    assert!(none > 0, "every kill came too late to test anything");
+    // Killed half way, then run again: exactly the expected counts.
+    reset(&lake);
+    let mut child = run(&lake).spawn().unwrap();
+    std::thread::sleep(full.mul_f64(0.5));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(run(&lake).status().unwrap().success());
+    assert_eq!(takeout_tables(&lake), expected);
 }
