@@ -289,6 +289,68 @@ mod tests {
     }
 
     #[test]
+    fn every_file_reading_function_is_rejected_wherever_it_stands() {
+        let mut n = 0;
+        for f in FILE_FUNCTIONS.iter().chain(&["read_delta", "scan_anything", "READ_CSV"]) {
+            for sql in [
+                format!("SELECT * FROM {f}('/etc/passwd')"),
+                format!("SELECT {f}('/etc/passwd')"),
+                format!("SELECT * FROM t WHERE a IN (SELECT {f}('/etc/passwd'))"),
+                format!("SELECT * FROM t JOIN {f}('/etc/passwd') x ON true"),
+                format!("WITH x AS (SELECT * FROM {f}('/etc/shadow')) SELECT * FROM x"),
+                format!("SELECT * FROM main.{f}('/etc/passwd')"),
+                format!("SELECT \"{f}\"('/etc/passwd')"),
+                format!("SELECT upper(CAST({f}('/etc/passwd') AS TEXT))"),
+            ] {
+                assert_eq!(code(&sql), "rejected_statement", "{sql}");
+                n += 1;
+            }
+        }
+        assert!(n >= 200, "{n}");
+    }
+
+    #[test]
+    fn statements_that_change_anything_are_rejected() {
+        for sql in [
+            "ALTER TABLE t ADD COLUMN b INT",
+            "TRUNCATE TABLE t",
+            "MERGE INTO t USING s ON t.a = s.a WHEN MATCHED THEN DELETE",
+            "CREATE VIEW v AS SELECT 1",
+            "CREATE TEMP TABLE x AS SELECT 1",
+            "GRANT SELECT ON t TO bob",
+            "SET search_path = x",
+            "INSTALL httpfs",
+            "LOAD httpfs",
+            "CALL f()",
+            "VACUUM",
+            "DETACH DATABASE y",
+            "BEGIN",
+            "EXPORT DATABASE '/tmp/x'",
+            "CHECKPOINT",
+            "COPY (SELECT 1) TO '/tmp/x.csv'",
+            "EXPLAIN ANALYZE DELETE FROM t",
+            "pragma database_list",
+            "  attach '/tmp/x.db' as x",
+            "SELECT 1; DROP TABLE t",
+            "SELECT 1; -- a comment\n DROP TABLE t",
+            "/* hidden */ DROP TABLE t",
+            "SELECT 1;\nSELECT 2;",
+        ] {
+            assert_eq!(code(sql), "rejected_statement", "{sql}");
+        }
+        // A trailing semicolon is still one statement.
+        assert_eq!(code("SELECT 1;"), "ok");
+    }
+
+    #[test]
+    fn oversized_queries_are_rejected_before_parsing() {
+        let sql = format!("SELECT 1 {}", " ".repeat(MAX_SQL_BYTES));
+        let t = std::time::Instant::now();
+        assert_eq!(code(&sql), "rejected_statement");
+        assert!(t.elapsed() < std::time::Duration::from_millis(100));
+    }
+
+    #[test]
     fn deep_nesting_is_rejected_quickly() {
         let sql = format!("SELECT {}1{}", "(".repeat(1000), ")".repeat(1000));
         let t = std::time::Instant::now();

@@ -515,6 +515,28 @@ mod tests {
             out.frame.column("s").unwrap().get(0).unwrap(),
             AnyValue::Int64(4_498_500)
         );
+        // A user's Cancel, 200 ms in: the query returns within 0.5 s of it.
+        let token = CancelToken::new();
+        let opts = QueryOptions {
+            cancel: Some(token.clone()),
+            ..Default::default()
+        };
+        let (cancelled_at, returned_at) = std::thread::scope(|s| {
+            let h = s.spawn(|| {
+                let r = run_query(&lake, slow, &opts);
+                (r.err().map(|e| e.code()), Instant::now())
+            });
+            std::thread::sleep(Duration::from_millis(200));
+            let at = Instant::now();
+            token.cancel();
+            let (code, done) = h.join().unwrap();
+            assert_eq!(code, Some("cancelled"));
+            (at, done)
+        });
+        let latency = returned_at.saturating_duration_since(cancelled_at);
+        assert!(latency < Duration::from_millis(500), "{latency:?}");
+        let out = run_query(&lake, "SELECT count(*) AS c FROM n", &QueryOptions::default()).unwrap();
+        assert_eq!(out.frame.height(), 1);
         let token = CancelToken::new();
         token.cancel();
         let opts = QueryOptions {
