@@ -8,7 +8,7 @@ APP_BIN := $(CARGO_TARGET_DIR)/debug/datapunk-lake
 # "Create lake" default.
 LAKE ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/org.datapunk.lake/lake
 
-.PHONY: deps ui build run demo test lint unit ui-test e2e check-boundaries bindings bench bench-takeout bench-app fmt
+.PHONY: deps ui build run demo test lint unit ui-test e2e check-boundaries bindings audit fuzz fuzz-ci bench bench-takeout bench-app fmt
 
 deps:
 	@bash scripts/install-deps.sh
@@ -59,7 +59,22 @@ ui-test: deps
 e2e: ui
 	bash tests/e2e/run.sh
 
-test: lint check-boundaries unit ui-test e2e
+# Dependency advisories (cargo audit, npm audit --omit=dev); each says so when its advisory
+# service cannot be reached from this machine.
+audit:
+	bash scripts/audit.sh
+
+# cargo fuzz over every reader of hostile input and the SQL guard: FUZZ_SECONDS per target
+# (default 600), after replaying every saved finding in fuzz/regressions/.
+FUZZ_SECONDS ?= 600
+fuzz:
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# The short form `make test` runs: the saved findings, then a minute per target.
+fuzz-ci:
+	bash scripts/fuzz.sh 60
+
+test: lint check-boundaries unit ui-test e2e audit fuzz-ci
 
 # `make bench` runs bench/run.sh, which ends with the Takeout bench (bench/takeout.sh).
 bench: deps

@@ -215,10 +215,42 @@ fn camel(s: &str) -> String {
     out
 }
 
+/// A command's arguments as the window sends them (camelCase name, TypeScript type), for the
+/// IPC check; `None` for a command that does not exist.
+pub fn signature(cmd: &str) -> Option<&'static [(String, String)]> {
+    type Sigs = std::collections::HashMap<&'static str, Vec<(String, String)>>;
+    static SIGS: std::sync::OnceLock<Sigs> = std::sync::OnceLock::new();
+    SIGS.get_or_init(|| {
+        commands()
+            .into_iter()
+            .map(|c| {
+                (
+                    c.name,
+                    c.args.into_iter().map(|(n, t)| (camel(n), t)).collect(),
+                )
+            })
+            .collect()
+    })
+    .get(cmd)
+    .map(Vec::as_slice)
+}
+
 /// `commands.ts`: one typed function per command.
 pub fn commands_ts() -> String {
     let mut s = String::from(HEADER);
-    s.push_str("\nimport { invoke, Channel } from \"@tauri-apps/api/core\";\nimport type * as T from \"./types\";\n\nexport { Channel };\n");
+    s.push_str(concat!(
+        "\nimport { invoke, Channel } from \"@tauri-apps/api/core\";\n",
+        "import { asLakeError } from \"../lib/errors\";\n",
+        "import type * as T from \"./types\";\n\nexport { Channel };\n\n",
+        "/** Every command goes through here: whatever it rejects with (our `{code, message, ",
+        "details}`, or a string from Tauri itself) reaches the caller as `{code, message, ",
+        "details}`. */\n",
+        "export function call<R>(cmd: string, args?: Record<string, unknown>): Promise<R> {\n",
+        "  return invoke<R>(cmd, args).catch((e: unknown) => {\n",
+        "    throw asLakeError(e);\n",
+        "  });\n",
+        "}\n",
+    ));
     for c in commands() {
         let qualify = |t: &str| -> String {
             // Our types live in types.ts; primitives and generics stay as they are.
@@ -251,9 +283,9 @@ pub fn commands_ts() -> String {
             .collect();
         let names: Vec<&str> = c.args.iter().map(|(a, _)| *a).collect();
         let call = if names.is_empty() {
-            format!("invoke(\"{}\")", c.name)
+            format!("call(\"{}\")", c.name)
         } else {
-            format!("invoke(\"{}\", {{ {} }})", c.name, names.join(", "))
+            format!("call(\"{}\", {{ {} }})", c.name, names.join(", "))
         };
         s.push_str(&format!(
             "\n/** {} */\nexport function {}({}): Promise<{}> {{\n  return {};\n}}\n",
@@ -302,6 +334,110 @@ mod tests {
         assert_eq!(listed.len(), crate::COMMAND_NAMES.len());
     }
 
+    /// What is wrong with the app's attack surface: capabilities (every file in
+    /// `capabilities/`) and `tauri.conf.json`.
+    fn surface_problems(
+        caps: &[(String, serde_json::Value)],
+        conf: &serde_json::Value,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        let wide = ["$HOME/**", "$HOME", "/**", "**", "/", "$HOME/*", "*"];
+        for (file, cap) in caps {
+            if cap.get("remote").is_some() {
+                out.push(format!("{file}: grants IPC to remote URLs"));
+            }
+            for p in cap["permissions"].as_array().into_iter().flatten() {
+                let (id, scopes) = match p {
+                    serde_json::Value::String(s) => (s.as_str(), None),
+                    o => (o["identifier"].as_str().unwrap_or(""), Some(o)),
+                };
+                if id.starts_with("fs:") || id.starts_with("shell:") || id.starts_with("http:") {
+                    out.push(format!(
+                        "{file}: {id}: no filesystem, shell or network plugin; files go through \
+                         the lake commands"
+                    ));
+                }
+                if id.ends_with("-all") || id.ends_with(":default") && id.starts_with("fs") {
+                    out.push(format!("{file}: {id}: blanket permission"));
+                }
+                for scope in scopes
+                    .and_then(|o| o["allow"].as_array())
+                    .into_iter()
+                    .flatten()
+                {
+                    let path = scope["path"].as_str().or(scope.as_str()).unwrap_or("");
+                    if wide.contains(&path) || path.starts_with("$HOME/**") {
+                        out.push(format!("{file}: {id}: home-wide or root-wide scope {path}"));
+                    }
+                    let url = scope["url"].as_str().unwrap_or("");
+                    if url.starts_with("http") {
+                        out.push(format!("{file}: {id}: remote URL scope {url}"));
+                    }
+                }
+            }
+        }
+        let csp = conf["app"]["security"]["csp"].as_str().unwrap_or("");
+        if !csp.starts_with("default-src 'self'") {
+            out.push(format!("CSP must start with default-src 'self': {csp:?}"));
+        }
+        for bad in [
+            "unsafe-eval",
+            "https:",
+            "http:",
+            "*",
+            "data: 'unsafe-inline'",
+        ] {
+            let hit = csp
+                .split(';')
+                .flat_map(|d| d.split_whitespace().skip(1))
+                .any(|src| {
+                    let src = src.trim_matches('\'');
+                    (bad == "http:" && src.starts_with("http:") && src != "http://ipc.localhost")
+                        || (bad == "https:" && src.starts_with("https:"))
+                        || (bad == "*" && src.contains('*'))
+                        || src == bad
+                });
+            if hit {
+                out.push(format!("CSP allows {bad}"));
+            }
+        }
+        if conf["app"]["security"]["dangerousDisableAssetCspModification"]
+            != serde_json::Value::Null
+        {
+            out.push("CSP modification must not be disabled".into());
+        }
+        for w in conf["app"]["windows"].as_array().into_iter().flatten() {
+            if w["url"].as_str().is_some_and(|u| u.starts_with("http")) {
+                out.push(format!("window {} loads a remote URL", w["label"]));
+            }
+        }
+        if let Some(dev) = conf["build"]["devUrl"].as_str() {
+            if !dev.starts_with("http://localhost:") {
+                out.push(format!("devUrl {dev} is not on localhost"));
+            }
+        }
+        out
+    }
+
+    fn real_surface() -> (Vec<(String, serde_json::Value)>, serde_json::Value) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut caps = Vec::new();
+        for e in std::fs::read_dir(dir.join("capabilities"))
+            .unwrap()
+            .flatten()
+        {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            caps.push((
+                e.file_name().to_string_lossy().into_owned(),
+                serde_json::from_str(&text).unwrap(),
+            ));
+        }
+        let conf =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("tauri.conf.json")).unwrap())
+                .unwrap();
+        (caps, conf)
+    }
+
     #[test]
     fn the_main_window_may_call_our_commands_and_little_else() {
         let set = include_str!("../permissions/lake.toml");
@@ -312,24 +448,57 @@ mod tests {
                 "{name} is not in permissions/lake.toml"
             );
         }
-        let cap: serde_json::Value =
-            serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
-        assert_eq!(cap["windows"], serde_json::json!(["main"]));
-        for p in cap["permissions"].as_array().unwrap() {
-            let p = p.as_str().unwrap();
-            assert!(
-                !p.starts_with("fs:") && !p.starts_with("shell:") && !p.starts_with("http:"),
-                "{p}: no filesystem, shell or network scope; file access goes through our commands"
-            );
+        let (caps, conf) = real_surface();
+        assert_eq!(caps.len(), 1);
+        assert_eq!(caps[0].1["windows"], serde_json::json!(["main"]));
+        assert_eq!(surface_problems(&caps, &conf), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_surface_check_catches_each_widening() {
+        use serde_json::json;
+        let (caps, conf) = real_surface();
+        let with_perm = |p: serde_json::Value| {
+            let mut c = caps.clone();
+            c[0].1["permissions"].as_array_mut().unwrap().push(p);
+            c
+        };
+        let cases = [
+            with_perm(json!("fs:allow-read-all")),
+            with_perm(json!("fs:default")),
+            with_perm(json!("shell:allow-open")),
+            with_perm(json!("http:default")),
+            with_perm(json!({"identifier": "dialog:allow-open", "allow": [{"path": "$HOME/**"}]})),
+            with_perm(
+                json!({"identifier": "x:allow-y", "allow": [{"url": "https://evil.example"}]}),
+            ),
+            with_perm(json!("core:window:allow-all")),
+            {
+                let mut c = caps.clone();
+                c[0].1["remote"] = json!({"urls": ["https://*.example.com"]});
+                c
+            },
+        ];
+        for c in &cases {
+            assert!(!surface_problems(c, &conf).is_empty(), "{c:?}");
         }
-        let conf: serde_json::Value =
-            serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
-        let csp = conf["app"]["security"]["csp"].as_str().unwrap();
-        assert!(csp.starts_with("default-src 'self'"));
-        assert!(
-            !csp.contains("unsafe-eval") && !csp.contains("http://")
-                || csp.contains("http://ipc.localhost")
-        );
-        assert!(!csp.contains("https:"), "no remote content");
+        let csp = conf["app"]["security"]["csp"].as_str().unwrap().to_string();
+        for bad_csp in [
+            csp.replace("default-src 'self'", "default-src 'self' 'unsafe-eval'"),
+            csp.replace("default-src 'self'", "default-src *"),
+            csp.replace("img-src 'self'", "img-src 'self' https://tracker.example"),
+            csp.replace(
+                "connect-src 'self'",
+                "connect-src 'self' http://evil.example",
+            ),
+            String::new(),
+        ] {
+            let mut c = conf.clone();
+            c["app"]["security"]["csp"] = json!(bad_csp);
+            assert!(!surface_problems(&caps, &c).is_empty(), "{bad_csp}");
+        }
+        let mut c = conf.clone();
+        c["app"]["windows"][0]["url"] = json!("https://evil.example");
+        assert!(!surface_problems(&caps, &c).is_empty());
     }
 }

@@ -4,6 +4,7 @@
 mod bindings;
 mod commands;
 mod error;
+mod ipc_check;
 mod state;
 
 use std::path::PathBuf;
@@ -36,6 +37,25 @@ fn main() {
         bindings::write(std::path::Path::new(&dir)).expect("writing the bindings");
         return;
     }
+    let handler: Box<dyn Fn(tauri::ipc::Invoke) -> bool + Send + Sync> =
+        Box::new(tauri::generate_handler![
+            commands::lake_status,
+            commands::open_lake,
+            commands::list_datasets,
+            commands::describe_dataset,
+            commands::query_history,
+            commands::preview_import,
+            commands::start_import,
+            commands::cancel_import,
+            commands::run_query,
+            commands::explain,
+            commands::cancel_query,
+            commands::fetch_rows,
+            commands::set_result_view,
+            commands::close_result,
+            commands::export_result,
+            commands::ui_ready,
+        ]);
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
@@ -62,24 +82,22 @@ fn main() {
             app.manage(st);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::lake_status,
-            commands::open_lake,
-            commands::list_datasets,
-            commands::describe_dataset,
-            commands::query_history,
-            commands::preview_import,
-            commands::start_import,
-            commands::cancel_import,
-            commands::run_query,
-            commands::explain,
-            commands::cancel_query,
-            commands::fetch_rows,
-            commands::set_result_view,
-            commands::close_result,
-            commands::export_result,
-            commands::ui_ready,
-        ])
+        .invoke_handler(move |invoke| {
+            // Unknown commands and mistyped or oversized arguments get a typed error here.
+            let checked = match invoke.message.payload() {
+                tauri::ipc::InvokeBody::Json(args) => {
+                    ipc_check::check_call(invoke.message.command(), args)
+                }
+                tauri::ipc::InvokeBody::Raw(_) => Ok(()),
+            };
+            match checked {
+                Ok(()) => handler(invoke),
+                Err(e) => {
+                    invoke.resolver.reject(e);
+                    true
+                }
+            }
+        })
         .run(tauri::generate_context!())
         .expect("error while running the Datapunk Lake app");
 }

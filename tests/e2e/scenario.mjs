@@ -168,6 +168,43 @@ try {
   await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="0"]', { text: "3000" });
   check(true, "the next query runs at once");
   await shot("after-cancel");
+
+  console.log("9. the IPC surface: bad calls get typed errors, and the app goes on");
+  // Through the UI's own entry point (bindings/commands.ts `call`), as every screen calls.
+  const call = (cmd, args) =>
+    d.execAsync(
+      `const done = arguments[arguments.length - 1];
+       window.__datapunkCall(arguments[0], arguments[1])
+         .then((r) => done({ ok: true }), (e) => done({ ok: false, e }));`,
+      [cmd, args],
+    );
+  const bad = [
+    ["no_such_command", {}, "unknown_command"],
+    ["plugin:fs|read_text_file", { path: "/etc/passwd" }, "unknown_command"],
+    ["run_query", { sql: 42, tab: "t" }, "invalid_arguments"],
+    ["run_query", { tab: "t" }, "invalid_arguments"],
+    ["fetch_rows", { id: "x", offset: -1, limit: 10 }, "invalid_arguments"],
+    ["preview_import", { paths: "/etc" }, "invalid_arguments"],
+    ["run_query", { sql: "x".repeat(9 << 20), tab: "t" }, "invalid_arguments"],
+    ["run_query", { sql: "SELECT * FROM read_csv('/etc/passwd')", tab: "t" }, "rejected_statement"],
+    ["export_result", { id: 999999, path: "/tmp/x.csv", format: "csv" }, null],
+  ];
+  for (const [cmd, args, want] of bad) {
+    const r = await call(cmd, args);
+    const e = r.e;
+    const typed = !r.ok && e && typeof e === "object" && typeof e.code === "string" && typeof e.message === "string";
+    check(typed && (want === null || e.code === want), `${cmd}: ${typed ? `${e.code}: ${e.message.slice(0, 70)}` : JSON.stringify(r).slice(0, 120)}`);
+  }
+  // Raw, past the UI: our own commands still answer with {code, message} from the Rust check.
+  const raw = await d.execAsync(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI_INTERNALS__.invoke("run_query", { sql: 42, tab: "t" }).then(() => done(null), (e) => done(e));`,
+  );
+  check(raw && raw.code === "invalid_arguments", `raw invoke with a wrong type: ${JSON.stringify(raw).slice(0, 120)}`);
+  await setEditor("SELECT count(*) AS n FROM nums");
+  await d.click('.tab-panel:not([hidden]) [data-testid="run"]');
+  await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="0"]', { text: "3000" });
+  check(true, "after the bad calls the app still answers queries");
   console.log("e2e: all checks passed");
 } catch (e) {
   console.error(`e2e FAILED: ${e.message}`);

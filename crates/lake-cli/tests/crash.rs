@@ -242,7 +242,12 @@ fn takeout_tables(lake: &TestLake) -> Vec<(String, u64)> {
         .unwrap()
         .iter()
         .filter(|d| d["name"].as_str().unwrap().starts_with("takeout."))
-        .map(|d| (d["name"].as_str().unwrap().to_string(), d["rows"].as_u64().unwrap()))
+        .map(|d| {
+            (
+                d["name"].as_str().unwrap().to_string(),
+                d["rows"].as_u64().unwrap(),
+            )
+        })
         .collect();
     out.sort();
     out
@@ -294,8 +299,13 @@ fn kill_9_during_a_takeout_import_commits_all_tables_or_none() {
     let full = t.elapsed();
     let expected = takeout_tables(&twin);
     assert!(expected.len() >= 15, "{expected:?}");
-    let points_row = expected.iter().find(|(n, _)| n == "takeout.location_points");
-    assert!(points_row.is_some_and(|(_, r)| *r >= 300_000), "{expected:?}");
+    let points_row = expected
+        .iter()
+        .find(|(n, _)| n == "takeout.location_points");
+    assert!(
+        points_row.is_some_and(|(_, r)| *r >= 300_000),
+        "{expected:?}"
+    );
 
     let lake = TestLake::new();
     let keep = lake.file("keep.csv", "a\n1\n2\n");
@@ -343,9 +353,16 @@ fn kill_9_during_a_takeout_import_commits_all_tables_or_none() {
             .unwrap()
             .map(|r| r.unwrap())
             .collect();
-        assert_eq!(files_on_disk(&lake.path()), referenced, "kill point {k}: orphans");
+        assert_eq!(
+            files_on_disk(&lake.path()),
+            referenced,
+            "kill point {k}: orphans"
+        );
         assert!(
-            std::fs::read_dir(lake.path().join("staging")).unwrap().next().is_none(),
+            std::fs::read_dir(lake.path().join("staging"))
+                .unwrap()
+                .next()
+                .is_none(),
             "kill point {k}: staging not cleaned"
         );
         assert_eq!(lake.csv("SELECT count(*) AS n FROM keep"), "n\n2\n");

@@ -71,7 +71,10 @@ fn a_write_failing_anywhere_in_an_import_leaves_the_lake_unchanged() {
     lake.import(&[&keep], &[]);
     let mut rows = String::new();
     for i in 0..20_000 {
-        rows.push_str(&format!("{{\"id\":{i},\"name\":\"n{i}\",\"v\":{}.5}}\n", i % 97));
+        rows.push_str(&format!(
+            "{{\"id\":{i},\"name\":\"n{i}\",\"v\":{}.5}}\n",
+            i % 97
+        ));
     }
     let nd = lake.file("events.ndjson", rows);
     let inputs = vec![src.join("Takeout"), src.join("Timeline.json"), nd];
@@ -90,7 +93,10 @@ fn a_write_failing_anywhere_in_an_import_leaves_the_lake_unchanged() {
         .trim()
         .parse()
         .unwrap();
-    assert!(total > 20, "only {total} writes counted: is the shim loaded?");
+    assert!(
+        total > 20,
+        "only {total} writes counted: is the shim loaded?"
+    );
 
     let before = state(&lake);
     // Every write when there are few, else 60 spread over all of them (first and last too).

@@ -2,86 +2,94 @@
 // run `make bindings` after changing a command or a type it exchanges.
 
 import { invoke, Channel } from "@tauri-apps/api/core";
+import { asLakeError } from "../lib/errors";
 import type * as T from "./types";
 
 export { Channel };
 
+/** Every command goes through here: whatever it rejects with (our `{code, message, details}`, or a string from Tauri itself) reaches the caller as `{code, message, details}`. */
+export function call<R>(cmd: string, args?: Record<string, unknown>): Promise<R> {
+  return invoke<R>(cmd, args).catch((e: unknown) => {
+    throw asLakeError(e);
+  });
+}
+
 /** The open lake and the start screen's choices. */
 export function lakeStatus(): Promise<T.LakeStatus> {
-  return invoke("lake_status");
+  return call("lake_status");
 }
 
 /** Opens the lake in `path`; with `create`, makes one there if there is none. */
 export function openLake(path: string, create: boolean): Promise<T.LakeStatus> {
-  return invoke("open_lake", { path, create });
+  return call("open_lake", { path, create });
 }
 
 /** Every dataset of the open lake. */
 export function listDatasets(): Promise<Array<T.DatasetInfo>> {
-  return invoke("list_datasets");
+  return call("list_datasets");
 }
 
 /** A dataset's schema, column statistics and versions. */
 export function describeDataset(name: string): Promise<T.DatasetDescription> {
-  return invoke("describe_dataset", { name });
+  return call("describe_dataset", { name });
 }
 
 /** The editor's query history, newest first. */
 export function queryHistory(limit: number): Promise<Array<T.HistoryEntry>> {
-  return invoke("query_history", { limit });
+  return call("query_history", { limit });
 }
 
 /** What importing `paths` would do. */
 export function previewImport(paths: string[]): Promise<T.ImportPreview> {
-  return invoke("preview_import", { paths });
+  return call("preview_import", { paths });
 }
 
 /** Imports in one transaction, streaming progress to `onProgress`. */
 export function startImport(items: Array<T.ImportItem>, skipBad: boolean, onProgress: Channel<T.ImportProgress>): Promise<T.ImportReport> {
-  return invoke("start_import", { items, skipBad, onProgress });
+  return call("start_import", { items, skipBad, onProgress });
 }
 
 /** Stops the running import; nothing of it is kept. */
 export function cancelImport(): Promise<boolean> {
-  return invoke("cancel_import");
+  return call("cancel_import");
 }
 
 /** Runs `sql` for editor tab `tab`; the result is kept for the grid. */
 export function runQuery(sql: string, tab: string): Promise<T.QueryResponse> {
-  return invoke("run_query", { sql, tab });
+  return call("run_query", { sql, tab });
 }
 
 /** EXPLAIN (ANALYZE) of `sql`. */
 export function explain(sql: string, analyze: boolean, tab: string): Promise<T.QueryPlan> {
-  return invoke("explain", { sql, analyze, tab });
+  return call("explain", { sql, analyze, tab });
 }
 
 /** Stops the query running in editor tab `tab`. */
 export function cancelQuery(tab: string): Promise<boolean> {
-  return invoke("cancel_query", { tab });
+  return call("cancel_query", { tab });
 }
 
 /** Rows of a kept result as Arrow IPC stream bytes. */
 export function fetchRows(id: number, offset: number, limit: number): Promise<ArrayBuffer> {
-  return invoke("fetch_rows", { id, offset, limit });
+  return call("fetch_rows", { id, offset, limit });
 }
 
 /** Sorts and filters a kept result (done by the engine). */
 export function setResultView(id: number, sort: T.SortSpec | null, filter: T.FilterSpec | null): Promise<T.ResultMeta> {
-  return invoke("set_result_view", { id, sort, filter });
+  return call("set_result_view", { id, sort, filter });
 }
 
 /** Forgets a kept result. */
 export function closeResult(id: number): Promise<null> {
-  return invoke("close_result", { id });
+  return call("close_result", { id });
 }
 
 /** Writes a kept result's view to `path` as csv or parquet; returns the rows. */
 export function exportResult(id: number, path: string, format: "csv" | "parquet"): Promise<number> {
-  return invoke("export_result", { id, path, format });
+  return call("export_result", { id, path, format });
 }
 
 /** The UI has painted its first screen (start-up time is logged). */
 export function uiReady(): Promise<null> {
-  return invoke("ui_ready");
+  return call("ui_ready");
 }

@@ -10,7 +10,16 @@ export function asLakeError(e: unknown): ErrorPayload {
       details: (o.details && typeof o.details === "object" ? o.details : {}) as Record<string, unknown>,
     };
   }
-  return { code: "internal", message: e instanceof Error ? e.message : String(e), details: {} };
+  const message = e instanceof Error ? e.message : String(e);
+  // Tauri's own refusals are plain strings: an unknown command (its access control answers
+  // before our check can) or arguments its deserializer rejects.
+  if (/not allowed|command not found|not found/i.test(message)) {
+    return { code: "unknown_command", message, details: {} };
+  }
+  if (/invalid args|invalid type|missing (required )?key/i.test(message)) {
+    return { code: "invalid_arguments", message, details: {} };
+  }
+  return { code: "internal", message, details: {} };
 }
 
 /** What to do about an error, in words, by its code. */

@@ -291,7 +291,10 @@ mod tests {
     #[test]
     fn every_file_reading_function_is_rejected_wherever_it_stands() {
         let mut n = 0;
-        for f in FILE_FUNCTIONS.iter().chain(&["read_delta", "scan_anything", "READ_CSV"]) {
+        for f in FILE_FUNCTIONS
+            .iter()
+            .chain(&["read_delta", "scan_anything", "READ_CSV"])
+        {
             for sql in [
                 format!("SELECT * FROM {f}('/etc/passwd')"),
                 format!("SELECT {f}('/etc/passwd')"),

@@ -535,7 +535,12 @@ mod tests {
         });
         let latency = returned_at.saturating_duration_since(cancelled_at);
         assert!(latency < Duration::from_millis(500), "{latency:?}");
-        let out = run_query(&lake, "SELECT count(*) AS c FROM n", &QueryOptions::default()).unwrap();
+        let out = run_query(
+            &lake,
+            "SELECT count(*) AS c FROM n",
+            &QueryOptions::default(),
+        )
+        .unwrap();
         assert_eq!(out.frame.height(), 1);
         let token = CancelToken::new();
         token.cancel();
