@@ -136,7 +136,33 @@ fn a_2_gb_single_line_ndjson_is_skipped_with_bounded_memory() {
 }
 
 #[test]
-fn a_200_mb_single_line_json_array_streams_with_bounded_memory() {
+fn a_2_gb_single_line_json_document_is_refused_with_bounded_memory() {
+    let lake = lake_with_keep();
+    let p = lake.dir.path().join("in/hugedoc.json");
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    {
+        let mut f = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&p).unwrap());
+        f.write_all(b"[{\"a\":1},{\"blob\":\"").unwrap();
+        let chunk = vec![b'x'; 1 << 20];
+        for _ in 0..2048 {
+            f.write_all(&chunk).unwrap();
+        }
+        f.write_all(b"\"}]").unwrap();
+    }
+    let (m, report) = import(&lake, &p, &["--skip-bad"]);
+    let f = failure(&report);
+    assert!(
+        f.contains("hugedoc.json") && f.contains("larger than 256 MiB"),
+        "{f}"
+    );
+    assert!(m.peak_mib < 1200, "peak {} MiB", m.peak_mib);
+    eprintln!("2 GiB single-line JSON document: peak {} MiB", m.peak_mib);
+    std::fs::remove_file(&p).unwrap();
+    keep_is_intact(&lake);
+}
+
+#[test]
+fn a_100_mb_single_line_json_array_streams_with_bounded_memory() {
     let lake = lake_with_keep();
     let p = lake.dir.path().join("in/oneline.json");
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();

@@ -215,12 +215,40 @@ struct Streamer<'f> {
     streamed: bool,
     index: u64,
     array_key: Option<&'static str>,
+    /// Bytes read since the last record was handed on (see [`RecordCap`]).
+    since: std::rc::Rc<std::cell::Cell<u64>>,
 }
 
 const STOP: &str = "\u{0}stop";
 
+/// Largest JSON record (or single-object document) read into memory.
+pub const MAX_RECORD_BYTES: u64 = 256 << 20;
+
+/// Fails the read once more than [`MAX_RECORD_BYTES`] pass without a record being handed on,
+/// so one huge value (a 2 GB string) cannot exhaust memory.
+struct RecordCap<R> {
+    inner: R,
+    since: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for RecordCap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let since = self.since.get() + n as u64;
+        self.since.set(since);
+        if since > MAX_RECORD_BYTES {
+            return Err(std::io::Error::other(format!(
+                "a single record is larger than {} MiB; such records are not read",
+                MAX_RECORD_BYTES >> 20
+            )));
+        }
+        Ok(n)
+    }
+}
+
 impl Streamer<'_> {
     fn emit<E: serde::de::Error>(&mut self, v: Value) -> std::result::Result<(), E> {
+        self.since.set(0);
         self.index += 1;
         let loc = format!("record {}", self.index);
         let item = match v {
@@ -368,6 +396,11 @@ pub fn json_doc_items(
     display: &str,
     f: &mut dyn FnMut(Item) -> Result<Flow>,
 ) -> Result<()> {
+    let since = std::rc::Rc::new(std::cell::Cell::new(0));
+    let r = RecordCap {
+        inner: r,
+        since: since.clone(),
+    };
     let mut de = serde_json::Deserializer::from_reader(r);
     let mut s = Streamer {
         f,
@@ -376,6 +409,7 @@ pub fn json_doc_items(
         streamed: false,
         index: 0,
         array_key,
+        since,
     };
     let res = serde::Deserializer::deserialize_any(&mut de, Top(&mut s));
     if let Some(e) = s.error.take() {

@@ -273,10 +273,24 @@ fn read_all(
     size: u64,
     path: &str,
 ) -> std::result::Result<Vec<u8>, String> {
-    let mut data = Vec::with_capacity((size.min(1 << 30) as usize).max(head.len()) + 1);
+    const MAX_WHOLE: u64 = 1 << 30;
+    let too_big = || {
+        format!(
+            "{path}: larger than {} MiB, which is more than a file of this kind is read whole",
+            MAX_WHOLE >> 20
+        )
+    };
+    if size > MAX_WHOLE {
+        return Err(too_big());
+    }
+    let mut data = Vec::with_capacity((size as usize).max(head.len()) + 1);
     data.extend_from_slice(head);
-    r.read_to_end(&mut data)
+    r.take(MAX_WHOLE + 1 - head.len() as u64)
+        .read_to_end(&mut data)
         .map_err(|e| format!("read error: {e} ({path})"))?;
+    if data.len() as u64 > MAX_WHOLE {
+        return Err(too_big());
+    }
     Ok(data)
 }
 
