@@ -31,7 +31,6 @@ rm -rf "$SEEDS" && mkdir -p "$SEEDS"
 python3 scripts/fuzz_seeds.py "$SEEDS"
 
 fail=0
-report=()
 for t in "${TARGETS[@]}"; do
   reg="fuzz/regressions/$t"
   if [ -d "$reg" ] && [ -n "$(ls -A "$reg" 2>/dev/null)" ]; then
@@ -49,12 +48,11 @@ for t in "${TARGETS[@]}"; do
       -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1; then
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo '?')
-    report+=("$t: ${SECONDS_PER_TARGET} s, $runs inputs, coverage $cov edges, no findings")
+    echo "$t: ${SECONDS_PER_TARGET} s, $runs inputs, coverage $cov edges, no findings"
   else
     echo "$t: FINDING (log: $log):"; grep -E 'panicked|ERROR|SUMMARY|Test unit written' "$log" | head -10
     mkdir -p "$reg" && cp fuzz/artifacts/"$t"/* "$reg"/ 2>/dev/null || true
     fail=1
   fi
 done
-printf '%s\n' "${report[@]}"
 exit $fail
