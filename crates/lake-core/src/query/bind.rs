@@ -174,6 +174,80 @@ impl VisitorMut for Resolver<'_> {
         }
         ControlFlow::Continue(())
     }
+
+    fn post_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
+        fold_date_interval(e);
+        ControlFlow::Continue(())
+    }
+}
+
+/// `DATE 'd' ± INTERVAL 'n' unit` (either order for `+`) folded into one date literal, as
+/// TPC-H and most hand-written SQL use it; Polars' SQL has no date-interval arithmetic.
+fn fold_date_interval(e: &mut Expr) {
+    use sqlparser::ast::{DataType, DateTimeField, TypedString};
+    let Expr::BinaryOp { left, op, right } = e else {
+        return;
+    };
+    let sign = match op {
+        BinaryOperator::Plus => 1i32,
+        BinaryOperator::Minus => -1,
+        _ => return,
+    };
+    let (date_side, interval_side) = match (left.as_ref(), right.as_ref()) {
+        (Expr::TypedString(_), Expr::Interval(_)) => (left.as_ref(), right.as_ref()),
+        (Expr::Interval(_), Expr::TypedString(_)) if sign == 1 => (right.as_ref(), left.as_ref()),
+        _ => return,
+    };
+    let (Expr::TypedString(ts), Expr::Interval(iv)) = (date_side, interval_side) else {
+        return;
+    };
+    if ts.data_type != DataType::Date || iv.last_field.is_some() {
+        return;
+    }
+    let Some(date) = ts
+        .value
+        .value
+        .clone()
+        .into_string()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+    else {
+        return;
+    };
+    let n: Option<i32> = match iv.value.as_ref() {
+        Expr::Value(v) => match &v.value {
+            SqlValue::SingleQuotedString(t) | SqlValue::Number(t, _) => t.trim().parse().ok(),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(n) = n.and_then(|n| n.checked_mul(sign)) else {
+        return;
+    };
+    let months = |m: i32| {
+        if m >= 0 {
+            date.checked_add_months(chrono::Months::new(m as u32))
+        } else {
+            date.checked_sub_months(chrono::Months::new(m.unsigned_abs()))
+        }
+    };
+    let folded = match &iv.leading_field {
+        Some(DateTimeField::Day | DateTimeField::Days) => {
+            date.checked_add_signed(chrono::Duration::days(n as i64))
+        }
+        Some(DateTimeField::Week(None) | DateTimeField::Weeks) => {
+            date.checked_add_signed(chrono::Duration::days(7 * n as i64))
+        }
+        Some(DateTimeField::Month | DateTimeField::Months) => months(n),
+        Some(DateTimeField::Year | DateTimeField::Years) => n.checked_mul(12).and_then(months),
+        _ => None,
+    };
+    if let Some(d) = folded {
+        *e = Expr::TypedString(TypedString {
+            data_type: DataType::Date,
+            value: SqlValue::SingleQuotedString(d.format("%Y-%m-%d").to_string()).into(),
+            uses_odbc_syntax: false,
+        });
+    }
 }
 
 /// The name Polars gives an unaliased output column: the column itself, or for a function the
