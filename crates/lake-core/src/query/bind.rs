@@ -177,8 +177,79 @@ impl VisitorMut for Resolver<'_> {
 
     fn post_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
         fold_date_interval(e);
+        fold_numeric(e);
         ControlFlow::Continue(())
     }
+}
+
+/// An exact decimal literal: digits and scale (`0.06` is (6, 2)).
+fn decimal_literal(e: &Expr) -> Option<(i128, u32)> {
+    let (neg, e) = match e {
+        Expr::UnaryOp {
+            op: sqlparser::ast::UnaryOperator::Minus,
+            expr,
+        } => (true, expr.as_ref()),
+        e => (false, e),
+    };
+    let Expr::Value(v) = e else { return None };
+    let SqlValue::Number(t, false) = &v.value else {
+        return None;
+    };
+    if t.contains(['e', 'E']) || t.len() > 30 {
+        return None;
+    }
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    let digits: i128 = format!("{int}{frac}").parse().ok()?;
+    Some((if neg { -digits } else { digits }, frac.len() as u32))
+}
+
+/// `0.06 - 0.01` folded exactly into `0.05`: Polars would compute it in floating point
+/// (0.049999…), and a comparison with a decimal column would then miss its boundary.
+fn fold_numeric(e: &mut Expr) {
+    let Expr::BinaryOp { left, op, right } = e else {
+        return;
+    };
+    let (Some((a, sa)), Some((b, sb))) = (decimal_literal(left), decimal_literal(right)) else {
+        return;
+    };
+    if sa == 0 && sb == 0 {
+        return; // integers: nothing to lose, and integer division must stay as it is
+    }
+    let scale = sa.max(sb);
+    let up = |x: i128, s: u32| x.checked_mul(10i128.checked_pow(scale - s)?);
+    let (r, rs) = match op {
+        BinaryOperator::Plus => (
+            up(a, sa).zip(up(b, sb)).and_then(|(x, y)| x.checked_add(y)),
+            scale,
+        ),
+        BinaryOperator::Minus => (
+            up(a, sa).zip(up(b, sb)).and_then(|(x, y)| x.checked_sub(y)),
+            scale,
+        ),
+        BinaryOperator::Multiply => (a.checked_mul(b), sa + sb),
+        _ => return,
+    };
+    let Some(r) = r else { return };
+    if rs > 30 {
+        return;
+    }
+    let digits = r.unsigned_abs().to_string();
+    let digits = format!("{digits:0>width$}", width = rs as usize + 1);
+    let (i, f) = digits.split_at(digits.len() - rs as usize);
+    let text = if f.is_empty() {
+        i.to_string()
+    } else {
+        format!("{i}.{f}")
+    };
+    let lit = Expr::Value(SqlValue::Number(text, false).into());
+    *e = if r < 0 {
+        Expr::UnaryOp {
+            op: sqlparser::ast::UnaryOperator::Minus,
+            expr: Box::new(lit),
+        }
+    } else {
+        lit
+    };
 }
 
 /// `DATE 'd' ± INTERVAL 'n' unit` (either order for `+`) folded into one date literal, as
@@ -385,6 +456,108 @@ pub fn bind(mut statement: Statement, known: &HashSet<String>) -> Result<Bound> 
         datasets: r.datasets,
         refs: r.refs,
     })
+}
+
+/// The decimal scale of each column, per alias, of the datasets a query uses.
+pub type DecimalScales = HashMap<String, HashMap<String, u32>>;
+
+/// The scale of `dtype` when it is a decimal (`decimal[15,2]` → 2).
+pub fn decimal_scale(dtype: &str) -> Option<u32> {
+    let inner = dtype.strip_prefix("decimal[")?.strip_suffix(']')?;
+    inner.split(',').nth(1)?.trim().parse().ok()
+}
+
+struct ExactProducts<'a> {
+    scales: &'a DecimalScales,
+}
+
+impl ExactProducts<'_> {
+    /// The decimal scale of `e` when it is known (integers count as scale 0).
+    fn scale(&self, e: &Expr) -> Option<u32> {
+        match e {
+            Expr::Identifier(c) => {
+                let c = c.value.to_lowercase();
+                let mut hits = self.scales.values().filter_map(|cols| cols.get(&c));
+                let first = hits.next().copied();
+                // Ambiguous without a qualifier unless every match agrees.
+                first.filter(|f| hits.all(|h| h == f))
+            }
+            Expr::CompoundIdentifier(parts) if parts.len() == 2 => self
+                .scales
+                .get(&parts[0].value.to_lowercase())?
+                .get(&parts[1].value.to_lowercase())
+                .copied(),
+            Expr::Value(v) => match &v.value {
+                SqlValue::Number(t, false) if !t.contains(['e', 'E']) => {
+                    Some(t.split_once('.').map_or(0, |(_, f)| f.len() as u32))
+                }
+                _ => None,
+            },
+            Expr::Nested(inner) => self.scale(inner),
+            Expr::UnaryOp { expr, .. } => self.scale(expr),
+            Expr::Cast {
+                data_type:
+                    sqlparser::ast::DataType::Decimal(
+                        sqlparser::ast::ExactNumberInfo::PrecisionAndScale(_, s),
+                    ),
+                ..
+            } => Some(*s as u32),
+            Expr::BinaryOp { left, op, right } => {
+                let (a, b) = (self.scale(left)?, self.scale(right)?);
+                match op {
+                    // Products are rewritten bottom-up, so an inner product already has its
+                    // full scale; as Polars computes it, every result has the larger scale.
+                    BinaryOperator::Plus | BinaryOperator::Minus | BinaryOperator::Multiply => {
+                        Some(a.max(b))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+impl VisitorMut for ExactProducts<'_> {
+    type Break = ();
+
+    fn post_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
+        let Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Multiply,
+            right,
+        } = e
+        else {
+            return ControlFlow::Continue(());
+        };
+        let (Some(a), Some(b)) = (self.scale(left), self.scale(right)) else {
+            return ControlFlow::Continue(());
+        };
+        if a > 0 && b > 0 && a + b <= 18 {
+            // Polars keeps the larger operand scale, rounding each product (21168.23 × 0.04
+            // gives 846.73, not 846.7292); SQL keeps both scales. Widen the left operand.
+            let l = std::mem::replace(left.as_mut(), Expr::value(SqlValue::Null));
+            **left = Expr::Cast {
+                kind: sqlparser::ast::CastKind::Cast,
+                expr: Box::new(l),
+                data_type: sqlparser::ast::DataType::Decimal(
+                    sqlparser::ast::ExactNumberInfo::PrecisionAndScale(38, (a + b) as i64),
+                ),
+                array: false,
+                format: None,
+            };
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Makes products of decimals exact (see [`ExactProducts`]); `scales` holds the decimal
+/// columns of each alias the query uses.
+pub fn exact_decimal_products(statement: &mut Statement, scales: &DecimalScales) {
+    if scales.values().all(HashMap::is_empty) {
+        return;
+    }
+    let _ = VisitMut::visit(statement, &mut ExactProducts { scales });
 }
 
 /// Finds where an identifier stands in the original SQL.
@@ -642,6 +815,39 @@ mod tests {
         Parser::parse_sql(&GenericDialect {}, sql)
             .unwrap()
             .remove(0)
+    }
+
+    #[test]
+    fn decimal_products_keep_both_scales_and_literals_fold_exactly() {
+        assert_eq!(decimal_scale("decimal[15,2]"), Some(2));
+        assert_eq!(decimal_scale("f64"), None);
+        let scales: DecimalScales = [(
+            "l".to_string(),
+            [("price".to_string(), 2), ("disc".to_string(), 2)]
+                .into_iter()
+                .collect(),
+        )]
+        .into_iter()
+        .collect();
+        let mut st = parse(
+            "SELECT sum(price * (1 - disc)), price * 2, l.price * l.disc * disc, name * disc FROM t AS l",
+        );
+        exact_decimal_products(&mut st, &scales);
+        assert_eq!(
+            st.to_string(),
+            "SELECT sum(CAST(price AS DECIMAL(38,4)) * (1 - disc)), price * 2, \
+             CAST(CAST(l.price AS DECIMAL(38,4)) * l.disc AS DECIMAL(38,6)) * disc, name * disc FROM t AS l"
+        );
+        let known: HashSet<String> = ["t".to_string()].into_iter().collect();
+        let b = bind(
+            parse("SELECT 1 FROM t WHERE d BETWEEN 0.06 - 0.01 AND 0.06 + 0.01 AND e > DATE '1998-12-01' - INTERVAL '90' DAY AND f < 2 * 0.5"),
+            &known,
+        )
+        .unwrap();
+        assert_eq!(
+            b.statement.to_string(),
+            "SELECT 1 FROM \"t\" AS t WHERE d BETWEEN 0.05 AND 0.07 AND e > DATE '1998-09-02' AND f < 1.0"
+        );
     }
 
     #[test]

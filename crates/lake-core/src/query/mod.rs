@@ -219,7 +219,19 @@ pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
         s => s,
     };
     let known: HashSet<String> = lake.catalog().dataset_names()?.into_iter().collect();
-    let bound = bind::bind(query_stmt, &known)?;
+    let mut bound = bind::bind(query_stmt, &known)?;
+    let mut scales = bind::DecimalScales::new();
+    for r in &bound.refs {
+        if let Some(ds) = lake.catalog().dataset(&r.dataset)? {
+            let cols = ds
+                .schema
+                .iter()
+                .filter_map(|c| Some((c.name.to_lowercase(), bind::decimal_scale(&c.dtype)?)))
+                .collect();
+            scales.insert(r.alias.to_lowercase(), cols);
+        }
+    }
+    bind::exact_decimal_products(&mut bound.statement, &scales);
     let preds = bind::pruning_predicates(&bound.statement);
     let mut ctx = SQLContext::new();
     let mut scans = Vec::new();
