@@ -9,6 +9,7 @@ pub mod plan;
 pub mod results;
 
 use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use polars::prelude::*;
@@ -264,6 +265,7 @@ pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
             total: ds.files.len(),
         });
     }
+    inline_scalar_subqueries(&mut bound.statement, &mut ctx);
     let rewritten = bound.statement.to_string();
     let mut frame = ctx
         .execute(&rewritten)
@@ -276,6 +278,86 @@ pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
         scans,
         explain: guarded.explain,
     })
+}
+
+/// The value of a one-row, one-column result as a SQL literal.
+fn scalar_literal(df: &DataFrame) -> Option<sqlparser::ast::Expr> {
+    use sqlparser::ast::{DataType, Expr, TypedString, Value as V};
+    if df.height() != 1 || df.width() != 1 {
+        return None;
+    }
+    let v = df.columns()[0].get(0).ok()?;
+    let number = |t: String| Some(Expr::value(V::Number(t, false)));
+    match v {
+        AnyValue::Null => Some(Expr::value(V::Null)),
+        AnyValue::Int8(_)
+        | AnyValue::Int16(_)
+        | AnyValue::Int32(_)
+        | AnyValue::Int64(_)
+        | AnyValue::UInt8(_)
+        | AnyValue::UInt16(_)
+        | AnyValue::UInt32(_)
+        | AnyValue::UInt64(_) => number(v.to_string()),
+        AnyValue::Float32(x) if x.is_finite() => number(format!("{x:?}")),
+        AnyValue::Float64(x) if x.is_finite() => number(format!("{x:?}")),
+        AnyValue::Decimal(..) => number(v.to_string()),
+        AnyValue::String(t) => Some(Expr::value(V::SingleQuotedString(t.to_string()))),
+        AnyValue::Date(_) => Some(Expr::TypedString(TypedString {
+            data_type: DataType::Date,
+            value: V::SingleQuotedString(v.to_string()).into(),
+            uses_odbc_syntax: false,
+        })),
+        _ => None,
+    }
+}
+
+/// Uncorrelated scalar subqueries compared with a value (`x > (SELECT avg(x) …)`), which
+/// Polars' SQL does not accept, are run first and replaced by their value. The outer query's
+/// `WITH` is visible to them (TPC-H Q15). A subquery that cannot run on its own (a correlated
+/// one) is left for Polars to refuse.
+fn inline_scalar_subqueries(statement: &mut sqlparser::ast::Statement, ctx: &mut SQLContext) {
+    use sqlparser::ast::{
+        BinaryOperator as B, Expr, Query, SetExpr, Statement, VisitMut, VisitorMut,
+    };
+    let Statement::Query(q) = statement else {
+        return;
+    };
+    let with = q.with.clone();
+    struct Inliner<'c> {
+        ctx: &'c mut SQLContext,
+        with: Option<sqlparser::ast::With>,
+    }
+    impl Inliner<'_> {
+        fn value_of(&mut self, sub: &Query) -> Option<Expr> {
+            let mut sub = sub.clone();
+            if sub.with.is_none() {
+                sub.with = self.with.clone();
+            }
+            if !matches!(sub.body.as_ref(), SetExpr::Select(_)) {
+                return None;
+            }
+            let df = self.ctx.execute(&sub.to_string()).ok()?.collect().ok()?;
+            scalar_literal(&df)
+        }
+    }
+    impl VisitorMut for Inliner<'_> {
+        type Break = ();
+        fn post_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
+            if let Expr::BinaryOp { left, op, right } = e {
+                if matches!(op, B::Eq | B::NotEq | B::Lt | B::LtEq | B::Gt | B::GtEq) {
+                    for side in [left, right] {
+                        if let Expr::Subquery(sub) = side.as_ref() {
+                            if let Some(lit) = self.value_of(sub) {
+                                **side = lit;
+                            }
+                        }
+                    }
+                }
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let _ = VisitMut::visit(q.as_mut(), &mut Inliner { ctx, with });
 }
 
 fn polars_query_error(
