@@ -8,7 +8,7 @@ APP_BIN := $(CARGO_TARGET_DIR)/debug/datapunk-lake
 # "Create lake" default.
 LAKE ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/org.datapunk.lake/lake
 
-.PHONY: deps ui build run demo test lint unit ui-test e2e check-boundaries bindings audit fuzz fuzz-ci bench bench-takeout bench-app fmt
+.PHONY: deps ui build run demo test lint unit ui-test e2e check-boundaries bindings audit fuzz fuzz-ci bench bench-takeout bench-app bench-tpch fmt
 
 deps:
 	@bash scripts/install-deps.sh
@@ -87,3 +87,8 @@ bench-takeout: deps
 # The desktop app only: cold start and idle memory vs a Tauri hello-world, 1M rows to the grid.
 bench-app: deps
 	bash bench/app.sh
+
+# TPC-H (SF=1 by default): the 22 queries through the lake, DuckDB and raw Polars, answers
+# checked against DuckDB's, per-query medians and ratios.
+bench-tpch: deps
+	bash bench/tpch.sh

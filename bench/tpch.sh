@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make bench-tpch`: the 22 TPC-H queries (bench/tpch/queries) through the lake engine (`lake
+# query`), DuckDB and raw Polars SQL on the same Parquet files, interleaved, in one run; checks
+# every answer against DuckDB's and prints per-query medians, ratios and peak memory.
+#   SF=1 (scale factor)  RUNS=3 (timed runs after one warm-up)  QUERIES="1 6 14" (a subset)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/datapunk-lake/target}
+SF=${SF:-1}
+out=${BENCH_OUT:-$here/out}
+mkdir -p "$out"
+if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+  echo "== building lake (release profile 'bench')"
+  (cd "$root" && cargo build -q --profile bench -p lake-cli)
+fi
+LAKE="$CARGO_TARGET_DIR/release/lake"
+if ! "$here/.venv/bin/python" -c 'import duckdb, polars, tpchgen_cli' 2>/dev/null; then
+  [ -x "$here/.venv/bin/python" ] || python3 -m venv "$here/.venv"
+  "$here/.venv/bin/pip" install -q duckdb polars tpchgen-cli
+fi
+data="$out/tpch-sf$SF"
+if [ ! -e "$data/lineitem.parquet" ]; then
+  echo "== generating TPC-H SF$SF with tpchgen-cli"
+  "$here/.venv/bin/tpchgen-cli" parquet -s "$SF" --output-dir "$data"
+fi
+lake="$out/tpch-sf$SF-lake"
+if [ ! -e "$lake/catalog.sqlite" ]; then
+  echo "== importing into a lake"
+  "$LAKE" --lake "$lake" init >/dev/null
+  "$LAKE" --lake "$lake" import "$data"/*.parquet
+fi
+"$here/.venv/bin/python" "$here/tpch_bench.py" --lake-bin "$LAKE" --lake "$lake" --data "$data" \
+  --queries "$here/tpch/queries" --runs "${RUNS:-3}" --out "$out/tpch-sf$SF-results.json" \
+  ${QUERIES:+--only $QUERIES}

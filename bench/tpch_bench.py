@@ -1,0 +1,162 @@
+"""TPC-H: lake (CLI process) vs DuckDB and raw Polars SQL, same Parquet, interleaved runs.
+
+Each engine runs each query in its own child process (so its peak memory can be read with
+wait4); the time reported for DuckDB and Polars is measured inside the child around the query
+alone, for the lake it is the whole `lake query` process (start-up, catalog, query, output).
+"""
+import argparse
+import csv
+import decimal
+import io
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+CHILD = r'''
+import sys, time, json, glob, os
+engine, data, sql = sys.argv[1], sys.argv[2], sys.stdin.read()
+tables = [os.path.basename(p)[:-8] for p in glob.glob(os.path.join(data, "*.parquet"))]
+if engine == "duckdb":
+    import duckdb
+    con = duckdb.connect()
+    for t in tables:
+        con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{data}/{t}.parquet')")
+    t0 = time.perf_counter()
+    cur = con.execute(sql)
+    rows = cur.fetchall()
+    names = [d[0] for d in cur.description]
+    took = time.perf_counter() - t0
+else:
+    import polars as pl
+    ctx = pl.SQLContext({t: pl.scan_parquet(f"{data}/{t}.parquet") for t in tables})
+    t0 = time.perf_counter()
+    df = ctx.execute(sql.rstrip().rstrip(";"), eager=True)
+    took = time.perf_counter() - t0
+    names, rows = df.columns, df.rows()
+print(json.dumps({"took": took, "names": names, "rows": [[str(v) if v is not None else None for v in r] for r in rows]}))
+'''
+
+
+def measured(cmd, stdin=None):
+    """Runs cmd; returns (returncode, stdout, stderr, wall seconds, peak RSS MiB)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin is not None else None,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if stdin is not None:
+        p.stdin.write(stdin.encode())
+        p.stdin.close()
+    out = p.stdout.read()
+    err = p.stderr.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    code = os.waitstatus_to_exitcode(status)
+    return code, out.decode(errors="replace"), err.decode(errors="replace"), wall, usage.ru_maxrss / 1024
+
+
+def lake_answer(out):
+    rows = list(csv.reader(io.StringIO(out)))
+    return rows[0], [[c if c != "" else None for c in r] for r in rows[1:]]
+
+
+def same_value(a, b):
+    if a is None or b is None:
+        return a == b
+    if a == b:
+        return True
+    try:
+        da, db = decimal.Decimal(a), decimal.Decimal(b)
+    except decimal.InvalidOperation:
+        return a.strip() == b.strip()
+    if da == db:
+        return True
+    # Floats (averages, ratios) to 1e-9 relative.
+    fa, fb = float(da), float(db)
+    return math.isclose(fa, fb, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def compare(got, want):
+    if len(got) != len(want):
+        return f"{len(got)} rows, DuckDB has {len(want)}"
+    for i, (g, w) in enumerate(zip(got, want)):
+        if len(g) != len(w):
+            return f"row {i + 1}: {len(g)} columns, DuckDB has {len(w)}"
+        for j, (x, y) in enumerate(zip(g, w)):
+            if not same_value(x, y):
+                return f"row {i + 1}, column {j + 1}: {x!r}, DuckDB has {y!r}"
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lake-bin", required=True)
+    ap.add_argument("--lake", required=True)
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--queries", required=True)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--only", nargs="*", type=int)
+    a = ap.parse_args()
+    qs = a.only or list(range(1, 23))
+    py = sys.executable
+    results = []
+    print(f"{'query':6} {'lake s':>8} {'duckdb s':>9} {'polars s':>9} {'lake/duck':>10} {'lake/polars':>12} {'lake MiB':>9} {'duck MiB':>9}  answer")
+    for q in qs:
+        sql = open(os.path.join(a.queries, f"q{q:02}.sql")).read()
+        times = {"lake": [], "duckdb": [], "polars": []}
+        peaks = {"lake": 0.0, "duckdb": 0.0, "polars": 0.0}
+        answers, errors = {}, {}
+        for k in range(a.runs + 1):
+            for eng in ("lake", "duckdb", "polars"):
+                if eng in errors:
+                    continue
+                if eng == "lake":
+                    code, out, err, wall, peak = measured(
+                        [a.lake_bin, "--lake", a.lake, "query", "--format", "csv", sql])
+                    took = wall
+                    if code == 0:
+                        answers[eng] = lake_answer(out)[1]
+                else:
+                    code, out, err, wall, peak = measured([py, "-c", CHILD, eng, a.data], stdin=sql)
+                    took = None
+                    if code == 0:
+                        j = json.loads(out.strip().splitlines()[-1])
+                        took = j["took"]
+                        answers[eng] = j["rows"]
+                if code != 0:
+                    last = [l for l in err.strip().splitlines() if "Deprecation" not in l and "str.to_date" not in l]
+                    errors[eng] = (last[0] if last else f"exit {code}")[:160]
+                    continue
+                peaks[eng] = max(peaks[eng], peak)
+                if k > 0:
+                    times[eng].append(took)
+        med = {e: statistics.median(t) if t else None for e, t in times.items()}
+        verdict = "error: " + errors["lake"] if "lake" in errors else (
+            compare(answers["lake"], answers["duckdb"]) if "duckdb" in answers else "no DuckDB answer")
+        ok = verdict is None
+        r = lambda x, y: f"{x / y:.2f}" if x and y else "-"
+        f = lambda x: f"{x:.3f}" if x is not None else "-"
+        print(f"Q{q:<5} {f(med['lake']):>8} {f(med['duckdb']):>9} {f(med['polars']):>9} {r(med['lake'], med['duckdb']):>10} "
+              f"{r(med['lake'], med['polars']):>12} {peaks['lake']:>9.0f} {peaks['duckdb']:>9.0f}  {'matches DuckDB' if ok else verdict}")
+        results.append({"query": q, "median_s": med, "peak_mib": peaks, "matches_duckdb": ok,
+                        "problem": verdict, "errors": errors})
+    both = [x for x in results if x["median_s"]["lake"] and x["median_s"]["duckdb"]]
+    if both:
+        gm = lambda e: math.exp(statistics.mean(math.log(x["median_s"][e]) for x in both))
+        pol = [x for x in both if x["median_s"]["polars"]]
+        print(f"\n{sum(x['matches_duckdb'] for x in results)}/{len(results)} answers match DuckDB; "
+              f"over the {len(both)} queries the lake ran: geomean lake {gm('lake'):.3f} s, DuckDB {gm('duckdb'):.3f} s "
+              f"(ratio {gm('lake') / gm('duckdb'):.2f}, goal <= 0.8)")
+        if pol:
+            gl = math.exp(statistics.mean(math.log(x["median_s"]["lake"]) for x in pol))
+            gp = math.exp(statistics.mean(math.log(x["median_s"]["polars"]) for x in pol))
+            print(f"over the {len(pol)} queries raw Polars also ran: lake/Polars geomean ratio {gl / gp:.2f} (goal <= 1.1)")
+    json.dump(results, open(a.out, "w"), indent=1)
+    print(f"results: {a.out}")
+
+
+if __name__ == "__main__":
+    main()
