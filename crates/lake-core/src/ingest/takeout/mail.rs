@@ -356,11 +356,11 @@ pub fn decode_2047(s: &str) -> String {
                 "Q" => qp_decode(text.as_bytes(), true),
                 _ => return None,
             };
+            // What this encoded word spans, counted on the charset as written (an RFC 2231
+            // language suffix, `UTF-8*en`, is dropped only for decoding).
+            let consumed = 2 + charset.len() + 1 + enc.len() + 1 + end + 2;
             let charset = charset.split('*').next().unwrap_or(charset);
-            Some((
-                decode_charset(charset, &bytes),
-                2 + charset.len() + 1 + enc.len() + 1 + end + 2,
-            ))
+            Some((decode_charset(charset, &bytes), consumed))
         })();
         match parsed {
             Some((text, consumed)) => {
@@ -489,6 +489,15 @@ mod tests {
             "aé x"
         );
         assert_eq!(decode_2047("plain"), "plain");
+    }
+
+    #[test]
+    fn an_encoded_word_with_a_language_suffix_is_consumed_whole() {
+        // Found by `make fuzz`: the consumed length was counted on the shortened charset and
+        // sliced a string mid-character.
+        assert_eq!(decode_2047("=?UTF-8*en?Q?J=C3=BCrgen?= x"), "Jürgen x");
+        let hostile = "=?UTF-*\u{fffd}\u{fffd}\u{fffd}x?Q?J=C=BCrgen_\u{c6}ecker?= 840";
+        let _ = decode_2047(hostile);
     }
 
     #[test]
