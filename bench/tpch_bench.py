@@ -41,11 +41,23 @@ print(json.dumps({"took": took, "names": names, "rows": [[str(v) if v is not Non
 '''
 
 
+# Each engine gets at most this much memory and time per query, so a runaway plan (the lake's
+# Q18 once took all 24 GB) fails that query instead of the machine.
+MEMORY_LIMIT = int(os.environ.get("TPCH_MEMORY_LIMIT_GB", "12")) << 30
+TIME_LIMIT = int(os.environ.get("TPCH_TIME_LIMIT_S", "300"))
+
+
+def limits():
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    resource.setrlimit(resource.RLIMIT_CPU, (TIME_LIMIT, TIME_LIMIT))
+
+
 def measured(cmd, stdin=None):
     """Runs cmd; returns (returncode, stdout, stderr, wall seconds, peak RSS MiB)."""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin is not None else None,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=limits)
     if stdin is not None:
         p.stdin.write(stdin.encode())
         p.stdin.close()

@@ -495,6 +495,36 @@ impl ExactProducts<'_> {
             },
             Expr::Nested(inner) => self.scale(inner),
             Expr::UnaryOp { expr, .. } => self.scale(expr),
+            // Aggregates that keep their argument's type.
+            Expr::Function(f) => {
+                let name = f.name.to_string().to_lowercase();
+                let sqlparser::ast::FunctionArguments::List(list) = &f.args else {
+                    return None;
+                };
+                match (name.as_str(), list.args.as_slice()) {
+                    (
+                        "sum" | "min" | "max",
+                        [sqlparser::ast::FunctionArg::Unnamed(
+                            sqlparser::ast::FunctionArgExpr::Expr(arg),
+                        )],
+                    ) => self.scale(arg),
+                    _ => None,
+                }
+            }
+            Expr::Case {
+                conditions,
+                else_result,
+                ..
+            } => {
+                let mut scale = 0;
+                for w in conditions {
+                    scale = scale.max(self.scale(&w.result)?);
+                }
+                if let Some(e) = else_result {
+                    scale = scale.max(self.scale(e)?);
+                }
+                Some(scale)
+            }
             Expr::Cast {
                 data_type:
                     sqlparser::ast::DataType::Decimal(
@@ -522,6 +552,37 @@ impl VisitorMut for ExactProducts<'_> {
     type Break = ();
 
     fn post_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
+        if let Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Divide,
+            ..
+        } = e
+        {
+            // `/` is true division in Polars' SQL (5 / 2 is 2.5), except that a quotient of
+            // decimals keeps the dividend's scale (0.0344 for 0.0344358904…, TPC-H Q8). As in
+            // DuckDB, every quotient is a float: the dividend becomes a DOUBLE, wherever its
+            // type comes from (a derived table's column, say).
+            let already = matches!(
+                left.as_ref(),
+                Expr::Cast {
+                    data_type: sqlparser::ast::DataType::Double(_),
+                    ..
+                }
+            );
+            if !already {
+                let l = std::mem::replace(left.as_mut(), Expr::value(SqlValue::Null));
+                **left = Expr::Cast {
+                    kind: sqlparser::ast::CastKind::Cast,
+                    expr: Box::new(l),
+                    data_type: sqlparser::ast::DataType::Double(
+                        sqlparser::ast::ExactNumberInfo::None,
+                    ),
+                    array: false,
+                    format: None,
+                };
+            }
+            return ControlFlow::Continue(());
+        }
         let Expr::BinaryOp {
             left,
             op: BinaryOperator::Multiply,
@@ -830,13 +891,15 @@ mod tests {
         .into_iter()
         .collect();
         let mut st = parse(
-            "SELECT sum(price * (1 - disc)), price * 2, l.price * l.disc * disc, name * disc FROM t AS l",
+            "SELECT sum(price * (1 - disc)), price * 2, l.price * l.disc * disc, name * disc, \
+             sum(CASE WHEN x THEN price ELSE 0 END) / sum(price) FROM t AS l",
         );
         exact_decimal_products(&mut st, &scales);
         assert_eq!(
             st.to_string(),
             "SELECT sum(CAST(price AS DECIMAL(38,4)) * (1 - disc)), price * 2, \
-             CAST(CAST(l.price AS DECIMAL(38,4)) * l.disc AS DECIMAL(38,6)) * disc, name * disc FROM t AS l"
+             CAST(CAST(l.price AS DECIMAL(38,4)) * l.disc AS DECIMAL(38,6)) * disc, name * disc, \
+             CAST(sum(CASE WHEN x THEN price ELSE 0 END) AS DOUBLE) / sum(price) FROM t AS l"
         );
         let known: HashSet<String> = ["t".to_string()].into_iter().collect();
         let b = bind(
