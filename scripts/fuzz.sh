@@ -41,6 +41,9 @@ for t in "${TARGETS[@]}"; do
       echo "$t: a saved input FAILS again:"; tail -30 "$WORK/$t.replay.log"; fail=1; continue
     fi
   fi
+  if [[ " ${FUZZ_REPLAY_ONLY:-} " == *" $t "* ]]; then
+    echo "$t: saved inputs replayed only (FUZZ_REPLAY_ONLY)"; continue
+  fi
   corpus="$WORK/corpus/$t" && mkdir -p "$corpus" "fuzz/artifacts/$t"
   log="$WORK/$t.log"
   if "$BIN/$t" "$corpus" "$SEEDS/$t" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 \

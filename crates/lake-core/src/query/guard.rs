@@ -94,6 +94,7 @@ pub fn guard(sql: &str) -> Result<Guarded> {
         )));
     }
     check_brackets(sql)?;
+    check_dotted_names(sql)?;
     let dialect = GenericDialect {};
     let mut statements = Parser::new(&dialect)
         .with_recursion_limit(MAX_DEPTH)
@@ -150,10 +151,11 @@ pub fn guard(sql: &str) -> Result<Guarded> {
     Ok(Guarded { statement, explain })
 }
 
-/// Square brackets must pair up before the parser sees the text: sqlparser backtracks
-/// exponentially over nested unclosed `[` (found by fuzzing: 287 bytes took minutes).
+/// Brackets and parentheses must pair up before the parser sees the text: sqlparser backtracks
+/// exponentially over nested unclosed `[` or `(` (found by fuzzing: a few hundred bytes took
+/// minutes). Quotes and comments are skipped.
 fn check_brackets(sql: &str) -> Result<()> {
-    let mut open: Vec<SqlPosition> = Vec::new();
+    let mut open: Vec<(char, SqlPosition)> = Vec::new();
     let (mut line, mut column) = (1u64, 0u64);
     let mut chars = sql.chars().peekable();
     let mut quote: Option<char> = None;
@@ -191,23 +193,82 @@ fn check_brackets(sql: &str) -> Result<()> {
                 column += 1;
                 block_comment = true;
             }
-            '[' => open.push(SqlPosition { line, column }),
-            ']' if open.pop().is_none() => {
-                return Err(LakeError::Parse {
-                    message: "this `]` closes nothing".into(),
-                    position: Some(SqlPosition { line, column }),
-                })
+            '[' | '(' => open.push((c, SqlPosition { line, column })),
+            ']' | ')' => {
+                let want = if c == ']' { '[' } else { '(' };
+                match open.pop() {
+                    Some((o, _)) if o == want => {}
+                    Some((o, p)) => {
+                        return Err(LakeError::Parse {
+                            message: format!("this `{o}` is closed by a `{c}`"),
+                            position: Some(p),
+                        })
+                    }
+                    None => {
+                        return Err(LakeError::Parse {
+                            message: format!("this `{c}` closes nothing"),
+                            position: Some(SqlPosition { line, column }),
+                        })
+                    }
+                }
             }
             _ => {}
         }
     }
     match open.first() {
-        Some(p) => Err(LakeError::Parse {
-            message: "this `[` is never closed".into(),
+        Some((o, p)) => Err(LakeError::Parse {
+            message: format!("this `{o}` is never closed"),
             position: Some(*p),
         }),
         None => Ok(()),
     }
+}
+
+/// Most dotted parts a name may have (`takeout.chrome_history.title` has 3; struct fields add
+/// a few). sqlparser backtracks exponentially over a long dotted chain followed by nested
+/// subscripts (found by fuzzing: 22 parts and `[[x]]` took 9 s), so longer chains are refused.
+pub const MAX_NAME_PARTS: usize = 8;
+
+fn check_dotted_names(sql: &str) -> Result<()> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let Ok(tokens) = Tokenizer::new(&GenericDialect {}, sql).tokenize_with_location() else {
+        return Ok(()); // the parser reports it
+    };
+    let mut parts = 0usize;
+    let mut start = None;
+    let mut after_word = false;
+    for t in tokens {
+        match &t.token {
+            Token::Whitespace(_) => continue,
+            Token::Word(_) | Token::Mul if !after_word => {
+                if parts == 0 {
+                    start = Some(t.span.start);
+                }
+                parts += 1;
+                after_word = true;
+            }
+            Token::Period if after_word => after_word = false,
+            _ => {
+                parts = 0;
+                after_word = false;
+                if let Token::Word(_) = t.token {
+                    parts = 1;
+                    start = Some(t.span.start);
+                    after_word = true;
+                }
+            }
+        }
+        if parts > MAX_NAME_PARTS {
+            return Err(LakeError::Parse {
+                message: format!("this name has more than {MAX_NAME_PARTS} dotted parts"),
+                position: start.map(|l| SqlPosition {
+                    line: l.line,
+                    column: l.column,
+                }),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A statement the parser does not know (such as `PRAGMA`) is still refused by its first word.
@@ -424,6 +485,24 @@ mod tests {
         assert_eq!(e.code(), "parse_error");
         assert_eq!(e.position().map(|p| p.column), Some(9));
         assert_eq!(guard("SELECT 1]").unwrap_err().code(), "parse_error");
+        // And unclosed parentheses inside function calls (the second finding).
+        let sql = format!("SELECT {}", "lower(name#, substr(n0me, ".repeat(20));
+        let t = std::time::Instant::now();
+        let e = guard(&sql).unwrap_err();
+        assert!(t.elapsed() < std::time::Duration::from_millis(100));
+        assert_eq!(e.code(), "parse_error");
+        assert!(e.to_string().contains("never closed"), "{e}");
+        assert_eq!(guard("SELECT (1]").unwrap_err().code(), "parse_error");
+        // A long dotted chain before nested subscripts (the third finding).
+        let sql = "SELECT a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v[[x]][]";
+        let t = std::time::Instant::now();
+        assert_eq!(guard(sql).unwrap_err().code(), "parse_error");
+        assert!(t.elapsed() < std::time::Duration::from_millis(100));
+        assert_eq!(
+            code("SELECT t.a, s.b.c.d FROM takeout.chrome_history t, x.y s"),
+            "ok"
+        );
+        assert_eq!(code("SELECT ')' AS \"(\" FROM t WHERE (a = 1)"), "ok");
         // Brackets inside strings, quoted names and comments do not count.
         assert_eq!(code("SELECT '[' AS \"[x\" -- [\n/* [ */"), "ok");
     }
