@@ -406,7 +406,8 @@ fn name_colliding_outputs(projection: &mut [SelectItem]) {
     }
 }
 
-fn is_comparison(op: &BinaryOperator) -> bool {
+/// `=`, `<>`, `<`, `<=`, `>`, `>=`.
+pub fn is_comparison(op: &BinaryOperator) -> bool {
     matches!(
         op,
         BinaryOperator::Eq

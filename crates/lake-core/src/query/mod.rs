@@ -221,26 +221,34 @@ pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
     };
     let known: HashSet<String> = lake.catalog().dataset_names()?.into_iter().collect();
     let mut bound = bind::bind(query_stmt, &known)?;
-    let mut scales = bind::DecimalScales::new();
-    for r in &bound.refs {
-        if let Some(ds) = lake.catalog().dataset(&r.dataset)? {
+    // Each dataset's current version, read from the catalog once.
+    let mut versions: HashMap<String, DatasetVersion> = HashMap::new();
+    for name in &bound.datasets {
+        let ds = lake.catalog().dataset(name)?.ok_or_else(|| {
+            LakeError::Internal(format!("dataset {name} vanished while planning"))
+        })?;
+        versions.insert(name.clone(), ds);
+    }
+    let scales: bind::DecimalScales = bound
+        .refs
+        .iter()
+        .filter_map(|r| {
+            let ds = versions.get(&r.dataset)?;
             let cols = ds
                 .schema
                 .iter()
                 .filter_map(|c| Some((c.name.to_lowercase(), bind::decimal_scale(&c.dtype)?)))
                 .collect();
-            scales.insert(r.alias.to_lowercase(), cols);
-        }
-    }
+            Some((r.alias.to_lowercase(), cols))
+        })
+        .collect();
     bind::exact_decimal_products(&mut bound.statement, &scales);
     let preds = bind::pruning_predicates(&bound.statement);
     let mut ctx = SQLContext::new();
     let mut scans = Vec::new();
     let mut columns: HashMap<String, Vec<String>> = HashMap::new();
     for name in &bound.datasets {
-        let ds = lake.catalog().dataset(name)?.ok_or_else(|| {
-            LakeError::Internal(format!("dataset {name} vanished while planning"))
-        })?;
+        let ds = &versions[name];
         columns.insert(
             name.clone(),
             ds.schema.iter().map(|c| c.name.clone()).collect(),
@@ -257,7 +265,7 @@ pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
             .filter(|f| uses.is_empty() || uses.iter().any(|p| file_may_match(f, p)))
             .cloned()
             .collect();
-        let lf = scan_frame(lake, &ds, &kept)?;
+        let lf = scan_frame(lake, ds, &kept)?;
         ctx.register(name, lf);
         scans.push(ScanChoice {
             dataset: name.clone(),
@@ -316,9 +324,7 @@ fn scalar_literal(df: &DataFrame) -> Option<sqlparser::ast::Expr> {
 /// `WITH` is visible to them (TPC-H Q15). A subquery that cannot run on its own (a correlated
 /// one) is left for Polars to refuse.
 fn inline_scalar_subqueries(statement: &mut sqlparser::ast::Statement, ctx: &mut SQLContext) {
-    use sqlparser::ast::{
-        BinaryOperator as B, Expr, Query, SetExpr, Statement, VisitMut, VisitorMut,
-    };
+    use sqlparser::ast::{Expr, Query, SetExpr, Statement, VisitMut, VisitorMut};
     let Statement::Query(q) = statement else {
         return;
     };
@@ -344,7 +350,7 @@ fn inline_scalar_subqueries(statement: &mut sqlparser::ast::Statement, ctx: &mut
         type Break = ();
         fn post_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
             if let Expr::BinaryOp { left, op, right } = e {
-                if matches!(op, B::Eq | B::NotEq | B::Lt | B::LtEq | B::Gt | B::GtEq) {
+                if bind::is_comparison(op) {
                     for side in [left, right] {
                         if let Expr::Subquery(sub) = side.as_ref() {
                             if let Some(lit) = self.value_of(sub) {
