@@ -3,6 +3,7 @@
 //! oversized value is answered with a typed `{code, message, details}` error (Tauri's own
 //! answer would be a bare string), and never reaches a command.
 
+use lake_core::ingest::records::json_kind;
 use serde_json::Value;
 
 use crate::error::AppError;
@@ -32,17 +33,6 @@ fn kind_ok(ts: &str, v: &Value) -> Option<bool> {
         // Channels and structs: Tauri's deserializer has the last word.
         _ => return None,
     })
-}
-
-fn describe(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn too_big(v: &Value) -> Option<String> {
@@ -81,7 +71,7 @@ pub fn check_call(cmd: &str, args: &Value) -> Result<(), AppError> {
         Value::Null => &empty,
         other => {
             return invalid(
-                format!("`{cmd}` takes named arguments, not {}", describe(other)),
+                format!("`{cmd}` takes named arguments, not {}", json_kind(other)),
                 "",
             )
         }
@@ -98,7 +88,7 @@ pub fn check_call(cmd: &str, args: &Value) -> Result<(), AppError> {
         }
         if kind_ok(ts, v) == Some(false) {
             return invalid(
-                format!("`{cmd}`: `{name}` must be {ts}, not {}", describe(v)),
+                format!("`{cmd}`: `{name}` must be {ts}, not {}", json_kind(v)),
                 name,
             );
         }

@@ -188,7 +188,8 @@ fn trim_ascii(b: &[u8]) -> &[u8] {
     b.trim_ascii()
 }
 
-fn json_kind(v: &Value) -> &'static str {
+/// A JSON value's kind in words (`a number`, `an object`), for messages.
+pub fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
