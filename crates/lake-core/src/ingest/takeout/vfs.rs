@@ -297,13 +297,24 @@ impl<R: Read> Read for Capped<'_, R> {
     }
 }
 
-/// Runs `visit` over a capped entry; a tripped cap refuses the archive, naming the entry.
+/// Runs `visit` over an entry capped by its ratio (`left`), the size it states and what the
+/// part may still yield; a tripped cap refuses the archive, naming the entry.
 fn visit_capped<R: Read>(
-    mut capped: Capped<'_, R>,
+    inner: R,
     meta: &EntryMeta,
+    (left, stated_left): (u64, Option<u64>),
+    part_left: &mut u64,
     display: &str,
     visit: &mut Visit<'_>,
 ) -> Result<()> {
+    let mut capped = Capped {
+        inner,
+        left,
+        stated_left,
+        part_left,
+        path: &meta.path,
+        tripped: None,
+    };
     let res = visit(meta, &mut capped);
     match capped.tripped {
         Some(what) => Err(hostile(display, &meta.path, &what)),
@@ -426,20 +437,9 @@ pub fn zip_entries<R: Read + Seek>(
         check_unique(&mut seen, &path, display, &raw)?;
         let size = e.size();
         let limit = e.compressed_size().saturating_mul(MAX_RATIO) + (1 << 20);
-        let meta = EntryMeta {
-            path: path.clone(),
-            size,
-            part,
-        };
-        let capped = Capped {
-            inner: &mut e,
-            left: limit,
-            stated_left: Some(size),
-            part_left: &mut part_left,
-            path: &path,
-            tripped: None,
-        };
-        visit_capped(capped, &meta, display, visit)?;
+        let meta = EntryMeta { path, size, part };
+        let caps = (limit, Some(size));
+        visit_capped(&mut e, &meta, caps, &mut part_left, display, visit)?;
     }
     Ok(())
 }
@@ -499,20 +499,9 @@ pub fn tar_entries<R: Read>(
         };
         check_unique(&mut seen, &path, display, &raw)?;
         let size = e.size();
-        let meta = EntryMeta {
-            path: path.clone(),
-            size,
-            part,
-        };
-        let capped = Capped {
-            inner: &mut e,
-            left: u64::MAX,
-            stated_left: None,
-            part_left: &mut part_left,
-            path: &path,
-            tripped: None,
-        };
-        visit_capped(capped, &meta, display, visit)?;
+        let meta = EntryMeta { path, size, part };
+        let caps = (u64::MAX, None);
+        visit_capped(&mut e, &meta, caps, &mut part_left, display, visit)?;
     }
     Ok(())
 }
