@@ -6,8 +6,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{lake_bin, TestLake};
-use crate::hostile::{run_measured, Measured};
+use crate::common::{lake_bin, run_measured, Measured, TestLake};
 
 fn import(lake: &TestLake, path: &Path, extra: &[&str]) -> (Measured, serde_json::Value) {
     let mut c = Command::new(lake_bin());
@@ -53,16 +52,9 @@ fn keep_is_intact(lake: &TestLake) {
         .is_none());
 }
 
-fn lake_with_keep() -> TestLake {
-    let lake = TestLake::new();
-    let keep = lake.file("keep.csv", "a\n1\n2\n");
-    lake.import(&[&keep], &[]);
-    lake
-}
-
 #[test]
 fn json_nested_100000_levels_is_an_error_with_its_position() {
-    let lake = lake_with_keep();
+    let lake = TestLake::with_keep();
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let doc = lake.file("deep.json", &deep);
     let (m, report) = import(&lake, &doc, &[]);
@@ -98,7 +90,7 @@ fn json_nested_100000_levels_is_an_error_with_its_position() {
 
 #[test]
 fn a_2_gb_single_line_ndjson_is_skipped_with_bounded_memory() {
-    let lake = lake_with_keep();
+    let lake = TestLake::with_keep();
     let p = lake.dir.path().join("in/huge.ndjson");
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     {
@@ -139,7 +131,7 @@ fn a_2_gb_single_line_ndjson_is_skipped_with_bounded_memory() {
 
 #[test]
 fn a_2_gb_single_line_json_document_is_refused_with_bounded_memory() {
-    let lake = lake_with_keep();
+    let lake = TestLake::with_keep();
     let p = lake.dir.path().join("in/hugedoc.json");
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     {
@@ -165,7 +157,7 @@ fn a_2_gb_single_line_json_document_is_refused_with_bounded_memory() {
 
 #[test]
 fn a_100_mb_single_line_json_array_streams_with_bounded_memory() {
-    let lake = lake_with_keep();
+    let lake = TestLake::with_keep();
     let p = lake.dir.path().join("in/oneline.json");
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     let n = 2_000_000u64;
@@ -193,7 +185,7 @@ fn a_100_mb_single_line_json_array_streams_with_bounded_memory() {
 
 #[test]
 fn invalid_utf8_in_csv_and_json_is_lossy_or_skipped_never_a_crash() {
-    let lake = lake_with_keep();
+    let lake = TestLake::with_keep();
     // CSV: a Latin-1 byte in an otherwise UTF-8 file.
     let csv = lake.file(
         "latin.csv",
@@ -240,7 +232,7 @@ fn invalid_utf8_in_csv_and_json_is_lossy_or_skipped_never_a_crash() {
 
 #[test]
 fn csv_with_ragged_rows_and_embedded_newlines() {
-    let lake = lake_with_keep();
+    let lake = TestLake::with_keep();
     let p = lake.file(
         "ragged.csv",
         "id,name,note\n1,Ann,\"two\nlines\"\n2,Bob\n3,Cy,x,extra\n4,Di,\"a \"\"quoted\"\", comma\"\n",
@@ -270,7 +262,7 @@ fn csv_with_ragged_rows_and_embedded_newlines() {
 
 #[test]
 fn an_mbox_with_a_500_mb_message_imports_with_bounded_memory() {
-    let lake = lake_with_keep();
+    let lake = TestLake::with_keep();
     let p = lake
         .dir
         .path()
@@ -313,7 +305,7 @@ fn an_mbox_with_a_500_mb_message_imports_with_bounded_memory() {
 
 #[test]
 fn a_parquet_file_with_a_corrupted_footer_is_an_error_naming_it() {
-    let lake = lake_with_keep();
+    let lake = TestLake::with_keep();
     // A real Parquet file from the lake itself.
     let mut found = None;
     for e in std::fs::read_dir(lake.path().join("data/keep"))

@@ -22,6 +22,14 @@ impl TestLake {
         t
     }
 
+    /// A lake holding `keep` (2 rows): the state a failed or killed import must leave alone.
+    pub fn with_keep() -> Self {
+        let lake = TestLake::new();
+        let keep = lake.file("keep.csv", "a\n1\n2\n");
+        lake.import(&[&keep], &[]);
+        lake
+    }
+
     pub fn path(&self) -> PathBuf {
         self.dir.path().join("lake")
     }
@@ -106,4 +114,39 @@ pub fn dataset_names(report: &serde_json::Value) -> Vec<&str> {
         .iter()
         .map(|d| d["name"].as_str().unwrap())
         .collect()
+}
+
+/// Exit code, stdout, stderr and peak resident memory (MiB) of a finished child.
+pub struct Measured {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub peak_mib: u64,
+}
+
+/// Runs `cmd` to its end and reads its own peak RSS with wait4 (not the test's).
+pub fn run_measured(mut cmd: Command) -> Measured {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, err) = (dir.path().join("out"), dir.path().join("err"));
+    cmd.stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap());
+    let child = cmd.spawn().unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, waited for exactly once (the Child is then forgotten).
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(r, pid, "wait4 failed");
+    std::mem::forget(child);
+    let code = if libc::WIFEXITED(status) {
+        Some(libc::WEXITSTATUS(status))
+    } else {
+        None
+    };
+    Measured {
+        code,
+        stdout: std::fs::read_to_string(out).unwrap_or_default(),
+        stderr: std::fs::read_to_string(err).unwrap_or_default(),
+        peak_mib: usage.ru_maxrss as u64 / 1024,
+    }
 }

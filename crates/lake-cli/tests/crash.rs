@@ -38,6 +38,48 @@ fn files_on_disk(dir: &std::path::Path) -> HashSet<String> {
     out
 }
 
+/// What every interrupted import must leave: integrity `ok`, exactly the files the catalog
+/// references, and an empty staging folder.
+fn assert_storage_clean(lake: &TestLake, when: &str) {
+    let conn = rusqlite::Connection::open(lake.path().join("catalog.sqlite")).unwrap();
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok", "{when}");
+    let mut st = conn.prepare("SELECT DISTINCT path FROM files").unwrap();
+    let referenced: HashSet<String> = st
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(
+        files_on_disk(&lake.path()),
+        referenced,
+        "{when}: orphaned or missing files"
+    );
+    assert!(
+        std::fs::read_dir(lake.path().join("staging"))
+            .unwrap()
+            .next()
+            .is_none(),
+        "{when}: staging not cleaned"
+    );
+}
+
+/// `points` kill times as fractions of a whole import, spread evenly over 0–110 % of it with a
+/// seeded jitter, so they fall in parsing, writing and committing alike.
+fn kill_fractions(mut seed: u64, points: u64) -> Vec<f64> {
+    (0..points)
+        .map(|k| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let jitter = (seed >> 40) as f64 / (1u64 << 24) as f64;
+            (k as f64 + jitter) / points as f64 * 1.1
+        })
+        .collect()
+}
+
 /// Checks the lake after a kill; returns the version and rows of `big`.
 fn check_consistent(lake: &TestLake) -> (u64, u64) {
     // Opening (any command) cleans up; then check what a user sees.
@@ -61,34 +103,13 @@ fn check_consistent(lake: &TestLake) -> (u64, u64) {
         .find(|d| d["name"] == "keep")
         .expect("keep survives");
     assert_eq!(keep["rows"], 2);
-    let conn = rusqlite::Connection::open(lake.path().join("catalog.sqlite")).unwrap();
-    let ok: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(ok, "ok");
-    let mut st = conn.prepare("SELECT DISTINCT path FROM files").unwrap();
-    let referenced: HashSet<String> = st
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
-    assert_eq!(
-        files_on_disk(&lake.path()),
-        referenced,
-        "orphaned or missing files"
-    );
-    let staging: Vec<_> = std::fs::read_dir(lake.path().join("staging"))
-        .unwrap()
-        .collect();
-    assert!(staging.is_empty(), "staging not cleaned");
+    assert_storage_clean(lake, "after a kill");
     (version, rows)
 }
 
 #[test]
 fn kill_9_during_import_never_leaves_a_mix() {
-    let lake = TestLake::new();
-    let keep = lake.file("keep.csv", "a\n1\n2\n");
-    lake.import(&[&keep], &[]);
+    let lake = TestLake::with_keep();
     let base = lake.dir.path().join("in/base.ndjson");
     write_ndjson(&base, 0, 1000);
     lake.import(&[&base], &["--name", "big"]);
@@ -125,15 +146,10 @@ fn kill_9_during_import_never_leaves_a_mix() {
 
     // Kill points spread evenly over the import (and a little past it), in a seeded order.
     let points = 50u64;
-    let mut seed: u64 = 0x5eed_1234;
     let (mut version, mut rows) = (1u64, 1000u64);
     let mut commits = 0;
-    for k in 0..points {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let jitter = (seed >> 40) as f64 / (1u64 << 24) as f64;
-        let frac = (k as f64 + jitter) / points as f64 * 1.1;
+    for (k, frac) in kill_fractions(0x5eed_1234, points).into_iter().enumerate() {
+        let k = k as u64;
         let file = batch(k + 1);
         let mut child = args(&lake, &file).spawn().unwrap();
         std::thread::sleep(full.mul_f64(frac));
@@ -177,9 +193,7 @@ fn kill_9_during_import_never_leaves_a_mix() {
 
 #[test]
 fn ctrl_c_cancels_an_import_and_leaves_the_lake_as_it_was() {
-    let lake = TestLake::new();
-    let keep = lake.file("keep.csv", "a\n1\n2\n");
-    lake.import(&[&keep], &[]);
+    let lake = TestLake::with_keep();
     let big = lake.dir.path().join("in/big.ndjson");
     write_ndjson(&big, 0, 2_000_000);
     let child = std::process::Command::new(lake_bin())
@@ -307,34 +321,22 @@ fn kill_9_during_a_takeout_import_commits_all_tables_or_none() {
         "{expected:?}"
     );
 
-    let lake = TestLake::new();
-    let keep = lake.file("keep.csv", "a\n1\n2\n");
-    lake.import(&[&keep], &[]);
+    let lake = TestLake::with_keep();
     let reset = |lake: &TestLake| {
         if !takeout_tables(lake).is_empty() {
-            let fresh = TestLake::new();
-            let keep = fresh.file("keep.csv", "a\n1\n2\n");
-            fresh.import(&[&keep], &[]);
+            let fresh = TestLake::with_keep();
             std::fs::remove_dir_all(lake.path()).unwrap();
             std::fs::rename(fresh.path(), lake.path()).unwrap();
         }
     };
-    let points = 25u64;
-    let mut seed: u64 = 0x7a4e_0042;
     let (mut none, mut all) = (0, 0);
-    for k in 0..points {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let jitter = (seed >> 40) as f64 / (1u64 << 24) as f64;
-        let frac = (k as f64 + jitter) / points as f64 * 1.1;
+    for (k, frac) in kill_fractions(0x7a4e_0042, 25).into_iter().enumerate() {
         // Each kill starts from a lake without the export, so every point tests a first import.
         reset(&lake);
         let mut child = run(&lake).spawn().unwrap();
         std::thread::sleep(full.mul_f64(frac));
         let _ = child.kill();
         let _ = child.wait();
-        // `check_consistent` wants a `big` dataset; check the same things here.
         let got = takeout_tables(&lake);
         if got.is_empty() {
             none += 1;
@@ -342,29 +344,7 @@ fn kill_9_during_a_takeout_import_commits_all_tables_or_none() {
             assert_eq!(got, expected, "kill point {k}: a partial Takeout commit");
             all += 1;
         }
-        let conn = rusqlite::Connection::open(lake.path().join("catalog.sqlite")).unwrap();
-        let ok: String = conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(ok, "ok", "kill point {k}");
-        let mut st = conn.prepare("SELECT DISTINCT path FROM files").unwrap();
-        let referenced: HashSet<String> = st
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect();
-        assert_eq!(
-            files_on_disk(&lake.path()),
-            referenced,
-            "kill point {k}: orphans"
-        );
-        assert!(
-            std::fs::read_dir(lake.path().join("staging"))
-                .unwrap()
-                .next()
-                .is_none(),
-            "kill point {k}: staging not cleaned"
-        );
+        assert_storage_clean(&lake, &format!("kill point {k}"));
         assert_eq!(lake.csv("SELECT count(*) AS n FROM keep"), "n\n2\n");
     }
     eprintln!("takeout kill points: {none} before the commit, {all} after; whole import {full:?}");

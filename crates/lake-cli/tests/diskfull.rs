@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::common::{lake_bin, manifest_dir, TestLake};
-use crate::hostile::run_measured;
+use crate::common::{lake_bin, manifest_dir, run_measured, TestLake};
 
 fn shim() -> &'static Path {
     static SHIM: OnceLock<PathBuf> = OnceLock::new();
@@ -66,9 +65,7 @@ fn state(lake: &TestLake) -> (String, BTreeSet<String>) {
 #[test]
 fn a_write_failing_anywhere_in_an_import_leaves_the_lake_unchanged() {
     let src = manifest_dir().join("tests/fixtures/takeout/en");
-    let lake = TestLake::new();
-    let keep = lake.file("keep.csv", "a\n1\n2\n");
-    lake.import(&[&keep], &[]);
+    let lake = TestLake::with_keep();
     let mut rows = String::new();
     for i in 0..20_000 {
         rows.push_str(&format!(
@@ -80,9 +77,7 @@ fn a_write_failing_anywhere_in_an_import_leaves_the_lake_unchanged() {
     let inputs = vec![src.join("Takeout"), src.join("Timeline.json"), nd];
 
     // How many writes does the whole import make? Count them on a twin lake.
-    let twin = TestLake::new();
-    let twin_keep = twin.file("keep.csv", "a\n1\n2\n");
-    twin.import(&[&twin_keep], &[]);
+    let twin = TestLake::with_keep();
     let count_file = twin.dir.path().join("count");
     let mut c = import_cmd(&twin.path(), &inputs);
     c.env("FAILWRITE_COUNT", &count_file);

@@ -6,50 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{lake_bin, TestLake};
-
-/// Exit code, stdout, stderr and peak resident memory (MiB) of a finished child.
-pub struct Measured {
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-    pub peak_mib: u64,
-}
-
-/// Runs `cmd` to its end and reads its own peak RSS with wait4 (not the test's).
-pub fn run_measured(mut cmd: Command) -> Measured {
-    let dir = tempfile::tempdir().unwrap();
-    let (out, err) = (dir.path().join("out"), dir.path().join("err"));
-    cmd.stdout(std::fs::File::create(&out).unwrap())
-        .stderr(std::fs::File::create(&err).unwrap());
-    let child = cmd.spawn().unwrap();
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our own child, waited for exactly once (the Child is then forgotten).
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(r, pid, "wait4 failed");
-    std::mem::forget(child);
-    let code = if libc::WIFEXITED(status) {
-        Some(libc::WEXITSTATUS(status))
-    } else {
-        None
-    };
-    Measured {
-        code,
-        stdout: std::fs::read_to_string(out).unwrap_or_default(),
-        stderr: std::fs::read_to_string(err).unwrap_or_default(),
-        peak_mib: usage.ru_maxrss as u64 / 1024,
-    }
-}
-
-/// A lake holding `keep` (2 rows), the state every refused import must leave alone.
-fn lake_with_keep() -> TestLake {
-    let lake = TestLake::new();
-    let keep = lake.file("keep.csv", "a\n1\n2\n");
-    lake.import(&[&keep], &[]);
-    lake
-}
+use crate::common::{lake_bin, run_measured, Measured, TestLake};
 
 /// What must hold after any refused import: only `keep`, staging empty, no data folder for
 /// anything else, nothing named `evil*` anywhere in the test's folder or next to it.
@@ -176,7 +133,7 @@ const MBOX_HEAD: &[u8] =
 
 #[test]
 fn hostile_zip_archives_are_refused_naming_the_entry() {
-    let lake = lake_with_keep();
+    let lake = TestLake::with_keep();
     let dir = lake.dir.path().join("in");
     std::fs::create_dir_all(&dir).unwrap();
     let mut cases = 0;
@@ -333,7 +290,7 @@ fn hostile_zip_archives_are_refused_naming_the_entry() {
 
 #[test]
 fn a_zip_with_twenty_thousand_tiny_entries_imports_with_bounded_memory() {
-    let lake = lake_with_keep();
+    let lake = TestLake::with_keep();
     let p = lake.dir.path().join("in/takeout-tiny.zip");
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     zip_with(&p, |w| {
@@ -422,7 +379,7 @@ impl Tar {
 
 #[test]
 fn hostile_tgz_archives_are_refused_naming_the_entry() {
-    let lake = lake_with_keep();
+    let lake = TestLake::with_keep();
     let dir = lake.dir.path().join("in");
     std::fs::create_dir_all(&dir).unwrap();
     let cases: Vec<(&str, Tar, bool, &str, &str)> = vec![
