@@ -7,6 +7,7 @@ pub mod guard;
 pub mod output;
 pub mod plan;
 pub mod results;
+pub mod rewrite;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
@@ -100,6 +101,8 @@ pub struct Prepared {
     pub scans: Vec<ScanChoice>,
     /// Was this an EXPLAIN (Some(analyze))?
     pub explain: Option<bool>,
+    /// The SQL rewrites that changed the query ([`rewrite`]).
+    pub rules: Vec<String>,
 }
 
 fn cmp_json(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
@@ -244,6 +247,11 @@ pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
         .collect();
     bind::exact_decimal_products(&mut bound.statement, &scales);
     let preds = bind::pruning_predicates(&bound.statement);
+    let stats: rewrite::Stats = versions
+        .iter()
+        .map(|(name, ds)| (name.clone(), table_stats(ds)))
+        .collect();
+    let rules = rewrite::rewrite(&mut bound.statement, &stats);
     let mut ctx = SQLContext::new();
     let mut scans = Vec::new();
     let mut columns: HashMap<String, Vec<String>> = HashMap::new();
@@ -285,7 +293,35 @@ pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
         frame,
         scans,
         explain: guarded.explain,
+        rules,
     })
+}
+
+/// What the SQL rewrites know of a dataset: its columns, rows and, for integer columns, the
+/// distinct values the statistics allow (at most the rows, at most max - min + 1).
+fn table_stats(ds: &DatasetVersion) -> rewrite::TableStats {
+    let rows: u64 = ds.files.iter().map(|f| f.rows).sum();
+    let mut distinct = HashMap::new();
+    for c in &ds.schema {
+        let name = c.name.to_lowercase();
+        let range = ds
+            .files
+            .iter()
+            .try_fold((i64::MAX, i64::MIN), |(lo, hi), f| {
+                let st = f.stats.iter().find(|s| s.column == c.name)?;
+                let (min, max) = (st.min.as_ref()?.as_i64()?, st.max.as_ref()?.as_i64()?);
+                Some((lo.min(min), hi.max(max)))
+            });
+        let span = range
+            .filter(|(lo, hi)| lo <= hi)
+            .map(|(lo, hi)| (hi as i128 - lo as i128 + 1).min(u64::MAX as i128) as u64);
+        distinct.insert(name, span.map_or(rows, |s| s.min(rows)).max(1));
+    }
+    rewrite::TableStats {
+        columns: ds.schema.iter().map(|c| c.name.to_lowercase()).collect(),
+        rows,
+        distinct,
+    }
 }
 
 /// The value of a one-row, one-column result as a SQL literal.

@@ -249,7 +249,8 @@ pub fn explain(prepared: Prepared, analyze: bool, opts: &QueryOptions) -> Result
     };
     let mut root = b.build(ir.lp_top);
     let nodes = std::mem::take(&mut b.nodes);
-    let rules = std::mem::take(&mut b.rules);
+    let mut rules = prepared.rules.clone();
+    rules.extend(std::mem::take(&mut b.rules));
     let mut total_ms = None;
     if analyze {
         // The real run first: its rows and time are what the user gets.
