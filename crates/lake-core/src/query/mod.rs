@@ -195,6 +195,8 @@ fn scan_frame(lake: &Lake, ds: &DatasetVersion, files: &[FileEntry]) -> Result<L
         .collect();
     let args = ScanArgsParquet {
         cache: false,
+        // Partition folders (`year=2024/`) are for other engines; the columns are in the files.
+        hive_options: HiveOptions::new_disabled(),
         ..Default::default()
     };
     LazyFrame::scan_parquet_sources(ScanSources::Paths(paths.into_iter().collect()), args)
@@ -283,6 +285,10 @@ pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
     }
     inline_scalar_subqueries(&mut bound.statement, &mut ctx);
     let rewritten = bound.statement.to_string();
+    if std::env::var_os("LAKE_SHOW_SQL").is_some() {
+        // For people debugging a plan: the SQL Polars is given, after the rewrites.
+        eprintln!("-- rewritten SQL:\n{rewritten}");
+    }
     let mut frame = ctx
         .execute(&rewritten)
         .map_err(|e| polars_query_error(e, &original, &columns))?;
@@ -302,7 +308,12 @@ pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
 fn table_stats(ds: &DatasetVersion) -> rewrite::TableStats {
     let rows: u64 = ds.files.iter().map(|f| f.rows).sum();
     let mut distinct = HashMap::new();
-    for c in &ds.schema {
+    // Integer columns only: a range says little about the distinct values of text or floats.
+    for c in ds
+        .schema
+        .iter()
+        .filter(|c| c.dtype.starts_with('i') || c.dtype.starts_with('u') || c.dtype == "date")
+    {
         let name = c.name.to_lowercase();
         let range = ds
             .files
@@ -315,7 +326,9 @@ fn table_stats(ds: &DatasetVersion) -> rewrite::TableStats {
         let span = range
             .filter(|(lo, hi)| lo <= hi)
             .map(|(lo, hi)| (hi as i128 - lo as i128 + 1).min(u64::MAX as i128) as u64);
-        distinct.insert(name, span.map_or(rows, |s| s.min(rows)).max(1));
+        if let Some(span) = span {
+            distinct.insert(name, span.min(rows).max(1));
+        }
     }
     rewrite::TableStats {
         columns: ds.schema.iter().map(|c| c.name.to_lowercase()).collect(),

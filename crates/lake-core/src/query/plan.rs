@@ -306,6 +306,9 @@ impl QueryPlan {
         if let Some(t) = self.total_ms {
             s.push_str(&format!("total time: {t:.3} ms\n"));
         }
+        if !self.rules_fired.is_empty() {
+            s.push_str(&format!("rules fired: {}\n", self.rules_fired.join(", ")));
+        }
         s
     }
 

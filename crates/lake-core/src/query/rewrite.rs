@@ -679,6 +679,7 @@ fn grouped_derived(
     select: &Select,
     c: &Correlation,
     values: &[(String, String)],
+    key_filter: Option<String>,
 ) -> Option<Derived> {
     let name = format!("__sq{n}");
     let mut items = Vec::new();
@@ -697,9 +698,10 @@ fn grouped_derived(
         .map(|w| format!(" WHERE {w}"))
         .unwrap_or_default();
     let sql = format!(
-        "(SELECT {} FROM {}{filter} GROUP BY {}) AS {name}",
+        "(SELECT {} FROM {}{}{filter} GROUP BY {}) AS {name}",
         items.join(", "),
         from.join(", "),
+        key_filter.unwrap_or_default(),
         group.join(", ")
     );
     Some(Derived {
@@ -709,6 +711,100 @@ fn grouped_derived(
     })
 }
 
+/// The query a correlated subquery sits in: its FROM items and WHERE conjuncts.
+struct Outer<'a> {
+    units: Option<Vec<Unit>>,
+    from: &'a [TableWithJoins],
+    parts: &'a [Expr],
+}
+
+/// Whether a subquery names only its own columns (it can run on its own).
+fn uncorrelated(q: &Query, r: &Rewriter) -> bool {
+    let SetExpr::Select(s) = q.body.as_ref() else {
+        return false;
+    };
+    let Some(units) = units_of(&s.from, r) else {
+        return false;
+    };
+    if units.iter().any(|u| u.columns.is_none()) {
+        return false;
+    }
+    let mut exprs: Vec<&Expr> = s.selection.iter().chain(s.having.iter()).collect();
+    for item in &s.projection {
+        match item {
+            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => exprs.push(e),
+            _ => {}
+        }
+    }
+    if let GroupByExpr::Expressions(v, _) = &s.group_by {
+        exprs.extend(v.iter());
+    }
+    exprs.into_iter().all(|e| {
+        !owners(e, &units)
+            .0
+            .iter()
+            .any(|o| matches!(o, Owner::Outer | Owner::Unknown))
+    })
+}
+
+/// Sideways information passing: when the outer relation that holds a correlation key is
+/// filtered (TPC-H Q17's `part` by brand and container), the derived table only needs the keys
+/// that pass, so its FROM gets `LEFT SEMI JOIN (SELECT key FROM relation WHERE filters)` and it
+/// groups a fraction of the rows. Exact: the derived table is only ever joined on that key,
+/// with outer rows that pass the same filters. The clause's text, for [`grouped_derived`].
+fn key_filter(
+    c: &Correlation,
+    inner_from: &[TableWithJoins],
+    outer: &Outer,
+    r: &mut Rewriter,
+) -> Option<String> {
+    if inner_from.len() != 1 {
+        return None; // the semi join would bind to the last FROM item only
+    }
+    let units = outer.units.as_ref()?;
+    for (inner, outer_key) in &c.keys {
+        let Some(Owner::Unit(u)) = owner(outer_key, units) else {
+            continue;
+        };
+        let twj = &outer.from[u];
+        if !twj.joins.is_empty() || units[u].dataset.is_none() {
+            continue;
+        }
+        let mut filters = Vec::new();
+        let mut sel = 1.0;
+        for p in outer.parts {
+            let (o, sub) = owners(p, units);
+            if o.is_empty() || o.iter().any(|o| *o != Owner::Unit(u)) {
+                continue;
+            }
+            if sub {
+                // Only an uncorrelated IN (subquery) is a plain filter.
+                let Expr::InSubquery { subquery, .. } = p else {
+                    continue;
+                };
+                if !uncorrelated(subquery, r) {
+                    continue;
+                }
+            }
+            sel *= selectivity(p, &units[u], r.stats);
+            filters.push(p.clone());
+        }
+        if filters.is_empty() || sel > 0.2 {
+            continue;
+        }
+        let w = join_and(filters)?;
+        let name = format!("__sq{}", r.next);
+        r.next += 1;
+        r.fire("subquery_key_filter");
+        return Some(format!(
+            " LEFT SEMI JOIN (SELECT DISTINCT {outer_key} AS {name}_k FROM {} WHERE {w}) AS {name} \
+             ON {inner} = {name}_k",
+            twj.relation
+        ));
+    }
+    None
+}
+
 /// `lhs op (SELECT agg FROM … WHERE inner = outer …)`: the derived table and the comparison
 /// with its value.
 fn decorrelate_scalar(
@@ -716,6 +812,7 @@ fn decorrelate_scalar(
     op: &BinaryOperator,
     q: &Query,
     subquery_on_left: bool,
+    outer: &Outer,
     r: &mut Rewriter,
 ) -> Option<(Derived, Expr)> {
     let s = simple_subquery(q)?;
@@ -737,8 +834,9 @@ fn decorrelate_scalar(
     if owners(value, &units).0.contains(&Owner::Outer) {
         return None;
     }
+    let filter = key_filter(&c, &s.from, outer, r);
     let n = r.next;
-    let d = grouped_derived(n, s, &c, &[(value.to_string(), "v".into())])?;
+    let d = grouped_derived(n, s, &c, &[(value.to_string(), "v".into())], filter)?;
     let v = format!("{}_v", d.name);
     let cmp = if subquery_on_left {
         format!("{v} {op} {lhs}")
@@ -753,15 +851,22 @@ fn decorrelate_scalar(
 
 /// `[NOT] EXISTS (SELECT … WHERE inner.k = outer.k AND inner.s <> outer.s …)`: the derived
 /// table of per-key minimum and maximum of `s`, and the test on them.
-fn decorrelate_exists(q: &Query, negated: bool, r: &mut Rewriter) -> Option<(Derived, Expr)> {
+fn decorrelate_exists(
+    q: &Query,
+    negated: bool,
+    ctx: &Outer,
+    r: &mut Rewriter,
+) -> Option<(Derived, Expr)> {
     let s = simple_subquery(q)?;
     let c = correlation(s, r)?;
     let [(inner, op, outer)] = c.others.as_slice() else {
         return None;
     };
+    let (inner, op, outer) = (inner.clone(), op.clone(), outer.clone());
     if c.keys.is_empty() {
         return None;
     }
+    let filter = key_filter(&c, &s.from, ctx, r);
     let n = r.next;
     let d = grouped_derived(
         n,
@@ -771,6 +876,7 @@ fn decorrelate_exists(q: &Query, negated: bool, r: &mut Rewriter) -> Option<(Der
             (format!("min({inner})"), "mn".into()),
             (format!("max({inner})"), "mx".into()),
         ],
+        filter,
     )?;
     let (mn, mx) = (format!("{}_mn", d.name), format!("{}_mx", d.name));
     let test = match op {
@@ -802,21 +908,28 @@ fn decorrelate(select: &mut Select, r: &mut Rewriter) -> Vec<(TableFactor, Vec<E
         && units_of(&select.from, r).is_some();
     let mut parts = Vec::new();
     split_and(w, &mut parts);
+    let all = parts.clone();
+    let from = select.from.clone();
+    let outer = Outer {
+        units: units_of(&from, r),
+        from: &from,
+        parts: &all,
+    };
     let mut out = Vec::new();
     for p in parts {
         let done = match &p {
             Expr::BinaryOp { left: l, op, right } if super::bind::is_comparison(op) => {
                 match (l.as_ref(), right.as_ref()) {
                     (lhs, Expr::Subquery(q)) if !matches!(lhs, Expr::Subquery(_)) => {
-                        decorrelate_scalar(lhs, op, q, false, r)
+                        decorrelate_scalar(lhs, op, q, false, &outer, r)
                     }
-                    (Expr::Subquery(q), rhs) => decorrelate_scalar(rhs, op, q, true, r),
+                    (Expr::Subquery(q), rhs) => decorrelate_scalar(rhs, op, q, true, &outer, r),
                     _ => None,
                 }
                 .map(|d| (d, false))
             }
             Expr::Exists { subquery, negated } if !*negated || flattenable => {
-                decorrelate_exists(subquery, *negated, r).map(|d| (d, *negated))
+                decorrelate_exists(subquery, *negated, &outer, r).map(|d| (d, *negated))
             }
             _ => None,
         };
@@ -876,6 +989,7 @@ fn selectivity(e: &Expr, unit: &Unit, stats: &Stats) -> f64 {
             expr,
         } => (list.len() as f64 / distinct(expr).unwrap_or(10.0)).min(1.0),
         Expr::Nested(inner) => selectivity(inner, unit, stats),
+        Expr::InSubquery { negated: false, .. } => 0.2,
         _ => 0.5,
     }
 }
@@ -905,6 +1019,153 @@ struct Edge {
     cond: usize,
 }
 
+fn split_or(e: &Expr, out: &mut Vec<Expr>) {
+    match e {
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Or,
+            right,
+        } => {
+            split_or(left, out);
+            split_or(right, out);
+        }
+        Expr::Nested(inner) => split_or(inner, out),
+        other => out.push(other.clone()),
+    }
+}
+
+/// `(a AND b) OR (a AND c)` → `a AND (b OR c)`, so a join condition repeated in every branch
+/// (TPC-H Q19's `p_partkey = l_partkey`) becomes a join key instead of a cross join's filter;
+/// and, per relation, the OR of each branch's conditions on it alone is added as a filter that
+/// relation's scan can apply (implied, so the original OR stays).
+fn factor_ors(parts: &mut Vec<Expr>, units: &[Unit]) -> bool {
+    let mut changed = false;
+    let mut out = Vec::new();
+    for p in std::mem::take(parts) {
+        let mut branches = Vec::new();
+        split_or(&p, &mut branches);
+        if branches.len() < 2 {
+            out.push(p);
+            continue;
+        }
+        let mut conj: Vec<Vec<Expr>> = branches
+            .into_iter()
+            .map(|b| {
+                let mut v = Vec::new();
+                split_and(b, &mut v);
+                v
+            })
+            .collect();
+        let text = |e: &Expr| e.to_string();
+        let common: Vec<Expr> = conj[0]
+            .iter()
+            .filter(|c| {
+                conj[1..]
+                    .iter()
+                    .all(|b| b.iter().any(|x| text(x) == text(c)))
+            })
+            .cloned()
+            .collect();
+        let mut rest = p.clone();
+        if !common.is_empty() {
+            changed = true;
+            let names: HashSet<String> = common.iter().map(text).collect();
+            for b in &mut conj {
+                b.retain(|x| !names.contains(&text(x)));
+            }
+            out.extend(common);
+            if conj.iter().any(|b| b.is_empty()) {
+                continue; // one branch is now TRUE: so is the OR
+            }
+            rest = Expr::Nested(Box::new(
+                conj.iter()
+                    .map(|b| Expr::Nested(Box::new(join_and(b.clone()).expect("not empty"))))
+                    .reduce(|a, b| Expr::BinaryOp {
+                        left: Box::new(a),
+                        op: BinaryOperator::Or,
+                        right: Box::new(b),
+                    })
+                    .expect("two branches"),
+            ));
+        }
+        for u in 0..units.len() {
+            let only_u: Vec<Vec<Expr>> = conj
+                .iter()
+                .map(|b| {
+                    b.iter()
+                        .filter(|x| {
+                            let (o, sub) = owners(x, units);
+                            !sub && !o.is_empty() && o.iter().all(|o| *o == Owner::Unit(u))
+                        })
+                        .cloned()
+                        .collect()
+                })
+                .collect();
+            let all_u = conj.iter().zip(&only_u).all(|(b, o)| b.len() == o.len());
+            if only_u.iter().any(Vec::is_empty) || all_u {
+                continue; // some branch says nothing about u alone, or the OR is u's already
+            }
+            changed = true;
+            out.push(Expr::Nested(Box::new(
+                only_u
+                    .into_iter()
+                    .map(|b| Expr::Nested(Box::new(join_and(b).expect("not empty"))))
+                    .reduce(|a, b| Expr::BinaryOp {
+                        left: Box::new(a),
+                        op: BinaryOperator::Or,
+                        right: Box::new(b),
+                    })
+                    .expect("two branches"),
+            )));
+        }
+        out.push(rest);
+    }
+    *parts = out;
+    changed
+}
+
+/// `col IN (SELECT x FROM … GROUP BY … HAVING …)`, uncorrelated, on one relation's column: the
+/// subquery as a derived table for a semi join on that relation. Polars would otherwise run
+/// such an IN (one it cannot turn into a join itself) as a filter after all the joins (TPC-H
+/// Q18 joined 6 M rows before keeping 399).
+fn semi_join(p: &Expr, units: &[Unit], r: &mut Rewriter) -> Option<(usize, TableFactor, Expr)> {
+    let Expr::InSubquery {
+        expr,
+        subquery,
+        negated: false,
+    } = p
+    else {
+        return None;
+    };
+    if !is_plain_column(expr) || !uncorrelated(subquery, r) {
+        return None;
+    }
+    let Some(Owner::Unit(u)) = owner(expr, units) else {
+        return None;
+    };
+    let mut q = subquery.clone();
+    let SetExpr::Select(s) = q.body.as_mut() else {
+        return None;
+    };
+    let [item] = s.projection.as_mut_slice() else {
+        return None;
+    };
+    let e = match item {
+        SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => e.clone(),
+        _ => return None,
+    };
+    let name = format!("__sq{}", r.next);
+    *item = SelectItem::ExprWithAlias {
+        expr: e,
+        alias: Ident::new(format!("{name}_k")),
+    };
+    let relation = parse_relation(&format!("({q}) AS {name}"))?;
+    let on = parse_expr(&format!("{expr} = {name}_k"))?;
+    r.next += 1;
+    r.fire("in_subquery_to_semi_join");
+    Some((u, relation, on))
+}
+
 /// Orders the FROM items of `select` into one chain of explicit joins (smallest estimated
 /// intermediate results first, when `reorder`), with the conditions that link them in ON, and
 /// appends `left_joins`.
@@ -927,9 +1188,27 @@ fn plan_joins(
     if let Some(w) = select.selection.take() {
         split_and(w, &mut parts);
     }
+    if factor_ors(&mut parts, &units) {
+        r.fire("or_factoring");
+    }
     let n = units.len();
     let mut est: Vec<f64> = units.iter().map(|u| u.rows).collect();
+    // `col IN (uncorrelated subquery)` on one relation: a semi join right after it joins.
+    let mut semi: Vec<Vec<(TableFactor, Expr)>> = (0..n).map(|_| Vec::new()).collect();
+    let mut kept = Vec::new();
+    for p in parts {
+        if let Some((u, relation, on)) = semi_join(&p, &units, r) {
+            est[u] *= 0.2;
+            semi[u].push((relation, on));
+        } else {
+            kept.push(p);
+        }
+    }
+    let parts = kept;
     let mut edges = Vec::new();
+    // Per unit, its own conditions; and the conditions across units.
+    let mut local: Vec<Vec<usize>> = (0..n).map(|_| Vec::new()).collect();
+    let mut cross: Vec<usize> = Vec::new();
     for (ci, p) in parts.iter().enumerate() {
         let (o, sub) = owners(p, &units);
         if sub || o.is_empty() || o.iter().any(|o| !matches!(o, Owner::Unit(_))) {
@@ -945,8 +1224,10 @@ fn plan_joins(
         if set.len() == 1 {
             let u = *set.iter().next().expect("one");
             est[u] *= selectivity(p, &units[u], r.stats);
+            local[u].push(ci);
             continue;
         }
+        cross.push(ci);
         if let Expr::BinaryOp {
             left,
             op: BinaryOperator::Eq,
@@ -970,6 +1251,40 @@ fn plan_joins(
         }
     }
     let est: Vec<f64> = est.into_iter().map(|e| e.max(1.0)).collect();
+    // Polars keeps every WHERE condition above the joins when one of them spans two relations
+    // and is not a join key (TPC-H Q19's OR): each relation's own conditions then move into it,
+    // as `(SELECT * FROM t WHERE …) AS t`, so its scan filters.
+    let mut used = vec![false; parts.len()];
+    let residual_cross = cross.iter().any(|c| !edges.iter().any(|e| e.cond == *c));
+    if residual_cross {
+        for (u, conds) in local.iter().enumerate() {
+            let twj = &mut select.from[u];
+            if conds.is_empty()
+                || !twj.joins.is_empty()
+                || !matches!(twj.relation, TableFactor::Table { .. })
+                || units[u].dataset.is_none()
+            {
+                continue;
+            }
+            let w = join_and(conds.iter().map(|c| parts[*c].clone()).collect()).expect("not empty");
+            let alias = units[u].aliases[0].clone();
+            let TableFactor::Table { name, .. } = &twj.relation else {
+                continue;
+            };
+            let Some(wrapped) = parse_relation(&format!(
+                "(SELECT * FROM {name} AS {} WHERE {w}) AS {}",
+                Ident::with_quote('"', alias.clone()),
+                Ident::with_quote('"', alias.clone())
+            )) else {
+                continue;
+            };
+            twj.relation = wrapped;
+            for c in conds {
+                used[*c] = true;
+            }
+            r.fire("filters_into_join_inputs");
+        }
+    }
     // Left-deep greedy orders from every start; the cheapest (sum of estimated intermediate
     // rows) wins. Without reordering, the text order.
     let order_from = |start: usize| -> (Vec<usize>, f64) {
@@ -1010,14 +1325,25 @@ fn plan_joins(
     } else {
         (0..n).collect()
     };
-    let mut used = vec![false; parts.len()];
     let mut joined: Vec<usize> = Vec::new();
     let mut from = select.from.drain(..).map(Some).collect::<Vec<_>>();
     let mut first: Option<TableWithJoins> = None;
     for &u in &order {
         let twj = from[u].take().expect("each unit once");
+        let semis = std::mem::take(&mut semi[u]);
+        let add_semis = |chain: &mut TableWithJoins| {
+            for (relation, on) in semis {
+                chain.joins.push(Join {
+                    relation,
+                    global: false,
+                    join_operator: JoinOperator::LeftSemi(JoinConstraint::On(on)),
+                });
+            }
+        };
         let Some(chain) = first.as_mut() else {
-            first = Some(twj);
+            let mut chain = twj;
+            add_semis(&mut chain);
+            first = Some(chain);
             joined.push(u);
             continue;
         };
@@ -1039,6 +1365,7 @@ fn plan_joins(
             global: false,
             join_operator,
         });
+        add_semis(chain);
         joined.push(u);
     }
     let mut chain = first.expect("at least one unit");
@@ -1148,6 +1475,47 @@ mod tests {
              WHERE (__sq0_mn <> o.b_small OR __sq0_mx <> o.b_small) \
              AND NOT COALESCE((__sq1_mn <> o.b_small OR __sq1_mx <> o.b_small), false)"
         );
+    }
+
+    #[test]
+    fn ors_give_up_their_common_join_key_and_per_relation_filters() {
+        let (sql, fired) = run(
+            "SELECT b_id FROM big, mid WHERE (b_mid = m_id AND m_y = 1 AND b_x = 2) \
+             OR (b_mid = m_id AND m_y = 3 AND b_x = 4)",
+        );
+        assert_eq!(
+            sql,
+            "SELECT b_id FROM (SELECT * FROM mid AS \"mid\" WHERE ((m_y = 1) OR (m_y = 3))) AS \"mid\" \
+             JOIN (SELECT * FROM big AS \"big\" WHERE ((b_x = 2) OR (b_x = 4))) AS \"big\" \
+             ON b_mid = m_id WHERE ((m_y = 1 AND b_x = 2) OR (m_y = 3 AND b_x = 4))"
+        );
+        assert!(fired.contains(&"or_factoring".to_string()));
+        assert!(fired.contains(&"filters_into_join_inputs".to_string()));
+    }
+
+    #[test]
+    fn grouped_in_subqueries_become_semi_joins_and_filtered_keys_narrow_subqueries() {
+        let (sql, fired) = run("SELECT s_name, b_x FROM small, big WHERE b_small = s_id \
+             AND b_id IN (SELECT b_mid FROM big GROUP BY b_mid HAVING sum(b_x) > 3)");
+        assert_eq!(
+            sql,
+            "SELECT s_name, b_x FROM small JOIN big ON b_small = s_id LEFT SEMI JOIN \
+             (SELECT b_mid AS __sq0_k FROM big GROUP BY b_mid HAVING sum(b_x) > 3) AS __sq0 \
+             ON b_id = __sq0_k"
+        );
+        assert!(fired.contains(&"in_subquery_to_semi_join".to_string()));
+        let (sql, fired) = run(
+            "SELECT b_id FROM big, small WHERE b_small = s_id AND s_name = 'x' \
+             AND b_x < (SELECT avg(b_x) FROM big AS i WHERE i.b_small = s_id)",
+        );
+        assert!(
+            sql.contains(
+                "FROM big AS i LEFT SEMI JOIN (SELECT DISTINCT s_id AS __sq0_k FROM small \
+                 WHERE s_name = 'x') AS __sq0 ON i.b_small = __sq0_k GROUP BY i.b_small"
+            ),
+            "{sql}"
+        );
+        assert!(fired.contains(&"subquery_key_filter".to_string()));
     }
 
     #[test]
