@@ -54,6 +54,10 @@ enum Command {
         /// Rows per Parquet file in the lake.
         #[arg(long, default_value_t = 1_000_000)]
         rows_per_file: u64,
+        /// Split the files by the year of this date or timestamp column, so queries on a time
+        /// range skip whole years (Takeout tables are split by the year of `ts` anyway).
+        #[arg(long, value_name = "COLUMN")]
+        partition_by: Option<String>,
         /// Files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -231,6 +235,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             json,
             format,
             rows_per_file,
+            partition_by,
             paths,
         } => {
             let lake = Lake::open_or_init(lake_dir)?;
@@ -244,6 +249,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 skip_bad,
                 format: format.as_deref().and_then(ingest::Format::parse),
                 rows_per_file,
+                partition_by,
                 ..Default::default()
             };
             let cancel = install_ctrlc();

@@ -221,6 +221,66 @@ fn statistics_prune_files() {
 }
 
 #[test]
+fn partition_by_splits_files_by_year_and_time_ranges_prune_them() {
+    let lake = TestLake::new();
+    let mut text = String::from("id,day,amount\n");
+    // 2022, 2023 and 2024, interleaved as an export would have them; one row without a day.
+    for i in 0..900 {
+        let year = 2022 + (i % 3);
+        text.push_str(&format!(
+            "{i},{year}-0{}-1{},{}\n",
+            1 + i % 9,
+            i % 10,
+            i % 50
+        ));
+    }
+    text.push_str("900,,7\n");
+    let f = lake.file("sales.csv", text);
+    let r = lake.import(&[&f], &["--partition-by", "day"]);
+    assert_eq!(r["datasets"][0]["rows"], 901);
+    // One file per year, plus one for the row without a day.
+    assert_eq!(r["datasets"][0]["files"], 4, "{r}");
+    let sql = "SELECT count(*) AS c, sum(amount) AS s FROM sales WHERE day >= DATE '2024-01-01'";
+    let expect: u64 = (0..900).filter(|i| i % 3 == 2).map(|i| i % 50).sum();
+    assert_eq!(lake.csv(sql), format!("c,s\n300,{expect}\n"));
+    let plan = lake.ok(&["explain", sql]);
+    assert!(plan.contains("pruned_files=3/4"), "{plan}");
+    assert!(
+        plan.contains("rules fired:") && plan.contains("file_pruning"),
+        "{plan}"
+    );
+    assert_eq!(lake.csv("SELECT count(*) AS c FROM sales"), "c\n901\n");
+    // A column that is not there, or not a date: a clear error naming the file; the lake keeps
+    // what it had.
+    let g = lake.file("more.csv", "id,day,amount\n1,2020-01-01,5\n");
+    let err = lake.fails(&[
+        "import",
+        "--name",
+        "sales",
+        "--partition-by",
+        "when",
+        g.to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("more.csv") && err.contains("no column `when`"),
+        "{err}"
+    );
+    let err = lake.fails(&[
+        "import",
+        "--name",
+        "sales",
+        "--partition-by",
+        "amount",
+        g.to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("needs a date or timestamp column") && err.contains("`amount` is i64"),
+        "{err}"
+    );
+    assert_eq!(lake.csv("SELECT count(*) AS c FROM sales"), "c\n901\n");
+}
+
+#[test]
 fn timeout_cancels_promptly_and_lake_stays_usable() {
     let lake = TestLake::new();
     let mut text = String::from("a\n");

@@ -9,7 +9,6 @@ use super::records::{Counting, Flow};
 use super::table::{clean_names, Cell, LType, TableBuilder, TypeGuess};
 use super::{FileReport, ReadCtx};
 use crate::error::{IoContext, LakeError, Result};
-use crate::storage::ParquetSink;
 
 const SAMPLE_BYTES: usize = 256 * 1024;
 const SAMPLE_ROWS: usize = 2000;
@@ -209,7 +208,7 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
         attempt += 1;
         ctx.begin_attempt();
         let prefix = format!("{}-a{attempt}", ctx.prefix);
-        let mut sink = ParquetSink::new(ctx.staging, &prefix, ctx.rows_per_file);
+        let mut sink = ctx.sink(&prefix);
         let file = File::open(&path).ctx(|| format!("opening {}", ctx.display))?;
         ctx.bytes_read
             .store(0, std::sync::atomic::Ordering::Relaxed);

@@ -178,6 +178,9 @@ pub struct ImportOptions {
     pub rows_per_file: u64,
     /// Per-path target datasets (the app's wizard lets each file be renamed); wins over `name`.
     pub names: BTreeMap<PathBuf, String>,
+    /// Split the files by the year of this date or timestamp column (`--partition-by`). The
+    /// Takeout tables are always split by the year of `ts`.
+    pub partition_by: Option<String>,
 }
 
 impl Default for ImportOptions {
@@ -189,6 +192,7 @@ impl Default for ImportOptions {
             format: None,
             rows_per_file: 1_000_000,
             names: BTreeMap::new(),
+            partition_by: None,
         }
     }
 }
@@ -238,6 +242,8 @@ pub struct ReadCtx<'a> {
     pub prefix: String,
     /// Rows per Parquet file.
     pub rows_per_file: u64,
+    /// The column whose year splits the files.
+    pub partition_by: Option<String>,
     /// Skip bad records.
     pub skip_bad: bool,
     /// Bytes read so far (readers update it).
@@ -248,6 +254,21 @@ pub struct ReadCtx<'a> {
     pub cancel: &'a CancelToken,
     /// The first few bad records, for the report.
     pub bad_examples: RefCell<Vec<String>>,
+}
+
+impl ReadCtx<'_> {
+    /// A sink for this file's rows in staging, partitioned as the import asks.
+    pub fn sink(&self, prefix: &str) -> crate::storage::ParquetSink {
+        crate::storage::ParquetSink::new(self.staging, prefix, self.rows_per_file).partitioned_by(
+            self.partition_by
+                .as_ref()
+                .map(|column| crate::storage::PartitionBy {
+                    column: column.clone(),
+                    strict: true,
+                    source: self.display.clone(),
+                }),
+        )
+    }
 }
 
 impl ReadCtx<'_> {
@@ -731,6 +752,7 @@ fn import_group(
             staging: staging.path(),
             prefix: format!("f{i:04}"),
             rows_per_file: opts.rows_per_file,
+            partition_by: opts.partition_by.clone(),
             skip_bad: opts.skip_bad,
             bytes_read: Arc::new(AtomicU64::new(0)),
             progress,

@@ -6,7 +6,6 @@ use polars::prelude::*;
 
 use super::{FileReport, ReadCtx, BATCH_ROWS};
 use crate::error::{IoContext, LakeError, Result};
-use crate::storage::ParquetSink;
 
 fn bad(ctx: &ReadCtx<'_>, e: PolarsError) -> LakeError {
     LakeError::bad_input(
@@ -23,7 +22,7 @@ pub fn import_parquet(ctx: &ReadCtx<'_>) -> Result<FileReport> {
         .num_rows()
         .map_err(|e| bad(ctx, e))?;
     let size = std::fs::metadata(ctx.path).map(|m| m.len()).unwrap_or(0);
-    let mut sink = ParquetSink::new(ctx.staging, &ctx.prefix, ctx.rows_per_file);
+    let mut sink = ctx.sink(&ctx.prefix);
     let step = BATCH_ROWS * 4;
     let mut offset = 0usize;
     loop {

@@ -858,7 +858,7 @@ pub fn import_records(
         attempt += 1;
         ctx.begin_attempt();
         let prefix = format!("{}-a{attempt}", ctx.prefix);
-        let mut sink = ParquetSink::new(ctx.staging, &prefix, ctx.rows_per_file);
+        let mut sink = ctx.sink(&prefix);
         let pass = if parallel_lines {
             parallel_ndjson_pass(ctx, &schema, &mut sink)?
         } else {

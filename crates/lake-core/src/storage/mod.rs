@@ -8,7 +8,7 @@ use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-pub use writer::{ParquetSink, StagedFile};
+pub use writer::{ParquetSink, PartitionBy, StagedFile};
 
 use crate::catalog::{Catalog, ColumnDef, FileEntry, NewVersion, SourceRecord};
 use crate::error::{IoContext, LakeError, Result};
@@ -303,7 +303,8 @@ impl Lake {
             for p in moved {
                 let _ = fs::remove_file(p);
             }
-            for d in dirs {
+            // Partition folders were pushed after their version folder.
+            for d in dirs.iter().rev() {
                 let _ = fs::remove_dir(d);
             }
         };
@@ -330,8 +331,19 @@ impl Lake {
                     .join(format!("v{version}"));
                 fs::create_dir_all(&dir).ctx(|| format!("creating {}", dir.display()))?;
                 dirs.push(dir.clone());
+                let mut folders: Vec<PathBuf> = Vec::new();
                 for (i, f) in staged.files.into_iter().enumerate() {
-                    let target = dir.join(format!("part-{i:05}.parquet"));
+                    let folder = match &f.partition {
+                        Some(p) => dir.join(p),
+                        None => dir.clone(),
+                    };
+                    if folder != dir && !folders.contains(&folder) {
+                        fs::create_dir_all(&folder)
+                            .ctx(|| format!("creating {}", folder.display()))?;
+                        dirs.push(folder.clone());
+                        folders.push(folder.clone());
+                    }
+                    let target = folder.join(format!("part-{i:05}.parquet"));
                     fs::rename(&f.path, &target)
                         .ctx(|| format!("moving {} into {}", f.path.display(), target.display()))?;
                     moved.push(target.clone());
@@ -341,6 +353,9 @@ impl Lake {
                         bytes: f.bytes,
                         stats: f.stats,
                     });
+                }
+                for folder in &folders {
+                    fsync_dir(folder)?;
                 }
                 fsync_dir(&dir)?;
                 if let Some(parent) = dir.parent() {

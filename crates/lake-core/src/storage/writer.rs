@@ -21,6 +21,8 @@ pub struct StagedFile {
     pub bytes: u64,
     /// Column statistics.
     pub stats: Vec<ColumnStats>,
+    /// The Hive-style partition folder it belongs in (`year=2024`), if any.
+    pub partition: Option<String>,
 }
 
 /// A file that remembers its first write error, so a failure inside the Parquet writer (which
@@ -62,6 +64,24 @@ pub struct ParquetSink {
     open: Option<OpenFile>,
     done: Vec<StagedFile>,
     schema: Option<Schema>,
+    partition: Option<PartitionBy>,
+    /// Per year of the partition column, its own sink, whose files go in `year=<year>/`.
+    parts: std::collections::BTreeMap<Option<i32>, ParquetSink>,
+    /// This sink's partition folder.
+    folder: Option<String>,
+}
+
+/// Files split by the year of a date or timestamp column, so the catalog's per-file statistics
+/// let a query on a time range skip whole years.
+#[derive(Debug, Clone)]
+pub struct PartitionBy {
+    /// The column.
+    pub column: String,
+    /// Whether a missing or non-temporal column is an error (a user's `--partition-by`) or
+    /// means no partitioning (the Takeout tables' default on `ts`).
+    pub strict: bool,
+    /// The file being read, for errors.
+    pub source: String,
 }
 
 fn polars_err(path: &Path, e: PolarsError) -> LakeError {
@@ -179,7 +199,96 @@ impl ParquetSink {
             open: None,
             done: Vec::new(),
             schema: None,
+            partition: None,
+            parts: std::collections::BTreeMap::new(),
+            folder: None,
         }
+    }
+
+    /// Splits the files by the year of a column (see [`PartitionBy`]).
+    pub fn partitioned_by(mut self, partition: Option<PartitionBy>) -> Self {
+        self.partition = partition;
+        self
+    }
+
+    /// The year of each row's partition column, or None when this batch is not partitioned.
+    fn years(&self, df: &DataFrame) -> Result<Option<Int32Chunked>> {
+        let Some(p) = &self.partition else {
+            return Ok(None);
+        };
+        let fail = |msg: String| -> Result<Option<Int32Chunked>> {
+            if p.strict {
+                Err(LakeError::bad_input(&p.source, None, msg))
+            } else {
+                Ok(None)
+            }
+        };
+        let Some(c) = df
+            .get_column_names()
+            .into_iter()
+            .find(|n| n.eq_ignore_ascii_case(&p.column))
+            .cloned()
+        else {
+            let names: Vec<String> = df
+                .get_column_names()
+                .iter()
+                .map(|n| n.to_string())
+                .collect();
+            return fail(format!(
+                "--partition-by: there is no column `{}`; the columns are {}",
+                p.column,
+                names.join(", ")
+            ));
+        };
+        let dtype = df.column(&c).map(|s| s.dtype().clone()).ok();
+        if !matches!(dtype, Some(DataType::Date) | Some(DataType::Datetime(..))) {
+            return fail(format!(
+                "--partition-by needs a date or timestamp column; `{c}` is {}",
+                dtype.map(|d| d.to_string()).unwrap_or_default()
+            ));
+        }
+        let years = df
+            .clone()
+            .lazy()
+            .select([col(c.clone()).dt().year().alias("year")])
+            .collect()
+            .and_then(|y| y.column("year").and_then(|c| c.i32().cloned()))
+            .map_err(|e| LakeError::Internal(format!("partitioning by {c}: {e}")))?;
+        Ok(Some(years))
+    }
+
+    fn write_partitioned(&mut self, df: DataFrame, years: Int32Chunked) -> Result<()> {
+        let column = self
+            .partition
+            .as_ref()
+            .map(|p| p.column.clone())
+            .unwrap_or_default();
+        let distinct: std::collections::BTreeSet<Option<i32>> = years.iter().collect();
+        for year in distinct {
+            let mask: BooleanChunked = match year {
+                Some(y) => years.equal(y),
+                None => years.is_null(),
+            };
+            let part = df
+                .filter(&mask)
+                .map_err(|e| LakeError::Internal(format!("partitioning by {column}: {e}")))?;
+            // Hive's name for the partition of NULLs, as other engines expect it.
+            let label = year.map_or_else(
+                || "__HIVE_DEFAULT_PARTITION__".to_string(),
+                |y| y.to_string(),
+            );
+            let sink = self.parts.entry(year).or_insert_with(|| {
+                let mut s = ParquetSink::new(
+                    &self.dir,
+                    &format!("{}-{column}-{label}", self.prefix),
+                    self.rows_per_file,
+                );
+                s.folder = Some(format!("year={label}"));
+                s
+            });
+            sink.write(part)?;
+        }
+        Ok(())
     }
 
     /// The schema of the batches written so far.
@@ -201,7 +310,9 @@ impl ParquetSink {
 
     /// Rows written so far.
     pub fn rows(&self) -> u64 {
-        self.done.iter().map(|f| f.rows).sum::<u64>() + self.open.as_ref().map_or(0, |o| o.rows)
+        self.done.iter().map(|f| f.rows).sum::<u64>()
+            + self.open.as_ref().map_or(0, |o| o.rows)
+            + self.parts.values().map(ParquetSink::rows).sum::<u64>()
     }
 
     /// Writes a batch, splitting it across files as needed.
@@ -218,6 +329,11 @@ impl ParquetSink {
                 )))
             }
             _ => {}
+        }
+        if df.height() > 0 {
+            if let Some(years) = self.years(&df)? {
+                return self.write_partitioned(df, years);
+            }
         }
         loop {
             if self.open.is_none() {
@@ -301,6 +417,7 @@ impl ParquetSink {
                 rows: open.rows,
                 bytes,
                 stats: open.stats,
+                partition: self.folder.clone(),
             });
         }
         Ok(())
@@ -309,6 +426,16 @@ impl ParquetSink {
     /// Closes the last file and returns all files. A sink that saw only an empty batch still
     /// yields one empty file so the dataset has a schema.
     pub fn finish(mut self) -> Result<Vec<StagedFile>> {
+        let parts = std::mem::take(&mut self.parts);
+        if !parts.is_empty() {
+            // Batches before the partition column appeared (none in practice) stay as written.
+            self.close_file()?;
+            let mut files = self.done;
+            for (_, sink) in parts {
+                files.extend(sink.finish()?);
+            }
+            return Ok(files);
+        }
         if self.done.is_empty() && self.open.is_none() && self.schema.is_some() {
             self.open_file()?;
         }

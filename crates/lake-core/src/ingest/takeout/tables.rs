@@ -561,7 +561,13 @@ impl Table {
         let df = DataFrame::new(self.buffered, cols)
             .map_err(|e| crate::LakeError::Internal(format!("building {}: {e}", self.spec.name)))?;
         let sink = self.sink.get_or_insert_with(|| {
+            // The Takeout tables are split by the year of `ts`, for time-range pruning.
             ParquetSink::new(staging, &self.spec.name.replace('.', "_"), rows_per_file)
+                .partitioned_by(Some(crate::storage::PartitionBy {
+                    column: "ts".into(),
+                    strict: false,
+                    source: self.spec.name.to_string(),
+                }))
         });
         sink.write(df)?;
         self.buffered = 0;
