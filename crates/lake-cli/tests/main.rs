@@ -9,3 +9,4 @@ mod import;
 mod query;
 mod slt;
 mod takeout;
+mod tpch;
