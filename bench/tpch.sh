@@ -3,6 +3,7 @@
 # query`), DuckDB and raw Polars SQL on the same Parquet files, interleaved, in one run; checks
 # every answer against DuckDB's and prints per-query medians, ratios and peak memory.
 #   SF=1 (scale factor)  RUNS=3 (timed runs after one warm-up)  QUERIES="1 6 14" (a subset)
+#   PARTITION=1 (lineitem and orders partitioned by year; 0 for the files as generated)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -24,11 +25,26 @@ if [ ! -e "$data/lineitem.parquet" ]; then
   echo "== generating TPC-H SF$SF with tpchgen-cli"
   "$here/.venv/bin/tpchgen-cli" parquet -s "$SF" --output-dir "$data"
 fi
-lake="$out/tpch-sf$SF-lake"
+# PARTITION=1 (default): lineitem and orders split by the year of their ship and order dates
+# (`import --partition-by`), as a user would lay out time-ranged data; PARTITION=0: one
+# dataset per file as is.
+if [ "${PARTITION:-1}" = 1 ]; then
+  lake="$out/tpch-sf$SF-lake-partitioned"
+else
+  lake="$out/tpch-sf$SF-lake"
+fi
 if [ ! -e "$lake/catalog.sqlite" ]; then
-  echo "== importing into a lake"
+  echo "== importing into a lake ($lake)"
   "$LAKE" --lake "$lake" init >/dev/null
-  "$LAKE" --lake "$lake" import "$data"/*.parquet
+  if [ "${PARTITION:-1}" = 1 ]; then
+    for t in customer nation part partsupp region supplier; do
+      "$LAKE" --lake "$lake" import "$data/$t.parquet"
+    done
+    "$LAKE" --lake "$lake" import --partition-by l_shipdate "$data/lineitem.parquet"
+    "$LAKE" --lake "$lake" import --partition-by o_orderdate "$data/orders.parquet"
+  else
+    "$LAKE" --lake "$lake" import "$data"/*.parquet
+  fi
 fi
 "$here/.venv/bin/python" "$here/tpch_bench.py" --lake-bin "$LAKE" --lake "$lake" --data "$data" \
   --queries "$here/tpch/queries" --runs "${RUNS:-3}" --out "$out/tpch-sf$SF-results.json" \

@@ -324,12 +324,10 @@ fn owner(e: &Expr, units: &[Unit]) -> Option<Owner> {
         }
         Expr::CompoundIdentifier(p) if p.len() == 2 => {
             let q = p[0].value.to_lowercase();
-            Some(
-                match units.iter().position(|u| u.aliases.iter().any(|a| *a == q)) {
-                    Some(i) => Owner::Unit(i),
-                    None => Owner::Outer,
-                },
-            )
+            Some(match units.iter().position(|u| u.aliases.contains(&q)) {
+                Some(i) => Owner::Unit(i),
+                None => Owner::Outer,
+            })
         }
         Expr::CompoundIdentifier(_) => Some(Owner::Unknown),
         Expr::Nested(inner) => owner(inner, units),
