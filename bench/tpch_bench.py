@@ -23,6 +23,7 @@ tables = [os.path.basename(p)[:-8] for p in glob.glob(os.path.join(data, "*.parq
 if engine == "duckdb":
     import duckdb
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     for t in tables:
         con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{data}/{t}.parquet')")
     t0 = time.perf_counter()
@@ -37,7 +38,7 @@ else:
     df = ctx.execute(sql.rstrip().rstrip(";"), eager=True)
     took = time.perf_counter() - t0
     names, rows = df.columns, df.rows()
-print(json.dumps({"took": took, "names": names, "rows": [[str(v) if v is not None else None for v in r] for r in rows]}))
+print("@@result " + json.dumps({"took": took, "names": names, "rows": [[str(v) if v is not None else None for v in r] for r in rows]}))
 '''
 
 
@@ -135,9 +136,14 @@ def main():
                     code, out, err, wall, peak = measured([py, "-c", CHILD, eng, a.data], stdin=sql)
                     took = None
                     if code == 0:
-                        j = json.loads(out.strip().splitlines()[-1])
-                        took = j["took"]
-                        answers[eng] = j["rows"]
+                        # The engine may print to stdout too (a progress bar): take the marked line.
+                        at = out.rfind("@@result ")
+                        if at < 0:
+                            code, err = 1, "no result line in the output: " + out[-200:]
+                        else:
+                            j = json.loads(out[at + len("@@result "):].splitlines()[0])
+                            took = j["took"]
+                            answers[eng] = j["rows"]
                 if code != 0:
                     last = [l for l in err.strip().splitlines() if "Deprecation" not in l and "str.to_date" not in l]
                     errors[eng] = (last[0] if last else f"exit {code}")[:160]
