@@ -748,26 +748,11 @@ fn flip(op: &'static str) -> &'static str {
     }
 }
 
-fn conjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
-    match e {
-        Expr::BinaryOp {
-            left,
-            op: BinaryOperator::And,
-            right,
-        } => {
-            conjuncts(left, out);
-            conjuncts(right, out);
-        }
-        Expr::Nested(inner) => conjuncts(inner, out),
-        other => out.push(other),
-    }
-}
-
 fn predicates_of(where_: &Expr, alias: &str, sole_table: bool) -> Vec<SimplePredicate> {
     let mut parts = Vec::new();
-    conjuncts(where_, &mut parts);
+    super::rewrite::split_and(where_.clone(), &mut parts);
     let mut out = Vec::new();
-    for p in parts {
+    for p in &parts {
         match p {
             Expr::BinaryOp { left, op, right } => {
                 let op: &'static str = match op {

@@ -374,8 +374,8 @@ fn owners(e: &Expr, units: &[Unit]) -> (Vec<Owner>, bool) {
     (w.out, w.subquery)
 }
 
-/// The conjuncts of a condition; OR-trees and the like stay whole (in parentheses).
-fn split_and(e: Expr, out: &mut Vec<Expr>) {
+/// The conjuncts of a condition, parentheses removed ([`join_and`] puts them back around ORs).
+pub(crate) fn split_and(e: Expr, out: &mut Vec<Expr>) {
     match e {
         Expr::BinaryOp {
             left,
@@ -385,17 +385,7 @@ fn split_and(e: Expr, out: &mut Vec<Expr>) {
             split_and(*left, out);
             split_and(*right, out);
         }
-        Expr::Nested(inner)
-            if matches!(
-                inner.as_ref(),
-                Expr::BinaryOp {
-                    op: BinaryOperator::And,
-                    ..
-                } | Expr::Nested(_)
-            ) =>
-        {
-            split_and(*inner, out)
-        }
+        Expr::Nested(inner) => split_and(*inner, out),
         other => out.push(other),
     }
 }
