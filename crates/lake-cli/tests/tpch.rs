@@ -83,6 +83,8 @@ fn normalized_decimal(s: &str) -> Option<String> {
     })
 }
 
+/// The rows of a CSV text, header skipped. Not the csv crate: it skips blank lines, and a
+/// one-column row holding NULL is a blank line (TPC-H Q17 at SF0.01 is one).
 fn csv_rows(text: &str) -> Vec<Vec<String>> {
     // Quoted fields only hold commas or quotes in TPC-H comments: split with quotes in mind.
     text.lines()
@@ -127,7 +129,7 @@ fn the_22_tpch_queries_answer_as_duckdb_does() {
         let got = csv_rows(&String::from_utf8_lossy(&out.stdout));
         let want_text = std::fs::read_to_string(answers.join(format!("q{n:02}.csv"))).unwrap();
         let want = csv_rows(&want_text);
-        assert!(!want.is_empty() || n == 0, "Q{n} has an answer");
+        assert!(!want.is_empty(), "Q{n} has an answer");
         if got.len() != want.len() {
             failures.push(format!(
                 "Q{n}: {} rows, DuckDB has {}",

@@ -783,7 +783,6 @@ fn key_filter(
         let w = join_and(filters)?;
         let name = format!("__sq{}", r.next);
         r.next += 1;
-        r.fire("subquery_key_filter");
         return Some(format!(
             " LEFT SEMI JOIN (SELECT DISTINCT {outer_key} AS {name}_k FROM {} WHERE {w}) AS {name} \
              ON {inner} = {name}_k",
@@ -823,6 +822,7 @@ fn decorrelate_scalar(
         return None;
     }
     let filter = key_filter(&c, &s.from, outer, r);
+    let filtered = filter.is_some();
     let n = r.next;
     let d = grouped_derived(n, s, &c, &[(value.to_string(), "v".into())], filter)?;
     let v = format!("{}_v", d.name);
@@ -834,6 +834,9 @@ fn decorrelate_scalar(
     let cmp = parse_expr(&cmp)?;
     r.next += 1;
     r.fire("decorrelate_scalar_subquery");
+    if filtered {
+        r.fire("subquery_key_filter");
+    }
     Some((d, cmp))
 }
 
@@ -855,6 +858,7 @@ fn decorrelate_exists(
         return None;
     }
     let filter = key_filter(&c, &s.from, ctx, r);
+    let filtered = filter.is_some();
     let n = r.next;
     let d = grouped_derived(
         n,
@@ -881,6 +885,9 @@ fn decorrelate_exists(
     let test = parse_expr(&test)?;
     r.next += 1;
     r.fire("decorrelate_exists");
+    if filtered {
+        r.fire("subquery_key_filter");
+    }
     Some((d, test))
 }
 
@@ -892,14 +899,14 @@ fn decorrelate(select: &mut Select, r: &mut Rewriter) -> Vec<(TableFactor, Vec<E
         return left;
     };
     // Left joins can only go after a FROM that plan_joins can flatten.
-    let flattenable = select.from.iter().skip(1).all(|t| t.joins.is_empty())
-        && units_of(&select.from, r).is_some();
+    let units = units_of(&select.from, r);
+    let flattenable = select.from.iter().skip(1).all(|t| t.joins.is_empty()) && units.is_some();
     let mut parts = Vec::new();
     split_and(w, &mut parts);
     let all = parts.clone();
     let from = select.from.clone();
     let outer = Outer {
-        units: units_of(&from, r),
+        units,
         from: &from,
         parts: &all,
     };
