@@ -13,6 +13,7 @@ if [ -n "$(git status --porcelain -- vendor)" ]; then
   echo "vendor/ has local changes: its file times are left as they are"
   exit 0
 fi
-t=$(git log -1 --format=%ct -- vendor)
+# Notes and rustfmt's settings do not change what is built, so they do not move the time.
+t=$(git log -1 --format=%ct -- vendor ':(exclude)vendor/**/*.md' ':(exclude)vendor/**/rustfmt.toml')
 [ -n "$t" ] || exit 0
 find vendor -exec touch -h -d "@$t" {} +
