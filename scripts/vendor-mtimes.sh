@@ -13,7 +13,6 @@ if [ -n "$(git status --porcelain -- vendor)" ]; then
   echo "vendor/ has local changes: its file times are left as they are"
   exit 0
 fi
-# Notes and rustfmt's settings do not change what is built, so they do not move the time.
-t=$(git log -1 --format=%ct -- vendor ':(exclude)vendor/**/*.md' ':(exclude)vendor/**/rustfmt.toml')
+t=$(git log -1 --format=%ct -- vendor)
 [ -n "$t" ] || exit 0
 find vendor -exec touch -h -d "@$t" {} +
