@@ -30,12 +30,11 @@ run: build
 demo: build
 	LAKE_BIN=$(LAKE_BIN) bash scripts/demo.sh
 
-# The workspace's own crates only: `--all` would also reformat the vendored Polars.
 fmt:
-	cargo fmt
+	cargo fmt --all
 
 lint: ui
-	cargo fmt -- --check
+	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	npm --prefix ui run lint
 
