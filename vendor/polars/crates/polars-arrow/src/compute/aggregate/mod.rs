@@ -1,2 +1,0 @@
-mod memory;
-pub use memory::*;

@@ -1,4 +1,0 @@
-#[inline]
-pub const fn is_native_little_endian() -> bool {
-    cfg!(target_endian = "little")
-}

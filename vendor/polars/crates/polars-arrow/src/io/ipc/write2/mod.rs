@@ -1,4 +1,0 @@
-pub mod array;
-pub mod footer;
-pub mod message;
-pub mod schema;

@@ -1,2 +1,0 @@
-//! Misc utilities used in different places in the crate.
-pub mod macros;

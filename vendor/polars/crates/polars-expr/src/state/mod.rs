@@ -1,3 +1,0 @@
-mod execution_state;
-
-pub use execution_state::*;

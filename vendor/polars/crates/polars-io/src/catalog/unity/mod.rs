@@ -1,4 +1,0 @@
-pub mod client;
-pub mod models;
-pub mod schema;
-pub(crate) mod utils;

@@ -1,2 +1,0 @@
-pub mod json;
-pub mod ndjson;

@@ -1,3 +1,0 @@
-mod get;
-
-pub use get::*;

@@ -1,2 +1,0 @@
-pub(crate) mod ops;
-pub use ops::*;

@@ -1,3 +1,0 @@
-mod opt_state;
-
-pub use opt_state::*;

@@ -1,3 +1,0 @@
-mod general;
-
-pub use general::*;

@@ -1,3 +1,0 @@
-pub mod edge_provider;
-pub mod tree_traversal;
-pub mod visitor;

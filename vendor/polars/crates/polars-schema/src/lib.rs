@@ -1,2 +1,0 @@
-pub mod schema;
-pub use schema::Schema;

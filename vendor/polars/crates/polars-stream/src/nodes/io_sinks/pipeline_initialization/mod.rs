@@ -1,2 +1,0 @@
-pub mod partition_by;
-pub mod single_file;

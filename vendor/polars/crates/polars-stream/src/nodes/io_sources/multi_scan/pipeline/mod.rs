@@ -1,3 +1,0 @@
-pub mod initialization;
-pub mod models;
-mod tasks;

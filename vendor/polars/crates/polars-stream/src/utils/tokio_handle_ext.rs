@@ -1,1 +1,0 @@
-pub use polars_utils::async_utils::tokio_handle_ext::AbortOnDropHandle;

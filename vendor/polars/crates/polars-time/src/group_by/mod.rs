@@ -1,2 +1,0 @@
-#[cfg(any(feature = "dtype-date", feature = "dtype-datetime"))]
-pub(crate) mod dynamic;

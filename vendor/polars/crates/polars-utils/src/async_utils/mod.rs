@@ -1,2 +1,0 @@
-pub mod error_capture;
-pub mod tokio_handle_ext;

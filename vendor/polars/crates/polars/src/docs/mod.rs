@@ -1,2 +1,0 @@
-pub mod eager;
-pub mod lazy;
