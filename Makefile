@@ -30,11 +30,12 @@ run: build
 demo: build
 	LAKE_BIN=$(LAKE_BIN) bash scripts/demo.sh
 
+# The workspace's own crates only: `--all` would also reformat the vendored Polars.
 fmt:
-	cargo fmt --all
+	cargo fmt
 
 lint: ui
-	cargo fmt --all -- --check
+	cargo fmt -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	npm --prefix ui run lint
 

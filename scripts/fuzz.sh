@@ -21,7 +21,13 @@ if ! rustup toolchain list | grep -q '^nightly'; then
 fi
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 echo "building the fuzz targets (nightly, libFuzzer, no sanitizer: the code under test is safe Rust)"
-cargo +nightly fuzz build -s none --fuzz-dir fuzz >"$WORK/build.log" 2>&1 || {
+# The fuzz crate is a workspace of its own, so cargo names the vendored Polars it builds by
+# absolute path: through a fixed link to this checkout, every clone reuses the same build
+# (file times as in scripts/vendor-mtimes.sh).
+bash scripts/vendor-mtimes.sh
+SRC_LINK=${FUZZ_SRC_LINK:-$HOME/.cache/datapunk-lake/fuzz-src}
+ln -sfn "$PWD" "$SRC_LINK"
+cargo +nightly fuzz build -s none --fuzz-dir "$SRC_LINK/fuzz" >"$WORK/build.log" 2>&1 || {
   tail -40 "$WORK/build.log"; exit 1; }
 BIN="$CARGO_TARGET_DIR/x86_64-unknown-linux-gnu/release"
 

@@ -31,3 +31,5 @@ if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-d
   echo "installing tauri-driver"
   cargo install tauri-driver --locked --version "^2"
 fi
+# Lets a fresh clone reuse the persistent build of the vendored Polars (see the script).
+bash scripts/vendor-mtimes.sh

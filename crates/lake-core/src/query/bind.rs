@@ -615,10 +615,8 @@ impl VisitorMut for ExactProducts<'_> {
 
 /// Makes products of decimals exact (see [`ExactProducts`]); `scales` holds the decimal
 /// columns of each alias the query uses.
+/// It runs on every query: literals such as `1.0` are decimals too.
 pub fn exact_decimal_products(statement: &mut Statement, scales: &DecimalScales) {
-    if scales.values().all(HashMap::is_empty) {
-        return;
-    }
     let _ = VisitMut::visit(statement, &mut ExactProducts { scales });
 }
 

@@ -153,7 +153,7 @@ impl Builder<'_> {
                 }
                 let rows = choice
                     .map(|c| c.kept.iter().map(|f| f.rows).sum::<u64>())
-                    .or_else(|| file_info.row_estimation.0.map(|r| r as u64));
+                    .or_else(|| file_info.stats.rows.value());
                 if let Some(p) = predicate {
                     flags.push("predicate_pushdown".into());
                     self.push_rule("predicate_pushdown");

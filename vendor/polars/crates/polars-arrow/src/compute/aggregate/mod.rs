@@ -1,0 +1,2 @@
+mod memory;
+pub use memory::*;

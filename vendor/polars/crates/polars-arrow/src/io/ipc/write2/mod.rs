@@ -1,0 +1,4 @@
+pub mod array;
+pub mod footer;
+pub mod message;
+pub mod schema;

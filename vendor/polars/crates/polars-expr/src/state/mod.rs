@@ -1,0 +1,3 @@
+mod execution_state;
+
+pub use execution_state::*;

@@ -1,0 +1,2 @@
+pub(crate) mod ops;
+pub use ops::*;

@@ -1,0 +1,5 @@
+mod python_udf;
+mod source;
+
+pub use python_udf::*;
+pub use source::*;

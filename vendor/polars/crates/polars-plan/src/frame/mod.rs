@@ -1,0 +1,3 @@
+mod opt_state;
+
+pub use opt_state::*;

@@ -1,0 +1,3 @@
+mod general;
+
+pub use general::*;

@@ -1,0 +1,3 @@
+pub mod edge_provider;
+pub mod tree_traversal;
+pub mod visitor;

@@ -1,0 +1,2 @@
+pub mod partition_by;
+pub mod single_file;

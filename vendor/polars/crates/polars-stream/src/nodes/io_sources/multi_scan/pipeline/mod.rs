@@ -1,0 +1,3 @@
+pub mod initialization;
+pub mod models;
+mod tasks;

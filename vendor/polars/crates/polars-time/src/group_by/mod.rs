@@ -1,0 +1,2 @@
+#[cfg(any(feature = "dtype-date", feature = "dtype-datetime"))]
+pub(crate) mod dynamic;

@@ -1,0 +1,2 @@
+pub mod error_capture;
+pub mod tokio_handle_ext;

@@ -1,0 +1,2 @@
+pub mod bytes_idx_map;
+pub use bytes_idx_map::BytesIndexMap;

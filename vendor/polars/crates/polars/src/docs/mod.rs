@@ -1,0 +1,2 @@
+pub mod eager;
+pub mod lazy;
