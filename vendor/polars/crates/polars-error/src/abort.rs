@@ -82,6 +82,23 @@ pub fn register_polars_abort_mechanism() {
     }
 }
 
+/// Datapunk Lake: asks every query running under `catch_polars_abort` to stop at its next
+/// abort check, as a SIGINT does in Python Polars. Used for a user's Cancel, since parts of the
+/// engine (the streaming executor the in-memory engine hands scans and group-bys to, fused
+/// cross-join filters) never see a query's own stop flag.
+pub fn request_polars_abort() {
+    ABORT_STATE
+        .try_update(Ordering::Release, Ordering::Relaxed, |state| {
+            let num_catchers = state >> ABORT_CATCHERS_UNIT.trailing_zeros();
+            if num_catchers > 0 {
+                Some(state | ABORT_KEYBOARD_INTERRUPT_BIT)
+            } else {
+                None
+            }
+        })
+        .ok();
+}
+
 pub fn polars_abort_ooc_out_of_disk() -> ! {
     ABORT_STATE
         .try_update(Ordering::Release, Ordering::Relaxed, |state| {

@@ -189,6 +189,8 @@ pub(super) fn fused_cross_filter(
     let mut dfs = RAYON.install(|| {
         par_iter_bounded(&cartesian_prod)
             .map(|(left_chunk, right_chunk)| {
+                // Datapunk Lake: a chunk is at most 100 k rows, so a cancel is seen promptly.
+                try_raise_polars_abort();
                 let (mut joined, right_taken) =
                     cross_join_dfs(left_chunk, right_chunk, None, false, maintain_order)?;
                 let mut right_columns = right_taken.into_columns();
