@@ -54,6 +54,49 @@ struct OpenFile {
     path: PathBuf,
     rows: u64,
     stats: Vec<ColumnStats>,
+    /// Rows accepted but not yet written: batches arrive in slivers (a partitioned import
+    /// splits each batch by year), and each write would be its own row group.
+    pending: Vec<DataFrame>,
+    pending_rows: usize,
+}
+
+/// Rows per row group. Readers pay per row group, so slivers of a few hundred rows made the
+/// lake's files read 1.5–2.5× slower than the same data in groups of this size (TPC-H SF1).
+const ROW_GROUP_ROWS: usize = 128 * 1024;
+
+impl OpenFile {
+    /// Writes the pending rows as whole row groups of [`ROW_GROUP_ROWS`]; with `all`, the rest
+    /// too (the file is closing).
+    fn write_groups(&mut self, all: bool) -> Result<()> {
+        if self.pending_rows == 0 || (!all && self.pending_rows < ROW_GROUP_ROWS) {
+            return Ok(());
+        }
+        let mut frames = std::mem::take(&mut self.pending).into_iter();
+        let mut acc = frames.next().expect("pending rows are in frames");
+        for f in frames {
+            if let Err(e) = acc.vstack_mut_owned(f) {
+                return Err(write_err(self, e));
+            }
+        }
+        self.pending_rows = 0;
+        let mut offset = 0;
+        while acc.height() - offset >= ROW_GROUP_ROWS || (all && offset < acc.height()) {
+            let n = ROW_GROUP_ROWS.min(acc.height() - offset);
+            let mut group = acc.slice(offset as i64, n);
+            // One chunk is one row group.
+            group.rechunk_mut_par();
+            if let Err(e) = self.writer.write_batch(&group) {
+                return Err(write_err(self, e));
+            }
+            offset += n;
+        }
+        if offset < acc.height() {
+            let rest = acc.slice(offset as i64, acc.height() - offset);
+            self.pending_rows = rest.height();
+            self.pending.push(rest);
+        }
+        Ok(())
+    }
 }
 
 /// Rolls batches into Parquet files of at most `rows_per_file` rows.
@@ -348,11 +391,11 @@ impl ParquetSink {
                 (df, None)
             };
             if now.height() > 0 {
-                if let Err(e) = open.writer.write_batch(&now) {
-                    return Err(write_err(open, e));
-                }
                 open.rows += now.height() as u64;
                 merge_stats(&mut open.stats, frame_stats(&now));
+                open.pending_rows += now.height();
+                open.pending.push(now);
+                open.write_groups(false)?;
             }
             if open.rows >= self.rows_per_file {
                 self.close_file()?;
@@ -377,9 +420,11 @@ impl ParquetSink {
         };
         let schema = self.schema.clone().unwrap_or_default();
         let writer = ParquetWriter::new(file)
-            .with_compression(ParquetCompression::Zstd(None))
+            // LZ4 (the LZ4_RAW codec every current Parquet reader knows): files about half
+            // again as large as with zstd, but TPC-H SF1 queries read them 1.3–2× faster.
+            .with_compression(ParquetCompression::Lz4Raw)
             .with_statistics(StatisticsOptions::full())
-            .with_row_group_size(Some(128 * 1024))
+            .with_row_group_size(Some(ROW_GROUP_ROWS))
             .batched(&schema)
             .map_err(|e| polars_err(&path, e))?;
         let stats = schema
@@ -398,12 +443,15 @@ impl ParquetSink {
             path,
             rows: 0,
             stats,
+            pending: Vec::new(),
+            pending_rows: 0,
         });
         Ok(())
     }
 
     fn close_file(&mut self) -> Result<()> {
-        if let Some(open) = self.open.take() {
+        if let Some(mut open) = self.open.take() {
+            open.write_groups(true)?;
             if let Err(e) = open.writer.finish() {
                 return Err(write_err(&open, e));
             }
@@ -441,5 +489,91 @@ impl ParquetSink {
         }
         self.close_file()?;
         Ok(self.done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The row groups and codec of a written file.
+    fn layout(path: &Path) -> (Vec<usize>, Vec<String>) {
+        let mut reader = ParquetReader::new(File::open(path).unwrap());
+        let meta = reader.get_metadata().unwrap();
+        let groups = meta.row_groups.iter().map(|g| g.num_rows()).collect();
+        let codecs = meta
+            .row_groups
+            .iter()
+            .flat_map(|g| g.parquet_columns().iter())
+            .map(|c| format!("{:?}", c.compression().unwrap()))
+            .collect();
+        (groups, codecs)
+    }
+
+    #[test]
+    fn partitioned_slivers_become_whole_lz4_row_groups() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut sink =
+            ParquetSink::new(dir.path(), "t", 10_000_000).partitioned_by(Some(PartitionBy {
+                column: "day".into(),
+                strict: true,
+                source: "t.csv".into(),
+            }));
+        // 100 batches of 3,000 rows, each spread over three years: 1,000-row slivers per
+        // year and batch, as an import of rows in no particular order hands them over.
+        let total = 300_000usize;
+        for b in 0..100 {
+            let ids: Vec<i64> = (b * 3000..(b + 1) * 3000).map(|i| i as i64).collect();
+            let days: Vec<i32> = ids.iter().map(|i| (i % 3) as i32 * 366).collect();
+            let df = DataFrame::new(
+                3000,
+                vec![
+                    Column::new("id".into(), ids),
+                    Column::new("day".into(), days)
+                        .cast(&DataType::Date)
+                        .unwrap(),
+                ],
+            )
+            .unwrap();
+            sink.write(df).unwrap();
+        }
+        let files = sink.finish().unwrap();
+        assert_eq!(files.len(), 3, "one file per year");
+        assert_eq!(files.iter().map(|f| f.rows).sum::<u64>(), total as u64);
+        for f in &files {
+            let (groups, codecs) = layout(&f.path);
+            // 100,000 rows per year: one row group, not 100 slivers of 1,000.
+            assert_eq!(groups, vec![100_000], "{}", f.path.display());
+            assert!(codecs.iter().all(|c| c == "Lz4Raw"), "{codecs:?}");
+        }
+    }
+
+    #[test]
+    fn large_files_split_into_groups_of_row_group_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut sink = ParquetSink::new(dir.path(), "t", 10_000_000);
+        let n = ROW_GROUP_ROWS * 2 + 5;
+        // Uneven batches, so groups straddle them.
+        let mut start = 0;
+        while start < n {
+            let len = 7_777.min(n - start);
+            let ids: Vec<i64> = (start..start + len).map(|i| i as i64).collect();
+            sink.write(DataFrame::new(len, vec![Column::new("id".into(), ids)]).unwrap())
+                .unwrap();
+            start += len;
+        }
+        let files = sink.finish().unwrap();
+        assert_eq!(files.len(), 1);
+        let (groups, _) = layout(&files[0].path);
+        assert_eq!(groups, vec![ROW_GROUP_ROWS, ROW_GROUP_ROWS, 5]);
+        let back = ParquetReader::new(File::open(&files[0].path).unwrap())
+            .finish()
+            .unwrap();
+        let ids = back.column("id").unwrap().i64().unwrap().clone();
+        assert_eq!(ids.len(), n);
+        assert!(
+            ids.iter().enumerate().all(|(i, v)| v == Some(i as i64)),
+            "rows stay in order"
+        );
     }
 }
