@@ -47,6 +47,7 @@ pub fn rewrite(statement: &mut Statement, stats: &Stats) -> Vec<String> {
         ctes: HashMap::new(),
         next: 0,
         fired: Vec::new(),
+        off: std::env::var("LAKE_REWRITES_OFF").unwrap_or_default(),
     };
     let _ = VisitMut::visit(q.as_mut(), &mut r);
     r.fired
@@ -58,6 +59,7 @@ struct Rewriter<'a> {
     ctes: HashMap<String, Option<HashSet<String>>>,
     next: usize,
     fired: Vec<String>,
+    off: String,
 }
 
 impl Rewriter<'_> {
@@ -100,10 +102,27 @@ impl VisitorMut for Rewriter<'_> {
                     SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..)
                 )
             });
-            apply_column_lists(select, self);
-            push_left_join_conditions(select, self);
-            let left_joins = decorrelate(select, self);
-            plan_joins(select, self, left_joins, !projection_has_wildcard);
+            let off = |k: &str| self.off == "all" || self.off.split(',').any(|o| o == k);
+            let (a, b, c, d) = (
+                off("columns"),
+                off("left"),
+                off("decorrelate"),
+                off("joins"),
+            );
+            if !a {
+                apply_column_lists(select, self);
+            }
+            if !b {
+                push_left_join_conditions(select, self);
+            }
+            let left_joins = if c {
+                Vec::new()
+            } else {
+                decorrelate(select, self)
+            };
+            if !d {
+                plan_joins(select, self, left_joins, !projection_has_wildcard);
+            }
         }
         ControlFlow::Continue(())
     }
