@@ -58,19 +58,31 @@ struct OpenFile {
     /// splits each batch by year), and each write would be its own row group.
     pending: Vec<DataFrame>,
     pending_rows: usize,
+    /// Their estimated in-memory size.
+    pending_bytes: usize,
 }
 
 /// Rows per row group. Readers pay per row group, so slivers of a few hundred rows made the
 /// lake's files read 1.5–2.5× slower than the same data in groups of this size (TPC-H SF1).
 const ROW_GROUP_ROWS: usize = 128 * 1024;
 
+/// A row group is written early when its rows hold this much (mail bodies, long texts), so
+/// wide rows do not pile up in memory.
+const ROW_GROUP_BYTES: usize = 64 << 20;
+
+/// What the open files of a partitioned import may hold back together; beyond it the largest
+/// is written out.
+const PENDING_BUDGET: usize = 256 << 20;
+
 impl OpenFile {
-    /// Writes the pending rows as whole row groups of [`ROW_GROUP_ROWS`]; with `all`, the rest
-    /// too (the file is closing).
+    /// Writes the pending rows as whole row groups of [`ROW_GROUP_ROWS`]; with `all` (the file
+    /// is closing, or memory is short), or once they hold [`ROW_GROUP_BYTES`], the rest too.
     fn write_groups(&mut self, all: bool) -> Result<()> {
+        let all = all || self.pending_bytes >= ROW_GROUP_BYTES;
         if self.pending_rows == 0 || (!all && self.pending_rows < ROW_GROUP_ROWS) {
             return Ok(());
         }
+        let bytes_per_row = self.pending_bytes / self.pending_rows;
         let mut frames = std::mem::take(&mut self.pending).into_iter();
         let mut acc = frames.next().expect("pending rows are in frames");
         for f in frames {
@@ -79,6 +91,7 @@ impl OpenFile {
             }
         }
         self.pending_rows = 0;
+        self.pending_bytes = 0;
         let mut offset = 0;
         while acc.height() - offset >= ROW_GROUP_ROWS || (all && offset < acc.height()) {
             let n = ROW_GROUP_ROWS.min(acc.height() - offset);
@@ -93,6 +106,7 @@ impl OpenFile {
         if offset < acc.height() {
             let rest = acc.slice(offset as i64, acc.height() - offset);
             self.pending_rows = rest.height();
+            self.pending_bytes = rest.height() * bytes_per_row;
             self.pending.push(rest);
         }
         Ok(())
@@ -331,7 +345,20 @@ impl ParquetSink {
             });
             sink.write(part)?;
         }
-        Ok(())
+        // Each year's file holds back up to a row group; many years at once must not.
+        loop {
+            let held = |s: &ParquetSink| s.open.as_ref().map_or(0, |o| o.pending_bytes);
+            let total: usize = self.parts.values().map(held).sum();
+            if total <= PENDING_BUDGET {
+                return Ok(());
+            }
+            let Some(largest) = self.parts.values_mut().max_by_key(|s| held(s)) else {
+                return Ok(());
+            };
+            if let Some(open) = largest.open.as_mut() {
+                open.write_groups(true)?;
+            }
+        }
     }
 
     /// The schema of the batches written so far.
@@ -394,6 +421,7 @@ impl ParquetSink {
                 open.rows += now.height() as u64;
                 merge_stats(&mut open.stats, frame_stats(&now));
                 open.pending_rows += now.height();
+                open.pending_bytes += now.estimated_size(false);
                 open.pending.push(now);
                 open.write_groups(false)?;
             }
@@ -445,6 +473,7 @@ impl ParquetSink {
             stats,
             pending: Vec::new(),
             pending_rows: 0,
+            pending_bytes: 0,
         });
         Ok(())
     }
@@ -575,5 +604,34 @@ mod tests {
             ids.iter().enumerate().all(|(i, v)| v == Some(i as i64)),
             "rows stay in order"
         );
+    }
+
+    #[test]
+    fn wide_rows_make_smaller_row_groups_instead_of_piling_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut sink = ParquetSink::new(dir.path(), "mail", 10_000_000);
+        // 12,000 rows of 8 KiB bodies: 96 MiB, more than a row group may hold back.
+        let body = "x".repeat(8 * 1024);
+        for b in 0..12 {
+            let ids: Vec<i64> = (b * 1000..(b + 1) * 1000).collect();
+            let bodies: Vec<&str> = vec![body.as_str(); 1000];
+            let df = DataFrame::new(
+                1000,
+                vec![
+                    Column::new("id".into(), ids),
+                    Column::new("body".into(), bodies),
+                ],
+            )
+            .unwrap();
+            sink.write(df).unwrap();
+        }
+        let files = sink.finish().unwrap();
+        let (groups, _) = layout(&files[0].path);
+        assert!(groups.len() >= 2, "{groups:?}");
+        assert!(
+            groups.iter().all(|&g| g * 8 * 1024 <= 2 * ROW_GROUP_BYTES),
+            "{groups:?}"
+        );
+        assert_eq!(groups.iter().sum::<usize>(), 12_000);
     }
 }
