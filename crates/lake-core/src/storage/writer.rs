@@ -57,7 +57,6 @@ struct OpenFile {
     /// Rows accepted but not yet written: batches arrive in slivers (a partitioned import
     /// splits each batch by year), and each write would be its own row group.
     pending: Vec<DataFrame>,
-    pending_rows: usize,
     /// Their estimated in-memory size.
     pending_bytes: usize,
 }
@@ -79,10 +78,11 @@ impl OpenFile {
     /// is closing, or memory is short), or once they hold [`ROW_GROUP_BYTES`], the rest too.
     fn write_groups(&mut self, all: bool) -> Result<()> {
         let all = all || self.pending_bytes >= ROW_GROUP_BYTES;
-        if self.pending_rows == 0 || (!all && self.pending_rows < ROW_GROUP_ROWS) {
+        let rows: usize = self.pending.iter().map(|f| f.height()).sum();
+        if rows == 0 || (!all && rows < ROW_GROUP_ROWS) {
             return Ok(());
         }
-        let bytes_per_row = self.pending_bytes / self.pending_rows;
+        let bytes_per_row = self.pending_bytes / rows;
         let mut frames = std::mem::take(&mut self.pending).into_iter();
         let mut acc = frames.next().expect("pending rows are in frames");
         for f in frames {
@@ -90,7 +90,6 @@ impl OpenFile {
                 return Err(write_err(self, e));
             }
         }
-        self.pending_rows = 0;
         self.pending_bytes = 0;
         let mut offset = 0;
         while acc.height() - offset >= ROW_GROUP_ROWS || (all && offset < acc.height()) {
@@ -105,7 +104,6 @@ impl OpenFile {
         }
         if offset < acc.height() {
             let rest = acc.slice(offset as i64, acc.height() - offset);
-            self.pending_rows = rest.height();
             self.pending_bytes = rest.height() * bytes_per_row;
             self.pending.push(rest);
         }
@@ -420,7 +418,6 @@ impl ParquetSink {
             if now.height() > 0 {
                 open.rows += now.height() as u64;
                 merge_stats(&mut open.stats, frame_stats(&now));
-                open.pending_rows += now.height();
                 open.pending_bytes += now.estimated_size(false);
                 open.pending.push(now);
                 open.write_groups(false)?;
@@ -472,7 +469,6 @@ impl ParquetSink {
             rows: 0,
             stats,
             pending: Vec::new(),
-            pending_rows: 0,
             pending_bytes: 0,
         });
         Ok(())
