@@ -859,8 +859,11 @@ fn decorrelate_scalar(
     Some((d, cmp))
 }
 
-/// `[NOT] EXISTS (SELECT … WHERE inner.k = outer.k AND inner.s <> outer.s …)`: the derived
-/// table of per-key minimum and maximum of `s`, and the test on them.
+/// `[NOT] EXISTS (SELECT … WHERE inner.k = outer.k AND inner.s < outer.s …)`: the derived
+/// table of per-key minimum and maximum of `s`, and the test on them. `<>` (TPC-H Q21) is left
+/// to Polars, which since 2.1 decorrelates it itself as a join with a fused predicate; measured
+/// on SF1, that is faster than the two aggregates here (Q21 0.28 s against 0.50 s), while for
+/// `<`/`>` the single minimum or maximum stays ahead (0.36 s against 0.59 s).
 fn decorrelate_exists(
     q: &Query,
     negated: bool,
@@ -873,7 +876,7 @@ fn decorrelate_exists(
         return None;
     };
     let (inner, op, outer) = (inner.clone(), op.clone(), outer.clone());
-    if c.keys.is_empty() {
+    if c.keys.is_empty() || op == BinaryOperator::NotEq {
         return None;
     }
     let filter = key_filter(&c, &s.from, ctx, r);
@@ -891,7 +894,6 @@ fn decorrelate_exists(
     )?;
     let (mn, mx) = (format!("{}_mn", d.name), format!("{}_mx", d.name));
     let test = match op {
-        BinaryOperator::NotEq => format!("({mn} <> {outer} OR {mx} <> {outer})"),
         BinaryOperator::Lt | BinaryOperator::LtEq => format!("{mn} {op} {outer}"),
         BinaryOperator::Gt | BinaryOperator::GtEq => format!("{mx} {op} {outer}"),
         _ => return None,
@@ -1478,16 +1480,28 @@ mod tests {
     #[test]
     fn exists_with_inequality_uses_min_and_max() {
         let (sql, _) = run(
-            "SELECT b_id FROM big AS o WHERE EXISTS (SELECT * FROM big AS i WHERE i.b_mid = o.b_mid AND i.b_small <> o.b_small) \
-             AND NOT EXISTS (SELECT * FROM big AS j WHERE j.b_mid = o.b_mid AND j.b_small <> o.b_small AND j.b_x > 5)",
+            "SELECT b_id FROM big AS o WHERE EXISTS (SELECT * FROM big AS i WHERE i.b_mid = o.b_mid AND i.b_small < o.b_small) \
+             AND NOT EXISTS (SELECT * FROM big AS j WHERE j.b_mid = o.b_mid AND j.b_small > o.b_small AND j.b_x > 5)",
         );
         assert_eq!(
             sql,
             "SELECT b_id FROM \
              (SELECT i.b_mid AS __sq0_k0, min(i.b_small) AS __sq0_mn, max(i.b_small) AS __sq0_mx FROM big AS i GROUP BY i.b_mid) AS __sq0 JOIN big AS o ON o.b_mid = __sq0_k0 \
              LEFT OUTER JOIN (SELECT j.b_mid AS __sq1_k0, min(j.b_small) AS __sq1_mn, max(j.b_small) AS __sq1_mx FROM big AS j WHERE j.b_x > 5 GROUP BY j.b_mid) AS __sq1 ON o.b_mid = __sq1_k0 \
-             WHERE (__sq0_mn <> o.b_small OR __sq0_mx <> o.b_small) \
-             AND NOT COALESCE((__sq1_mn <> o.b_small OR __sq1_mx <> o.b_small), false)"
+             WHERE __sq0_mn < o.b_small \
+             AND NOT COALESCE(__sq1_mx > o.b_small, false)"
+        );
+    }
+
+    #[test]
+    fn exists_with_not_equal_is_left_to_polars() {
+        let (sql, fired) = run(
+            "SELECT b_id FROM big AS o WHERE EXISTS (SELECT * FROM big AS i WHERE i.b_mid = o.b_mid AND i.b_small <> o.b_small)",
+        );
+        assert!(sql.contains("WHERE EXISTS (SELECT"), "{sql}");
+        assert!(
+            !fired.contains(&"decorrelate_exists".to_string()),
+            "{fired:?}"
         );
     }
 
