@@ -470,6 +470,18 @@ fn tidy_unsupported(msg: &str) -> String {
             "{what} are not supported yet; rewrite the query (for example with a JOIN)"
         );
     }
+    // "EXISTS subquery is not currently supported in this position: Query { with: None, … }"
+    if let Some(i) = msg.find(": ").filter(|&i| {
+        let rest = &msg[i + 2..];
+        let word: String = rest
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        word.starts_with(|c: char| c.is_ascii_uppercase())
+            && rest[word.len()..].trim_start().starts_with(['(', '{'])
+    }) {
+        return format!("{}; rewrite the query (for example with a JOIN)", &msg[..i]);
+    }
     cap(msg)
 }
 
@@ -659,6 +671,20 @@ mod tests {
         .unwrap();
         assert_eq!(r.datasets[0].rows, 3000);
         (dir, lake)
+    }
+
+    #[test]
+    fn unsupported_messages_do_not_dump_syntax_trees() {
+        assert_eq!(
+            tidy_unsupported(
+                "EXISTS subquery is not currently supported in this position: Query { with: None, body: Select(Select {"
+            ),
+            "EXISTS subquery is not currently supported in this position; rewrite the query (for example with a JOIN)"
+        );
+        assert_eq!(
+            tidy_unsupported("function foo is not supported: use bar"),
+            "function foo is not supported: use bar"
+        );
     }
 
     #[test]
