@@ -81,7 +81,7 @@ where
             for (hash, idx) in hashes.iter_mut().zip(block) {
                 *hash = random_state.tot_hash_one(arr.value_unchecked(*idx as usize));
                 if prefetch {
-                    let _ = *hash; // prefetch hint: needs pola-rs hashbrown fork
+                    self.table.prefetch(*hash);
                 }
             }
 
@@ -149,7 +149,7 @@ where
                 let p_grouper = grouper(*p);
                 *hash = p_grouper.random_state.tot_hash_one(key);
                 if p_grouper.should_prefetch() {
-                    let _ = *hash; // prefetch hint: needs pola-rs hashbrown fork
+                    p_grouper.table.prefetch(*hash);
                 }
             }
 

@@ -121,7 +121,7 @@ where
                     .random_state
                     .tot_hash_one(arr.value_unchecked(*key_idx as usize));
                 if prefetch {
-                    let _ = *hash; // prefetch hint: needs pola-rs hashbrown fork
+                    self.table.prefetch(*hash);
                 }
             }
 
@@ -248,7 +248,7 @@ where
             for (hash, subset_idx) in hashes.iter_mut().zip(block) {
                 *hash = random_state.tot_hash_one(arr.value_unchecked(*subset_idx as usize));
                 if prefetch {
-                    let _ = *hash; // prefetch hint: needs pola-rs hashbrown fork
+                    self.table.prefetch(*hash);
                 }
             }
 

@@ -202,7 +202,7 @@ impl<V> KeyRowIndexMap<V> {
     /// Prefetches the part of the table where a lookup of `hash` starts.
     #[inline(always)]
     pub(crate) fn prefetch(&self, hash: u64) {
-        let _ = hash.wrapping_mul(self.seed); // prefetch hint: needs pola-rs hashbrown fork
+        self.table.prefetch(hash.wrapping_mul(self.seed));
     }
 
     /// Gets the index by insertion order of key `i` of `keys`.
@@ -408,7 +408,7 @@ impl<V> KeyRowIndexMap<V> {
             if self.should_prefetch() {
                 for key_idx in chunk {
                     let hash = keys.hashes.value_unchecked(*key_idx as usize);
-                    let _ = hash.wrapping_mul(seed); // prefetch hint: needs pola-rs hashbrown fork
+                    self.table.prefetch(hash.wrapping_mul(seed));
                 }
             }
             for (pos, key_idx) in chunk.iter().enumerate() {
