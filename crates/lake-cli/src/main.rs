@@ -87,6 +87,10 @@ enum Command {
         /// Stop the query after this many seconds.
         #[arg(long)]
         timeout: Option<f64>,
+        /// Print to standard error how long the query took in the engine (planning, catalog
+        /// reads and running; not the process start or writing the output).
+        #[arg(long)]
+        timing: bool,
         /// The SQL.
         sql: String,
     },
@@ -365,6 +369,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             format,
             output: out_path,
             timeout,
+            timing,
             sql,
         } => {
             let lake = open(lake_dir)?;
@@ -400,6 +405,12 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                     output::write_frame(&result.frame, fmt, &mut lock)?;
                     let _ = lock.flush();
                 }
+            }
+            if timing {
+                eprintln!(
+                    "query time: {:.3} ms",
+                    result.elapsed.as_secs_f64() * 1e3
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -305,3 +305,29 @@ fn timeout_cancels_promptly_and_lake_stays_usable() {
     );
     assert_eq!(lake.csv("SELECT count(*) AS c FROM n"), "c\n3000\n");
 }
+
+#[test]
+fn timing_reports_the_query_time_on_stderr_and_leaves_the_result_alone() {
+    let lake = TestLake::new();
+    let f = lake.file("t.csv", "a\n1\n2\n3\n");
+    lake.import(&[&f], &[]);
+    let out = lake.run(&[
+        "query",
+        "--format",
+        "csv",
+        "--timing",
+        "SELECT sum(a) AS s FROM t",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "s\n6\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let ms: f64 = err
+        .strip_prefix("query time: ")
+        .and_then(|r| r.strip_suffix(" ms\n"))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no 'query time: N ms' line: {err:?}"));
+    assert!(ms > 0.0 && ms < 60_000.0, "{ms}");
+    // Without the flag, nothing is printed besides the result.
+    let out = lake.run(&["query", "--format", "csv", "SELECT sum(a) AS s FROM t"]);
+    assert!(out.stderr.is_empty(), "{out:?}");
+}
