@@ -407,10 +407,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 }
             }
             if timing {
-                eprintln!(
-                    "query time: {:.3} ms",
-                    result.elapsed.as_secs_f64() * 1e3
-                );
+                eprintln!("query time: {:.3} ms", result.elapsed.as_secs_f64() * 1e3);
             }
             Ok(ExitCode::SUCCESS)
         }
