@@ -8,12 +8,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# shellcheck source=bench/build.sh
+. "$root/bench/build.sh"
 : "${CARGO_TARGET_DIR:=$HOME/.cache/datapunk-lake/target}"
 export CARGO_TARGET_DIR NO_AT_BRIDGE=1
 RUNS=${RUNS:-5}
 ROWS=${ROWS:-1000000}
 npm --prefix ui run build >/dev/null
-cargo build --profile bench -p lake-app -p hello-tauri -p lake-cli
+bench_build -p lake-app -p hello-tauri -p lake-cli
 app="$CARGO_TARGET_DIR/release/datapunk-lake"
 hello="$CARGO_TARGET_DIR/release/hello-tauri"
 lake_bin="$CARGO_TARGET_DIR/release/lake"

@@ -4,12 +4,14 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
+# shellcheck source=bench/build.sh
+. "$root/bench/build.sh"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/datapunk-lake/target}
 SIZE_MB=${BENCH_SIZE_MB:-1024}
 out=${BENCH_OUT:-$here/out}
 mkdir -p "$out"
 echo "== building lake (release profile 'bench')"
-(cd "$root" && cargo build -q --profile bench -p lake-cli)
+bench_build -q -p lake-cli
 # Cargo writes the built-in `bench` profile to target/release.
 LAKE="$CARGO_TARGET_DIR/release/lake"
 if [ ! -x "$here/.venv/bin/python" ]; then

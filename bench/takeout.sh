@@ -17,6 +17,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
+# shellcheck source=bench/build.sh
+. "$root/bench/build.sh"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/datapunk-lake/target}
 SCALE=${SCALE:-20}
 SEED=${SEED:-7}
@@ -32,7 +34,7 @@ fi
 
 if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
   echo "== building lake (release profile 'bench')"
-  (cd "$root" && cargo build -q --profile bench -p lake-cli)
+  bench_build -q -p lake-cli
 fi
 # Cargo writes the built-in `bench` profile to target/release.
 LAKE="$CARGO_TARGET_DIR/release/lake"

@@ -7,13 +7,15 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
+# shellcheck source=bench/build.sh
+. "$root/bench/build.sh"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/datapunk-lake/target}
 SF=${SF:-1}
 out=${BENCH_OUT:-$here/out}
 mkdir -p "$out"
 if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
   echo "== building lake (release profile 'bench')"
-  (cd "$root" && cargo build -q --profile bench -p lake-cli)
+  bench_build -q -p lake-cli
 fi
 LAKE="$CARGO_TARGET_DIR/release/lake"
 if ! "$here/.venv/bin/python" -c 'import duckdb, polars, tpchgen_cli' 2>/dev/null; then
