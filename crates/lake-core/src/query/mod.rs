@@ -10,7 +10,6 @@ pub mod results;
 pub mod rewrite;
 
 use std::collections::{HashMap, HashSet};
-use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use polars::prelude::*;
@@ -69,7 +68,19 @@ impl QueryOptions {
 }
 
 fn engine_error(e: PolarsError) -> LakeError {
-    LakeError::QueryFailed(e.to_string().lines().next().unwrap_or("").to_string())
+    let msg = e.to_string();
+    let first = msg.lines().next().unwrap_or("");
+    // A scalar subquery (`x > (SELECT …)`) is run by Polars as an `item` aggregation.
+    if let Some(n) = first
+        .strip_prefix("aggregation 'item' expected no or a single value, got ")
+        .and_then(|r| r.strip_suffix(" values"))
+    {
+        return LakeError::QueryFailed(format!(
+            "a scalar subquery returned {n} rows; it must return at most one \
+             (add a WHERE, an aggregate such as max(), or LIMIT 1)"
+        ));
+    }
+    LakeError::QueryFailed(first.to_string())
 }
 
 /// A query's result.
@@ -283,7 +294,6 @@ pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
             total: ds.files.len(),
         });
     }
-    inline_scalar_subqueries(&mut bound.statement, &mut ctx);
     let rewritten = bound.statement.to_string();
     if std::env::var_os("LAKE_SHOW_SQL").is_some() {
         // For people debugging a plan: the SQL Polars is given, after the rewrites.
@@ -335,84 +345,6 @@ fn table_stats(ds: &DatasetVersion) -> rewrite::TableStats {
         rows,
         distinct,
     }
-}
-
-/// The value of a one-row, one-column result as a SQL literal.
-fn scalar_literal(df: &DataFrame) -> Option<sqlparser::ast::Expr> {
-    use sqlparser::ast::{DataType, Expr, TypedString, Value as V};
-    if df.height() != 1 || df.width() != 1 {
-        return None;
-    }
-    let v = df.columns()[0].get(0).ok()?;
-    let number = |t: String| Some(Expr::value(V::Number(t, false)));
-    match v {
-        AnyValue::Null => Some(Expr::value(V::Null)),
-        AnyValue::Int8(_)
-        | AnyValue::Int16(_)
-        | AnyValue::Int32(_)
-        | AnyValue::Int64(_)
-        | AnyValue::UInt8(_)
-        | AnyValue::UInt16(_)
-        | AnyValue::UInt32(_)
-        | AnyValue::UInt64(_) => number(v.to_string()),
-        AnyValue::Float32(x) if x.is_finite() => number(format!("{x:?}")),
-        AnyValue::Float64(x) if x.is_finite() => number(format!("{x:?}")),
-        AnyValue::Decimal(..) => number(v.to_string()),
-        AnyValue::String(t) => Some(Expr::value(V::SingleQuotedString(t.to_string()))),
-        AnyValue::Date(_) => Some(Expr::TypedString(TypedString {
-            data_type: DataType::Date,
-            value: V::SingleQuotedString(v.to_string()).into(),
-            uses_odbc_syntax: false,
-        })),
-        _ => None,
-    }
-}
-
-/// Uncorrelated scalar subqueries compared with a value (`x > (SELECT avg(x) …)`), which
-/// Polars' SQL does not accept, are run first and replaced by their value. The outer query's
-/// `WITH` is visible to them (TPC-H Q15). A subquery that cannot run on its own (a correlated
-/// one) is left for Polars to refuse.
-fn inline_scalar_subqueries(statement: &mut sqlparser::ast::Statement, ctx: &mut SQLContext) {
-    use sqlparser::ast::{Expr, Query, SetExpr, Statement, VisitMut, VisitorMut};
-    let Statement::Query(q) = statement else {
-        return;
-    };
-    let with = q.with.clone();
-    struct Inliner<'c> {
-        ctx: &'c mut SQLContext,
-        with: Option<sqlparser::ast::With>,
-    }
-    impl Inliner<'_> {
-        fn value_of(&mut self, sub: &Query) -> Option<Expr> {
-            let mut sub = sub.clone();
-            if sub.with.is_none() {
-                sub.with = self.with.clone();
-            }
-            if !matches!(sub.body.as_ref(), SetExpr::Select(_)) {
-                return None;
-            }
-            let df = self.ctx.execute(&sub.to_string()).ok()?.collect().ok()?;
-            scalar_literal(&df)
-        }
-    }
-    impl VisitorMut for Inliner<'_> {
-        type Break = ();
-        fn post_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
-            if let Expr::BinaryOp { left, op, right } = e {
-                if bind::is_comparison(op) {
-                    for side in [left, right] {
-                        if let Expr::Subquery(sub) = side.as_ref() {
-                            if let Some(lit) = self.value_of(sub) {
-                                **side = lit;
-                            }
-                        }
-                    }
-                }
-            }
-            ControlFlow::Continue(())
-        }
-    }
-    let _ = VisitMut::visit(q.as_mut(), &mut Inliner { ctx, with });
 }
 
 fn polars_query_error(
@@ -671,6 +603,32 @@ mod tests {
         .unwrap();
         assert_eq!(r.datasets[0].rows, 3000);
         (dir, lake)
+    }
+
+    #[test]
+    fn a_scalar_subquery_with_many_rows_says_so() {
+        let (_dir, lake) = lake_with_numbers();
+        let err = run_query(
+            &lake,
+            "SELECT a FROM n WHERE a > (SELECT a FROM n WHERE a < 3)",
+            &QueryOptions::default(),
+        )
+        .err()
+        .expect("three rows cannot be one value");
+        assert_eq!(err.code(), "query_failed");
+        assert!(
+            err.to_string()
+                .contains("a scalar subquery returned 3 rows; it must return at most one"),
+            "{err}"
+        );
+        // No rows is no value (NULL): the comparison holds for no row.
+        let none = run_query(
+            &lake,
+            "SELECT a FROM n WHERE a > (SELECT a FROM n WHERE a < 0)",
+            &QueryOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(none.frame.height(), 0);
     }
 
     #[test]
