@@ -33,6 +33,7 @@ fn lake_from_args() -> Option<PathBuf> {
 
 fn main() {
     commands::STARTED.get_or_init(std::time::Instant::now);
+    lake_core::query::tune_engine_for_local_files();
     lake_core::query::quiet_engine_abort_panics();
     if let Some(dir) = std::env::var_os("DATAPUNK_WRITE_BINDINGS") {
         bindings::write(std::path::Path::new(&dir)).expect("writing the bindings");

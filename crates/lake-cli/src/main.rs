@@ -183,6 +183,7 @@ fn print_error(e: &LakeError, sql: Option<&str>) {
 }
 
 fn main() -> ExitCode {
+    query::tune_engine_for_local_files();
     // A panic inside the streaming engine is caught and the query rerun in memory: do not
     // print it (nor those of the Polars pool threads it started).
     let default_hook = std::panic::take_hook();
