@@ -4,7 +4,7 @@
 #
 # On an x86-64 CPU with the x86-64-v3 features (AVX2, FMA, BMI1/2, LZCNT, MOVBE, F16C), the
 # build targets them, as Python Polars' wheels are built (their build_feature_flags.py lists the
-# same set): measured on TPC-H SF1, 11% lower geomean query time than the baseline x86-64 build.
+# same set): measured on TPC-H SF1, 0.89-0.92x the geomean query time of the baseline x86-64 build.
 # The binary then runs only on such CPUs (Intel since 2013, AMD since 2015), which is why the
 # everyday debug build (`make run`, `make test`) keeps the default target. Set RUSTFLAGS
 # yourself to choose otherwise (an empty RUSTFLAGS= builds for baseline x86-64).

@@ -838,18 +838,22 @@ fn decorrelate(select: &mut Select, r: &mut Rewriter) -> Vec<(TableFactor, Vec<E
         // Correlated scalar subqueries (`x < (SELECT avg(y) … WHERE t.k = o.k)`) are left to
         // Polars, which since 2.1 decorrelates them itself: measured on SF1 against the grouped
         // join this rewrite used to build, TPC-H Q2 0.84-0.91x, Q20 0.82-0.93x, Q17 1.0x.
-        let done = match &p {
-            Expr::Exists { subquery, negated } if !*negated || flattenable => {
-                decorrelate_exists(subquery, *negated, &outer, r).map(|d| (d, *negated))
-            }
-            _ => None,
+        let Expr::Exists { subquery, negated } = &p else {
+            out.push(p);
+            continue;
+        };
+        let negated = *negated;
+        let done = if negated && !flattenable {
+            None
+        } else {
+            decorrelate_exists(subquery, negated, &outer, r)
         };
         match done {
-            Some(((d, test), true)) => {
+            Some((d, test)) if negated => {
                 left.push((d.relation, d.on));
                 out.push(test);
             }
-            Some(((d, test), false)) => {
+            Some((d, test)) => {
                 select.from.push(TableWithJoins {
                     relation: d.relation,
                     joins: Vec::new(),
