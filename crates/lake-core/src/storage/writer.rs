@@ -302,12 +302,12 @@ impl ParquetSink {
                 dtype.map(|d| d.to_string()).unwrap_or_default()
             ));
         }
+        // Eager, not a lazy `collect()`: a lazy plan runs on Polars' engine, which stops at the
+        // process-wide abort flag that a query's Cancel raises, so an import running beside a
+        // cancelled query would fail (see `partitioning_ignores_a_cancel_of_a_query`).
         let years = df
-            .clone()
-            .lazy()
-            .select([col(c.clone()).dt().year().alias("year")])
-            .collect()
-            .and_then(|y| y.column("year").and_then(|c| c.i32().cloned()))
+            .column(&c)
+            .and_then(|s| s.as_materialized_series().year())
             .map_err(|e| LakeError::Internal(format!("partitioning by {c}: {e}")))?;
         Ok(Some(years))
     }
