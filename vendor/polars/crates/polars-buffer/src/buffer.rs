@@ -369,7 +369,18 @@ const GLOBAL_ZERO_SIZE: usize = 8 * 1024 * 1024;
 static GLOBAL_ZEROES: LazyLock<SharedStorage<Aligned>> = LazyLock::new(|| {
     const { assert!(GLOBAL_ZERO_SIZE.is_multiple_of(size_of::<Aligned>())) };
     let chunks = GLOBAL_ZERO_SIZE / size_of::<Aligned>();
-    let v = vec![Aligned([0; _]); chunks];
+    // Datapunk Lake: allocated zeroed instead of `vec![Aligned([0; _]); chunks]`, which wrote all
+    // 8 MiB; fresh zeroed memory costs no resident memory until it is written, and this never is.
+    let layout = std::alloc::Layout::array::<Aligned>(chunks).unwrap();
+    // SAFETY: the layout is non-zero-sized; an all-zero `Aligned` is valid; the vector owns the
+    // allocation with the same layout (length = capacity = chunks).
+    let v = unsafe {
+        let p = std::alloc::alloc_zeroed(layout) as *mut Aligned;
+        if p.is_null() {
+            std::alloc::handle_alloc_error(layout);
+        }
+        Vec::from_raw_parts(p, chunks, chunks)
+    };
     let mut ss = SharedStorage::from_vec(v);
     ss.leak();
     ss
