@@ -459,152 +459,37 @@ pub fn bind(mut statement: Statement, known: &HashSet<String>) -> Result<Bound> 
     })
 }
 
-/// The decimal scale of each column, per alias, of the datasets a query uses.
-pub type DecimalScales = HashMap<String, HashMap<String, u32>>;
+struct FloatQuotients;
 
-/// The scale of `dtype` when it is a decimal (`decimal[15,2]` → 2).
-pub fn decimal_scale(dtype: &str) -> Option<u32> {
-    let inner = dtype.strip_prefix("decimal[")?.strip_suffix(']')?;
-    inner.split(',').nth(1)?.trim().parse().ok()
-}
-
-struct ExactProducts<'a> {
-    scales: &'a DecimalScales,
-}
-
-impl ExactProducts<'_> {
-    /// The decimal scale of `e` when it is known (integers count as scale 0).
-    fn scale(&self, e: &Expr) -> Option<u32> {
-        match e {
-            Expr::Identifier(c) => {
-                let c = c.value.to_lowercase();
-                let mut hits = self.scales.values().filter_map(|cols| cols.get(&c));
-                let first = hits.next().copied();
-                // Ambiguous without a qualifier unless every match agrees.
-                first.filter(|f| hits.all(|h| h == f))
-            }
-            Expr::CompoundIdentifier(parts) if parts.len() == 2 => self
-                .scales
-                .get(&parts[0].value.to_lowercase())?
-                .get(&parts[1].value.to_lowercase())
-                .copied(),
-            Expr::Value(v) => match &v.value {
-                SqlValue::Number(t, false) if !t.contains(['e', 'E']) => {
-                    Some(t.split_once('.').map_or(0, |(_, f)| f.len() as u32))
-                }
-                _ => None,
-            },
-            Expr::Nested(inner) => self.scale(inner),
-            Expr::UnaryOp { expr, .. } => self.scale(expr),
-            // Aggregates that keep their argument's type.
-            Expr::Function(f) => {
-                let name = f.name.to_string().to_lowercase();
-                let sqlparser::ast::FunctionArguments::List(list) = &f.args else {
-                    return None;
-                };
-                match (name.as_str(), list.args.as_slice()) {
-                    (
-                        "sum" | "min" | "max",
-                        [sqlparser::ast::FunctionArg::Unnamed(
-                            sqlparser::ast::FunctionArgExpr::Expr(arg),
-                        )],
-                    ) => self.scale(arg),
-                    _ => None,
-                }
-            }
-            Expr::Case {
-                conditions,
-                else_result,
-                ..
-            } => {
-                let mut scale = 0;
-                for w in conditions {
-                    scale = scale.max(self.scale(&w.result)?);
-                }
-                if let Some(e) = else_result {
-                    scale = scale.max(self.scale(e)?);
-                }
-                Some(scale)
-            }
-            Expr::Cast {
-                data_type:
-                    sqlparser::ast::DataType::Decimal(
-                        sqlparser::ast::ExactNumberInfo::PrecisionAndScale(_, s),
-                    ),
-                ..
-            } => Some(*s as u32),
-            Expr::BinaryOp { left, op, right } => {
-                let (a, b) = (self.scale(left)?, self.scale(right)?);
-                match op {
-                    // Products are rewritten bottom-up, so an inner product already has its
-                    // full scale; as Polars computes it, every result has the larger scale.
-                    BinaryOperator::Plus | BinaryOperator::Minus | BinaryOperator::Multiply => {
-                        Some(a.max(b))
-                    }
-                    _ => None,
-                }
-            }
-            _ => None,
-        }
-    }
-}
-
-impl VisitorMut for ExactProducts<'_> {
+impl VisitorMut for FloatQuotients {
     type Break = ();
 
     fn post_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
-        if let Expr::BinaryOp {
+        let Expr::BinaryOp {
             left,
             op: BinaryOperator::Divide,
             ..
         } = e
-        {
-            // `/` is true division in Polars' SQL (5 / 2 is 2.5), except that a quotient of
-            // decimals keeps the dividend's scale (0.0344 for 0.0344358904…, TPC-H Q8). As in
-            // DuckDB, every quotient is a float: the dividend becomes a DOUBLE, wherever its
-            // type comes from (a derived table's column, say).
-            let already = matches!(
-                left.as_ref(),
-                Expr::Cast {
-                    data_type: sqlparser::ast::DataType::Double(_),
-                    ..
-                }
-            );
-            if !already {
-                let l = std::mem::replace(left.as_mut(), Expr::value(SqlValue::Null));
-                **left = Expr::Cast {
-                    kind: sqlparser::ast::CastKind::Cast,
-                    expr: Box::new(l),
-                    data_type: sqlparser::ast::DataType::Double(
-                        sqlparser::ast::ExactNumberInfo::None,
-                    ),
-                    array: false,
-                    format: None,
-                };
-            }
-            return ControlFlow::Continue(());
-        }
-        let Expr::BinaryOp {
-            left,
-            op: BinaryOperator::Multiply,
-            right,
-        } = e
         else {
             return ControlFlow::Continue(());
         };
-        let (Some(a), Some(b)) = (self.scale(left), self.scale(right)) else {
-            return ControlFlow::Continue(());
-        };
-        if a > 0 && b > 0 && a + b <= 18 {
-            // Polars keeps the larger operand scale, rounding each product (21168.23 × 0.04
-            // gives 846.73, not 846.7292); SQL keeps both scales. Widen the left operand.
+        // `/` is true division in Polars' SQL (5 / 2 is 2.5), except that a quotient of
+        // decimals keeps 12 decimals or fewer (0.0344358904 for TPC-H Q8, where DuckDB says
+        // 0.03443589040665483). As in DuckDB, every quotient is a float: the dividend becomes
+        // a DOUBLE, wherever its type comes from (a derived table's column, say).
+        let already = matches!(
+            left.as_ref(),
+            Expr::Cast {
+                data_type: sqlparser::ast::DataType::Double(_),
+                ..
+            }
+        );
+        if !already {
             let l = std::mem::replace(left.as_mut(), Expr::value(SqlValue::Null));
             **left = Expr::Cast {
                 kind: sqlparser::ast::CastKind::Cast,
                 expr: Box::new(l),
-                data_type: sqlparser::ast::DataType::Decimal(
-                    sqlparser::ast::ExactNumberInfo::PrecisionAndScale(38, (a + b) as i64),
-                ),
+                data_type: sqlparser::ast::DataType::Double(sqlparser::ast::ExactNumberInfo::None),
                 array: false,
                 format: None,
             };
@@ -613,11 +498,12 @@ impl VisitorMut for ExactProducts<'_> {
     }
 }
 
-/// Makes products of decimals exact (see [`ExactProducts`]); `scales` holds the decimal
-/// columns of each alias the query uses.
-/// It runs on every query: literals such as `1.0` are decimals too.
-pub fn exact_decimal_products(statement: &mut Statement, scales: &DecimalScales) {
-    let _ = VisitMut::visit(statement, &mut ExactProducts { scales });
+/// Makes every quotient a float, as in DuckDB (see [`FloatQuotients`]).
+///
+/// Products need nothing: Polars' SQL multiplies decimals exactly, with the sum of both scales
+/// (21168.23 × 0.04 is 846.7292), as SQL does.
+pub fn float_quotients(statement: &mut Statement) {
+    let _ = VisitMut::visit(statement, &mut FloatQuotients);
 }
 
 /// Finds where an identifier stands in the original SQL.
@@ -863,27 +749,17 @@ mod tests {
     }
 
     #[test]
-    fn decimal_products_keep_both_scales_and_literals_fold_exactly() {
-        assert_eq!(decimal_scale("decimal[15,2]"), Some(2));
-        assert_eq!(decimal_scale("f64"), None);
-        let scales: DecimalScales = [(
-            "l".to_string(),
-            [("price".to_string(), 2), ("disc".to_string(), 2)]
-                .into_iter()
-                .collect(),
-        )]
-        .into_iter()
-        .collect();
+    fn quotients_are_floats_and_literals_fold_exactly() {
         let mut st = parse(
-            "SELECT sum(price * (1 - disc)), price * 2, l.price * l.disc * disc, name * disc, \
-             sum(CASE WHEN x THEN price ELSE 0 END) / sum(price) FROM t AS l",
+            "SELECT sum(price * (1 - disc)), sum(CASE WHEN x THEN price ELSE 0 END) / sum(price), \
+             CAST(a AS DOUBLE) / b FROM t AS l",
         );
-        exact_decimal_products(&mut st, &scales);
+        float_quotients(&mut st);
         assert_eq!(
             st.to_string(),
-            "SELECT sum(CAST(price AS DECIMAL(38,4)) * (1 - disc)), price * 2, \
-             CAST(CAST(l.price AS DECIMAL(38,4)) * l.disc AS DECIMAL(38,6)) * disc, name * disc, \
-             CAST(sum(CASE WHEN x THEN price ELSE 0 END) AS DOUBLE) / sum(price) FROM t AS l"
+            "SELECT sum(price * (1 - disc)), \
+             CAST(sum(CASE WHEN x THEN price ELSE 0 END) AS DOUBLE) / sum(price), \
+             CAST(a AS DOUBLE) / b FROM t AS l"
         );
         let known: HashSet<String> = ["t".to_string()].into_iter().collect();
         let b = bind(

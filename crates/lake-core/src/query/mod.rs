@@ -245,20 +245,7 @@ pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
         })?;
         versions.insert(name.clone(), ds);
     }
-    let scales: bind::DecimalScales = bound
-        .refs
-        .iter()
-        .filter_map(|r| {
-            let ds = versions.get(&r.dataset)?;
-            let cols = ds
-                .schema
-                .iter()
-                .filter_map(|c| Some((c.name.to_lowercase(), bind::decimal_scale(&c.dtype)?)))
-                .collect();
-            Some((r.alias.to_lowercase(), cols))
-        })
-        .collect();
-    bind::exact_decimal_products(&mut bound.statement, &scales);
+    bind::float_quotients(&mut bound.statement);
     let preds = bind::pruning_predicates(&bound.statement);
     let stats: rewrite::Stats = versions
         .iter()
