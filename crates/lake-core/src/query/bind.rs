@@ -47,30 +47,18 @@ fn object_name_text(name: &ObjectName) -> String {
         .join(".")
 }
 
-/// One use of a dataset in the query.
-#[derive(Debug, Clone)]
-pub struct TableRef {
-    /// Dataset name.
-    pub dataset: String,
-    /// The name the query uses for it (alias, or the last part of the name).
-    pub alias: String,
-}
-
 /// The statement after binding.
 pub struct Bound {
     /// The rewritten statement, ready for Polars.
     pub statement: Statement,
     /// Datasets used (deduplicated, in order of first use).
     pub datasets: Vec<String>,
-    /// Every use, with its alias.
-    pub refs: Vec<TableRef>,
 }
 
 struct Resolver<'a> {
     known: &'a HashSet<String>,
     ctes: HashSet<String>,
     datasets: Vec<String>,
-    refs: Vec<TableRef>,
     error: Option<LakeError>,
 }
 
@@ -116,29 +104,21 @@ impl VisitorMut for Resolver<'_> {
             return ControlFlow::Break(());
         }
         let last = lower.rsplit('.').next().unwrap_or(&lower).to_string();
-        let alias_name = match alias {
-            Some(a) => a.name.value.clone(),
-            None => {
-                *alias = Some(TableAlias {
-                    explicit: true,
-                    name: Ident::new(last.clone()),
-                    columns: vec![],
-                    at: None,
-                });
-                last
-            }
-        };
+        if alias.is_none() {
+            *alias = Some(TableAlias {
+                explicit: true,
+                name: Ident::new(last),
+                columns: vec![],
+                at: None,
+            });
+        }
         *name = ObjectName(vec![ObjectNamePart::Identifier(Ident::with_quote(
             '"',
             lower.clone(),
         ))]);
         if !self.datasets.contains(&lower) {
-            self.datasets.push(lower.clone());
+            self.datasets.push(lower);
         }
-        self.refs.push(TableRef {
-            dataset: lower,
-            alias: alias_name,
-        });
         ControlFlow::Continue(())
     }
 
@@ -445,7 +425,6 @@ pub fn bind(mut statement: Statement, known: &HashSet<String>) -> Result<Bound> 
         known,
         ctes: HashSet::new(),
         datasets: Vec::new(),
-        refs: Vec::new(),
         error: None,
     };
     let _ = VisitMut::visit(&mut statement, &mut r);
@@ -455,10 +434,10 @@ pub fn bind(mut statement: Statement, known: &HashSet<String>) -> Result<Bound> 
     Ok(Bound {
         statement,
         datasets: r.datasets,
-        refs: r.refs,
     })
 }
 
+/// Casts the dividend of every `/` to DOUBLE ([`float_quotients`]).
 struct FloatQuotients;
 
 impl VisitorMut for FloatQuotients {
