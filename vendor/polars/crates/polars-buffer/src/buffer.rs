@@ -366,24 +366,21 @@ struct Aligned([u8; 4096]);
 // We intentionally leak 8MiB of zeroed memory once so we don't have to
 // refcount it.
 const GLOBAL_ZERO_SIZE: usize = 8 * 1024 * 1024;
+// Datapunk Lake: a zero-initialised static instead of `vec![Aligned([0; _]); chunks]`, which
+// wrote all 8 MiB (and so does `alloc_zeroed` with this alignment, in mimalloc and glibc alike).
+// The `UnsafeCell` puts it in `.bss`, not in the read-only data: its pages are never written, so
+// they are only mapped, to the kernel's shared page of zeroes, when read, and take no resident
+// memory.
+const _: () = assert!(GLOBAL_ZERO_SIZE.is_multiple_of(size_of::<Aligned>()));
+struct Zeroes(std::cell::UnsafeCell<[Aligned; GLOBAL_ZERO_SIZE / size_of::<Aligned>()]>);
+// SAFETY: nothing ever writes to it.
+unsafe impl Sync for Zeroes {}
+static ZEROES: Zeroes = Zeroes(std::cell::UnsafeCell::new(
+    [Aligned([0; 4096]); GLOBAL_ZERO_SIZE / size_of::<Aligned>()],
+));
 static GLOBAL_ZEROES: LazyLock<SharedStorage<Aligned>> = LazyLock::new(|| {
-    const { assert!(GLOBAL_ZERO_SIZE.is_multiple_of(size_of::<Aligned>())) };
-    let chunks = GLOBAL_ZERO_SIZE / size_of::<Aligned>();
-    // Datapunk Lake: allocated zeroed instead of `vec![Aligned([0; _]); chunks]`, which wrote all
-    // 8 MiB; fresh zeroed memory costs no resident memory until it is written, and this never is.
-    let layout = std::alloc::Layout::array::<Aligned>(chunks).unwrap();
-    // SAFETY: the layout is non-zero-sized; an all-zero `Aligned` is valid; the vector owns the
-    // allocation with the same layout (length = capacity = chunks).
-    let v = unsafe {
-        let p = std::alloc::alloc_zeroed(layout) as *mut Aligned;
-        if p.is_null() {
-            std::alloc::handle_alloc_error(layout);
-        }
-        Vec::from_raw_parts(p, chunks, chunks)
-    };
-    let mut ss = SharedStorage::from_vec(v);
-    ss.leak();
-    ss
+    // SAFETY: nothing ever writes to `ZEROES`, so a shared reference to it is sound.
+    SharedStorage::from_static(unsafe { &*ZEROES.0.get() })
 });
 
 impl<T: Zeroable> Buffer<T> {
