@@ -24,7 +24,12 @@ fn resident() -> (usize, usize) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     let kib = |key: &str| -> usize {
         let line = status.lines().find(|l| l.starts_with(key)).unwrap();
-        line.split_whitespace().nth(1).unwrap().parse::<usize>().unwrap() * 1024
+        line.split_whitespace()
+            .nth(1)
+            .unwrap()
+            .parse::<usize>()
+            .unwrap()
+            * 1024
     };
     (kib("VmRSS:"), kib("RssAnon:"))
 }
@@ -44,8 +49,17 @@ fn shared_zeroes_take_no_resident_memory() {
     // Reads every byte of the values.
     let (bytes, offset, len) = array.values().as_slice();
     assert_eq!((offset, len), (0, 60_000_000));
-    assert_eq!(bytes.iter().map(|b| b.count_ones() as usize).sum::<usize>(), 0);
+    assert_eq!(
+        bytes.iter().map(|b| b.count_ones() as usize).sum::<usize>(),
+        0
+    );
     let (rss_after, anon_after) = resident();
-    let grown = rss_after.saturating_sub(rss).max(anon_after.saturating_sub(anon));
-    assert!(grown < 3 << 20, "resident memory grew by {} KiB", grown >> 10);
+    let grown = rss_after
+        .saturating_sub(rss)
+        .max(anon_after.saturating_sub(anon));
+    assert!(
+        grown < 3 << 20,
+        "resident memory grew by {} KiB",
+        grown >> 10
+    );
 }
