@@ -221,6 +221,54 @@ fn statistics_prune_files() {
 }
 
 #[test]
+fn explain_counts_the_row_groups_statistics_rule_out() {
+    let lake = TestLake::new();
+    // 270,000 rows in one file: row groups of 131,072 rows hold n in [0, 131072),
+    // [131072, 262144) and [262144, 270000), with words and days rising alongside.
+    let mut text = String::from("n,word,day\n");
+    for n in 0..270_000u32 {
+        // Day n / 3000 of 2020 (a leap year), within its first 90 days.
+        let (month, day) = match n / 3000 {
+            d @ 0..=30 => (1, d + 1),
+            d @ 31..=59 => (2, d - 30),
+            d => (3, d - 59),
+        };
+        text.push_str(&format!("{n},w{n:06},2020-{month:02}-{day:02}\n"));
+    }
+    let f = lake.file("rising.csv", text);
+    let r = lake.import(&[&f], &[]);
+    assert_eq!(r["datasets"][0]["files"], 1, "{r}");
+    for (sql, count) in [
+        ("SELECT count(*) AS c FROM rising WHERE n >= 262144", 7856),
+        (
+            "SELECT count(*) AS c FROM rising WHERE word < 'w100000'",
+            100_000,
+        ),
+        // 2020-02-01 is day 31: n < 93,000.
+        (
+            "SELECT count(*) AS c FROM rising WHERE day < DATE '2020-02-01'",
+            93_000,
+        ),
+    ] {
+        assert_eq!(lake.csv(sql), format!("c\n{count}\n"), "{sql}");
+        let plan = lake.ok(&["explain", sql]);
+        assert!(
+            plan.contains("pruned_files=0/1, pruned_row_groups=2/3"),
+            "{sql}: {plan}"
+        );
+        assert!(plan.contains("row_group_pruning"), "{plan}");
+    }
+    // A condition every row group may meet prunes none, and says so.
+    let plan = lake.ok(&["explain", "SELECT count(*) FROM rising WHERE n >= 100"]);
+    assert!(plan.contains("pruned_row_groups=0/3"), "{plan}");
+    assert!(!plan.contains("row_group_pruning"), "{plan}");
+    // The JSON plan, which the app draws, carries the same flag.
+    let sql = "SELECT count(*) FROM rising WHERE n >= 262144";
+    let json = lake.ok(&["explain", "--analyze", "--format", "json", sql]);
+    assert!(json.contains("pruned_row_groups=2/3"), "{json}");
+}
+
+#[test]
 fn partition_by_splits_files_by_year_and_time_ranges_prune_them() {
     let lake = TestLake::new();
     let mut text = String::from("id,day,amount\n");

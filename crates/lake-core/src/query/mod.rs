@@ -16,7 +16,7 @@ use polars::prelude::*;
 use polars::sql::SQLContext;
 use serde_json::Value;
 
-use crate::catalog::{DatasetVersion, FileEntry};
+use crate::catalog::{ColumnStats, DatasetVersion, FileEntry};
 use crate::error::{LakeError, Result};
 use crate::ingest::CancelToken;
 use crate::Lake;
@@ -102,6 +102,9 @@ pub struct ScanChoice {
     pub kept: Vec<FileEntry>,
     /// Files in the version.
     pub total: usize,
+    /// For EXPLAIN, of the kept files' row groups: how many their statistics rule out, and how
+    /// many there are.
+    pub row_groups: Option<(usize, usize)>,
 }
 
 /// A query ready to run: the lazy frame plus what binding and pruning decided.
@@ -147,15 +150,20 @@ fn literal_for(dtype: &str, v: &Value) -> Option<Value> {
 
 /// Whether a file may hold rows matching every predicate, judging by its statistics.
 pub fn file_may_match(file: &FileEntry, preds: &[SimplePredicate]) -> bool {
+    stats_may_match(file.rows, &file.stats, preds)
+}
+
+/// Whether `rows` rows with these column statistics (a file's, or a row group's) may hold rows
+/// matching every predicate.
+fn stats_may_match(rows: u64, stats: &[ColumnStats], preds: &[SimplePredicate]) -> bool {
     preds.iter().all(|p| {
-        let Some(st) = file
-            .stats
+        let Some(st) = stats
             .iter()
             .find(|s| s.column.eq_ignore_ascii_case(&p.column))
         else {
             return true;
         };
-        if file.rows > 0 && st.null_count == file.rows {
+        if rows > 0 && st.null_count == rows {
             return false; // comparisons with NULL are never true
         }
         let Some(v) = literal_for(&st.dtype, &p.value) else {
@@ -195,6 +203,100 @@ pub fn file_may_match(file: &FileEntry, preds: &[SimplePredicate]) -> bool {
     })
 }
 
+/// For EXPLAIN: how many row groups of the kept files the statistics in their Parquet footers
+/// rule out for every use of the dataset, and how many there are, as `(pruned, total)`. Polars'
+/// reader skips those row groups itself (and may skip more: it judges the whole predicate);
+/// this counts what the same comparisons as file pruning conclude. `None` when a footer cannot
+/// be read.
+fn row_group_pruning(
+    lake: &Lake,
+    files: &[FileEntry],
+    uses: &[&Vec<SimplePredicate>],
+) -> Option<(usize, usize)> {
+    let (mut pruned, mut total) = (0, 0);
+    for f in files {
+        let file = std::fs::File::open(lake.absolute(&f.path)).ok()?;
+        let mut reader = ParquetReader::new(file);
+        let meta = reader.get_metadata().ok()?.clone();
+        for rg in &meta.row_groups {
+            total += 1;
+            let stats: Vec<ColumnStats> = f
+                .stats
+                .iter()
+                .filter(|c| {
+                    uses.iter()
+                        .any(|p| p.iter().any(|p| p.column.eq_ignore_ascii_case(&c.column)))
+                })
+                .filter_map(|c| {
+                    let mut chunks = rg.columns_under_root_iter(&c.column)?;
+                    let chunk = chunks.next().filter(|_| chunks.len() == 0)?;
+                    let st = chunk.statistics(&meta.footer_buf)?.ok()?;
+                    row_group_stat(c, &st)
+                })
+                .collect();
+            let rows = rg.num_rows() as u64;
+            if !uses.iter().any(|p| stats_may_match(rows, &stats, p)) {
+                pruned += 1;
+            }
+        }
+    }
+    Some((pruned, total))
+}
+
+/// A column chunk's Parquet statistics in the representation of the catalog's (`like`, the
+/// file's): numbers for numeric columns, days for dates, microseconds for timestamps, text for
+/// text. `None` where the physical values do not compare like the column's (unsigned integers
+/// stored as signed, other time units, decimals).
+fn row_group_stat(
+    like: &ColumnStats,
+    st: &polars_parquet::parquet::statistics::Statistics,
+) -> Option<ColumnStats> {
+    use polars_parquet::parquet::statistics::Statistics as S;
+    let dtype = like.dtype.as_str();
+    let signed = dtype.starts_with('i')
+        || dtype == "date"
+        || (dtype.starts_with("datetime") && dtype.contains("μs"));
+    let float = |v: f64| serde_json::Number::from_f64(v).map(Value::Number);
+    let (nulls, min, max) = match st {
+        S::Int32(p) if signed => (
+            p.null_count,
+            p.min_value.map(Value::from),
+            p.max_value.map(Value::from),
+        ),
+        S::Int64(p) if signed => (
+            p.null_count,
+            p.min_value.map(Value::from),
+            p.max_value.map(Value::from),
+        ),
+        S::Float(p) if dtype.starts_with('f') => (
+            p.null_count,
+            p.min_value.and_then(|v| float(v as f64)),
+            p.max_value.and_then(|v| float(v as f64)),
+        ),
+        S::Double(p) if dtype.starts_with('f') => (
+            p.null_count,
+            p.min_value.and_then(float),
+            p.max_value.and_then(float),
+        ),
+        S::Binary(p) if dtype == "str" => {
+            let text = |v: &Option<Vec<u8>>| {
+                v.as_ref()
+                    .and_then(|b| String::from_utf8(b.clone()).ok())
+                    .map(Value::String)
+            };
+            (p.null_count, text(&p.min_value), text(&p.max_value))
+        }
+        _ => return None,
+    };
+    Some(ColumnStats {
+        column: like.column.clone(),
+        dtype: like.dtype.clone(),
+        null_count: nulls.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
+        min,
+        max,
+    })
+}
+
 fn scan_frame(lake: &Lake, ds: &DatasetVersion, files: &[FileEntry]) -> Result<LazyFrame> {
     if files.is_empty() {
         // Every file was pruned: no rows, but the columns must still bind.
@@ -229,7 +331,14 @@ fn version_schema(lake: &Lake, ds: &DatasetVersion) -> Result<Schema> {
 
 /// Guards, binds and plans `sql` without running it.
 pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
+    prepare_with(lake, sql, false)
+}
+
+/// [`prepare`]; `for_explain` (or an `EXPLAIN` in `sql`) also counts the row groups that
+/// statistics rule out, for the plan.
+fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
     let guarded = guard::guard(sql)?;
+    let for_explain = for_explain || guarded.explain.is_some();
     let original = guarded.statement.clone();
     let query_stmt = match guarded.statement {
         sqlparser::ast::Statement::Explain { statement, .. } => *statement,
@@ -275,10 +384,18 @@ pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
             .collect();
         let lf = scan_frame(lake, ds, &kept)?;
         ctx.register(name, lf);
+        // Only an EXPLAIN reads the footers; a query leaves row groups to Polars' reader. A use
+        // without conditions needs every row group.
+        let row_groups = if for_explain && !uses.is_empty() && uses.iter().all(|p| !p.is_empty()) {
+            row_group_pruning(lake, &kept, &uses)
+        } else {
+            None
+        };
         scans.push(ScanChoice {
             dataset: name.clone(),
             kept,
             total: ds.files.len(),
+            row_groups,
         });
     }
     let rewritten = bound.statement.to_string();
@@ -594,7 +711,7 @@ pub fn explain_query(
     analyze: bool,
     opts: &QueryOptions,
 ) -> Result<QueryPlan> {
-    let mut prepared = prepare(lake, sql)?;
+    let mut prepared = prepare_with(lake, sql, true)?;
     // `sql` may itself be `EXPLAIN [ANALYZE] ...`: the guard already parsed that.
     let analyze = analyze || prepared.explain == Some(true);
     prepared.explain = Some(analyze);

@@ -140,6 +140,12 @@ impl Builder<'_> {
                     if pruned > 0 {
                         self.push_rule("file_pruning");
                     }
+                    if let Some((pruned, total)) = c.row_groups {
+                        flags.push(format!("pruned_row_groups={pruned}/{total}"));
+                        if pruned > 0 {
+                            self.push_rule("row_group_pruning");
+                        }
+                    }
                     detail = format!(
                         "{} ({} of {} files) columns: {cols}",
                         c.dataset,
