@@ -213,20 +213,21 @@ fn row_group_pruning(
     files: &[FileEntry],
     uses: &[&Vec<SimplePredicate>],
 ) -> Option<(usize, usize)> {
+    let judged = |c: &&ColumnStats| {
+        uses.iter()
+            .any(|p| p.iter().any(|p| p.column.eq_ignore_ascii_case(&c.column)))
+    };
     let (mut pruned, mut total) = (0, 0);
     for f in files {
+        // The columns the conditions name, as the catalog has them (name and type).
+        let columns: Vec<&ColumnStats> = f.stats.iter().filter(judged).collect();
         let file = std::fs::File::open(lake.absolute(&f.path)).ok()?;
         let mut reader = ParquetReader::new(file);
         let meta = reader.get_metadata().ok()?.clone();
         for rg in &meta.row_groups {
             total += 1;
-            let stats: Vec<ColumnStats> = f
-                .stats
+            let stats: Vec<ColumnStats> = columns
                 .iter()
-                .filter(|c| {
-                    uses.iter()
-                        .any(|p| p.iter().any(|p| p.column.eq_ignore_ascii_case(&c.column)))
-                })
                 .filter_map(|c| {
                     let mut chunks = rg.columns_under_root_iter(&c.column)?;
                     let chunk = chunks.next().filter(|_| chunks.len() == 0)?;
@@ -280,9 +281,8 @@ fn row_group_stat(
         ),
         S::Binary(p) if dtype == "str" => {
             let text = |v: &Option<Vec<u8>>| {
-                v.as_ref()
-                    .and_then(|b| String::from_utf8(b.clone()).ok())
-                    .map(Value::String)
+                let text = std::str::from_utf8(v.as_deref()?).ok()?;
+                Some(Value::String(text.to_owned()))
             };
             (p.null_count, text(&p.min_value), text(&p.max_value))
         }
