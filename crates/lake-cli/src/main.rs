@@ -214,14 +214,36 @@ fn main() -> ExitCode {
 }
 
 fn open(dir: &std::path::Path) -> Result<Lake, LakeError> {
-    Lake::open(dir)
+    Lake::open(dir).map(noted)
+}
+
+/// Says (on standard error) what clean-up found in the lake folder that is not the lake's.
+fn noted(lake: Lake) -> Lake {
+    let foreign = lake.foreign_files();
+    if !foreign.is_empty() {
+        let shown: Vec<&str> = foreign.iter().take(5).map(String::as_str).collect();
+        let more = foreign.len().saturating_sub(shown.len());
+        eprintln!(
+            "note: {} file(s) in the lake folder are not the lake's and were left alone: {}{}; \
+             move them out of {}",
+            foreign.len(),
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            },
+            lake.root().display()
+        );
+    }
+    lake
 }
 
 fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
     match cli.command {
         Command::Init => {
             let existed = lake_dir.join("catalog.sqlite").exists();
-            Lake::init(lake_dir)?;
+            noted(Lake::init(lake_dir)?);
             println!(
                 "{} lake at {}",
                 if existed {
@@ -243,7 +265,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             partition_by,
             paths,
         } => {
-            let lake = Lake::open_or_init(lake_dir)?;
+            let lake = noted(Lake::open_or_init(lake_dir)?);
             let opts = ImportOptions {
                 name,
                 mode: if mode == "append" {

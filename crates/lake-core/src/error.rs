@@ -82,6 +82,12 @@ pub enum LakeError {
     /// Another process holds the lake's write lock.
     #[error("{0}")]
     Busy(String),
+    /// The lake is open read-only (its folder cannot be written), so it cannot change.
+    #[error("{0}")]
+    ReadOnly(String),
+    /// The lake's catalog points outside the lake or contradicts itself; nothing was read.
+    #[error("{0}")]
+    Damaged(String),
     /// Reading or writing a file failed.
     #[error("{context}: {source}")]
     Io {
@@ -131,6 +137,8 @@ impl LakeError {
             LakeError::InvalidName(_) => "invalid_name",
             LakeError::NotALake(_) => "not_a_lake",
             LakeError::Busy(_) => "busy",
+            LakeError::ReadOnly(_) => "read_only",
+            LakeError::Damaged(_) => "damaged_lake",
             LakeError::Io { .. } => "io_error",
             LakeError::Catalog(_) => "catalog_error",
             LakeError::Internal(_) => "internal",

@@ -1,87 +1,15 @@
-//! The SQLite catalog: schema and migrations, datasets and versions, files and their column
-//! statistics, imported sources, the audit log and the query log.
+//! The SQLite catalog: datasets and versions, files and their column statistics, imported
+//! sources, the audit log and the query log. Its schema, migrations and the checks that tell a
+//! lake's catalog from any other SQLite file are in [`schema`]; the journal of files a job is
+//! writing, which lets clean-up remove only what the lake wrote, is in [`journal`].
 
-use std::path::Path;
+pub mod journal;
+pub mod schema;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
-use crate::error::{LakeError, Result};
-
-/// Migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[r#"
-CREATE TABLE datasets (
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE,
-  current_version INTEGER,
-  created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL
-);
-CREATE TABLE versions (
-  id INTEGER PRIMARY KEY,
-  dataset_id INTEGER NOT NULL REFERENCES datasets(id),
-  version INTEGER NOT NULL,
-  mode TEXT NOT NULL,
-  rows INTEGER NOT NULL,
-  bytes INTEGER NOT NULL,
-  schema_json TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  UNIQUE(dataset_id, version)
-);
-CREATE TABLE files (
-  id INTEGER PRIMARY KEY,
-  version_id INTEGER NOT NULL REFERENCES versions(id),
-  path TEXT NOT NULL,
-  rows INTEGER NOT NULL,
-  bytes INTEGER NOT NULL
-);
-CREATE INDEX files_by_version ON files(version_id);
-CREATE TABLE column_stats (
-  file_id INTEGER NOT NULL REFERENCES files(id),
-  column_name TEXT NOT NULL,
-  dtype TEXT NOT NULL,
-  null_count INTEGER NOT NULL,
-  min_value TEXT,
-  max_value TEXT,
-  PRIMARY KEY (file_id, column_name)
-);
-CREATE TABLE sources (
-  id INTEGER PRIMARY KEY,
-  version_id INTEGER NOT NULL REFERENCES versions(id),
-  sha256 TEXT NOT NULL,
-  path TEXT NOT NULL,
-  bytes INTEGER NOT NULL,
-  rows INTEGER NOT NULL,
-  skipped_rows INTEGER NOT NULL,
-  imported_at TEXT NOT NULL
-);
-CREATE INDEX sources_by_version ON sources(version_id, sha256);
-CREATE TABLE audit_log (
-  id INTEGER PRIMARY KEY,
-  ts TEXT NOT NULL,
-  action TEXT NOT NULL,
-  dataset TEXT,
-  version INTEGER,
-  details TEXT
-);
-CREATE TABLE query_log (
-  id INTEGER PRIMARY KEY,
-  ts TEXT NOT NULL,
-  sql TEXT NOT NULL,
-  status TEXT NOT NULL,
-  error_code TEXT,
-  duration_ms REAL,
-  rows INTEGER
-);
-CREATE TABLE lineage_edges (
-  id INTEGER PRIMARY KEY,
-  from_kind TEXT NOT NULL,
-  from_name TEXT NOT NULL,
-  to_kind TEXT NOT NULL,
-  to_name TEXT NOT NULL,
-  created_at TEXT NOT NULL
-);
-"#];
+use crate::error::Result;
 
 /// A column of a dataset version.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
@@ -212,6 +140,8 @@ pub struct NewVersion<'a> {
 /// The catalog connection.
 pub struct Catalog {
     conn: Connection,
+    /// Opened read-only ([`Catalog::open_read_only`]).
+    read_only: bool,
 }
 
 /// Now, as RFC 3339 UTC with milliseconds.
@@ -220,54 +150,6 @@ pub fn now_rfc3339() -> String {
 }
 
 impl Catalog {
-    /// Opens (creating if needed) the catalog at `path`, with WAL, `synchronous=FULL` and
-    /// foreign keys, and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Catalog> {
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut cat = Catalog { conn };
-        // SQLite ignores a journal mode it cannot use (WAL on some network file systems):
-        // refuse to run without the settings commits rely on, rather than lose them silently.
-        let (journal, sync, fk) = cat.durability()?;
-        if journal != "wal" || sync != 2 || fk != 1 {
-            return Err(LakeError::NotALake(format!(
-                "{}: the catalog runs with journal_mode={journal}, synchronous={sync}, \
-                 foreign_keys={fk} instead of wal, 2 (FULL) and 1; put the lake on a local disk",
-                path.display()
-            )));
-        }
-        cat.migrate()?;
-        Ok(cat)
-    }
-
-    fn migrate(&mut self) -> Result<()> {
-        let done: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(done as usize) {
-            let tx = self.conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-            tx.commit()?;
-        }
-        Ok(())
-    }
-
-    /// The durability settings in force: (journal_mode, synchronous, foreign_keys).
-    pub fn durability(&self) -> Result<(String, i64, i64)> {
-        Ok((
-            self.conn
-                .query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
-            self.conn
-                .query_row("PRAGMA synchronous", [], |r| r.get(0))?,
-            self.conn
-                .query_row("PRAGMA foreign_keys", [], |r| r.get(0))?,
-        ))
-    }
-
     /// Result of `PRAGMA integrity_check`.
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self
@@ -361,6 +243,7 @@ impl Catalog {
         )?;
         let mut out = Vec::with_capacity(heads.len());
         for (id, path, rows, bytes) in heads {
+            check_data_path(&path)?;
             let stats = stats_st
                 .query_map(params![id], |r| {
                     let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
@@ -435,17 +318,15 @@ impl Catalog {
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
-    /// Makes a new version visible, in one transaction.
-    pub fn commit_version(&mut self, v: &NewVersion<'_>) -> Result<()> {
-        self.commit_versions(std::slice::from_ref(v))
-    }
-
-    /// Makes several versions visible in one transaction (all or none).
-    pub fn commit_versions(&mut self, vs: &[NewVersion<'_>]) -> Result<()> {
+    /// Makes several versions visible in one transaction (all or none), and forgets the
+    /// journal entries of the folders and files job `job` made for them.
+    pub fn commit_versions(&mut self, job: &str, vs: &[NewVersion<'_>]) -> Result<()> {
+        self.writable()?;
         let tx = self.conn.transaction()?;
         for v in vs {
             insert_version(&tx, v)?;
         }
+        journal::forget_committed(&tx, job)?;
         tx.commit()?;
         Ok(())
     }
@@ -536,6 +417,27 @@ pub struct AuditEntry {
     pub version: Option<u32>,
     /// JSON details.
     pub details: Option<String>,
+}
+
+/// A data file's path as the catalog stores it must stay inside the lake: relative, under
+/// `data/`, plain names only (no `..`, no root, no drive, no backslashes). A catalog received
+/// from someone else cannot point a query at other files.
+pub fn check_data_path(path: &str) -> Result<()> {
+    let parts: Vec<&str> = path.split('/').collect();
+    let ok = parts.len() >= 3
+        && parts[0] == "data"
+        && parts[1..]
+            .iter()
+            .all(|p| !p.is_empty() && *p != "." && *p != ".." && !p.contains(['\\', ':', '\0']));
+    if ok {
+        Ok(())
+    } else {
+        Err(crate::LakeError::Damaged(format!(
+            "the catalog lists the data file `{path}`, which is not inside the lake's data \
+             folder; the catalog may have been changed by hand or by another program, so \
+             nothing was read"
+        )))
+    }
 }
 
 fn insert_version(tx: &Transaction<'_>, v: &NewVersion<'_>) -> Result<()> {

@@ -1,22 +1,32 @@
-//! The lake on disk: folder layout, the write lock, staging, Parquet writing with statistics,
-//! atomic commit of a version, and clean-up of leftovers on open.
+//! The lake on disk: folder layout, what makes a folder a lake ([`identity`]), the write lock,
+//! staging, Parquet writing with statistics, atomic commit of a version, and clean-up after a
+//! crash ([`cleanup`]), which removes only what the lake's own journal lists.
 
+mod cleanup;
+pub mod identity;
 mod writer;
 
-use std::collections::HashSet;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+pub use cleanup::CleanupReport;
 pub use writer::{ParquetSink, PartitionBy, StagedFile};
 
+use crate::catalog::journal::EntryKind;
 use crate::catalog::{Catalog, ColumnDef, FileEntry, NewVersion, SourceRecord};
 use crate::error::{IoContext, LakeError, Result};
+use identity::{classify, FolderKind, CATALOG_FILE, MARKER_FILE};
 
 /// An open lake.
 pub struct Lake {
     root: PathBuf,
+    /// The root with links resolved: the lake reads and removes files only under it.
+    canonical_root: PathBuf,
     catalog: Mutex<Catalog>,
+    read_only: bool,
+    /// What the clean-up on open did, when this process could run it.
+    cleanup: Option<CleanupReport>,
 }
 
 /// Held while a process writes to the lake; released on drop.
@@ -25,7 +35,8 @@ pub struct WriteLock {
 }
 
 /// A job's private folder under `staging/`, removed when dropped (committed files have been
-/// moved out of it by then).
+/// moved out of it by then). The journal lists it, so a crash leaves nothing clean-up cannot
+/// tell apart.
 pub struct StagingDir {
     path: PathBuf,
 }
@@ -120,50 +131,122 @@ fn fsync_dir(path: &Path) -> Result<()> {
         .ctx(|| format!("syncing folder {}", path.display()))
 }
 
+/// A name for a job (a staging folder, a commit) no other job of any process shares.
+fn job_name(kind: &str) -> String {
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    format!(
+        "{kind}-{}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+        SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    )
+}
+
+/// Whether an I/O error says "you may not write here".
+fn is_read_only_error(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+    )
+}
+
+/// Writes `text` to `path` through a temporary file and a rename.
+fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    let tmp = path.with_extension("json.tmp");
+    fs::write(&tmp, text).ctx(|| format!("writing {}", tmp.display()))?;
+    fs::rename(&tmp, path).ctx(|| format!("writing {}", path.display()))
+}
+
 impl Lake {
-    /// Creates a lake in `dir` (the folder may exist) and opens it.
+    /// Creates a lake in `dir`, which must not exist yet or be empty; an existing lake is
+    /// opened instead. Any other folder is refused with `not_a_lake`, and nothing in it is
+    /// touched.
     pub fn init(dir: &Path) -> Result<Lake> {
-        for sub in ["data", "staging", "index"] {
-            fs::create_dir_all(dir.join(sub))
-                .ctx(|| format!("creating {}", dir.join(sub).display()))?;
+        match classify(dir)? {
+            FolderKind::Missing | FolderKind::Empty => Self::create(dir),
+            FolderKind::Lake | FolderKind::LegacyLake => Self::open_inner(dir),
+            FolderKind::Other(why) => Err(identity::not_a_lake(dir, &why, true)),
         }
-        Self::open_inner(dir)
     }
 
-    /// Opens an existing lake; fails with `not_a_lake` if `dir` has no catalog.
+    /// Opens an existing lake; fails with `not_a_lake` (changing nothing) if `dir` is not one.
     pub fn open(dir: &Path) -> Result<Lake> {
-        if !dir.join("catalog.sqlite").is_file() {
-            return Err(LakeError::NotALake(format!(
-                "{} is not a lake (no catalog.sqlite); create one with `lake --lake {} init`",
+        match classify(dir)? {
+            FolderKind::Lake | FolderKind::LegacyLake => Self::open_inner(dir),
+            FolderKind::Missing => Err(LakeError::NotALake(format!(
+                "{} does not exist; create a lake there with `lake --lake {} init`",
                 dir.display(),
                 dir.display()
-            )));
+            ))),
+            FolderKind::Empty => Err(LakeError::NotALake(format!(
+                "{} is an empty folder, not a lake; create one there with `lake --lake {} init`",
+                dir.display(),
+                dir.display()
+            ))),
+            FolderKind::Other(why) => Err(identity::not_a_lake(dir, &why, false)),
         }
-        for sub in ["data", "staging"] {
-            fs::create_dir_all(dir.join(sub))
-                .ctx(|| format!("creating {}", dir.join(sub).display()))?;
-        }
-        Self::open_inner(dir)
     }
 
-    /// Opens the lake in `dir`, creating it first if needed.
+    /// Opens the lake in `dir`, creating it first if the folder is new or empty. Same as
+    /// [`Lake::init`].
     pub fn open_or_init(dir: &Path) -> Result<Lake> {
-        if dir.join("catalog.sqlite").is_file() {
-            Self::open(dir)
-        } else {
-            Self::init(dir)
-        }
+        Self::init(dir)
+    }
+
+    fn create(dir: &Path) -> Result<Lake> {
+        fs::create_dir_all(dir).ctx(|| format!("creating {}", dir.display()))?;
+        // The catalog first: once it exists (with the lake's application id) the folder is a
+        // lake, whatever else a crash interrupts.
+        drop(Catalog::open(&dir.join(CATALOG_FILE))?);
+        Self::open_inner(dir)
     }
 
     fn open_inner(dir: &Path) -> Result<Lake> {
-        let catalog = Catalog::open(&dir.join("catalog.sqlite"))?;
-        let lake = Lake {
-            root: dir.to_path_buf(),
-            catalog: Mutex::new(catalog),
+        let canonical_root =
+            fs::canonicalize(dir).ctx(|| format!("resolving {}", dir.display()))?;
+        let lock_path = dir.join("lake.lock");
+        let read_only = match File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+        {
+            Ok(_) => false,
+            Err(e) if is_read_only_error(&e) => true,
+            Err(e) => return Err(LakeError::io(format!("opening {}", lock_path.display()), e)),
         };
+        let catalog_path = dir.join(CATALOG_FILE);
+        let catalog = if read_only {
+            Catalog::open_read_only(&catalog_path)?
+        } else {
+            Catalog::open(&catalog_path)?
+        };
+        let mut lake = Lake {
+            root: dir.to_path_buf(),
+            canonical_root,
+            catalog: Mutex::new(catalog),
+            read_only,
+            cleanup: None,
+        };
+        if read_only {
+            return Ok(lake);
+        }
+        if !dir.join(MARKER_FILE).exists() {
+            write_atomically(&dir.join(MARKER_FILE), &identity::marker_text())?;
+        }
+        for sub in ["data", "staging", "index"] {
+            let p = dir.join(sub);
+            if !p.exists() {
+                fs::create_dir(&p).ctx(|| format!("creating {}", p.display()))?;
+            }
+        }
         // Only the lock holder may clean up: another process may be mid-commit.
-        if let Ok(lock) = lake.try_write_lock() {
-            lake.remove_leftovers(&lock)?;
+        if let Ok(_lock) = lake.try_write_lock() {
+            let report = cleanup::clean_up(&lake.root, &lake.canonical_root, &mut lake.catalog())?;
+            lake.cleanup = Some(report);
         }
         Ok(lake)
     }
@@ -173,13 +256,31 @@ impl Lake {
         &self.root
     }
 
+    /// Whether the lake is open read-only (its folder cannot be written by this process).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Files under `data/` and `staging/` that are not the lake's (found on open and left
+    /// alone), relative to the lake folder.
+    pub fn foreign_files(&self) -> &[String] {
+        self.cleanup.as_ref().map_or(&[], |r| &r.foreign)
+    }
+
+    /// What the clean-up on open removed and found, when this process ran it.
+    pub fn cleanup_report(&self) -> Option<&CleanupReport> {
+        self.cleanup.as_ref()
+    }
+
     /// The catalog (one connection, shared).
     pub fn catalog(&self) -> MutexGuard<'_, Catalog> {
         self.catalog.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Takes the lake's write lock, failing at once with `busy` if another process has it.
+    /// Takes the lake's write lock, failing at once with `busy` if another process has it,
+    /// or with `read_only` if the lake cannot be written.
     pub fn try_write_lock(&self) -> Result<WriteLock> {
+        self.catalog().writable()?;
         let path = self.root.join("lake.lock");
         let file = File::options()
             .create(true)
@@ -196,51 +297,6 @@ impl Lake {
         }
     }
 
-    /// Removes staging leftovers and data files no version references.
-    fn remove_leftovers(&self, _lock: &WriteLock) -> Result<()> {
-        let staging = self.root.join("staging");
-        if let Ok(entries) = fs::read_dir(&staging) {
-            for e in entries.flatten() {
-                let p = e.path();
-                let _ = if p.is_dir() {
-                    fs::remove_dir_all(&p)
-                } else {
-                    fs::remove_file(&p)
-                };
-            }
-        }
-        let referenced = self.catalog().referenced_paths()?;
-        let data = self.root.join("data");
-        self.sweep(&data, &referenced)?;
-        Ok(())
-    }
-
-    /// Deletes unreferenced files under `dir`; returns whether `dir` is now empty.
-    fn sweep(&self, dir: &Path, referenced: &HashSet<String>) -> Result<bool> {
-        let Ok(entries) = fs::read_dir(dir) else {
-            return Ok(false);
-        };
-        let mut empty = true;
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                if self.sweep(&p, referenced)? {
-                    let _ = fs::remove_dir(&p);
-                } else {
-                    empty = false;
-                }
-            } else {
-                let rel = self.relative(&p);
-                if referenced.contains(&rel) {
-                    empty = false;
-                } else {
-                    let _ = fs::remove_file(&p);
-                }
-            }
-        }
-        Ok(empty)
-    }
-
     fn relative(&self, p: &Path) -> String {
         p.strip_prefix(&self.root)
             .unwrap_or(p)
@@ -248,28 +304,51 @@ impl Lake {
             .replace('\\', "/")
     }
 
-    /// Absolute path of a catalog-relative file path.
-    pub fn absolute(&self, rel: &str) -> PathBuf {
-        self.root.join(rel)
+    /// The absolute path of a data file the catalog lists, once checked to resolve inside the
+    /// lake (a link under `data/` must not lead a query to other files).
+    pub fn data_file(&self, rel: &str) -> Result<PathBuf> {
+        crate::catalog::check_data_path(rel)?;
+        let path = self.root.join(rel);
+        let real = fs::canonicalize(&path).ctx(|| format!("opening {}", path.display()))?;
+        if !real.starts_with(&self.canonical_root) {
+            return Err(LakeError::Damaged(format!(
+                "the data file {rel} leads outside the lake (to {}); nothing was read",
+                real.display()
+            )));
+        }
+        Ok(real)
     }
 
-    /// A new private folder under `staging/`.
+    /// Fails with `damaged_lake` unless `dir` is a folder (not a link) resolving inside the
+    /// lake: the lake never writes through a link out of its folder.
+    fn check_inside(&self, dir: &Path) -> Result<()> {
+        let is_dir = fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_dir());
+        let real = fs::canonicalize(dir).ctx(|| format!("resolving {}", dir.display()))?;
+        if is_dir && real.starts_with(&self.canonical_root) {
+            return Ok(());
+        }
+        Err(LakeError::Damaged(format!(
+            "{} is a link or leads outside the lake (to {}); the lake writes only inside its \
+             folder: replace it with a plain folder",
+            dir.display(),
+            real.display()
+        )))
+    }
+
+    /// A new private folder under `staging/`, listed in the journal before it exists.
     pub fn new_staging(&self) -> Result<StagingDir> {
-        let id = format!(
-            "job-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0)
-        );
-        let path = self.root.join("staging").join(id);
-        fs::create_dir_all(&path).ctx(|| format!("creating {}", path.display()))?;
+        self.check_inside(&self.root.join("staging"))?;
+        let job = job_name("job");
+        let rel = format!("staging/{job}");
+        self.catalog()
+            .journal_add(&job, &[(EntryKind::Staging, rel.clone())])?;
+        let path = self.root.join(&rel);
+        fs::create_dir(&path).ctx(|| format!("creating {}", path.display()))?;
         Ok(StagingDir { path })
     }
 
     /// Moves staged files into `data/<dataset>/v<N>/` and makes the version visible in one
-    /// catalog transaction. A crash before the transaction leaves only unreferenced files, which
+    /// catalog transaction. A crash before the transaction leaves only journaled files, which
     /// the next open removes.
     pub fn commit_version(
         &self,
@@ -287,100 +366,39 @@ impl Lake {
         _lock: &WriteLock,
         staged: Vec<StagedVersion>,
     ) -> Result<Vec<CommittedVersion>> {
-        struct Prepared {
-            dataset: String,
-            version: u32,
-            append: bool,
-            schema: Vec<ColumnDef>,
-            files: Vec<FileEntry>,
-            sources: Vec<SourceRecord>,
-            new_rows: u64,
+        let job = job_name("commit");
+        let plans = staged
+            .into_iter()
+            .map(|s| self.plan_commit(s))
+            .collect::<Result<Vec<_>>>()?;
+        // Everything this commit will create, journaled before any of it exists.
+        let mut entries = Vec::new();
+        for p in &plans {
+            entries.extend(p.dirs.iter().map(|d| (EntryKind::Dir, self.relative(d))));
+            entries.extend(
+                p.moves
+                    .iter()
+                    .map(|(_, t)| (EntryKind::File, self.relative(t))),
+            );
         }
+        self.catalog().journal_add(&job, &entries)?;
         let mut moved: Vec<PathBuf> = Vec::new();
-        let mut dirs: Vec<PathBuf> = Vec::new();
-        let mut prepared = Vec::new();
-        let undo = |moved: &[PathBuf], dirs: &[PathBuf]| {
+        let mut made: Vec<PathBuf> = Vec::new();
+        let undo = |moved: &[PathBuf], made: &[PathBuf]| {
             for p in moved {
                 let _ = fs::remove_file(p);
             }
-            // Partition folders were pushed after their version folder.
-            for d in dirs.iter().rev() {
+            for d in made.iter().rev() {
                 let _ = fs::remove_dir(d);
             }
         };
-        for staged in staged {
-            let step = (|| -> Result<Prepared> {
-                validate_dataset_name(&staged.dataset)?;
-                let (version, mut files, mut sources) = {
-                    let cat = self.catalog();
-                    let version = cat.max_version(&staged.dataset)? + 1;
-                    let (files, sources) = match (staged.append, cat.dataset(&staged.dataset)?) {
-                        (true, Some(current)) => {
-                            let sources = cat.sources_of(current.version_id)?;
-                            (current.files, sources)
-                        }
-                        _ => (Vec::new(), Vec::new()),
-                    };
-                    (version, files, sources)
-                };
-                let new_rows: u64 = staged.files.iter().map(|f| f.rows).sum();
-                let dir = self
-                    .root
-                    .join("data")
-                    .join(&staged.dataset)
-                    .join(format!("v{version}"));
-                fs::create_dir_all(&dir).ctx(|| format!("creating {}", dir.display()))?;
-                dirs.push(dir.clone());
-                let mut folders: Vec<PathBuf> = Vec::new();
-                for (i, f) in staged.files.into_iter().enumerate() {
-                    let folder = match &f.partition {
-                        Some(p) => dir.join(p),
-                        None => dir.clone(),
-                    };
-                    if folder != dir && !folders.contains(&folder) {
-                        fs::create_dir_all(&folder)
-                            .ctx(|| format!("creating {}", folder.display()))?;
-                        dirs.push(folder.clone());
-                        folders.push(folder.clone());
-                    }
-                    let target = folder.join(format!("part-{i:05}.parquet"));
-                    fs::rename(&f.path, &target)
-                        .ctx(|| format!("moving {} into {}", f.path.display(), target.display()))?;
-                    moved.push(target.clone());
-                    files.push(FileEntry {
-                        path: self.relative(&target),
-                        rows: f.rows,
-                        bytes: f.bytes,
-                        stats: f.stats,
-                    });
-                }
-                for folder in &folders {
-                    fsync_dir(folder)?;
-                }
-                fsync_dir(&dir)?;
-                if let Some(parent) = dir.parent() {
-                    fsync_dir(parent)?;
-                }
-                sources.extend(staged.sources);
-                Ok(Prepared {
-                    dataset: staged.dataset,
-                    version,
-                    append: staged.append,
-                    schema: staged.schema,
-                    files,
-                    sources,
-                    new_rows,
-                })
-            })();
-            match step {
-                Ok(p) => prepared.push(p),
-                Err(e) => {
-                    undo(&moved, &dirs);
-                    return Err(e);
-                }
+        for p in &plans {
+            if let Err(e) = self.place_files(p, &mut moved, &mut made) {
+                undo(&moved, &made);
+                return Err(e);
             }
         }
-        let versions: Vec<NewVersion<'_>> = prepared
+        let versions: Vec<NewVersion<'_>> = plans
             .iter()
             .map(|p| NewVersion {
                 dataset: &p.dataset,
@@ -391,11 +409,11 @@ impl Lake {
                 sources: &p.sources,
             })
             .collect();
-        if let Err(e) = self.catalog().commit_versions(&versions) {
-            undo(&moved, &dirs);
+        if let Err(e) = self.catalog().commit_versions(&job, &versions) {
+            undo(&moved, &made);
             return Err(e);
         }
-        Ok(prepared
+        Ok(plans
             .into_iter()
             .map(|p| CommittedVersion {
                 rows: p.files.iter().map(|f| f.rows).sum(),
@@ -406,6 +424,120 @@ impl Lake {
             })
             .collect())
     }
+
+    /// Decides where a staged version's files go, without touching the disk.
+    fn plan_commit(&self, staged: StagedVersion) -> Result<CommitPlan> {
+        validate_dataset_name(&staged.dataset)?;
+        let (version, mut files, mut sources) = {
+            let cat = self.catalog();
+            let version = cat.max_version(&staged.dataset)? + 1;
+            let (files, sources) = match (staged.append, cat.dataset(&staged.dataset)?) {
+                (true, Some(current)) => {
+                    let sources = cat.sources_of(current.version_id)?;
+                    (current.files, sources)
+                }
+                _ => (Vec::new(), Vec::new()),
+            };
+            (version, files, sources)
+        };
+        let new_rows: u64 = staged.files.iter().map(|f| f.rows).sum();
+        let dataset_dir = self.root.join("data").join(&staged.dataset);
+        let existing = if dataset_dir.exists() {
+            &dataset_dir
+        } else {
+            &self.root.join("data")
+        };
+        self.check_inside(existing)?;
+        let dir = dataset_dir.join(format!("v{version}"));
+        if fs::symlink_metadata(&dir).is_ok() {
+            return Err(LakeError::Damaged(format!(
+                "{} already exists, but the catalog has no version {version} of {}: it is not \
+                 the lake's; move it out of the lake folder and import again",
+                dir.display(),
+                staged.dataset
+            )));
+        }
+        // Folders to create, parents first: the dataset's (and its dotted parents') when new.
+        let mut dirs = Vec::new();
+        let mut missing: Vec<PathBuf> = dataset_dir
+            .ancestors()
+            .take_while(|a| *a != self.root.join("data") && fs::symlink_metadata(a).is_err())
+            .map(Path::to_path_buf)
+            .collect();
+        missing.reverse();
+        dirs.extend(missing);
+        dirs.push(dir.clone());
+        let mut moves = Vec::new();
+        for (i, f) in staged.files.into_iter().enumerate() {
+            let folder = match &f.partition {
+                Some(p) => dir.join(p),
+                None => dir.clone(),
+            };
+            if !dirs.contains(&folder) {
+                dirs.push(folder.clone());
+            }
+            let target = folder.join(format!("part-{i:05}.parquet"));
+            files.push(FileEntry {
+                path: self.relative(&target),
+                rows: f.rows,
+                bytes: f.bytes,
+                stats: f.stats,
+            });
+            moves.push((f.path, target));
+        }
+        sources.extend(staged.sources);
+        Ok(CommitPlan {
+            dataset: staged.dataset,
+            version,
+            append: staged.append,
+            schema: staged.schema,
+            files,
+            sources,
+            new_rows,
+            dirs,
+            moves,
+        })
+    }
+
+    /// Creates a plan's folders and moves its files in, durably.
+    fn place_files(
+        &self,
+        p: &CommitPlan,
+        moved: &mut Vec<PathBuf>,
+        made: &mut Vec<PathBuf>,
+    ) -> Result<()> {
+        for d in &p.dirs {
+            fs::create_dir(d).ctx(|| format!("creating {}", d.display()))?;
+            made.push(d.clone());
+        }
+        for (from, to) in &p.moves {
+            fs::rename(from, to)
+                .ctx(|| format!("moving {} into {}", from.display(), to.display()))?;
+            moved.push(to.clone());
+        }
+        for d in p.dirs.iter().rev() {
+            fsync_dir(d)?;
+        }
+        if let Some(parent) = p.dirs.first().and_then(|d| d.parent()) {
+            fsync_dir(parent)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where one staged version's files go.
+struct CommitPlan {
+    dataset: String,
+    version: u32,
+    append: bool,
+    schema: Vec<ColumnDef>,
+    files: Vec<FileEntry>,
+    sources: Vec<SourceRecord>,
+    new_rows: u64,
+    /// Folders to create, parents first.
+    dirs: Vec<PathBuf>,
+    /// (staged file, its place in the version).
+    moves: Vec<(PathBuf, PathBuf)>,
 }
 
 #[cfg(test)]
@@ -428,17 +560,37 @@ mod tests {
     }
 
     #[test]
-    fn open_removes_staging_and_unreferenced_files() {
+    fn open_removes_what_a_crashed_job_journaled_and_nothing_else() {
         let dir = tempfile::tempdir().unwrap();
         let lake = Lake::init(dir.path()).unwrap();
+        // A job that "crashes": its staging folder outlives it.
+        let staging = lake.new_staging().unwrap();
+        fs::write(staging.path().join("t-00000.parquet"), b"x").unwrap();
+        fs::write(staging.path().join("notes.txt"), b"not ours").unwrap();
+        let job_dir = staging.path().to_path_buf();
+        std::mem::forget(staging);
         drop(lake);
-        fs::create_dir_all(dir.path().join("staging/job-x")).unwrap();
-        fs::write(dir.path().join("staging/job-x/part.parquet"), b"x").unwrap();
+        // Files nobody journaled, in data/ and staging/.
         fs::create_dir_all(dir.path().join("data/t/v1")).unwrap();
-        fs::write(dir.path().join("data/t/v1/part-00000.parquet"), b"x").unwrap();
-        let _lake = Lake::open(dir.path()).unwrap();
-        assert!(!dir.path().join("staging/job-x").exists());
-        assert!(!dir.path().join("data/t").exists());
+        fs::write(dir.path().join("data/t/v1/part-00000.parquet"), b"mine").unwrap();
+        fs::write(dir.path().join("staging/stray.parquet"), b"mine too").unwrap();
+        let lake = Lake::open(dir.path()).unwrap();
+        assert!(!job_dir.join("t-00000.parquet").exists());
+        assert_eq!(fs::read(job_dir.join("notes.txt")).unwrap(), b"not ours");
+        assert_eq!(
+            fs::read(dir.path().join("data/t/v1/part-00000.parquet")).unwrap(),
+            b"mine"
+        );
+        let job = job_dir.file_name().unwrap().to_string_lossy().into_owned();
+        assert_eq!(
+            lake.foreign_files(),
+            [
+                "data/t/v1/part-00000.parquet".to_string(),
+                format!("staging/{job}/notes.txt"),
+                "staging/stray.parquet".to_string(),
+            ]
+        );
+        assert!(lake.catalog().journal_entries().unwrap().is_empty());
     }
 
     #[test]
