@@ -89,9 +89,16 @@ pub fn mbox(data: &[u8]) {
     let _ = crate::ingest::takeout::fuzz_mbox(&mut t, data);
 }
 
-/// The SQL guard.
+/// The SQL guard. Whatever it accepts must reach the engine unchanged: the text the engine is
+/// given (the statement printed) parses, the way the engine parses it, to the very statement
+/// the guard checked.
 pub fn sql_guard(data: &[u8]) {
     if let Ok(s) = std::str::from_utf8(data) {
-        let _ = crate::query::guard::guard(s);
+        if let Ok(g) = crate::query::guard::guard(s) {
+            let text = g.statement.to_string();
+            if let Err(e) = crate::query::guard::recheck_for_engine(&text, &g.statement) {
+                panic!("accepted {s:?}, but its printed form {text:?} is not the same: {e}");
+            }
+        }
     }
 }

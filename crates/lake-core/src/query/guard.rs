@@ -5,14 +5,15 @@ use std::ops::ControlFlow;
 
 use sqlparser::ast::{Expr, Statement, TableFactor, Visit, Visitor};
 use sqlparser::dialect::GenericDialect;
-use sqlparser::parser::{Parser, ParserError};
+use sqlparser::parser::{Parser, ParserError, ParserOptions};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use crate::error::{LakeError, Result, SqlPosition};
 
 /// Longest SQL text accepted.
 pub const MAX_SQL_BYTES: usize = 1 << 20;
-/// Deepest nesting accepted by the parser.
-pub const MAX_DEPTH: usize = 64;
+/// Deepest nesting accepted by the parser: the engine's own parser stops at 50 levels too.
+pub const MAX_DEPTH: usize = 50;
 
 /// Functions that read or write files, by any engine's name for them.
 const FILE_FUNCTIONS: &[&str] = &[
@@ -93,13 +94,26 @@ pub fn guard(sql: &str) -> Result<Guarded> {
             sql.len()
         )));
     }
-    check_brackets(sql)?;
-    check_dotted_names(sql)?;
+    // The tokenizer reads every literal form (E'' and X'' escapes, doubled quotes) exactly as
+    // the parser will, and runs in linear time; the checks below work on its tokens.
+    let tokens = Tokenizer::new(&GenericDialect {}, sql)
+        .tokenize_with_location()
+        .map_err(|e| {
+            reject_by_keyword(sql).unwrap_or_else(|| LakeError::Parse {
+                message: format!("SQL syntax error: {}", e.message),
+                position: Some(SqlPosition {
+                    line: e.location.line,
+                    column: e.location.column,
+                }),
+            })
+        })?;
+    check_brackets(&tokens)?;
+    check_dotted_names(&tokens)?;
     let dialect = GenericDialect {};
     let mut statements = Parser::new(&dialect)
         .with_recursion_limit(MAX_DEPTH)
-        .try_with_sql(sql)
-        .and_then(|mut p| p.parse_statements())
+        .with_tokens_with_locations(tokens)
+        .parse_statements()
         .map_err(|e| reject_by_keyword(sql).unwrap_or_else(|| parse_error(e)))?;
     if statements.is_empty() {
         return Err(LakeError::Parse {
@@ -144,57 +158,124 @@ pub fn guard(sql: &str) -> Result<Guarded> {
             }
         }
     }
-    let mut checker = Checker;
-    if let ControlFlow::Break(e) = statement.visit(&mut checker) {
-        return Err(e);
-    }
+    check_tree(&statement)?;
+    check_round_trip(&statement)?;
     Ok(Guarded { statement, explain })
 }
 
-/// Brackets and parentheses must pair up before the parser sees the text: sqlparser backtracks
-/// exponentially over nested unclosed `[` or `(` (found by fuzzing: a few hundred bytes took
-/// minutes). Quotes and comments are skipped.
-fn check_brackets(sql: &str) -> Result<()> {
+/// Refuses file-reading functions and table functions anywhere in `statement`.
+pub fn check_tree(statement: &Statement) -> Result<()> {
+    match statement.visit(&mut Checker) {
+        ControlFlow::Break(e) => Err(e),
+        ControlFlow::Continue(()) => Ok(()),
+    }
+}
+
+/// Parses SQL exactly as the engine (Polars' SQL context) does.
+fn parse_like_engine(sql: &str) -> std::result::Result<Vec<Statement>, ParserError> {
+    Parser::new(&GenericDialect {})
+        .with_recursion_limit(MAX_DEPTH)
+        .with_options(ParserOptions {
+            trailing_commas: true,
+            ..Default::default()
+        })
+        .try_with_sql(sql)?
+        .parse_statements()
+}
+
+/// The engine is given a statement as text, which it parses again. A statement whose printed
+/// text parses to a different tree (some literal forms do not print back exactly) could make
+/// the engine run something other than what was checked, so it is refused, naming the first
+/// literal that changes.
+fn check_round_trip(statement: &Statement) -> Result<()> {
+    let printed = statement.to_string();
+    let again = parse_like_engine(&printed)
+        .ok()
+        .and_then(|mut v| (v.len() == 1).then(|| v.remove(0)));
+    if again.as_ref() == Some(statement) {
+        return Ok(());
+    }
+    let literals = |s: &Statement| {
+        let mut out = Vec::new();
+        let _ = sqlparser::ast::visit_expressions(s, |e| {
+            if let Expr::Value(v) = e {
+                out.push(v.clone());
+            }
+            ControlFlow::<()>::Continue(())
+        });
+        out
+    };
+    let before = literals(statement);
+    let after = again.as_ref().map(literals).unwrap_or_default();
+    let changed = before
+        .iter()
+        .enumerate()
+        .find(|(i, v)| after.get(*i) != Some(*v))
+        .map(|(_, v)| v);
+    Err(match changed {
+        Some(v) => LakeError::Parse {
+            message: format!(
+                "the literal {} cannot be passed on exactly as written (N'', X'', B'' and \
+                 backslash-escaped strings are not supported); write it as a plain '...' string",
+                v.value
+            ),
+            position: (v.span.start.line > 0).then_some(SqlPosition {
+                line: v.span.start.line,
+                column: v.span.start.column,
+            }),
+        },
+        None => LakeError::RejectedStatement(
+            "this query cannot be passed on to the engine exactly as written; simplify the \
+             literals and quoted names in it"
+                .into(),
+        ),
+    })
+}
+
+/// Checks the exact text handed to the engine: parsed as the engine will parse it, it must be
+/// the statement that was bound and rewritten (`expected`), and pass the guard's checks again.
+pub fn recheck_for_engine(text: &str, expected: &Statement) -> Result<()> {
+    let mut parsed = parse_like_engine(text).map_err(|e| {
+        LakeError::Internal(format!("the rewritten query does not parse again ({e})"))
+    })?;
+    if parsed.len() != 1 {
+        return Err(LakeError::RejectedStatement(
+            "only one statement can run at a time".into(),
+        ));
+    }
+    let parsed = parsed.remove(0);
+    check_tree(&parsed)?;
+    if &parsed != expected {
+        return Err(LakeError::RejectedStatement(
+            "this query cannot be passed on to the engine exactly as rewritten; try it with \
+             LAKE_REWRITES_OFF=all and report the query"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Brackets and parentheses must pair up before the parser sees the tokens: sqlparser
+/// backtracks exponentially over nested unclosed `[` or `(` (found by fuzzing: a few hundred
+/// bytes took minutes). Strings, quoted names and comments are single tokens, so what they
+/// hold does not count, whatever their escapes.
+fn check_brackets(tokens: &[TokenWithSpan]) -> Result<()> {
     let mut open: Vec<(char, SqlPosition)> = Vec::new();
-    let (mut line, mut column) = (1u64, 0u64);
-    let mut chars = sql.chars().peekable();
-    let mut quote: Option<char> = None;
-    let (mut line_comment, mut block_comment) = (false, false);
-    while let Some(c) = chars.next() {
-        if c == '\n' {
-            line += 1;
-            column = 0;
-            line_comment = false;
-            continue;
-        }
-        column += 1;
-        if line_comment {
-            continue;
-        }
-        if block_comment {
-            if c == '*' && chars.peek() == Some(&'/') {
-                chars.next();
-                column += 1;
-                block_comment = false;
-            }
-            continue;
-        }
-        if let Some(q) = quote {
-            if c == q {
-                quote = None;
-            }
-            continue;
-        }
+    for t in tokens {
+        let at = SqlPosition {
+            line: t.span.start.line,
+            column: t.span.start.column,
+        };
+        let c = match t.token {
+            Token::LParen => '(',
+            Token::LBracket => '[',
+            Token::RParen => ')',
+            Token::RBracket => ']',
+            _ => continue,
+        };
         match c {
-            '\'' | '"' | '`' => quote = Some(c),
-            '-' if chars.peek() == Some(&'-') => line_comment = true,
-            '/' if chars.peek() == Some(&'*') => {
-                chars.next();
-                column += 1;
-                block_comment = true;
-            }
-            '[' | '(' => open.push((c, SqlPosition { line, column })),
-            ']' | ')' => {
+            '(' | '[' => open.push((c, at)),
+            _ => {
                 let want = if c == ']' { '[' } else { '(' };
                 match open.pop() {
                     Some((o, _)) if o == want => {}
@@ -207,12 +288,11 @@ fn check_brackets(sql: &str) -> Result<()> {
                     None => {
                         return Err(LakeError::Parse {
                             message: format!("this `{c}` closes nothing"),
-                            position: Some(SqlPosition { line, column }),
+                            position: Some(at),
                         })
                     }
                 }
             }
-            _ => {}
         }
     }
     match open.first() {
@@ -229,11 +309,7 @@ fn check_brackets(sql: &str) -> Result<()> {
 /// subscripts (found by fuzzing: 22 parts and `[[x]]` took 9 s), so longer chains are refused.
 pub const MAX_NAME_PARTS: usize = 8;
 
-fn check_dotted_names(sql: &str) -> Result<()> {
-    use sqlparser::tokenizer::{Token, Tokenizer};
-    let Ok(tokens) = Tokenizer::new(&GenericDialect {}, sql).tokenize_with_location() else {
-        return Ok(()); // the parser reports it
-    };
+fn check_dotted_names(tokens: &[TokenWithSpan]) -> Result<()> {
     let mut parts = 0usize;
     let mut start = None;
     let mut after_word = false;
@@ -519,6 +595,83 @@ mod tests {
             ")".repeat(1000)
         );
         assert_eq!(code(&sql), "rejected_statement");
+    }
+
+    /// Every literal form sqlparser knows, with payloads that try to smuggle a file-reading
+    /// function past the guard through quotes and backslashes. Whatever the guard accepts is
+    /// exactly what the engine will parse; none of it reads a file.
+    #[test]
+    fn no_literal_form_smuggles_sql_past_the_guard() {
+        let prefixes = [
+            "", "N", "n", "X", "x", "B", "b", "E", "e", "U&", "R", "r", "BR", "RB",
+        ];
+        let payloads = [
+            "plain",
+            "it''s",
+            r"a\'",
+            r"a\''",
+            "x'' || (SELECT * FROM read_csv(''/etc/passwd'')) || ''",
+            r"x\' || (SELECT * FROM read_csv('/etc/passwd')) || '",
+            r"\\",
+            r"\x27",
+            "41",
+            "0101",
+        ];
+        let mut accepted = 0;
+        for p in prefixes {
+            for body in payloads {
+                for quote in ["'", "\"", "'''"] {
+                    let sql = format!("SELECT {p}{quote}{body}{quote} AS v FROM t");
+                    let Ok(g) = guard(&sql) else { continue };
+                    accepted += 1;
+                    let printed = g.statement.to_string();
+                    recheck_for_engine(&printed, &g.statement)
+                        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+                    let again = parse_like_engine(&printed).unwrap();
+                    assert!(
+                        !format!("{again:?}").contains("value: \"read_csv\""),
+                        "{sql} reaches the engine as a call: {printed}"
+                    );
+                }
+            }
+        }
+        assert!(accepted > 20, "{accepted}");
+        // The forms that do not print back exactly are refused, naming the literal.
+        for sql in [
+            "SELECT N'x'' || (SELECT count(*) FROM read_csv(''/etc/passwd'')) || ''' AS a",
+            "SELECT N'it''s' AS a",
+        ] {
+            let e = guard(sql).unwrap_err();
+            assert_eq!(e.code(), "parse_error", "{sql}");
+            assert!(e.to_string().contains("cannot be passed on exactly"), "{e}");
+            assert_eq!(e.position().map(|p| p.column), Some(8));
+        }
+    }
+
+    #[test]
+    fn escapes_and_unclosed_quotes_are_read_as_the_parser_reads_them() {
+        // A quote escaped by a backslash does not end the string, so its `(` is text.
+        assert_eq!(code(r"SELECT E'\'(' AS a"), "ok");
+        // In a plain string a backslash is text: this string ends at its second quote.
+        assert_eq!(code(r"SELECT 'a\' AS a"), "ok");
+        // An unclosed quote is an error with its position, whatever follows it.
+        for (sql, column) in [
+            ("SELECT 'abc", 8),
+            (r"SELECT E'abc\'", 8),
+            ("SELECT \"abc", 8),
+            ("SELECT X'41", 9),
+            ("SELECT 1,\n  N'x", 4),
+        ] {
+            let e = guard(sql).unwrap_err();
+            assert_eq!(e.code(), "parse_error", "{sql}");
+            assert!(e.to_string().contains("SQL syntax error"), "{e}");
+            let line = sql.lines().count() as u64;
+            assert_eq!(
+                e.position().map(|p| (p.line, p.column)),
+                Some((line, column)),
+                "{sql}"
+            );
+        }
     }
 
     #[test]

@@ -86,6 +86,11 @@ impl FromStr for PolarsTableFunctions {
 
     #[allow(unreachable_code)]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // Datapunk Lake: no table function reads files. The lake's SQL reads only the datasets
+        // the lake registers, whatever text reaches this context.
+        if s.to_lowercase().starts_with("read_") {
+            polars_bail!(SQLInterface: "'{}' reads files and is not available; import the file and query it by name", s);
+        }
         Ok(match s.to_lowercase().as_str() {
             #[cfg(feature = "csv")]
             "read_csv" => PolarsTableFunctions::ReadCsv,
