@@ -630,3 +630,58 @@ fn ios_location_history_is_recognized_and_read() {
         "{pts}"
     );
 }
+
+/// Takeout writes epoch times in seconds in some exports, even in fields named `...Ms`
+/// (`"startTimestamp": "1742844232"` in public placeVisit samples): every unit is read by its
+/// magnitude, so the same instant comes out whatever unit held it. Read as milliseconds,
+/// seconds landed in January 1970.
+#[test]
+fn epoch_times_in_seconds_milliseconds_or_microseconds_are_the_same_instant() {
+    let lake = TestLake::new();
+    let month = lake.file(
+        "Takeout/Location History/Semantic Location History/2025/2025_MARCH.json",
+        r#"{"timelineObjects": [
+          {"placeVisit": {"location": {"latitudeE7": 515000000, "longitudeE7": -1000000, "placeId": "a"},
+            "duration": {"startTimestamp": "1742844232", "endTimestamp": "1742847832000"}}},
+          {"placeVisit": {"location": {"latitudeE7": 515000000, "longitudeE7": -1000000, "placeId": "b"},
+            "duration": {"startTimestampMs": "1742844232000000", "endTimestampMs": 1742847832}}},
+          {"activitySegment": {"activityType": "WALKING",
+            "duration": {"startTimestamp": 1742844232, "endTimestamp": "2025-03-24T20:23:52Z"}}}
+        ]}"#,
+    );
+    assert!(month.exists());
+    let report = lake.import(&[&lake.dir.path().join("in/Takeout")], &[]);
+    assert_eq!(report["errors"], serde_json::json!([]), "{report}");
+    assert_eq!(
+        lake.csv("SELECT place_id, start_ts, end_ts FROM takeout.place_visits ORDER BY place_id"),
+        "place_id,start_ts,end_ts\n\
+         a,2025-03-24T19:23:52Z,2025-03-24T20:23:52Z\n\
+         b,2025-03-24T19:23:52Z,2025-03-24T20:23:52Z\n"
+    );
+    assert_eq!(
+        lake.csv("SELECT start_ts, end_ts FROM takeout.activity_segments"),
+        "start_ts,end_ts\n2025-03-24T19:23:52Z,2025-03-24T20:23:52Z\n"
+    );
+    let notes = report["takeout"]["notes"].to_string();
+    assert!(!notes.contains("before 2000"), "{notes}");
+}
+
+/// Location times before 2000 cannot be real Google data: the coverage report says so.
+#[test]
+fn location_times_before_2000_are_flagged_in_the_coverage_report() {
+    let lake = TestLake::new();
+    let records = lake.file(
+        "Takeout/Location History/Records.json",
+        r#"{"locations": [
+          {"latitudeE7": 515000000, "longitudeE7": -1000000, "timestamp": "1999-12-31T23:00:00Z"},
+          {"latitudeE7": 515000001, "longitudeE7": -1000000, "timestamp": "2024-01-01T00:00:00Z"}
+        ]}"#,
+    );
+    let report = lake.import(&[&records], &[]);
+    let notes = report["takeout"]["notes"].to_string();
+    assert!(
+        notes.contains("Location History: the earliest time is 1999-12-31T23:00:00")
+            && notes.contains("before 2000"),
+        "{report}"
+    );
+}

@@ -531,6 +531,13 @@ pub fn unknown_column(
             break;
         }
     }
+    // The column exists, yet the engine did not see it where it is used: no hint would help.
+    if let Some((ds, _)) = best.as_ref().filter(|(_, s)| s.eq_ignore_ascii_case(name)) {
+        return Some(LakeError::Unsupported(format!(
+            "column `{name}` of {ds} cannot be used at this point of the query: the way its \
+             FROM clause joins {ds} is not supported yet; write the joins as explicit JOIN … ON"
+        )));
+    }
     let (in_ds, suggestion) = match (&best, columns.len()) {
         (Some((ds, s)), _) => (format!(" in {ds}"), Some(s.clone())),
         (None, 1) => (format!(" in {}", columns.keys().next().expect("one")), None),

@@ -139,6 +139,9 @@ struct Unit {
     dataset: Option<String>,
     /// Estimated rows before any filter.
     rows: f64,
+    /// The relations joined explicitly inside the unit after its first one (`a LEFT JOIN b
+    /// ON …` has `b`): their aliases and columns (when known).
+    trailing: Vec<(String, Option<HashSet<String>>)>,
 }
 
 fn object_name_text(tf: &TableFactor) -> Option<String> {
@@ -209,10 +212,15 @@ fn units_of(from: &[TableWithJoins], r: &Rewriter) -> Option<Vec<Unit>> {
             let mut columns = Some(HashSet::new());
             let mut rows: f64 = 1.0;
             let mut dataset = None;
+            let mut trailing = Vec::new();
             let all = std::iter::once(&twj.relation).chain(twj.joins.iter().map(|j| &j.relation));
             for (i, tf) in all.enumerate() {
                 let (alias, cols, ds) = relation(tf, r);
-                aliases.push(alias?);
+                let alias = alias?;
+                if i > 0 {
+                    trailing.push((alias.clone(), cols.clone()));
+                }
+                aliases.push(alias);
                 columns = match (columns, cols) {
                     (Some(mut a), Some(b)) => {
                         a.extend(b);
@@ -229,6 +237,7 @@ fn units_of(from: &[TableWithJoins], r: &Rewriter) -> Option<Vec<Unit>> {
                 columns,
                 dataset,
                 rows,
+                trailing,
             })
         })
         .collect()
@@ -516,6 +525,7 @@ fn push_left_join_conditions(select: &mut Select, r: &mut Rewriter) {
                 continue;
             };
             let right = [Unit {
+                trailing: Vec::new(),
                 aliases: vec![alias.clone()],
                 columns: Some(columns),
                 dataset: None,
@@ -1084,6 +1094,61 @@ fn semi_join(p: &Expr, units: &[Unit], r: &mut Rewriter) -> Option<(usize, Table
 /// Orders the FROM items of `select` into one chain of explicit joins (smallest estimated
 /// intermediate results first, when `reorder`), with the conditions that link them in ON, and
 /// appends `left_joins`.
+/// Whether `e` may name a column of a relation joined inside `unit` after its first one (and
+/// so cannot be a condition of the join that brings in the unit's first relation).
+fn names_trailing(e: &Expr, unit: &Unit) -> bool {
+    if unit.trailing.is_empty() {
+        return false;
+    }
+    let mut hit = false;
+    let _ = sqlparser::ast::visit_expressions(e, |x| {
+        let named = match x {
+            Expr::CompoundIdentifier(p) if p.len() == 2 => {
+                let q = p[0].value.to_lowercase();
+                unit.trailing.iter().any(|(a, _)| *a == q)
+            }
+            Expr::Identifier(i) => {
+                let name = i.value.to_lowercase();
+                unit.trailing
+                    .iter()
+                    .any(|(_, c)| c.as_ref().is_none_or(|c| c.contains(&name)))
+            }
+            _ => false,
+        };
+        if named {
+            hit = true;
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    });
+    hit
+}
+
+/// `FROM (a JOIN b ON …) JOIN c ON …, d`: a parenthesised join at the head of a FROM item is
+/// the same as its joins written out (joins associate to the left), which the rewrites below
+/// and Polars both handle.
+fn flatten_nested_head(twj: TableWithJoins, changed: &mut bool) -> TableWithJoins {
+    match twj.relation {
+        TableFactor::NestedJoin {
+            table_with_joins,
+            alias: None,
+        } => {
+            *changed = true;
+            let inner = flatten_nested_head(*table_with_joins, changed);
+            let mut joins = inner.joins;
+            joins.extend(twj.joins);
+            TableWithJoins {
+                relation: inner.relation,
+                joins,
+            }
+        }
+        relation => TableWithJoins {
+            relation,
+            joins: twj.joins,
+        },
+    }
+}
+
 fn plan_joins(
     select: &mut Select,
     r: &mut Rewriter,
@@ -1093,8 +1158,16 @@ fn plan_joins(
     if select.from.len() <= 1 && left_joins.is_empty() {
         return;
     }
-    if select.from.is_empty() || select.from.iter().skip(1).any(|t| !t.joins.is_empty()) {
+    if select.from.is_empty() {
         return;
+    }
+    let mut flattened = false;
+    select.from = std::mem::take(&mut select.from)
+        .into_iter()
+        .map(|t| flatten_nested_head(t, &mut flattened))
+        .collect();
+    if flattened {
+        r.fire("nested_joins_flattened");
     }
     let Some(units) = units_of(&select.from, r) else {
         return;
@@ -1264,8 +1337,10 @@ fn plan_joins(
         };
         let mut conds: Vec<Expr> = Vec::new();
         for e in &edges {
+            // A condition on a relation the unit joins explicitly waits for it (in WHERE).
             if !used[e.cond]
                 && ((e.a == u && joined.contains(&e.b)) || (e.b == u && joined.contains(&e.a)))
+                && !names_trailing(&parts[e.cond], &units[u])
             {
                 used[e.cond] = true;
                 conds.push(parts[e.cond].clone());
@@ -1280,6 +1355,8 @@ fn plan_joins(
             global: false,
             join_operator,
         });
+        // The unit's own joins follow its first relation, as written.
+        chain.joins.extend(twj.joins);
         add_semis(chain);
         joined.push(u);
     }

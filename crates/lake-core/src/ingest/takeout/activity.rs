@@ -409,7 +409,7 @@ pub fn chrome(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), String> {
         if i % 16_384 == 16_383 {
             t.maybe_flush().map_err(|e| e.to_string())?;
         }
-        let ts = v.time_usec;
+        let ts = v.time_usec.and_then(super::text::epoch_us);
         t.get(&CHROME_HISTORY).push(
             Key::new("chrome").oi(ts).os(v.url.as_deref()).done(),
             &[

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::jsonstream::{stream_array, trim_elem};
 use super::tables::{Key, Tables, ACTIVITY_SEGMENTS, LOCATION_POINTS, PLACE_VISITS, V};
-use super::text::{any_ts_us, e7_to_micro, fix_e7, iso_us, latlng_text_e7};
+use super::text::{any_ts_us, e7_to_micro, epoch_text_us, fix_e7, iso_us, latlng_text_e7};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -55,7 +55,7 @@ fn parse_record(b: &[u8]) -> Result<Option<Point>, String> {
     let r: RecLoc = serde_json::from_slice(trim_elem(b)).map_err(|e| e.to_string())?;
     let ts = match (&r.timestamp, &r.timestamp_ms) {
         (Some(t), _) => iso_us(t),
-        (None, Some(ms)) => ms.parse::<i64>().ok().map(|v| v * 1000),
+        (None, Some(ms)) => epoch_text_us(ms),
         _ => None,
     };
     let (Some(ts), Some(lat), Some(lon)) = (ts, r.latitude_e7, r.longitude_e7) else {

@@ -55,8 +55,7 @@ pub fn parse_sidecar_bytes(data: &[u8]) -> Result<Sidecar, String> {
     let ts = |t: &Option<JTs>| {
         t.as_ref()
             .and_then(|t| t.timestamp.as_deref())
-            .and_then(|s| s.trim().parse::<i64>().ok())
-            .map(|s| s * 1_000_000)
+            .and_then(super::text::epoch_text_us)
     };
     let geo = [&j.geo_data, &j.geo_data_exif].into_iter().find_map(|g| {
         let g = g.as_ref()?;

@@ -272,10 +272,7 @@ pub fn vcf(t: &mut Tables, file: &str, text: &str) -> Result<(), String> {
 
 /// A Keep note.
 pub fn keep(t: &mut Tables, file: &str, doc: &Value) -> Result<(), String> {
-    let usec = |k: &str| {
-        doc.get(k)
-            .and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok()))
-    };
+    let usec = |k: &str| doc.get(k).and_then(super::text::epoch_value_us);
     let created = usec("createdTimestampUsec");
     let edited = usec("userEditedTimestampUsec");
     let text = match doc.get("listContent").and_then(Value::as_array) {

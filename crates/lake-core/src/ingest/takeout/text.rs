@@ -60,20 +60,43 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
-/// Epoch milliseconds given as a string or number.
-pub fn ms_us(v: &serde_json::Value) -> Option<i64> {
+/// Microseconds since the epoch from an epoch number in any unit Takeout uses, told apart by
+/// magnitude: fields named `...Ms` hold seconds in some exports (`"1742844232"`), `...Usec`
+/// fields microseconds. Below 10^11 is seconds (until the year 5138), below 10^14
+/// milliseconds, below 10^17 microseconds, above that nanoseconds. Every instant since 1973
+/// reads the same whatever unit it was written in.
+pub fn epoch_us(v: i64) -> Option<i64> {
+    let a = v.unsigned_abs();
+    if a < 100_000_000_000 {
+        v.checked_mul(1_000_000)
+    } else if a < 100_000_000_000_000 {
+        v.checked_mul(1000)
+    } else if a < 100_000_000_000_000_000 {
+        Some(v)
+    } else {
+        Some(v / 1000)
+    }
+}
+
+/// An epoch number (in any unit, see [`epoch_us`]) given as a string or a number.
+pub fn epoch_value_us(v: &serde_json::Value) -> Option<i64> {
     match v {
-        serde_json::Value::String(s) => s.trim().parse::<i64>().ok().map(|ms| ms * 1000),
-        serde_json::Value::Number(n) => n.as_i64().map(|ms| ms * 1000),
+        serde_json::Value::String(s) => epoch_text_us(s),
+        serde_json::Value::Number(n) => epoch_us(n.as_i64()?),
         _ => None,
     }
 }
 
-/// A timestamp field that may be ISO text or epoch milliseconds.
+/// An epoch number (in any unit, see [`epoch_us`]) written as text.
+pub fn epoch_text_us(s: &str) -> Option<i64> {
+    epoch_us(s.trim().parse::<i64>().ok()?)
+}
+
+/// A timestamp field that may be ISO text or an epoch number in any unit.
 pub fn any_ts_us(v: &serde_json::Value) -> Option<i64> {
     match v {
-        serde_json::Value::String(s) if s.contains('-') => iso_us(s),
-        other => ms_us(other),
+        serde_json::Value::String(s) if s.contains('-') && !s.trim().starts_with('-') => iso_us(s),
+        other => epoch_value_us(other),
     }
 }
 

@@ -35,11 +35,9 @@ pub(super) fn lower_sql_function(
         },
         #[cfg(feature = "round_series")]
         SqlFunction::Round { decimals } => {
-            let mode = if e[0].dtype(ctx.schema, ctx.arena)?.is_decimal() {
-                RoundMode::HalfAwayFromZero
-            } else {
-                RoundMode::default()
-            };
+            // Datapunk Lake: SQL's ROUND rounds half away from zero for floats too, as DuckDB
+            // does (`ROUND(65 * 1.00 / 8, 2)` is 8.13), not half to even.
+            let mode = RoundMode::HalfAwayFromZero;
             let function = IRFunctionExpr::Round { decimals, mode };
             Ok(AExprBuilder::function(e, function, ctx.arena).node())
         },
