@@ -109,7 +109,7 @@ fn a_2_gb_single_line_ndjson_is_skipped_with_bounded_memory() {
         f.contains("huge.ndjson:line 2: the line is 2147483660 bytes long"),
         "{f}"
     );
-    assert!(m.peak_mib < 600, "peak {} MiB", m.peak_mib);
+    assert!(m.peak_mib < 512, "peak {} MiB", m.peak_mib);
     let (m, report) = import(&lake, &p, &["--skip-bad"]);
     let d = dataset(&report, "huge");
     assert_eq!(
@@ -123,7 +123,7 @@ fn a_2_gb_single_line_ndjson_is_skipped_with_bounded_memory() {
     );
     // Bounded by the 64 MiB line cap and the chunks in flight (seen: 245 to 335 MiB), not by
     // the line's 2 GiB.
-    assert!(m.peak_mib < 600, "peak {} MiB", m.peak_mib);
+    assert!(m.peak_mib < 512, "peak {} MiB", m.peak_mib);
     eprintln!("2 GiB line: {:?}, peak {} MiB", t.elapsed(), m.peak_mib);
     std::fs::remove_file(&p).unwrap();
     keep_is_intact(&lake);
@@ -146,10 +146,10 @@ fn a_2_gb_single_line_json_document_is_refused_with_bounded_memory() {
     let (m, report) = import(&lake, &p, &["--skip-bad"]);
     let f = failure(&report);
     assert!(
-        f.contains("hugedoc.json") && f.contains("larger than 256 MiB"),
+        f.contains("hugedoc.json") && f.contains("larger than 64 MiB"),
         "{f}"
     );
-    assert!(m.peak_mib < 1200, "peak {} MiB", m.peak_mib);
+    assert!(m.peak_mib < 512, "peak {} MiB", m.peak_mib);
     eprintln!("2 GiB single-line JSON document: peak {} MiB", m.peak_mib);
     std::fs::remove_file(&p).unwrap();
     keep_is_intact(&lake);
@@ -179,7 +179,7 @@ fn a_100_mb_single_line_json_array_streams_with_bounded_memory() {
     let size = std::fs::metadata(&p).unwrap().len();
     let (m, report) = import(&lake, &p, &[]);
     assert_eq!(dataset(&report, "oneline")["rows"].as_u64(), Some(n));
-    assert!(m.peak_mib < 600, "peak {} MiB for {size} bytes", m.peak_mib);
+    assert!(m.peak_mib < 512, "peak {} MiB for {size} bytes", m.peak_mib);
     eprintln!("{} MB on one line: peak {} MiB", size >> 20, m.peak_mib);
 }
 

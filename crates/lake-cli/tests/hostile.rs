@@ -529,3 +529,91 @@ fn hostile_tgz_archives_are_refused_naming_the_entry() {
     let m = refused(&lake, &p, "All mail", "zip bomb");
     assert!(m.peak_mib < 400, "peak {} MiB", m.peak_mib);
 }
+
+/// Writes `head`, then `n` MiB of `fill`, then the tar's end, as a tgz.
+fn tgz_with_big_entry(p: &Path, head: &[u8], n: usize, fill: u8) {
+    let f = std::fs::File::create(p).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(f, flate2::Compression::best());
+    gz.write_all(&Tar::new().0).unwrap();
+    gz.write_all(head).unwrap();
+    let chunk = vec![fill; 1 << 20];
+    for _ in 0..n {
+        gz.write_all(&chunk).unwrap();
+    }
+    gz.write_all(&[0u8; 1024]).unwrap();
+    gz.finish().unwrap();
+}
+
+/// Extension headers (GNU long names, pax headers) are read with a cap, and entries the reader
+/// skips count against the archive's budget: none of them can make the reader hold or inflate
+/// without limit.
+#[test]
+fn tar_extension_headers_and_skipped_entries_are_capped() {
+    let lake = TestLake::with_keep();
+    let dir = lake.dir.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A GNU long name of 200 MiB: the tar reader would hold it whole.
+    let p = dir.join("takeout-longname.tgz");
+    tgz_with_big_entry(
+        &p,
+        &tar_header(b"././@LongLink", 200 << 20, b'L', b""),
+        200,
+        b'a',
+    );
+    let m = refused(
+        &lake,
+        &p,
+        "entry 1",
+        "long name is 209715200 bytes; at most 65536",
+    );
+    assert!(m.peak_mib < 200, "peak {} MiB", m.peak_mib);
+    // A pax header of 200 MiB.
+    let p = dir.join("takeout-pax.tgz");
+    tgz_with_big_entry(
+        &p,
+        &tar_header(b"PaxHeader/x", 200 << 20, b'x', b""),
+        200,
+        b'9',
+    );
+    let m = refused(&lake, &p, "entry 1", "pax header is 209715200 bytes");
+    assert!(m.peak_mib < 200, "peak {} MiB", m.peak_mib);
+    // A long name and a pax path that are fine still name the entry they describe.
+    let mut t = Tar::new();
+    let long = format!("Takeout/Keep/{}.json", "n".repeat(150));
+    t.0.extend_from_slice(&tar_header(
+        b"././@LongLink",
+        long.len() as u64 + 1,
+        b'L',
+        b"",
+    ));
+    t.0.extend_from_slice(long.as_bytes());
+    t.0.push(0);
+    t.0.resize(t.0.len().div_ceil(512) * 512, 0);
+    t.file(
+        b"Takeout/Keep/short.json",
+        br#"{"title":"long","textContent":"y"}"#,
+    );
+    let p = dir.join("takeout-longok.tgz");
+    t.write_tgz(&p, true);
+    let report = lake.import(&[&p], &[]);
+    let listed: Vec<&str> = report["takeout"]["unrecognized"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["path"].as_str().unwrap())
+        .collect();
+    assert!(listed.contains(&long.as_str()), "{report}");
+    assert!(!listed.contains(&"Takeout/Keep/short.json"), "{report}");
+    // A skipped entry (a volume label, type V) of 300 MiB of zeros, 0.3 MiB on disk: more
+    // than the archive's 1000× budget allows, though the reader never hands it on.
+    let lake = TestLake::with_keep();
+    let p = dir.join("takeout-skipped.tgz");
+    tgz_with_big_entry(
+        &p,
+        &tar_header(b"Takeout/evil-label", 300 << 20, b'V', b""),
+        300,
+        0,
+    );
+    let m = refused(&lake, &p, "evil-label", "zip bomb");
+    assert!(m.peak_mib < 200, "peak {} MiB", m.peak_mib);
+}

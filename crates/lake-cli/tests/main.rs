@@ -6,6 +6,8 @@ mod crash;
 mod diskfull;
 mod hostile;
 mod import;
+mod lakefolder;
+mod limits;
 mod query;
 mod slt;
 mod takeout;

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::PathBuf;
 
-use super::records::{Counting, Flow};
+use super::records::{Counting, Flow, RecordCap};
 use super::table::{clean_names, Cell, LType, TableBuilder, TypeGuess};
 use super::{FileReport, ReadCtx};
 use crate::error::{IoContext, LakeError, Result};
@@ -212,9 +212,14 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
         let file = File::open(&path).ctx(|| format!("opening {}", ctx.display))?;
         ctx.bytes_read
             .store(0, std::sync::atomic::Ordering::Relaxed);
-        let counting = Counting {
-            inner: file,
-            count: ctx.bytes_read.clone(),
+        let since = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counting = RecordCap {
+            inner: Counting {
+                inner: file,
+                count: ctx.bytes_read.clone(),
+            },
+            since: since.clone(),
+            max: MAX_CSV_RECORD,
         };
         let mut rdr = csv::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -224,12 +229,24 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
             .from_reader(counting);
         // One thread splits records; the workers check and type them.
         let mut rec = csv::ByteRecord::new();
+        let display = ctx.display.clone();
         let produce = move || -> Result<Option<RawBatch>> {
             let mut batch = RawBatch::default();
-            while batch.metas.len() < RECORDS_PER_BATCH {
+            while batch.metas.len() < RECORDS_PER_BATCH && batch.data.len() < BATCH_BYTES {
+                // The reader's buffer holds up to 1 MiB beyond the record: count from there.
+                since.store(0, std::sync::atomic::Ordering::Relaxed);
                 match rdr.read_byte_record(&mut rec) {
                     Ok(true) => batch.push(&rec),
                     Ok(false) => break,
+                    // Reading failed (or a record outgrew the cap): the rest cannot be trusted.
+                    Err(e) if e.is_io_error() => {
+                        let line = rdr.position().line();
+                        return Err(LakeError::bad_input(
+                            &display,
+                            Some(format!("line {line}")),
+                            format!("{e} (at most {} MiB per record)", MAX_CSV_RECORD >> 20),
+                        ));
+                    }
                     Err(e) => {
                         let loc = e.position().map(|p| format!("line {}", p.line()));
                         batch
@@ -283,6 +300,10 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
 }
 
 const RECORDS_PER_BATCH: usize = 32_768;
+/// A batch also ends once its records hold this many bytes (long texts).
+const BATCH_BYTES: usize = 8 << 20;
+/// Largest CSV record read (a quoted field may span any number of lines).
+pub const MAX_CSV_RECORD: u64 = 64 << 20;
 
 fn csv_error(ctx: &ReadCtx<'_>, e: csv::Error) -> LakeError {
     let loc = e.position().map(|p| format!("line {}", p.line()));

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use quick_xml::events::Event;
 use serde_json::{Map, Value};
 
-use super::records::{open_counting, Flow, Item, RecordSource};
+use super::records::{open_counting, Flow, Item, RecordCap, RecordSource};
 use super::table::LType;
 use super::ReadCtx;
 use crate::error::{LakeError, Result};
@@ -251,6 +251,11 @@ pub const GPX_TYPES: &[(&str, LType)] = &[
     ("name", LType::Utf8),
 ];
 
+/// Largest single piece of a GPX file (a text or a tag).
+pub const MAX_XML_EVENT: u64 = 16 << 20;
+/// Deepest element nesting accepted in a GPX file.
+pub const MAX_XML_DEPTH: usize = 256;
+
 /// Track points (`trkpt`), route points (`rtept`) and waypoints (`wpt`) of a GPX file.
 pub struct GpxSource<'a> {
     /// The read context.
@@ -270,6 +275,14 @@ struct Point {
 impl RecordSource for GpxSource<'_> {
     fn run(&mut self, f: &mut dyn FnMut(Item) -> Result<Flow>) -> Result<()> {
         let r = open_counting(self.ctx)?;
+        // One piece of XML (a text, a tag) may not hold more than MAX_XML_EVENT bytes, nor the
+        // elements nest deeper than MAX_XML_DEPTH: a GPX point is a few hundred bytes.
+        let since = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let r = std::io::BufReader::new(RecordCap {
+            inner: r,
+            since: since.clone(),
+            max: MAX_XML_EVENT,
+        });
         let mut reader = quick_xml::Reader::from_reader(r);
         reader.config_mut().trim_text(true);
         let mut buf = Vec::new();
@@ -286,9 +299,18 @@ impl RecordSource for GpxSource<'_> {
             )
         };
         loop {
-            let ev = reader
-                .read_event_into(&mut buf)
-                .map_err(|e| err(&reader, format!("invalid XML: {e}")))?;
+            since.store(0, std::sync::atomic::Ordering::Relaxed);
+            let ev = reader.read_event_into(&mut buf).map_err(|e| {
+                let what = if matches!(e, quick_xml::Error::Io(_)) {
+                    format!(
+                        "{e}: one text or tag is larger than {} MiB, more than a GPX file holds",
+                        MAX_XML_EVENT >> 20
+                    )
+                } else {
+                    format!("invalid XML: {e}")
+                };
+                err(&reader, what)
+            })?;
             match ev {
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     let is_empty = matches!(ev, Event::Empty(_));
@@ -329,6 +351,12 @@ impl RecordSource for GpxSource<'_> {
                         _ => {}
                     }
                     if !is_empty {
+                        if path.len() >= MAX_XML_DEPTH {
+                            return Err(err(
+                                &reader,
+                                format!("elements nest deeper than {MAX_XML_DEPTH} levels"),
+                            ));
+                        }
                         path.push(name);
                     }
                 }

@@ -217,30 +217,34 @@ struct Streamer<'f> {
     index: u64,
     array_key: Option<&'static str>,
     /// Bytes read since the last record was handed on (see [`RecordCap`]).
-    since: std::rc::Rc<std::cell::Cell<u64>>,
+    since: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 const STOP: &str = "\u{0}stop";
 
 /// Largest JSON record (or single-object document) read into memory.
-pub const MAX_RECORD_BYTES: u64 = 256 << 20;
+pub const MAX_RECORD_BYTES: u64 = 64 << 20;
 
-/// Fails the read once more than [`MAX_RECORD_BYTES`] pass without a record being handed on,
-/// so one huge value (a 2 GB string) cannot exhaust memory.
-struct RecordCap<R> {
-    inner: R,
-    since: std::rc::Rc<std::cell::Cell<u64>>,
+/// Fails the read once more than `max` bytes pass without a record being handed on (the
+/// record reader sets `since` back to 0 after each), so one huge value (a 2 GB string) cannot
+/// exhaust memory.
+pub(crate) struct RecordCap<R> {
+    pub(crate) inner: R,
+    pub(crate) since: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    pub(crate) max: u64,
 }
 
 impl<R: Read> Read for RecordCap<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let since = self.since.get() + n as u64;
-        self.since.set(since);
-        if since > MAX_RECORD_BYTES {
+        let since = self
+            .since
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed)
+            + n as u64;
+        if since > self.max {
             return Err(std::io::Error::other(format!(
                 "a single record is larger than {} MiB; such records are not read",
-                MAX_RECORD_BYTES >> 20
+                self.max >> 20
             )));
         }
         Ok(n)
@@ -249,7 +253,7 @@ impl<R: Read> Read for RecordCap<R> {
 
 impl Streamer<'_> {
     fn emit<E: serde::de::Error>(&mut self, v: Value) -> std::result::Result<(), E> {
-        self.since.set(0);
+        self.since.store(0, std::sync::atomic::Ordering::Relaxed);
         self.index += 1;
         let loc = format!("record {}", self.index);
         let item = match v {
@@ -397,10 +401,11 @@ pub fn json_doc_items(
     display: &str,
     f: &mut dyn FnMut(Item) -> Result<Flow>,
 ) -> Result<()> {
-    let since = std::rc::Rc::new(std::cell::Cell::new(0));
+    let since = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let r = RecordCap {
         inner: r,
         since: since.clone(),
+        max: MAX_RECORD_BYTES,
     };
     let mut de = serde_json::Deserializer::from_reader(r);
     let mut s = Streamer {

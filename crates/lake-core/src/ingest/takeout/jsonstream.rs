@@ -31,6 +31,10 @@ struct Cutter {
 }
 
 const BATCH_BYTES: usize = 4 << 20;
+/// Largest array element accepted (a location record is a few hundred bytes).
+pub const MAX_ELEMENT: usize = 16 << 20;
+/// Longest key remembered (the keys looked for are short).
+const MAX_KEY: usize = 256;
 
 /// Runs `parse` on every element of the array under `key` (at the top level of the document),
 /// on worker threads, and hands the results in order to `consume`. Returns the number of
@@ -166,7 +170,10 @@ where
                             cut.last_key = k;
                         }
                     } else if let Some(k) = cut.key_buf.as_mut() {
-                        k.push(c);
+                        // Keys are compared with short names: a longer one is not one of them.
+                        if k.len() < MAX_KEY {
+                            k.push(c);
+                        }
                     }
                     i += 1;
                     continue;
@@ -245,7 +252,8 @@ where
             scanned = buf.len();
             // Ship complete elements once the batch is big enough.
             if let Some(&last_end) = ends.last() {
-                if last_end >= BATCH_BYTES {
+                // (Or once much follows the last element: a long gap or a long element.)
+                if last_end >= BATCH_BYTES || buf.len() - last_end > BATCH_BYTES {
                     let batch = make_batch(&buf, batch_start, &ends, batch_first);
                     batch_first = count;
                     let keep_from = last_end;
@@ -265,11 +273,21 @@ where
                         break;
                     }
                 }
-            } else if cut.elem_start.is_none() && !cut.in_array {
-                // Outside the array: nothing to keep.
+            } else if cut.elem_start.is_none() {
+                // Outside the array, or between its elements: nothing to keep.
                 base += buf.len() as u64;
                 buf.clear();
                 scanned = 0;
+            }
+            if let Some(st) = cut.elem_start.filter(|&st| buf.len() - st > MAX_ELEMENT) {
+                result = Err(format!(
+                    "element {} of `{key}` at byte {} is larger than {} MiB, more than any \
+                     element of this file holds; the file is damaged",
+                    count + 1,
+                    base + st as u64,
+                    MAX_ELEMENT >> 20
+                ));
+                break 'read;
             }
         }
         if result.is_ok() && error.is_none() && !ends.is_empty() {

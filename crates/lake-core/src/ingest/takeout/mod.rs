@@ -17,7 +17,7 @@ pub mod text;
 pub mod vfs;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -267,28 +267,49 @@ fn export_id(parts: &[Part]) -> String {
         .unwrap_or_default()
 }
 
+/// Largest file read whole and parsed into a JSON tree (a tree takes several times the
+/// text's size in memory).
+pub const MAX_JSON_TREE: u64 = 64 << 20;
+/// Largest file read whole for the typed and text readers (My Activity, Chrome, calendars,
+/// the on-device timeline...).
+pub const MAX_WHOLE: u64 = 256 << 20;
+
+/// What a file of `kind` may weigh to be read whole.
+fn whole_limit(kind: Kind) -> u64 {
+    match kind {
+        Kind::SemanticMonth
+        | Kind::AlbumMeta
+        | Kind::KeepNote
+        | Kind::SavedPlaces
+        | Kind::PlayInstalls
+        | Kind::TimelineEdits => MAX_JSON_TREE,
+        _ => MAX_WHOLE,
+    }
+}
+
 fn read_all(
     r: &mut dyn Read,
     head: &[u8],
     size: u64,
     path: &str,
+    max: u64,
 ) -> std::result::Result<Vec<u8>, String> {
-    const MAX_WHOLE: u64 = 1 << 30;
     let too_big = || {
         format!(
-            "{path}: larger than {} MiB, which is more than a file of this kind is read whole",
-            MAX_WHOLE >> 20
+            "{path}: larger than {} MiB, the most a file of this kind is read whole; split it \
+             or report it if it is a real export",
+            max >> 20
         )
     };
-    if size > MAX_WHOLE {
+    if size > max {
         return Err(too_big());
     }
     let mut data = Vec::with_capacity((size as usize).max(head.len()) + 1);
     data.extend_from_slice(head);
-    r.take(MAX_WHOLE + 1 - head.len() as u64)
+    r.take(max + 1 - head.len() as u64)
         .read_to_end(&mut data)
         .map_err(|e| format!("read error: {e} ({path})"))?;
-    if data.len() as u64 > MAX_WHOLE {
+    if data.len() as u64 > max {
         return Err(too_big());
     }
     Ok(data)
@@ -371,7 +392,8 @@ pub(crate) fn import_takeout(
     let mut unrecognized = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     let mut locales = BTreeSet::new();
-    let mut deferred: Vec<(String, Kind, Vec<u8>)> = Vec::new();
+    let mut deferred: Vec<(String, Kind, std::path::PathBuf)> = Vec::new();
+    let spill_dir = t.staging().to_path_buf();
     let mut photos = photos::Photos::default();
     let mut records_total = 0u64;
     let mut head_buf = vec![0u8; 16384];
@@ -480,8 +502,17 @@ pub(crate) fn import_takeout(
                 Ok(())
             }
             Kind::OnDevice | Kind::TimelineEdits => {
-                match read_all(r, head, meta.size, path) {
-                    Ok(data) => deferred.push((path.to_string(), kind, data)),
+                // Kept on disk, not in memory, until Records has been read.
+                let spill = spill_dir.join(format!("deferred-{:05}.json", deferred.len()));
+                let copied = std::fs::File::create(&spill)
+                    .map_err(|e| e.to_string())
+                    .and_then(|mut f| {
+                        f.write_all(head).map_err(|e| e.to_string())?;
+                        std::io::copy(&mut r.take(whole_limit(kind) + 1), &mut f)
+                            .map_err(|e| format!("read error: {e} ({path})"))
+                    });
+                match copied {
+                    Ok(_) => deferred.push((path.to_string(), kind, spill)),
                     Err(e) => products
                         .entry(kind.product())
                         .or_default()
@@ -494,7 +525,7 @@ pub(crate) fn import_takeout(
                 Ok(())
             }
             _ => {
-                let data = read_all(r, head, meta.size, path);
+                let data = read_all(r, head, meta.size, path, whole_limit(kind));
                 run_file(&mut t, &mut products, kind, path, &mut |t| {
                     let data = data.as_ref().map_err(Clone::clone)?;
                     dispatch(t, &mut photos, kind, path, data)
@@ -503,12 +534,17 @@ pub(crate) fn import_takeout(
         }
     })?;
     // On-device files after Records, so that Records' 7-digit points win the dedup.
-    for (path, kind, data) in std::mem::take(&mut deferred) {
+    for (path, kind, spill) in std::mem::take(&mut deferred) {
+        let data = std::fs::File::open(&spill)
+            .map_err(|e| format!("read error: {e} ({path})"))
+            .and_then(|mut f| read_all(&mut f, &[], 0, &path, whole_limit(kind)));
+        let _ = std::fs::remove_file(&spill);
         run_file(&mut t, &mut products, kind, &path, &mut |t| {
+            let data = data.as_ref().map_err(Clone::clone)?;
             if kind == Kind::OnDevice {
-                location::on_device(t, &path, strip_bom(&data))
+                location::on_device(t, &path, strip_bom(data))
             } else {
-                location::timeline_edits(t, &path, &json_doc(&data)?)
+                location::timeline_edits(t, &path, &json_doc(data)?)
             }
         })?;
     }
@@ -605,6 +641,22 @@ pub(crate) fn import_takeout(
     trace("(writing and committing)", commit_started);
     progress.file_done(&display, records_total);
     let locale = locale_of(&locales);
+    // Google has no location data from before 2000: earlier times mean a unit was misread.
+    const Y2000_US: i64 = 946_684_800_000_000;
+    for (name, a) in &products {
+        let location = matches!(
+            *name,
+            "Location History" | "Semantic Location History" | "On-device Timeline"
+        );
+        if let Some((first, _)) = a.range.filter(|r| location && r.0 < Y2000_US) {
+            notes.push(format!(
+                "{name}: the earliest time is {}, before 2000, when no Google location data \
+                 exists; some timestamps in these files may be in a unit that was misread, so \
+                 check them (and report the file)",
+                iso(first)
+            ));
+        }
+    }
     let products = products
         .into_iter()
         .map(|(name, a)| ProductReport {
@@ -772,7 +824,7 @@ fn existing_keys(lake: &Lake, cur: &crate::catalog::DatasetVersion) -> Result<Ve
     use polars::prelude::*;
     let mut out = Vec::new();
     for f in &cur.files {
-        let path = lake.absolute(&f.path);
+        let path = lake.data_file(&f.path)?;
         let file = std::fs::File::open(&path).ctx(|| format!("opening {}", path.display()))?;
         let df = ParquetReader::new(file)
             .with_columns(Some(vec!["record_key".into()]))
