@@ -7,6 +7,7 @@
     "describe_dataset",
     "query_history",
     "preview_import",
+    "pick_paths",
     "start_import",
     "cancel_import",
     "run_query",

@@ -10,7 +10,7 @@ use lake_core::catalog::{describe, DatasetDescription, DatasetInfo, HistoryEntry
 use lake_core::ingest::preview::{preview_paths, ImportPreview};
 use lake_core::ingest::takeout::vfs::{part_bytes, PartKind};
 use lake_core::ingest::{import_paths, CancelToken, ImportOptions, ImportReport, Progress};
-use lake_core::query::output::{write_frame, OutputFormat};
+use lake_core::query::output::{export_to_file, OutputFormat};
 use lake_core::query::results::{FilterSpec, ResultMeta, ResultSet, SortSpec};
 use lake_core::query::{explain_query, run_query as core_query, QueryOptions, QueryPlan};
 use lake_core::Lake;
@@ -20,6 +20,8 @@ use tauri::{AppHandle, Manager, State};
 use ts_rs::TS;
 
 use crate::error::{AppError, CmdResult};
+use crate::grants::Use;
+use crate::pick::PickKind;
 use crate::state::{lock, AppState};
 
 /// Which lake is open, and what the start screen offers.
@@ -123,7 +125,8 @@ pub fn open_lake(
             "type or choose a folder for the lake",
         ));
     }
-    let lake = state.open(&PathBuf::from(path), create)?;
+    let path = state.lake_path_allowed(path)?;
+    let lake = state.open(&path, create)?;
     show_lake_in_title(&app, Some(&lake.root().display().to_string()));
     Ok(status(&state))
 }
@@ -150,10 +153,27 @@ pub fn query_history(state: State<'_, AppState>, limit: u32) -> CmdResult<Vec<Hi
 
 /// What importing `paths` would do: formats, Takeout products, schemas and samples.
 #[tauri::command]
-pub async fn preview_import(paths: Vec<String>) -> CmdResult<ImportPreview> {
+pub async fn preview_import(
+    state: State<'_, AppState>,
+    paths: Vec<String>,
+) -> CmdResult<ImportPreview> {
+    let paths = paths
+        .iter()
+        .map(|p| state.grants.check(p, Use::Read))
+        .collect::<CmdResult<Vec<PathBuf>>>()?;
+    blocking(move || Ok(preview_paths(&paths, &CancelToken::new()))).await
+}
+
+/// Opens the dialog for `kind` (files or folders to import, a lake folder, an export target);
+/// what the user picks may then be used by the other commands. Empty when cancelled.
+#[tauri::command]
+pub async fn pick_paths(app: AppHandle, kind: PickKind) -> CmdResult<Vec<String>> {
     blocking(move || {
-        let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-        Ok(preview_paths(&paths, &CancelToken::new()))
+        let picked = crate::pick::pick(&app, kind);
+        app.state::<AppState>()
+            .grants
+            .grant(&picked, kind.grant_use());
+        Ok(picked.iter().map(|p| p.display().to_string()).collect())
     })
     .await
 }
@@ -237,6 +257,9 @@ pub(crate) async fn start_import_in(
     skip_bad: bool,
     on_progress: Channel<ImportProgress>,
 ) -> CmdResult<ImportReport> {
+    for i in &items {
+        state.grants.check(&i.path, Use::Read)?;
+    }
     let lake = state.lake()?;
     let cancel = CancelToken::new();
     {
@@ -447,15 +470,18 @@ pub fn close_result(state: State<'_, AppState>, id: u32) {
     state.drop_result(id)
 }
 
-/// Writes a kept result's current view to `path` as `csv` or `parquet`; returns the rows.
+/// Writes a kept result's current view to `path` (chosen in the save dialog) as `csv` or
+/// `parquet`; with `spreadsheet_safe`, CSV cells that would start a formula are defused.
+/// Returns the rows.
 #[tauri::command]
 pub async fn export_result(
     state: State<'_, AppState>,
     id: u32,
     path: String,
     format: String,
+    spreadsheet_safe: bool,
 ) -> CmdResult<u32> {
-    export_result_in(&state, id, path, format).await
+    export_result_in(&state, id, path, format, spreadsheet_safe).await
 }
 
 /// The body of the command of the same name (tests call it with a plain state).
@@ -464,7 +490,9 @@ pub(crate) async fn export_result_in(
     id: u32,
     path: String,
     format: String,
+    spreadsheet_safe: bool,
 ) -> CmdResult<u32> {
+    let path = state.grants.check(&path, Use::Write)?;
     let r = state.result(id)?;
     let fmt = match format.as_str() {
         "csv" => OutputFormat::Csv,
@@ -478,15 +506,7 @@ pub(crate) async fn export_result_in(
     };
     blocking(move || {
         let g = lock(&r);
-        let path = PathBuf::from(&path);
-        // Write beside the target, then rename: a failed export never leaves half a file.
-        let tmp = path.with_extension("partial");
-        let mut f = std::fs::File::create(&tmp)
-            .map_err(|e| lake_core::LakeError::io(format!("creating {}", tmp.display()), e))?;
-        write_frame(g.view(), fmt, &mut f)?;
-        drop(f);
-        std::fs::rename(&tmp, &path)
-            .map_err(|e| lake_core::LakeError::io(format!("writing {}", path.display()), e))?;
+        export_to_file(g.view(), fmt, &path, spreadsheet_safe)?;
         Ok(g.view().height() as u32)
     })
     .await
@@ -541,6 +561,15 @@ mod tests {
 
         let csv = dir.path().join("people.csv");
         std::fs::write(&csv, "id,name\n1,Grace\n2,Ada\n3,Linus\n").unwrap();
+        // A path the user did not choose is refused; a dropped one is accepted.
+        let channel = Channel::new(|_| Ok(()));
+        let items = vec![ImportItem {
+            path: csv.display().to_string(),
+            dataset: Some("folks".into()),
+        }];
+        let e = block_on(start_import_in(&st, items, false, channel)).unwrap_err();
+        assert_eq!(e.0.code, "path_not_chosen");
+        crate::drop_paths(&st, std::slice::from_ref(&csv));
         let events = Arc::new(Mutex::new(Vec::<serde_json::Value>::new()));
         let sink = events.clone();
         let channel = Channel::new(move |body| {
@@ -581,11 +610,23 @@ mod tests {
         assert_eq!(names_in(&page), ["Linus"]);
 
         let out = dir.path().join("out.csv");
+        let e = block_on(export_result_in(
+            &st,
+            r.result.id,
+            out.display().to_string(),
+            "csv".into(),
+            false,
+        ))
+        .unwrap_err();
+        assert_eq!(e.0.code, "path_not_chosen");
+        assert!(!out.exists());
+        st.grants.grant([&out], Use::Write);
         let n = block_on(export_result_in(
             &st,
             r.result.id,
             out.display().to_string(),
             "csv".into(),
+            false,
         ))
         .unwrap();
         assert_eq!(n, 3);

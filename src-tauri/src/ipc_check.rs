@@ -132,10 +132,11 @@ mod tests {
         assert_eq!(
             code(
                 "export_result",
-                json!({"id": 1, "path": "/tmp/x.csv", "format": "csv"})
+                json!({"id": 1, "path": "/tmp/x.csv", "format": "csv", "spreadsheetSafe": true})
             ),
             "ok"
         );
+        assert_eq!(code("pick_paths", json!({"kind": "import_files"})), "ok");
         assert_eq!(code("preview_import", json!({"paths": ["/a", "/b"]})), "ok");
     }
 

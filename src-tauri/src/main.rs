@@ -4,12 +4,14 @@
 mod bindings;
 mod commands;
 mod error;
+mod grants;
 mod ipc_check;
+mod pick;
 mod state;
 
 use std::path::PathBuf;
 
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -31,6 +33,14 @@ fn lake_from_args() -> Option<PathBuf> {
     std::env::var_os("DATAPUNK_LAKE").map(PathBuf::from)
 }
 
+/// The event that tells the page which files were dropped on the window (once granted).
+pub const DROPPED_EVENT: &str = "lake://dropped";
+
+/// Grants the paths of a real drop on the window; the page may then import them.
+pub fn drop_paths(state: &state::AppState, paths: &[PathBuf]) {
+    state.grants.grant(paths, grants::Use::Read);
+}
+
 fn main() {
     commands::STARTED.get_or_init(std::time::Instant::now);
     lake_core::query::tune_engine_for_local_files();
@@ -47,6 +57,7 @@ fn main() {
             commands::describe_dataset,
             commands::query_history,
             commands::preview_import,
+            commands::pick_paths,
             commands::start_import,
             commands::cancel_import,
             commands::run_query,
@@ -83,6 +94,15 @@ fn main() {
             }
             app.manage(st);
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Only the window's own drop event grants paths: an event the page emits does not.
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                let app = window.app_handle();
+                drop_paths(&app.state::<state::AppState>(), paths);
+                let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                let _ = app.emit(DROPPED_EVENT, shown);
+            }
         })
         .invoke_handler(move |invoke| {
             // Unknown commands and mistyped or oversized arguments get a typed error here.

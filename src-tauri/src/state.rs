@@ -12,6 +12,7 @@ use lake_core::Lake;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, CmdResult};
+use crate::grants::{Grants, Use};
 
 /// Kept results at most; the oldest goes first (each grid tab holds one).
 const MAX_RESULTS: usize = 16;
@@ -42,6 +43,8 @@ pub struct AppState {
     settings_file: PathBuf,
     /// Where a new lake goes by default.
     pub default_lake: PathBuf,
+    /// The paths the user chose (dialogs and drops); the page may name no others.
+    pub grants: Grants,
 }
 
 /// Locks a mutex even if a panicking thread poisoned it (the data stays usable).
@@ -60,7 +63,17 @@ impl AppState {
             query_cancel: Mutex::new(HashMap::new()),
             settings_file: config_dir.join("settings.json"),
             default_lake: data_dir.join("lake"),
+            grants: Grants::default(),
         }
+    }
+
+    /// A lake folder the page may open: one the user chose, the default, or a recent one.
+    pub fn lake_path_allowed(&self, path: &str) -> CmdResult<PathBuf> {
+        let p = PathBuf::from(path);
+        if p == self.default_lake || self.settings().recent.iter().any(|r| r == path) {
+            return Ok(p);
+        }
+        self.grants.check(path, Use::Read)
     }
 
     /// The open lake.

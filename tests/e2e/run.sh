@@ -17,6 +17,9 @@ home="$out/home"
 rm -rf "$home" && mkdir -p "$home"
 export XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" XDG_CACHE_HOME="$home/cache"
 export NO_AT_BRIDGE=1
+# The debug build answers its file dialogs from this file (src-tauri/src/pick.rs).
+export DATAPUNK_TEST_PICKS="$out/picks.txt"
+: >"$DATAPUNK_TEST_PICKS"
 port=4444
 # shellcheck disable=SC2016
 xvfb-run -a -s '-screen 0 1280x800x24' bash -c '

@@ -22,6 +22,10 @@ writeFileSync(join(data, "orders.csv"), "order_id,person_id,amount\n10,1,12.5\n1
 // 3,000 numbers: a filtered three-way cross join of them (27 billion pairs) runs until cancelled.
 writeFileSync(join(data, "nums.csv"), "n\n" + Array.from({ length: 3000 }, (_, i) => i).join("\n") + "\n");
 const lakeDir = join(out, "lake");
+// The shell's file dialogs, answered in debug builds from this file (one line per dialog, paths
+// separated by tabs): WebDriver cannot drive a native dialog. run.sh sets the variable.
+const picks = process.env.DATAPUNK_TEST_PICKS;
+const answerNextDialog = (...paths) => writeFileSync(picks, paths.join("\t") + "\n");
 
 const d = new Driver();
 let step = 0;
@@ -49,20 +53,26 @@ try {
   await d.waitReady();
   await d.start(app);
 
-  console.log("1. start screen: create a lake");
-  const pathInput = await d.wait('[data-testid="lake-path"]');
-  await d.type(pathInput, `${CTRL}a${NULL_KEY}`);
-  await d.type(pathInput, lakeDir);
+  console.log("1. start screen: a folder that is not a lake is refused, then a lake is created");
+  await d.wait('[data-testid="lake-path"]');
   await shot("start");
-  await d.click('[data-testid="create-lake"]');
+  // The data folder holds the user's CSV files: it is not empty and not a lake.
+  answerNextDialog(data);
+  await d.click('[data-testid="create-lake-elsewhere"]');
+  const refusedLake = await d.wait('[data-testid="error-box"][data-code="not_a_lake"]');
+  check((await d.text(refusedLake)).includes("nothing in it was changed"), "a non-empty folder that is no lake is refused, untouched");
+  answerNextDialog(lakeDir);
+  await d.click('[data-testid="create-lake-elsewhere"]');
   await d.wait('[data-testid="lake-path-shown"]', { text: lakeDir });
   check(true, "the lake folder is shown in the window");
 
-  console.log("2. import wizard: paste the paths of a Takeout export and a CSV");
+  console.log("2. import wizard: choose a Takeout export folder, its Timeline.json and a CSV");
   await d.click('[data-testid="open-import"]');
-  await d.type('[data-testid="import-path"]', takeout + ENTER);
-  await d.type('[data-testid="import-path"]', join(takeout, "..", "Timeline.json") + ENTER);
-  await d.type('[data-testid="import-path"]', join(data, "people.csv") + ENTER);
+  answerNextDialog(takeout);
+  await d.click('[data-testid="pick-folders"]');
+  await d.wait('[data-testid="takeout-survey"]');
+  answerNextDialog(join(takeout, "..", "Timeline.json"), join(data, "people.csv"));
+  await d.click('[data-testid="pick-files"]');
   const survey = await d.wait('[data-testid="takeout-survey"]', { text: "Gmail" });
   check((await d.text(survey)).includes("Google Photos"), "the Takeout products are detected before import");
   await d.wait('[data-testid="import-file"]', { text: "Ada" });
@@ -86,13 +96,22 @@ try {
   await shot("import-result");
   await d.click('[data-testid="import-done"]');
 
-  console.log("3. the drop route: a drag-drop event on the webview opens the wizard with the paths");
+  console.log("3. a drop the page fakes grants nothing; files the user chooses import");
+  // The page emits drop events itself (as a compromised page could): the wizard may open, but
+  // the shell refuses paths that no dialog or real drop gave.
   await d.execAsync(
     `const done = arguments[arguments.length - 1];
-     window.__TAURI_INTERNALS__.invoke("plugin:event|emit", { event: "tauri://drag-drop", payload: { paths: arguments[0], position: { x: 200, y: 200 } } })
-       .then(() => done(true), (e) => done(String(e)));`,
-    [[join(data, "orders.csv"), join(data, "nums.csv")]],
+     const emit = (event) => window.__TAURI_INTERNALS__.invoke("plugin:event|emit", { event, payload: event === "lake://dropped" ? arguments[0] : { paths: arguments[0], position: { x: 200, y: 200 } } });
+     emit("tauri://drag-drop").then(() => emit("lake://dropped")).then(() => done(true), (e) => done(String(e)));`,
+    [[join(data, "orders.csv"), "/etc/passwd"]],
   );
+  const notChosen = await d.wait('[data-testid="error-box"][data-code="path_not_chosen"]');
+  check((await d.text(notChosen)).includes("was not chosen"), "paths from a faked drop are refused by the shell");
+  await shot("faked-drop-refused");
+  await d.click('[aria-label="Close"]');
+  await d.click('[data-testid="open-import"]');
+  answerNextDialog(join(data, "orders.csv"), join(data, "nums.csv"));
+  await d.click('[data-testid="pick-files"]');
   await d.wait('[data-testid="import-file"]', { text: "orders.csv" });
   await d.wait('[data-testid="import-file"]', { text: "nums.csv" });
   await shot("drop-check");
@@ -187,7 +206,9 @@ try {
     ["preview_import", { paths: "/etc" }, "invalid_arguments"],
     ["run_query", { sql: "x".repeat(9 << 20), tab: "t" }, "invalid_arguments"],
     ["run_query", { sql: "SELECT * FROM read_csv('/etc/passwd')", tab: "t" }, "rejected_statement"],
-    ["export_result", { id: 999999, path: "/tmp/x.csv", format: "csv" }, null],
+    ["export_result", { id: 999999, path: "/tmp/x.csv", format: "csv", spreadsheetSafe: true }, "path_not_chosen"],
+    ["preview_import", { paths: ["/etc/passwd"] }, "path_not_chosen"],
+    ["open_lake", { path: "/tmp", create: true }, "path_not_chosen"],
   ];
   for (const [cmd, args, want] of bad) {
     const r = await call(cmd, args);

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { listen } from "@tauri-apps/api/event";
 import type { DatasetInfo, ErrorPayload, LakeStatus } from "./bindings/types";
 import { lakeStatus, listDatasets, uiReady } from "./bindings/commands";
 import { asLakeError } from "./lib/errors";
@@ -71,16 +72,25 @@ export function App() {
         const p = event.payload;
         if (p.type === "enter" || p.type === "over") setDragging(true);
         else if (p.type === "leave") setDragging(false);
-        else if (p.type === "drop") {
-          setDragging(false);
-          if (statusRef.current?.path && p.paths.length) setImportPaths((old) => [...new Set([...(old ?? []), ...p.paths])]);
-        }
+        else if (p.type === "drop") setDragging(false);
       })
       .then((u) => (unlisten = u))
       .catch(() => {
         /* not inside the app window (unit tests) */
       });
-    return () => unlisten?.();
+    // The paths come from the shell, once it has granted them from the window's real drop.
+    let unlistenDropped: (() => void) | undefined;
+    listen<string[]>("lake://dropped", (e) => {
+      if (statusRef.current?.path && e.payload.length) setImportPaths((old) => [...new Set([...(old ?? []), ...e.payload])]);
+    })
+      .then((u) => (unlistenDropped = u))
+      .catch(() => {
+        /* not inside the app window (unit tests) */
+      });
+    return () => {
+      unlisten?.();
+      unlistenDropped?.();
+    };
   }, []);
 
   const openDataset = useCallback((name: string) => {

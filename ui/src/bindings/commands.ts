@@ -44,6 +44,11 @@ export function previewImport(paths: string[]): Promise<T.ImportPreview> {
   return call("preview_import", { paths });
 }
 
+/** Opens the shell's dialog for `kind`; what the user picks may be used (empty on cancel). */
+export function pickPaths(kind: T.PickKind): Promise<string[]> {
+  return call("pick_paths", { kind });
+}
+
 /** Imports in one transaction, streaming progress to `onProgress`. */
 export function startImport(items: Array<T.ImportItem>, skipBad: boolean, onProgress: Channel<T.ImportProgress>): Promise<T.ImportReport> {
   return call("start_import", { items, skipBad, onProgress });
@@ -84,9 +89,9 @@ export function closeResult(id: number): Promise<null> {
   return call("close_result", { id });
 }
 
-/** Writes a kept result's view to `path` as csv or parquet; returns the rows. */
-export function exportResult(id: number, path: string, format: "csv" | "parquet"): Promise<number> {
-  return call("export_result", { id, path, format });
+/** Writes a kept result's view to `path` (chosen with pick_paths) as csv or parquet, optionally spreadsheet-safe; returns the rows. */
+export function exportResult(id: number, path: string, format: "csv" | "parquet", spreadsheetSafe: boolean): Promise<number> {
+  return call("export_result", { id, path, format, spreadsheetSafe });
 }
 
 /** The UI has painted its first screen (start-up time is logged). */

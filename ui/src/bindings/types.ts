@@ -311,6 +311,11 @@ path: string,
 dataset: string | null, };
 
 /**
+ * What a dialog is for.
+ */
+export type PickKind = "import_files" | "import_folders" | "lake_folder" | "export_csv" | "export_parquet";
+
+/**
  * Live progress of an import.
  */
 export type ImportProgress = { 

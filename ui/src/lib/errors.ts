@@ -36,7 +36,13 @@ export function hintFor(e: ErrorPayload): string | null {
     case "busy":
       return "Another import or write is running on this lake; wait for it to finish.";
     case "not_a_lake":
-      return "Pick a folder made by Datapunk Lake, or create a new lake.";
+      return "Pick a folder made by Datapunk Lake, or create a new lake in an empty folder.";
+    case "path_not_chosen":
+      return "Choose the file or folder with Choose files… or drop it on the window.";
+    case "read_only":
+      return "This lake's folder cannot be written: copy the lake to a folder you can write to.";
+    case "damaged_lake":
+      return "The lake's catalog points outside the lake; restore the lake from a backup.";
     case "no_lake":
       return "Create or open a lake first.";
     case "unsupported":

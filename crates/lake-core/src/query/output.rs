@@ -103,3 +103,107 @@ pub fn write_frame<W: Write>(df: &DataFrame, format: OutputFormat, out: &mut W) 
         }
     }
 }
+
+/// Whether a CSV cell would start a formula in a spreadsheet (`=`, `+`, `-`, `@`, or a tab or
+/// carriage return before one).
+fn starts_formula(s: &str) -> bool {
+    matches!(
+        s.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
+}
+
+/// The frame with every text cell (and column name) that a spreadsheet would run as a formula
+/// prefixed with `'`, the usual defence against CSV formula injection. Numbers are left alone.
+pub fn spreadsheet_safe(df: &DataFrame) -> Result<DataFrame> {
+    let guard = |s: &str| -> String {
+        if starts_formula(s) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        }
+    };
+    let cols = df
+        .columns()
+        .iter()
+        .map(|c| {
+            let name = guard(c.name());
+            let s = c.as_materialized_series();
+            let out: Series = match s.dtype() {
+                DataType::String => s
+                    .str()
+                    .map_err(|e| LakeError::Internal(e.to_string()))?
+                    .iter()
+                    .map(|v| v.map(guard))
+                    .collect::<StringChunked>()
+                    .into_series(),
+                _ => s.clone(),
+            };
+            Ok(Column::from(out.with_name(name.into())))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    DataFrame::new(df.height(), cols).map_err(|e| LakeError::Internal(e.to_string()))
+}
+
+/// Writes `df` to `path` in `format` all at once: into a temporary file beside it, synced, then
+/// renamed over it, so a failed or interrupted export never leaves half a file (and never
+/// touches an existing file until the new one is whole). `spreadsheet_safe` applies to CSV.
+pub fn export_to_file(
+    df: &DataFrame,
+    format: OutputFormat,
+    path: &std::path::Path,
+    spreadsheet_safe_csv: bool,
+) -> Result<()> {
+    let safe;
+    let df = if spreadsheet_safe_csv && format == OutputFormat::Csv {
+        safe = spreadsheet_safe(df)?;
+        &safe
+    } else {
+        df
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
+    let tmp = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+    let written = (|| {
+        let mut f = std::fs::File::create(&tmp)
+            .map_err(|e| LakeError::io(format!("creating {}", tmp.display()), e))?;
+        let mut w = std::io::BufWriter::new(&mut f);
+        write_frame(df, format, &mut w)?;
+        w.flush()
+            .map_err(|e| LakeError::io(format!("writing {}", tmp.display()), e))?;
+        drop(w);
+        f.sync_all()
+            .map_err(|e| LakeError::io(format!("writing {}", tmp.display()), e))?;
+        std::fs::rename(&tmp, path)
+            .map_err(|e| LakeError::io(format!("writing {}", path.display()), e))
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused_and_numbers_kept() {
+        let df = df! {
+            "=name" => ["=1+2", "+SUM(A1)", "-x", "@cmd", "\t=x", "plain", "a=b"],
+            "n" => [-1i64, 2, 3, 4, 5, 6, 7],
+        }
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.csv");
+        export_to_file(&df, OutputFormat::Csv, &p, true).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "'=name,n\n'=1+2,-1\n'+SUM(A1),2\n'-x,3\n'@cmd,4\n\"'\t=x\",5\nplain,6\na=b,7\n"
+        );
+        // Nothing else is left beside it.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

@@ -82,11 +82,11 @@ vi.mock("../../bindings/commands", () => ({
     return report;
   }),
   cancelImport: vi.fn(async () => true),
+  pickPaths: vi.fn(async () => ["/data/picked.csv"]),
 }));
-vi.mock("@tauri-apps/plugin-dialog", () => ({ open: vi.fn(async () => null) }));
 
 import { ImportWizard } from "./ImportWizard";
-import { cancelImport } from "../../bindings/commands";
+import { cancelImport, pickPaths, previewImport } from "../../bindings/commands";
 
 afterEach(cleanup);
 
@@ -147,5 +147,13 @@ describe("ImportWizard", () => {
     fireEvent.click(screen.getByTestId("import-cancel"));
     expect(cancelImport).toHaveBeenCalled();
     calls.hold = undefined;
+  });
+
+  it("takes paths only from the shell's dialog: there is no box to type one", async () => {
+    render(<ImportWizard paths={[]} onClose={() => {}} onImported={() => {}} />);
+    expect(screen.queryByRole("textbox")).toBeNull();
+    fireEvent.click(screen.getByTestId("pick-files"));
+    await waitFor(() => expect(pickPaths).toHaveBeenCalledWith("import_files"));
+    await waitFor(() => expect(previewImport).toHaveBeenCalledWith(["/data/picked.csv"]));
   });
 });

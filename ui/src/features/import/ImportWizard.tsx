@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from "react";
-import { open } from "@tauri-apps/plugin-dialog";
 import type { ErrorPayload, ImportPreview, ImportProgress, ImportReport } from "../../bindings/types";
-import { Channel, cancelImport, previewImport, startImport } from "../../bindings/commands";
+import { Channel, cancelImport, pickPaths, previewImport, startImport } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtBytes, fmtInt, fmtMs } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
@@ -25,7 +24,6 @@ export function ImportWizard({
   onImported: () => void;
 }) {
   const [paths, setPaths] = useState<string[]>(initial);
-  const [typed, setTyped] = useState("");
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [names, setNames] = useState<Record<string, string>>({});
   const [skipBad, setSkipBad] = useState(false);
@@ -34,7 +32,7 @@ export function ImportWizard({
   const [progress, setProgress] = useState<ImportProgress | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
-  const pathInput = useRef<HTMLInputElement>(null);
+  const pickButton = useRef<HTMLButtonElement>(null);
 
   useEffect(() => setPaths((p) => [...new Set([...p, ...initial])]), [initial]);
 
@@ -62,19 +60,16 @@ export function ImportWizard({
     };
   }, [paths]);
 
-  useEffect(() => pathInput.current?.focus(), []);
+  useEffect(() => pickButton.current?.focus(), []);
 
-  function addTyped() {
-    const p = typed.trim();
-    if (!p) return;
-    setPaths((old) => (old.includes(p) ? old : [...old, p]));
-    setTyped("");
-  }
-
+  // The shell opens the dialog; only what the user picks there (or drops) can be imported.
   async function pick(directory: boolean) {
-    const chosen = await open({ multiple: true, directory, title: directory ? "Choose folders to import" : "Choose files to import" });
-    const list = Array.isArray(chosen) ? chosen : chosen ? [chosen] : [];
-    if (list.length) setPaths((old) => [...new Set([...old, ...list])]);
+    try {
+      const list = await pickPaths(directory ? "import_folders" : "import_files");
+      if (list.length) setPaths((old) => [...new Set([...old, ...list])]);
+    } catch (e) {
+      setError(asLakeError(e));
+    }
   }
 
   async function run() {
@@ -130,21 +125,12 @@ export function ImportWizard({
         {step === "choose" && (
           <div className="wizard-body">
             <div className="row">
-              <input
-                ref={pathInput}
-                data-testid="import-path"
-                className="grow"
-                placeholder="Paste a path to a file, folder or Takeout archive and press Enter"
-                value={typed}
-                spellCheck={false}
-                onChange={(e) => setTyped(e.target.value)}
-                onKeyDown={(e) => e.key === "Enter" && addTyped()}
-              />
-              <button onClick={addTyped} data-testid="import-add">
-                Add
+              <button ref={pickButton} className="primary" data-testid="pick-files" onClick={() => pick(false)}>
+                Choose files…
               </button>
-              <button onClick={() => pick(false)}>Choose files…</button>
-              <button onClick={() => pick(true)}>Choose folder…</button>
+              <button data-testid="pick-folders" onClick={() => pick(true)}>
+                Choose folder…
+              </button>
             </div>
             <p className="dim small">You can also drop files, folders or all the parts of a Takeout export anywhere on the window.</p>
             {loading && <div className="dim" data-testid="import-detecting">Looking at {paths.length} path(s)…</div>}

@@ -1,13 +1,15 @@
 import { useState } from "react";
-import { open } from "@tauri-apps/plugin-dialog";
 import type { ErrorPayload, LakeStatus } from "../../bindings/types";
-import { openLake } from "../../bindings/commands";
+import { openLake, pickPaths } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { ErrorBox } from "../../components/ErrorBox";
 
-/** Shown when no lake is open: create one (default in the data folder) or open a folder. */
+/**
+ * Shown when no lake is open: create one in the default folder or in a folder the user picks,
+ * or open a lake folder. Folders come from the shell's dialog (or the recent list), never from
+ * typed text: a folder that is not empty and holds no lake is refused, untouched.
+ */
 export function StartScreen({ status, onOpened }: { status: LakeStatus; onOpened: (s: LakeStatus) => void }) {
-  const [path, setPath] = useState(status.default_path);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -23,9 +25,13 @@ export function StartScreen({ status, onOpened }: { status: LakeStatus; onOpened
     }
   }
 
-  async function pickFolder() {
-    const dir = await open({ directory: true, multiple: false, title: "Open a lake folder" });
-    if (typeof dir === "string") await go(dir, false);
+  async function pickFolder(create: boolean) {
+    try {
+      const [dir] = await pickPaths("lake_folder");
+      if (dir) await go(dir, create);
+    } catch (e) {
+      setError(asLakeError(e));
+    }
   }
 
   return (
@@ -34,21 +40,18 @@ export function StartScreen({ status, onOpened }: { status: LakeStatus; onOpened
       <p className="dim">Your data, on your disk: a SQLite catalog and plain Parquet files. Nothing leaves this machine.</p>
       <section className="card">
         <h2>Create a lake</h2>
-        <label className="field">
-          <span>Folder</span>
-          <input
-            data-testid="lake-path"
-            value={path}
-            spellCheck={false}
-            onChange={(e) => setPath(e.target.value)}
-            onKeyDown={(e) => e.key === "Enter" && go(path, true)}
-          />
-        </label>
+        <div className="field">
+          <span>Default folder</span>
+          <code data-testid="lake-path">{status.default_path}</code>
+        </div>
         <div className="row">
-          <button className="primary" data-testid="create-lake" disabled={busy} onClick={() => go(path, true)}>
+          <button className="primary" data-testid="create-lake" disabled={busy} onClick={() => go(status.default_path, true)}>
             Create lake
           </button>
-          <button disabled={busy} onClick={pickFolder}>
+          <button data-testid="create-lake-elsewhere" disabled={busy} onClick={() => pickFolder(true)}>
+            Create in an empty folder…
+          </button>
+          <button data-testid="open-lake-folder" disabled={busy} onClick={() => pickFolder(false)}>
             Open lake folder…
           </button>
         </div>

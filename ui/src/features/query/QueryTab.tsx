@@ -1,7 +1,6 @@
 import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
-import { save } from "@tauri-apps/plugin-dialog";
 import type { ErrorPayload, HistoryEntry, QueryPlan, ResultMeta } from "../../bindings/types";
-import { cancelQuery, explain, exportResult, queryHistory, runQuery } from "../../bindings/commands";
+import { cancelQuery, explain, exportResult, pickPaths, queryHistory, runQuery } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtInt, fmtMs } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
@@ -22,6 +21,7 @@ const PlanView = lazy(() => import("../plan/PlanView").then((m) => ({ default: m
 /** One editor tab: SQL with completion, run/cancel, errors at their position, results, plan. */
 export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initialSql: string; schema: CompletionSchema }) {
   const storageKey = `datapunk.sql.${tabId}`;
+  const [spreadsheetSafe, setSpreadsheetSafe] = useState(true);
   const [text, setText] = useState(() => localStorage.getItem(storageKey) ?? initialSql);
   const [running, setRunning] = useState<null | "query" | "explain">(null);
   const [started, setStarted] = useState(0);
@@ -109,10 +109,11 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
 
   async function doExport(fmt: "csv" | "parquet") {
     if (!meta) return;
-    const path = await save({ title: `Export as ${fmt.toUpperCase()}`, defaultPath: `result.${fmt}`, filters: [{ name: fmt.toUpperCase(), extensions: [fmt] }] });
-    if (!path) return;
     try {
-      const n = await exportResult(meta.id, path, fmt);
+      // The shell opens the save dialog: only a path the user chose there can be written.
+      const [path] = await pickPaths(fmt === "csv" ? "export_csv" : "export_parquet");
+      if (!path) return;
+      const n = await exportResult(meta.id, path, fmt, spreadsheetSafe);
       setNotice(`Exported ${fmtInt(n)} rows to ${path}`);
     } catch (e) {
       setError(asLakeError(e));
@@ -180,6 +181,9 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
         <button disabled={!meta} onClick={() => doExport("csv")}>
           Export CSV
         </button>
+        <label className="small" title="Cells that start with =, +, - or @ get a leading ' so a spreadsheet shows them as text instead of running them as formulas">
+          <input type="checkbox" data-testid="spreadsheet-safe" checked={spreadsheetSafe} onChange={(e) => setSpreadsheetSafe(e.target.checked)} /> spreadsheet-safe
+        </label>
         <button disabled={!meta} onClick={() => doExport("parquet")}>
           Export Parquet
         </button>
