@@ -23,7 +23,8 @@ use lake_core::{Lake, LakeError};
     about = "Datapunk Lake: import files into a local lake and query them with SQL"
 )]
 struct Cli {
-    /// The lake folder (default: $LAKE_DIR, else the platform data directory).
+    /// The lake folder (default: $LAKE_DIR, else the app's default lake in the platform data
+    /// folder, such as ~/.local/share/org.datapunk.lake/lake).
     #[arg(long, global = true, env = "LAKE_DIR")]
     lake: Option<PathBuf>,
     #[command(subcommand)]
@@ -81,9 +82,13 @@ enum Command {
         /// Output format.
         #[arg(long, default_value = "table", value_parser = ["table", "csv", "json", "ndjson", "parquet"])]
         format: String,
-        /// Write to this file instead of standard output.
+        /// Write to this file instead of standard output (all at once: a failed write leaves
+        /// no partial file).
         #[arg(long)]
         output: Option<PathBuf>,
+        /// CSV for spreadsheets: text cells starting with =, +, -, @ (formulas) get a leading '.
+        #[arg(long)]
+        spreadsheet_safe: bool,
         /// Stop the query after this many seconds.
         #[arg(long)]
         timeout: Option<f64>,
@@ -108,25 +113,6 @@ enum Command {
         /// The SQL.
         sql: String,
     },
-}
-
-/// The platform data directory's default lake.
-fn default_lake_dir() -> PathBuf {
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let base = if cfg!(target_os = "macos") {
-        home.join("Library/Application Support")
-    } else if cfg!(windows) {
-        std::env::var_os("APPDATA")
-            .map(PathBuf::from)
-            .unwrap_or(home)
-    } else {
-        std::env::var_os("XDG_DATA_HOME")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| home.join(".local/share"))
-    };
-    base.join("datapunk-lake").join("default")
 }
 
 struct Bar {
@@ -199,7 +185,10 @@ fn main() -> ExitCode {
         default_hook(info)
     }));
     let cli = Cli::parse();
-    let lake_dir = cli.lake.clone().unwrap_or_else(default_lake_dir);
+    let lake_dir = cli
+        .lake
+        .clone()
+        .unwrap_or_else(lake_core::storage::default_lake_dir);
     let sql = match &cli.command {
         Command::Query { sql, .. } | Command::Explain { sql, .. } => Some(sql.clone()),
         _ => None,
@@ -391,6 +380,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
         Command::Query {
             format,
             output: out_path,
+            spreadsheet_safe,
             timeout,
             timing,
             sql,
@@ -413,19 +403,19 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 ));
             }
             match out_path {
-                Some(p) => {
-                    let mut f = std::io::BufWriter::new(
-                        std::fs::File::create(&p)
-                            .map_err(|e| LakeError::io(format!("creating {}", p.display()), e))?,
-                    );
-                    output::write_frame(&result.frame, fmt, &mut f)?;
-                    f.flush()
-                        .map_err(|e| LakeError::io(format!("writing {}", p.display()), e))?;
-                }
+                // Whole or not at all: a temporary file beside it, then a rename.
+                Some(p) => output::export_to_file(&result.frame, fmt, &p, spreadsheet_safe)?,
                 None => {
                     let stdout = std::io::stdout();
                     let mut lock = stdout.lock();
-                    output::write_frame(&result.frame, fmt, &mut lock)?;
+                    let safe;
+                    let frame = if spreadsheet_safe && fmt == output::OutputFormat::Csv {
+                        safe = output::spreadsheet_safe(&result.frame)?;
+                        &safe
+                    } else {
+                        &result.frame
+                    };
+                    output::write_frame(frame, fmt, &mut lock)?;
                     let _ = lock.flush();
                 }
             }

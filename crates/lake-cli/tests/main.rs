@@ -8,6 +8,7 @@ mod hostile;
 mod import;
 mod lakefolder;
 mod limits;
+mod offline;
 mod query;
 mod slt;
 mod takeout;

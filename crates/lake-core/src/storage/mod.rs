@@ -131,6 +131,29 @@ fn fsync_dir(path: &Path) -> Result<()> {
         .ctx(|| format!("syncing folder {}", path.display()))
 }
 
+/// The default lake, the one the app creates and opens: `lake` in the platform data folder of
+/// the app (`org.datapunk.lake`), as Tauri's `app_data_dir` names it: `$XDG_DATA_HOME` or
+/// `~/.local/share` on Linux, `~/Library/Application Support` on macOS, `%APPDATA%` on Windows.
+pub fn default_lake_dir() -> PathBuf {
+    let home = std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let base = if cfg!(target_os = "macos") {
+        home.join("Library/Application Support")
+    } else if cfg!(windows) {
+        std::env::var_os("APPDATA")
+            .map(PathBuf::from)
+            .unwrap_or(home)
+    } else {
+        std::env::var_os("XDG_DATA_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .unwrap_or_else(|| home.join(".local/share"))
+    };
+    base.join("org.datapunk.lake").join("lake")
+}
+
 /// A name for a job (a staging folder, a commit) no other job of any process shares.
 fn job_name(kind: &str) -> String {
     static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
