@@ -21,6 +21,7 @@ pub mod catalog;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod hints;
 pub mod ingest;
 pub mod query;
 pub mod storage;

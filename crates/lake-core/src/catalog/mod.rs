@@ -585,7 +585,7 @@ pub fn compare_stat_values(a: &serde_json::Value, b: &serde_json::Value) -> std:
 pub fn describe(cat: &Catalog, name: &str) -> Result<DatasetDescription> {
     let Some(ds) = cat.dataset(name)? else {
         let names = cat.dataset_names()?;
-        let suggestion = crate::query::bind::closest(name, names.iter().map(String::as_str));
+        let suggestion = crate::hints::closest(name, names.iter().map(String::as_str));
         return Err(crate::LakeError::UnknownDataset {
             message: format!(
                 "unknown dataset `{name}`{}",

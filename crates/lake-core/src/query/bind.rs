@@ -11,24 +11,9 @@ use sqlparser::ast::{
 };
 
 use crate::error::{LakeError, Result, SqlPosition};
+pub use crate::hints::closest;
 
-/// The closest candidate to `name`, if it is close enough to be a likely typo.
-pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    let lower = name.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| {
-            let last = c.rsplit('.').next().unwrap_or(c);
-            let d = strsim::damerau_levenshtein(&lower, &c.to_lowercase())
-                .min(strsim::damerau_levenshtein(&lower, &last.to_lowercase()));
-            (d, c)
-        })
-        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c.to_string())
-}
-
-fn pos(ident: &Ident) -> Option<SqlPosition> {
+pub(crate) fn pos(ident: &Ident) -> Option<SqlPosition> {
     let l = ident.span.start;
     (l.line > 0).then_some(SqlPosition {
         line: l.line,
@@ -483,75 +468,6 @@ impl VisitorMut for FloatQuotients {
 /// (21168.23 × 0.04 is 846.7292), as SQL does.
 pub fn float_quotients(statement: &mut Statement) {
     let _ = VisitMut::visit(statement, &mut FloatQuotients);
-}
-
-/// Finds where an identifier stands in the original SQL.
-pub fn find_ident(statement: &Statement, name: &str) -> Option<SqlPosition> {
-    struct Finder<'a> {
-        name: &'a str,
-        found: Option<SqlPosition>,
-    }
-    impl Visitor for Finder<'_> {
-        type Break = ();
-        fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
-            let hit = match e {
-                Expr::Identifier(i) if i.value.eq_ignore_ascii_case(self.name) => Some(i),
-                Expr::CompoundIdentifier(parts) => parts
-                    .last()
-                    .filter(|i| i.value.eq_ignore_ascii_case(self.name)),
-                _ => None,
-            };
-            if let Some(i) = hit {
-                self.found = pos(i);
-                return ControlFlow::Break(());
-            }
-            ControlFlow::Continue(())
-        }
-    }
-    let mut f = Finder { name, found: None };
-    let _ = statement.visit(&mut f);
-    f.found
-}
-
-/// Turns Polars' "column not found" into `unknown_column` with a position and a hint.
-pub fn unknown_column(
-    message: &str,
-    original: &Statement,
-    columns: &HashMap<String, Vec<String>>,
-) -> Option<LakeError> {
-    // Polars says: unable to find column "titel"; valid columns: [...]
-    let start = message.find("column \"")? + 8;
-    let end = start + message[start..].find('"')?;
-    let name = &message[start..end];
-    let position = find_ident(original, name);
-    let mut best: Option<(String, String)> = None;
-    for (ds, cols) in columns {
-        if let Some(s) = closest(name, cols.iter().map(String::as_str)) {
-            best = Some((ds.clone(), s));
-            break;
-        }
-    }
-    // The column exists, yet the engine did not see it where it is used: no hint would help.
-    if let Some((ds, _)) = best.as_ref().filter(|(_, s)| s.eq_ignore_ascii_case(name)) {
-        return Some(LakeError::Unsupported(format!(
-            "column `{name}` of {ds} cannot be used at this point of the query: the way its \
-             FROM clause joins {ds} is not supported yet; write the joins as explicit JOIN … ON"
-        )));
-    }
-    let (in_ds, suggestion) = match (&best, columns.len()) {
-        (Some((ds, s)), _) => (format!(" in {ds}"), Some(s.clone())),
-        (None, 1) => (format!(" in {}", columns.keys().next().expect("one")), None),
-        _ => (String::new(), None),
-    };
-    let hint = suggestion
-        .as_ref()
-        .map(|s| format!("; did you mean `{s}`?"))
-        .unwrap_or_default();
-    Some(LakeError::UnknownColumn {
-        message: format!("unknown column `{name}`{in_ds}{hint}"),
-        position,
-        suggestion,
-    })
 }
 
 /// A comparison usable for pruning: `column op literal`.

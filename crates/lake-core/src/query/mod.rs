@@ -3,9 +3,12 @@
 
 pub mod arrow_ipc;
 pub mod bind;
+mod errors;
+mod execute;
 pub mod guard;
 pub mod output;
 pub mod plan;
+mod prune;
 pub mod results;
 pub mod rewrite;
 
@@ -14,15 +17,20 @@ use std::time::{Duration, Instant};
 
 use polars::prelude::*;
 use polars::sql::SQLContext;
-use serde_json::Value;
 
-use crate::catalog::{ColumnStats, DatasetVersion, FileEntry};
+use crate::catalog::{DatasetVersion, FileEntry};
 use crate::error::{LakeError, Result};
 use crate::ingest::CancelToken;
 use crate::Lake;
 use bind::SimplePredicate;
 
+use errors::{engine_error, polars_query_error};
+pub use execute::{
+    collect_cancellable, quiet_engine_abort_panics, tune_engine_for_local_files, STREAMING_THREAD,
+};
 pub use plan::{PlanNode, QueryPlan};
+pub use prune::file_may_match;
+use prune::row_group_pruning;
 
 /// Which Polars engine runs a query.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -67,22 +75,6 @@ impl QueryOptions {
     }
 }
 
-fn engine_error(e: PolarsError) -> LakeError {
-    let msg = e.to_string();
-    let first = msg.lines().next().unwrap_or("");
-    // A scalar subquery (`x > (SELECT …)`) is run by Polars as an `item` aggregation.
-    if let Some(n) = first
-        .strip_prefix("aggregation 'item' expected no or a single value, got ")
-        .and_then(|r| r.strip_suffix(" values"))
-    {
-        return LakeError::QueryFailed(format!(
-            "a scalar subquery returned {n} rows; it must return at most one \
-             (add a WHERE, an aggregate such as max(), or LIMIT 1)"
-        ));
-    }
-    LakeError::QueryFailed(first.to_string())
-}
-
 /// A query's result.
 pub struct QueryOutput {
     /// The rows.
@@ -117,184 +109,6 @@ pub struct Prepared {
     pub explain: Option<bool>,
     /// The SQL rewrites that changed the query ([`rewrite`]).
     pub rules: Vec<String>,
-}
-
-fn cmp_json(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64()?.partial_cmp(&y.as_f64()?),
-        (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
-        _ => None,
-    }
-}
-
-/// Converts a literal to the representation the statistics use for `dtype`: numbers for
-/// numeric columns, days for dates, microseconds for timestamps, text for text.
-fn literal_for(dtype: &str, v: &Value) -> Option<Value> {
-    let numeric = dtype.starts_with('i') || dtype.starts_with('u') || dtype.starts_with('f');
-    match v {
-        Value::Number(_) if numeric => Some(v.clone()),
-        Value::String(s) if dtype == "str" => Some(Value::String(s.clone())),
-        Value::String(s) if dtype == "date" => {
-            crate::ingest::table::parse_date_days(s).map(Into::into)
-        }
-        Value::String(s) if dtype.starts_with("datetime") => {
-            crate::ingest::table::parse_datetime_us(s)
-                .or_else(|| {
-                    crate::ingest::table::parse_date_days(s).map(|d| d as i64 * 86_400_000_000)
-                })
-                .map(Into::into)
-        }
-        _ => None,
-    }
-}
-
-/// Whether a file may hold rows matching every predicate, judging by its statistics.
-pub fn file_may_match(file: &FileEntry, preds: &[SimplePredicate]) -> bool {
-    stats_may_match(file.rows, &file.stats, preds)
-}
-
-/// Whether `rows` rows with these column statistics (a file's, or a row group's) may hold rows
-/// matching every predicate.
-fn stats_may_match(rows: u64, stats: &[ColumnStats], preds: &[SimplePredicate]) -> bool {
-    preds.iter().all(|p| {
-        let Some(st) = stats
-            .iter()
-            .find(|s| s.column.eq_ignore_ascii_case(&p.column))
-        else {
-            return true;
-        };
-        if rows > 0 && st.null_count == rows {
-            return false; // comparisons with NULL are never true
-        }
-        let Some(v) = literal_for(&st.dtype, &p.value) else {
-            return true;
-        };
-        let (Some(min), Some(max)) = (&st.min, &st.max) else {
-            return true;
-        };
-        let ge_min = |strict: bool| match cmp_json(max, &v) {
-            Some(o) => {
-                if strict {
-                    o.is_gt()
-                } else {
-                    o.is_ge()
-                }
-            }
-            None => true,
-        };
-        let le_max = |strict: bool| match cmp_json(min, &v) {
-            Some(o) => {
-                if strict {
-                    o.is_lt()
-                } else {
-                    o.is_le()
-                }
-            }
-            None => true,
-        };
-        match p.op {
-            ">" => ge_min(true),
-            ">=" => ge_min(false),
-            "<" => le_max(true),
-            "<=" => le_max(false),
-            "=" => ge_min(false) && le_max(false),
-            _ => true,
-        }
-    })
-}
-
-/// For EXPLAIN: how many row groups of the kept files the statistics in their Parquet footers
-/// rule out for every use of the dataset, and how many there are, as `(pruned, total)`. Polars'
-/// reader skips those row groups itself (and may skip more: it judges the whole predicate);
-/// this counts what the same comparisons as file pruning conclude. `None` when a footer cannot
-/// be read.
-fn row_group_pruning(
-    lake: &Lake,
-    files: &[FileEntry],
-    uses: &[&Vec<SimplePredicate>],
-) -> Option<(usize, usize)> {
-    let judged = |c: &&ColumnStats| {
-        uses.iter()
-            .any(|p| p.iter().any(|p| p.column.eq_ignore_ascii_case(&c.column)))
-    };
-    let (mut pruned, mut total) = (0, 0);
-    for f in files {
-        // The columns the conditions name, as the catalog has them (name and type).
-        let columns: Vec<&ColumnStats> = f.stats.iter().filter(judged).collect();
-        let file = std::fs::File::open(lake.data_file(&f.path).ok()?).ok()?;
-        let mut reader = ParquetReader::new(file);
-        let meta = reader.get_metadata().ok()?.clone();
-        for rg in &meta.row_groups {
-            total += 1;
-            let stats: Vec<ColumnStats> = columns
-                .iter()
-                .filter_map(|c| {
-                    let mut chunks = rg.columns_under_root_iter(&c.column)?;
-                    let chunk = chunks.next().filter(|_| chunks.len() == 0)?;
-                    let st = chunk.statistics(&meta.footer_buf)?.ok()?;
-                    row_group_stat(c, &st)
-                })
-                .collect();
-            let rows = rg.num_rows() as u64;
-            if !uses.iter().any(|p| stats_may_match(rows, &stats, p)) {
-                pruned += 1;
-            }
-        }
-    }
-    Some((pruned, total))
-}
-
-/// A column chunk's Parquet statistics in the representation of the catalog's (`like`, the
-/// file's): numbers for numeric columns, days for dates, microseconds for timestamps, text for
-/// text. `None` where the physical values do not compare like the column's (unsigned integers
-/// stored as signed, other time units, decimals).
-fn row_group_stat(
-    like: &ColumnStats,
-    st: &polars_parquet::parquet::statistics::Statistics,
-) -> Option<ColumnStats> {
-    use polars_parquet::parquet::statistics::Statistics as S;
-    let dtype = like.dtype.as_str();
-    let signed = dtype.starts_with('i')
-        || dtype == "date"
-        || (dtype.starts_with("datetime") && dtype.contains("μs"));
-    let float = |v: f64| serde_json::Number::from_f64(v).map(Value::Number);
-    let (nulls, min, max) = match st {
-        S::Int32(p) if signed => (
-            p.null_count,
-            p.min_value.map(Value::from),
-            p.max_value.map(Value::from),
-        ),
-        S::Int64(p) if signed => (
-            p.null_count,
-            p.min_value.map(Value::from),
-            p.max_value.map(Value::from),
-        ),
-        S::Float(p) if dtype.starts_with('f') => (
-            p.null_count,
-            p.min_value.and_then(|v| float(v as f64)),
-            p.max_value.and_then(|v| float(v as f64)),
-        ),
-        S::Double(p) if dtype.starts_with('f') => (
-            p.null_count,
-            p.min_value.and_then(float),
-            p.max_value.and_then(float),
-        ),
-        S::Binary(p) if dtype == "str" => {
-            let text = |v: &Option<Vec<u8>>| {
-                let text = std::str::from_utf8(v.as_deref()?).ok()?;
-                Some(Value::String(text.to_owned()))
-            };
-            (p.null_count, text(&p.min_value), text(&p.max_value))
-        }
-        _ => return None,
-    };
-    Some(ColumnStats {
-        column: like.column.clone(),
-        dtype: like.dtype.clone(),
-        null_count: nulls.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
-        min,
-        max,
-    })
 }
 
 fn scan_frame(lake: &Lake, ds: &DatasetVersion, files: &[FileEntry]) -> Result<LazyFrame> {
@@ -460,219 +274,6 @@ fn table_stats(ds: &DatasetVersion) -> rewrite::TableStats {
     }
 }
 
-fn polars_query_error(
-    e: PolarsError,
-    original: &sqlparser::ast::Statement,
-    columns: &HashMap<String, Vec<String>>,
-) -> LakeError {
-    let text = e.to_string();
-    if let Some(err) = (text.contains("unable to find column")
-        || matches!(e, PolarsError::ColumnNotFound(_)))
-    .then(|| bind::unknown_column(&text, original, columns))
-    .flatten()
-    {
-        return err;
-    }
-    let first = text.lines().next().unwrap_or(&text).to_string();
-    if matches!(e, PolarsError::SQLSyntax(_)) && first.contains("not supported") {
-        return LakeError::Unsupported(tidy_unsupported(&first));
-    }
-    if matches!(e, PolarsError::SQLSyntax(_)) {
-        return LakeError::Parse {
-            message: first,
-            position: None,
-        };
-    }
-    if first.contains("not supported")
-        || first.contains("not currently supported")
-        || first.contains("unsupported")
-        || first.contains("not yet supported")
-    {
-        return LakeError::Unsupported(tidy_unsupported(&first));
-    }
-    LakeError::QueryFailed(cap(&first))
-}
-
-/// Polars names an unsupported SQL expression by dumping its syntax tree; say it in words.
-fn tidy_unsupported(msg: &str) -> String {
-    if let Some(rest) = msg.strip_prefix("expression ") {
-        let variant: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        let what = match variant.as_str() {
-            "Exists" => "EXISTS subqueries",
-            "GroupingSets" => "GROUPING SETS",
-            "Rollup" => "ROLLUP",
-            "Cube" => "CUBE",
-            "Subquery" => "scalar subqueries in this position",
-            "InSubquery" => "IN (subquery) in this position",
-            "Interval" => "this INTERVAL form",
-            "" => "this expression",
-            other => return format!("the SQL construct `{other}` is not supported yet"),
-        };
-        return format!(
-            "{what} are not supported yet; rewrite the query (for example with a JOIN)"
-        );
-    }
-    // "EXISTS subquery is not currently supported in this position: Query { with: None, … }"
-    if let Some(i) = msg.find(": ").filter(|&i| {
-        let rest = &msg[i + 2..];
-        let word: String = rest
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .collect();
-        word.starts_with(|c: char| c.is_ascii_uppercase())
-            && rest[word.len()..].trim_start().starts_with(['(', '{'])
-    }) {
-        return format!("{}; rewrite the query (for example with a JOIN)", &msg[..i]);
-    }
-    cap(msg)
-}
-
-fn cap(msg: &str) -> String {
-    if msg.chars().count() <= 300 {
-        return msg.to_string();
-    }
-    let mut s: String = msg.chars().take(300).collect();
-    s.push('…');
-    s
-}
-
-/// Sets the engine's defaults for a lake, whose files are all on a local disk. Call it first
-/// thing in `main`, before any thread starts (it sets environment variables, which Polars reads).
-///
-/// Polars' streaming Parquet reader decodes up to 512 row groups ahead, a depth meant to hide the
-/// latency of object stores; on a local disk it only holds memory. Two per pipeline (one being
-/// decoded, one waiting) kept TPC-H SF1 as fast (geomean 0.97× the time) and lowered peak memory
-/// by up to a fifth (Q1: 430 MB to 340 MB); one per pipeline was 1.4× slower. A value the user
-/// set wins.
-///
-/// On Linux it also turns transparent huge pages off for the process (`PR_SET_THP_DISABLE`,
-/// which mimalloc applies itself when `MIMALLOC_ALLOW_THP=0`; a value of that variable the user
-/// set wins). mimalloc asks for huge pages on its segments, so every first touch of a 2 MiB
-/// region made the kernel zero (and, with fragmented memory, compact) a whole huge page: 38% of
-/// a slow TPC-H Q16 run was that zeroing, and queries took twice their usual time at random.
-/// Without them, peak memory on TPC-H SF1 fell by a fifth to a half (Q6 129 to 93 MiB, Q3 187
-/// to 107 MiB, Q21 397 to 288 MiB) for 0.96-1.0x the geomean time.
-pub fn tune_engine_for_local_files() {
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
-        // SAFETY: prctl with this option only sets a flag of the calling process.
-        unsafe {
-            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-        }
-    }
-    const PREFETCH: &str = "POLARS_ROW_GROUP_PREFETCH_SIZE";
-    if std::env::var_os(PREFETCH).is_none() {
-        let threads = std::env::var("POLARS_MAX_THREADS")
-            .ok()
-            .and_then(|t| t.parse::<usize>().ok())
-            .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
-            .unwrap_or(1);
-        std::env::set_var(PREFETCH, (2 * threads).max(4).to_string());
-    }
-}
-
-/// The name of the thread that runs the streaming engine (a panic hook can keep quiet about it:
-/// such a panic is caught and the query is run again in memory).
-pub const STREAMING_THREAD: &str = "lake-streaming-query";
-
-/// Keeps the panic hook from printing the engine's abort unwinding, which is how Polars stops
-/// a cancelled query (and is caught): such a panic is not a crash. Other panics print as before.
-pub fn quiet_engine_abort_panics() {
-    let default_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let payload = info.payload();
-        let text = payload
-            .downcast_ref::<&str>()
-            .copied()
-            .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
-        if text.is_some_and(|t| t.starts_with("__POLARS_ABORT_")) {
-            return;
-        }
-        default_hook(info)
-    }));
-}
-
-/// What Polars says when a query was stopped by a cancel (its own or another query's).
-const INTERRUPTED: &str = "query interrupted";
-
-/// Collects a lazy frame on Polars' pool while watching the cancel token and the deadline.
-pub fn collect_cancellable(frame: LazyFrame, opts: &QueryOptions) -> Result<DataFrame> {
-    let start = Instant::now();
-    match opts.engine {
-        // A cancel stops the engine everywhere through Polars' process-wide abort flag (see
-        // vendor/polars/VENDORED.md), so queries of other tabs running at that moment end with
-        // "query interrupted" too. Those are run again here; only the cancelled one stops.
-        QueryEngine::InMemory => loop {
-            let handle = frame.clone().collect_concurrently().map_err(engine_error)?;
-            let result = loop {
-                if let Some(r) = handle.fetch() {
-                    break r;
-                }
-                if let Some(stop) = opts.stop_reason(start) {
-                    handle.cancel();
-                    return Err(stop);
-                }
-                std::thread::sleep(Duration::from_millis(5));
-            };
-            match result {
-                Err(e) if e.to_string().contains(INTERRUPTED) => {
-                    if let Some(stop) = opts.stop_reason(start) {
-                        return Err(stop);
-                    }
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-                r => return r.map_err(engine_error),
-            }
-        },
-        QueryEngine::Streaming => {
-            let (tx, rx) = std::sync::mpsc::channel();
-            let fallback = frame.clone();
-            let spawned = std::thread::Builder::new()
-                .name(STREAMING_THREAD.into())
-                .spawn(move || {
-                    // A plain query (no multi-sink) always yields a single frame.
-                    let result =
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-                            frame
-                                .collect_with_engine(Engine::Streaming)
-                                .map(|r| r.unwrap_single())
-                        }));
-                    let _ = tx.send(result);
-                });
-            if spawned.is_err() {
-                return Err(LakeError::Internal("could not start a query thread".into()));
-            }
-            loop {
-                match rx.recv_timeout(Duration::from_millis(5)) {
-                    Ok(Ok(r)) => return r.map_err(engine_error),
-                    // Polars' streaming engine still has gaps where it panics (count(*) over
-                    // UNION ALL, for one); the in-memory engine answers those.
-                    Ok(Err(_panic)) => {
-                        let rest = QueryOptions {
-                            timeout: opts.timeout.map(|t| t.saturating_sub(start.elapsed())),
-                            cancel: opts.cancel.clone(),
-                            engine: QueryEngine::InMemory,
-                        };
-                        return collect_cancellable(fallback, &rest);
-                    }
-                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                        return Err(LakeError::Internal(
-                            "the query thread stopped without a result".into(),
-                        ))
-                    }
-                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-                }
-                if let Some(stop) = opts.stop_reason(start) {
-                    return Err(stop);
-                }
-            }
-        }
-    }
-}
-
 /// Runs `sql` (a query or an EXPLAIN) and logs it in the catalog.
 pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOutput> {
     let start = Instant::now();
@@ -729,6 +330,7 @@ pub fn explain_query(
 
 #[cfg(test)]
 mod tests {
+    use super::errors::tidy_unsupported;
     use super::*;
     use crate::ingest::{import_paths, ImportOptions, NoProgress};
 

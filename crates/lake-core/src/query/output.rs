@@ -201,7 +201,7 @@ mod tests {
         export_to_file(&df, OutputFormat::Csv, &p, true).unwrap();
         assert_eq!(
             std::fs::read_to_string(&p).unwrap(),
-            "'=name,n\n'=1+2,-1\n'+SUM(A1),2\n'-x,3\n'@cmd,4\n\"'\t=x\",5\nplain,6\na=b,7\n"
+            "'=name,n\n'=1+2,-1\n'+SUM(A1),2\n'-x,3\n'@cmd,4\n'\t=x,5\nplain,6\na=b,7\n"
         );
         // Nothing else is left beside it.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);

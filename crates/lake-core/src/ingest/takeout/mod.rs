@@ -6,12 +6,14 @@
 //! adds only rows whose key is new and keeps the rest, and the same export again adds nothing.
 
 mod activity;
+mod doc;
 mod jsonstream;
 mod location;
 mod mail;
 mod photos;
 mod pim;
 pub mod recognize;
+mod report;
 pub mod tables;
 pub mod text;
 pub mod vfs;
@@ -28,95 +30,14 @@ use crate::catalog::SourceRecord;
 use crate::error::{IoContext, LakeError, Result};
 use crate::ingest::{CancelToken, ImportOptions, ImportReport, Progress, Unchanged};
 use crate::storage::{Lake, StagedVersion, WriteLock};
+pub(crate) use doc::json_error;
+use doc::{json_doc, read_all, strip_bom, text_of, whole_limit};
+pub use doc::{MAX_JSON_TREE, MAX_WHOLE};
 use recognize::{classify, in_my_activity, locale_hint, Kind};
+use report::ProductAcc;
+pub use report::{FileError, ProductReport, TableReport, TakeoutReport, Unrecognized};
 use tables::Tables;
 use vfs::{for_each_entry, Part, PartKind, ReadCounter};
-
-/// One file that could not be read, and why.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct FileError {
-    /// Path inside the export.
-    pub path: String,
-    /// What went wrong.
-    pub error: String,
-}
-
-/// Coverage of one product.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct ProductReport {
-    /// Canonical English product name.
-    pub product: String,
-    /// Files recognized as this product.
-    pub files: u64,
-    /// Rows read from them (before dedup).
-    pub rows: u64,
-    /// Earliest timestamp, ISO 8601 UTC.
-    pub min_ts: Option<String>,
-    /// Latest timestamp.
-    pub max_ts: Option<String>,
-    /// `parsed`, `partial`, `failed` or `skipped`.
-    pub status: String,
-    /// Files with problems.
-    pub errors: Vec<FileError>,
-}
-
-/// A file no reader recognized.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct Unrecognized {
-    /// Path inside the export.
-    pub path: String,
-    /// Its size.
-    pub bytes: u64,
-}
-
-/// What happened to one table.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct TableReport {
-    /// Dataset name.
-    pub name: String,
-    /// Rows read.
-    pub rows: u64,
-    /// Rows added (the rest were already in the lake or repeated in the export).
-    pub new_rows: u64,
-    /// Rows not stored because their key was already present.
-    pub duplicates: u64,
-    /// What the dedup key is made of.
-    pub key: String,
-}
-
-/// The coverage report of a Takeout import.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct TakeoutReport {
-    /// The export's name (`takeout-20240516T230250Z`).
-    pub export_id: String,
-    /// The parts read.
-    pub parts: Vec<String>,
-    /// `en`, `de`, `fr` or `mixed`.
-    pub locale: String,
-    /// One entry per product found.
-    pub products: Vec<ProductReport>,
-    /// Files no reader recognized (never silently dropped).
-    pub unrecognized: Vec<Unrecognized>,
-    /// Per-table outcome.
-    pub tables: Vec<TableReport>,
-    /// Hints for the user (the encrypted Timeline placeholder, for instance).
-    pub notes: Vec<String>,
-}
-
-#[derive(Default)]
-struct ProductAcc {
-    files: u64,
-    failed: u64,
-    rows: u64,
-    range: Option<(i64, i64)>,
-    errors: Vec<FileError>,
-    skipped: bool,
-}
 
 /// Whether `path` looks like (part of) a Takeout export: an archive with `Takeout/` entries or
 /// a `takeout-*` name, a folder holding `Takeout/`, or a file a Takeout reader recognizes.
@@ -265,97 +186,6 @@ fn export_id(parts: &[Part]) -> String {
                 .unwrap_or_default()
         })
         .unwrap_or_default()
-}
-
-/// Largest file read whole and parsed into a JSON tree (a tree takes several times the
-/// text's size in memory).
-pub const MAX_JSON_TREE: u64 = 64 << 20;
-/// Largest file read whole for the typed and text readers (My Activity, Chrome, calendars,
-/// the on-device timeline...).
-pub const MAX_WHOLE: u64 = 256 << 20;
-
-/// What a file of `kind` may weigh to be read whole.
-fn whole_limit(kind: Kind) -> u64 {
-    match kind {
-        Kind::SemanticMonth
-        | Kind::AlbumMeta
-        | Kind::KeepNote
-        | Kind::SavedPlaces
-        | Kind::PlayInstalls
-        | Kind::TimelineEdits => MAX_JSON_TREE,
-        _ => MAX_WHOLE,
-    }
-}
-
-fn read_all(
-    r: &mut dyn Read,
-    head: &[u8],
-    size: u64,
-    path: &str,
-    max: u64,
-) -> std::result::Result<Vec<u8>, String> {
-    let too_big = || {
-        format!(
-            "{path}: larger than {} MiB, the most a file of this kind is read whole; split it \
-             or report it if it is a real export",
-            max >> 20
-        )
-    };
-    if size > max {
-        return Err(too_big());
-    }
-    let mut data = Vec::with_capacity((size as usize).max(head.len()) + 1);
-    data.extend_from_slice(head);
-    r.take(max + 1 - head.len() as u64)
-        .read_to_end(&mut data)
-        .map_err(|e| format!("read error: {e} ({path})"))?;
-    if data.len() as u64 > max {
-        return Err(too_big());
-    }
-    Ok(data)
-}
-
-fn json_doc(data: &[u8]) -> std::result::Result<Value, String> {
-    let data = strip_bom(data);
-    serde_json::from_slice(data).map_err(|e| json_error(data, &e))
-}
-
-fn strip_bom(data: &[u8]) -> &[u8] {
-    data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data)
-}
-
-/// A JSON error in words, with its byte offset.
-pub(crate) fn json_error(data: &[u8], e: &serde_json::Error) -> String {
-    let what = if e.is_eof() {
-        "truncated JSON"
-    } else {
-        "invalid JSON"
-    };
-    format!(
-        "{what}: {e} (byte {})",
-        byte_offset(data, e.line(), e.column())
-    )
-}
-
-fn byte_offset(data: &[u8], line: usize, col: usize) -> usize {
-    let mut l = 1;
-    for (i, c) in data.iter().enumerate() {
-        if l == line {
-            return i + col.saturating_sub(1);
-        }
-        if *c == b'\n' {
-            l += 1;
-        }
-    }
-    data.len()
-}
-
-fn text_of(data: &[u8]) -> String {
-    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
-    match std::str::from_utf8(data) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(data).0.into_owned(),
-    }
 }
 
 const HINT_ENCRYPTED: &str = "Timeline data is no longer in Takeout: it is kept on your phone \
