@@ -616,4 +616,5 @@ fn tar_extension_headers_and_skipped_entries_are_capped() {
     );
     let m = refused(&lake, &p, "evil-label", "zip bomb");
     assert!(m.peak_mib < 200, "peak {} MiB", m.peak_mib);
+    eprintln!("300 MiB skipped tar entry: peak {} MiB", m.peak_mib);
 }

@@ -33,6 +33,7 @@ fn refused(lake: &TestLake, m: &Measured, want: &[&str]) {
         assert!(m.stderr.contains(w), "expected {w:?} in {}", m.stderr);
     }
     assert!(m.peak_mib < 512, "peak {} MiB", m.peak_mib);
+    eprintln!("{}: peak {} MiB", want[0], m.peak_mib);
     assert_eq!(lake.csv("SELECT count(*) AS n FROM keep"), "n\n2\n");
 }
 
