@@ -1,6 +1,23 @@
 //! Datapunk Lake's engine: the lake on disk, import, and SQL queries with plans. It works
 //! without Tauri, in both the desktop app and the `lake` CLI.
 //!
+//! How data moves through the modules (docs/ARCHITECTURE.md has the whole picture):
+//!
+//! ```text
+//! import:  files, folders, Takeout parts
+//!            -> ingest (format detection; csv, records, geo, parquet_src readers;
+//!                       ingest::takeout: vfs over zip/tgz/folders, product readers)
+//!            -> storage::ParquetSink (Parquet in staging/, column statistics)
+//!            -> storage::Lake::commit_versions (journaled moves into data/, one
+//!               catalog transaction)
+//! query:   SQL text
+//!            -> query::guard -> query::bind (catalog names; hints for typos)
+//!            -> query::rewrite -> query::prune (files and row groups)
+//!            -> guard re-check of the text given to Polars -> query::execute
+//!            -> query::output / query::results / query::plan (EXPLAIN)
+//! storage: storage::identity (what a lake is), catalog (SQLite, journal), storage::cleanup
+//! ```
+//!
 //! ```no_run
 //! use lake_core::{ingest, query, Lake};
 //! let lake = Lake::open_or_init(std::path::Path::new("/tmp/my-lake"))?;

@@ -174,3 +174,38 @@ fn unknown_column(
         suggestion,
     })
 }
+
+/// Runs `f`, turning a panic anywhere in it (a bug in the engine or in Polars) into
+/// `error[internal]` naming the query, so a caller such as the app never goes down with it.
+pub(super) fn no_panic<T>(sql: &str, f: impl FnOnce() -> crate::Result<T>) -> crate::Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".into());
+            Err(LakeError::Internal(format!(
+                "the engine failed on this query ({}); the lake is unchanged. The query: {}",
+                cap(&what),
+                cap(sql)
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_panic_in_a_query_is_an_internal_error_naming_it() {
+        let r: crate::Result<()> = super::no_panic("SELECT 42", || panic!("index out of bounds"));
+        let e = r.unwrap_err();
+        assert_eq!(e.code(), "internal");
+        let text = e.to_string();
+        assert!(
+            text.contains("index out of bounds") && text.contains("SELECT 42"),
+            "{text}"
+        );
+    }
+}

@@ -24,7 +24,7 @@ use crate::ingest::CancelToken;
 use crate::Lake;
 use bind::SimplePredicate;
 
-use errors::{engine_error, polars_query_error};
+use errors::{engine_error, no_panic, polars_query_error};
 pub use execute::{
     collect_cancellable, quiet_engine_abort_panics, tune_engine_for_local_files, STREAMING_THREAD,
 };
@@ -152,7 +152,7 @@ fn version_schema(lake: &Lake, ds: &DatasetVersion) -> Result<Schema> {
 
 /// Guards, binds and plans `sql` without running it.
 pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
-    prepare_with(lake, sql, false)
+    no_panic(sql, || prepare_with(lake, sql, false))
 }
 
 /// [`prepare`]; `for_explain` (or an `EXPLAIN` in `sql`) also counts the row groups that
@@ -277,7 +277,7 @@ fn table_stats(ds: &DatasetVersion) -> rewrite::TableStats {
 /// Runs `sql` (a query or an EXPLAIN) and logs it in the catalog.
 pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOutput> {
     let start = Instant::now();
-    let result = run_inner(lake, sql, opts, start);
+    let result = no_panic(sql, || run_inner(lake, sql, opts, start));
     let ms = start.elapsed().as_secs_f64() * 1e3;
     let _ = match &result {
         Ok(out) => lake
@@ -321,11 +321,13 @@ pub fn explain_query(
     analyze: bool,
     opts: &QueryOptions,
 ) -> Result<QueryPlan> {
-    let mut prepared = prepare_with(lake, sql, true)?;
-    // `sql` may itself be `EXPLAIN [ANALYZE] ...`: the guard already parsed that.
-    let analyze = analyze || prepared.explain == Some(true);
-    prepared.explain = Some(analyze);
-    plan::explain(prepared, analyze, opts)
+    no_panic(sql, || {
+        let mut prepared = prepare_with(lake, sql, true)?;
+        // `sql` may itself be `EXPLAIN [ANALYZE] ...`: the guard already parsed that.
+        let analyze = analyze || prepared.explain == Some(true);
+        prepared.explain = Some(analyze);
+        plan::explain(prepared, analyze, opts)
+    })
 }
 
 #[cfg(test)]
