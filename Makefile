@@ -78,7 +78,9 @@ fuzz:
 fuzz-ci:
 	FUZZ_REPLAY_ONLY=sql_guard bash scripts/fuzz.sh 60
 
-test: lint check-boundaries unit ui-test e2e audit fuzz-ci
+# Each stage in turn, with how long it took (scripts/timed-stages.sh).
+test: deps
+	@bash scripts/timed-stages.sh lint check-boundaries unit ui-test e2e audit fuzz-ci
 
 # `make bench` runs bench/run.sh, which ends with the Takeout bench (bench/takeout.sh).
 bench: deps
