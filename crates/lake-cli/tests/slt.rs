@@ -60,7 +60,10 @@ fn run_file(path: &PathBuf, failures: &mut Vec<String>) -> usize {
             Some("error") => {
                 cases += 1;
                 let code = words.next().expect("error needs a code");
-                let sql = body.join("\n");
+                // After `----`, the whole message as the CLI prints it: the text with its hint,
+                // and the position with the caret under it.
+                let sep = body.iter().position(|l| l.trim() == "----");
+                let sql = body[..sep.unwrap_or(body.len())].join("\n");
                 let out = lake.run(&["query", &sql]);
                 let stderr = String::from_utf8_lossy(&out.stderr);
                 if out.status.code() != Some(1) || !stderr.contains(&format!("error[{code}]")) {
@@ -70,6 +73,14 @@ fn run_file(path: &PathBuf, failures: &mut Vec<String>) -> usize {
                         stderr.trim(),
                         String::from_utf8_lossy(&out.stdout).trim()
                     ));
+                    continue;
+                }
+                if let Some(sep) = sep {
+                    let want: Vec<&str> = body[sep + 1..].iter().map(|l| l.trim_end()).collect();
+                    let got: Vec<&str> = stderr.lines().map(str::trim_end).collect();
+                    if got != want {
+                        failures.push(format!("{at}: {sql}\n  want {want:#?}\n  got  {got:#?}"));
+                    }
                 }
             }
             Some(other) => failures.push(format!("{at}: unknown record `{other}`")),
