@@ -129,18 +129,13 @@ pub enum CatalogKind {
 
 /// Tells what the file at `path` is without writing to it (or to anything beside it).
 pub fn probe(path: &Path) -> Result<CatalogKind> {
-    let mut header = [0u8; 100];
-    let mut f = std::fs::File::open(path)
+    let f = std::fs::File::open(path)
         .map_err(|e| LakeError::io(format!("opening {}", path.display()), e))?;
-    let mut n = 0;
-    while n < header.len() {
-        match f.read(&mut header[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) => return Err(LakeError::io(format!("reading {}", path.display()), e)),
-        }
-    }
-    if n < 100 || &header[..16] != b"SQLite format 3\0" {
+    let mut header = Vec::with_capacity(100);
+    f.take(100)
+        .read_to_end(&mut header)
+        .map_err(|e| LakeError::io(format!("reading {}", path.display()), e))?;
+    if header.len() < 100 || &header[..16] != b"SQLite format 3\0" {
         return Ok(CatalogKind::Foreign("it is not a SQLite database".into()));
     }
     let app_id = i32::from_be_bytes([header[68], header[69], header[70], header[71]]);
