@@ -341,3 +341,25 @@ fn a_catalog_that_points_outside_the_lake_is_refused() {
     assert!(err.contains("error[damaged_lake]"), "{err}");
     assert!(err.contains("leads outside the lake"), "{err}");
 }
+
+#[test]
+fn a_lake_folder_with_a_hostile_name_works_like_any_other() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Characters SQLite would read as URI syntax, a space, non-ASCII.
+    let dir = tmp.path().join("my lake?a=1#b%20 é");
+    let f = tmp.path().join("t.csv");
+    std::fs::write(&f, "a\n1\n2\n").unwrap();
+    let out = lake_at(&dir, &["import", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = lake_at(
+        &dir,
+        &["query", "--format", "csv", "SELECT sum(a) AS s FROM t"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "s\n3\n",
+        "{}",
+        stderr(&out)
+    );
+    assert!(dir.join("datapunk-lake.json").exists());
+}

@@ -174,20 +174,22 @@ fn sqlite_uri(path: &Path, params: &str) -> String {
     format!("{}?{params}", String::from_utf8_lossy(&bytes))
 }
 
-/// A read-only connection that writes nothing, not even SQLite's `-shm` file: `mode=ro` where
+/// A read-only connection that writes nothing, not even SQLite's `-shm` file: read-only where
 /// SQLite can share memory with writers, else (a read-only folder) `immutable=1`.
 fn open_read_only_conn(path: &Path) -> Result<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-        | OpenFlags::SQLITE_OPEN_URI
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = match Connection::open_with_flags(sqlite_uri(path, "mode=ro"), flags) {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    // The plain path first (any bytes, no URI escaping); a URI only for `immutable`.
+    let conn = match Connection::open_with_flags(path, flags) {
         Ok(c)
             if c.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
                 .is_ok() =>
         {
             c
         }
-        _ => Connection::open_with_flags(sqlite_uri(path, "immutable=1"), flags)?,
+        _ => Connection::open_with_flags(
+            sqlite_uri(path, "immutable=1"),
+            flags | OpenFlags::SQLITE_OPEN_URI,
+        )?,
     };
     harden(&conn)?;
     Ok(conn)
@@ -324,8 +326,8 @@ mod tests {
     #[test]
     fn uris_escape_what_sqlite_would_read_as_query() {
         assert_eq!(
-            sqlite_uri(Path::new("/tmp/a?b#c%d é"), "mode=ro"),
-            "file:/tmp/a%3Fb%23c%25d é?mode=ro"
+            sqlite_uri(Path::new("/tmp/a?b#c%d é"), "immutable=1"),
+            "file:/tmp/a%3Fb%23c%25d é?immutable=1"
         );
     }
 

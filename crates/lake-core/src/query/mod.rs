@@ -291,7 +291,8 @@ pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOut
 }
 
 fn run_inner(lake: &Lake, sql: &str, opts: &QueryOptions, start: Instant) -> Result<QueryOutput> {
-    let prepared = prepare(lake, sql)?;
+    // (run_query already guards against panics: prepare_with, not prepare.)
+    let prepared = prepare_with(lake, sql, false)?;
     if let Some(analyze) = prepared.explain {
         let plan = plan::explain(prepared, analyze, opts)?;
         let text = plan.to_text();
