@@ -38,7 +38,9 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use chrono::Utc;
+#[cfg(feature = "net")] // Datapunk Lake: the middleware below needs the HTTP client
 use object_store::ClientOptions;
+#[cfg(feature = "net")] // Datapunk Lake
 use object_store::client::{
     HttpClient, HttpConnector, HttpError, HttpErrorKind, HttpRequest, HttpResponse, HttpService,
 };
@@ -807,6 +809,7 @@ impl RateController {
         })
     }
 
+    #[cfg(feature = "net")] // Datapunk Lake
     fn class(&self, req: &HttpRequest) -> &AdaptiveRateController {
         match req.method().as_str() {
             "GET" | "HEAD" => &self.read,
@@ -900,6 +903,7 @@ impl Pacer {
 
     /// Admit a request to the pacer, which may get queued internally. Returns a
     /// PacerBusy Error when the estimated wait exceeds the wait bound.
+    #[cfg(feature = "net")] // Datapunk Lake
     pub async fn admit(&self) -> Result<(), HttpError> {
         // Anti-barge plus fast path.
         if self.queue.depth() == 0 && self.bucket.try_acquire().is_ok() {
@@ -968,13 +972,16 @@ impl Pacer {
 }
 
 // OBJECT_STORE HTTP_SERVICE MIDDLEWARE
+// Datapunk Lake: compiled only with the HTTP client (`net`).
 
+#[cfg(feature = "net")]
 #[derive(Debug)]
 pub(crate) struct PacedHttpConnector {
     inner: Box<dyn HttpConnector>,
     controller: Arc<RateController>,
 }
 
+#[cfg(feature = "net")]
 impl PacedHttpConnector {
     pub(crate) fn new(inner: Box<dyn HttpConnector>, rate_limiter: &RateLimiter) -> Self {
         // The HTTP Connector may re-use its learned request rate.
@@ -987,6 +994,7 @@ impl PacedHttpConnector {
     }
 }
 
+#[cfg(feature = "net")]
 impl HttpConnector for PacedHttpConnector {
     fn connect(&self, options: &ClientOptions) -> object_store::Result<HttpClient> {
         let client = self.inner.connect(options)?;
@@ -997,13 +1005,16 @@ impl HttpConnector for PacedHttpConnector {
     }
 }
 
+#[cfg(feature = "net")]
 #[derive(Debug)]
 pub(crate) struct PacedHttpService {
     inner: HttpClient,
     controller: Arc<RateController>,
 }
 
+#[cfg(feature = "net")]
 #[async_trait]
+#[cfg(feature = "net")]
 impl HttpService for PacedHttpService {
     async fn call(&self, req: HttpRequest) -> Result<HttpResponse, HttpError> {
         let verb_pacer = self.controller.class(&req);

@@ -24,11 +24,13 @@ pub mod concurrency_config;
 #[cfg(feature = "cloud")]
 pub mod credential_provider;
 
-#[cfg(feature = "cloud")]
+// Datapunk Lake: DNS, rate limiting and pacing serve the HTTP client only.
+#[cfg(feature = "net")]
 pub mod dns;
 #[cfg(feature = "http")]
 mod http_origin_store;
 #[cfg(feature = "cloud")]
+#[cfg_attr(not(feature = "net"), allow(dead_code, unused_imports))] // Datapunk Lake
 pub mod http_rate_limit;
 #[cfg(feature = "cloud")]
 pub mod token_bucket;

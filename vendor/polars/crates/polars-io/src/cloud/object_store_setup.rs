@@ -344,7 +344,7 @@ impl PolarsObjectStoreBuilder {
                     }
                 }
                 #[cfg(not(feature = "http"))]
-                return err_missing_feature("http", &cloud_location.scheme);
+                return err_missing_feature("http", &self.cloud_type); // Datapunk Lake: was `cloud_location.scheme`, not in scope
             },
             CloudType::Hf => panic!("impl error: unresolved hf:// path"),
             CloudType::Ext(scheme) => {

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use futures::{Stream, StreamExt as _, TryStreamExt as _};
 use hashbrown::hash_map::RawEntryMut;
+#[cfg(feature = "net")] // Datapunk Lake: no HTTP client without `net`
 use object_store::client::{HttpError, HttpErrorKind};
 use object_store::path::Path;
 use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
@@ -63,6 +64,7 @@ pub fn io_error_kind_from_source(error: &(dyn std::error::Error + 'static)) -> s
     use std::io::ErrorKind::*;
 
     let mut kind = Other;
+    #[cfg(feature = "net")] // Datapunk Lake
     let mut http_kind = None;
     let mut cur = Some(error);
     while let Some(e) = cur {
@@ -70,11 +72,16 @@ pub fn io_error_kind_from_source(error: &(dyn std::error::Error + 'static)) -> s
             && io.kind() != Other
         {
             kind = io.kind();
-        } else if let Some(http) = e.downcast_ref::<HttpError>() {
+        }
+        #[cfg(feature = "net")] // Datapunk Lake
+        if kind == Other
+            && let Some(http) = e.downcast_ref::<HttpError>()
+        {
             http_kind = Some(http.kind());
         }
         cur = e.source();
     }
+    #[cfg(feature = "net")] // Datapunk Lake
     if kind == Other {
         // object_store maps this in its private `From<RetryError> for io::Error`,
         // but the kind is lost when the error is boxed into `Error::Generic`.

@@ -10,7 +10,8 @@ use polars_utils::aliases::PlHashMap;
 use polars_utils::pl_path::{CloudScheme, PlRefPath};
 use polars_utils::pl_str::PlSmallStr;
 
-#[cfg(feature = "cloud")]
+// Datapunk Lake: `hf://` listing is an HTTP client; only with `net`.
+#[cfg(feature = "net")]
 mod hugging_face;
 
 use crate::cloud::CloudOptions;
@@ -444,6 +445,12 @@ pub async fn expand_paths_hive(
     } {
         #[cfg(feature = "cloud")]
         {
+            // Datapunk Lake: without the HTTP client, `hf://` is refused, never fetched.
+            #[cfg(not(feature = "net"))]
+            if first_path.scheme() == Some(CloudScheme::Hf) {
+                polars_bail!(ComputeError: "hf:// paths need network access, which this build does not have");
+            }
+            #[cfg(feature = "net")]
             if first_path.scheme() == Some(CloudScheme::Hf) {
                 let (expand_start_idx, paths) = hugging_face::expand_paths_hf(
                     paths,
