@@ -4,6 +4,7 @@ mod baddata;
 mod common;
 mod crash;
 mod diskfull;
+mod fuzzreplay;
 mod hostile;
 mod import;
 mod lakefolder;
