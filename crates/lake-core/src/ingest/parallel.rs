@@ -6,8 +6,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::sync::Mutex;
 
-use super::records::Flow;
 use crate::error::Result;
+
+/// Whether to keep reading.
+#[derive(PartialEq, Eq)]
+pub enum Flow {
+    /// Go on.
+    Continue,
+    /// Stop early (sample taken, or a restart is needed).
+    Stop,
+}
 
 /// How many parsing threads to use: the machine's cores, at most 8.
 pub fn worker_count() -> usize {

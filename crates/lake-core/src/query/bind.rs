@@ -127,7 +127,7 @@ impl VisitorMut for Resolver<'_> {
         // `YYYY-MM-DD HH:MM:SS` form, so ISO 8601 literals with `T` and a zone are rewritten
         // to that form, in UTC (the lake's timestamps are UTC).
         match e {
-            Expr::BinaryOp { left, op, right } if is_comparison(op) => {
+            Expr::BinaryOp { left, op, right } if super::expr::is_comparison(op) => {
                 normalize_iso_literal(left);
                 normalize_iso_literal(right);
             }
@@ -371,19 +371,6 @@ fn name_colliding_outputs(projection: &mut [SelectItem]) {
     }
 }
 
-/// `=`, `<>`, `<`, `<=`, `>`, `>=`.
-pub fn is_comparison(op: &BinaryOperator) -> bool {
-    matches!(
-        op,
-        BinaryOperator::Eq
-            | BinaryOperator::NotEq
-            | BinaryOperator::Lt
-            | BinaryOperator::LtEq
-            | BinaryOperator::Gt
-            | BinaryOperator::GtEq
-    )
-}
-
 fn normalize_iso_literal(e: &mut Expr) {
     let Expr::Value(v) = e else { return };
     let SqlValue::SingleQuotedString(s) = &mut v.value else {
@@ -396,7 +383,7 @@ fn normalize_iso_literal(e: &mut Expr) {
     if b.len() < 20 || b[10] != b'T' || !zoned {
         return;
     }
-    let Some(us) = crate::ingest::table::parse_datetime_us(s) else {
+    let Some(us) = crate::temporal::parse_datetime_us(s) else {
         return;
     };
     if let Some(dt) = chrono::DateTime::from_timestamp_micros(us) {
@@ -536,7 +523,7 @@ fn flip(op: &'static str) -> &'static str {
 
 fn predicates_of(where_: &Expr, alias: &str, sole_table: bool) -> Vec<SimplePredicate> {
     let mut parts = Vec::new();
-    super::rewrite::split_and(where_.clone(), &mut parts);
+    super::expr::split_and(where_.clone(), &mut parts);
     let mut out = Vec::new();
     for p in &parts {
         match p {

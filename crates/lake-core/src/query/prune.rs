@@ -23,16 +23,10 @@ fn literal_for(dtype: &str, v: &Value) -> Option<Value> {
     match v {
         Value::Number(_) if numeric => Some(v.clone()),
         Value::String(s) if dtype == "str" => Some(Value::String(s.clone())),
-        Value::String(s) if dtype == "date" => {
-            crate::ingest::table::parse_date_days(s).map(Into::into)
-        }
-        Value::String(s) if dtype.starts_with("datetime") => {
-            crate::ingest::table::parse_datetime_us(s)
-                .or_else(|| {
-                    crate::ingest::table::parse_date_days(s).map(|d| d as i64 * 86_400_000_000)
-                })
-                .map(Into::into)
-        }
+        Value::String(s) if dtype == "date" => crate::temporal::parse_date_days(s).map(Into::into),
+        Value::String(s) if dtype.starts_with("datetime") => crate::temporal::parse_datetime_us(s)
+            .or_else(|| crate::temporal::parse_date_days(s).map(|d| d as i64 * 86_400_000_000))
+            .map(Into::into),
         _ => None,
     }
 }

@@ -29,14 +29,7 @@ pub enum Item {
     Bad(String, String),
 }
 
-/// Whether to keep reading.
-#[derive(PartialEq, Eq)]
-pub enum Flow {
-    /// Go on.
-    Continue,
-    /// Stop early (sample taken, or a restart is needed).
-    Stop,
-}
+pub use super::parallel::Flow;
 
 /// A re-startable producer of records.
 pub trait RecordSource {

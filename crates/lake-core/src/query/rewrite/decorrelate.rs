@@ -46,7 +46,7 @@ fn correlation(select: &Select, r: &Rewriter) -> Option<Correlation> {
         let Expr::BinaryOp { left, op, right } = &p else {
             return None;
         };
-        if !super::bind::is_comparison(op) || !is_plain_column(left) || !is_plain_column(right) {
+        if !is_comparison(op) || !is_plain_column(left) || !is_plain_column(right) {
             return None;
         }
         let (lo, ro) = (owner(left, &units)?, owner(right, &units)?);

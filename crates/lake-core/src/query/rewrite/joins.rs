@@ -26,7 +26,7 @@ pub(super) fn selectivity(e: &Expr, unit: &Unit, stats: &Stats) -> f64 {
             .or_else(|| distinct(right))
             .map(|d| 1.0 / d.max(1.0))
             .unwrap_or(0.1),
-        Expr::BinaryOp { op, .. } if super::bind::is_comparison(op) => 0.33,
+        Expr::BinaryOp { op, .. } if is_comparison(op) => 0.33,
         Expr::Between { negated: false, .. } => 0.25,
         Expr::Like { negated: false, .. } | Expr::ILike { negated: false, .. } => 0.2,
         Expr::Like { negated: true, .. } | Expr::ILike { negated: true, .. } => 0.9,

@@ -28,15 +28,12 @@ mod relations;
 #[cfg(test)]
 mod tests;
 
-// The parts take all of the above through `use super::*`; `use super::bind` keeps their
-// `super::bind::is_comparison` paths resolving to the query's `bind` module.
-use super::bind;
+// The parts take all of the above through `use super::*`.
+use super::expr::{is_comparison, split_and};
 use columns::*;
 use decorrelate::*;
 use joins::*;
 use relations::*;
-
-pub(crate) use relations::split_and;
 
 /// What the rewrites know of a dataset from the catalog.
 #[derive(Debug, Clone, Default)]

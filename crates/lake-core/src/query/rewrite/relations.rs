@@ -274,22 +274,6 @@ pub(super) fn owners(e: &Expr, units: &[Unit]) -> (Vec<Owner>, bool) {
     (w.out, w.subquery)
 }
 
-/// The conjuncts of a condition, parentheses removed ([`join_and`] puts them back around ORs).
-pub(crate) fn split_and(e: Expr, out: &mut Vec<Expr>) {
-    match e {
-        Expr::BinaryOp {
-            left,
-            op: BinaryOperator::And,
-            right,
-        } => {
-            split_and(*left, out);
-            split_and(*right, out);
-        }
-        Expr::Nested(inner) => split_and(*inner, out),
-        other => out.push(other),
-    }
-}
-
 pub(super) fn join_and(parts: Vec<Expr>) -> Option<Expr> {
     parts
         .into_iter()

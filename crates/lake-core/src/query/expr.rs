@@ -1,0 +1,32 @@
+//! Small helpers over SQL expressions that binding and rewriting both use.
+
+use sqlparser::ast::{BinaryOperator, Expr};
+
+/// `=`, `<>`, `<`, `<=`, `>`, `>=`.
+pub fn is_comparison(op: &BinaryOperator) -> bool {
+    matches!(
+        op,
+        BinaryOperator::Eq
+            | BinaryOperator::NotEq
+            | BinaryOperator::Lt
+            | BinaryOperator::LtEq
+            | BinaryOperator::Gt
+            | BinaryOperator::GtEq
+    )
+}
+
+/// The conjuncts of a condition, parentheses removed (`rewrite`'s `join_and` puts them back around ORs).
+pub(crate) fn split_and(e: Expr, out: &mut Vec<Expr>) {
+    match e {
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::And,
+            right,
+        } => {
+            split_and(*left, out);
+            split_and(*right, out);
+        }
+        Expr::Nested(inner) => split_and(*inner, out),
+        other => out.push(other),
+    }
+}
