@@ -34,9 +34,16 @@ demo: build
 fmt:
 	cargo fmt
 
+# Clippy runs as the compiler wrapper of the workspace's own crates during the one debug build
+# (what `cargo clippy` does, but producing the binaries and test executables as well), so
+# `make test` compiles Polars and every other dependency once, not once to check and once to
+# build. `make test` exports it to every stage, so the tests and the e2e reuse that build.
+CLIPPY_ENV := CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__ \
+  RUSTC_WORKSPACE_WRAPPER=$$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver)
+
 lint: ui
 	cargo fmt -- --check
-	cargo clippy --workspace --all-targets --locked -- -D warnings
+	$(CLIPPY_ENV) cargo build --workspace --all-targets --locked
 	npm --prefix ui run lint
 
 # lake-core must never depend on Tauri (the engine serves the CLI and the app alike).
@@ -56,8 +63,7 @@ bindings:
 	UPDATE_BINDINGS=1 cargo test -p lake-app bindings
 
 unit: ui
-	cargo build --workspace --locked
-	cargo test --workspace --no-fail-fast --locked
+	$(CLIPPY_ENV) cargo test --workspace --no-fail-fast --locked
 
 ui-test: deps
 	npm --prefix ui test
@@ -83,7 +89,7 @@ fuzz:
 
 # Each stage in turn, with how long it took (scripts/timed-stages.sh).
 test: deps
-	@bash scripts/timed-stages.sh lint check-boundaries unit ui-test e2e audit
+	@$(CLIPPY_ENV) bash scripts/timed-stages.sh lint check-boundaries unit ui-test e2e audit
 
 # `make bench` runs bench/run.sh, which ends with the Takeout bench (bench/takeout.sh).
 bench: deps

@@ -1,6 +1,7 @@
 //! The error every command returns: lake-core's `{code, message, details}` payload, so the UI
 //! can branch on `code` and show `message` as it is.
 
+use lake_core::ErrorCode;
 use lake_core::{ErrorPayload, LakeError};
 use serde::Serialize;
 
@@ -17,9 +18,9 @@ impl From<LakeError> for AppError {
 
 impl AppError {
     /// An error of our own with a stable code.
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         AppError(ErrorPayload {
-            code: code.into(),
+            code,
             message: message.into(),
             details: serde_json::json!({}),
         })
@@ -28,7 +29,7 @@ impl AppError {
     /// No lake is open yet.
     pub fn no_lake() -> Self {
         Self::new(
-            "no_lake",
+            ErrorCode::NoLake,
             "no lake is open; create one or open a lake folder first",
         )
     }

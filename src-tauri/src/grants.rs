@@ -3,6 +3,7 @@
 //! lake, the recent lakes). Any other path from the page is refused with `path_not_chosen`, so
 //! a page that is tricked into asking cannot read, import or overwrite what it likes.
 
+use lake_core::ErrorCode;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -60,7 +61,7 @@ impl Grants {
             Ok(p)
         } else {
             let mut e = AppError::new(
-                "path_not_chosen",
+                ErrorCode::PathNotChosen,
                 format!(
                     "{path} was not chosen in this window; choose it with a file dialog or drop \
                      it on the window"

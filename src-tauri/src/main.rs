@@ -1,10 +1,13 @@
 //! Datapunk Lake, the desktop app: a Tauri 2 shell whose commands are thin glue over lake-core.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+#[macro_use]
+mod command_list;
 mod bindings;
 mod commands;
 mod error;
 mod grants;
+mod ipc;
 mod ipc_check;
 mod pick;
 mod state;
@@ -17,7 +20,7 @@ use tauri::{Emitter, Manager};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The commands the UI may call (the capability file allows exactly these).
-pub const COMMAND_NAMES: &[&str] = include!("command_names.rs");
+pub const COMMAND_NAMES: &[&str] = ipc::NAMES;
 
 /// `--lake PATH` (or `DATAPUNK_LAKE`): the lake to open at start, created if missing.
 fn lake_from_args() -> Option<PathBuf> {
@@ -49,26 +52,7 @@ fn main() {
         bindings::write(std::path::Path::new(&dir)).expect("writing the bindings");
         return;
     }
-    let handler: Box<dyn Fn(tauri::ipc::Invoke) -> bool + Send + Sync> =
-        Box::new(tauri::generate_handler![
-            commands::lake_status,
-            commands::open_lake,
-            commands::list_datasets,
-            commands::describe_dataset,
-            commands::query_history,
-            commands::preview_import,
-            commands::pick_paths,
-            commands::start_import,
-            commands::cancel_import,
-            commands::run_query,
-            commands::explain,
-            commands::cancel_query,
-            commands::fetch_rows,
-            commands::set_result_view,
-            commands::close_result,
-            commands::export_result,
-            commands::ui_ready,
-        ]);
+    let handler = ipc::handler();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {

@@ -1,11 +1,13 @@
 //! What the app keeps between commands: the open lake, kept query results, cancel tokens, and
 //! the settings file that remembers the last lake.
 
+use lake_core::ErrorCode;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use lake_core::ingest::progress::ImportSlot;
 use lake_core::ingest::CancelToken;
 use lake_core::query::results::ResultSet;
 use lake_core::Lake;
@@ -36,8 +38,8 @@ pub struct AppState {
     lake: Mutex<Option<Arc<Lake>>>,
     results: Mutex<Kept>,
     next_id: AtomicU32,
-    /// The running import's cancel token.
-    pub import_cancel: Mutex<Option<CancelToken>>,
+    /// The running import (one at a time) and its cancel token.
+    pub imports: ImportSlot,
     /// Running queries' cancel tokens, by editor tab.
     pub query_cancel: Mutex<HashMap<String, CancelToken>>,
     settings_file: PathBuf,
@@ -59,7 +61,7 @@ impl AppState {
             lake: Mutex::new(None),
             results: Mutex::new(Kept::default()),
             next_id: AtomicU32::new(1),
-            import_cancel: Mutex::new(None),
+            imports: ImportSlot::default(),
             query_cancel: Mutex::new(HashMap::new()),
             settings_file: config_dir.join("settings.json"),
             default_lake: data_dir.join("lake"),
@@ -146,7 +148,7 @@ impl AppState {
     pub fn result(&self, id: u32) -> CmdResult<Arc<Mutex<ResultSet>>> {
         lock(&self.results).by_id.get(&id).cloned().ok_or_else(|| {
             AppError::new(
-                "result_gone",
+                ErrorCode::ResultGone,
                 "this result is no longer kept; run the query again",
             )
         })

@@ -1,7 +1,7 @@
 //! The one error type of the engine: every variant has a stable snake_case code and says what the
 //! user can do about it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A position inside a SQL text (1-based line and column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -82,6 +82,9 @@ pub enum LakeError {
     /// Another process holds the lake's write lock.
     #[error("{0}")]
     Busy(String),
+    /// An import is already running in this front end (one at a time).
+    #[error("{0}")]
+    ImportRunning(String),
     /// The lake is open read-only (its folder cannot be written), so it cannot change.
     #[error("{0}")]
     ReadOnly(String),
@@ -105,6 +108,135 @@ pub enum LakeError {
     Internal(String),
 }
 
+/// Every error code there is, the engine's and the app's alike: one list, so the UI can branch
+/// on it exhaustively (it is generated into `ui/src/bindings/types.ts`). Serialized as the
+/// stable snake_case text scripts and the UI match on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum ErrorCode {
+    /// The SQL could not be parsed.
+    ParseError,
+    /// The SQL guard refused the statement (only reading queries run).
+    RejectedStatement,
+    /// A dataset named in the query does not exist.
+    UnknownDataset,
+    /// A column named in the query does not exist.
+    UnknownColumn,
+    /// Valid SQL that the engine does not support.
+    Unsupported,
+    /// The query failed while planning or running.
+    QueryFailed,
+    /// A file could not be imported; the details name the file and position.
+    BadInput,
+    /// A file whose format the lake cannot import.
+    UnsupportedFormat,
+    /// A file to import does not exist.
+    NotFound,
+    /// The user cancelled, or a timeout fired; nothing changed.
+    Cancelled,
+    /// A dataset name that cannot be used.
+    InvalidName,
+    /// The folder is missing or is not a lake.
+    NotALake,
+    /// Another process holds the lake's write lock.
+    Busy,
+    /// The lake's folder cannot be written.
+    ReadOnly,
+    /// The catalog points outside the lake or contradicts itself.
+    DamagedLake,
+    /// Reading or writing a file failed.
+    IoError,
+    /// The catalog database failed.
+    CatalogError,
+    /// A bug: the message says what to report.
+    Internal,
+    /// (app) No lake is open yet.
+    NoLake,
+    /// (app) The kept result was closed or replaced; run the query again.
+    ResultGone,
+    /// (app) A path the user did not pick or drop on the window.
+    PathNotChosen,
+    /// (app) The window called a command the app does not have.
+    UnknownCommand,
+    /// (app) A command was called with missing, mistyped or oversized arguments.
+    InvalidArguments,
+    /// An import is already running in this window (one at a time).
+    ImportRunning,
+}
+
+impl ErrorCode {
+    /// Every code, in declaration order.
+    pub const ALL: [ErrorCode; 24] = [
+        ErrorCode::ParseError,
+        ErrorCode::RejectedStatement,
+        ErrorCode::UnknownDataset,
+        ErrorCode::UnknownColumn,
+        ErrorCode::Unsupported,
+        ErrorCode::QueryFailed,
+        ErrorCode::BadInput,
+        ErrorCode::UnsupportedFormat,
+        ErrorCode::NotFound,
+        ErrorCode::Cancelled,
+        ErrorCode::InvalidName,
+        ErrorCode::NotALake,
+        ErrorCode::Busy,
+        ErrorCode::ReadOnly,
+        ErrorCode::DamagedLake,
+        ErrorCode::IoError,
+        ErrorCode::CatalogError,
+        ErrorCode::Internal,
+        ErrorCode::NoLake,
+        ErrorCode::ResultGone,
+        ErrorCode::PathNotChosen,
+        ErrorCode::UnknownCommand,
+        ErrorCode::InvalidArguments,
+        ErrorCode::ImportRunning,
+    ];
+
+    /// The stable snake_case text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::ParseError => "parse_error",
+            ErrorCode::RejectedStatement => "rejected_statement",
+            ErrorCode::UnknownDataset => "unknown_dataset",
+            ErrorCode::UnknownColumn => "unknown_column",
+            ErrorCode::Unsupported => "unsupported",
+            ErrorCode::QueryFailed => "query_failed",
+            ErrorCode::BadInput => "bad_input",
+            ErrorCode::UnsupportedFormat => "unsupported_format",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Cancelled => "cancelled",
+            ErrorCode::InvalidName => "invalid_name",
+            ErrorCode::NotALake => "not_a_lake",
+            ErrorCode::Busy => "busy",
+            ErrorCode::ReadOnly => "read_only",
+            ErrorCode::DamagedLake => "damaged_lake",
+            ErrorCode::IoError => "io_error",
+            ErrorCode::CatalogError => "catalog_error",
+            ErrorCode::Internal => "internal",
+            ErrorCode::NoLake => "no_lake",
+            ErrorCode::ResultGone => "result_gone",
+            ErrorCode::PathNotChosen => "path_not_chosen",
+            ErrorCode::UnknownCommand => "unknown_command",
+            ErrorCode::InvalidArguments => "invalid_arguments",
+            ErrorCode::ImportRunning => "import_running",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// The engine's result type.
 pub type Result<T, E = LakeError> = std::result::Result<T, E>;
 
@@ -113,7 +245,7 @@ pub type Result<T, E = LakeError> = std::result::Result<T, E>;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorPayload {
     /// Stable snake_case code the UI and scripts branch on.
-    pub code: String,
+    pub code: ErrorCode,
     /// A sentence for people.
     pub message: String,
     /// Structured extras (position, suggestion, path...).
@@ -123,25 +255,26 @@ pub struct ErrorPayload {
 
 impl LakeError {
     /// The stable snake_case code of this error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            LakeError::Parse { .. } => "parse_error",
-            LakeError::RejectedStatement(_) => "rejected_statement",
-            LakeError::UnknownDataset { .. } => "unknown_dataset",
-            LakeError::UnknownColumn { .. } => "unknown_column",
-            LakeError::Unsupported(_) => "unsupported",
-            LakeError::QueryFailed(_) => "query_failed",
-            LakeError::BadInput { .. } => "bad_input",
-            LakeError::UnsupportedFormat { .. } => "unsupported_format",
-            LakeError::Cancelled(_) => "cancelled",
-            LakeError::InvalidName(_) => "invalid_name",
-            LakeError::NotALake(_) => "not_a_lake",
-            LakeError::Busy(_) => "busy",
-            LakeError::ReadOnly(_) => "read_only",
-            LakeError::Damaged(_) => "damaged_lake",
-            LakeError::Io { .. } => "io_error",
-            LakeError::Catalog(_) => "catalog_error",
-            LakeError::Internal(_) => "internal",
+            LakeError::Parse { .. } => ErrorCode::ParseError,
+            LakeError::RejectedStatement(_) => ErrorCode::RejectedStatement,
+            LakeError::UnknownDataset { .. } => ErrorCode::UnknownDataset,
+            LakeError::UnknownColumn { .. } => ErrorCode::UnknownColumn,
+            LakeError::Unsupported(_) => ErrorCode::Unsupported,
+            LakeError::QueryFailed(_) => ErrorCode::QueryFailed,
+            LakeError::BadInput { .. } => ErrorCode::BadInput,
+            LakeError::UnsupportedFormat { .. } => ErrorCode::UnsupportedFormat,
+            LakeError::Cancelled(_) => ErrorCode::Cancelled,
+            LakeError::InvalidName(_) => ErrorCode::InvalidName,
+            LakeError::NotALake(_) => ErrorCode::NotALake,
+            LakeError::Busy(_) => ErrorCode::Busy,
+            LakeError::ImportRunning(_) => ErrorCode::ImportRunning,
+            LakeError::ReadOnly(_) => ErrorCode::ReadOnly,
+            LakeError::Damaged(_) => ErrorCode::DamagedLake,
+            LakeError::Io { .. } => ErrorCode::IoError,
+            LakeError::Catalog(_) => ErrorCode::CatalogError,
+            LakeError::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -185,7 +318,7 @@ impl LakeError {
             _ => {}
         }
         ErrorPayload {
-            code: self.code().to_string(),
+            code: self.code(),
             message: self.to_string(),
             details: serde_json::Value::Object(details),
         }
@@ -228,6 +361,18 @@ impl<T> IoContext<T> for std::io::Result<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_code_serializes_as_its_text() {
+        for c in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+            let back: ErrorCode = serde_json::from_value(c.as_str().into()).unwrap();
+            assert_eq!(back, c);
+        }
+        let texts: std::collections::HashSet<_> =
+            ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(texts.len(), ErrorCode::ALL.len(), "two codes share a text");
+    }
 
     #[test]
     fn payload_json_is_pinned() {

@@ -34,6 +34,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod cancel;
 pub mod catalog;
 pub mod error;
 #[doc(hidden)]
@@ -42,6 +43,7 @@ pub mod hints;
 pub mod ingest;
 pub mod query;
 pub mod storage;
+pub mod temporal;
 
-pub use error::{ErrorPayload, LakeError, Result, SqlPosition};
+pub use error::{ErrorCode, ErrorPayload, LakeError, Result, SqlPosition};
 pub use storage::Lake;

@@ -40,12 +40,12 @@ export function queryHistory(limit: number): Promise<Array<T.HistoryEntry>> {
 }
 
 /** What importing `paths` would do. */
-export function previewImport(paths: string[]): Promise<T.ImportPreview> {
+export function previewImport(paths: Array<string>): Promise<T.ImportPreview> {
   return call("preview_import", { paths });
 }
 
 /** Opens the shell's dialog for `kind`; what the user picks may be used (empty on cancel). */
-export function pickPaths(kind: T.PickKind): Promise<string[]> {
+export function pickPaths(kind: T.PickKind): Promise<Array<string>> {
   return call("pick_paths", { kind });
 }
 
@@ -89,8 +89,8 @@ export function closeResult(id: number): Promise<null> {
   return call("close_result", { id });
 }
 
-/** Writes a kept result's view to `path` (chosen with pick_paths) as csv or parquet, optionally spreadsheet-safe; returns the rows. */
-export function exportResult(id: number, path: string, format: "csv" | "parquet", spreadsheetSafe: boolean): Promise<number> {
+/** Writes a kept result's view to `path` (chosen with pick_paths), optionally spreadsheet-safe; returns the rows. */
+export function exportResult(id: number, path: string, format: T.ExportFormat, spreadsheetSafe: boolean): Promise<number> {
   return call("export_result", { id, path, format, spreadsheetSafe });
 }
 

@@ -2,13 +2,20 @@
 // run `make bindings` after changing a command or a type it exchanges.
 
 /**
+ * Every error code there is, the engine's and the app's alike: one list, so the UI can branch
+ * on it exhaustively (it is generated into `ui/src/bindings/types.ts`). Serialized as the
+ * stable snake_case text scripts and the UI match on.
+ */
+export type ErrorCode = "parse_error" | "rejected_statement" | "unknown_dataset" | "unknown_column" | "unsupported" | "query_failed" | "bad_input" | "unsupported_format" | "not_found" | "cancelled" | "invalid_name" | "not_a_lake" | "busy" | "read_only" | "damaged_lake" | "io_error" | "catalog_error" | "internal" | "no_lake" | "result_gone" | "path_not_chosen" | "unknown_command" | "invalid_arguments" | "import_running";
+
+/**
  * The error as it crosses a process or IPC boundary: `{code, message, details}`.
  */
 export type ErrorPayload = { 
 /**
  * Stable snake_case code the UI and scripts branch on.
  */
-code: string, 
+code: ErrorCode, 
 /**
  * A sentence for people.
  */
@@ -413,7 +420,7 @@ error: string,
 /**
  * The stable error code.
  */
-code: string, };
+code: ErrorCode, };
 
 /**
  * One file that could not be read, and why.
@@ -682,3 +689,8 @@ result: ResultMeta,
  * The plan, when the statement was an EXPLAIN.
  */
 plan: QueryPlan | null, };
+
+/**
+ * What an export writes.
+ */
+export type ExportFormat = "csv" | "parquet";

@@ -1,11 +1,11 @@
-import type { ErrorPayload } from "../bindings/types";
+import type { ErrorCode, ErrorPayload } from "../bindings/types";
 
 /** Whatever a command rejected with, as `{code, message, details}`. */
 export function asLakeError(e: unknown): ErrorPayload {
   if (e && typeof e === "object" && "code" in e && "message" in e) {
     const o = e as { code: unknown; message: unknown; details?: unknown };
     return {
-      code: String(o.code),
+      code: String(o.code) as ErrorCode,
       message: String(o.message),
       details: (o.details && typeof o.details === "object" ? o.details : {}) as Record<string, unknown>,
     };
@@ -26,15 +26,16 @@ export function asLakeError(e: unknown): ErrorPayload {
 export function hintFor(e: ErrorPayload): string | null {
   const s = e.details["suggestion"];
   if (typeof s === "string") return `Did you mean ${s}?`;
+  // Exhaustive: a code added in Rust (lake_core::ErrorCode) fails the type check until it is here.
   switch (e.code) {
     case "parse_error":
       return "Check the SQL near the underlined position.";
     case "unknown_dataset":
       return "The catalog on the left lists every dataset.";
-    case "cancelled":
-      return null;
     case "busy":
-      return "Another import or write is running on this lake; wait for it to finish.";
+      return "Another program is writing to this lake; wait for it to finish.";
+    case "import_running":
+      return "An import is already running; wait for it or cancel it.";
     case "not_a_lake":
       return "Pick a folder made by Datapunk Lake, or create a new lake in an empty folder.";
     case "path_not_chosen":
@@ -48,8 +49,27 @@ export function hintFor(e: ErrorPayload): string | null {
     case "unsupported":
       return "Rewrite the query without that construct.";
     case "io_error":
+    case "not_found":
       return "Check that the file exists and that you may read (or write) it.";
-    default:
+    case "result_gone":
+      return "Run the query again.";
+    case "rejected_statement":
+      return "Only reading queries run here: SELECT, WITH, EXPLAIN.";
+    case "unknown_command":
+    case "invalid_arguments":
+    case "internal":
+      return "This is a bug in the app; please report the message.";
+    case "cancelled":
+    case "unknown_column":
+    case "query_failed":
+    case "bad_input":
+    case "unsupported_format":
+    case "invalid_name":
+    case "catalog_error":
       return null;
+    default: {
+      const unhandled: never = e.code;
+      return unhandled;
+    }
   }
 }

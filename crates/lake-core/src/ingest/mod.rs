@@ -7,6 +7,7 @@ mod parallel;
 pub use parallel::worker_count;
 mod parquet_src;
 pub mod preview;
+pub mod progress;
 pub mod records;
 pub mod table;
 pub mod takeout;
@@ -15,7 +16,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -211,24 +212,7 @@ pub trait Progress: Send + Sync {
 pub struct NoProgress;
 impl Progress for NoProgress {}
 
-/// A flag that asks long work to stop; clones share it.
-#[derive(Debug, Clone, Default)]
-pub struct CancelToken(Arc<AtomicBool>);
-
-impl CancelToken {
-    /// A token not yet cancelled.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Asks the work to stop.
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst)
-    }
-    /// Whether stop was asked.
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-}
+pub use crate::cancel::CancelToken;
 
 /// What a reader needs while reading one file.
 pub struct ReadCtx<'a> {
@@ -378,7 +362,7 @@ pub struct ImportFailure {
     /// The message.
     pub error: String,
     /// The stable error code.
-    pub code: String,
+    pub code: crate::ErrorCode,
 }
 
 /// The outcome of an import.
@@ -509,7 +493,7 @@ pub fn import_paths(
             report.errors.push(ImportFailure {
                 path: p.display().to_string(),
                 error: format!("{}: no such file or folder", p.display()),
-                code: "not_found".into(),
+                code: crate::ErrorCode::NotFound,
             });
             continue;
         }
@@ -517,7 +501,7 @@ pub fn import_paths(
             report.errors.push(ImportFailure {
                 path: p.display().to_string(),
                 error: format!("listing {}: {e}", p.display()),
-                code: "io_error".into(),
+                code: crate::ErrorCode::IoError,
             });
             continue;
         }
@@ -529,7 +513,7 @@ pub fn import_paths(
                     p.display(),
                     EXTENSIONS.join(", ")
                 ),
-                code: "unsupported_format".into(),
+                code: crate::ErrorCode::UnsupportedFormat,
             });
         }
         for f in files {
@@ -624,7 +608,7 @@ fn failure(path: &str, e: &LakeError) -> ImportFailure {
     ImportFailure {
         path: path.to_string(),
         error: e.to_string(),
-        code: e.code().to_string(),
+        code: e.code(),
     }
 }
 

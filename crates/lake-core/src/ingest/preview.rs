@@ -194,7 +194,7 @@ fn sample_file(path: &Path, format: Format, bytes: u64, fp: &mut FilePreview) ->
     let own_name = |m: &str| m.replace(&source.display().to_string(), &fp.path);
     if let Some(e) = report.errors.first() {
         fp.error = Some(ErrorPayload {
-            code: e.code.clone(),
+            code: e.code,
             message: own_name(&e.error),
             details: serde_json::json!({ "path": fp.path }),
         });

@@ -452,7 +452,7 @@ mod tests {
     fn code(sql: &str) -> &'static str {
         match guard(sql) {
             Ok(_) => "ok",
-            Err(e) => e.code(),
+            Err(e) => e.code().as_str(),
         }
     }
 

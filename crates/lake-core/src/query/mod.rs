@@ -5,6 +5,7 @@ pub mod arrow_ipc;
 pub mod bind;
 mod errors;
 mod execute;
+mod expr;
 pub mod guard;
 pub mod output;
 pub mod plan;
@@ -18,9 +19,9 @@ use std::time::{Duration, Instant};
 use polars::prelude::*;
 use polars::sql::SQLContext;
 
+use crate::cancel::CancelToken;
 use crate::catalog::{DatasetVersion, FileEntry};
 use crate::error::{LakeError, Result};
-use crate::ingest::CancelToken;
 use crate::Lake;
 use bind::SimplePredicate;
 
@@ -285,7 +286,7 @@ pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOut
             .log_query(sql, "ok", None, ms, Some(out.frame.height() as u64)),
         Err(e) => lake
             .catalog()
-            .log_query(sql, "error", Some(e.code()), ms, None),
+            .log_query(sql, "error", Some(e.code().as_str()), ms, None),
     };
     result
 }
@@ -485,7 +486,7 @@ mod tests {
             let at = Instant::now();
             token.cancel();
             let (code, done) = h.join().unwrap();
-            assert_eq!(code, Some("cancelled"));
+            assert_eq!(code, Some(crate::ErrorCode::Cancelled));
             (at, done)
         });
         let latency = returned_at.saturating_duration_since(cancelled_at);

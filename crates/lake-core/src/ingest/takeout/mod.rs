@@ -446,7 +446,7 @@ pub(crate) fn import_takeout(
                          nothing was added to it",
                         spec.name
                     ),
-                    code: "bad_input".into(),
+                    code: crate::ErrorCode::BadInput,
                 });
                 continue;
             }

@@ -1,0 +1,69 @@
+// The one list of the app's commands: name, arguments with their Rust types, and what each
+// returns (errors are always `{code, message, details}`). Everything else is generated from it:
+// - the Tauri commands and their invoke handler (`ipc.rs`), which call the function of the
+//   same name and arguments in `commands.rs` (the compiler holds the two to the list);
+// - the argument check that runs before Tauri deserializes a call (`ipc.rs`);
+// - the TypeScript functions in `ui/src/bindings/commands.ts` (`bindings.rs`, `make bindings`);
+// - the permission of each command and the set the window is granted (`build.rs` writes
+//   `permissions/lake.toml`).
+// Adding a command: one entry here, one function in `commands.rs`, then `make bindings`.
+// build.rs includes this file too, so it holds only the macro and `permission_set`.
+macro_rules! with_commands {
+    ($then:ident) => {
+        $then! {
+            /// The open lake and the start screen's choices.
+            lake_status() -> LakeStatus;
+            /// Opens the lake in `path`; with `create`, makes one there if there is none.
+            open_lake(path: String, create: bool) -> LakeStatus;
+            /// Every dataset of the open lake.
+            list_datasets() -> Vec<DatasetInfo>;
+            /// A dataset's schema, column statistics and versions.
+            describe_dataset(name: String) -> DatasetDescription;
+            /// The editor's query history, newest first.
+            query_history(limit: u32) -> Vec<HistoryEntry>;
+            /// What importing `paths` would do.
+            preview_import(paths: Vec<String>) -> ImportPreview;
+            /// Opens the shell's dialog for `kind`; what the user picks may be used (empty on cancel).
+            pick_paths(kind: PickKind) -> Vec<String>;
+            /// Imports in one transaction, streaming progress to `onProgress`.
+            start_import(items: Vec<ImportItem>, skip_bad: bool, on_progress: Channel<ImportProgress>) -> ImportReport;
+            /// Stops the running import; nothing of it is kept.
+            cancel_import() -> bool;
+            /// Runs `sql` for editor tab `tab`; the result is kept for the grid.
+            run_query(sql: String, tab: String) -> QueryResponse;
+            /// EXPLAIN (ANALYZE) of `sql`.
+            explain(sql: String, analyze: bool, tab: String) -> QueryPlan;
+            /// Stops the query running in editor tab `tab`.
+            cancel_query(tab: String) -> bool;
+            /// Rows of a kept result as Arrow IPC stream bytes.
+            fetch_rows(id: u32, offset: u32, limit: u32) -> Response;
+            /// Sorts and filters a kept result (done by the engine).
+            set_result_view(id: u32, sort: Option<SortSpec>, filter: Option<FilterSpec>) -> ResultMeta;
+            /// Forgets a kept result.
+            close_result(id: u32) -> ();
+            /// Writes a kept result's view to `path` (chosen with pick_paths), optionally spreadsheet-safe; returns the rows.
+            export_result(id: u32, path: String, format: ExportFormat, spreadsheet_safe: bool) -> u32;
+            /// The UI has painted its first screen (start-up time is logged).
+            ui_ready() -> ();
+        }
+    };
+}
+
+/// `permissions/lake.toml`: the set of every command's permission, granted to the main window
+/// by `capabilities/main.json` (build.rs writes it; a test checks it is current).
+#[allow(dead_code)]
+pub fn permission_set(names: &[&str]) -> String {
+    let mut s = String::from(concat!(
+        "# Written by build.rs from src/command_list.rs; do not edit.\n",
+        "# Every command of the app, granted to the main window by capabilities/main.json.\n",
+        "[[set]]\n",
+        "identifier = \"allow-lake-commands\"\n",
+        "description = \"The lake commands the UI uses (file access goes only through these).\"\n",
+        "permissions = [\n",
+    ));
+    for n in names {
+        s.push_str(&format!("  \"allow-{}\",\n", n.replace('_', "-")));
+    }
+    s.push_str("]\n");
+    s
+}

@@ -1,0 +1,207 @@
+//! What is generated from the one command list (`command_list.rs`): the Tauri commands (each
+//! hands its arguments to the function of the same name in `commands.rs`), their handler, the
+//! command names, each command's argument check, and the signatures `bindings.rs` writes as
+//! TypeScript.
+
+use lake_core::catalog::{DatasetDescription, DatasetInfo, HistoryEntry};
+use lake_core::ingest::preview::ImportPreview;
+use lake_core::ingest::progress::ImportProgress;
+use lake_core::ingest::ImportReport;
+use lake_core::query::results::{FilterSpec, ResultMeta, SortSpec};
+use lake_core::query::QueryPlan;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use tauri::ipc::{Channel, Response};
+use tauri::AppHandle;
+use ts_rs::{Config, TS};
+
+use crate::commands::{self, Cx, ExportFormat, ImportItem, LakeStatus, QueryResponse};
+use crate::error::CmdResult;
+use crate::pick::PickKind;
+
+/// ts-rs settings of every generated type (64-bit integers are plain numbers).
+pub fn ts_config() -> Config {
+    Config::new().with_large_int("number")
+}
+
+/// A type a command takes or returns, as TypeScript names it.
+pub trait IpcType {
+    /// Its TypeScript type.
+    fn ts() -> String;
+}
+
+/// A type a command takes: how a JSON argument is checked before Tauri deserializes it.
+pub trait IpcArg: IpcType {
+    /// May the window leave it out (it is an `Option`)?
+    const OPTIONAL: bool = false;
+    /// `Err` with serde's words when `v` would not deserialize as this type.
+    fn check(v: &Value) -> Result<(), String>;
+}
+
+fn deserializes_as<T: DeserializeOwned>(v: &Value) -> Result<(), String> {
+    T::deserialize(v).map(|_| ()).map_err(|e| e.to_string())
+}
+
+macro_rules! ts_types {
+    ($($t:ty),* $(,)?) => { $(
+        impl IpcType for $t {
+            fn ts() -> String {
+                <$t as TS>::name(&ts_config())
+            }
+        }
+    )* };
+}
+macro_rules! arg_types {
+    ($optional:literal: $($t:ty),* $(,)?) => { $(
+        impl IpcArg for $t {
+            const OPTIONAL: bool = $optional;
+            fn check(v: &Value) -> Result<(), String> {
+                deserializes_as::<$t>(v)
+            }
+        }
+    )* };
+}
+// Every type the list uses: a type missing here fails to compile, so none can be forgotten.
+ts_types!(
+    String,
+    bool,
+    u32,
+    Vec<String>,
+    PickKind,
+    Vec<ImportItem>,
+    Option<SortSpec>,
+    Option<FilterSpec>,
+    ExportFormat,
+    LakeStatus,
+    Vec<DatasetInfo>,
+    DatasetDescription,
+    Vec<HistoryEntry>,
+    ImportPreview,
+    ImportReport,
+    QueryResponse,
+    QueryPlan,
+    ResultMeta,
+);
+arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat);
+arg_types!(true: Option<SortSpec>, Option<FilterSpec>);
+
+impl IpcType for Channel<ImportProgress> {
+    fn ts() -> String {
+        format!("Channel<{}>", <ImportProgress as TS>::name(&ts_config()))
+    }
+}
+impl IpcArg for Channel<ImportProgress> {
+    /// The window sends a channel as its id (`__CHANNEL__:<n>`); Tauri resolves it.
+    fn check(v: &Value) -> Result<(), String> {
+        match v.as_str() {
+            Some(s) if s.starts_with("__CHANNEL__:") => Ok(()),
+            _ => Err("expected a Channel".into()),
+        }
+    }
+}
+impl IpcType for Response {
+    fn ts() -> String {
+        "ArrayBuffer".into()
+    }
+}
+impl IpcType for () {
+    fn ts() -> String {
+        "null".into()
+    }
+}
+
+/// A command as the window sees it: for `commands.ts` and the IPC check.
+pub struct Signature {
+    /// Its name (snake_case, as registered).
+    pub name: &'static str,
+    /// Its doc comment.
+    pub doc: String,
+    /// Arguments: the window's (camelCase) name and TypeScript type.
+    pub args: Vec<(String, String)>,
+    /// What it resolves to, in TypeScript.
+    pub ret: String,
+}
+
+/// `snake_case` to the `camelCase` name Tauri expects from the window.
+pub fn camel(s: &str) -> String {
+    let mut out = String::new();
+    let mut up = false;
+    for c in s.chars() {
+        if c == '_' {
+            up = true;
+        } else if up {
+            out.extend(c.to_uppercase());
+            up = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// One argument of a call: present (or optional) and of the right type.
+fn arg<T: IpcArg>(args: &Map<String, Value>, name: &str) -> Result<(), (String, String)> {
+    let name = camel(name);
+    match args.get(&name) {
+        None if T::OPTIONAL => Ok(()),
+        None => Err((name, "is missing".into())),
+        Some(v) => T::check(v).map_err(|e| (name, format!("must be {}: {e}", T::ts()))),
+    }
+}
+
+/// Checks one argument by its (snake_case) name.
+type ArgCheck = fn(&Map<String, Value>, &str) -> Result<(), (String, String)>;
+
+fn each(args: &Map<String, Value>, checks: &[(&str, ArgCheck)]) -> Result<(), (String, String)> {
+    checks
+        .iter()
+        .try_for_each(|(name, check)| check(args, name))
+}
+
+macro_rules! generate {
+    ($( $(#[doc = $doc:literal])* $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty; )*) => {
+        /// The Tauri commands, one per entry of the list.
+        pub mod tauri_commands {
+            use super::*;
+            $(
+                $(#[doc = $doc])*
+                #[tauri::command]
+                pub async fn $name(app: AppHandle, $($arg: $ty),*) -> CmdResult<$ret> {
+                    commands::$name(&Cx::of(&app), $($arg),*).await
+                }
+            )*
+        }
+
+        /// The invoke handler of every command in the list.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(tauri_commands::$name),*]
+        }
+
+        /// The names of the commands, in list order.
+        pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        /// Checks a call's arguments against its command's types: `None` when there is no such
+        /// command, else the first argument that is missing or mistyped (its name, what is wrong).
+        pub fn check_args(
+            cmd: &str,
+            args: &Map<String, Value>,
+        ) -> Option<Result<(), (String, String)>> {
+            match cmd {
+                $(stringify!($name) => Some(each(args, &[$((stringify!($arg), arg::<$ty>)),*])),)*
+                _ => None,
+            }
+        }
+
+        /// Every command's signature as the window sees it.
+        pub fn signatures() -> Vec<Signature> {
+            vec![$(Signature {
+                name: stringify!($name),
+                doc: [$($doc),*].iter().map(|l| l.trim()).collect::<Vec<_>>().join(" "),
+                args: vec![$((camel(stringify!($arg)), <$ty as IpcType>::ts())),*],
+                ret: <$ret as IpcType>::ts(),
+            }),*]
+        }
+    };
+}
+
+with_commands!(generate);
