@@ -14,7 +14,13 @@ deps:
 	@bash scripts/install-deps.sh
 
 # The web UI, embedded into the app at compile time (ui/dist).
-ui: deps
+# Rebuilt only when a UI source changed: the app embeds ui/dist, so a fresh dist would make
+# cargo rebuild the app in every stage of `make test`.
+UI_INPUTS := $(shell find ui/src -type f 2>/dev/null) $(wildcard ui/index.html ui/package.json \
+  ui/package-lock.json ui/vite.config.ts ui/tsconfig.json)
+ui: deps ui/dist/index.html
+
+ui/dist/index.html: $(UI_INPUTS)
 	npm --prefix ui run build
 
 build: ui

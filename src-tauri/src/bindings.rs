@@ -165,6 +165,25 @@ mod tests {
         }
     }
 
+    /// Every command stays glue: its body at most about 15 lines (work belongs in lake-core).
+    #[test]
+    fn command_bodies_stay_short() {
+        let src = include_str!("commands.rs");
+        for name in crate::COMMAND_NAMES {
+            let start = src
+                .find(&format!("pub async fn {name}("))
+                .unwrap_or_else(|| panic!("commands.rs has no `pub async fn {name}`"));
+            let body = &src[start..];
+            let open = body.find(" {\n").expect("a body");
+            let close = body.find("\n}\n").expect("the end of the body");
+            let lines = body[open..close].lines().count() - 1;
+            assert!(
+                lines <= 16,
+                "{name}: {lines} lines; move the work into lake-core"
+            );
+        }
+    }
+
     #[test]
     fn the_permissions_file_is_the_command_list() {
         let have = include_str!("../permissions/lake.toml");

@@ -194,6 +194,22 @@ pub async fn pick_paths(cx: &Cx<'_>, kind: PickKind) -> CmdResult<Vec<String>> {
     .await
 }
 
+/// The paths of `items` (each one the user chose) and the dataset names given to them.
+fn import_plan(
+    state: &AppState,
+    items: Vec<ImportItem>,
+) -> CmdResult<(Vec<PathBuf>, BTreeMap<PathBuf, String>)> {
+    for i in &items {
+        state.grants.check(&i.path, Use::Read)?;
+    }
+    let paths = items.iter().map(|i| PathBuf::from(&i.path)).collect();
+    let names = items
+        .into_iter()
+        .filter_map(|i| i.dataset.map(|d| (PathBuf::from(i.path), d)))
+        .collect();
+    Ok((paths, names))
+}
+
 /// Imports `items` in one transaction, streaming progress; one import runs at a time, and
 /// `cancel_import` stops it leaving the lake as it was.
 pub async fn start_import(
@@ -202,17 +218,10 @@ pub async fn start_import(
     skip_bad: bool,
     on_progress: Channel<ImportProgress>,
 ) -> CmdResult<ImportReport> {
-    for i in &items {
-        cx.state.grants.check(&i.path, Use::Read)?;
-    }
+    let (paths, names) = import_plan(cx.state, items)?;
     let lake = cx.state.lake()?;
     let ticket = cx.state.imports.start()?;
     let cancel = ticket.cancel.clone();
-    let paths: Vec<PathBuf> = items.iter().map(|i| PathBuf::from(&i.path)).collect();
-    let names: BTreeMap<PathBuf, String> = items
-        .into_iter()
-        .filter_map(|i| i.dataset.map(|d| (PathBuf::from(i.path), d)))
-        .collect();
     let opts = ImportOptions {
         names,
         skip_bad,

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/../.."
 root=$(pwd)
 : "${CARGO_TARGET_DIR:=$HOME/.cache/datapunk-lake/target}"
 export CARGO_TARGET_DIR
-npm --prefix ui run build >/dev/null
+make --no-print-directory -s ui >/dev/null
 cargo build -p lake-app
 app="$CARGO_TARGET_DIR/debug/datapunk-lake"
 out="$root/tests/e2e/out"

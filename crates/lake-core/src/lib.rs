@@ -45,5 +45,8 @@ pub mod query;
 pub mod storage;
 pub mod temporal;
 
+#[cfg(test)]
+mod layout_tests;
+
 pub use error::{ErrorCode, ErrorPayload, LakeError, Result, SqlPosition};
 pub use storage::Lake;

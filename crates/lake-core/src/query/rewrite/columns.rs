@@ -84,7 +84,9 @@ pub(super) fn push_left_join_conditions(select: &mut Select, r: &mut Rewriter) {
             if right_only.is_empty() || keep.is_empty() {
                 continue;
             }
-            let filter = join_and(right_only).expect("not empty");
+            let (Some(filter), Some(kept)) = (join_and(right_only), join_and(keep)) else {
+                continue;
+            };
             let Some(pushed) = parse_relation(&format!(
                 "(SELECT * FROM {} WHERE {filter}) AS {}",
                 j.relation,
@@ -92,7 +94,7 @@ pub(super) fn push_left_join_conditions(select: &mut Select, r: &mut Rewriter) {
             )) else {
                 continue;
             };
-            *on = join_and(keep).expect("not empty");
+            *on = kept;
             j.relation = pushed;
             r.fire("left_join_condition_pushdown");
         }

@@ -85,6 +85,23 @@ fn split_or(e: &Expr, out: &mut Vec<Expr>) {
 /// (TPC-H Q19's `p_partkey = l_partkey`) becomes a join key instead of a cross join's filter;
 /// and, per relation, the OR of each branch's conditions on it alone is added as a filter that
 /// relation's scan can apply (implied, so the original OR stays).
+/// `(a AND b) OR (c) OR …` of `branches`; `None` when there is none, or one is empty.
+fn or_of_ands(branches: Vec<Vec<Expr>>) -> Option<Expr> {
+    let mut or: Option<Expr> = None;
+    for b in branches {
+        let b = Expr::Nested(Box::new(join_and(b)?));
+        or = Some(match or {
+            None => b,
+            Some(a) => Expr::BinaryOp {
+                left: Box::new(a),
+                op: BinaryOperator::Or,
+                right: Box::new(b),
+            },
+        });
+    }
+    or
+}
+
 fn factor_ors(parts: &mut Vec<Expr>, units: &[Unit]) -> bool {
     let mut changed = false;
     let mut out = Vec::new();
@@ -124,16 +141,10 @@ fn factor_ors(parts: &mut Vec<Expr>, units: &[Unit]) -> bool {
             if conj.iter().any(|b| b.is_empty()) {
                 continue; // one branch is now TRUE: so is the OR
             }
-            rest = Expr::Nested(Box::new(
-                conj.iter()
-                    .map(|b| Expr::Nested(Box::new(join_and(b.clone()).expect("not empty"))))
-                    .reduce(|a, b| Expr::BinaryOp {
-                        left: Box::new(a),
-                        op: BinaryOperator::Or,
-                        right: Box::new(b),
-                    })
-                    .expect("two branches"),
-            ));
+            // (Without branches, `p` itself stays: true, if redundant with the common part.)
+            if let Some(or) = or_of_ands(conj.clone()) {
+                rest = Expr::Nested(Box::new(or));
+            }
         }
         for u in 0..units.len() {
             let only_u: Vec<Vec<Expr>> = conj
@@ -152,18 +163,11 @@ fn factor_ors(parts: &mut Vec<Expr>, units: &[Unit]) -> bool {
             if only_u.iter().any(Vec::is_empty) || all_u {
                 continue; // some branch says nothing about u alone, or the OR is u's already
             }
-            changed = true;
-            out.push(Expr::Nested(Box::new(
-                only_u
-                    .into_iter()
-                    .map(|b| Expr::Nested(Box::new(join_and(b).expect("not empty"))))
-                    .reduce(|a, b| Expr::BinaryOp {
-                        left: Box::new(a),
-                        op: BinaryOperator::Or,
-                        right: Box::new(b),
-                    })
-                    .expect("two branches"),
-            )));
+            // An implied filter: leaving it out changes no answer.
+            if let Some(or) = or_of_ands(only_u) {
+                changed = true;
+                out.push(Expr::Nested(Box::new(or)));
+            }
         }
         out.push(rest);
     }
@@ -271,17 +275,20 @@ fn flatten_nested_head(twj: TableWithJoins, changed: &mut bool) -> TableWithJoin
     }
 }
 
+/// Turns comma joins into explicit joins in an estimated-cheapest order, with the left joins
+/// `decorrelate` produced after them. `None` for a state it cannot handle (which the checks
+/// before it rule out); the whole statement is then left as written.
 pub(super) fn plan_joins(
     select: &mut Select,
     r: &mut Rewriter,
     left_joins: Vec<(TableFactor, Vec<Expr>)>,
     reorder: bool,
-) {
+) -> Option<()> {
     if select.from.len() <= 1 && left_joins.is_empty() {
-        return;
+        return Some(());
     }
     if select.from.is_empty() {
-        return;
+        return Some(());
     }
     let mut flattened = false;
     select.from = std::mem::take(&mut select.from)
@@ -292,7 +299,7 @@ pub(super) fn plan_joins(
         r.fire("nested_joins_flattened");
     }
     let Some(units) = units_of(&select.from, r) else {
-        return;
+        return Some(());
     };
     let mut parts = Vec::new();
     if let Some(w) = select.selection.take() {
@@ -331,8 +338,7 @@ pub(super) fn plan_joins(
                 _ => None,
             })
             .collect();
-        if set.len() == 1 {
-            let u = *set.iter().next().expect("one");
+        if let (1, Some(&u)) = (set.len(), set.iter().next()) {
             est[u] *= selectivity(p, &units[u], r.stats);
             local[u].push(ci);
             continue;
@@ -376,7 +382,9 @@ pub(super) fn plan_joins(
             {
                 continue;
             }
-            let w = join_and(conds.iter().map(|c| parts[*c].clone()).collect()).expect("not empty");
+            let Some(w) = join_and(conds.iter().map(|c| parts[*c].clone()).collect()) else {
+                continue;
+            };
             let alias = units[u].aliases[0].clone();
             let TableFactor::Table { name, .. } = &twj.relation else {
                 continue;
@@ -397,7 +405,7 @@ pub(super) fn plan_joins(
     }
     // Left-deep greedy orders from every start; the cheapest (sum of estimated intermediate
     // rows) wins. Without reordering, the text order.
-    let order_from = |start: usize| -> (Vec<usize>, f64) {
+    let order_from = |start: usize| -> Option<(Vec<usize>, f64)> {
         let mut order = vec![start];
         let mut cur = est[start];
         let mut cost = cur;
@@ -419,16 +427,18 @@ pub(super) fn plan_joins(
                     best = Some((u, out));
                 }
             }
-            let (u, out) = best.expect("a unit is left");
+            let (u, out) = best?;
             order.push(u);
             cur = out;
             cost += out;
         }
-        (order, cost)
+        Some((order, cost))
     };
     let order = if reorder {
         (0..n)
             .map(order_from)
+            .collect::<Option<Vec<_>>>()?
+            .into_iter()
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(o, _)| o)
             .unwrap_or_default()
@@ -439,7 +449,7 @@ pub(super) fn plan_joins(
     let mut from = select.from.drain(..).map(Some).collect::<Vec<_>>();
     let mut first: Option<TableWithJoins> = None;
     for &u in &order {
-        let twj = from[u].take().expect("each unit once");
+        let twj = from[u].take()?;
         let semis = std::mem::take(&mut semi[u]);
         let add_semis = |chain: &mut TableWithJoins| {
             for (relation, on) in semis {
@@ -482,14 +492,12 @@ pub(super) fn plan_joins(
         add_semis(chain);
         joined.push(u);
     }
-    let mut chain = first.expect("at least one unit");
+    let mut chain = first?;
     for (relation, on) in left_joins {
         chain.joins.push(Join {
             relation,
             global: false,
-            join_operator: JoinOperator::LeftOuter(JoinConstraint::On(
-                join_and(on).expect("a left join has keys"),
-            )),
+            join_operator: JoinOperator::LeftOuter(JoinConstraint::On(join_and(on)?)),
         });
     }
     select.from = vec![chain];
@@ -507,4 +515,5 @@ pub(super) fn plan_joins(
             r.fire("join_reordering");
         }
     }
+    Some(())
 }

@@ -61,7 +61,13 @@ pub fn rewrite(statement: &mut Statement, stats: &Stats) -> Vec<String> {
         fired: Vec::new(),
         off: std::env::var("LAKE_REWRITES_OFF").unwrap_or_default(),
     };
-    let _ = VisitMut::visit(q.as_mut(), &mut r);
+    // A rule that meets a state it cannot handle breaks off the walk: the statement then runs
+    // as written (slower, never a different answer).
+    let original = q.clone();
+    if VisitMut::visit(q.as_mut(), &mut r).is_break() {
+        *q = original;
+        return Vec::new();
+    }
     r.fired
 }
 
@@ -132,8 +138,8 @@ impl VisitorMut for Rewriter<'_> {
             } else {
                 decorrelate(select, self)
             };
-            if !d {
-                plan_joins(select, self, left_joins, !projection_has_wildcard);
+            if !d && plan_joins(select, self, left_joins, !projection_has_wildcard).is_none() {
+                return ControlFlow::Break(());
             }
         }
         ControlFlow::Continue(())
