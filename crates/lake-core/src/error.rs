@@ -237,6 +237,36 @@ impl PartialEq<&str> for ErrorCode {
     }
 }
 
+/// Why one file of an import (a Takeout entry, a GeoJSON feature, ...) could not be read, in
+/// the words the coverage report shows next to the file. The import goes on with the others.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    /// The user cancelled.
+    #[error("cancelled")]
+    Cancelled,
+    /// More than the reader takes (a size or depth limit); none of it was read.
+    #[error("{0}")]
+    TooLarge(String),
+    /// The bytes could not be read.
+    #[error("{0}")]
+    Io(String),
+    /// Not what its format says: what is wrong, and where when known.
+    #[error("{0}")]
+    Malformed(String),
+}
+
+impl From<String> for ReadError {
+    fn from(message: String) -> Self {
+        ReadError::Malformed(message)
+    }
+}
+
+impl From<&str> for ReadError {
+    fn from(message: &str) -> Self {
+        ReadError::Malformed(message.to_string())
+    }
+}
+
 /// The engine's result type.
 pub type Result<T, E = LakeError> = std::result::Result<T, E>;
 

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use super::records::{open_counting, Flow, Item, RecordCap, RecordSource};
 use super::table::LType;
 use super::ReadCtx;
+use crate::error::ReadError;
 use crate::error::{LakeError, Result};
 
 /// Column types that GeoJSON flattening fixes.
@@ -20,7 +21,7 @@ pub const GEOJSON_TYPES: &[(&str, LType)] = &[
     ("lat", LType::Float64),
 ];
 
-fn pos(v: &Value) -> std::result::Result<(f64, f64), String> {
+fn pos(v: &Value) -> std::result::Result<(f64, f64), ReadError> {
     let a = v
         .as_array()
         .ok_or("a position must be an array [lon, lat]")?;
@@ -33,9 +34,9 @@ fn pos(v: &Value) -> std::result::Result<(f64, f64), String> {
     }
 }
 
-fn list<'a>(v: &'a Value, what: &str) -> std::result::Result<&'a Vec<Value>, String> {
+fn list<'a>(v: &'a Value, what: &str) -> std::result::Result<&'a Vec<Value>, ReadError> {
     v.as_array()
-        .ok_or_else(|| format!("{what} must be an array"))
+        .ok_or_else(|| format!("{what} must be an array").into())
 }
 
 struct Geom {
@@ -56,7 +57,7 @@ impl Geom {
         self.wkb.extend_from_slice(&y.to_le_bytes());
         let _ = write!(self.wkt, "{x} {y}");
     }
-    fn ring(&mut self, coords: &[Value]) -> std::result::Result<(), String> {
+    fn ring(&mut self, coords: &[Value]) -> std::result::Result<(), ReadError> {
         self.count(coords.len());
         self.wkt.push('(');
         for (i, c) in coords.iter().enumerate() {
@@ -68,7 +69,7 @@ impl Geom {
         self.wkt.push(')');
         Ok(())
     }
-    fn polygon_body(&mut self, rings: &[Value]) -> std::result::Result<(), String> {
+    fn polygon_body(&mut self, rings: &[Value]) -> std::result::Result<(), ReadError> {
         self.count(rings.len());
         self.wkt.push('(');
         for (i, r) in rings.iter().enumerate() {
@@ -80,14 +81,14 @@ impl Geom {
         self.wkt.push(')');
         Ok(())
     }
-    fn geometry(&mut self, g: &Value) -> std::result::Result<(), String> {
+    fn geometry(&mut self, g: &Value) -> std::result::Result<(), ReadError> {
         let t = g
             .get("type")
             .and_then(Value::as_str)
             .ok_or("geometry has no `type`")?;
         let coords = || {
             g.get("coordinates")
-                .ok_or_else(|| format!("{t} has no `coordinates`"))
+                .ok_or_else(|| ReadError::from(format!("{t} has no `coordinates`")))
         };
         match t {
             "Point" => {
@@ -166,7 +167,7 @@ impl Geom {
                 }
                 self.wkt.push(')');
             }
-            other => return Err(format!("unknown geometry type `{other}`")),
+            other => return Err(format!("unknown geometry type `{other}`").into()),
         }
         Ok(())
     }
@@ -183,7 +184,7 @@ fn hex(bytes: &[u8]) -> String {
 /// Flattens one GeoJSON feature into a record.
 pub fn flatten_feature(
     mut f: Map<String, Value>,
-) -> std::result::Result<Map<String, Value>, String> {
+) -> std::result::Result<Map<String, Value>, ReadError> {
     if f.get("type").and_then(Value::as_str) != Some("Feature") {
         return Err("expected a GeoJSON Feature".into());
     }

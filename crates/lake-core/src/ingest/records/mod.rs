@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::table::{Cell, LType, TableBuilder, TypeGuess};
 use super::{FileReport, ReadCtx, BATCH_ROWS};
+use crate::error::ReadError;
 use crate::error::{IoContext, LakeError, Result};
 use crate::storage::ParquetSink;
 
@@ -198,7 +199,7 @@ pub fn json_kind(v: &Value) -> &'static str {
 }
 
 /// A transform applied to each record before typing (GeoJSON flattening, for instance).
-pub type Transform = fn(Map<String, Value>) -> std::result::Result<Map<String, Value>, String>;
+pub type Transform = fn(Map<String, Value>) -> std::result::Result<Map<String, Value>, ReadError>;
 
 /// Fixed types for some fields, whatever the sample says.
 pub type Forced = &'static [(&'static str, LType)];
@@ -252,7 +253,7 @@ impl Schema {
 fn apply(
     t: Option<Transform>,
     m: Map<String, Value>,
-) -> std::result::Result<Map<String, Value>, String> {
+) -> std::result::Result<Map<String, Value>, ReadError> {
     match t {
         Some(t) => t(m),
         None => Ok(m),
@@ -309,14 +310,14 @@ fn serial_pass(
         let (m, loc) = match item {
             Item::Record(m, loc) => (m, loc),
             Item::Bad(loc, msg) => {
-                ctx.bad_record(&mut out.bad, &loc, &msg)?;
+                ctx.bad_record(&mut out.bad, &loc, &msg.to_string())?;
                 return Ok(Flow::Continue);
             }
         };
         let m = match apply(transform, m) {
             Ok(m) => m,
             Err(msg) => {
-                ctx.bad_record(&mut out.bad, &loc, &msg)?;
+                ctx.bad_record(&mut out.bad, &loc, &msg.to_string())?;
                 return Ok(Flow::Continue);
             }
         };
@@ -591,7 +592,7 @@ pub fn import_records(
                     schema.observe(&m);
                     seen += 1;
                 }
-                Err(msg) => ctx.bad_record(&mut bad, &loc, &msg)?,
+                Err(msg) => ctx.bad_record(&mut bad, &loc, &msg.to_string())?,
             },
             Item::Bad(loc, msg) => ctx.bad_record(&mut bad, &loc, &msg)?,
         }

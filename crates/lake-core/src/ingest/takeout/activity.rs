@@ -10,6 +10,7 @@ use super::tables::{
     Key, Tables, CHROME_HISTORY, MY_ACTIVITY, V, YOUTUBE_COMMENTS, YOUTUBE_SEARCH, YOUTUBE_WATCH,
 };
 use super::text::{canonical_product, html_date_us, iso_us, strip_verb, SEARCHED, WATCHED};
+use crate::error::ReadError;
 
 /// One activity entry, from JSON or HTML.
 #[derive(Default, Debug)]
@@ -209,7 +210,12 @@ impl JEntry<'_> {
 
 /// A My Activity or YouTube history JSON file (an array of entries), parsed into typed entries
 /// without building a JSON tree.
-pub fn activity_json(t: &mut Tables, file: &str, data: &[u8], route: Route) -> Result<(), String> {
+pub fn activity_json(
+    t: &mut Tables,
+    file: &str,
+    data: &[u8],
+    route: Route,
+) -> Result<(), ReadError> {
     let entries: Vec<JEntry> =
         serde_json::from_slice(data).map_err(|e| super::json_error(data, &e))?;
     for (i, e) in entries.into_iter().enumerate() {
@@ -326,7 +332,12 @@ fn hrefs(s: &str) -> Vec<(String, String)> {
 
 /// The legacy HTML layout: one `outer-cell` per entry, the header in the title cell, the
 /// title, links and date in the first content cell, products and locations in the caption.
-pub fn activity_html(t: &mut Tables, file: &str, html: &str, route: Route) -> Result<(), String> {
+pub fn activity_html(
+    t: &mut Tables,
+    file: &str,
+    html: &str,
+    route: Route,
+) -> Result<(), ReadError> {
     let mut n = 0u64;
     let mut bad = 0u64;
     let mut first_bad: Option<String> = None;
@@ -396,13 +407,14 @@ pub fn activity_html(t: &mut Tables, file: &str, html: &str, route: Route) -> Re
     if let Some(d) = first_bad {
         return Err(format!(
             "{bad} of {n} entries have a date that could not be read (first: {d:?})"
-        ));
+        )
+        .into());
     }
     Ok(())
 }
 
 /// Chrome `History.json` / `BrowserHistory.json`.
-pub fn chrome(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), String> {
+pub fn chrome(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), ReadError> {
     let doc: ChromeDoc = serde_json::from_slice(data).map_err(|e| super::json_error(data, &e))?;
     let items = doc.history.ok_or("no `Browser History` array")?;
     for (i, v) in items.into_iter().enumerate() {
@@ -426,7 +438,7 @@ pub fn chrome(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), String> {
 }
 
 /// YouTube comments CSV (`contentJSON` or `Comment Text` column).
-pub fn youtube_comments(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), String> {
+pub fn youtube_comments(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), ReadError> {
     let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(data);
     let headers = rdr.headers().map_err(|e| e.to_string())?.clone();

@@ -6,6 +6,7 @@ use std::io::Read;
 use serde_json::Value;
 
 use super::recognize::Kind;
+use crate::error::ReadError;
 
 /// Largest file read whole and parsed into a JSON tree (a tree takes several times the
 /// text's size in memory).
@@ -33,7 +34,7 @@ pub(super) fn read_all(
     size: u64,
     path: &str,
     max: u64,
-) -> std::result::Result<Vec<u8>, String> {
+) -> std::result::Result<Vec<u8>, ReadError> {
     let too_big = || {
         format!(
             "{path}: larger than {} MiB, the most a file of this kind is read whole; split it \
@@ -42,22 +43,22 @@ pub(super) fn read_all(
         )
     };
     if size > max {
-        return Err(too_big());
+        return Err(ReadError::TooLarge(too_big()));
     }
     let mut data = Vec::with_capacity((size as usize).max(head.len()) + 1);
     data.extend_from_slice(head);
     r.take(max + 1 - head.len() as u64)
         .read_to_end(&mut data)
-        .map_err(|e| format!("read error: {e} ({path})"))?;
+        .map_err(|e| ReadError::Io(format!("read error: {e} ({path})")))?;
     if data.len() as u64 > max {
-        return Err(too_big());
+        return Err(ReadError::TooLarge(too_big()));
     }
     Ok(data)
 }
 
-pub(super) fn json_doc(data: &[u8]) -> std::result::Result<Value, String> {
+pub(super) fn json_doc(data: &[u8]) -> std::result::Result<Value, ReadError> {
     let data = strip_bom(data);
-    serde_json::from_slice(data).map_err(|e| json_error(data, &e))
+    serde_json::from_slice(data).map_err(|e| json_error(data, &e).into())
 }
 
 pub(super) fn strip_bom(data: &[u8]) -> &[u8] {

@@ -2,6 +2,7 @@
 //! `Records.json`) without loading it: one thread cuts the bytes into element slices, worker
 //! threads deserialize them, and the caller receives the results in document order.
 
+use crate::error::ReadError;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::mpsc;
@@ -13,7 +14,7 @@ struct Batch {
     ends: Vec<usize>,
 }
 
-type Pending<T> = BTreeMap<usize, (u64, Vec<Result<T, String>>)>;
+type Pending<T> = BTreeMap<usize, (u64, Vec<Result<T, ReadError>>)>;
 
 /// Where cutting stands between reads.
 #[derive(Default)]
@@ -45,16 +46,16 @@ pub fn stream_array<T, P, C>(
     threads: usize,
     parse: P,
     mut consume: C,
-) -> Result<u64, String>
+) -> Result<u64, ReadError>
 where
     T: Send,
-    P: Fn(&[u8]) -> Result<T, String> + Sync,
-    C: FnMut(u64, T) -> Result<(), String>,
+    P: Fn(&[u8]) -> Result<T, ReadError> + Sync,
+    C: FnMut(u64, T) -> Result<(), ReadError>,
 {
     let threads = threads.max(1);
     let (in_tx, in_rx) = mpsc::sync_channel::<(usize, Batch)>(threads * 2);
     let in_rx = std::sync::Mutex::new(in_rx);
-    let (out_tx, out_rx) = mpsc::channel::<(usize, u64, Vec<Result<T, String>>)>();
+    let (out_tx, out_rx) = mpsc::channel::<(usize, u64, Vec<Result<T, ReadError>>)>();
     std::thread::scope(|s| {
         for _ in 0..threads {
             let out_tx = out_tx.clone();
@@ -76,10 +77,10 @@ where
         drop(out_tx);
         let mut pending: Pending<T> = BTreeMap::new();
         let mut next_out = 0usize;
-        let mut error: Option<String> = None;
+        let mut error: Option<ReadError> = None;
         let mut drain = |pending: &mut Pending<T>,
                          next_out: &mut usize,
-                         error: &mut Option<String>,
+                         error: &mut Option<ReadError>,
                          block: bool| {
             loop {
                 if let Some((first, items)) = pending.remove(next_out) {
@@ -88,7 +89,7 @@ where
                         for (k, it) in items.into_iter().enumerate() {
                             let idx = first + k as u64;
                             let res = it
-                                .map_err(|e| format!("element {} of `{key}`: {e}", idx + 1))
+                                .map_err(|e| format!("element {} of `{key}`: {e}", idx + 1).into())
                                 .and_then(|v| consume(idx, v));
                             if let Err(e) = res {
                                 *error = Some(e);
@@ -123,16 +124,14 @@ where
         let mut batch_start = 0usize;
         let mut chunk = vec![0u8; 1 << 20];
         let mut first_read = true;
-        let mut result: Result<(), String> = Ok(());
+        let mut result: Result<(), ReadError> = Ok(());
         'read: loop {
             let n = match r.read(&mut chunk) {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) => {
-                    result = Err(format!(
-                        "read error at byte {}: {e}",
-                        base + buf.len() as u64
-                    ));
+                    result =
+                        Err(format!("read error at byte {}: {e}", base + buf.len() as u64).into());
                     break;
                 }
             };
@@ -211,7 +210,8 @@ where
                                 "unbalanced `{}` at byte {}",
                                 c as char,
                                 base + i as u64
-                            ));
+                            )
+                            .into());
                             break 'read;
                         }
                         cut.depth -= 1;
@@ -242,7 +242,8 @@ where
                                 "element {} of `{key}` at byte {} is not an object",
                                 count + 1,
                                 base + i as u64
-                            ));
+                            )
+                            .into());
                             break 'read;
                         }
                     }
@@ -286,7 +287,8 @@ where
                     count + 1,
                     base + st as u64,
                     MAX_ELEMENT >> 20
-                ));
+                )
+                .into());
                 break 'read;
             }
         }
@@ -304,10 +306,10 @@ where
             return Err(format!(
                 "truncated JSON: the document ends inside `{key}` at byte {} (after {count} complete elements)",
                 base + buf.len() as u64
-            ));
+            ).into());
         }
         if !cut.done_array && count == 0 {
-            return Err(format!("no `{key}` array found"));
+            return Err(format!("no `{key}` array found").into());
         }
         Ok(count)
     })
@@ -377,14 +379,15 @@ mod tests {
     #[test]
     fn truncation_is_reported_with_a_position() {
         let doc = "{\"locations\": [{\"a\": 1}, {\"a\": 2}, {\"a\": ";
-        let err = stream_array(
+        let err: String = stream_array(
             &mut doc.as_bytes(),
             "locations",
             1,
             |_| Ok(()),
             |_, _| Ok(()),
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(
             err.contains("truncated JSON") && err.contains("after 2 complete"),
             "{err}"

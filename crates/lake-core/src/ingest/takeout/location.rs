@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::jsonstream::{stream_array, trim_elem};
 use super::tables::{Key, Tables, ACTIVITY_SEGMENTS, LOCATION_POINTS, PLACE_VISITS, V};
 use super::text::{any_ts_us, e7_to_micro, epoch_text_us, fix_e7, iso_us, latlng_text_e7};
+use crate::error::ReadError;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -51,7 +52,7 @@ pub fn point_key(ts_us: i64, lat_e7: i64, lon_e7: i64) -> i64 {
         .done()
 }
 
-fn parse_record(b: &[u8]) -> Result<Option<Point>, String> {
+fn parse_record(b: &[u8]) -> Result<Option<Point>, ReadError> {
     let r: RecLoc = serde_json::from_slice(trim_elem(b)).map_err(|e| e.to_string())?;
     let ts = match (&r.timestamp, &r.timestamp_ms) {
         (Some(t), _) => iso_us(t),
@@ -96,8 +97,8 @@ pub fn records(
     file: &str,
     r: &mut dyn Read,
     threads: usize,
-    on_progress: &mut dyn FnMut(u64) -> Result<(), String>,
-) -> Result<u64, String> {
+    on_progress: &mut dyn FnMut(u64) -> Result<(), ReadError>,
+) -> Result<u64, ReadError> {
     let mut skipped = 0u64;
     stream_array(r, "locations", threads, parse_record, |i, p| {
         match p {
@@ -136,7 +137,7 @@ fn deg(v: Option<i64>) -> V<'static> {
 }
 
 /// A Semantic Location History month.
-pub fn semantic_month(t: &mut Tables, file: &str, doc: &Value) -> Result<(), String> {
+pub fn semantic_month(t: &mut Tables, file: &str, doc: &Value) -> Result<(), ReadError> {
     let objs = doc
         .get("timelineObjects")
         .and_then(Value::as_array)
@@ -221,7 +222,7 @@ pub fn linestring(pts: impl Iterator<Item = (i64, i64)>) -> Option<String> {
 }
 
 /// `Timeline Edits.json`: raw position signals the user's edits produced.
-pub fn timeline_edits(t: &mut Tables, file: &str, doc: &Value) -> Result<(), String> {
+pub fn timeline_edits(t: &mut Tables, file: &str, doc: &Value) -> Result<(), ReadError> {
     let edits = doc
         .get("timelineEdits")
         .and_then(Value::as_array)
@@ -304,7 +305,7 @@ struct OdDoc<'a> {
 /// The on-device timeline: Android `Timeline.json` (`semanticSegments`, `rawSignals`; the raw
 /// signals are read typed, skipping Wi-Fi scans and activity records) or the iOS
 /// `location-history.json` array.
-pub fn on_device(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), String> {
+pub fn on_device(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), ReadError> {
     let first = data.iter().find(|c| !c.is_ascii_whitespace()).copied();
     if first == Some(b'[') {
         let segs: Vec<Value> =

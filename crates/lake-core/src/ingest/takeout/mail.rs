@@ -7,6 +7,7 @@ use std::io::{BufReader, Read};
 use base64::Engine;
 
 use super::tables::{Key, Tables, EMAILS, V};
+use crate::error::ReadError;
 
 /// Bytes of a message body kept to extract its text.
 pub const BODY_CAP: usize = 1 << 20;
@@ -32,8 +33,8 @@ pub fn mbox(
     t: &mut Tables,
     file: &str,
     r: &mut dyn Read,
-    progress: &mut dyn FnMut() -> Result<(), String>,
-) -> Result<u64, String> {
+    progress: &mut dyn FnMut() -> Result<(), ReadError>,
+) -> Result<u64, ReadError> {
     let mut rd = BufReader::with_capacity(1 << 20, r);
     let mut line = Vec::new();
     let mut cur: Option<Msg> = None;

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::Value;
 
 use super::tables::{Key, Tables, PHOTOS, V};
+use crate::error::ReadError;
 
 #[derive(serde::Deserialize)]
 struct JTs<'a> {
@@ -50,7 +51,7 @@ struct JSidecar<'a> {
 }
 
 /// Reads a sidecar without building a JSON tree.
-pub fn parse_sidecar_bytes(data: &[u8]) -> Result<Sidecar, String> {
+pub fn parse_sidecar_bytes(data: &[u8]) -> Result<Sidecar, ReadError> {
     let j: JSidecar = serde_json::from_slice(data).map_err(|e| super::json_error(data, &e))?;
     let ts = |t: &Option<JTs>| {
         t.as_ref()

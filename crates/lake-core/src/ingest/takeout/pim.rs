@@ -11,6 +11,7 @@ use super::tables::{
     SAVED_PLACES, V,
 };
 use super::text::{iso_us, zoned_us};
+use crate::error::ReadError;
 
 /// One content line: name, parameters, value.
 type ContentLine = (String, Vec<(String, String)>, String);
@@ -120,7 +121,7 @@ fn ical_time(
 }
 
 /// An `.ics` calendar.
-pub fn ics(t: &mut Tables, file: &str, text: &str) -> Result<(), String> {
+pub fn ics(t: &mut Tables, file: &str, text: &str) -> Result<(), ReadError> {
     let lines = content_lines(text);
     if !lines
         .first()
@@ -191,7 +192,7 @@ pub fn ics(t: &mut Tables, file: &str, text: &str) -> Result<(), String> {
 
 /// A `.vcf` address book. The same card in several files (All Contacts, My Contacts, device
 /// contacts) is stored once: the key is the name, e-mail addresses and phone numbers.
-pub fn vcf(t: &mut Tables, file: &str, text: &str) -> Result<(), String> {
+pub fn vcf(t: &mut Tables, file: &str, text: &str) -> Result<(), ReadError> {
     let lines = content_lines(text);
     if lines.first().is_none_or(|l| l.0 != "BEGIN") {
         return Err("line 1: not a vCard file (no BEGIN:VCARD)".into());
@@ -271,7 +272,7 @@ pub fn vcf(t: &mut Tables, file: &str, text: &str) -> Result<(), String> {
 }
 
 /// A Keep note.
-pub fn keep(t: &mut Tables, file: &str, doc: &Value) -> Result<(), String> {
+pub fn keep(t: &mut Tables, file: &str, doc: &Value) -> Result<(), ReadError> {
     let usec = |k: &str| doc.get(k).and_then(super::text::epoch_value_us);
     let created = usec("createdTimestampUsec");
     let edited = usec("userEditedTimestampUsec");
@@ -314,7 +315,7 @@ pub fn keep(t: &mut Tables, file: &str, doc: &Value) -> Result<(), String> {
 }
 
 /// Maps "Saved Places" (GeoJSON). `[0, 0]` coordinates mean "no location" and are stored as null.
-pub fn saved_places(t: &mut Tables, file: &str, doc: &Value) -> Result<(), String> {
+pub fn saved_places(t: &mut Tables, file: &str, doc: &Value) -> Result<(), ReadError> {
     let feats = doc
         .get("features")
         .and_then(Value::as_array)
@@ -478,7 +479,7 @@ fn fit_column(h: &str) -> Option<usize> {
 
 /// A Fit per-day metrics CSV (`2024-05-06.csv`): intervals with local times; the date comes
 /// from the file name.
-pub fn fit_daily(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), String> {
+pub fn fit_daily(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), ReadError> {
     let name = file.rsplit('/').next().unwrap_or(file);
     let date = name
         .get(..10)
@@ -535,7 +536,7 @@ pub fn fit_daily(t: &mut Tables, file: &str, data: &[u8]) -> Result<(), String> 
 }
 
 /// A Fit TCX activity: sport, start, duration, distance, calories and the track as WKT.
-pub fn tcx(t: &mut Tables, file: &str, text: &str) -> Result<(), String> {
+pub fn tcx(t: &mut Tables, file: &str, text: &str) -> Result<(), ReadError> {
     use quick_xml::events::Event;
     let mut rd = quick_xml::Reader::from_str(text);
     let mut path: Vec<String> = Vec::new();
@@ -624,7 +625,9 @@ pub fn tcx(t: &mut Tables, file: &str, text: &str) -> Result<(), String> {
                 }
             }
             Ok(Event::Eof) => break,
-            Err(e) => return Err(format!("invalid XML at byte {}: {e}", rd.buffer_position())),
+            Err(e) => {
+                return Err(format!("invalid XML at byte {}: {e}", rd.buffer_position()).into())
+            }
             _ => {}
         }
     }
@@ -635,7 +638,7 @@ pub fn tcx(t: &mut Tables, file: &str, text: &str) -> Result<(), String> {
 }
 
 /// Play Store `Installs.json`.
-pub fn play_installs(t: &mut Tables, file: &str, doc: &Value) -> Result<(), String> {
+pub fn play_installs(t: &mut Tables, file: &str, doc: &Value) -> Result<(), ReadError> {
     let arr = doc.as_array().ok_or("expected a JSON array")?;
     for x in arr {
         let i = x.get("install").unwrap_or(x);
