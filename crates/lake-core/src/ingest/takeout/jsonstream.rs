@@ -1,11 +1,12 @@
 //! Streams the elements of the array under one top-level key of a large JSON document (a 1 GB
-//! `Records.json`) without loading it: one thread cuts the bytes into element slices, worker
-//! threads deserialize them, and the caller receives the results in document order.
+//! `Records.json`) without loading it: the calling thread cuts the bytes into element slices,
+//! the workers of `ingest::parallel`'s ordered pool deserialize them, and the caller receives
+//! the results in document order.
+
+use std::io::Read;
 
 use crate::error::ReadError;
-use std::collections::BTreeMap;
-use std::io::Read;
-use std::sync::mpsc;
+use crate::ingest::parallel::{ordered_pool, Receive};
 
 /// A batch of raw elements: the bytes and the end offset of each element.
 struct Batch {
@@ -14,7 +15,8 @@ struct Batch {
     ends: Vec<usize>,
 }
 
-type Pending<T> = BTreeMap<usize, (u64, Vec<Result<T, ReadError>>)>;
+/// A parsed batch: the index of its first element, and each element parsed.
+type Parsed<T> = (u64, Vec<Result<T, ReadError>>);
 
 /// Where cutting stands between reads.
 #[derive(Default)]
@@ -52,66 +54,38 @@ where
     P: Fn(&[u8]) -> Result<T, ReadError> + Sync,
     C: FnMut(u64, T) -> Result<(), ReadError>,
 {
-    let threads = threads.max(1);
-    let (in_tx, in_rx) = mpsc::sync_channel::<(usize, Batch)>(threads * 2);
-    let in_rx = std::sync::Mutex::new(in_rx);
-    let (out_tx, out_rx) = mpsc::channel::<(usize, u64, Vec<Result<T, ReadError>>)>();
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            let out_tx = out_tx.clone();
-            let (in_rx, parse) = (&in_rx, &parse);
-            s.spawn(move || loop {
-                let next = in_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                let Ok((i, b)) = next else { break };
-                let mut start = 0;
-                let mut out = Vec::with_capacity(b.ends.len());
-                for &end in &b.ends {
-                    out.push(parse(&b.data[start..end]));
-                    start = end;
-                }
-                if out_tx.send((i, b.first, out)).is_err() {
-                    break;
-                }
-            });
+    // Workers parse whole batches; the results come back in document order.
+    let work = |b: Batch| {
+        let mut start = 0;
+        let mut out = Vec::with_capacity(b.ends.len());
+        for &end in &b.ends {
+            out.push(parse(&b.data[start..end]));
+            start = end;
         }
-        drop(out_tx);
-        let mut pending: Pending<T> = BTreeMap::new();
-        let mut next_out = 0usize;
+        (b.first, out)
+    };
+    std::thread::scope(|s| {
+        // This thread both cuts and consumes, so finished batches must never block the workers.
+        let (mut submit, mut receive) = ordered_pool(s, threads, &work, None);
         let mut error: Option<ReadError> = None;
-        let mut drain = |pending: &mut Pending<T>,
-                         next_out: &mut usize,
-                         error: &mut Option<ReadError>,
-                         block: bool| {
-            loop {
-                if let Some((first, items)) = pending.remove(next_out) {
-                    *next_out += 1;
-                    if error.is_none() {
-                        for (k, it) in items.into_iter().enumerate() {
-                            let idx = first + k as u64;
-                            let res = it
-                                .map_err(|e| format!("element {} of `{key}`: {e}", idx + 1).into())
-                                .and_then(|v| consume(idx, v));
-                            if let Err(e) = res {
-                                *error = Some(e);
-                                break;
-                            }
+        let mut deliver =
+            |receive: &mut Receive<Parsed<T>>, error: &mut Option<ReadError>, wait: bool| {
+                while let Some((first, items)) = receive.next(wait) {
+                    if error.is_some() {
+                        continue;
+                    }
+                    for (k, it) in items.into_iter().enumerate() {
+                        let idx = first + k as u64;
+                        let res = it
+                            .map_err(|e| format!("element {} of `{key}`: {e}", idx + 1).into())
+                            .and_then(|v| consume(idx, v));
+                        if let Err(e) = res {
+                            *error = Some(e);
+                            break;
                         }
                     }
-                    continue;
                 }
-                let got = if block {
-                    out_rx.recv().ok()
-                } else {
-                    out_rx.try_recv().ok()
-                };
-                match got {
-                    Some((i, first, items)) => {
-                        pending.insert(i, (first, items));
-                    }
-                    None => break,
-                }
-            }
-        };
+            };
         // Cut.
         let mut cut = Cutter::default();
         let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (1 << 20));
@@ -120,7 +94,6 @@ where
         let mut base: u64 = 0; // document offset of buf[0]
         let mut count: u64 = 0;
         let mut batch_first: u64 = 0;
-        let mut sent = 0usize;
         let mut batch_start = 0usize;
         let mut chunk = vec![0u8; 1 << 20];
         let mut first_read = true;
@@ -265,11 +238,10 @@ where
                         *s -= keep_from;
                     }
                     ends.clear();
-                    if in_tx.send((sent, batch)).is_err() {
+                    if !submit.send(batch) {
                         break;
                     }
-                    sent += 1;
-                    drain(&mut pending, &mut next_out, &mut error, false);
+                    deliver(&mut receive, &mut error, false);
                     if error.is_some() {
                         break;
                     }
@@ -294,10 +266,10 @@ where
         }
         if result.is_ok() && error.is_none() && !ends.is_empty() {
             let batch = make_batch(&buf, batch_start, &ends, batch_first);
-            let _ = in_tx.send((sent, batch));
+            submit.send(batch);
         }
-        drop(in_tx);
-        drain(&mut pending, &mut next_out, &mut error, true);
+        drop(submit);
+        deliver(&mut receive, &mut error, true);
         if let Some(e) = error {
             return Err(e);
         }
