@@ -62,6 +62,9 @@ pub struct LakeStatus {
     pub default_path: String,
     /// Lakes opened before, most recent first.
     pub recent: Vec<String>,
+    /// Files found in the open lake's `data/` or `staging/` that the lake did not write: left
+    /// alone, and shown so the user can move them out.
+    pub foreign_files: Vec<String>,
 }
 
 /// One path to import and, for plain files, its target dataset.
@@ -97,6 +100,10 @@ fn status(state: &AppState) -> LakeStatus {
         path: state.lake_path(),
         default_path: state.default_lake.display().to_string(),
         recent: state.settings().recent,
+        foreign_files: state
+            .lake()
+            .map(|l| l.foreign_files().to_vec())
+            .unwrap_or_default(),
     }
 }
 
@@ -363,6 +370,7 @@ mod tests {
         let lake_dir = dir.path().join("lake");
         st.open(&lake_dir, true).unwrap();
         assert_eq!(st.settings().recent[0], lake_dir.display().to_string());
+        assert!(block_on(lake_status(&cx)).unwrap().foreign_files.is_empty());
 
         let csv = dir.path().join("people.csv");
         std::fs::write(&csv, "id,name\n1,Grace\n2,Ada\n3,Linus\n").unwrap();
@@ -454,5 +462,18 @@ mod tests {
             panic!("a closed result still answers")
         };
         assert_eq!(e.0.code, "result_gone");
+
+        // Another lake with a file it did not write: left alone, and shown on opening it.
+        let other = dir.path().join("other");
+        drop(Lake::open_or_init(&other).unwrap());
+        std::fs::write(other.join("data").join("notes.txt"), "mine").unwrap();
+        st.open(&other, false).unwrap();
+        let shown = block_on(lake_status(&cx)).unwrap().foreign_files;
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert!(shown[0].ends_with("notes.txt"), "{shown:?}");
+        assert_eq!(
+            std::fs::read_to_string(other.join("data/notes.txt")).unwrap(),
+            "mine"
+        );
     }
 }

@@ -7,7 +7,7 @@ root=$(pwd)
 : "${CARGO_TARGET_DIR:=$HOME/.cache/datapunk-lake/target}"
 export CARGO_TARGET_DIR
 make --no-print-directory -s ui >/dev/null
-cargo build -p lake-app
+cargo build -p lake-app -p lake-cli
 app="$CARGO_TARGET_DIR/debug/datapunk-lake"
 out="$root/tests/e2e/out"
 mkdir -p "$out"

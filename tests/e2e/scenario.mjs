@@ -2,8 +2,9 @@
 // WebKitWebDriver. It checks what a person sees and saves a screenshot of every screen.
 //
 //   node tests/e2e/scenario.mjs <app binary> <output folder> <repo root>
-import { mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { dirname, join } from "node:path";
 import { Driver, sleep, CTRL, NULL_KEY, ENTER } from "./webdriver.mjs";
 
 const [app, out, root] = process.argv.slice(2);
@@ -226,6 +227,22 @@ try {
   await d.click('.tab-panel:not([hidden]) [data-testid="run"]');
   await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="0"]', { text: "3000" });
   check(true, "after the bad calls the app still answers queries");
+
+  console.log("10. a lake with a file it did not write: opened, the file left alone and shown");
+  const otherLake = join(out, "other-lake");
+  rmSync(otherLake, { recursive: true, force: true });
+  execFileSync(join(dirname(app), "lake"), ["--lake", otherLake, "init"], { stdio: "ignore" });
+  writeFileSync(join(otherLake, "data", "my-notes.txt"), "not the lake's");
+  await d.click('[data-testid="switch-lake"]');
+  answerNextDialog(otherLake);
+  await d.click('[data-testid="open-lake-folder"]');
+  const foreign = await d.wait('[data-testid="foreign-files"]');
+  check((await d.text(foreign)).includes("my-notes.txt"), "the file the lake did not write is named on screen");
+  check(readFileSync(join(otherLake, "data", "my-notes.txt"), "utf8") === "not the lake's", "and left as it was");
+  check(existsSync(join(otherLake, "catalog.sqlite")), "the other lake is open");
+  const tabsNow = await d.findAll('[data-testid="tab"]');
+  check(tabsNow.length === 1, `the previous lake's tabs closed (${tabsNow.length} open)`);
+  await shot("foreign-files");
   console.log("e2e: all checks passed");
 } catch (e) {
   console.error(`e2e FAILED: ${e.message}`);

@@ -29,6 +29,7 @@ export function App() {
   const [importPaths, setImportPaths] = useState<string[] | null>(null);
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
+  const [foreignSeen, setForeignSeen] = useState<string | null>(null);
   const statusRef = useRef(status);
   statusRef.current = status;
 
@@ -59,6 +60,19 @@ export function App() {
   useEffect(() => {
     if (status?.path) void refresh();
   }, [status?.path, refresh]);
+
+  // Another lake: the tabs of the previous one (its datasets, its kept results) close.
+  const shownLake = useRef<string | null>(null);
+  useEffect(() => {
+    const path = status?.path ?? null;
+    if (!path) return;
+    if (shownLake.current && shownLake.current !== path) {
+      const t = newQueryTab("");
+      setTabs([t]);
+      setActive(t.id);
+    }
+    shownLake.current = path;
+  }, [status?.path]);
 
   useEffect(() => {
     if (!active && tabs.length) setActive(tabs[0].id);
@@ -167,10 +181,23 @@ export function App() {
         <button onClick={() => openQuery()} data-testid="new-query" title="New query tab (Ctrl+T)">
           New query
         </button>
-        <button onClick={() => setStatus({ ...status, path: null })} title="Open or create another lake">
+        <button data-testid="switch-lake" onClick={() => setStatus({ ...status, path: null })} title="Open or create another lake">
           Switch lake
         </button>
       </header>
+      {status.foreign_files.length > 0 && foreignSeen !== status.path && (
+        <div className="notice-bar" role="status" data-testid="foreign-files">
+          <span className="grow">
+            {status.foreign_files.length} file(s) in the lake folder are not the lake's and were left alone:{" "}
+            {status.foreign_files.slice(0, 3).join(", ")}
+            {status.foreign_files.length > 3 ? ` and ${status.foreign_files.length - 3} more` : ""}. Move them out of{" "}
+            {status.path}.
+          </span>
+          <button onClick={() => setForeignSeen(status.path)} aria-label="Dismiss">
+            ×
+          </button>
+        </div>
+      )}
       <div className="main">
         <CatalogList datasets={datasets} selected={current?.kind === "dataset" ? current.name : null} onOpen={openDataset} />
         <section className="workspace">

@@ -40,7 +40,12 @@ default_path: string,
 /**
  * Lakes opened before, most recent first.
  */
-recent: Array<string>, };
+recent: Array<string>, 
+/**
+ * Files found in the open lake's `data/` or `staging/` that the lake did not write: left
+ * alone, and shown so the user can move them out.
+ */
+foreign_files: Array<string>, };
 
 /**
  * A column of a dataset version.
