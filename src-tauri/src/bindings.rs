@@ -80,6 +80,7 @@ pub fn commands_ts() -> String {
     let mut s = String::from(HEADER);
     s.push_str(concat!(
         "\nimport { invoke, Channel } from \"@tauri-apps/api/core\";\n",
+        "import { listen, type UnlistenFn } from \"@tauri-apps/api/event\";\n",
         "import { asLakeError } from \"../lib/errors\";\n",
         "import type * as T from \"./types\";\n\nexport { Channel };\n\n",
         "/** Every command goes through here: whatever it rejects with (our `{code, message, ",
@@ -91,31 +92,31 @@ pub fn commands_ts() -> String {
         "  });\n",
         "}\n",
     ));
-    for c in signatures() {
-        let qualify = |t: &str| -> String {
-            // Our types live in types.ts; primitives and generics stay as they are.
-            let mut out = String::new();
-            let mut word = String::new();
-            let flush = |word: &mut String, out: &mut String| {
-                if word.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-                    && !["Array", "ArrayBuffer", "Channel", "Record"].contains(&word.as_str())
-                {
-                    out.push_str("T.");
-                }
-                out.push_str(word);
-                word.clear();
-            };
-            for ch in t.chars() {
-                if ch.is_alphanumeric() || ch == '_' {
-                    word.push(ch);
-                } else {
-                    flush(&mut word, &mut out);
-                    out.push(ch);
-                }
+    let qualify = |t: &str| -> String {
+        // Our types live in types.ts; primitives and generics stay as they are.
+        let mut out = String::new();
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            if word.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && !["Array", "ArrayBuffer", "Channel", "Record"].contains(&word.as_str())
+            {
+                out.push_str("T.");
             }
-            flush(&mut word, &mut out);
-            out
+            out.push_str(word);
+            word.clear();
         };
+        for ch in t.chars() {
+            if ch.is_alphanumeric() || ch == '_' {
+                word.push(ch);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(ch);
+            }
+        }
+        flush(&mut word, &mut out);
+        out
+    };
+    for c in signatures() {
         let params: Vec<String> = c
             .args
             .iter()
@@ -136,7 +137,21 @@ pub fn commands_ts() -> String {
             call
         ));
     }
+    events_ts(&mut s, &qualify);
     s
+}
+
+/// One `on<Event>` listener per event of the list, appended to `commands.ts`.
+fn events_ts(s: &mut String, qualify: &dyn Fn(&str) -> String) {
+    for e in crate::ipc::event_signatures() {
+        let mut name = crate::ipc::camel(e.name);
+        name[..1].make_ascii_uppercase();
+        let payload = qualify(&e.payload);
+        s.push_str(&format!(
+            "\n/** {} (event `{}`) */\nexport function on{name}(handler: (payload: {payload}) => void): Promise<UnlistenFn> {{\n  return listen<{payload}>(\"{}\", (e) => handler(e.payload));\n}}\n",
+            e.doc, e.event, e.event
+        ));
+    }
 }
 
 /// Writes both files under `dir` (`ui/src/bindings`).

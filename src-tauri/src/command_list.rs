@@ -49,6 +49,19 @@ macro_rules! with_commands {
     };
 }
 
+// The events the shell sends the window: name, the event's text, and its payload's Rust type.
+// `ipc.rs` generates a typed `emit_<name>` for the shell; `bindings.rs` an `on<Name>` listener
+// in `commands.ts` for the UI.
+#[allow(unused_macros)] // build.rs includes this file and needs only the commands
+macro_rules! with_events {
+    ($then:ident) => {
+        $then! {
+            /// Paths dropped on the window, once the shell has granted them.
+            dropped = "lake://dropped": Vec<String>;
+        }
+    };
+}
+
 /// `permissions/lake.toml`: the set of every command's permission, granted to the main window
 /// by `capabilities/main.json` (build.rs writes it; a test checks it is current).
 #[allow(dead_code)]

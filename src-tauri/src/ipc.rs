@@ -205,3 +205,43 @@ macro_rules! generate {
 }
 
 with_commands!(generate);
+
+/// An event as the window sees it: for `commands.ts`.
+pub struct EventSignature {
+    /// Its name in Rust (`dropped` gives `emit_dropped` and `onDropped`).
+    pub name: &'static str,
+    /// The event's text.
+    pub event: &'static str,
+    /// Its doc comment.
+    pub doc: String,
+    /// The payload's TypeScript type.
+    pub payload: String,
+}
+
+macro_rules! generate_events {
+    ($( $(#[doc = $doc:literal])* $name:ident = $event:literal : $ty:ty; )*) => {
+        /// Typed senders of the events, one per entry of the list.
+        pub mod emit {
+            use super::*;
+            $(
+                $(#[doc = $doc])*
+                pub fn $name(app: &AppHandle, payload: $ty) {
+                    use tauri::Emitter;
+                    let _ = app.emit($event, payload);
+                }
+            )*
+        }
+
+        /// Every event's signature as the window sees it.
+        pub fn event_signatures() -> Vec<EventSignature> {
+            vec![$(EventSignature {
+                name: stringify!($name),
+                event: $event,
+                doc: [$($doc),*].iter().map(|l| l.trim()).collect::<Vec<_>>().join(" "),
+                payload: <$ty as IpcType>::ts(),
+            }),*]
+        }
+    };
+}
+
+with_events!(generate_events);

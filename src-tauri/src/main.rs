@@ -14,7 +14,7 @@ mod state;
 
 use std::path::PathBuf;
 
-use tauri::{Emitter, Manager};
+use tauri::Manager;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -35,9 +35,6 @@ fn lake_from_args() -> Option<PathBuf> {
     }
     std::env::var_os("DATAPUNK_LAKE").map(PathBuf::from)
 }
-
-/// The event that tells the page which files were dropped on the window (once granted).
-pub const DROPPED_EVENT: &str = "lake://dropped";
 
 /// Grants the paths of a real drop on the window; the page may then import them.
 pub fn drop_paths(state: &state::AppState, paths: &[PathBuf]) {
@@ -85,7 +82,7 @@ fn main() {
                 let app = window.app_handle();
                 drop_paths(&app.state::<state::AppState>(), paths);
                 let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                let _ = app.emit(DROPPED_EVENT, shown);
+                ipc::emit::dropped(app, shown);
             }
         })
         .invoke_handler(move |invoke| {

@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { listen } from "@tauri-apps/api/event";
 import type { DatasetInfo, ErrorPayload, LakeStatus } from "./bindings/types";
-import { lakeStatus, listDatasets, uiReady } from "./bindings/commands";
+import { lakeStatus, listDatasets, onDropped, uiReady } from "./bindings/commands";
 import { asLakeError } from "./lib/errors";
 import { ErrorBox } from "./components/ErrorBox";
 import { StartScreen } from "./features/lake/StartScreen";
@@ -94,8 +93,8 @@ export function App() {
       });
     // The paths come from the shell, once it has granted them from the window's real drop.
     let unlistenDropped: (() => void) | undefined;
-    listen<string[]>("lake://dropped", (e) => {
-      if (statusRef.current?.path && e.payload.length) setImportPaths((old) => [...new Set([...(old ?? []), ...e.payload])]);
+    onDropped((paths) => {
+      if (statusRef.current?.path && paths.length) setImportPaths((old) => [...new Set([...(old ?? []), ...paths])]);
     })
       .then((u) => (unlistenDropped = u))
       .catch(() => {

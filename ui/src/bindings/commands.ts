@@ -2,6 +2,7 @@
 // run `make bindings` after changing a command or a type it exchanges.
 
 import { invoke, Channel } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { asLakeError } from "../lib/errors";
 import type * as T from "./types";
 
@@ -97,4 +98,9 @@ export function exportResult(id: number, path: string, format: T.ExportFormat, s
 /** The UI has painted its first screen (start-up time is logged). */
 export function uiReady(): Promise<null> {
   return call("ui_ready");
+}
+
+/** Paths dropped on the window, once the shell has granted them. (event `lake://dropped`) */
+export function onDropped(handler: (payload: Array<string>) => void): Promise<UnlistenFn> {
+  return listen<Array<string>>("lake://dropped", (e) => handler(e.payload));
 }
