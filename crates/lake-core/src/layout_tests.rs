@@ -129,7 +129,8 @@ fn lake_core_modules_have_no_cycles() {
             edges.push((me.clone(), resolve(&r)));
         }
     }
-    for depth in 1..=3 {
+    let deepest = modules.iter().map(Vec::len).max().unwrap_or(1);
+    for depth in 1..=deepest {
         let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (a, b) in &edges {
             let (a, b) = (&a[..a.len().min(depth)], &b[..b.len().min(depth)]);
