@@ -5,8 +5,10 @@
 //!
 //! ```text
 //! import:  files, folders, Takeout parts
-//!            -> ingest (format detection; csv, records, geo, parquet_src readers;
-//!                       ingest::takeout: vfs over zip/tgz/folders, product readers)
+//!            -> ingest (format detection; csv, records, geo, parquet_src readers, parsed
+//!                       on ingest::parallel's ordered pool; ingest::takeout: vfs over
+//!                       zip/tgz/folders, takeout::import's handler per kind of entry)
+//!               (ingest::progress: snapshots with time left; one import at a time)
 //!            -> storage::ParquetSink (Parquet in staging/, column statistics)
 //!            -> storage::Lake::commit_versions (journaled moves into data/, one
 //!               catalog transaction)
@@ -16,6 +18,7 @@
 //!            -> guard re-check of the text given to Polars -> query::execute
 //!            -> query::output / query::results / query::plan (EXPLAIN)
 //! storage: storage::identity (what a lake is), catalog (SQLite, journal), storage::cleanup
+//! shared:  error (LakeError, ErrorCode, ReadError), cancel, temporal, hints
 //! ```
 //!
 //! ```no_run
