@@ -206,9 +206,7 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        ctx.begin_attempt();
-        let prefix = format!("{}-a{attempt}", ctx.prefix);
-        let mut sink = ctx.sink(&prefix);
+        let mut sink = ctx.attempt_sink(attempt);
         let file = File::open(&path).ctx(|| format!("opening {}", ctx.display))?;
         ctx.bytes_read
             .store(0, std::sync::atomic::Ordering::Relaxed);
@@ -281,7 +279,7 @@ pub fn import_csv(ctx: &ReadCtx<'_>, tsv: bool) -> Result<FileReport> {
         if let Some((field, to)) = widen {
             types[field] = to;
             drop(sink);
-            ctx.clear_attempt(&prefix)?;
+            ctx.clear_attempt(attempt)?;
             if attempt > 4 * ncols + 4 {
                 return Err(LakeError::Internal(
                     "CSV type widening did not settle".into(),

@@ -168,10 +168,15 @@ impl ReadCtx<'_> {
         }
     }
 
-    /// Starts a (new) full read of the file: bad records seen by a sampling pass or by an
-    /// attempt that was restarted with a wider schema are seen again, so forget them.
-    pub fn begin_attempt(&self) {
+    /// Starts attempt number `attempt` of reading the file (a late record can force another,
+    /// with wider types): forgets the last attempt's bad records and gives it its own sink.
+    pub fn attempt_sink(&self, attempt: usize) -> crate::storage::ParquetSink {
         self.bad_examples.borrow_mut().clear();
+        self.sink(&self.attempt_prefix(attempt))
+    }
+
+    fn attempt_prefix(&self, attempt: usize) -> String {
+        format!("{}-a{attempt}", self.prefix)
     }
 
     /// Reports progress.
@@ -181,12 +186,13 @@ impl ReadCtx<'_> {
     }
 
     /// Removes the files of a failed attempt.
-    pub fn clear_attempt(&self, prefix: &str) -> Result<()> {
+    pub fn clear_attempt(&self, attempt: usize) -> Result<()> {
+        let prefix = self.attempt_prefix(attempt);
         for e in std::fs::read_dir(self.staging)
             .ctx(|| format!("listing {}", self.staging.display()))?
             .flatten()
         {
-            if e.file_name().to_string_lossy().starts_with(prefix) {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
                 let _ = std::fs::remove_file(e.path());
             }
         }

@@ -55,32 +55,18 @@ fn stats_may_match(rows: u64, stats: &[ColumnStats], preds: &[SimplePredicate]) 
         let (Some(min), Some(max)) = (&st.min, &st.max) else {
             return true;
         };
-        let ge_min = |strict: bool| match cmp_json(max, &v) {
-            Some(o) => {
-                if strict {
-                    o.is_gt()
-                } else {
-                    o.is_ge()
-                }
-            }
-            None => true,
+        // Whether some value within the file's [min, max] can hold: `max > v` for `>`, ...
+        // (an incomparable pair keeps the file).
+        let may = |bound: &Value, holds: fn(std::cmp::Ordering) -> bool| {
+            cmp_json(bound, &v).is_none_or(holds)
         };
-        let le_max = |strict: bool| match cmp_json(min, &v) {
-            Some(o) => {
-                if strict {
-                    o.is_lt()
-                } else {
-                    o.is_le()
-                }
-            }
-            None => true,
-        };
+        use std::cmp::Ordering as O;
         match p.op {
-            ">" => ge_min(true),
-            ">=" => ge_min(false),
-            "<" => le_max(true),
-            "<=" => le_max(false),
-            "=" => ge_min(false) && le_max(false),
+            ">" => may(max, O::is_gt),
+            ">=" => may(max, O::is_ge),
+            "<" => may(min, O::is_lt),
+            "<=" => may(min, O::is_le),
+            "=" => may(max, O::is_ge) && may(min, O::is_le),
             _ => true,
         }
     })

@@ -606,9 +606,7 @@ pub fn import_records(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        ctx.begin_attempt();
-        let prefix = format!("{}-a{attempt}", ctx.prefix);
-        let mut sink = ctx.sink(&prefix);
+        let mut sink = ctx.attempt_sink(attempt);
         let pass = if parallel_lines {
             parallel_ndjson_pass(ctx, &schema, &mut sink)?
         } else {
@@ -626,7 +624,7 @@ pub fn import_records(
             }
             Some(restart) => {
                 drop(sink);
-                ctx.clear_attempt(&prefix)?;
+                ctx.clear_attempt(attempt)?;
                 match restart {
                     Restart::Widen(i, t) => schema.types[i] = t,
                     Restart::NewFields(m) => {
