@@ -201,19 +201,20 @@ pub async fn pick_paths(cx: &Cx<'_>, kind: PickKind) -> CmdResult<Vec<String>> {
     .await
 }
 
-/// The paths of `items` (each one the user chose) and the dataset names given to them.
+/// The paths of `items`, as the grant check returned them (each one the user chose), and the
+/// dataset names given to them.
 fn import_plan(
     state: &AppState,
     items: Vec<ImportItem>,
 ) -> CmdResult<(Vec<PathBuf>, BTreeMap<PathBuf, String>)> {
-    for i in &items {
-        state.grants.check(&i.path, Use::Read)?;
+    let (mut paths, mut names) = (Vec::new(), BTreeMap::new());
+    for i in items {
+        let path = state.grants.check(&i.path, Use::Read)?;
+        if let Some(d) = i.dataset {
+            names.insert(path.clone(), d);
+        }
+        paths.push(path);
     }
-    let paths = items.iter().map(|i| PathBuf::from(&i.path)).collect();
-    let names = items
-        .into_iter()
-        .filter_map(|i| i.dataset.map(|d| (PathBuf::from(i.path), d)))
-        .collect();
     Ok((paths, names))
 }
 
