@@ -48,6 +48,9 @@ CLIPPY_ENV := CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__ \
   RUSTC_WORKSPACE_WRAPPER=$$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver)
 
 lint: ui
+	@# Without clippy-driver the wrapper would be empty and the build would lint nothing.
+	@test -x "$$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver)" || { \
+	  echo "error: clippy is not installed: rustup component add clippy"; exit 1; }
 	cargo fmt -- --check
 	$(CLIPPY_ENV) cargo build --workspace --all-targets --locked
 	npm --prefix ui run lint
