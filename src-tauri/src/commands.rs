@@ -63,8 +63,10 @@ pub struct LakeStatus {
     /// Lakes opened before, most recent first.
     pub recent: Vec<String>,
     /// Files found in the open lake's `data/` or `staging/` that the lake did not write: left
-    /// alone, and shown so the user can move them out.
+    /// alone, and shown so the user can move them out (the first 100).
     pub foreign_files: Vec<String>,
+    /// How many such files there are in all.
+    pub foreign_count: u64,
 }
 
 /// One path to import and, for plain files, its target dataset.
@@ -95,15 +97,20 @@ pub enum ExportFormat {
     Parquet,
 }
 
+/// The most foreign file names sent to the window (a folder may hold millions).
+const FOREIGN_SHOWN: usize = 100;
+
 fn status(state: &AppState) -> LakeStatus {
+    let foreign = state
+        .lake()
+        .map(|l| l.foreign_files().to_vec())
+        .unwrap_or_default();
     LakeStatus {
         path: state.lake_path(),
         default_path: state.default_lake.display().to_string(),
         recent: state.settings().recent,
-        foreign_files: state
-            .lake()
-            .map(|l| l.foreign_files().to_vec())
-            .unwrap_or_default(),
+        foreign_count: foreign.len() as u64,
+        foreign_files: foreign.into_iter().take(FOREIGN_SHOWN).collect(),
     }
 }
 
@@ -469,12 +476,25 @@ mod tests {
         drop(Lake::open_or_init(&other).unwrap());
         std::fs::write(other.join("data").join("notes.txt"), "mine").unwrap();
         st.open(&other, false).unwrap();
-        let shown = block_on(lake_status(&cx)).unwrap().foreign_files;
-        assert_eq!(shown.len(), 1, "{shown:?}");
+        let status = block_on(lake_status(&cx)).unwrap();
+        let shown = status.foreign_files;
+        assert_eq!((shown.len(), status.foreign_count), (1, 1), "{shown:?}");
         assert!(shown[0].ends_with("notes.txt"), "{shown:?}");
         assert_eq!(
             std::fs::read_to_string(other.join("data/notes.txt")).unwrap(),
             "mine"
+        );
+        // Thousands of them: the count is whole, the names sent are capped.
+        let many = dir.path().join("many");
+        drop(Lake::open_or_init(&many).unwrap());
+        for i in 0..150 {
+            std::fs::write(many.join("data").join(format!("f{i}.txt")), "x").unwrap();
+        }
+        st.open(&many, false).unwrap();
+        let status = block_on(lake_status(&cx)).unwrap();
+        assert_eq!(
+            (status.foreign_files.len(), status.foreign_count),
+            (FOREIGN_SHOWN, 150)
         );
     }
 }

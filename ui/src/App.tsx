@@ -187,9 +187,9 @@ export function App() {
       {status.foreign_files.length > 0 && foreignSeen !== status.path && (
         <div className="notice-bar" role="status" data-testid="foreign-files">
           <span className="grow">
-            {status.foreign_files.length} file(s) in the lake folder are not the lake's and were left alone:{" "}
+            {status.foreign_count} file(s) in the lake folder are not the lake's and were left alone:{" "}
             {status.foreign_files.slice(0, 3).join(", ")}
-            {status.foreign_files.length > 3 ? ` and ${status.foreign_files.length - 3} more` : ""}. Move them out of{" "}
+            {status.foreign_count > 3 ? ` and ${status.foreign_count - 3} more` : ""}. Move them out of{" "}
             {status.path}.
           </span>
           <button onClick={() => setForeignSeen(status.path)} aria-label="Dismiss">

@@ -43,9 +43,13 @@ default_path: string,
 recent: Array<string>, 
 /**
  * Files found in the open lake's `data/` or `staging/` that the lake did not write: left
- * alone, and shown so the user can move them out.
+ * alone, and shown so the user can move them out (the first 100).
  */
-foreign_files: Array<string>, };
+foreign_files: Array<string>, 
+/**
+ * How many such files there are in all.
+ */
+foreign_count: number, };
 
 /**
  * A column of a dataset version.
