@@ -47,7 +47,15 @@ fn module_of(src: &Path, file: &Path) -> Vec<String> {
 
 /// The module paths a file names: `crate::x::y`, `crate::{x, y::z}`, `super::x`.
 fn references(text: &str, me: &[String]) -> Vec<Vec<String>> {
-    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+    // Tests may use anything: a test module (`#[cfg(test)]`) or test-only file (`#![cfg(test)]`)
+    // is no part of the graph.
+    let code = text
+        .split("#[cfg(test)]")
+        .next()
+        .unwrap_or("")
+        .split("#![cfg(test)]")
+        .next()
+        .unwrap_or("");
     let path_at = |s: &str| -> Vec<String> {
         s.split("::")
             .map(|seg| {

@@ -12,6 +12,8 @@ pub mod plan;
 mod prune;
 pub mod results;
 pub mod rewrite;
+#[cfg(test)]
+mod spatial_tests;
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -184,6 +186,10 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
         .collect();
     let rules = rewrite::rewrite(&mut bound.statement, &stats);
     let mut ctx = SQLContext::new();
+    if uses_spatial_functions(&bound.statement) {
+        // Only then: a context with functions of its own plans the SQL eagerly.
+        ctx = ctx.with_function_registry(crate::spatial::registry());
+    }
     let mut scans = Vec::new();
     let mut columns: HashMap<String, Vec<String>> = HashMap::new();
     for name in &bound.datasets {
@@ -239,6 +245,18 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
         explain: guarded.explain,
         rules,
     })
+}
+
+/// Whether `statement` calls an `ST_` function.
+fn uses_spatial_functions(statement: &sqlparser::ast::Statement) -> bool {
+    use sqlparser::ast::{visit_expressions, Expr};
+    visit_expressions(statement, |e| match e {
+        Expr::Function(f) if crate::spatial::is_spatial_function(&f.name.to_string()) => {
+            std::ops::ControlFlow::Break(())
+        }
+        _ => std::ops::ControlFlow::Continue(()),
+    })
+    .is_break()
 }
 
 /// What the SQL rewrites know of a dataset: its columns, rows and, for integer columns, the

@@ -1,0 +1,7 @@
+//! Places: geometry as WKB, the `ST_` SQL functions, and the R-tree index.
+
+pub mod functions;
+pub mod text;
+pub mod wkb;
+
+pub use functions::{is_spatial_function, registry};
