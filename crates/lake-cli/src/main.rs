@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
+mod index_cmd;
+
 // Import parses on every core; glibc's allocator serialises those threads on its arena locks.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -98,6 +100,11 @@ enum Command {
         timing: bool,
         /// The SQL.
         sql: String,
+    },
+    /// Spatial indexes (R-tree) of coordinate and geometry columns.
+    Index {
+        #[command(subcommand)]
+        action: index_cmd::IndexAction,
     },
     /// Show a query's plan.
     Explain {
@@ -315,6 +322,9 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 for u in &report.unchanged {
                     println!("unchanged {}: {}", u.name, u.reason);
                 }
+                for i in &report.indexes {
+                    println!("built {}", index_cmd::describe(i));
+                }
                 for e in &report.errors {
                     eprintln!("error[{}]: {}", e.code, e.error);
                 }
@@ -328,6 +338,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 ExitCode::from(1)
             })
         }
+        Command::Index { action } => index_cmd::run(&open(lake_dir)?, action),
         Command::Datasets { json } => {
             let lake = open(lake_dir)?;
             let list = lake.catalog().list_datasets()?;

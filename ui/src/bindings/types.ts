@@ -567,7 +567,11 @@ errors: Array<ImportFailure>,
 /**
  * The coverage report, when the input was a Google Takeout export.
  */
-takeout?: TakeoutReport, };
+takeout?: TakeoutReport, 
+/**
+ * The spatial indexes built for the new versions' coordinate and geometry columns.
+ */
+indexes: Array<IndexInfo>, };
 
 /**
  * Sort the rows by one column.

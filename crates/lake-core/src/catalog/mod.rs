@@ -3,8 +3,10 @@
 //! lake's catalog from any other SQLite file are in [`schema`]; the journal of files a job is
 //! writing, which lets clean-up remove only what the lake wrote, is in [`journal`].
 
+pub mod indexes;
 pub mod journal;
 pub mod schema;
+pub use indexes::IndexInfo;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
@@ -313,7 +315,12 @@ impl Catalog {
 
     /// Every file path any version references (relative to the lake root).
     pub fn referenced_paths(&self) -> Result<std::collections::HashSet<String>> {
-        let mut st = self.conn.prepare("SELECT DISTINCT path FROM files")?;
+        let sql = if self.has_table("indexes")? {
+            "SELECT path FROM files UNION SELECT path FROM indexes"
+        } else {
+            "SELECT DISTINCT path FROM files"
+        };
+        let mut st = self.conn.prepare(sql)?;
         let rows = st.query_map([], |r| r.get::<_, String>(0))?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }

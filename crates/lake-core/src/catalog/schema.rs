@@ -100,6 +100,20 @@ CREATE TABLE journal (
 );
 CREATE INDEX journal_by_job ON journal(job);
 "#,
+    // Indexes (the R-tree of `lake index create`), each tied to the version it was built from.
+    r#"
+CREATE TABLE indexes (
+  id INTEGER PRIMARY KEY,
+  version_id INTEGER NOT NULL REFERENCES versions(id),
+  column_name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  path TEXT NOT NULL,
+  entries INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE(version_id, column_name, kind)
+);
+"#,
 ];
 
 /// Tables every lake catalog has had since the first release (a catalog written before the

@@ -268,6 +268,8 @@ pub struct ImportReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub takeout: Option<crate::ingest::takeout::TakeoutReport>,
+    /// The spatial indexes built for the new versions' coordinate and geometry columns.
+    pub indexes: Vec<crate::catalog::IndexInfo>,
 }
 
 fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -474,9 +476,33 @@ pub fn import_paths(
             info.files = committed.files;
             report.datasets.push(info);
         }
+        index_imported(lake, lock, &mut report);
     }
     drop(stagings);
     Ok(report)
+}
+
+/// Builds the spatial indexes of the versions just committed. The data is in either way: a
+/// failure here is reported with what to run, and the queries it would speed up still work.
+pub(crate) fn index_imported(
+    lake: &Lake,
+    lock: &crate::storage::WriteLock,
+    report: &mut ImportReport,
+) {
+    let names: Vec<String> = report.datasets.iter().map(|d| d.name.clone()).collect();
+    for name in names {
+        match crate::spatial::index::index_new_versions(lake, lock, std::slice::from_ref(&name)) {
+            Ok(built) => report.indexes.extend(built),
+            Err(e) => report.errors.push(ImportFailure {
+                path: name.clone(),
+                error: format!(
+                    "{name} was imported, but its spatial index could not be built ({e}); \
+                     queries still work, more slowly; build it with `lake index create {name} lon,lat`"
+                ),
+                code: e.code(),
+            }),
+        }
+    }
 }
 
 /// One dataset read into staging: the version to commit, its report line, and the folder

@@ -12,6 +12,7 @@ pub mod plan;
 mod prune;
 pub mod results;
 pub mod rewrite;
+pub mod spatial;
 #[cfg(test)]
 mod spatial_tests;
 
@@ -100,6 +101,8 @@ pub struct ScanChoice {
     /// For EXPLAIN, of the kept files' row groups: how many their statistics rule out, and how
     /// many there are.
     pub row_groups: Option<(usize, usize)>,
+    /// When an R-tree answered a spatial predicate: its candidates, and its entries.
+    pub rtree: Option<(u64, u64)>,
 }
 
 /// A query ready to run: the lazy frame plus what binding and pruning decided.
@@ -179,6 +182,15 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
         versions.insert(name.clone(), ds);
     }
     bind::float_quotients(&mut bound.statement);
+    let spatial_uses = if uses_spatial_functions(&bound.statement) {
+        let schemas: HashMap<String, Vec<crate::catalog::ColumnDef>> = versions
+            .iter()
+            .map(|(n, d)| (n.clone(), d.schema.clone()))
+            .collect();
+        spatial::spatial_predicates(&mut bound.statement, &schemas)
+    } else {
+        Vec::new()
+    };
     let preds = bind::pruning_predicates(&bound.statement);
     let stats: rewrite::Stats = versions
         .iter()
@@ -204,11 +216,24 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
             .filter(|(d, _)| d == name)
             .map(|(_, p)| p)
             .collect();
+        let mut keep: Vec<bool> = ds
+            .files
+            .iter()
+            .map(|f| uses.is_empty() || uses.iter().any(|p| file_may_match(f, p)))
+            .collect();
+        // The R-tree rules files out only when the dataset is read once: its predicates then
+        // bind every row read.
+        let rtree = if uses.len() == 1 {
+            rtree_files(lake, ds, &spatial_uses, &mut keep)?
+        } else {
+            None
+        };
         let kept: Vec<FileEntry> = ds
             .files
             .iter()
-            .filter(|f| uses.is_empty() || uses.iter().any(|p| file_may_match(f, p)))
-            .cloned()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(f, _)| f.clone())
             .collect();
         let lf = scan_frame(lake, ds, &kept)?;
         ctx.register(name, lf);
@@ -224,6 +249,7 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
             kept,
             total: ds.files.len(),
             row_groups,
+            rtree,
         });
     }
     let rewritten = bound.statement.to_string();
@@ -245,6 +271,37 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
         explain: guarded.explain,
         rules,
     })
+}
+
+/// Looks each spatial predicate on `ds` up in its R-tree, if it has one: files with no
+/// candidate are no longer kept. Returns the candidates and entries of the narrowest lookup.
+fn rtree_files(
+    lake: &Lake,
+    ds: &DatasetVersion,
+    uses: &[spatial::SpatialUse],
+    keep: &mut [bool],
+) -> Result<Option<(u64, u64)>> {
+    let mut best: Option<(u64, u64)> = None;
+    for u in uses.iter().filter(|u| u.dataset == ds.name) {
+        let Some(tree) = crate::spatial::index::open(lake, ds, &u.target)? else {
+            continue;
+        };
+        let mut hit = vec![false; keep.len()];
+        let mut candidates = 0u64;
+        tree.search(&u.bbox, &mut |_| false, &mut |e| {
+            candidates += 1;
+            if let Some(h) = hit.get_mut(e.file as usize) {
+                *h = true;
+            }
+        });
+        for (k, h) in keep.iter_mut().zip(hit) {
+            *k &= h;
+        }
+        if best.is_none_or(|(c, _)| candidates < c) {
+            best = Some((candidates, tree.len() as u64));
+        }
+    }
+    Ok(best)
 }
 
 /// Whether `statement` calls an `ST_` function.

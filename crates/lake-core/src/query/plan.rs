@@ -140,6 +140,10 @@ impl Builder<'_> {
                     if pruned > 0 {
                         self.push_rule("file_pruning");
                     }
+                    if let Some((candidates, entries)) = c.rtree {
+                        flags.push(format!("rtree candidates={candidates}/{entries}"));
+                        self.push_rule("rtree");
+                    }
                     if let Some((pruned, total)) = c.row_groups {
                         flags.push(format!("pruned_row_groups={pruned}/{total}"));
                         if pruned > 0 {

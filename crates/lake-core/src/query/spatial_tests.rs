@@ -158,3 +158,179 @@ fn bad_geometry_is_a_clear_error() {
         "{e}"
     );
 }
+
+fn lcg(seed: &mut u64) -> f64 {
+    *seed = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (*seed >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Random points in files of 500 rows, sorted by longitude so files cover strips.
+fn random_points(seed: u64, n: usize) -> (tempfile::TempDir, Lake, Vec<(f64, f64)>) {
+    let mut s = seed;
+    let mut pts: Vec<(f64, f64)> = (0..n)
+        .map(|_| (lcg(&mut s) * 40.0 - 10.0, lcg(&mut s) * 30.0 + 35.0))
+        .collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut csv = String::from("id,lon,lat\n");
+    for (i, (x, y)) in pts.iter().enumerate() {
+        csv.push_str(&format!("{i},{x},{y}\n"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("pts.csv");
+    std::fs::write(&p, csv).unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    let opts = ImportOptions {
+        rows_per_file: 500,
+        ..Default::default()
+    };
+    let r = import_paths(&lake, &[p], &opts, &NoProgress, &CancelToken::new()).unwrap();
+    assert_eq!(r.indexes.len(), 1, "the import indexes lon,lat");
+    assert_eq!(r.indexes[0].column, "lon,lat");
+    assert_eq!(r.indexes[0].entries, n as u64);
+    (dir, lake, pts)
+}
+
+fn count(lake: &Lake, sql: &str) -> i64 {
+    match one(lake, sql) {
+        AnyValue::Int64(n) => n,
+        AnyValue::UInt32(n) => n as i64,
+        other => panic!("{sql}: {other:?}"),
+    }
+}
+
+#[test]
+fn answers_are_the_same_with_and_without_the_index() {
+    use crate::spatial::functions::haversine_m;
+    use geo::Point;
+    let (_dir, lake, pts) = random_points(42, 6000);
+    let mut s = 9u64;
+    let mut queries = Vec::new();
+    for _ in 0..12 {
+        let (x, y) = (lcg(&mut s) * 40.0 - 10.0, lcg(&mut s) * 30.0 + 35.0);
+        let (w, h) = (lcg(&mut s) * 8.0, lcg(&mut s) * 8.0);
+        let want = pts
+            .iter()
+            .filter(|(px, py)| *px >= x && *px <= x + w && *py >= y && *py <= y + h)
+            .count() as i64;
+        queries.push((format!("SELECT count(*) AS n FROM pts WHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope({x}, {y}, {}, {}))", x + w, y + h), want));
+        let m = lcg(&mut s) * 300_000.0;
+        let c = Point::new(x, y);
+        let want = pts
+            .iter()
+            .filter(|(px, py)| haversine_m(c, Point::new(*px, *py)) <= m)
+            .count() as i64;
+        queries.push((format!("SELECT count(*) AS n FROM pts WHERE ST_DWithin(ST_Point(lon, lat), ST_Point({x}, {y}), {m})"), want));
+    }
+    let mut pruned_somewhere = false;
+    for (sql, want) in &queries {
+        assert_eq!(count(&lake, sql), *want, "{sql}");
+        let plan = crate::query::explain_query(&lake, sql, false, &QueryOptions::default())
+            .unwrap()
+            .to_text();
+        // With every file ruled out the scan is of no file at all.
+        let none_read = plan.contains("InMemoryScan");
+        assert!(plan.contains("rtree candidates=") || none_read, "{plan}");
+        pruned_somewhere |= none_read || !plan.contains("pruned_files=0/");
+    }
+    assert!(pruned_somewhere, "no query let the index skip a file");
+    // Without the index: the same answers, and no rtree flag.
+    let lock = lake.try_write_lock().unwrap();
+    assert!(crate::spatial::index::drop(&lake, &lock, "pts", "lon,lat").unwrap());
+    drop(lock);
+    assert!(lake.catalog().indexes(None).unwrap().is_empty());
+    for (sql, want) in &queries {
+        assert_eq!(count(&lake, sql), *want, "{sql} without the index");
+        let plan = crate::query::explain_query(&lake, sql, false, &QueryOptions::default())
+            .unwrap()
+            .to_text();
+        assert!(!plan.contains("rtree"), "{plan}");
+    }
+}
+
+#[test]
+fn each_version_has_its_own_index_and_reopening_reads_it() {
+    let (dir, lake, _) = random_points(5, 1200);
+    let first = lake.catalog().indexes(Some("pts")).unwrap().remove(0);
+    let path = lake.root().join(&first.path);
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    drop(lake);
+    let lake = Lake::open(&dir.path().join("lake")).unwrap();
+    let sql = "SELECT count(*) AS n FROM pts WHERE ST_Intersects(ST_MakeEnvelope(0, 40, 5, 45), ST_Point(lon, lat))";
+    let n = count(&lake, sql);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        modified,
+        "reopening rebuilt the index"
+    );
+    // An append makes version 2 with its own index over all rows; version 1's stays recorded.
+    let more = dir.path().join("more.csv");
+    std::fs::write(&more, "id,lon,lat\n9000,2.5,42.5\n").unwrap();
+    let opts = ImportOptions {
+        name: Some("pts".into()),
+        mode: crate::ingest::Mode::Append,
+        ..Default::default()
+    };
+    let r = import_paths(&lake, &[more], &opts, &NoProgress, &CancelToken::new()).unwrap();
+    assert_eq!((r.indexes[0].version, r.indexes[0].entries), (2, 1201));
+    assert_eq!(count(&lake, sql), n + 1);
+    assert!(path.exists(), "the old version's index is kept with it");
+    // Bad requests say what to do.
+    let lock = lake.try_write_lock().unwrap();
+    let e = crate::spatial::index::create(&lake, &lock, "pts", "nope")
+        .err()
+        .unwrap();
+    assert!(
+        e.to_string().contains("it can be indexed on: lon,lat"),
+        "{e}"
+    );
+    let e = crate::spatial::index::create(&lake, &lock, "pts", "id")
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("not geometry or coordinates"), "{e}");
+    let e = crate::spatial::index::create(&lake, &lock, "nosuch", "lon,lat")
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "unknown_dataset");
+}
+
+#[test]
+fn a_failed_index_write_leaves_nothing_and_a_crashed_one_is_cleaned_on_open() {
+    let (dir, lake, _) = random_points(8, 100);
+    let lock = lake.try_write_lock().unwrap();
+    let rel = "index/pts/v1/rtree-test.rtree";
+    let e = lake
+        .write_derived(&lock, rel, b"bytes", |_, _| {
+            Err(crate::LakeError::Internal("refused".into()))
+        })
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("refused"));
+    assert!(!lake.root().join(rel).exists());
+    // A crash after the file is in place but before the catalog row: the journal has it.
+    let job = "index-crashed";
+    lake.catalog()
+        .journal_add(
+            job,
+            &[(crate::catalog::journal::EntryKind::File, rel.into())],
+        )
+        .unwrap();
+    std::fs::write(lake.root().join(rel), b"half").unwrap();
+    drop(lock);
+    drop(lake);
+    let lake = Lake::open(&dir.path().join("lake")).unwrap();
+    assert!(
+        !lake.root().join(rel).exists(),
+        "clean-up removes the unrecorded index"
+    );
+    assert_eq!(
+        lake.catalog().indexes(None).unwrap().len(),
+        1,
+        "the recorded one stays"
+    );
+    assert!(lake
+        .root()
+        .join(&lake.catalog().indexes(None).unwrap()[0].path)
+        .exists());
+}

@@ -386,6 +386,11 @@ enum Input {
     Bytes(BinaryChunked),
 }
 
+/// A column's geometries: WKB bytes or WKT text (for the index builder).
+pub fn geometry_values(c: &Column) -> PolarsResult<Vec<Option<Geometry>>> {
+    geometry_column("the index", 1, c)
+}
+
 fn geometry_column(f: &str, pos: usize, c: &Column) -> PolarsResult<Vec<Option<Geometry>>> {
     let bad =
         |v: String, e: String| polars_err!(ComputeError: "{f}: argument {pos}: {e} (value {v})");
@@ -502,7 +507,12 @@ fn run(spec: &Spec, cols: &[Column]) -> PolarsResult<Column> {
         .enumerate()
         .map(|(i, (c, &a))| read_input(&f, i + 1, a, c))
         .collect::<PolarsResult<Vec<_>>>()?;
-    let n = inputs.iter().map(Input::len).max().unwrap_or(1);
+    // A one-row input is a constant for every row; an empty batch gives an empty result.
+    let n = if inputs.iter().any(|x| x.len() == 0) {
+        0
+    } else {
+        inputs.iter().map(Input::len).max().unwrap_or(1)
+    };
     if let Some(bad) = inputs.iter().find(|x| x.len() != n && x.len() != 1) {
         polars_bail!(ComputeError: "{f}: arguments have {} and {n} rows", bad.len());
     }

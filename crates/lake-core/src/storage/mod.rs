@@ -3,6 +3,7 @@
 //! crash ([`cleanup`]), which removes only what the lake's own journal lists.
 
 mod cleanup;
+mod derived;
 pub mod identity;
 mod writer;
 
@@ -27,7 +28,12 @@ pub struct Lake {
     read_only: bool,
     /// What the clean-up on open did, when this process could run it.
     cleanup: Option<CleanupReport>,
+    /// Derived files (indexes) read by this process, by path ([`Lake::cached`]).
+    derived: DerivedCache,
 }
+
+type DerivedCache =
+    Mutex<std::collections::HashMap<String, std::sync::Arc<dyn std::any::Any + Send + Sync>>>;
 
 /// Held while a process writes to the lake; released on drop.
 pub struct WriteLock {
@@ -253,6 +259,7 @@ impl Lake {
             catalog: Mutex::new(catalog),
             read_only,
             cleanup: None,
+            derived: Mutex::default(),
         };
         if read_only {
             return Ok(lake);

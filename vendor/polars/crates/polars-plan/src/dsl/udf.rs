@@ -43,7 +43,8 @@ impl UserDefinedFunction {
             input: args,
             function: self.fun,
             options: self.options,
-            fmt_str: Box::new(PlSmallStr::EMPTY),
+            // Datapunk Lake: plans name the function (`.st_within(...)`), not `.(...)`.
+            fmt_str: Box::new(self.name),
         }
     }
 }

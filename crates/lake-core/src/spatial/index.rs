@@ -1,0 +1,313 @@
+//! The lake's R-tree indexes: which columns get one, building one for a dataset's current
+//! version, listing and dropping them, and opening the one a query or the map can use.
+//!
+//! A pair of coordinate columns (`lon`/`lat`, `lng`/`lat`, `longitude`/`latitude`, with the
+//! same prefix, such as `start_lon`/`start_lat`) is indexed as points and named `lon,lat`. A
+//! geometry column (WKB bytes, or WKT text) is indexed by each row's bounding box.
+
+use std::sync::Arc;
+
+use geo::BoundingRect;
+use polars::prelude::*;
+
+use super::rtree::{self, FlatRTree, Item};
+use crate::catalog::{ColumnDef, DatasetVersion, IndexInfo};
+use crate::error::{LakeError, Result};
+use crate::storage::WriteLock;
+use crate::Lake;
+
+/// The kind name of the R-tree.
+pub const RTREE: &str = "rtree";
+
+/// What an index covers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// Points from two number columns.
+    Points {
+        /// Longitude (x) column.
+        lon: String,
+        /// Latitude (y) column.
+        lat: String,
+    },
+    /// A geometry column, by bounding box.
+    Geometry(String),
+}
+
+impl Target {
+    /// The name the catalog and `lake index list` use: `lon,lat`, or the column.
+    pub fn key(&self) -> String {
+        match self {
+            Target::Points { lon, lat } => format!("{lon},{lat}"),
+            Target::Geometry(c) => c.clone(),
+        }
+    }
+}
+
+fn is_number(t: &str) -> bool {
+    t.starts_with('f') || t.starts_with('i') || t.starts_with('u') || t.starts_with("decimal")
+}
+
+/// The coordinate pairs among `schema`'s number columns.
+pub fn coordinate_pairs(schema: &[ColumnDef]) -> Vec<Target> {
+    let number = |name: &str| {
+        schema
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name) && is_number(&c.dtype))
+            .map(|c| c.name.clone())
+    };
+    let mut out = Vec::new();
+    for c in schema.iter().filter(|c| is_number(&c.dtype)) {
+        let lower = c.name.to_ascii_lowercase();
+        for (lon_word, lat_word) in [("lon", "lat"), ("lng", "lat"), ("longitude", "latitude")] {
+            if let Some(prefix) = lower.strip_suffix(lon_word) {
+                if let Some(lat) = number(&format!("{prefix}{lat_word}")) {
+                    out.push(Target::Points {
+                        lon: c.name.clone(),
+                        lat,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Geometry columns: WKB bytes named like a geometry.
+pub fn geometry_columns(schema: &[ColumnDef]) -> Vec<Target> {
+    schema
+        .iter()
+        .filter(|c| c.dtype == "binary")
+        .filter(|c| {
+            let n = c.name.to_ascii_lowercase();
+            n.contains("geom") || n == "wkb" || n.ends_with("_wkb") || n == "shape"
+        })
+        .map(|c| Target::Geometry(c.name.clone()))
+        .collect()
+}
+
+/// What `spec` names in `ds`: `lon,lat`, one column of a coordinate pair, or a geometry column.
+pub fn resolve(ds: &DatasetVersion, spec: &str) -> Result<Target> {
+    let pairs = coordinate_pairs(&ds.schema);
+    let spec_l = spec.to_ascii_lowercase().replace(' ', "");
+    if let Some(t) = pairs.iter().find(|t| match t {
+        Target::Points { lon, lat } => {
+            spec_l == format!("{lon},{lat}").to_ascii_lowercase()
+                || spec_l == lon.to_ascii_lowercase()
+                || spec_l == lat.to_ascii_lowercase()
+        }
+        Target::Geometry(_) => false,
+    }) {
+        return Ok(t.clone());
+    }
+    if let Some(c) = ds.schema.iter().find(|c| c.name.eq_ignore_ascii_case(spec)) {
+        if c.dtype == "binary" || c.dtype == "str" {
+            return Ok(Target::Geometry(c.name.clone()));
+        }
+        return Err(LakeError::Unsupported(format!(
+            "{}.{} is a {} column, not geometry or coordinates; index a geometry column \
+             (WKB or WKT) or a pair of coordinate columns written `lon,lat`",
+            ds.name, c.name, c.dtype
+        )));
+    }
+    let found: Vec<String> = pairs
+        .iter()
+        .chain(geometry_columns(&ds.schema).iter())
+        .map(Target::key)
+        .collect();
+    Err(LakeError::UnknownColumn {
+        message: format!(
+            "{} has no column `{spec}`; {}",
+            ds.name,
+            if found.is_empty() {
+                "it has no geometry or coordinate columns to index".to_string()
+            } else {
+                format!("it can be indexed on: {}", found.join("; "))
+            }
+        ),
+        position: None,
+        suggestion: found.first().cloned(),
+    })
+}
+
+fn file_name(t: &Target) -> String {
+    let clean: String = t
+        .key()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect();
+    let hash = xxhash_rust::xxh3::xxh3_64(t.key().as_bytes());
+    format!("rtree-{clean}-{:08x}.rtree", hash as u32)
+}
+
+/// Reads what the index holds from the version's files.
+fn items(lake: &Lake, ds: &DatasetVersion, t: &Target) -> Result<(Vec<Item>, bool)> {
+    let mut out = Vec::with_capacity(ds.rows as usize);
+    for (fi, f) in ds.files.iter().enumerate() {
+        let path = lake.data_file(&f.path)?;
+        let cols = match t {
+            Target::Points { lon, lat } => vec![
+                col(lon.as_str()).cast(DataType::Float64),
+                col(lat.as_str()).cast(DataType::Float64),
+            ],
+            Target::Geometry(g) => vec![col(g.as_str())],
+        };
+        let df = LazyFrame::scan_parquet(
+            PlRefPath::new(path.to_string_lossy().as_ref()),
+            ScanArgsParquet {
+                glob: false,
+                hive_options: HiveOptions::new_disabled(),
+                ..Default::default()
+            },
+        )
+        .and_then(|lf| lf.select(cols).collect())
+        .map_err(|e| LakeError::QueryFailed(format!("reading {} for its index: {e}", f.path)))?;
+        let c = df.columns();
+        match t {
+            Target::Points { .. } => {
+                let (x, y) = (c[0].f64().map_err(engine)?, c[1].f64().map_err(engine)?);
+                for (row, (x, y)) in x.iter().zip(y.iter()).enumerate() {
+                    if let (Some(x), Some(y)) = (x, y) {
+                        out.push(Item {
+                            lo: [x, y],
+                            hi: [x, y],
+                            file: fi as u32,
+                            row: row as u32,
+                        });
+                    }
+                }
+            }
+            Target::Geometry(name) => {
+                let geoms =
+                    super::functions::geometry_values(&c[0]).map_err(|e| LakeError::BadInput {
+                        path: f.path.clone(),
+                        location: None,
+                        message: format!("{}.{name}: {e}", ds.name),
+                    })?;
+                for (row, g) in geoms.into_iter().enumerate() {
+                    if let Some(r) = g.and_then(|g| g.bounding_rect()) {
+                        out.push(Item {
+                            lo: [r.min().x, r.min().y],
+                            hi: [r.max().x, r.max().y],
+                            file: fi as u32,
+                            row: row as u32,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok((out, matches!(t, Target::Points { .. })))
+}
+
+fn unknown_dataset(name: &str) -> LakeError {
+    LakeError::UnknownDataset {
+        message: format!("no dataset named {name}; `lake list` shows the datasets"),
+        position: None,
+        suggestion: None,
+    }
+}
+
+fn engine(e: PolarsError) -> LakeError {
+    LakeError::Internal(e.to_string())
+}
+
+/// Builds (or rebuilds) the R-tree of `spec` on `dataset`'s current version.
+pub fn create(lake: &Lake, lock: &WriteLock, dataset: &str, spec: &str) -> Result<IndexInfo> {
+    let ds = lake
+        .catalog()
+        .dataset(dataset)?
+        .ok_or_else(|| unknown_dataset(dataset))?;
+    let target = resolve(&ds, spec)?;
+    build_for(lake, lock, &ds, &target)
+}
+
+fn build_for(lake: &Lake, lock: &WriteLock, ds: &DatasetVersion, t: &Target) -> Result<IndexInfo> {
+    let (items, points) = items(lake, ds, t)?;
+    let files: Vec<(String, u64)> = ds.files.iter().map(|f| (f.path.clone(), f.rows)).collect();
+    let bytes = rtree::build(items, &files, points);
+    let entries = FlatRTree::parse(bytes.clone(), "new")?.len() as u64;
+    let info = IndexInfo {
+        dataset: ds.name.clone(),
+        version: ds.version,
+        column: t.key(),
+        kind: RTREE.into(),
+        path: format!("index/{}/v{}/{}", ds.name, ds.version, file_name(t)),
+        entries,
+        bytes: bytes.len() as u64,
+        created_at: crate::catalog::now_rfc3339(),
+    };
+    lake.write_derived(lock, &info.path, &bytes, |cat, job| {
+        cat.add_index(job, ds.version_id, &info)
+    })?;
+    Ok(info)
+}
+
+/// Indexes every coordinate pair and geometry column of the datasets' current versions (after
+/// an import). Returns what it built.
+pub fn index_new_versions(
+    lake: &Lake,
+    lock: &WriteLock,
+    datasets: &[String],
+) -> Result<Vec<IndexInfo>> {
+    let mut out = Vec::new();
+    for name in datasets {
+        let Some(ds) = lake.catalog().dataset(name)? else {
+            continue;
+        };
+        let mut targets = coordinate_pairs(&ds.schema);
+        targets.extend(geometry_columns(&ds.schema));
+        for t in targets {
+            out.push(build_for(lake, lock, &ds, &t)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Drops the index of `spec` on `dataset`'s current version; false when there was none.
+pub fn drop(lake: &Lake, lock: &WriteLock, dataset: &str, spec: &str) -> Result<bool> {
+    let ds = lake
+        .catalog()
+        .dataset(dataset)?
+        .ok_or_else(|| unknown_dataset(dataset))?;
+    let target = resolve(&ds, spec)?;
+    let path = lake
+        .catalog()
+        .remove_index(ds.version_id, &target.key(), RTREE)?;
+    match path {
+        Some(p) => lake.remove_derived(lock, &p).map(|_| true),
+        None => Ok(false),
+    }
+}
+
+/// The R-tree of `t` on version `ds`, if it has one whose files are the version's.
+pub fn open(lake: &Lake, ds: &DatasetVersion, t: &Target) -> Result<Option<Arc<FlatRTree>>> {
+    let key = t.key();
+    let Some(info) = lake
+        .catalog()
+        .indexes(Some(&ds.name))?
+        .into_iter()
+        .find(|i| i.kind == RTREE && i.column == key && i.version == ds.version)
+    else {
+        return Ok(None);
+    };
+    let tree = lake.cached(&info.path, |b| FlatRTree::parse(b, &info.path))?;
+    let same_files = tree.files.len() == ds.files.len()
+        && tree
+            .files
+            .iter()
+            .zip(&ds.files)
+            .all(|((p, r), f)| *p == f.path && *r == f.rows);
+    Ok(same_files.then_some(tree))
+}
+
+/// The first indexed point target of `ds`, for the map.
+pub fn map_target(ds: &DatasetVersion) -> Option<Target> {
+    coordinate_pairs(&ds.schema).into_iter().next()
+}

@@ -1,0 +1,456 @@
+//! The R-tree file: bulk-loaded by `rstar` (its OMT packing, 16 children a node), then laid
+//! out flat (nodes breadth-first, then entries) so a search reads it as it is on disk, and
+//! reopening a lake never builds it again.
+//!
+//! Layout, little-endian: the magic `DPLKRT01`; flags (u32, 1 = entries are points); the data
+//! files it covers (u32 count, then each: u16 length, UTF-8 path, u64 rows); u64 node count;
+//! u64 entry count; the nodes (`NODE_BYTES` each: min x, min y, max x, max y as f64; first
+//! child, child count and "children are entries" as u32; u32 padding; u64 entries below); the
+//! entries (x, y, and for boxes max x, max y, as f64; file ordinal and row as u32).
+
+use rstar::{RStarInsertionStrategy, RTree, RTreeNode, RTreeObject, RTreeParams, AABB};
+
+use crate::error::{LakeError, Result};
+
+const MAGIC: &[u8; 8] = b"DPLKRT01";
+const NODE_BYTES: usize = 56;
+
+/// One indexed thing: a box (a point has min = max) and where its row is.
+#[derive(Debug, Clone, Copy)]
+pub struct Item {
+    /// Lower corner.
+    pub lo: [f64; 2],
+    /// Upper corner.
+    pub hi: [f64; 2],
+    /// Ordinal of the data file in the version's file list.
+    pub file: u32,
+    /// Row within that file.
+    pub row: u32,
+}
+
+impl RTreeObject for Item {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_corners(self.lo, self.hi)
+    }
+}
+
+struct Fanout;
+impl RTreeParams for Fanout {
+    const MIN_SIZE: usize = 6;
+    const MAX_SIZE: usize = 16;
+    const REINSERTION_COUNT: usize = 4;
+    type DefaultInsertionStrategy = RStarInsertionStrategy;
+}
+
+/// A box: min x, min y, max x, max y.
+pub type BBox = [f64; 4];
+
+fn overlaps(a: &BBox, b: &BBox) -> bool {
+    a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
+}
+
+fn inside(a: &BBox, b: &BBox) -> bool {
+    a[0] >= b[0] && a[2] <= b[2] && a[1] >= b[1] && a[3] <= b[3]
+}
+
+/// Builds the index file's bytes for `items`; `files` are the data files' paths and rows.
+/// Items with a NaN or infinite coordinate are left out (they match no box).
+pub fn build(mut items: Vec<Item>, files: &[(String, u64)], points: bool) -> Vec<u8> {
+    items.retain(|i| i.lo.iter().chain(&i.hi).all(|v| v.is_finite()));
+    let tree: RTree<Item, Fanout> = RTree::bulk_load_with_params(items);
+    let mut out = Vec::with_capacity(64 + tree.size() * if points { 24 } else { 40 });
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&(points as u32).to_le_bytes());
+    out.extend_from_slice(&(files.len() as u32).to_le_bytes());
+    for (path, rows) in files {
+        let b = path.as_bytes();
+        out.extend_from_slice(&(b.len().min(u16::MAX as usize) as u16).to_le_bytes());
+        out.extend_from_slice(&b[..b.len().min(u16::MAX as usize)]);
+        out.extend_from_slice(&rows.to_le_bytes());
+    }
+    // Breadth first: a node's children are contiguous, in nodes or in entries.
+    let mut nodes: Vec<(BBox, u32, u32, bool, u64)> = Vec::new();
+    let mut entries: Vec<Item> = Vec::with_capacity(tree.size());
+    let mut queue: std::collections::VecDeque<(&rstar::ParentNode<Item>, usize)> =
+        std::collections::VecDeque::new();
+    let env = |e: AABB<[f64; 2]>| [e.lower()[0], e.lower()[1], e.upper()[0], e.upper()[1]];
+    nodes.push((env(tree.root().envelope()), 0, 0, false, tree.size() as u64));
+    queue.push_back((tree.root(), 0));
+    // Subtree sizes, filled bottom-up after the walk.
+    let mut parent_of: Vec<usize> = vec![usize::MAX];
+    while let Some((node, me)) = queue.pop_front() {
+        let kids = node.children();
+        let leafy = kids.iter().all(|k| matches!(k, RTreeNode::Leaf(_)));
+        if leafy {
+            nodes[me].1 = entries.len() as u32;
+            nodes[me].2 = kids.len() as u32;
+            nodes[me].3 = true;
+            for k in kids {
+                if let RTreeNode::Leaf(it) = k {
+                    entries.push(*it);
+                }
+            }
+            nodes[me].4 = kids.len() as u64;
+        } else {
+            nodes[me].1 = nodes.len() as u32;
+            nodes[me].2 = kids.len() as u32;
+            nodes[me].4 = 0;
+            for k in kids {
+                match k {
+                    RTreeNode::Parent(p) => {
+                        let id = nodes.len();
+                        nodes.push((env(p.envelope()), 0, 0, false, 0));
+                        parent_of.push(me);
+                        queue.push_back((p, id));
+                    }
+                    // rstar keeps every leaf at one depth; a stray leaf would be lost here.
+                    RTreeNode::Leaf(_) => unreachable!("rstar mixes no leaves with nodes"),
+                }
+            }
+        }
+    }
+    // Children come after their parents: add each leafy count upwards, last node first.
+    for i in (1..nodes.len()).rev() {
+        let (n, p) = (nodes[i].4, parent_of[i]);
+        nodes[p].4 += n;
+    }
+    if tree.size() == 0 {
+        nodes[0].4 = 0;
+    }
+    out.extend_from_slice(&(nodes.len() as u64).to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u64).to_le_bytes());
+    for (b, first, count, leafy, below) in &nodes {
+        for v in b {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&first.to_le_bytes());
+        out.extend_from_slice(&count.to_le_bytes());
+        out.extend_from_slice(&(*leafy as u32).to_le_bytes());
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&below.to_le_bytes());
+    }
+    for e in &entries {
+        out.extend_from_slice(&e.lo[0].to_le_bytes());
+        out.extend_from_slice(&e.lo[1].to_le_bytes());
+        if !points {
+            out.extend_from_slice(&e.hi[0].to_le_bytes());
+            out.extend_from_slice(&e.hi[1].to_le_bytes());
+        }
+        out.extend_from_slice(&e.file.to_le_bytes());
+        out.extend_from_slice(&e.row.to_le_bytes());
+    }
+    out
+}
+
+/// An index file, read.
+pub struct FlatRTree {
+    bytes: Vec<u8>,
+    points: bool,
+    /// The data files it covers: path and rows.
+    pub files: Vec<(String, u64)>,
+    nodes_at: usize,
+    nodes: usize,
+    entries_at: usize,
+    entries: usize,
+}
+
+fn f64_at(b: &[u8], at: usize) -> f64 {
+    f64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
+}
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"))
+}
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
+}
+
+/// One node of the tree.
+#[derive(Debug, Clone, Copy)]
+pub struct Node {
+    /// Its box.
+    pub bbox: BBox,
+    first: usize,
+    count: usize,
+    leafy: bool,
+    /// Entries below it.
+    pub below: u64,
+}
+
+/// One entry: its box and row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Entry {
+    /// Its box (a point's has min = max).
+    pub bbox: BBox,
+    /// File ordinal in the version.
+    pub file: u32,
+    /// Row in that file.
+    pub row: u32,
+}
+
+impl FlatRTree {
+    /// Reads an index file's bytes, checking every size against the length.
+    pub fn parse(bytes: Vec<u8>, what: &str) -> Result<FlatRTree> {
+        let bad = |why: &str| {
+            LakeError::Internal(format!(
+                "the spatial index {what} is damaged ({why}); drop it with `lake index drop` and create it again"
+            ))
+        };
+        if bytes.len() < 16 || &bytes[..8] != MAGIC {
+            return Err(bad("it does not start as an index file"));
+        }
+        let points = u32_at(&bytes, 8) == 1;
+        let nfiles = u32_at(&bytes, 12) as usize;
+        let mut at = 16;
+        let mut files = Vec::with_capacity(nfiles.min(1 << 16));
+        for _ in 0..nfiles {
+            let len = bytes
+                .get(at..at + 2)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize)
+                .ok_or_else(|| bad("file list cut short"))?;
+            let path = bytes
+                .get(at + 2..at + 2 + len)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .ok_or_else(|| bad("file list cut short"))?;
+            at += 2 + len;
+            let rows = bytes
+                .get(at..at + 8)
+                .ok_or_else(|| bad("file list cut short"))?;
+            files.push((path.to_string(), u64_at(rows, 0)));
+            at += 8;
+        }
+        if bytes.len() < at + 16 {
+            return Err(bad("no counts"));
+        }
+        let (nodes, entries) = (u64_at(&bytes, at) as usize, u64_at(&bytes, at + 8) as usize);
+        let nodes_at = at + 16;
+        let entries_at = nodes_at.saturating_add(nodes.saturating_mul(NODE_BYTES));
+        let entry_bytes = if points { 24 } else { 40 };
+        if nodes == 0
+            || entries_at.saturating_add(entries.saturating_mul(entry_bytes)) != bytes.len()
+        {
+            return Err(bad("its length does not match its counts"));
+        }
+        let t = FlatRTree {
+            bytes,
+            points,
+            files,
+            nodes_at,
+            nodes,
+            entries_at,
+            entries,
+        };
+        // Every child range must lie inside the arrays, so a search never reads past them.
+        for i in 0..t.nodes {
+            let n = t.node(i);
+            let end = n.first.saturating_add(n.count);
+            if (n.leafy && end > t.entries)
+                || (!n.leafy && (end > t.nodes || (n.count > 0 && n.first <= i)))
+            {
+                return Err(bad("a node points outside the file"));
+            }
+        }
+        Ok(t)
+    }
+
+    /// Entries in the index.
+    pub fn len(&self) -> usize {
+        self.entries
+    }
+
+    /// Whether it has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries == 0
+    }
+
+    /// Whether the entries are points.
+    pub fn is_points(&self) -> bool {
+        self.points
+    }
+
+    /// Node `i`.
+    pub fn node(&self, i: usize) -> Node {
+        let at = self.nodes_at + i * NODE_BYTES;
+        let b = &self.bytes;
+        Node {
+            bbox: [
+                f64_at(b, at),
+                f64_at(b, at + 8),
+                f64_at(b, at + 16),
+                f64_at(b, at + 24),
+            ],
+            first: u32_at(b, at + 32) as usize,
+            count: u32_at(b, at + 36) as usize,
+            leafy: u32_at(b, at + 40) == 1,
+            below: u64_at(b, at + 48),
+        }
+    }
+
+    /// Entry `i`.
+    pub fn entry(&self, i: usize) -> Entry {
+        let b = &self.bytes;
+        if self.points {
+            let at = self.entries_at + i * 24;
+            let (x, y) = (f64_at(b, at), f64_at(b, at + 8));
+            Entry {
+                bbox: [x, y, x, y],
+                file: u32_at(b, at + 16),
+                row: u32_at(b, at + 20),
+            }
+        } else {
+            let at = self.entries_at + i * 40;
+            Entry {
+                bbox: [
+                    f64_at(b, at),
+                    f64_at(b, at + 8),
+                    f64_at(b, at + 16),
+                    f64_at(b, at + 24),
+                ],
+                file: u32_at(b, at + 32),
+                row: u32_at(b, at + 36),
+            }
+        }
+    }
+
+    /// Visits the entries whose box meets `q`; `whole` is offered each node wholly inside `q`
+    /// first, and when it returns true that node's entries are not visited one by one.
+    pub fn search(
+        &self,
+        q: &BBox,
+        whole: &mut dyn FnMut(&Node) -> bool,
+        each: &mut dyn FnMut(Entry),
+    ) {
+        if self.entries == 0 {
+            return;
+        }
+        let mut stack = vec![0usize];
+        while let Some(i) = stack.pop() {
+            let n = self.node(i);
+            if !overlaps(&n.bbox, q) {
+                continue;
+            }
+            if inside(&n.bbox, q) && whole(&n) {
+                continue;
+            }
+            if n.leafy {
+                for e in n.first..n.first + n.count {
+                    let e = self.entry(e);
+                    if overlaps(&e.bbox, q) {
+                        each(e);
+                    }
+                }
+            } else {
+                stack.extend(n.first..n.first + n.count);
+            }
+        }
+    }
+
+    /// How many entries meet `q`.
+    pub fn count(&self, q: &BBox) -> u64 {
+        let whole = std::cell::Cell::new(0u64);
+        let mut one = 0u64;
+        self.search(
+            q,
+            &mut |node| {
+                whole.set(whole.get() + node.below);
+                true
+            },
+            &mut |_| one += 1,
+        );
+        whole.get() + one
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lcg(seed: &mut u64) -> f64 {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (*seed >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    #[test]
+    fn searches_find_exactly_what_a_scan_finds() {
+        let mut seed = 7;
+        let pts: Vec<Item> = (0..20_000)
+            .map(|i| {
+                let (x, y) = (
+                    lcg(&mut seed) * 360.0 - 180.0,
+                    lcg(&mut seed) * 170.0 - 85.0,
+                );
+                Item {
+                    lo: [x, y],
+                    hi: [x, y],
+                    file: (i % 3) as u32,
+                    row: i as u32,
+                }
+            })
+            .collect();
+        let files = vec![
+            ("a".to_string(), 1),
+            ("b".to_string(), 2),
+            ("c".to_string(), 3),
+        ];
+        let t = FlatRTree::parse(build(pts.clone(), &files, true), "test").unwrap();
+        assert_eq!(t.len(), 20_000);
+        assert_eq!(t.files, files);
+        for _ in 0..50 {
+            let (x, y) = (
+                lcg(&mut seed) * 300.0 - 180.0,
+                lcg(&mut seed) * 150.0 - 85.0,
+            );
+            let q = [x, y, x + lcg(&mut seed) * 60.0, y + lcg(&mut seed) * 30.0];
+            let mut want: Vec<u32> = pts
+                .iter()
+                .filter(|p| overlaps(&[p.lo[0], p.lo[1], p.hi[0], p.hi[1]], &q))
+                .map(|p| p.row)
+                .collect();
+            let mut got = Vec::new();
+            t.search(&q, &mut |_| false, &mut |e| got.push(e.row));
+            want.sort();
+            got.sort();
+            assert_eq!(got, want);
+            assert_eq!(t.count(&q), want.len() as u64);
+        }
+    }
+
+    #[test]
+    fn boxes_empty_trees_and_damage() {
+        let items = vec![
+            Item {
+                lo: [0., 0.],
+                hi: [2., 2.],
+                file: 0,
+                row: 0,
+            },
+            Item {
+                lo: [5., 5.],
+                hi: [6., 7.],
+                file: 0,
+                row: 1,
+            },
+            Item {
+                lo: [f64::NAN, 0.],
+                hi: [1., 1.],
+                file: 0,
+                row: 2,
+            },
+        ];
+        let bytes = build(items, &[("f".into(), 3)], false);
+        let t = FlatRTree::parse(bytes.clone(), "t").unwrap();
+        assert_eq!(t.len(), 2, "the NaN box is left out");
+        assert_eq!(t.count(&[1., 1., 5.5, 5.5]), 2);
+        assert_eq!(t.count(&[3., 3., 4., 4.]), 0);
+        let empty = FlatRTree::parse(build(vec![], &[], true), "e").unwrap();
+        assert_eq!(empty.count(&[-1e9, -1e9, 1e9, 1e9]), 0);
+        for cut in [0, 10, bytes.len() - 1] {
+            let e = FlatRTree::parse(bytes[..cut].to_vec(), "x.rtree")
+                .err()
+                .unwrap();
+            assert!(e.to_string().contains("x.rtree is damaged"), "{e}");
+        }
+    }
+}

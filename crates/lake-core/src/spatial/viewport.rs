@@ -1,0 +1,148 @@
+//! What the map shows: the points of a dataset inside the visible box, straight from its
+//! R-tree (no data file is read). Up to a limit they come back one by one, with the file and
+//! row each came from; past it, as counts per screen cell, where a whole subtree inside one
+//! cell is counted without visiting its points.
+
+use serde::Serialize;
+
+use super::index::{self, Target};
+use super::rtree::BBox;
+use crate::error::{LakeError, Result};
+use crate::Lake;
+
+/// A viewport request.
+#[derive(Debug, Clone)]
+pub struct ViewportRequest {
+    /// Dataset.
+    pub dataset: String,
+    /// The visible box: west, south, east, north.
+    pub bbox: BBox,
+    /// Points returned one by one up to this many.
+    pub max_points: usize,
+    /// Cells across and down when there are more.
+    pub grid: (u32, u32),
+}
+
+/// What is in a viewport.
+#[derive(Debug, Clone, Serialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Viewport {
+    /// The coordinate columns drawn (`lon,lat`).
+    pub column: String,
+    /// Points in the box.
+    pub total: u64,
+    /// Points in the whole dataset.
+    pub entries: u64,
+    /// Longitudes of the points (when `total` is at most the limit) or of the cells' centres.
+    pub xs: Vec<f64>,
+    /// Latitudes, likewise.
+    pub ys: Vec<f64>,
+    /// Per cell, how many points (empty when points come one by one).
+    pub counts: Vec<u64>,
+    /// Per point, the data file's ordinal and the row in it (empty for cells).
+    pub rows: Vec<[u32; 2]>,
+    /// Milliseconds the engine took.
+    pub engine_ms: f64,
+}
+
+fn no_index(name: &str) -> LakeError {
+    LakeError::Unsupported(format!(
+        "{name} has no coordinate columns the map can draw (a pair such as lon/lat); \
+         query it with SQL instead"
+    ))
+}
+
+/// The points of a dataset in a box, or their counts per cell.
+pub fn viewport(lake: &Lake, req: &ViewportRequest) -> Result<Viewport> {
+    let t = std::time::Instant::now();
+    let ds = lake
+        .catalog()
+        .dataset(&req.dataset)?
+        .ok_or_else(|| LakeError::UnknownDataset {
+            message: format!("no dataset named {}", req.dataset),
+            position: None,
+            suggestion: None,
+        })?;
+    let target = index::map_target(&ds).ok_or_else(|| no_index(&req.dataset))?;
+    let tree = match index::open(lake, &ds, &target)? {
+        Some(t) => t,
+        None => {
+            return Err(LakeError::Unsupported(format!(
+                "{} has no spatial index on {} yet; build it with `lake index create {} {}`",
+                ds.name,
+                target.key(),
+                ds.name,
+                target.key()
+            )))
+        }
+    };
+    let b = req.bbox;
+    if !b.iter().all(|v| v.is_finite()) || b[0] > b[2] || b[1] > b[3] {
+        return Err(LakeError::Unsupported(format!(
+            "the box {b:?} is not west, south, east, north"
+        )));
+    }
+    let total = tree.count(&b);
+    let mut out = Viewport {
+        column: target.key(),
+        total,
+        entries: tree.len() as u64,
+        ..Default::default()
+    };
+    if total as usize <= req.max_points {
+        tree.search(&b, &mut |_| false, &mut |e| {
+            out.xs.push(e.bbox[0]);
+            out.ys.push(e.bbox[1]);
+            out.rows.push([e.file, e.row]);
+        });
+    } else {
+        let (cols, rows) = (
+            req.grid.0.clamp(1, 1024) as usize,
+            req.grid.1.clamp(1, 1024) as usize,
+        );
+        let (w, h) = (
+            (b[2] - b[0]).max(1e-12) / cols as f64,
+            (b[3] - b[1]).max(1e-12) / rows as f64,
+        );
+        let cell = |x: f64, y: f64| {
+            let c = (((x - b[0]) / w) as usize).min(cols - 1);
+            let r = (((y - b[1]) / h) as usize).min(rows - 1);
+            r * cols + c
+        };
+        // Both visitors add to the same cells.
+        let acc =
+            std::cell::RefCell::new((vec![0u64; cols * rows], vec![(0.0f64, 0.0f64); cols * rows]));
+        let add = |i: usize, n: u64, x: f64, y: f64| {
+            let mut a = acc.borrow_mut();
+            a.0[i] += n;
+            a.1[i].0 += x * n as f64;
+            a.1[i].1 += y * n as f64;
+        };
+        tree.search(
+            &b,
+            &mut |n| {
+                let (a, z) = (cell(n.bbox[0], n.bbox[1]), cell(n.bbox[2], n.bbox[3]));
+                if a == z {
+                    let (cx, cy) = ((n.bbox[0] + n.bbox[2]) / 2.0, (n.bbox[1] + n.bbox[3]) / 2.0);
+                    add(a, n.below, cx, cy);
+                }
+                a == z
+            },
+            &mut |e| add(cell(e.bbox[0], e.bbox[1]), 1, e.bbox[0], e.bbox[1]),
+        );
+        let (counts, sums) = acc.into_inner();
+        for (i, n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+            // Drawn where the cell's points are on average.
+            out.xs.push(sums[i].0 / *n as f64);
+            out.ys.push(sums[i].1 / *n as f64);
+            out.counts.push(*n);
+        }
+    }
+    out.engine_ms = t.elapsed().as_secs_f64() * 1e3;
+    Ok(out)
+}
+
+/// Whether a dataset can be drawn on the map: it has coordinate columns.
+pub fn mappable(schema: &[crate::catalog::ColumnDef]) -> Option<Target> {
+    index::coordinate_pairs(schema).into_iter().next()
+}

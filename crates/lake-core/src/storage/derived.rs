@@ -1,0 +1,141 @@
+//! Files the lake derives from a version's data (index files under `index/`): written as
+//! crash-safely as data files. Each path is journaled before it exists, the file is fsynced and
+//! renamed into place, and the catalog row that makes it the lake's is committed in the same
+//! transaction that forgets the journal. A crash at any point leaves either a recorded file or
+//! journaled leftovers that the next open removes.
+
+use std::any::Any;
+use std::fs;
+use std::io::Write;
+use std::sync::Arc;
+
+use super::{fsync_dir, job_name, Lake, WriteLock};
+use crate::catalog::journal::EntryKind;
+use crate::catalog::Catalog;
+use crate::error::{IoContext, Result};
+
+impl Lake {
+    /// Writes `bytes` as the lake file `rel` (under `index/`), then runs `record` with the
+    /// catalog and the job name, which must record the file and forget the job's journal in
+    /// one transaction ([`Catalog::add_index`]). On any error nothing is left behind.
+    pub fn write_derived(
+        &self,
+        _lock: &WriteLock,
+        rel: &str,
+        bytes: &[u8],
+        record: impl FnOnce(&mut Catalog, &str) -> Result<()>,
+    ) -> Result<()> {
+        crate::catalog::indexes::check_index_path(rel)?;
+        let index_root = self.root.join("index");
+        self.check_inside(&index_root)?;
+        let job = job_name("index");
+        let target = self.root.join(rel);
+        let tmp = self.root.join(format!("{rel}.tmp-{job}"));
+        // The folders between index/ and the file that do not exist yet, parents first.
+        let mut dirs = Vec::new();
+        let mut d = target.parent().map(|p| p.to_path_buf());
+        while let Some(p) = d {
+            if p == index_root || p.exists() {
+                break;
+            }
+            d = p.parent().map(|q| q.to_path_buf());
+            dirs.push(p);
+        }
+        dirs.reverse();
+        let mut entries: Vec<(EntryKind, String)> = dirs
+            .iter()
+            .map(|d| (EntryKind::Dir, self.relative(d)))
+            .collect();
+        entries.push((EntryKind::File, self.relative(&tmp)));
+        entries.push((EntryKind::File, rel.to_string()));
+        self.catalog().journal_add(&job, &entries)?;
+        let undo = || {
+            let _ = fs::remove_file(&tmp);
+            let _ = fs::remove_file(&target);
+            for d in dirs.iter().rev() {
+                let _ = fs::remove_dir(d);
+            }
+        };
+        let written = (|| -> Result<()> {
+            for d in &dirs {
+                fs::create_dir(d).ctx(|| format!("creating {}", d.display()))?;
+            }
+            if let Some(parent) = target.parent() {
+                self.check_inside(parent)?;
+            }
+            let mut f = fs::File::create_new(&tmp).ctx(|| format!("creating {}", tmp.display()))?;
+            f.write_all(bytes)
+                .and_then(|_| f.sync_all())
+                .ctx(|| format!("writing {}", tmp.display()))?;
+            fs::rename(&tmp, &target).ctx(|| format!("moving {} into place", tmp.display()))?;
+            if let Some(parent) = target.parent() {
+                fsync_dir(parent)?;
+            }
+            let mut cat = self.catalog();
+            record(&mut cat, &job)
+        })();
+        if written.is_err() {
+            undo();
+        }
+        // The tmp entry is no file any more; clean-up ignores a journaled path that is gone.
+        written
+    }
+
+    /// Removes a derived file the catalog no longer lists (after [`Catalog::remove_index`]).
+    pub fn remove_derived(&self, _lock: &WriteLock, rel: &str) -> Result<()> {
+        crate::catalog::indexes::check_index_path(rel)?;
+        self.forget_cached(rel);
+        let path = self.root.join(rel);
+        if let Some(parent) = path.parent() {
+            self.check_inside(parent)?;
+        }
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(crate::LakeError::io(
+                format!("removing {}", path.display()),
+                e,
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// A derived file, read and parsed once per process by `parse` and kept: an index is
+    /// immutable once recorded, so its path names its content.
+    pub fn cached<T: Any + Send + Sync>(
+        &self,
+        rel: &str,
+        parse: impl FnOnce(Vec<u8>) -> Result<T>,
+    ) -> Result<Arc<T>> {
+        if let Some(hit) = self
+            .derived
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(rel)
+        {
+            if let Ok(t) = hit.clone().downcast::<T>() {
+                return Ok(t);
+            }
+        }
+        crate::catalog::indexes::check_index_path(rel)?;
+        let path = self.root.join(rel);
+        let real = fs::canonicalize(&path).ctx(|| format!("opening {}", path.display()))?;
+        if !real.starts_with(&self.canonical_root) {
+            return Err(crate::LakeError::Damaged(format!(
+                "the index file {rel} leads outside the lake; nothing was read"
+            )));
+        }
+        let bytes = fs::read(&real).ctx(|| format!("reading {}", path.display()))?;
+        let t = Arc::new(parse(bytes)?);
+        self.derived
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(rel.to_string(), t.clone());
+        Ok(t)
+    }
+
+    fn forget_cached(&self, rel: &str) {
+        self.derived
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(rel);
+    }
+}
