@@ -571,6 +571,8 @@ pub struct DatasetDescription {
     pub columns: Vec<ColumnSummary>,
     /// Every version, newest first.
     pub versions: Vec<VersionInfo>,
+    /// The current version's indexes (a map can draw a `lon,lat` R-tree's points).
+    pub indexes: Vec<IndexInfo>,
 }
 
 /// Orders two statistic values of the same column (numbers, text or booleans).
@@ -648,5 +650,6 @@ pub fn describe(cat: &Catalog, name: &str) -> Result<DatasetDescription> {
         bytes: ds.bytes,
         columns,
         versions: cat.versions(name)?,
+        indexes: cat.indexes(Some(name))?,
     })
 }

@@ -13,6 +13,7 @@ mod prune;
 pub mod results;
 pub mod rewrite;
 pub mod spatial;
+pub mod spatial_join;
 #[cfg(test)]
 mod spatial_tests;
 
@@ -113,6 +114,8 @@ pub struct Prepared {
     pub scans: Vec<ScanChoice>,
     /// Was this an EXPLAIN (Some(analyze))?
     pub explain: Option<bool>,
+    /// The spatial joins it runs through an R-tree.
+    pub spatial_joins: Vec<spatial_join::SpatialJoin>,
     /// The SQL rewrites that changed the query ([`rewrite`]).
     pub rules: Vec<String>,
 }
@@ -182,14 +185,20 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
         versions.insert(name.clone(), ds);
     }
     bind::float_quotients(&mut bound.statement);
-    let spatial_uses = if uses_spatial_functions(&bound.statement) {
+    let (spatial_uses, joins) = if uses_spatial_functions(&bound.statement) {
         let schemas: HashMap<String, Vec<crate::catalog::ColumnDef>> = versions
             .iter()
             .map(|(n, d)| (n.clone(), d.schema.clone()))
             .collect();
-        spatial::spatial_predicates(&mut bound.statement, &schemas)
+        let rows: HashMap<String, u64> =
+            versions.iter().map(|(n, d)| (n.clone(), d.rows)).collect();
+        let joins = spatial_join::rewrite_spatial_joins(&mut bound.statement, &schemas, &rows);
+        (
+            spatial::spatial_predicates(&mut bound.statement, &schemas),
+            joins,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let preds = bind::pruning_predicates(&bound.statement);
     let stats: rewrite::Stats = versions
@@ -252,6 +261,16 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
             rtree,
         });
     }
+    for sj in &joins {
+        let (b, p) = (&versions[&sj.build.dataset], &versions[&sj.probe.dataset]);
+        let (build, probe) = spatial_join::frames(
+            sj,
+            scan_frame(lake, b, &b.files)?,
+            scan_frame(lake, p, &p.files)?,
+        )?;
+        ctx.register(&sj.build.frame, build);
+        ctx.register(&sj.probe.frame, probe);
+    }
     let rewritten = bound.statement.to_string();
     // Polars parses this text again: it must be exactly the statement checked and rewritten.
     guard::recheck_for_engine(&rewritten, &bound.statement)?;
@@ -270,6 +289,7 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
         scans,
         explain: guarded.explain,
         rules,
+        spatial_joins: joins,
     })
 }
 

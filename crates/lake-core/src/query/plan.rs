@@ -88,6 +88,7 @@ fn dataset_of_path(path: &str) -> Option<String> {
 struct Builder<'a> {
     plan: &'a IRPlan,
     scans: &'a [ScanChoice],
+    joins: &'a [super::spatial_join::SpatialJoin],
     next_id: u32,
     nodes: Vec<Node>,
     rules: Vec<String>,
@@ -202,9 +203,24 @@ impl Builder<'_> {
             detail.truncate(cut);
             detail.push('…');
         }
+        let mut kind = kind_of(ir).to_string();
+        // A spatial join (`query::spatial_join`) is a hash join on the R-tree's matches.
+        let spatial = self
+            .joins
+            .iter()
+            .find(|j| kind == "Join" && detail.contains(&j.build.key));
+        if let Some(j) = spatial {
+            kind = "SpatialJoin".into();
+            detail = format!(
+                "{} ({} read into an R-tree, {} probed)",
+                j.text, j.build.dataset, j.probe.dataset
+            );
+            flags.push("rtree".into());
+            self.push_rule("spatial_join");
+        }
         PlanNode {
             id,
-            kind: kind_of(ir).to_string(),
+            kind,
             detail,
             est_rows,
             actual_rows: None,
@@ -253,6 +269,7 @@ pub fn explain(prepared: Prepared, analyze: bool, opts: &QueryOptions) -> Result
     let mut b = Builder {
         plan: &ir,
         scans: &prepared.scans,
+        joins: &prepared.spatial_joins,
         next_id: 0,
         nodes: Vec::new(),
         rules: Vec::new(),

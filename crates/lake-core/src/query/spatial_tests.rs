@@ -334,3 +334,152 @@ fn a_failed_index_write_leaves_nothing_and_a_crashed_one_is_cleaned_on_open() {
         .join(&lake.catalog().indexes(None).unwrap()[0].path)
         .exists());
 }
+
+#[test]
+fn geojson_geometry_is_geoparquet_and_indexed_by_its_boxes() {
+    let gj = r#"{"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "square"}, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]]]}},
+        {"type": "Feature", "properties": {"name": "far"}, "geometry": {"type": "Point", "coordinates": [50, 50]}}
+    ]}"#;
+    let (_dir, lake) = lake_with(&[("shapes.geojson", gj)]);
+    let ds = lake.catalog().dataset("shapes").unwrap().unwrap();
+    let mut reader = ParquetReader::new(
+        std::fs::File::open(lake.data_file(&ds.files[0].path).unwrap()).unwrap(),
+    );
+    let meta = reader.get_metadata().unwrap().clone();
+    let kv = meta.key_value_metadata().clone().unwrap_or_default();
+    let geo = kv
+        .iter()
+        .find(|k| k.key == "geo")
+        .expect("a GeoParquet `geo` key");
+    let geo: Value = serde_json::from_str(geo.value.as_deref().unwrap()).unwrap();
+    assert_eq!(geo["version"], "1.1.0");
+    assert_eq!(geo["primary_column"], "geometry_wkb");
+    assert_eq!(geo["columns"]["geometry_wkb"]["encoding"], "WKB");
+    // The import indexed the geometry column by its boxes, and a query uses it.
+    let ix = lake.catalog().indexes(Some("shapes")).unwrap();
+    assert!(
+        ix.iter()
+            .any(|i| i.column == "geometry_wkb" && i.entries == 2),
+        "{ix:?}"
+    );
+    let sql =
+        "SELECT name FROM shapes WHERE ST_Intersects(geometry_wkb, ST_MakeEnvelope(3, 3, 5, 5))";
+    let out = run_query(&lake, sql, &QueryOptions::default()).unwrap();
+    assert_eq!(
+        out.frame.column("name").unwrap().str().unwrap().get(0),
+        Some("square")
+    );
+    assert_eq!(out.frame.height(), 1);
+    let plan = crate::query::explain_query(&lake, sql, false, &QueryOptions::default())
+        .unwrap()
+        .to_text();
+    assert!(plan.contains("rtree candidates=1/2"), "{plan}");
+}
+
+#[test]
+fn spatial_joins_run_through_an_rtree_with_the_answers_of_a_scan() {
+    use crate::spatial::functions::{contains, haversine_m};
+    use geo::Point;
+    let (dir, lake, pts) = random_points(77, 4000);
+    // Regions (WKT text, overlapping) and sites (points), imported beside the points.
+    let mut s = 3u64;
+    let mut regions = Vec::new();
+    let mut csv = String::from("name,shape\n");
+    for i in 0..40 {
+        let (x, y) = (lcg(&mut s) * 36.0 - 10.0, lcg(&mut s) * 26.0 + 35.0);
+        let (w, h) = (lcg(&mut s) * 4.0 + 0.5, lcg(&mut s) * 4.0 + 0.5);
+        let wkt = format!(
+            "POLYGON (({x} {y}, {} {y}, {} {}, {x} {}, {x} {y}))",
+            x + w,
+            x + w,
+            y + h,
+            y + h
+        );
+        csv.push_str(&format!("r{i:02},\"{wkt}\"\n"));
+        regions.push((format!("r{i:02}"), from_wkt(&wkt).unwrap().unwrap()));
+    }
+    let mut sites = String::from("site,lon,lat\n");
+    let mut site_pts = Vec::new();
+    for i in 0..25 {
+        let (x, y) = (lcg(&mut s) * 40.0 - 10.0, lcg(&mut s) * 30.0 + 35.0);
+        sites.push_str(&format!("s{i},{x},{y}\n"));
+        site_pts.push(Point::new(x, y));
+    }
+    let (rp, sp) = (dir.path().join("regions.csv"), dir.path().join("sites.csv"));
+    std::fs::write(&rp, csv).unwrap();
+    std::fs::write(&sp, sites).unwrap();
+    import_paths(
+        &lake,
+        &[rp, sp],
+        &ImportOptions::default(),
+        &NoProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+
+    // Point in polygon, both ways round, against a scan in Rust.
+    let want: Vec<(String, i64)> = regions
+        .iter()
+        .map(|(n, g)| {
+            let c = pts
+                .iter()
+                .filter(|(x, y)| contains(g, &Point::new(*x, *y).into()))
+                .count();
+            (n.clone(), c as i64)
+        })
+        .filter(|(_, c)| *c > 0)
+        .collect();
+    assert!(
+        want.len() > 10,
+        "too few regions hold points to test anything"
+    );
+    for sql in [
+        "SELECT r.name, count(*) AS n FROM regions r JOIN pts p ON ST_Contains(r.shape, ST_Point(p.lon, p.lat)) GROUP BY r.name ORDER BY r.name",
+        "SELECT r.name, count(*) AS n FROM pts p JOIN regions r ON ST_Within(ST_Point(p.lon, p.lat), r.shape) GROUP BY r.name ORDER BY r.name",
+    ] {
+        let out = run_query(&lake, sql, &QueryOptions::default()).unwrap();
+        let names = out.frame.column("name").unwrap().str().unwrap().clone();
+        let counts = out.frame.column("n").unwrap().cast(&DataType::Int64).unwrap();
+        let got: Vec<(String, i64)> = names
+            .iter()
+            .zip(counts.i64().unwrap().iter())
+            .map(|(n, c)| (n.unwrap().to_string(), c.unwrap()))
+            .collect();
+        assert_eq!(got, want, "{sql}");
+        let plan = crate::query::explain_query(&lake, sql, false, &QueryOptions::default()).unwrap().to_text();
+        assert!(plan.contains("SpatialJoin"), "{plan}");
+        assert!(!plan.to_lowercase().contains("cross"), "{plan}");
+    }
+    // SELECT * shows the tables' columns only.
+    let all = run_query(
+        &lake,
+        "SELECT * FROM regions r JOIN pts p ON ST_Contains(r.shape, ST_Point(p.lon, p.lat))",
+        &QueryOptions::default(),
+    )
+    .unwrap();
+    let names: Vec<String> = all
+        .frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    assert_eq!(names, ["name", "shape", "id", "lon", "lat"]);
+    assert_eq!(
+        all.frame.height() as i64,
+        want.iter().map(|(_, c)| c).sum::<i64>()
+    );
+    // Points within 80 km of a site, on the sphere.
+    let want = pts
+        .iter()
+        .map(|(x, y)| {
+            site_pts
+                .iter()
+                .filter(|s| haversine_m(**s, Point::new(*x, *y)) <= 80_000.0)
+                .count()
+        })
+        .sum::<usize>() as i64;
+    let n = count(&lake, "SELECT count(*) AS n FROM pts p JOIN sites s ON ST_DWithin(ST_Point(p.lon, p.lat), ST_Point(s.lon, s.lat), 80000)");
+    assert_eq!(n, want);
+    assert!(want > 0);
+}

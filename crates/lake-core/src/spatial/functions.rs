@@ -315,7 +315,8 @@ pub fn haversine_m(a: Point, b: Point) -> f64 {
     2.0 * SPHERE_RADIUS_M * h.sqrt().min(1.0).asin()
 }
 
-fn sphere_distance(a: &Geometry, b: &Geometry) -> f64 {
+/// Metres between `a` and `b` on the sphere (exact between points).
+pub fn sphere_distance(a: &Geometry, b: &Geometry) -> f64 {
     if let (Geometry::Point(p), Geometry::Point(q)) = (a, b) {
         return haversine_m(*p, *q);
     }
@@ -346,7 +347,8 @@ fn length(g: &Geometry) -> f64 {
     }
 }
 
-fn contains(a: &Geometry, b: &Geometry) -> bool {
+/// Whether `a` contains `b` (boundary excluded, as PostGIS).
+pub fn contains(a: &Geometry, b: &Geometry) -> bool {
     match b {
         Geometry::Point(p) => a.contains(p),
         _ => a.relate(b).is_contains(),

@@ -76,11 +76,7 @@ pub fn coordinate_pairs(schema: &[ColumnDef]) -> Vec<Target> {
 pub fn geometry_columns(schema: &[ColumnDef]) -> Vec<Target> {
     schema
         .iter()
-        .filter(|c| c.dtype == "binary")
-        .filter(|c| {
-            let n = c.name.to_ascii_lowercase();
-            n.contains("geom") || n == "wkb" || n.ends_with("_wkb") || n == "shape"
-        })
+        .filter(|c| c.dtype == "binary" && crate::storage::is_geometry_column_name(&c.name))
         .map(|c| Target::Geometry(c.name.clone()))
         .collect()
 }

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::index::{self, Target};
+use super::index;
 use super::rtree::BBox;
 use crate::error::{LakeError, Result};
 use crate::Lake;
@@ -15,6 +15,8 @@ use crate::Lake;
 pub struct ViewportRequest {
     /// Dataset.
     pub dataset: String,
+    /// The coordinate pair to draw, as its index names it (`lon,lat`); the first if None.
+    pub column: Option<String>,
     /// The visible box: west, south, east, north.
     pub bbox: BBox,
     /// Points returned one by one up to this many.
@@ -63,7 +65,10 @@ pub fn viewport(lake: &Lake, req: &ViewportRequest) -> Result<Viewport> {
             position: None,
             suggestion: None,
         })?;
-    let target = index::map_target(&ds).ok_or_else(|| no_index(&req.dataset))?;
+    let target = match &req.column {
+        Some(c) => index::resolve(&ds, c)?,
+        None => index::map_target(&ds).ok_or_else(|| no_index(&req.dataset))?,
+    };
     let tree = match index::open(lake, &ds, &target)? {
         Some(t) => t,
         None => {
@@ -142,7 +147,36 @@ pub fn viewport(lake: &Lake, req: &ViewportRequest) -> Result<Viewport> {
     Ok(out)
 }
 
-/// Whether a dataset can be drawn on the map: it has coordinate columns.
-pub fn mappable(schema: &[crate::catalog::ColumnDef]) -> Option<Target> {
-    index::coordinate_pairs(schema).into_iter().next()
+/// Row `row` of the version's `file`-th data file (a point clicked on the map).
+pub fn row_at(
+    lake: &Lake,
+    dataset: &str,
+    file: u32,
+    row: u32,
+) -> Result<polars::prelude::DataFrame> {
+    use polars::prelude::*;
+    let ds = lake
+        .catalog()
+        .dataset(dataset)?
+        .ok_or_else(|| LakeError::UnknownDataset {
+            message: format!("no dataset named {dataset}"),
+            position: None,
+            suggestion: None,
+        })?;
+    let f = ds.files.get(file as usize).filter(|f| (row as u64) < f.rows).ok_or_else(|| {
+        LakeError::Unsupported(format!(
+            "{dataset} has changed since the map was drawn (no row {row} in file {file}); move the map to redraw it"
+        ))
+    })?;
+    let path = lake.data_file(&f.path)?;
+    LazyFrame::scan_parquet(
+        PlRefPath::new(path.to_string_lossy().as_ref()),
+        ScanArgsParquet {
+            glob: false,
+            hive_options: HiveOptions::new_disabled(),
+            ..Default::default()
+        },
+    )
+    .and_then(|lf| lf.slice(row as i64, 1).collect())
+    .map_err(|e| LakeError::QueryFailed(format!("reading row {row} of {}: {e}", f.path)))
 }
