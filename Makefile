@@ -8,7 +8,7 @@ APP_BIN := $(CARGO_TARGET_DIR)/debug/datapunk-lake
 # "Create lake" default.
 LAKE ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/org.datapunk.lake/lake
 
-.PHONY: deps ui build run demo test lint unit ui-test e2e check-boundaries bindings audit fuzz bench bench-takeout bench-app bench-tpch fmt
+.PHONY: deps ui build run demo test lint unit ui-test e2e check-boundaries bindings audit fuzz bench bench-takeout bench-app bench-tpch bench-spatial fmt
 
 deps:
 	@bash scripts/install-deps.sh
@@ -111,6 +111,11 @@ bench-takeout: deps
 # The desktop app only: cold start and idle memory vs a Tauri hello-world, 1M rows to the grid.
 bench-app: deps
 	bash bench/app.sh
+
+# Spatial (POINTS=10000000 by default): the lake's R-tree vs DuckDB's RTREE index (spatial
+# extension, offline) and SQLite's R*Tree: build, a 1% box query, index size, the map's viewport.
+bench-spatial: deps
+	bash bench/spatial.sh
 
 # TPC-H (SF=1 by default): the 22 queries through the lake, DuckDB and raw Polars, answers
 # checked against DuckDB's, per-query medians and ratios.

@@ -3,7 +3,7 @@
 //! `make bindings` to regenerate them.
 
 use lake_core::catalog::{
-    ColumnDef, ColumnSummary, DatasetDescription, DatasetInfo, HistoryEntry, VersionInfo,
+    ColumnDef, ColumnSummary, DatasetDescription, DatasetInfo, HistoryEntry, IndexInfo, VersionInfo,
 };
 use lake_core::ingest::preview::{FilePreview, ImportPreview};
 use lake_core::ingest::takeout::{
@@ -18,8 +18,9 @@ use ts_rs::TS;
 
 use lake_core::ingest::progress::ImportProgress;
 
-use crate::commands::{ExportFormat, ImportItem, LakeStatus, QueryResponse};
+use crate::commands::{ExportFormat, ImportItem, LakeStatus, MapRequest, QueryResponse};
 use crate::pick::PickKind;
+use lake_core::spatial::viewport::Viewport;
 
 use crate::ipc::{signatures, ts_config as cfg};
 
@@ -47,6 +48,7 @@ pub fn types_ts() -> String {
     decl::<DatasetInfo>(&mut s);
     decl::<ColumnSummary>(&mut s);
     decl::<VersionInfo>(&mut s);
+    decl::<IndexInfo>(&mut s);
     decl::<DatasetDescription>(&mut s);
     decl::<HistoryEntry>(&mut s);
     decl::<FilePreview>(&mut s);
@@ -72,6 +74,8 @@ pub fn types_ts() -> String {
     decl::<QueryPlan>(&mut s);
     decl::<QueryResponse>(&mut s);
     decl::<ExportFormat>(&mut s);
+    decl::<MapRequest>(&mut s);
+    decl::<Viewport>(&mut s);
     s.trim_end().to_string() + "\n"
 }
 

@@ -33,6 +33,10 @@ macro_rules! with_commands {
             run_query(sql: String, tab: String) -> QueryResponse;
             /// EXPLAIN (ANALYZE) of `sql`.
             explain(sql: String, analyze: bool, tab: String) -> QueryPlan;
+            /// The points (or counts per cell) of a dataset in the map's visible box, from its R-tree.
+            map_viewport(req: MapRequest) -> Viewport;
+            /// The row behind a point on the map, kept for the grid.
+            map_row(dataset: String, file: u32, row: u32) -> ResultMeta;
             /// Stops the query running in editor tab `tab`.
             cancel_query(tab: String) -> bool;
             /// Rows of a kept result as Arrow IPC stream bytes.

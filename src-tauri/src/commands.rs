@@ -13,6 +13,7 @@ use lake_core::ingest::{import_paths, CancelToken, ImportOptions, ImportReport};
 use lake_core::query::output::{export_to_file, OutputFormat};
 use lake_core::query::results::{FilterSpec, ResultMeta, ResultSet, SortSpec};
 use lake_core::query::{explain_query, run_query as core_query, QueryOptions, QueryPlan};
+use lake_core::spatial::viewport::{row_at, viewport, Viewport, ViewportRequest};
 use lake_core::{ErrorCode, Lake};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::{Channel, Response};
@@ -85,6 +86,23 @@ pub struct QueryResponse {
     pub result: ResultMeta,
     /// The plan, when the statement was an EXPLAIN.
     pub plan: Option<QueryPlan>,
+}
+
+/// What the map shows: the visible box (west, south, east, north) of a dataset's points.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct MapRequest {
+    /// Dataset.
+    pub dataset: String,
+    /// The coordinate pair (`lon,lat`, as its index names it); the first if null.
+    pub column: Option<String>,
+    /// West, south, east, north.
+    pub bbox: [f64; 4],
+    /// Points sent one by one up to this many; past it, counts per cell.
+    pub max_points: u32,
+    /// Cells across.
+    pub cols: u32,
+    /// Cells down.
+    pub rows: u32,
 }
 
 /// What an export writes.
@@ -272,6 +290,27 @@ pub async fn run_query(cx: &Cx<'_>, sql: String, tab: String) -> CmdResult<Query
 pub async fn explain(cx: &Cx<'_>, sql: String, analyze: bool, tab: String) -> CmdResult<QueryPlan> {
     let work = move |lake: &Lake, opts: &QueryOptions| explain_query(lake, &sql, analyze, opts);
     in_tab(cx.state, &tab, work).await
+}
+
+pub async fn map_viewport(cx: &Cx<'_>, req: MapRequest) -> CmdResult<Viewport> {
+    let lake = cx.state.lake()?;
+    let req = ViewportRequest {
+        dataset: req.dataset,
+        column: req.column,
+        bbox: req.bbox,
+        max_points: req.max_points.min(50_000) as usize,
+        grid: (req.cols, req.rows),
+    };
+    blocking(move || Ok(viewport(&lake, &req)?)).await
+}
+
+pub async fn map_row(cx: &Cx<'_>, dataset: String, file: u32, row: u32) -> CmdResult<ResultMeta> {
+    let lake = cx.state.lake()?;
+    let t = Instant::now();
+    let frame = blocking(move || Ok(row_at(&lake, &dataset, file, row)?)).await?;
+    let (id, r) = cx.state.keep(ResultSet::new(frame));
+    let meta = lock(&r).meta(id, t.elapsed().as_secs_f64() * 1e3);
+    Ok(meta)
 }
 
 pub async fn cancel_query(cx: &Cx<'_>, tab: String) -> CmdResult<bool> {

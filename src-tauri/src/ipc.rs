@@ -15,9 +15,10 @@ use tauri::ipc::{Channel, Response};
 use tauri::AppHandle;
 use ts_rs::{Config, TS};
 
-use crate::commands::{self, Cx, ExportFormat, ImportItem, LakeStatus, QueryResponse};
+use crate::commands::{self, Cx, ExportFormat, ImportItem, LakeStatus, MapRequest, QueryResponse};
 use crate::error::CmdResult;
 use crate::pick::PickKind;
+use lake_core::spatial::viewport::Viewport;
 
 /// ts-rs settings of every generated type (64-bit integers are plain numbers).
 pub fn ts_config() -> Config {
@@ -81,8 +82,10 @@ ts_types!(
     QueryResponse,
     QueryPlan,
     ResultMeta,
+    MapRequest,
+    Viewport,
 );
-arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat);
+arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest);
 arg_types!(true: Option<SortSpec>, Option<FilterSpec>);
 
 impl IpcType for Channel<ImportProgress> {

@@ -90,6 +90,23 @@ export class Driver {
    * The element's text content. WebKitWebDriver's own text endpoint drops text that is clipped
    * (ellipsized paths) or comes back empty, so read the DOM instead.
    */
+  /** Presses the mouse at `from` and releases it at `to`, in pixels from the element's centre. */
+  async drag(elOrCss, from, to) {
+    const el = typeof elOrCss === "string" ? await this.wait(elOrCss) : elOrCss;
+    const origin = { [ELEMENT]: el.id };
+    const steps = [1, 2, 3, 4].map((k) => ({
+      type: "pointerMove", duration: 50, origin,
+      x: Math.round(from[0] + ((to[0] - from[0]) * k) / 4), y: Math.round(from[1] + ((to[1] - from[1]) * k) / 4),
+    }));
+    await this.cmd("POST", "/actions", {
+      actions: [{
+        type: "pointer", id: "mouse", parameters: { pointerType: "mouse" },
+        actions: [{ type: "pointerMove", duration: 0, origin, x: from[0], y: from[1] }, { type: "pointerDown", button: 0 }, ...steps, { type: "pointerUp", button: 0 }],
+      }],
+    });
+    await this.cmd("DELETE", "/actions");
+  }
+
   async text(el) {
     return this.exec("return arguments[0].textContent || '';", [{ [ELEMENT]: el.id }]);
   }

@@ -70,6 +70,16 @@ export function explain(sql: string, analyze: boolean, tab: string): Promise<T.Q
   return call("explain", { sql, analyze, tab });
 }
 
+/** The points (or counts per cell) of a dataset in the map's visible box, from its R-tree. */
+export function mapViewport(req: T.MapRequest): Promise<T.Viewport> {
+  return call("map_viewport", { req });
+}
+
+/** The row behind a point on the map, kept for the grid. */
+export function mapRow(dataset: string, file: number, row: number): Promise<T.ResultMeta> {
+  return call("map_row", { dataset, file, row });
+}
+
 /** Stops the query running in editor tab `tab`. */
 export function cancelQuery(tab: string): Promise<boolean> {
   return call("cancel_query", { tab });

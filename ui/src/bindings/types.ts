@@ -148,6 +148,43 @@ bytes: number,
 created_at: string, };
 
 /**
+ * One index, as `lake index list` shows it.
+ */
+export type IndexInfo = { 
+/**
+ * Dataset.
+ */
+dataset: string, 
+/**
+ * The version it indexes.
+ */
+version: number, 
+/**
+ * The column, or `lon,lat` for a pair of coordinate columns.
+ */
+column: string, 
+/**
+ * `rtree`.
+ */
+kind: string, 
+/**
+ * Its file, relative to the lake root.
+ */
+path: string, 
+/**
+ * Entries.
+ */
+entries: number, 
+/**
+ * Size of the file.
+ */
+bytes: number, 
+/**
+ * When it was built.
+ */
+created_at: string, };
+
+/**
  * A dataset's schema, statistics and history, as `lake schema` shows it.
  */
 export type DatasetDescription = { 
@@ -178,7 +215,11 @@ columns: Array<ColumnSummary>,
 /**
  * Every version, newest first.
  */
-versions: Array<VersionInfo>, };
+versions: Array<VersionInfo>, 
+/**
+ * The current version's indexes (a map can draw a `lon,lat` R-tree's points).
+ */
+indexes: Array<IndexInfo>, };
 
 /**
  * A query the user ran.
@@ -707,3 +748,69 @@ plan: QueryPlan | null, };
  * What an export writes.
  */
 export type ExportFormat = "csv" | "parquet";
+
+/**
+ * What the map shows: the visible box (west, south, east, north) of a dataset's points.
+ */
+export type MapRequest = { 
+/**
+ * Dataset.
+ */
+dataset: string, 
+/**
+ * The coordinate pair (`lon,lat`, as its index names it); the first if null.
+ */
+column: string | null, 
+/**
+ * West, south, east, north.
+ */
+bbox: [number, number, number, number], 
+/**
+ * Points sent one by one up to this many; past it, counts per cell.
+ */
+max_points: number, 
+/**
+ * Cells across.
+ */
+cols: number, 
+/**
+ * Cells down.
+ */
+rows: number, };
+
+/**
+ * What is in a viewport.
+ */
+export type Viewport = { 
+/**
+ * The coordinate columns drawn (`lon,lat`).
+ */
+column: string, 
+/**
+ * Points in the box.
+ */
+total: number, 
+/**
+ * Points in the whole dataset.
+ */
+entries: number, 
+/**
+ * Longitudes of the points (when `total` is at most the limit) or of the cells' centres.
+ */
+xs: Array<number>, 
+/**
+ * Latitudes, likewise.
+ */
+ys: Array<number>, 
+/**
+ * Per cell, how many points (empty when points come one by one).
+ */
+counts: Array<number>, 
+/**
+ * Per point, the data file's ordinal and the row in it (empty for cells).
+ */
+rows: Array<[number, number]>, 
+/**
+ * Milliseconds the engine took.
+ */
+engine_ms: number, };

@@ -4,10 +4,14 @@ import { describeDataset, runQuery } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtBytes, fmtInt, fmtTs, sqlName } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
+import { statsBox } from "../map/mapMath";
 
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
+const MapView = lazy(() => import("../map/MapView"));
 
-type View = "data" | "schema" | "versions";
+type View = "data" | "schema" | "versions" | "map";
+
+const VIEW_NAMES: Record<View, string> = { data: "Data", schema: "Schema & stats", versions: "Versions", map: "Map" };
 
 function stat(v: number | string | boolean | null | undefined, dtype: string): string {
   if (v == null) return "–";
@@ -40,6 +44,10 @@ export function DatasetView({ name, onQuery }: { name: string; onQuery: (sql: st
     };
   }, [name]);
 
+  // The first coordinate pair with an R-tree can be drawn.
+  const mapColumn = desc?.indexes.find((i) => i.kind === "rtree" && i.column.includes(","))?.column ?? null;
+  const views: View[] = mapColumn ? ["data", "schema", "versions", "map"] : ["data", "schema", "versions"];
+
   return (
     <div className="dataset-view" data-testid="dataset-view" data-name={name}>
       <header className="dataset-head">
@@ -51,9 +59,9 @@ export function DatasetView({ name, onQuery }: { name: string; onQuery: (sql: st
         )}
         <span className="grow" />
         <div className="seg">
-          {(["data", "schema", "versions"] as View[]).map((v) => (
+          {views.map((v) => (
             <button key={v} className={view === v ? "on" : ""} data-testid={`dataset-tab-${v}`} onClick={() => setView(v)}>
-              {v === "data" ? "Data" : v === "schema" ? "Schema & stats" : "Versions"}
+              {VIEW_NAMES[v]}
             </button>
           ))}
         </div>
@@ -68,6 +76,16 @@ export function DatasetView({ name, onQuery }: { name: string; onQuery: (sql: st
         ) : (
           !error && <div className="dim pad">Loading…</div>
         ))}
+      {view === "map" && desc && mapColumn && (
+        <Suspense fallback={<div className="dim pad">Loading the map…</div>}>
+          <MapView
+            dataset={name}
+            column={mapColumn}
+            bounds={statsBox(desc.columns, mapColumn.split(",")[0], mapColumn.split(",")[1])}
+            onQuery={onQuery}
+          />
+        </Suspense>
+      )}
       {view === "schema" && desc && (
         <div className="scroll pad">
           <table className="mini schema" data-testid="schema-table">

@@ -57,6 +57,7 @@ const report: ImportReport = {
   datasets: [{ name: "trips", version: 1, rows: 2, files: 1, skipped_rows: 0, bad_examples: [] }],
   unchanged: [],
   errors: [],
+  indexes: [],
   takeout: {
     export_id: "Takeout",
     parts: ["/data/Takeout"],

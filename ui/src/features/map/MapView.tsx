@@ -1,0 +1,277 @@
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
+import * as maplibregl from "maplibre-gl/dist/maplibre-gl-csp.js";
+import workerUrl from "maplibre-gl/dist/maplibre-gl-csp-worker.js?url";
+import "maplibre-gl/dist/maplibre-gl.css";
+import type { FeatureCollection, Point, Polygon } from "geojson";
+import type { ErrorPayload, ResultMeta, Viewport } from "../../bindings/types";
+import { mapRow, mapViewport } from "../../bindings/commands";
+import { asLakeError } from "../../lib/errors";
+import { fmtInt, sqlName } from "../../lib/format";
+import { ErrorBox } from "../../components/ErrorBox";
+import { basemap } from "./basemap";
+import { boxSql, cellsFor, clampBox, type BBox } from "./mapMath";
+import "./map.css";
+
+const ResultGrid = lazy(() => import("../../components/ResultGrid"));
+
+maplibregl.setWorkerUrl(workerUrl);
+
+/** Points drawn one by one up to this many; past it the engine sends counts per cell. */
+const MAX_POINTS = 20_000;
+
+const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
+
+function toFeatures(v: Viewport): FeatureCollection<Point> {
+  const cells = v.counts.length > 0;
+  return {
+    type: "FeatureCollection",
+    features: v.xs.map((x, i) => ({
+      type: "Feature",
+      geometry: { type: "Point", coordinates: [x, v.ys[i]] },
+      properties: cells ? { n: v.counts[i] } : { f: v.rows[i][0], r: v.rows[i][1] },
+    })),
+  };
+}
+
+function boxFeature(b: BBox): FeatureCollection<Polygon> {
+  const [w, s, e, n] = b;
+  return {
+    type: "FeatureCollection",
+    features: [{ type: "Feature", properties: {}, geometry: { type: "Polygon", coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] } }],
+  };
+}
+
+type Status = { total: number; drawn: number; cells: boolean; ms: number; entries: number };
+
+/**
+ * A dataset's points on an offline map. Every pan or zoom asks the engine for the visible box,
+ * which it answers from the R-tree: the points themselves, or counts per screen cell when there
+ * are too many. Click a point for its row; draw a box (B) to query what is inside it.
+ */
+export default function MapView({
+  dataset,
+  column,
+  bounds,
+  onQuery,
+}: {
+  dataset: string;
+  column: string;
+  bounds: BBox | null;
+  onQuery: (sql: string) => void;
+}) {
+  const holder = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<maplibregl.Map | null>(null);
+  const seq = useRef(0);
+  const [status, setStatus] = useState<Status | null>(null);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [row, setRow] = useState<ResultMeta | null>(null);
+  const [drawing, setDrawing] = useState(false);
+  const [box, setBox] = useState<{ bbox: BBox; total: number } | null>(null);
+  const [lon, lat] = column.split(",");
+
+  const refresh = useCallback(async () => {
+    const map = mapRef.current;
+    if (!map) return;
+    const b = map.getBounds();
+    const bbox = clampBox([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
+    const [cols, rows] = cellsFor(map.getContainer().clientWidth, map.getContainer().clientHeight);
+    const mine = ++seq.current;
+    try {
+      const v = await mapViewport({ dataset, column, bbox, max_points: MAX_POINTS, cols, rows });
+      if (mine !== seq.current || !mapRef.current) return;
+      (map.getSource("pts") as maplibregl.GeoJSONSource).setData(toFeatures(v));
+      setStatus({ total: v.total, drawn: v.xs.length, cells: v.counts.length > 0, ms: v.engine_ms, entries: v.entries });
+      setError(null);
+    } catch (e) {
+      if (mine === seq.current) setError(asLakeError(e));
+    }
+  }, [dataset, column]);
+
+  useEffect(() => {
+    if (!holder.current) return;
+    const { land, borders } = basemap();
+    const map = new maplibregl.Map({
+      container: holder.current,
+      attributionControl: { compact: true, customAttribution: "Natural Earth" },
+      bounds: bounds ?? [-170, -60, 170, 75],
+      fitBoundsOptions: { padding: 30, maxZoom: 14 },
+      maxZoom: 19,
+      renderWorldCopies: false,
+      // Keep the frame, so a screenshot shows what was drawn.
+      canvasContextAttributes: { preserveDrawingBuffer: true },
+      style: {
+        version: 8,
+        sources: {
+          land: { type: "geojson", data: land },
+          borders: { type: "geojson", data: { type: "Feature", properties: {}, geometry: borders } },
+          pts: { type: "geojson", data: EMPTY },
+          box: { type: "geojson", data: EMPTY },
+        },
+        layers: [
+          { id: "sea", type: "background", paint: { "background-color": "#101820" } },
+          { id: "land", type: "fill", source: "land", paint: { "fill-color": "#232b33" } },
+          { id: "borders", type: "line", source: "borders", paint: { "line-color": "#3d4955", "line-width": 0.7 } },
+          {
+            id: "pts",
+            type: "circle",
+            source: "pts",
+            paint: {
+              "circle-color": ["case", ["has", "n"], "#e5c07b", "#4fb3bf"],
+              "circle-opacity": ["case", ["has", "n"], 0.75, 0.85],
+              "circle-radius": ["case", ["has", "n"], ["min", 22, ["+", 3, ["*", 1.6, ["sqrt", ["get", "n"]]]]], 3.5],
+              "circle-stroke-color": "#0b0f14",
+              "circle-stroke-width": 0.6,
+            },
+          },
+          { id: "box-fill", type: "fill", source: "box", paint: { "fill-color": "#e06c75", "fill-opacity": 0.12 } },
+          { id: "box-line", type: "line", source: "box", paint: { "line-color": "#e06c75", "line-width": 1.5 } },
+        ],
+      },
+    });
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+    map.addControl(new maplibregl.ScaleControl({}), "bottom-left");
+    mapRef.current = map;
+    map.on("load", refresh);
+    map.on("moveend", refresh);
+    // What is on screen, for people checking the map (and the e2e): the point features drawn.
+    map.on("idle", () => {
+      const el = map.getContainer();
+      el.dataset.rendered = String(map.queryRenderedFeatures({ layers: ["pts"] }).length);
+    });
+    map.on("click", "pts", (e) => {
+      const p = e.features?.[0]?.properties as { n?: number; f?: number; r?: number } | undefined;
+      if (!p) return;
+      if (p.n != null) {
+        map.easeTo({ center: e.lngLat, zoom: map.getZoom() + 2 });
+      } else if (p.f != null && p.r != null) {
+        mapRow(dataset, p.f, p.r)
+          .then(setRow)
+          .catch((err) => setError(asLakeError(err)));
+      }
+    });
+    map.on("mouseenter", "pts", () => (map.getCanvas().style.cursor = "pointer"));
+    map.on("mouseleave", "pts", () => (map.getCanvas().style.cursor = ""));
+    const resize = new ResizeObserver(() => map.resize());
+    resize.observe(holder.current);
+    return () => {
+      resize.disconnect();
+      mapRef.current = null;
+      map.remove();
+    };
+    // The map is made once per dataset; `bounds` only places it the first time.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [dataset, column, refresh]);
+
+  /** Marks `bbox` on the map, counts its points and opens its query in the editor. */
+  const queryBox = useCallback(
+    async (bbox: BBox) => {
+      const map = mapRef.current;
+      if (!map) return;
+      (map.getSource("box") as maplibregl.GeoJSONSource).setData(boxFeature(bbox));
+      try {
+        const v = await mapViewport({ dataset, column, bbox, max_points: 0, cols: 1, rows: 1 });
+        setBox({ bbox, total: v.total });
+      } catch (e) {
+        setError(asLakeError(e));
+      }
+      onQuery(boxSql(sqlName(dataset), lon, lat, bbox));
+    },
+    [dataset, column, lon, lat, onQuery],
+  );
+
+  // Drawing a box: press, drag, release; panning is off meanwhile.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !drawing) return;
+    map.dragPan.disable();
+    map.getCanvas().style.cursor = "crosshair";
+    let start: maplibregl.LngLat | null = null;
+    const corner = (a: maplibregl.LngLat, b: maplibregl.LngLat): BBox =>
+      clampBox([Math.min(a.lng, b.lng), Math.min(a.lat, b.lat), Math.max(a.lng, b.lng), Math.max(a.lat, b.lat)]);
+    const down = (e: maplibregl.MapMouseEvent) => {
+      start = e.lngLat;
+    };
+    const move = (e: maplibregl.MapMouseEvent) => {
+      if (start) (map.getSource("box") as maplibregl.GeoJSONSource).setData(boxFeature(corner(start, e.lngLat)));
+    };
+    const up = (e: maplibregl.MapMouseEvent) => {
+      if (!start) return;
+      const b = corner(start, e.lngLat);
+      start = null;
+      setDrawing(false);
+      if (b[2] > b[0] && b[3] > b[1]) void queryBox(b);
+    };
+    map.on("mousedown", down);
+    map.on("mousemove", move);
+    map.on("mouseup", up);
+    return () => {
+      map.off("mousedown", down);
+      map.off("mousemove", move);
+      map.off("mouseup", up);
+      map.dragPan.enable();
+      map.getCanvas().style.cursor = "";
+    };
+  }, [drawing, queryBox]);
+
+  const boxFromView = () => {
+    const map = mapRef.current;
+    if (!map) return;
+    const b = map.getBounds();
+    void queryBox(clampBox([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]));
+  };
+
+  const onKey = (e: React.KeyboardEvent) => {
+    if (e.target instanceof HTMLInputElement) return;
+    if (e.key === "b" || e.key === "B") setDrawing((d) => !d);
+    if (e.key === "Escape") setDrawing(false);
+  };
+
+  return (
+    <div className="map-view" data-testid="map-view" onKeyDown={onKey} tabIndex={-1}>
+      <div className="map-bar row">
+        <button className={drawing ? "on" : ""} onClick={() => setDrawing((d) => !d)} data-testid="map-draw" title="Draw a box to query what is inside it (B)">
+          ▭ Draw box
+        </button>
+        <button onClick={boxFromView} data-testid="map-box-view" title="Query the points in the current view">
+          Query this view
+        </button>
+        <span
+          className="dim small"
+          data-testid="map-status"
+          data-total={status?.total ?? ""}
+          data-drawn={status?.drawn ?? ""}
+          data-cells={status?.cells ? "1" : "0"}
+        >
+          {status
+            ? `${fmtInt(status.total)} of ${fmtInt(status.entries)} points in view · ${fmtInt(status.drawn)} ${status.cells ? "clusters" : "points"} drawn · engine ${status.ms.toFixed(1)} ms`
+            : "Loading the map…"}
+        </span>
+        {box && (
+          <span className="small" data-testid="map-box" data-total={box.total}>
+            · box: {fmtInt(box.total)} {box.total === 1 ? "point" : "points"}
+          </span>
+        )}
+        <span className="grow" />
+        <span className="dim small">
+          {lon}, {lat} · drag to pan, scroll to zoom, B to draw a box
+        </span>
+      </div>
+      {error && <ErrorBox error={error} />}
+      <div className="map-holder" ref={holder} data-testid="map" />
+      {row && (
+        <div className="map-row" data-testid="map-row">
+          <div className="row">
+            <strong className="small">The point's row</strong>
+            <span className="grow" />
+            <button className="icon" aria-label="Close the row" onClick={() => setRow(null)}>
+              ×
+            </button>
+          </div>
+          <Suspense fallback={<div className="dim pad">Loading…</div>}>
+            <ResultGrid meta={row} />
+          </Suspense>
+        </div>
+      )}
+    </div>
+  );
+}

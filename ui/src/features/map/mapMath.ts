@@ -1,0 +1,41 @@
+/** West, south, east, north, in degrees. */
+export type BBox = [number, number, number, number];
+
+/** `b` inside the world (the map can show more than it). */
+export function clampBox(b: BBox): BBox {
+  const c = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  return [c(b[0], -180, 180), c(b[1], -90, 90), c(b[2], -180, 180), c(b[3], -90, 90)];
+}
+
+/** Screen cells for the engine's counts: about 48 px each. */
+export function cellsFor(width: number, height: number): [number, number] {
+  return [Math.max(1, Math.ceil(width / 48)), Math.max(1, Math.ceil(height / 48))];
+}
+
+/** A number as SQL text: at most 7 decimals (about 1 cm), never an exponent. */
+export function sqlNum(v: number): string {
+  return String(Math.round(v * 1e7) / 1e7);
+}
+
+/** The query of the points in a box, as the map opens it in the editor. */
+export function boxSql(table: string, lon: string, lat: string, b: BBox): string {
+  const q = (c: string) => (/^[a-z_][a-z0-9_]*$/.test(c) ? c : `"${c.replace(/"/g, '""')}"`);
+  return (
+    `SELECT *\nFROM ${table}\n` +
+    `WHERE ST_Within(ST_Point(${q(lon)}, ${q(lat)}), ST_MakeEnvelope(${b.map(sqlNum).join(", ")}))\nLIMIT 1000`
+  );
+}
+
+/** The box of a dataset's coordinate columns from their statistics, if they have some. */
+export function statsBox(
+  columns: { name: string; min: unknown; max: unknown }[],
+  lon: string,
+  lat: string,
+): BBox | null {
+  const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  const x = columns.find((c) => c.name === lon);
+  const y = columns.find((c) => c.name === lat);
+  const v = [num(x?.min), num(y?.min), num(x?.max), num(y?.max)];
+  if (v.some((n) => n === null)) return null;
+  return clampBox(v as BBox);
+}
