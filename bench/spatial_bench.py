@@ -103,7 +103,8 @@ def run_duckdb(parquet, polys, work, q):
     sql = f"SELECT count(*) FROM t WHERE ST_Within(geom, ST_MakeEnvelope({w}, {s}, {e}, {n}))"
     plan = con.execute("EXPLAIN " + sql).fetchall()[0][1]
     ms, rows = median_ms(lambda: con.execute(sql).fetchone()[0])
-    con.execute(f"CREATE TABLE polys AS SELECT name, ST_GeomFromWKB(geom) AS geom FROM read_parquet('{polys}')")
+    # DuckDB reads the file's GeoParquet metadata: `geom` comes back as GEOMETRY.
+    con.execute(f"CREATE TABLE polys AS SELECT name, geom::GEOMETRY AS geom FROM read_parquet('{polys}')")
     jsql = "SELECT count(*) FROM polys r JOIN t p ON ST_Contains(r.geom, p.geom)"
     jplan = con.execute("EXPLAIN " + jsql).fetchall()[0][1]
     join_ms, pairs = median_ms(lambda: con.execute(jsql).fetchone()[0], runs=3)
@@ -136,7 +137,13 @@ def in_child(fn, *args):
     q = mp.Queue()
     p = mp.Process(target=fn, args=(*args, q))
     p.start()
-    r = q.get()
+    while True:
+        try:
+            r = q.get(timeout=5)
+            break
+        except Exception:
+            if not p.is_alive():
+                raise SystemExit(f"{fn.__name__} failed (exit code {p.exitcode})")
     p.join()
     return r
 

@@ -111,8 +111,10 @@ pub struct MapRequest {
 pub enum ExportFormat {
     /// RFC 4180 CSV with a header.
     Csv,
-    /// Parquet.
+    /// Parquet (GeoParquet when the result has a geometry column).
     Parquet,
+    /// GeoJSON, from a geometry column or a lon/lat pair.
+    Geojson,
 }
 
 /// The most foreign file names sent to the window (a folder may hold millions).
@@ -361,6 +363,7 @@ pub async fn export_result(
     let fmt = match format {
         ExportFormat::Csv => OutputFormat::Csv,
         ExportFormat::Parquet => OutputFormat::Parquet,
+        ExportFormat::Geojson => OutputFormat::GeoJson,
     };
     blocking(move || {
         let g = lock(&r);

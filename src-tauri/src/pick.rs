@@ -25,13 +25,15 @@ pub enum PickKind {
     ExportCsv,
     /// Where to write a Parquet export.
     ExportParquet,
+    /// Where to write a GeoJSON export.
+    ExportGeojson,
 }
 
 impl PickKind {
     /// How the picked paths may be used.
     pub fn grant_use(self) -> Use {
         match self {
-            PickKind::ExportCsv | PickKind::ExportParquet => Use::Write,
+            PickKind::ExportCsv | PickKind::ExportParquet | PickKind::ExportGeojson => Use::Write,
             _ => Use::Read,
         }
     }
@@ -89,6 +91,11 @@ pub fn pick(app: &AppHandle, kind: PickKind) -> Vec<PathBuf> {
             .set_title("Export as Parquet")
             .set_file_name("result.parquet")
             .add_filter("Parquet", &["parquet"])
+            .blocking_save_file()),
+        PickKind::ExportGeojson => one(d
+            .set_title("Export as GeoJSON")
+            .set_file_name("result.geojson")
+            .add_filter("GeoJSON", &["geojson", "json"])
             .blocking_save_file()),
     }
 }

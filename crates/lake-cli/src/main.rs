@@ -82,7 +82,7 @@ enum Command {
     /// Run a SQL query.
     Query {
         /// Output format.
-        #[arg(long, default_value = "table", value_parser = ["table", "csv", "json", "ndjson", "parquet"])]
+        #[arg(long, default_value = "table", value_parser = ["table", "csv", "json", "ndjson", "parquet", "geojson"])]
         format: String,
         /// Write to this file instead of standard output (all at once: a failed write leaves
         /// no partial file).

@@ -370,7 +370,7 @@ dataset: string | null, };
 /**
  * What a dialog is for.
  */
-export type PickKind = "import_files" | "import_folders" | "lake_folder" | "export_csv" | "export_parquet";
+export type PickKind = "import_files" | "import_folders" | "lake_folder" | "export_csv" | "export_parquet" | "export_geojson";
 
 /**
  * Live progress of an import.
@@ -747,7 +747,7 @@ plan: QueryPlan | null, };
 /**
  * What an export writes.
  */
-export type ExportFormat = "csv" | "parquet";
+export type ExportFormat = "csv" | "parquet" | "geojson";
 
 /**
  * What the map shows: the visible box (west, south, east, north) of a dataset's points.

@@ -31,13 +31,7 @@ pub struct IndexInfo {
 
 /// An index path as the catalog stores it must stay inside the lake's `index/` folder.
 pub fn check_index_path(path: &str) -> Result<()> {
-    let parts: Vec<&str> = path.split('/').collect();
-    let ok = parts.len() >= 3
-        && parts[0] == "index"
-        && parts[1..]
-            .iter()
-            .all(|p| !p.is_empty() && *p != "." && *p != ".." && !p.contains(['\\', ':', '\0']));
-    if ok {
+    if super::plain_under(path, "index") {
         Ok(())
     } else {
         Err(LakeError::Damaged(format!(

@@ -430,13 +430,7 @@ pub struct AuditEntry {
 /// `data/`, plain names only (no `..`, no root, no drive, no backslashes). A catalog received
 /// from someone else cannot point a query at other files.
 pub fn check_data_path(path: &str) -> Result<()> {
-    let parts: Vec<&str> = path.split('/').collect();
-    let ok = parts.len() >= 3
-        && parts[0] == "data"
-        && parts[1..]
-            .iter()
-            .all(|p| !p.is_empty() && *p != "." && *p != ".." && !p.contains(['\\', ':', '\0']));
-    if ok {
+    if plain_under(path, "data") {
         Ok(())
     } else {
         Err(crate::LakeError::Damaged(format!(
@@ -445,6 +439,17 @@ pub fn check_data_path(path: &str) -> Result<()> {
              nothing was read"
         )))
     }
+}
+
+/// Whether `path` is `<folder>/…/<file>`: relative, at least two names below `folder`, plain
+/// names only.
+pub(crate) fn plain_under(path: &str, folder: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    parts.len() >= 3
+        && parts[0] == folder
+        && parts[1..]
+            .iter()
+            .all(|p| !p.is_empty() && *p != "." && *p != ".." && !p.contains(['\\', ':', '\0']))
 }
 
 fn insert_version(tx: &Transaction<'_>, v: &NewVersion<'_>) -> Result<()> {

@@ -21,158 +21,6 @@ pub const GEOJSON_TYPES: &[(&str, LType)] = &[
     ("lat", LType::Float64),
 ];
 
-fn pos(v: &Value) -> std::result::Result<(f64, f64), ReadError> {
-    let a = v
-        .as_array()
-        .ok_or("a position must be an array [lon, lat]")?;
-    match (
-        a.first().and_then(Value::as_f64),
-        a.get(1).and_then(Value::as_f64),
-    ) {
-        (Some(x), Some(y)) => Ok((x, y)),
-        _ => Err("a position must hold two numbers [lon, lat]".into()),
-    }
-}
-
-fn list<'a>(v: &'a Value, what: &str) -> std::result::Result<&'a Vec<Value>, ReadError> {
-    v.as_array()
-        .ok_or_else(|| format!("{what} must be an array").into())
-}
-
-struct Geom {
-    wkt: String,
-    wkb: Vec<u8>,
-}
-
-impl Geom {
-    fn header(&mut self, kind: u32) {
-        self.wkb.push(1);
-        self.wkb.extend_from_slice(&kind.to_le_bytes());
-    }
-    fn count(&mut self, n: usize) {
-        self.wkb.extend_from_slice(&(n as u32).to_le_bytes());
-    }
-    fn point(&mut self, (x, y): (f64, f64)) {
-        self.wkb.extend_from_slice(&x.to_le_bytes());
-        self.wkb.extend_from_slice(&y.to_le_bytes());
-        let _ = write!(self.wkt, "{x} {y}");
-    }
-    fn ring(&mut self, coords: &[Value]) -> std::result::Result<(), ReadError> {
-        self.count(coords.len());
-        self.wkt.push('(');
-        for (i, c) in coords.iter().enumerate() {
-            if i > 0 {
-                self.wkt.push_str(", ");
-            }
-            self.point(pos(c)?);
-        }
-        self.wkt.push(')');
-        Ok(())
-    }
-    fn polygon_body(&mut self, rings: &[Value]) -> std::result::Result<(), ReadError> {
-        self.count(rings.len());
-        self.wkt.push('(');
-        for (i, r) in rings.iter().enumerate() {
-            if i > 0 {
-                self.wkt.push_str(", ");
-            }
-            self.ring(list(r, "a polygon ring")?)?;
-        }
-        self.wkt.push(')');
-        Ok(())
-    }
-    fn geometry(&mut self, g: &Value) -> std::result::Result<(), ReadError> {
-        let t = g
-            .get("type")
-            .and_then(Value::as_str)
-            .ok_or("geometry has no `type`")?;
-        let coords = || {
-            g.get("coordinates")
-                .ok_or_else(|| ReadError::from(format!("{t} has no `coordinates`")))
-        };
-        match t {
-            "Point" => {
-                self.header(1);
-                self.wkt.push_str("POINT (");
-                self.point(pos(coords()?)?);
-                self.wkt.push(')');
-            }
-            "LineString" => {
-                self.header(2);
-                self.wkt.push_str("LINESTRING ");
-                self.ring(list(coords()?, "LineString coordinates")?)?;
-            }
-            "Polygon" => {
-                self.header(3);
-                self.wkt.push_str("POLYGON ");
-                self.polygon_body(list(coords()?, "Polygon coordinates")?)?;
-            }
-            "MultiPoint" => {
-                let pts = list(coords()?, "MultiPoint coordinates")?;
-                self.header(4);
-                self.count(pts.len());
-                self.wkt.push_str("MULTIPOINT (");
-                for (i, p) in pts.iter().enumerate() {
-                    if i > 0 {
-                        self.wkt.push_str(", ");
-                    }
-                    self.header(1);
-                    self.wkt.push('(');
-                    self.point(pos(p)?);
-                    self.wkt.push(')');
-                }
-                self.wkt.push(')');
-            }
-            "MultiLineString" => {
-                let lines = list(coords()?, "MultiLineString coordinates")?;
-                self.header(5);
-                self.count(lines.len());
-                self.wkt.push_str("MULTILINESTRING (");
-                for (i, l) in lines.iter().enumerate() {
-                    if i > 0 {
-                        self.wkt.push_str(", ");
-                    }
-                    self.header(2);
-                    self.ring(list(l, "a line")?)?;
-                }
-                self.wkt.push(')');
-            }
-            "MultiPolygon" => {
-                let polys = list(coords()?, "MultiPolygon coordinates")?;
-                self.header(6);
-                self.count(polys.len());
-                self.wkt.push_str("MULTIPOLYGON (");
-                for (i, p) in polys.iter().enumerate() {
-                    if i > 0 {
-                        self.wkt.push_str(", ");
-                    }
-                    self.header(3);
-                    self.polygon_body(list(p, "a polygon")?)?;
-                }
-                self.wkt.push(')');
-            }
-            "GeometryCollection" => {
-                let gs = g
-                    .get("geometries")
-                    .and_then(Value::as_array)
-                    .ok_or("GeometryCollection has no `geometries`")?;
-                self.header(7);
-                self.count(gs.len());
-                self.wkt.push_str("GEOMETRYCOLLECTION (");
-                for (i, sub) in gs.iter().enumerate() {
-                    if i > 0 {
-                        self.wkt.push_str(", ");
-                    }
-                    self.geometry(sub)?;
-                }
-                self.wkt.push(')');
-            }
-            other => return Err(format!("unknown geometry type `{other}`").into()),
-        }
-        Ok(())
-    }
-}
-
 fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -212,22 +60,16 @@ pub fn flatten_feature(
             Value::Null,
         )
     } else {
-        let mut g = Geom {
-            wkt: String::new(),
-            wkb: Vec::new(),
-        };
-        g.geometry(&geometry)?;
+        let g = crate::spatial::text::from_geojson(&geometry).map_err(ReadError::from)?;
         let t = geometry.get("type").cloned().unwrap_or(Value::Null);
-        let (lon, lat) = if t == "Point" {
-            let (x, y) = pos(&geometry["coordinates"])?;
-            (Value::from(x), Value::from(y))
-        } else {
-            (Value::Null, Value::Null)
+        let (lon, lat) = match &g {
+            geo::Geometry::Point(p) => (Value::from(p.x()), Value::from(p.y())),
+            _ => (Value::Null, Value::Null),
         };
         (
             t,
-            Value::String(g.wkt),
-            Value::String(hex(&g.wkb)),
+            Value::String(crate::spatial::text::to_wkt(&g)),
+            Value::String(hex(&crate::spatial::wkb::to_vec(&g))),
             lon,
             lat,
         )

@@ -581,6 +581,29 @@ fn predicates_of(where_: &Expr, alias: &str, sole_table: bool) -> Vec<SimplePred
     out
 }
 
+/// The tables a SELECT reads by name, with their aliases (bound queries alias every table), and
+/// whether it reads just one (so bare column names are that table's).
+pub(super) fn aliased_tables(s: &sqlparser::ast::Select) -> (Vec<(String, String)>, bool) {
+    let mut tables = Vec::new();
+    for twj in &s.from {
+        let mut all = vec![&twj.relation];
+        all.extend(twj.joins.iter().map(|j| &j.relation));
+        for tf in all {
+            if let TableFactor::Table {
+                name,
+                alias: Some(a),
+                args: None,
+                ..
+            } = tf
+            {
+                tables.push((object_name_text(name), a.name.value.clone()));
+            }
+        }
+    }
+    let sole = tables.len() == 1 && s.from.len() == 1 && s.from[0].joins.is_empty();
+    (tables, sole)
+}
+
 /// For each use of a dataset, the predicates of the WHERE clause of the SELECT that reads it.
 /// A use with no usable predicate gets an empty list (all files are needed).
 pub fn pruning_predicates(statement: &Statement) -> Vec<(String, Vec<SimplePredicate>)> {
@@ -591,23 +614,7 @@ pub fn pruning_predicates(statement: &Statement) -> Vec<(String, Vec<SimplePredi
         type Break = ();
         fn pre_visit_query(&mut self, q: &Query) -> ControlFlow<()> {
             if let SetExpr::Select(s) = q.body.as_ref() {
-                let mut tables = Vec::new();
-                for twj in &s.from {
-                    let mut all = vec![&twj.relation];
-                    all.extend(twj.joins.iter().map(|j| &j.relation));
-                    for tf in all {
-                        if let TableFactor::Table {
-                            name,
-                            alias: Some(a),
-                            args: None,
-                            ..
-                        } = tf
-                        {
-                            tables.push((object_name_text(name), a.name.value.clone()));
-                        }
-                    }
-                }
-                let sole = tables.len() == 1 && s.from.len() == 1 && s.from[0].joins.is_empty();
+                let (tables, sole) = aliased_tables(s);
                 for (ds, alias) in tables {
                     let preds = s
                         .selection

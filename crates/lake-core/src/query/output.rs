@@ -18,8 +18,11 @@ pub enum OutputFormat {
     Json,
     /// One JSON object per line.
     Ndjson,
-    /// Apache Parquet.
+    /// Apache Parquet (GeoParquet when the result has a geometry column).
     Parquet,
+    /// A GeoJSON FeatureCollection: each row a feature, its geometry from a geometry column or
+    /// a lon/lat pair, the other columns its properties.
+    GeoJson,
 }
 
 impl OutputFormat {
@@ -31,6 +34,7 @@ impl OutputFormat {
             "json" => Self::Json,
             "ndjson" => Self::Ndjson,
             "parquet" => Self::Parquet,
+            "geojson" => Self::GeoJson,
             _ => return None,
         })
     }
@@ -93,15 +97,101 @@ pub fn write_frame<W: Write>(df: &DataFrame, format: OutputFormat, out: &mut W) 
                 .finish(&mut text)
                 .map_err(io_err)
         }
+        OutputFormat::GeoJson => write_geojson(df, out),
         OutputFormat::Parquet => {
             let mut df = df.clone();
+            let geo = crate::storage::geoparquet_metadata(df.schema()).map(|v| {
+                polars::io::parquet::write::KeyValueMetadata::from_static(vec![("geo".into(), v)])
+            });
             ParquetWriter::new(out)
+                .with_key_value_metadata(geo)
                 .with_compression(ParquetCompression::Zstd(None))
                 .finish(&mut df)
                 .map(|_| ())
                 .map_err(io_err)
         }
     }
+}
+
+/// The rows as a GeoJSON FeatureCollection.
+fn write_geojson<W: Write>(df: &DataFrame, out: &mut W) -> Result<()> {
+    use crate::spatial::index::{coordinate_pairs, geometry_columns, Target};
+    let defs: Vec<crate::catalog::ColumnDef> = df
+        .schema()
+        .iter()
+        .map(|(n, t)| crate::catalog::ColumnDef {
+            name: n.to_string(),
+            dtype: t.to_string(),
+        })
+        .collect();
+    let target = geometry_columns(&defs)
+        .into_iter()
+        .chain(coordinate_pairs(&defs))
+        .next()
+        .ok_or_else(|| {
+            LakeError::Unsupported(
+                "GeoJSON needs a geometry column (WKB, named like `geometry`) or a lon/lat pair of \
+                 columns; add one, for example ST_Point(lon, lat) AS geometry"
+                    .into(),
+            )
+        })?;
+    let geoms: Vec<Option<geo::Geometry>> = match &target {
+        Target::Geometry(g) => {
+            crate::spatial::functions::geometry_values(df.column(g).map_err(io_err)?)
+                .map_err(|e| LakeError::QueryFailed(e.to_string()))?
+        }
+        Target::Points { lon, lat } => {
+            let f = |c: &str| -> Result<Float64Chunked> {
+                Ok(df
+                    .column(c)
+                    .map_err(io_err)?
+                    .cast(&DataType::Float64)
+                    .map_err(io_err)?
+                    .f64()
+                    .map_err(io_err)?
+                    .clone())
+            };
+            let (x, y) = (f(lon)?, f(lat)?);
+            x.iter()
+                .zip(y.iter())
+                .map(|(x, y)| Some(geo::Point::new(x?, y?).into()))
+                .collect()
+        }
+    };
+    // The properties: every other column, as the JSON output writes them.
+    let drop: Vec<&str> = match &target {
+        Target::Geometry(g) => vec![g.as_str()],
+        Target::Points { .. } => vec![],
+    };
+    let mut props = temporal_to_text(&df.drop_many(drop.iter().copied()))?;
+    let binary: Vec<String> = props
+        .schema()
+        .iter()
+        .filter(|(_, t)| **t == DataType::Binary)
+        .map(|(n, _)| n.to_string())
+        .collect();
+    props = props.drop_many(binary.iter().map(String::as_str));
+    let mut buf = Vec::new();
+    JsonWriter::new(&mut buf)
+        .with_json_format(JsonFormat::Json)
+        .finish(&mut props)
+        .map_err(io_err)?;
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&buf).unwrap_or_default();
+    let features: Vec<serde_json::Value> = geoms
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": g.as_ref().map(crate::spatial::text::to_geojson),
+                "properties": rows.get(i).cloned().unwrap_or(serde_json::Value::Null),
+            })
+        })
+        .collect();
+    let fc = serde_json::json!({"type": "FeatureCollection", "features": features});
+    serde_json::to_writer(&mut *out, &fc)
+        .map_err(|e| LakeError::io("writing the result", std::io::Error::other(e)))?;
+    writeln!(out).map_err(|e| LakeError::io("writing the result", e))
 }
 
 /// Whether a CSV cell would start a formula in a spreadsheet (`=`, `+`, `-`, `@`, or a tab or

@@ -14,10 +14,9 @@ use std::ops::ControlFlow;
 use geo::{BoundingRect, Geometry, Point, Rect};
 use sqlparser::ast::{
     BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, Query, SetExpr,
-    Statement, TableFactor, Value as SqlValue, VisitMut, VisitorMut,
+    Statement, Value as SqlValue, VisitMut, VisitorMut,
 };
 
-use super::bind::object_name_text;
 use crate::catalog::ColumnDef;
 use crate::spatial::functions::SPHERE_RADIUS_M;
 use crate::spatial::index::Target;
@@ -35,7 +34,8 @@ pub struct SpatialUse {
     pub bbox: BBox,
 }
 
-fn args(f: &sqlparser::ast::Function) -> Vec<&Expr> {
+/// A call's plain arguments.
+pub(super) fn args(f: &sqlparser::ast::Function) -> Vec<&Expr> {
     match &f.args {
         FunctionArguments::List(l) => l
             .args
@@ -49,7 +49,8 @@ fn args(f: &sqlparser::ast::Function) -> Vec<&Expr> {
     }
 }
 
-fn number(e: &Expr) -> Option<f64> {
+/// A number literal, with its sign.
+pub(super) fn number(e: &Expr) -> Option<f64> {
     match e {
         Expr::Value(v) => match &v.value {
             SqlValue::Number(n, _) => n.parse().ok(),
@@ -237,23 +238,7 @@ pub fn spatial_predicates(
             let Some(selection) = s.selection.clone() else {
                 return ControlFlow::Continue(());
             };
-            let mut tables = Vec::new();
-            for twj in &s.from {
-                for tf in
-                    std::iter::once(&twj.relation).chain(twj.joins.iter().map(|j| &j.relation))
-                {
-                    if let TableFactor::Table {
-                        name,
-                        alias: Some(a),
-                        args: None,
-                        ..
-                    } = tf
-                    {
-                        tables.push((object_name_text(name), a.name.value.clone()));
-                    }
-                }
-            }
-            let sole = tables.len() == 1 && s.from.len() == 1 && s.from[0].joins.is_empty();
+            let (tables, sole) = super::bind::aliased_tables(s);
             let mut parts = Vec::new();
             super::expr::split_and(selection, &mut parts);
             let mut added = Vec::new();

@@ -26,7 +26,7 @@ use sqlparser::ast::{
 };
 
 use super::bind::object_name_text;
-use super::spatial::grow_by_metres;
+use super::spatial::{args, grow_by_metres, number};
 use crate::catalog::ColumnDef;
 use crate::error::{LakeError, Result};
 use crate::spatial::functions::{contains, geometry_values, sphere_distance};
@@ -73,21 +73,6 @@ pub struct SpatialJoin {
     pub text: String,
 }
 
-fn args(f: &sqlparser::ast::Function) -> Vec<&Sql> {
-    use sqlparser::ast::{FunctionArg, FunctionArgExpr, FunctionArguments};
-    match &f.args {
-        FunctionArguments::List(l) => l
-            .args
-            .iter()
-            .filter_map(|a| match a {
-                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// `alias.column` of one of `tables`, resolved against its schema.
 fn qualified<'a>(
     e: &Sql,
@@ -132,16 +117,6 @@ fn operand<'a>(
             (t1 == t2).then_some((t1, Target::Points { lon: x, lat: y }))
         }
         other => qualified(other, tables, schemas).map(|(t, c)| (t, Target::Geometry(c))),
-    }
-}
-
-fn number(e: &Sql) -> Option<f64> {
-    match e {
-        Sql::Value(v) => match &v.value {
-            sqlparser::ast::Value::Number(n, _) => n.parse().ok(),
-            _ => None,
-        },
-        _ => None,
     }
 }
 

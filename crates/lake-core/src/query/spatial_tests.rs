@@ -483,3 +483,75 @@ fn spatial_joins_run_through_an_rtree_with_the_answers_of_a_scan() {
     assert_eq!(n, want);
     assert!(want > 0);
 }
+
+#[test]
+fn results_export_as_geojson_and_geoparquet() {
+    use crate::query::output::{write_frame, OutputFormat};
+    let (_dir, lake) = lake_with(&[("places.csv", PLACES)]);
+    let out = run_query(
+        &lake,
+        "SELECT name, lon, lat FROM places WHERE lon IS NOT NULL ORDER BY name",
+        &QueryOptions::default(),
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    write_frame(&out.frame, OutputFormat::GeoJson, &mut buf).unwrap();
+    let fc: Value = serde_json::from_slice(&buf).unwrap();
+    let f = fc["features"].as_array().unwrap();
+    assert_eq!(f.len(), 3);
+    assert_eq!(f[0]["geometry"]["type"], "Point");
+    assert_eq!(f[0]["properties"]["name"], "Alexanderplatz");
+    assert_eq!(f[0]["geometry"]["coordinates"][0], 13.4132);
+    // A geometry column is the geometry (and not a property); Parquet gets GeoParquet metadata.
+    let out = run_query(
+        &lake,
+        "SELECT name, ST_Point(lon, lat) AS geometry FROM places WHERE lon IS NOT NULL",
+        &QueryOptions::default(),
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    write_frame(&out.frame, OutputFormat::GeoJson, &mut buf).unwrap();
+    let fc: Value = serde_json::from_slice(&buf).unwrap();
+    assert!(fc["features"][0]["properties"].get("geometry").is_none());
+    let mut pq = Vec::new();
+    write_frame(&out.frame, OutputFormat::Parquet, &mut pq).unwrap();
+    let mut reader = ParquetReader::new(std::io::Cursor::new(pq));
+    let kv = reader
+        .get_metadata()
+        .unwrap()
+        .key_value_metadata()
+        .clone()
+        .unwrap_or_default();
+    assert!(kv.iter().any(|k| k.key == "geo"), "GeoParquet metadata");
+    // Without coordinates, a clear error.
+    let out = run_query(&lake, "SELECT name FROM places", &QueryOptions::default()).unwrap();
+    let e = write_frame(&out.frame, OutputFormat::GeoJson, &mut Vec::new()).unwrap_err();
+    assert!(e.to_string().contains("needs a geometry column"), "{e}");
+}
+
+#[test]
+fn the_map_gets_points_or_cells_that_add_up() {
+    use crate::spatial::viewport::{viewport, ViewportRequest};
+    let (_dir, lake, pts) = random_points(21, 5000);
+    let req = |bbox: [f64; 4], max_points: usize| ViewportRequest {
+        dataset: "pts".into(),
+        column: None,
+        bbox,
+        max_points,
+        grid: (20, 12),
+    };
+    // Everything: more than the limit, so cells whose counts add up to all points.
+    let all = viewport(&lake, &req([-10.0, 35.0, 30.0, 65.0], 1000)).unwrap();
+    assert_eq!((all.total, all.entries), (5000, 5000));
+    assert!(all.rows.is_empty() && !all.counts.is_empty() && all.counts.len() <= 240);
+    assert_eq!(all.counts.iter().sum::<u64>(), 5000);
+    // A small box: its points one by one, each with the row it came from.
+    let b = [0.0, 40.0, 3.0, 43.0];
+    let few = viewport(&lake, &req(b, 1000)).unwrap();
+    let want = pts.iter().filter(|(x, y)| *x >= b[0] && *x <= b[2] && *y >= b[1] && *y <= b[3]).count();
+    assert_eq!((few.total as usize, few.xs.len(), few.rows.len()), (want, want, want));
+    let [f, r] = few.rows[0];
+    let row = crate::spatial::viewport::row_at(&lake, "pts", f, r).unwrap();
+    assert_eq!(row.column("lon").unwrap().f64().unwrap().get(0), Some(few.xs[0]));
+    assert!(viewport(&lake, &req([5.0, 0.0, 1.0, 1.0], 10)).is_err(), "west past east");
+}

@@ -227,8 +227,7 @@ pub fn create(lake: &Lake, lock: &WriteLock, dataset: &str, spec: &str) -> Resul
 fn build_for(lake: &Lake, lock: &WriteLock, ds: &DatasetVersion, t: &Target) -> Result<IndexInfo> {
     let (items, points) = items(lake, ds, t)?;
     let files: Vec<(String, u64)> = ds.files.iter().map(|f| (f.path.clone(), f.rows)).collect();
-    let bytes = rtree::build(items, &files, points);
-    let entries = FlatRTree::parse(bytes.clone(), "new")?.len() as u64;
+    let (bytes, entries) = rtree::build(items, &files, points);
     let info = IndexInfo {
         dataset: ds.name.clone(),
         version: ds.version,

@@ -54,12 +54,47 @@ fn inside(a: &BBox, b: &BBox) -> bool {
     a[0] >= b[0] && a[2] <= b[2] && a[1] >= b[1] && a[3] <= b[3]
 }
 
-/// Builds the index file's bytes for `items`; `files` are the data files' paths and rows.
-/// Items with a NaN or infinite coordinate are left out (they match no box).
-pub fn build(mut items: Vec<Item>, files: &[(String, u64)], points: bool) -> Vec<u8> {
+/// Splits `items` into `k` slabs of equal size along x.
+fn slabs(mut items: Vec<Item>, k: usize) -> Vec<Vec<Item>> {
+    let mut out = Vec::with_capacity(k);
+    for left in (1..=k).rev() {
+        if left == 1 {
+            out.push(std::mem::take(&mut items));
+            break;
+        }
+        let n = items.len() / left;
+        items.select_nth_unstable_by(n, |a, b| a.lo[0].total_cmp(&b.lo[0]));
+        let rest = items.split_off(n);
+        out.push(std::mem::replace(&mut items, rest));
+    }
+    out
+}
+
+/// Builds the index file's bytes for `items` and counts its entries; `files` are the data
+/// files' paths and rows. Items with a NaN or infinite coordinate are left out (they match no
+/// box). Big inputs are cut into one slab per core along x, each bulk-loaded by `rstar` on its
+/// own thread, under one root.
+pub fn build(mut items: Vec<Item>, files: &[(String, u64)], points: bool) -> (Vec<u8>, u64) {
     items.retain(|i| i.lo.iter().chain(&i.hi).all(|v| v.is_finite()));
-    let tree: RTree<Item, Fanout> = RTree::bulk_load_with_params(items);
-    let mut out = Vec::with_capacity(64 + tree.size() * if points { 24 } else { 40 });
+    let size = items.len();
+    let cores = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let trees: Vec<RTree<Item, Fanout>> = if cores > 1 && size > 200_000 {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = slabs(items, cores)
+                .into_iter()
+                .map(|slab| s.spawn(move || RTree::bulk_load_with_params(slab)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("an R-tree builder panicked"))
+                .collect()
+        })
+    } else {
+        vec![RTree::bulk_load_with_params(items)]
+    };
+    let mut out = Vec::with_capacity(64 + size * if points { 24 } else { 40 });
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&(points as u32).to_le_bytes());
     out.extend_from_slice(&(files.len() as u32).to_le_bytes());
@@ -71,14 +106,36 @@ pub fn build(mut items: Vec<Item>, files: &[(String, u64)], points: bool) -> Vec
     }
     // Breadth first: a node's children are contiguous, in nodes or in entries.
     let mut nodes: Vec<(BBox, u32, u32, bool, u64)> = Vec::new();
-    let mut entries: Vec<Item> = Vec::with_capacity(tree.size());
+    let mut entries: Vec<Item> = Vec::with_capacity(size);
     let mut queue: std::collections::VecDeque<(&rstar::ParentNode<Item>, usize)> =
         std::collections::VecDeque::new();
     let env = |e: AABB<[f64; 2]>| [e.lower()[0], e.lower()[1], e.upper()[0], e.upper()[1]];
-    nodes.push((env(tree.root().envelope()), 0, 0, false, tree.size() as u64));
-    queue.push_back((tree.root(), 0));
-    // Subtree sizes, filled bottom-up after the walk.
     let mut parent_of: Vec<usize> = vec![usize::MAX];
+    if let [tree] = &trees[..] {
+        nodes.push((env(tree.root().envelope()), 0, 0, false, 0));
+        queue.push_back((tree.root(), 0));
+    } else {
+        // One root over the slabs' roots.
+        let whole = trees
+            .iter()
+            .map(|t| env(t.root().envelope()))
+            .reduce(|a, b| {
+                [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ]
+            })
+            .unwrap_or([0.0; 4]);
+        nodes.push((whole, 1, trees.len() as u32, false, 0));
+        for t in &trees {
+            let id = nodes.len();
+            nodes.push((env(t.root().envelope()), 0, 0, false, 0));
+            parent_of.push(0);
+            queue.push_back((t.root(), id));
+        }
+    }
     while let Some((node, me)) = queue.pop_front() {
         let kids = node.children();
         let leafy = kids.iter().all(|k| matches!(k, RTreeNode::Leaf(_)));
@@ -115,7 +172,7 @@ pub fn build(mut items: Vec<Item>, files: &[(String, u64)], points: bool) -> Vec
         let (n, p) = (nodes[i].4, parent_of[i]);
         nodes[p].4 += n;
     }
-    if tree.size() == 0 {
+    if size == 0 {
         nodes[0].4 = 0;
     }
     out.extend_from_slice(&(nodes.len() as u64).to_le_bytes());
@@ -140,7 +197,7 @@ pub fn build(mut items: Vec<Item>, files: &[(String, u64)], points: bool) -> Vec
         out.extend_from_slice(&e.file.to_le_bytes());
         out.extend_from_slice(&e.row.to_le_bytes());
     }
-    out
+    (out, size as u64)
 }
 
 /// An index file, read.
@@ -375,7 +432,7 @@ mod tests {
     #[test]
     fn searches_find_exactly_what_a_scan_finds() {
         let mut seed = 7;
-        let pts: Vec<Item> = (0..20_000)
+        let pts: Vec<Item> = (0..300_000)
             .map(|i| {
                 let (x, y) = (
                     lcg(&mut seed) * 360.0 - 180.0,
@@ -394,8 +451,8 @@ mod tests {
             ("b".to_string(), 2),
             ("c".to_string(), 3),
         ];
-        let t = FlatRTree::parse(build(pts.clone(), &files, true), "test").unwrap();
-        assert_eq!(t.len(), 20_000);
+        let t = FlatRTree::parse(build(pts.clone(), &files, true).0, "test").unwrap();
+        assert_eq!(t.len(), 300_000);
         assert_eq!(t.files, files);
         for _ in 0..50 {
             let (x, y) = (
@@ -439,12 +496,13 @@ mod tests {
                 row: 2,
             },
         ];
-        let bytes = build(items, &[("f".into(), 3)], false);
+        let (bytes, n) = build(items, &[("f".into(), 3)], false);
+        assert_eq!(n, 2);
         let t = FlatRTree::parse(bytes.clone(), "t").unwrap();
         assert_eq!(t.len(), 2, "the NaN box is left out");
         assert_eq!(t.count(&[1., 1., 5.5, 5.5]), 2);
         assert_eq!(t.count(&[3., 3., 4., 4.]), 0);
-        let empty = FlatRTree::parse(build(vec![], &[], true), "e").unwrap();
+        let empty = FlatRTree::parse(build(vec![], &[], true).0, "e").unwrap();
         assert_eq!(empty.count(&[-1e9, -1e9, 1e9, 1e9]), 0);
         for cut in [0, 10, bytes.len() - 1] {
             let e = FlatRTree::parse(bytes[..cut].to_vec(), "x.rtree")

@@ -126,12 +126,15 @@ pub fn viewport(lake: &Lake, req: &ViewportRequest) -> Result<Viewport> {
         tree.search(
             &b,
             &mut |n| {
+                // A node inside one cell is counted whole; so is one much smaller than a cell,
+                // in the cell of its centre (a cluster drawn a few pixels off; totals exact).
                 let (a, z) = (cell(n.bbox[0], n.bbox[1]), cell(n.bbox[2], n.bbox[3]));
-                if a == z {
-                    let (cx, cy) = ((n.bbox[0] + n.bbox[2]) / 2.0, (n.bbox[1] + n.bbox[3]) / 2.0);
-                    add(a, n.below, cx, cy);
+                let small = n.bbox[2] - n.bbox[0] < w / 4.0 && n.bbox[3] - n.bbox[1] < h / 4.0;
+                let (cx, cy) = ((n.bbox[0] + n.bbox[2]) / 2.0, (n.bbox[1] + n.bbox[3]) / 2.0);
+                if a == z || small {
+                    add(cell(cx, cy), n.below, cx, cy);
                 }
-                a == z
+                a == z || small
             },
             &mut |e| add(cell(e.bbox[0], e.bbox[1]), 1, e.bbox[0], e.bbox[1]),
         );

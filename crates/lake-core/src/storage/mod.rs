@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 pub use cleanup::CleanupReport;
-pub use writer::{is_geometry_column_name, ParquetSink, PartitionBy, StagedFile};
+pub use writer::{
+    geoparquet_metadata, is_geometry_column_name, ParquetSink, PartitionBy, StagedFile,
+};
 
 use crate::catalog::journal::EntryKind;
 use crate::catalog::{Catalog, ColumnDef, FileEntry, NewVersion, SourceRecord};

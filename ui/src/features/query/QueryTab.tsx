@@ -107,11 +107,11 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
 
   const cancel = useCallback(() => void cancelQuery(tabId), [tabId]);
 
-  async function doExport(fmt: "csv" | "parquet") {
+  async function doExport(fmt: "csv" | "parquet" | "geojson") {
     if (!meta) return;
     try {
       // The shell opens the save dialog: only a path the user chose there can be written.
-      const [path] = await pickPaths(fmt === "csv" ? "export_csv" : "export_parquet");
+      const [path] = await pickPaths(fmt === "csv" ? "export_csv" : fmt === "parquet" ? "export_parquet" : "export_geojson");
       if (!path) return;
       const n = await exportResult(meta.id, path, fmt, spreadsheetSafe);
       setNotice(`Exported ${fmtInt(n)} rows to ${path}`);
@@ -186,6 +186,9 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
         </label>
         <button disabled={!meta} onClick={() => doExport("parquet")}>
           Export Parquet
+        </button>
+        <button disabled={!meta} onClick={() => doExport("geojson")} title="Needs a geometry column or lon/lat columns">
+          Export GeoJSON
         </button>
       </div>
       {history && (
