@@ -548,10 +548,22 @@ fn the_map_gets_points_or_cells_that_add_up() {
     // A small box: its points one by one, each with the row it came from.
     let b = [0.0, 40.0, 3.0, 43.0];
     let few = viewport(&lake, &req(b, 1000)).unwrap();
-    let want = pts.iter().filter(|(x, y)| *x >= b[0] && *x <= b[2] && *y >= b[1] && *y <= b[3]).count();
-    assert_eq!((few.total as usize, few.xs.len(), few.rows.len()), (want, want, want));
+    let want = pts
+        .iter()
+        .filter(|(x, y)| *x >= b[0] && *x <= b[2] && *y >= b[1] && *y <= b[3])
+        .count();
+    assert_eq!(
+        (few.total as usize, few.xs.len(), few.rows.len()),
+        (want, want, want)
+    );
     let [f, r] = few.rows[0];
     let row = crate::spatial::viewport::row_at(&lake, "pts", f, r).unwrap();
-    assert_eq!(row.column("lon").unwrap().f64().unwrap().get(0), Some(few.xs[0]));
-    assert!(viewport(&lake, &req([5.0, 0.0, 1.0, 1.0], 10)).is_err(), "west past east");
+    assert_eq!(
+        row.column("lon").unwrap().f64().unwrap().get(0),
+        Some(few.xs[0])
+    );
+    assert!(
+        viewport(&lake, &req([5.0, 0.0, 1.0, 1.0], 10)).is_err(),
+        "west past east"
+    );
 }
