@@ -12,6 +12,21 @@ use serde_json::{json, Value};
 
 /// Reads WKT (`EMPTY` points read as `None`).
 pub fn from_wkt(text: &str) -> Result<Option<Geometry>, String> {
+    // The parser recurses per bracket: a hostile text must not overflow the stack.
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ => continue,
+        }
+        if depth > MAX_DEPTH + 3 {
+            return Err(format!(
+                "invalid WKT: brackets nested deeper than {} at character {i}",
+                MAX_DEPTH + 3
+            ));
+        }
+    }
     let squeezed: String = text
         .split_whitespace()
         .collect::<String>()
@@ -273,6 +288,8 @@ mod tests {
             assert_eq!(from_geojson(&to_geojson(&g)).unwrap(), g);
         }
         assert_eq!(from_wkt("POINT EMPTY").unwrap(), None);
+        let deep = "GEOMETRYCOLLECTION (".repeat(200_000) + "POINT (1 2)";
+        assert!(from_wkt(&deep).unwrap_err().contains("nested deeper than"));
         assert!(from_wkt("POINT (1)")
             .unwrap_err()
             .starts_with("invalid WKT"));
