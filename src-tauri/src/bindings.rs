@@ -18,7 +18,7 @@ use ts_rs::TS;
 
 use lake_core::ingest::progress::ImportProgress;
 
-use crate::commands::{ExportFormat, ImportItem, LakeStatus, MapRequest, QueryResponse};
+use crate::commands::{ExportFormat, ImportItem, LakeStatus, MapRequest, MapView, QueryResponse};
 use crate::pick::PickKind;
 use lake_core::spatial::viewport::Viewport;
 
@@ -75,6 +75,7 @@ pub fn types_ts() -> String {
     decl::<QueryResponse>(&mut s);
     decl::<ExportFormat>(&mut s);
     decl::<MapRequest>(&mut s);
+    decl::<MapView>(&mut s);
     decl::<Viewport>(&mut s);
     s.trim_end().to_string() + "\n"
 }

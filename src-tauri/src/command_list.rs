@@ -35,6 +35,8 @@ macro_rules! with_commands {
             explain(sql: String, analyze: bool, tab: String) -> QueryPlan;
             /// The points (or counts per cell) of a dataset in the map's visible box, from its R-tree.
             map_viewport(req: MapRequest) -> Viewport;
+            /// The points (or counts per cell) of a kept result's lon/lat columns in its map's box.
+            map_result(id: u32, view: MapView) -> Viewport;
             /// The row behind a point on the map, kept for the grid.
             map_row(dataset: String, file: u32, row: u32) -> ResultMeta;
             /// Stops the query running in editor tab `tab`.

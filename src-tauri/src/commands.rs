@@ -105,6 +105,19 @@ pub struct MapRequest {
     pub rows: u32,
 }
 
+/// The visible box of a result's map.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct MapView {
+    /// West, south, east, north.
+    pub bbox: [f64; 4],
+    /// Points sent one by one up to this many; past it, counts per cell.
+    pub max_points: u32,
+    /// Cells across.
+    pub cols: u32,
+    /// Cells down.
+    pub rows: u32,
+}
+
 /// What an export writes.
 #[derive(Debug, Clone, Copy, Deserialize, TS, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -304,6 +317,12 @@ pub async fn map_viewport(cx: &Cx<'_>, req: MapRequest) -> CmdResult<Viewport> {
         grid: (req.cols, req.rows),
     };
     blocking(move || Ok(viewport(&lake, &req)?)).await
+}
+
+pub async fn map_result(cx: &Cx<'_>, id: u32, view: MapView) -> CmdResult<Viewport> {
+    let r = cx.state.result(id)?;
+    let max = view.max_points.min(50_000) as usize;
+    blocking(move || Ok(lock(&r).map_viewport(view.bbox, max, (view.cols, view.rows))?)).await
 }
 
 pub async fn map_row(cx: &Cx<'_>, dataset: String, file: u32, row: u32) -> CmdResult<ResultMeta> {

@@ -15,7 +15,9 @@ use tauri::ipc::{Channel, Response};
 use tauri::AppHandle;
 use ts_rs::{Config, TS};
 
-use crate::commands::{self, Cx, ExportFormat, ImportItem, LakeStatus, MapRequest, QueryResponse};
+use crate::commands::{
+    self, Cx, ExportFormat, ImportItem, LakeStatus, MapRequest, MapView, QueryResponse,
+};
 use crate::error::CmdResult;
 use crate::pick::PickKind;
 use lake_core::spatial::viewport::Viewport;
@@ -83,9 +85,10 @@ ts_types!(
     QueryPlan,
     ResultMeta,
     MapRequest,
+    MapView,
     Viewport,
 );
-arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest);
+arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView);
 arg_types!(true: Option<SortSpec>, Option<FilterSpec>);
 
 impl IpcType for Channel<ImportProgress> {

@@ -214,6 +214,13 @@ try {
   const counted = Number((await d.text(boxCount)).match(/^[\d,]+/)[0].replace(/,/g, ""));
   check(counted === Math.min(inBox, 1000), `the query of the box returns ${counted} rows, as the map counted`);
   await shot("map-box-query");
+  // The result has lon/lat columns: its own Map pane draws its rows.
+  await d.click('.tab-panel:not([hidden]) [data-testid="pane-map"]');
+  const resultMap = await d.wait('.tab-panel:not([hidden]) [data-testid="map-status"]:not([data-total=""])', { timeout: 30000 });
+  check(Number(await d.attr(resultMap, "data-total")) === counted, `the result's map shows its ${counted} rows: ${await d.text(resultMap)}`);
+  const resultDrawn = await d.wait('.tab-panel:not([hidden]) [data-testid="map"][data-rendered]', { timeout: 30000 });
+  check(Number(await d.attr(resultDrawn, "data-rendered")) === counted, "and MapLibre drew them");
+  await shot("result-map");
   // Back on the map, the box is drawn over the points.
   await d.click(await d.wait('[data-testid="catalog-item"][data-name="takeout.location_points"]'));
   await d.wait('.tab-panel:not([hidden]) [data-testid="map-box"]');

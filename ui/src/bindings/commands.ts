@@ -75,6 +75,11 @@ export function mapViewport(req: T.MapRequest): Promise<T.Viewport> {
   return call("map_viewport", { req });
 }
 
+/** The points (or counts per cell) of a kept result's lon/lat columns in its map's box. */
+export function mapResult(id: number, view: T.MapView): Promise<T.Viewport> {
+  return call("map_result", { id, view });
+}
+
 /** The row behind a point on the map, kept for the grid. */
 export function mapRow(dataset: string, file: number, row: number): Promise<T.ResultMeta> {
   return call("map_row", { dataset, file, row });

@@ -779,6 +779,27 @@ cols: number,
 rows: number, };
 
 /**
+ * The visible box of a result's map.
+ */
+export type MapView = { 
+/**
+ * West, south, east, north.
+ */
+bbox: [number, number, number, number], 
+/**
+ * Points sent one by one up to this many; past it, counts per cell.
+ */
+max_points: number, 
+/**
+ * Cells across.
+ */
+cols: number, 
+/**
+ * Cells down.
+ */
+rows: number, };
+
+/**
  * What is in a viewport.
  */
 export type Viewport = { 

@@ -55,6 +55,8 @@ pub struct ResultSet {
     view: DataFrame,
     sort: Option<SortSpec>,
     filter: Option<FilterSpec>,
+    /// The view's points in an R-tree, for its map: built on first use, dropped with the view.
+    map: Option<std::sync::Arc<crate::spatial::rtree::FlatRTree>>,
 }
 
 fn regex_escape(s: &str) -> String {
@@ -76,7 +78,58 @@ impl ResultSet {
             base: frame,
             sort: None,
             filter: None,
+            map: None,
         }
+    }
+
+    /// The view's points in `bbox` (its first lon/lat pair of columns), for the result's map;
+    /// `rows` are `[0, row of the view]`.
+    pub fn map_viewport(
+        &mut self,
+        bbox: crate::spatial::rtree::BBox,
+        max_points: usize,
+        grid: (u32, u32),
+    ) -> Result<crate::spatial::viewport::Viewport> {
+        use crate::spatial::index::{coordinate_pairs, Target};
+        let Some(Target::Points { lon, lat }) =
+            coordinate_pairs(&self.columns()).into_iter().next()
+        else {
+            return Err(crate::error::LakeError::Unsupported(
+                "this result has no lon/lat columns to draw; select a pair such as lon, lat".into(),
+            ));
+        };
+        if self.map.is_none() {
+            let f = |c: &str| -> Result<Float64Chunked> {
+                let col = self.view.column(c).and_then(|c| c.cast(&DataType::Float64));
+                let col = col.map_err(|e| crate::error::LakeError::Internal(e.to_string()))?;
+                Ok(col
+                    .f64()
+                    .map_err(|e| crate::error::LakeError::Internal(e.to_string()))?
+                    .clone())
+            };
+            let (x, y) = (f(&lon)?, f(&lat)?);
+            let items = x
+                .iter()
+                .zip(y.iter())
+                .enumerate()
+                .filter_map(|(i, (x, y))| {
+                    let (x, y) = (x?, y?);
+                    Some(crate::spatial::rtree::Item {
+                        lo: [x, y],
+                        hi: [x, y],
+                        file: 0,
+                        row: i as u32,
+                    })
+                })
+                .collect();
+            let rows = self.view.height() as u64;
+            let (bytes, _) = crate::spatial::rtree::build(items, &[("result".into(), rows)], true);
+            self.map = Some(std::sync::Arc::new(
+                crate::spatial::rtree::FlatRTree::parse(bytes, "result")?,
+            ));
+        }
+        let tree = self.map.as_ref().expect("built above");
+        crate::spatial::viewport::viewport_in(tree, format!("{lon},{lat}"), bbox, max_points, grid)
     }
 
     /// Columns and types.
@@ -169,6 +222,7 @@ impl ResultSet {
             );
         }
         self.view = collect_cancellable(lf, opts)?;
+        self.map = None;
         self.sort = sort;
         self.filter = filter;
         Ok(())

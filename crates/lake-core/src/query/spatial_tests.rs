@@ -567,3 +567,32 @@ fn the_map_gets_points_or_cells_that_add_up() {
         "west past east"
     );
 }
+
+#[test]
+fn a_result_with_lon_lat_gets_a_map_of_its_rows() {
+    use crate::query::results::ResultSet;
+    let (_dir, lake) = lake_with(&[("places.csv", PLACES)]);
+    let out = run_query(
+        &lake,
+        "SELECT name, lon, lat FROM places ORDER BY name",
+        &QueryOptions::default(),
+    )
+    .unwrap();
+    let mut r = ResultSet::new(out.frame);
+    let v = r
+        .map_viewport([0.0, 40.0, 20.0, 60.0], 100, (10, 10))
+        .unwrap();
+    assert_eq!(
+        (v.total, v.entries),
+        (3, 3),
+        "the row without coordinates is not drawn"
+    );
+    // Rows are the view's: Alexanderplatz is row 0 of the sorted result.
+    let i = v.rows.iter().position(|r| r[1] == 0).unwrap();
+    assert_eq!((v.xs[i], v.ys[i]), (13.4132, 52.5219));
+    let none = run_query(&lake, "SELECT name FROM places", &QueryOptions::default()).unwrap();
+    let e = ResultSet::new(none.frame)
+        .map_viewport([0.0, 0.0, 1.0, 1.0], 10, (1, 1))
+        .unwrap_err();
+    assert!(e.to_string().contains("no lon/lat columns"), "{e}");
+}

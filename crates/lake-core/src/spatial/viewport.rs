@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::index;
-use super::rtree::BBox;
+use super::rtree::{BBox, FlatRTree};
 use crate::error::{LakeError, Result};
 use crate::Lake;
 
@@ -81,7 +81,22 @@ pub fn viewport(lake: &Lake, req: &ViewportRequest) -> Result<Viewport> {
             )))
         }
     };
-    let b = req.bbox;
+    let mut out = viewport_in(&tree, target.key(), req.bbox, req.max_points, req.grid)?;
+    out.engine_ms = t.elapsed().as_secs_f64() * 1e3;
+    Ok(out)
+}
+
+/// The points of `tree` in `bbox` (west, south, east, north): one by one up to `max_points`,
+/// else counts per cell of a `grid` over the box. `column` names the coordinates drawn.
+pub fn viewport_in(
+    tree: &FlatRTree,
+    column: String,
+    bbox: BBox,
+    max_points: usize,
+    grid: (u32, u32),
+) -> Result<Viewport> {
+    let t = std::time::Instant::now();
+    let b = bbox;
     if !b.iter().all(|v| v.is_finite()) || b[0] > b[2] || b[1] > b[3] {
         return Err(LakeError::Unsupported(format!(
             "the box {b:?} is not west, south, east, north"
@@ -89,12 +104,12 @@ pub fn viewport(lake: &Lake, req: &ViewportRequest) -> Result<Viewport> {
     }
     let total = tree.count(&b);
     let mut out = Viewport {
-        column: target.key(),
+        column,
         total,
         entries: tree.len() as u64,
         ..Default::default()
     };
-    if total as usize <= req.max_points {
+    if total as usize <= max_points {
         tree.search(&b, &mut |_| false, &mut |e| {
             out.xs.push(e.bbox[0]);
             out.ys.push(e.bbox[1]);
@@ -102,8 +117,8 @@ pub fn viewport(lake: &Lake, req: &ViewportRequest) -> Result<Viewport> {
         });
     } else {
         let (cols, rows) = (
-            req.grid.0.clamp(1, 1024) as usize,
-            req.grid.1.clamp(1, 1024) as usize,
+            grid.0.clamp(1, 1024) as usize,
+            grid.1.clamp(1, 1024) as usize,
         );
         let (w, h) = (
             (b[2] - b[0]).max(1e-12) / cols as f64,

@@ -1,10 +1,10 @@
 import { Suspense, lazy, useEffect, useState } from "react";
 import type { DatasetDescription, ErrorPayload, ResultMeta } from "../../bindings/types";
-import { describeDataset, runQuery } from "../../bindings/commands";
+import { describeDataset, mapRow, mapViewport, runQuery } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtBytes, fmtInt, fmtTs, sqlName } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
-import { statsBox } from "../map/mapMath";
+import { boxSql, statsBox } from "../map/mapMath";
 
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
 const MapView = lazy(() => import("../map/MapView"));
@@ -79,10 +79,11 @@ export function DatasetView({ name, onQuery }: { name: string; onQuery: (sql: st
       {view === "map" && desc && mapColumn && (
         <Suspense fallback={<div className="dim pad">Loading the map…</div>}>
           <MapView
-            dataset={name}
             column={mapColumn}
             bounds={statsBox(desc.columns, mapColumn.split(",")[0], mapColumn.split(",")[1])}
-            onQuery={onQuery}
+            fetch={(v) => mapViewport({ dataset: name, column: mapColumn, ...v })}
+            onBox={(b) => onQuery(boxSql(sqlName(name), mapColumn.split(",")[0], mapColumn.split(",")[1], b))}
+            onPoint={(f, r) => mapRow(name, f, r)}
           />
         </Suspense>
       )}

@@ -3,13 +3,12 @@ import * as maplibregl from "maplibre-gl/dist/maplibre-gl-csp.js";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-csp-worker.js?url";
 import "maplibre-gl/dist/maplibre-gl.css";
 import type { FeatureCollection, Point, Polygon } from "geojson";
-import type { ErrorPayload, ResultMeta, Viewport } from "../../bindings/types";
-import { mapRow, mapViewport } from "../../bindings/commands";
+import type { ErrorPayload, MapView as ViewBox, ResultMeta, Viewport } from "../../bindings/types";
 import { asLakeError } from "../../lib/errors";
-import { fmtInt, sqlName } from "../../lib/format";
+import { fmtInt } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
 import { basemap } from "./basemap";
-import { boxSql, cellsFor, clampBox, type BBox } from "./mapMath";
+import { cellsFor, clampBox, type BBox } from "./mapMath";
 import "./map.css";
 
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
@@ -44,22 +43,37 @@ function boxFeature(b: BBox): FeatureCollection<Polygon> {
 type Status = { total: number; drawn: number; cells: boolean; ms: number; entries: number };
 
 /**
- * A dataset's points on an offline map. Every pan or zoom asks the engine for the visible box,
- * which it answers from the R-tree: the points themselves, or counts per screen cell when there
- * are too many. Click a point for its row; draw a box (B) to query what is inside it.
+ * Points on an offline map (a dataset's, or a result's). Every pan or zoom asks the engine for
+ * the visible box, which it answers from an R-tree: the points themselves, or counts per screen
+ * cell when there are too many. Click a point for its row; draw a box (B) to query inside it.
  */
 export default function MapView({
-  dataset,
   column,
   bounds,
-  onQuery,
+  fetch,
+  onBox,
+  onPoint,
 }: {
-  dataset: string;
+  /** The coordinate columns drawn, `lon,lat`. */
   column: string;
+  /** Where to start; null fits the map to the points. */
   bounds: BBox | null;
-  onQuery: (sql: string) => void;
+  /** The engine's answer for a box. */
+  fetch: (view: ViewBox) => Promise<Viewport>;
+  /** A box the user drew or chose (the map counts it first). */
+  onBox?: (bbox: BBox) => void;
+  /** The row behind a clicked point. */
+  onPoint?: (file: number, row: number) => Promise<ResultMeta>;
 }) {
   const holder = useRef<HTMLDivElement>(null);
+  // The callbacks may change with every render of the parent; the map is made once.
+  const fetchRef = useRef(fetch);
+  const pointRef = useRef(onPoint);
+  useEffect(() => {
+    fetchRef.current = fetch;
+    pointRef.current = onPoint;
+  });
+  const fitted = useRef(bounds !== null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const seq = useRef(0);
   const [status, setStatus] = useState<Status | null>(null);
@@ -77,15 +91,23 @@ export default function MapView({
     const [cols, rows] = cellsFor(map.getContainer().clientWidth, map.getContainer().clientHeight);
     const mine = ++seq.current;
     try {
-      const v = await mapViewport({ dataset, column, bbox, max_points: MAX_POINTS, cols, rows });
+      const v = await fetchRef.current({ bbox, max_points: MAX_POINTS, cols, rows });
       if (mine !== seq.current || !mapRef.current) return;
+      if (!fitted.current && v.xs.length > 0) {
+        // First sight of a result: fit the map to its points (which asks again).
+        fitted.current = true;
+        const lo = [Math.min(...v.xs), Math.min(...v.ys)] as [number, number];
+        const hi = [Math.max(...v.xs), Math.max(...v.ys)] as [number, number];
+        map.fitBounds([lo, hi], { padding: 40, maxZoom: 14, duration: 0 });
+        return;
+      }
       (map.getSource("pts") as maplibregl.GeoJSONSource).setData(toFeatures(v));
       setStatus({ total: v.total, drawn: v.xs.length, cells: v.counts.length > 0, ms: v.engine_ms, entries: v.entries });
       setError(null);
     } catch (e) {
       if (mine === seq.current) setError(asLakeError(e));
     }
-  }, [dataset, column]);
+  }, []);
 
   useEffect(() => {
     if (!holder.current) return;
@@ -143,8 +165,8 @@ export default function MapView({
       if (!p) return;
       if (p.n != null) {
         map.easeTo({ center: e.lngLat, zoom: map.getZoom() + 2 });
-      } else if (p.f != null && p.r != null) {
-        mapRow(dataset, p.f, p.r)
+      } else if (p.f != null && p.r != null && pointRef.current) {
+        pointRef.current(p.f, p.r)
           .then(setRow)
           .catch((err) => setError(asLakeError(err)));
       }
@@ -158,9 +180,9 @@ export default function MapView({
       mapRef.current = null;
       map.remove();
     };
-    // The map is made once per dataset; `bounds` only places it the first time.
+    // The map is made once; `bounds` only places it the first time.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [dataset, column, refresh]);
+  }, [refresh]);
 
   /** Marks `bbox` on the map, counts its points and opens its query in the editor. */
   const queryBox = useCallback(
@@ -169,14 +191,14 @@ export default function MapView({
       if (!map) return;
       (map.getSource("box") as maplibregl.GeoJSONSource).setData(boxFeature(bbox));
       try {
-        const v = await mapViewport({ dataset, column, bbox, max_points: 0, cols: 1, rows: 1 });
+        const v = await fetchRef.current({ bbox, max_points: 0, cols: 1, rows: 1 });
         setBox({ bbox, total: v.total });
       } catch (e) {
         setError(asLakeError(e));
       }
-      onQuery(boxSql(sqlName(dataset), lon, lat, bbox));
+      onBox?.(bbox);
     },
-    [dataset, column, lon, lat, onQuery],
+    [onBox],
   );
 
   // Drawing a box: press, drag, release; panning is off meanwhile.
@@ -222,19 +244,23 @@ export default function MapView({
 
   const onKey = (e: React.KeyboardEvent) => {
     if (e.target instanceof HTMLInputElement) return;
-    if (e.key === "b" || e.key === "B") setDrawing((d) => !d);
+    if (onBox && (e.key === "b" || e.key === "B")) setDrawing((d) => !d);
     if (e.key === "Escape") setDrawing(false);
   };
 
   return (
     <div className="map-view" data-testid="map-view" onKeyDown={onKey} tabIndex={-1}>
       <div className="map-bar row">
-        <button className={drawing ? "on" : ""} onClick={() => setDrawing((d) => !d)} data-testid="map-draw" title="Draw a box to query what is inside it (B)">
-          ▭ Draw box
-        </button>
-        <button onClick={boxFromView} data-testid="map-box-view" title="Query the points in the current view">
-          Query this view
-        </button>
+        {onBox && (
+          <>
+            <button className={drawing ? "on" : ""} onClick={() => setDrawing((d) => !d)} data-testid="map-draw" title="Draw a box to query what is inside it (B)">
+              ▭ Draw box
+            </button>
+            <button onClick={boxFromView} data-testid="map-box-view" title="Query the points in the current view">
+              Query this view
+            </button>
+          </>
+        )}
         <span
           className="dim small"
           data-testid="map-status"
@@ -243,7 +269,7 @@ export default function MapView({
           data-cells={status?.cells ? "1" : "0"}
         >
           {status
-            ? `${fmtInt(status.total)} of ${fmtInt(status.entries)} points in view · ${fmtInt(status.drawn)} ${status.cells ? "clusters" : "points"} drawn · engine ${status.ms.toFixed(1)} ms`
+            ? `${fmtInt(status.total)} of ${fmtInt(status.entries)} points in view · ${fmtInt(status.drawn)} ${status.cells ? "clusters" : status.drawn === 1 ? "point" : "points"} drawn · engine ${status.ms.toFixed(1)} ms`
             : "Loading the map…"}
         </span>
         {box && (
@@ -253,7 +279,7 @@ export default function MapView({
         )}
         <span className="grow" />
         <span className="dim small">
-          {lon}, {lat} · drag to pan, scroll to zoom, B to draw a box
+          {lon}, {lat} · drag to pan, scroll to zoom{onBox ? ", B to draw a box" : ""}
         </span>
       </div>
       {error && <ErrorBox error={error} />}

@@ -39,3 +39,20 @@ export function statsBox(
   if (v.some((n) => n === null)) return null;
   return clampBox(v as BBox);
 }
+
+/** The first pair of coordinate columns (`lon`/`lat`, `lng`/`lat`, `longitude`/`latitude`,
+ * with a shared prefix), as the engine pairs them; null when there is none. */
+export function coordinatePair(columns: { name: string; dtype: string }[]): [string, string] | null {
+  const numeric = (t: string) => /^(f|i|u|decimal)/.test(t);
+  const byName = new Map(columns.filter((c) => numeric(c.dtype)).map((c) => [c.name.toLowerCase(), c.name]));
+  for (const c of columns) {
+    if (!numeric(c.dtype)) continue;
+    const lower = c.name.toLowerCase();
+    for (const [lonWord, latWord] of [["lon", "lat"], ["lng", "lat"], ["longitude", "latitude"]]) {
+      if (!lower.endsWith(lonWord)) continue;
+      const lat = byName.get(lower.slice(0, lower.length - lonWord.length) + latWord);
+      if (lat) return [c.name, lat];
+    }
+  }
+  return null;
+}

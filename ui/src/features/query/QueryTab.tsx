@@ -1,6 +1,6 @@
 import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
 import type { ErrorPayload, HistoryEntry, QueryPlan, ResultMeta } from "../../bindings/types";
-import { cancelQuery, explain, exportResult, pickPaths, queryHistory, runQuery } from "../../bindings/commands";
+import { cancelQuery, explain, exportResult, mapResult, pickPaths, queryHistory, runQuery } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtInt, fmtMs } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
@@ -8,15 +8,17 @@ import { metrics } from "../../lib/metrics";
 
 import type { CompletionSchema, EditorError, SqlEditorHandle } from "./SqlEditor";
 import { errorRange } from "./errorRange";
+import { coordinatePair } from "../map/mapMath";
 import "./query.css";
 
-type Pane = "results" | "plan";
+type Pane = "results" | "plan" | "map";
 
 // The grid (with Arrow) and the plan view (with dagre) load when first needed: a faster start.
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
 // CodeMirror is most of the start-up JavaScript: the window paints first, the editor follows.
 const SqlEditor = lazy(() => import("./SqlEditor"));
 const PlanView = lazy(() => import("../plan/PlanView").then((m) => ({ default: m.PlanView })));
+const MapView = lazy(() => import("../map/MapView"));
 
 /** One editor tab: SQL with completion, run/cancel, errors at their position, results, plan. */
 export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initialSql: string; schema: CompletionSchema }) {
@@ -27,6 +29,8 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
   const [started, setStarted] = useState(0);
   const [now, setNow] = useState(0);
   const [meta, setMeta] = useState<ResultMeta | null>(null);
+  // A result with a lon/lat pair of columns can be drawn on a map.
+  const pair = meta ? coordinatePair(meta.columns) : null;
   const [plan, setPlan] = useState<QueryPlan | null>(null);
   const [pane, setPane] = useState<Pane>("results");
   const [error, setError] = useState<ErrorPayload | null>(null);
@@ -178,18 +182,21 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
             {fmtInt(meta.total_rows)} rows · {fmtMs(meta.elapsed_ms)}
           </span>
         )}
-        <button disabled={!meta} onClick={() => doExport("csv")}>
-          Export CSV
+        <span className="dim small">Export</span>
+        <button disabled={!meta} onClick={() => doExport("csv")} title="Export the result as CSV">
+          CSV
         </button>
         <label className="small" title="Cells that start with =, +, - or @ get a leading ' so a spreadsheet shows them as text instead of running them as formulas">
           <input type="checkbox" data-testid="spreadsheet-safe" checked={spreadsheetSafe} onChange={(e) => setSpreadsheetSafe(e.target.checked)} /> spreadsheet-safe
         </label>
-        <button disabled={!meta} onClick={() => doExport("parquet")}>
-          Export Parquet
+        <button disabled={!meta} onClick={() => doExport("parquet")} title="Export the result as Parquet (GeoParquet with a geometry column)">
+          Parquet
         </button>
-        <button disabled={!meta} onClick={() => doExport("geojson")} title="Needs a geometry column or lon/lat columns">
-          Export GeoJSON
-        </button>
+        {(pair || meta?.columns.some((c) => c.dtype === "binary" && /geom|wkb|shape/i.test(c.name))) && (
+          <button disabled={!meta} onClick={() => doExport("geojson")} title="Export the result as GeoJSON, by its geometry or lon/lat columns">
+            GeoJSON
+          </button>
+        )}
       </div>
       {history && (
         <div className="history" data-testid="history-list">
@@ -253,12 +260,20 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
         <button className={pane === "plan" ? "on" : ""} onClick={() => setPane("plan")} disabled={!plan} data-testid="pane-plan">
           Plan
         </button>
+        {pair && (
+          <button className={pane === "map" ? "on" : ""} onClick={() => setPane("map")} data-testid="pane-map" title={`The rows on a map, by ${pair.join(", ")}`}>
+            Map
+          </button>
+        )}
       </div>
       <div className="result-pane">
         {pane === "results" && !meta && <div className="dim pad">Run a query to see its rows here.</div>}
         <Suspense fallback={<div className="dim pad">Loading…</div>}>
           {pane === "results" && meta && <ResultGrid meta={meta} />}
           {pane === "plan" && plan && <PlanView plan={plan} />}
+          {pane === "map" && meta && pair && (
+            <MapView key={meta.id} column={pair.join(",")} bounds={null} fetch={(v) => mapResult(meta.id, v)} />
+          )}
         </Suspense>
       </div>
     </div>

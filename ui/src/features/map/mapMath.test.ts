@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { boxSql, coordinatePair, statsBox } from "./mapMath";
+
+describe("map helpers", () => {
+  it("pairs coordinate columns as the engine does", () => {
+    const cols = (...c: [string, string][]) => c.map(([name, dtype]) => ({ name, dtype }));
+    expect(coordinatePair(cols(["id", "i64"], ["lat", "f64"], ["lon", "f64"]))).toEqual(["lon", "lat"]);
+    expect(coordinatePair(cols(["start_lng", "f64"], ["start_lat", "f64"]))).toEqual(["start_lng", "start_lat"]);
+    expect(coordinatePair(cols(["Longitude", "f64"], ["Latitude", "f64"]))).toEqual(["Longitude", "Latitude"]);
+    // Text columns and unpaired ones are not coordinates.
+    expect(coordinatePair(cols(["lon", "str"], ["lat", "f64"]))).toBeNull();
+    expect(coordinatePair(cols(["lon", "f64"], ["latitude", "f64"]))).toBeNull();
+  });
+
+  it("writes the box as SQL the guard accepts, quoting odd column names", () => {
+    expect(boxSql("takeout.location_points", "lon", "lat", [-0.12, 51.5, 1e-8, 51.6])).toBe(
+      "SELECT *\nFROM takeout.location_points\nWHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(-0.12, 51.5, 0, 51.6))\nLIMIT 1000",
+    );
+    expect(boxSql("t", 'My "Lon"', "Lat", [0, 0, 1, 1])).toContain('ST_Point("My ""Lon""", "Lat")');
+  });
+
+  it("starts at the columns' statistics, inside the world", () => {
+    const c = [
+      { name: "lon", min: -200, max: 10 },
+      { name: "lat", min: 40, max: 50 },
+    ];
+    expect(statsBox(c, "lon", "lat")).toEqual([-180, 40, 10, 50]);
+    expect(statsBox([{ name: "lon", min: null, max: 1 }], "lon", "lat")).toBeNull();
+  });
+});
