@@ -135,29 +135,9 @@ fn write_geojson<W: Write>(df: &DataFrame, out: &mut W) -> Result<()> {
                     .into(),
             )
         })?;
-    let geoms: Vec<Option<geo::Geometry>> = match &target {
-        Target::Geometry(g) => {
-            crate::spatial::functions::geometry_values(df.column(g).map_err(io_err)?)
-                .map_err(|e| LakeError::QueryFailed(e.to_string()))?
-        }
-        Target::Points { lon, lat } => {
-            let f = |c: &str| -> Result<Float64Chunked> {
-                Ok(df
-                    .column(c)
-                    .map_err(io_err)?
-                    .cast(&DataType::Float64)
-                    .map_err(io_err)?
-                    .f64()
-                    .map_err(io_err)?
-                    .clone())
-            };
-            let (x, y) = (f(lon)?, f(lat)?);
-            x.iter()
-                .zip(y.iter())
-                .map(|(x, y)| Some(geo::Point::new(x?, y?).into()))
-                .collect()
-        }
-    };
+    let geoms = target
+        .read(df)
+        .map_err(|e| LakeError::QueryFailed(format!("GeoJSON geometry: {e}")))?;
     // The properties: every other column, as the JSON output writes them.
     let drop: Vec<&str> = match &target {
         Target::Geometry(g) => vec![g.as_str()],

@@ -99,34 +99,19 @@ impl ResultSet {
             ));
         };
         if self.map.is_none() {
-            let f = |c: &str| -> Result<Float64Chunked> {
-                let col = self.view.column(c).and_then(|c| c.cast(&DataType::Float64));
-                let col = col.map_err(|e| crate::error::LakeError::Internal(e.to_string()))?;
-                Ok(col
-                    .f64()
-                    .map_err(|e| crate::error::LakeError::Internal(e.to_string()))?
-                    .clone())
+            let target = Target::Points {
+                lon: lon.clone(),
+                lat: lat.clone(),
             };
-            let (x, y) = (f(&lon)?, f(&lat)?);
-            let items = x
-                .iter()
-                .zip(y.iter())
-                .enumerate()
-                .filter_map(|(i, (x, y))| {
-                    let (x, y) = (x?, y?);
-                    Some(crate::spatial::rtree::Item {
-                        lo: [x, y],
-                        hi: [x, y],
-                        file: 0,
-                        row: i as u32,
-                    })
-                })
-                .collect();
+            let geoms = target
+                .read(&self.view)
+                .map_err(|e| crate::error::LakeError::Internal(e.to_string()))?;
+            let mut items = Vec::with_capacity(geoms.len());
+            crate::spatial::index::items_of(&geoms, 0, &mut items);
             let rows = self.view.height() as u64;
             let (bytes, _) = crate::spatial::rtree::build(items, &[("result".into(), rows)], true);
-            self.map = Some(std::sync::Arc::new(
-                crate::spatial::rtree::FlatRTree::parse(bytes, "result")?,
-            ));
+            let tree = crate::spatial::rtree::FlatRTree::parse(bytes, "result")?;
+            self.map = Some(std::sync::Arc::new(tree));
         }
         let tree = self.map.as_ref().expect("built above");
         crate::spatial::viewport::viewport_in(tree, format!("{lon},{lat}"), bbox, max_points, grid)

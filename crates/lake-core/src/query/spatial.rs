@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 
-use geo::{BoundingRect, Geometry, Point, Rect};
+use geo::{Geometry, Point, Rect};
 use sqlparser::ast::{
     BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, Query, SetExpr,
     Statement, Value as SqlValue, VisitMut, VisitorMut,
@@ -20,7 +20,7 @@ use sqlparser::ast::{
 use crate::catalog::ColumnDef;
 use crate::spatial::functions::SPHERE_RADIUS_M;
 use crate::spatial::index::Target;
-use crate::spatial::rtree::BBox;
+use crate::spatial::rtree::{bbox_of, BBox};
 use crate::spatial::text;
 
 /// One spatial predicate on one use of a dataset.
@@ -160,11 +160,6 @@ pub fn grow_by_metres(b: BBox, m: f64) -> Option<BBox> {
     let (dlat, dlon) = (dlat * (1.0 + 1e-9) + 1e-12, dlon * (1.0 + 1e-9) + 1e-12);
     let grown = [b[0] - dlon, b[1] - dlat, b[2] + dlon, b[3] + dlat];
     (grown[0] >= -180.0 && grown[2] <= 180.0).then_some(grown)
-}
-
-fn bbox_of(g: &Geometry) -> Option<BBox> {
-    let r = g.bounding_rect()?;
-    Some([r.min().x, r.min().y, r.max().x, r.max().y])
 }
 
 /// The box of one conjunct, if it is a spatial predicate on this use of the table.

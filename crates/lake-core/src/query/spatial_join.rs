@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
-use geo::{BoundingRect, Geometry, Intersects, Point};
+use geo::{Geometry, Intersects};
 use polars::prelude::*;
 use polars_plan::dsl::udf::UserDefinedFunction;
 use polars_plan::prelude::{BaseColumnUdf, FunctionOptions};
@@ -29,8 +29,9 @@ use super::bind::object_name_text;
 use super::spatial::{args, grow_by_metres, number};
 use crate::catalog::ColumnDef;
 use crate::error::{LakeError, Result};
-use crate::spatial::functions::{contains, geometry_values, sphere_distance};
+use crate::spatial::functions::{contains, sphere_distance};
 use crate::spatial::index::Target;
+use crate::spatial::rtree::bbox_of;
 
 /// How a build row and a probe row must relate.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -307,42 +308,13 @@ struct BuildIndex {
     relation: Relation,
 }
 
-fn side_columns(t: &Target) -> Vec<Expr> {
-    match t {
-        Target::Points { lon, lat } => vec![
-            col(lon.as_str()).cast(DataType::Float64),
-            col(lat.as_str()).cast(DataType::Float64),
-        ],
-        Target::Geometry(g) => vec![col(g.as_str())],
-    }
-}
-
-/// A frame's geometries: points from two number columns, or a geometry column.
-fn geometries(cols: &[Column], t: &Target) -> PolarsResult<Vec<Option<Geometry>>> {
-    match t {
-        Target::Points { .. } => {
-            let (x, y) = (cols[0].f64()?, cols[1].f64()?);
-            Ok(x.iter()
-                .zip(y.iter())
-                .map(|(x, y)| Some(Point::new(x?, y?).into()))
-                .collect())
-        }
-        Target::Geometry(_) => geometry_values(&cols[0]),
-    }
-}
-
-fn bbox(g: &Geometry) -> Option<[f64; 4]> {
-    let r = g.bounding_rect()?;
-    Some([r.min().x, r.min().y, r.max().x, r.max().y])
-}
-
 impl BuildIndex {
     fn new(geoms: Vec<Option<Geometry>>, relation: Relation) -> Self {
         let items = geoms
             .iter()
             .enumerate()
             .filter_map(|(i, g)| {
-                let mut b = bbox(g.as_ref()?)?;
+                let mut b = bbox_of(g.as_ref()?)?;
                 if let Relation::Within(m) = relation {
                     // Near a pole or the antimeridian the box would wrap: take the world.
                     b = grow_by_metres(b, m).unwrap_or([-180.0, -90.0, 180.0, 90.0]);
@@ -364,7 +336,7 @@ impl BuildIndex {
 
     /// The build rows `p` matches.
     fn matches(&self, p: &Geometry, out: &mut Vec<u32>) {
-        let Some(b) = bbox(p) else { return };
+        let Some(b) = bbox_of(p) else { return };
         let env = AABB::from_corners([b[0], b[1]], [b[2], b[3]]);
         for c in self.tree.locate_in_envelope_intersecting(&env) {
             let Some(g) = self.geoms[c.data as usize].as_ref() else {
@@ -384,7 +356,7 @@ impl BuildIndex {
 
     /// For each probe row, the list of build rows it matches.
     fn probe(&self, cols: &[Column], t: &Target, name: PlSmallStr) -> PolarsResult<Column> {
-        let geoms = geometries(cols, t)?;
+        let geoms = t.geometries(cols)?;
         // The rows in one slice per core (the engine calls this once for a whole column).
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let per = geoms.len().div_ceil(threads).max(4096);
@@ -438,10 +410,14 @@ pub fn frames(
     };
     let build_cols = build
         .clone()
-        .select(side_columns(&sj.build.target))
+        .select(sj.build.target.exprs())
         .collect()
         .map_err(failed)?;
-    let geoms = geometries(build_cols.columns(), &sj.build.target).map_err(failed)?;
+    let geoms = sj
+        .build
+        .target
+        .geometries(build_cols.columns())
+        .map_err(failed)?;
     let index = Arc::new(BuildIndex::new(geoms, sj.relation));
     let build = build
         .with_row_index(sj.build.key.as_str(), None)
@@ -460,10 +436,7 @@ pub fn frames(
     let mut f = UserDefinedFunction::new("spatial_join".into(), udf);
     f.options = FunctionOptions::elementwise();
     let probe = probe
-        .with_column(
-            f.call(side_columns(&sj.probe.target))
-                .alias(sj.probe.key.as_str()),
-        )
+        .with_column(f.call(sj.probe.target.exprs()).alias(sj.probe.key.as_str()))
         .explode(
             cols([sj.probe.key.as_str()]),
             ExplodeOptions {

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use geo::BoundingRect;
+use geo::Geometry;
 use polars::prelude::*;
 
 use super::rtree::{self, FlatRTree, Item};
@@ -38,6 +38,37 @@ pub enum Target {
 }
 
 impl Target {
+    /// The expressions that read it from a frame: two floats, or the geometry column.
+    pub fn exprs(&self) -> Vec<Expr> {
+        match self {
+            Target::Points { lon, lat } => vec![
+                col(lon.as_str()).cast(DataType::Float64),
+                col(lat.as_str()).cast(DataType::Float64),
+            ],
+            Target::Geometry(g) => vec![col(g.as_str())],
+        }
+    }
+
+    /// Its values in `cols`, read by [`Target::exprs`]: points, or the column's geometries.
+    pub fn geometries(&self, cols: &[Column]) -> PolarsResult<Vec<Option<Geometry>>> {
+        match self {
+            Target::Points { .. } => {
+                let (x, y) = (cols[0].f64()?, cols[1].f64()?);
+                Ok(x.iter()
+                    .zip(y.iter())
+                    .map(|(x, y)| Some(geo::Point::new(x?, y?).into()))
+                    .collect())
+            }
+            Target::Geometry(_) => super::functions::geometry_values(&cols[0]),
+        }
+    }
+
+    /// Its values in a frame that holds its columns.
+    pub fn read(&self, df: &DataFrame) -> PolarsResult<Vec<Option<Geometry>>> {
+        let cols = df.clone().lazy().select(self.exprs()).collect()?;
+        self.geometries(cols.columns())
+    }
+
     /// The name the catalog and `lake index list` use: `lon,lat`, or the column.
     pub fn key(&self) -> String {
         match self {
@@ -147,17 +178,25 @@ fn file_name(t: &Target) -> String {
 }
 
 /// Reads what the index holds from the version's files.
+/// The boxes of `geoms` (rows of data file `file`) as index items; NULLs are left out.
+pub fn items_of(geoms: &[Option<Geometry>], file: u32, out: &mut Vec<Item>) {
+    for (row, g) in geoms.iter().enumerate() {
+        if let Some(b) = g.as_ref().and_then(rtree::bbox_of) {
+            out.push(Item {
+                lo: [b[0], b[1]],
+                hi: [b[2], b[3]],
+                file,
+                row: row as u32,
+            });
+        }
+    }
+}
+
+/// Reads what the index holds from the version's files.
 fn items(lake: &Lake, ds: &DatasetVersion, t: &Target) -> Result<(Vec<Item>, bool)> {
     let mut out = Vec::with_capacity(ds.rows as usize);
     for (fi, f) in ds.files.iter().enumerate() {
         let path = lake.data_file(&f.path)?;
-        let cols = match t {
-            Target::Points { lon, lat } => vec![
-                col(lon.as_str()).cast(DataType::Float64),
-                col(lat.as_str()).cast(DataType::Float64),
-            ],
-            Target::Geometry(g) => vec![col(g.as_str())],
-        };
         let df = LazyFrame::scan_parquet(
             PlRefPath::new(path.to_string_lossy().as_ref()),
             ScanArgsParquet {
@@ -166,42 +205,16 @@ fn items(lake: &Lake, ds: &DatasetVersion, t: &Target) -> Result<(Vec<Item>, boo
                 ..Default::default()
             },
         )
-        .and_then(|lf| lf.select(cols).collect())
+        .and_then(|lf| lf.select(t.exprs()).collect())
         .map_err(|e| LakeError::QueryFailed(format!("reading {} for its index: {e}", f.path)))?;
-        let c = df.columns();
-        match t {
-            Target::Points { .. } => {
-                let (x, y) = (c[0].f64().map_err(engine)?, c[1].f64().map_err(engine)?);
-                for (row, (x, y)) in x.iter().zip(y.iter()).enumerate() {
-                    if let (Some(x), Some(y)) = (x, y) {
-                        out.push(Item {
-                            lo: [x, y],
-                            hi: [x, y],
-                            file: fi as u32,
-                            row: row as u32,
-                        });
-                    }
-                }
-            }
-            Target::Geometry(name) => {
-                let geoms =
-                    super::functions::geometry_values(&c[0]).map_err(|e| LakeError::BadInput {
-                        path: f.path.clone(),
-                        location: None,
-                        message: format!("{}.{name}: {e}", ds.name),
-                    })?;
-                for (row, g) in geoms.into_iter().enumerate() {
-                    if let Some(r) = g.and_then(|g| g.bounding_rect()) {
-                        out.push(Item {
-                            lo: [r.min().x, r.min().y],
-                            hi: [r.max().x, r.max().y],
-                            file: fi as u32,
-                            row: row as u32,
-                        });
-                    }
-                }
-            }
-        }
+        let geoms = t
+            .geometries(df.columns())
+            .map_err(|e| LakeError::BadInput {
+                path: f.path.clone(),
+                location: None,
+                message: format!("{}.{}: {e}", ds.name, t.key()),
+            })?;
+        items_of(&geoms, fi as u32, &mut out);
     }
     Ok((out, matches!(t, Target::Points { .. })))
 }
@@ -212,10 +225,6 @@ fn unknown_dataset(name: &str) -> LakeError {
         position: None,
         suggestion: None,
     }
-}
-
-fn engine(e: PolarsError) -> LakeError {
-    LakeError::Internal(e.to_string())
 }
 
 /// Builds (or rebuilds) the R-tree of `spec` on `dataset`'s current version.

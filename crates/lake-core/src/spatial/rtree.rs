@@ -46,6 +46,13 @@ impl RTreeParams for Fanout {
 /// A box: min x, min y, max x, max y.
 pub type BBox = [f64; 4];
 
+/// The box of a geometry (None when it is empty).
+pub fn bbox_of(g: &geo::Geometry) -> Option<BBox> {
+    use geo::BoundingRect;
+    let r = g.bounding_rect()?;
+    Some([r.min().x, r.min().y, r.max().x, r.max().y])
+}
+
 fn overlaps(a: &BBox, b: &BBox) -> bool {
     a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
 }
