@@ -685,3 +685,36 @@ fn location_times_before_2000_are_flagged_in_the_coverage_report() {
         "{report}"
     );
 }
+
+#[test]
+fn tables_with_places_get_a_wkb_geometry_column() {
+    let lake = TestLake::new();
+    let dir = fixture("en");
+    lake.import(&[&dir.join("Takeout"), &dir.join("Timeline.json")], &[]);
+    // Every located row's geometry is its point, and a row without a place has none.
+    for table in ["location_points", "place_visits", "photos", "saved_places"] {
+        let sql = format!(
+            "SELECT count(*) AS c FROM takeout.{table} WHERE lat IS NOT NULL \
+             AND (geometry IS NULL OR ST_X(geometry) <> lon OR ST_Y(geometry) <> lat)"
+        );
+        assert_eq!(n(&lake, &sql), 0, "{table}");
+        let rows = n(
+            &lake,
+            &format!("SELECT count(*) AS c FROM takeout.{table} WHERE geometry IS NOT NULL"),
+        );
+        let located = n(
+            &lake,
+            &format!("SELECT count(*) AS c FROM takeout.{table} WHERE lat IS NOT NULL"),
+        );
+        assert_eq!(rows, located, "{table}");
+    }
+    assert!(n(&lake, "SELECT count(*) AS c FROM takeout.location_points") > 0);
+    // Segments are lines from start to end (or along their path).
+    let kinds = lake.csv(
+        "SELECT DISTINCT substr(ST_AsText(geometry), 1, 10) AS k FROM takeout.activity_segments \
+         WHERE geometry IS NOT NULL",
+    );
+    assert!(kinds.contains("LINESTRING"), "{kinds}");
+    let schema = lake.ok(&["schema", "takeout.location_points"]);
+    assert!(schema.contains("geometry"), "{schema}");
+}

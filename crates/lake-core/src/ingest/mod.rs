@@ -121,20 +121,28 @@ pub struct ReadCtx<'a> {
     pub cancel: &'a CancelToken,
     /// The first few bad records, for the report.
     pub bad_examples: RefCell<Vec<String>>,
+    /// Whether rows get a `geometry` column from their coordinates (GPX).
+    pub geometry: bool,
 }
 
 impl ReadCtx<'_> {
     /// A sink for this file's rows in staging, partitioned as the import asks.
     pub fn sink(&self, prefix: &str) -> crate::storage::ParquetSink {
-        crate::storage::ParquetSink::new(self.staging, prefix, self.rows_per_file).partitioned_by(
-            self.partition_by
-                .as_ref()
-                .map(|column| crate::storage::PartitionBy {
-                    column: column.clone(),
-                    strict: true,
-                    source: self.display.clone(),
-                }),
-        )
+        crate::storage::ParquetSink::new(self.staging, prefix, self.rows_per_file)
+            .partitioned_by(
+                self.partition_by
+                    .as_ref()
+                    .map(|column| crate::storage::PartitionBy {
+                        column: column.clone(),
+                        strict: true,
+                        source: self.display.clone(),
+                    }),
+            )
+            .with_transform(
+                self.geometry.then_some(
+                    crate::spatial::derive::add_geometry as crate::storage::BatchTransform,
+                ),
+            )
     }
 }
 
@@ -657,6 +665,11 @@ fn import_group(
             progress,
             cancel,
             bad_examples: RefCell::new(Vec::new()),
+            // Appending to a table made without one (by an older version) keeps it so.
+            geometry: f.format == Format::Gpx
+                && schema
+                    .as_ref()
+                    .is_none_or(|(s, _)| s.iter().any(|c| c.name == "geometry")),
         };
         let r = read_file(&ctx, f.format).map_err(at(&f.display))?;
         match &schema {

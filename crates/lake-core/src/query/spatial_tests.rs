@@ -596,3 +596,33 @@ fn a_result_with_lon_lat_gets_a_map_of_its_rows() {
         .unwrap_err();
     assert!(e.to_string().contains("no lon/lat columns"), "{e}");
 }
+
+#[test]
+fn gpx_points_get_a_geoparquet_geometry_column() {
+    let gpx = r#"<?xml version="1.0"?><gpx version="1.1" creator="t"><trk><name>run</name><trkseg>
+        <trkpt lat="52.5" lon="13.4"><time>2024-05-01T10:00:00Z</time></trkpt>
+        <trkpt lat="52.6" lon="13.5"><time>2024-05-01T10:01:00Z</time></trkpt>
+        </trkseg></trk></gpx>"#;
+    let (_dir, lake) = lake_with(&[("run.gpx", gpx)]);
+    let ds = lake.catalog().dataset("run").unwrap().unwrap();
+    assert!(
+        ds.schema
+            .iter()
+            .any(|c| c.name == "geometry" && c.dtype == "binary"),
+        "{:?}",
+        ds.schema
+    );
+    let mut reader = ParquetReader::new(
+        std::fs::File::open(lake.data_file(&ds.files[0].path).unwrap()).unwrap(),
+    );
+    let meta = reader.get_metadata().unwrap().clone();
+    let kv = meta.key_value_metadata().clone().unwrap_or_default();
+    assert!(kv.iter().any(|k| k.key == "geo"), "a GeoParquet `geo` key");
+    assert_eq!(
+        one(
+            &lake,
+            "SELECT string_agg(ST_AsText(geometry), ';' ORDER BY ts) FROM run"
+        ),
+        AnyValue::StringOwned("POINT (13.4 52.5);POINT (13.5 52.6)".into())
+    );
+}

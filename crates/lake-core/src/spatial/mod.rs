@@ -1,5 +1,6 @@
 //! Places: geometry as WKB, the `ST_` SQL functions, and the R-tree index.
 
+pub mod derive;
 pub mod functions;
 pub mod index;
 pub mod rtree;

@@ -13,7 +13,8 @@ use std::sync::{Mutex, MutexGuard};
 
 pub use cleanup::CleanupReport;
 pub use writer::{
-    geoparquet_metadata, is_geometry_column_name, ParquetSink, PartitionBy, StagedFile,
+    geoparquet_metadata, is_geometry_column_name, BatchTransform, ParquetSink, PartitionBy,
+    StagedFile,
 };
 
 use crate::catalog::journal::EntryKind;

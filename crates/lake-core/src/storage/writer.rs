@@ -152,7 +152,12 @@ pub struct ParquetSink {
     parts: std::collections::BTreeMap<Option<i32>, ParquetSink>,
     /// This sink's partition folder.
     folder: Option<String>,
+    /// What is done to each batch before it is written (adding a geometry column, say).
+    transform: Option<BatchTransform>,
 }
+
+/// A change made to every batch a sink writes.
+pub type BatchTransform = fn(&mut DataFrame) -> PolarsResult<()>;
 
 /// Files split by the year of a date or timestamp column, so the catalog's per-file statistics
 /// let a query on a time range skip whole years.
@@ -285,7 +290,14 @@ impl ParquetSink {
             partition: None,
             parts: std::collections::BTreeMap::new(),
             folder: None,
+            transform: None,
         }
+    }
+
+    /// Applies `f` to each batch before writing it.
+    pub fn with_transform(mut self, f: Option<BatchTransform>) -> Self {
+        self.transform = f;
+        self
     }
 
     /// Splits the files by the year of a column (see [`PartitionBy`]).
@@ -413,6 +425,9 @@ impl ParquetSink {
 
     /// Writes a batch, splitting it across files as needed.
     pub fn write(&mut self, mut df: DataFrame) -> Result<()> {
+        if let Some(f) = self.transform {
+            f(&mut df).map_err(|e| LakeError::Internal(format!("preparing a batch: {e}")))?;
+        }
         if df.height() == 0 && self.schema.is_some() {
             return Ok(());
         }

@@ -110,6 +110,7 @@ fn preload_existing_keys(
     for tb in &mut t.tables {
         if let Some(cur) = lake.catalog().dataset(tb.spec.name)? {
             tb.preload_keys(existing_keys(lake, &cur)?);
+            tb.geometry = cur.schema.iter().any(|c| c.name == "geometry");
             existing.insert(tb.spec.name, cur);
         }
     }

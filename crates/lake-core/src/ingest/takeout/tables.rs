@@ -451,6 +451,9 @@ pub struct Table {
     file_dups: u64,
     /// Time range of rows offered in the current file.
     pub file_range: Option<(i64, i64)>,
+    /// Whether the rows get a `geometry` column from their coordinates (not when the lake's
+    /// table was made without one, by an older version).
+    pub geometry: bool,
 }
 
 const FLUSH_ROWS: usize = 65_536;
@@ -478,6 +481,7 @@ impl Table {
             file_kept: 0,
             file_dups: 0,
             file_range: None,
+            geometry: true,
         }
     }
 
@@ -558,8 +562,11 @@ impl Table {
         cols.push(
             Int64Chunked::from_iter_options("record_key".into(), keys.into_iter()).into_column(),
         );
-        let df = DataFrame::new(self.buffered, cols)
-            .map_err(|e| crate::LakeError::Internal(format!("building {}: {e}", self.spec.name)))?;
+        let building = |e| crate::LakeError::Internal(format!("building {}: {e}", self.spec.name));
+        let mut df = DataFrame::new(self.buffered, cols).map_err(building)?;
+        if self.geometry {
+            crate::spatial::derive::add_geometry(&mut df).map_err(building)?;
+        }
         let sink = self.sink.get_or_insert_with(|| {
             // The Takeout tables are split by the year of `ts`, for time-range pruning.
             ParquetSink::new(staging, &self.spec.name.replace('.', "_"), rows_per_file)
