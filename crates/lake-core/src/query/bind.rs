@@ -38,12 +38,15 @@ pub struct Bound {
     pub statement: Statement,
     /// Datasets used (deduplicated, in order of first use).
     pub datasets: Vec<String>,
+    /// Uses of `geofence_events(...)`.
+    pub geofences: Vec<super::geofence::GeofenceUse>,
 }
 
 struct Resolver<'a> {
     known: &'a HashSet<String>,
     ctes: HashSet<String>,
     datasets: Vec<String>,
+    geofences: Vec<super::geofence::GeofenceUse>,
     error: Option<LakeError>,
 }
 
@@ -63,6 +66,30 @@ impl VisitorMut for Resolver<'_> {
     }
 
     fn pre_visit_table_factor(&mut self, tf: &mut TableFactor) -> ControlFlow<()> {
+        if let TableFactor::Table {
+            name,
+            alias,
+            args: args @ Some(_),
+            ..
+        } = tf
+        {
+            let n = self.geofences.len() + 1;
+            match super::geofence::bind_use(name, alias, args, self.known, n) {
+                Ok(u) => {
+                    for d in [&u.points, &u.fences] {
+                        if !self.datasets.contains(d) {
+                            self.datasets.push(d.clone());
+                        }
+                    }
+                    self.geofences.push(u);
+                    return ControlFlow::Continue(());
+                }
+                Err(e) => {
+                    self.error = Some(e);
+                    return ControlFlow::Break(());
+                }
+            }
+        }
         let TableFactor::Table { name, alias, .. } = tf else {
             return ControlFlow::Continue(());
         };
@@ -397,6 +424,7 @@ pub fn bind(mut statement: Statement, known: &HashSet<String>) -> Result<Bound> 
         known,
         ctes: HashSet::new(),
         datasets: Vec::new(),
+        geofences: Vec::new(),
         error: None,
     };
     let _ = VisitMut::visit(&mut statement, &mut r);
@@ -406,6 +434,7 @@ pub fn bind(mut statement: Statement, known: &HashSet<String>) -> Result<Bound> 
     Ok(Bound {
         statement,
         datasets: r.datasets,
+        geofences: r.geofences,
     })
 }
 

@@ -410,6 +410,16 @@ impl Visitor for Checker {
         match tf {
             TableFactor::Table {
                 name,
+                args: Some(a),
+                ..
+            } if name.to_string().eq_ignore_ascii_case(super::geofence::NAME) => {
+                match super::geofence::dataset_args(a) {
+                    Ok(_) => ControlFlow::Continue(()),
+                    Err(e) => ControlFlow::Break(e),
+                }
+            }
+            TableFactor::Table {
+                name,
                 args: Some(_),
                 ..
             } => ControlFlow::Break(LakeError::RejectedStatement(format!(

@@ -6,6 +6,9 @@ pub mod bind;
 mod errors;
 mod execute;
 mod expr;
+pub mod geofence;
+#[cfg(test)]
+mod geofence_tests;
 pub mod guard;
 pub mod output;
 pub mod plan;
@@ -260,6 +263,14 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
             row_groups,
             rtree,
         });
+    }
+    for g in &bound.geofences {
+        let (p, f) = (&versions[&g.points], &versions[&g.fences]);
+        let events = geofence::frame(
+            (p, scan_frame(lake, p, &p.files)?),
+            (f, scan_frame(lake, f, &f.files)?),
+        )?;
+        ctx.register(&g.frame, events);
     }
     for sj in &joins {
         let (b, p) = (&versions[&sj.build.dataset], &versions[&sj.probe.dataset]);

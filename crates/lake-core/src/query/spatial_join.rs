@@ -302,14 +302,14 @@ pub fn rewrite_spatial_joins(
 }
 
 /// The build side, indexed.
-struct BuildIndex {
+pub(super) struct BuildIndex {
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
     geoms: Vec<Option<Geometry>>,
     relation: Relation,
 }
 
 impl BuildIndex {
-    fn new(geoms: Vec<Option<Geometry>>, relation: Relation) -> Self {
+    pub(super) fn new(geoms: Vec<Option<Geometry>>, relation: Relation) -> Self {
         let items = geoms
             .iter()
             .enumerate()
@@ -355,7 +355,12 @@ impl BuildIndex {
     }
 
     /// For each probe row, the list of build rows it matches.
-    fn probe(&self, cols: &[Column], t: &Target, name: PlSmallStr) -> PolarsResult<Column> {
+    pub(super) fn probe(
+        &self,
+        cols: &[Column],
+        t: &Target,
+        name: PlSmallStr,
+    ) -> PolarsResult<Column> {
         let geoms = t.geometries(cols)?;
         // The rows in one slice per core (the engine calls this once for a whole column).
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());

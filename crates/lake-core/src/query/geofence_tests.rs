@@ -1,0 +1,202 @@
+//! `geofence_events(...)` through the lake's SQL: a hand-made day, a brute-force check on random
+//! tracks, and the errors a user gets for a wrong call.
+#![cfg(test)]
+
+use polars::prelude::*;
+
+use crate::cancel::CancelToken;
+use crate::error::LakeError;
+use crate::ingest::{import_paths, ImportOptions, NoProgress};
+use crate::query::{run_query, QueryOptions};
+use crate::Lake;
+
+fn fence_json(fences: &[(&str, [f64; 4])]) -> String {
+    let feats: Vec<String> = fences
+        .iter()
+        .map(|(name, [x0, y0, x1, y1])| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"name":"{name}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x0},{y0}],[{x1},{y0}],[{x1},{y1}],[{x0},{y1}],[{x0},{y0}]]]}}}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        feats.join(",")
+    )
+}
+
+/// A lake with `pts` (ts as seconds after 2019-01-07 00:00 UTC, lon, lat; shuffled on disk)
+/// and `fences`.
+fn lake_with(pts: &[(i64, Option<f64>, f64)], fences: &str) -> (tempfile::TempDir, Lake) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("ts,lon,lat\n");
+    // Reversed, so only the function's own ordering by time can get the stays right.
+    for (t, x, y) in pts.iter().rev() {
+        let ts = chrono::DateTime::from_timestamp(1_546_819_200 + t, 0).unwrap();
+        let x = x.map(|x| x.to_string()).unwrap_or_default();
+        csv.push_str(&format!("{},{x},{y}\n", ts.format("%Y-%m-%dT%H:%M:%SZ")));
+    }
+    let p = dir.path().join("pts.csv");
+    std::fs::write(&p, csv).unwrap();
+    let f = dir.path().join("fences.geojson");
+    std::fs::write(&f, fences).unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    import_paths(
+        &lake,
+        &[p, f],
+        &ImportOptions::default(),
+        &NoProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    (dir, lake)
+}
+
+/// (fence, entered, left, points), seconds after the start.
+fn stays(lake: &Lake, sql: &str) -> Vec<(String, i64, i64, i64)> {
+    let out = run_query(lake, sql, &QueryOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let df = out.frame;
+    let secs = |c: &str| -> Vec<i64> {
+        let s = df.column(c).unwrap().cast(&DataType::Int64).unwrap();
+        // Microseconds in the lake.
+        s.i64()
+            .unwrap()
+            .into_no_null_iter()
+            .map(|v| v / 1_000_000 - 1_546_819_200)
+            .collect()
+    };
+    let (a, b) = (secs("entered_at"), secs("left_at"));
+    let names = df.column("fence").unwrap().str().unwrap().clone();
+    let pts = df.column("points").unwrap().i64().unwrap().clone();
+    (0..df.height())
+        .map(|i| {
+            (
+                names.get(i).unwrap().to_string(),
+                a[i],
+                b[i],
+                pts.get(i).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_day_between_home_and_office() {
+    let fences = fence_json(&[
+        ("home", [0.0, 0.0, 1.0, 1.0]),
+        ("office", [10.0, 10.0, 11.0, 11.0]),
+    ]);
+    let h = 3600;
+    let pts = [
+        (0, Some(0.5), 0.5),
+        (h, Some(0.6), 0.5),
+        (2 * h, Some(5.0), 5.0), // on the way
+        (3 * h, None, 10.5),     // no place: left out
+        (4 * h, Some(10.5), 10.5),
+        (6 * h, Some(10.2), 10.9),
+        (12 * h, Some(11.0), 10.5), // on the office's edge: inside
+        (13 * h, Some(0.5), 0.5),
+    ];
+    let (_dir, lake) = lake_with(&pts, &fences);
+    let got = stays(&lake, "SELECT * FROM geofence_events('pts', 'fences')");
+    assert_eq!(
+        got,
+        vec![
+            ("home".to_string(), 0, h, 2),
+            ("office".to_string(), 4 * h, 12 * h, 3),
+            ("home".to_string(), 13 * h, 13 * h, 1),
+        ]
+    );
+    // "How many hours at the office per week": the stays feed ordinary SQL.
+    let out = run_query(
+        &lake,
+        "SELECT fence, sum(duration_s) / 3600 AS hours FROM geofence_events('pts', 'fences') g \
+         WHERE g.fence = 'office' GROUP BY fence",
+        &QueryOptions::default(),
+    )
+    .unwrap();
+    let hours = out.frame.column("hours").unwrap().f64().unwrap().get(0);
+    assert_eq!(hours, Some(8.0));
+}
+
+fn lcg(seed: &mut u64) -> f64 {
+    *seed = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (*seed >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[test]
+fn stays_match_a_brute_force_walk_on_random_tracks() {
+    for seed in [1u64, 7, 42] {
+        let mut s = seed;
+        let boxes: Vec<(String, [f64; 4])> = (0..5)
+            .map(|i| {
+                let (x, y) = (lcg(&mut s) * 8.0, lcg(&mut s) * 8.0);
+                let (w, h) = (0.5 + lcg(&mut s) * 3.0, 0.5 + lcg(&mut s) * 3.0);
+                (format!("f{i}"), [x, y, x + w, y + h])
+            })
+            .collect();
+        let pts: Vec<(i64, Option<f64>, f64)> = (0..400)
+            .map(|i| (i * 60, Some(lcg(&mut s) * 10.0), lcg(&mut s) * 10.0))
+            .collect();
+        let named: Vec<(&str, [f64; 4])> = boxes.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+        let (_dir, lake) = lake_with(&pts, &fence_json(&named));
+        // The walk: for each fence, runs of consecutive points inside it.
+        let mut expected = Vec::new();
+        for (name, [x0, y0, x1, y1]) in &boxes {
+            let mut run: Option<(i64, i64, i64)> = None;
+            for (t, x, y) in &pts {
+                let x = x.unwrap();
+                let inside = x >= *x0 && x <= *x1 && *y >= *y0 && *y <= *y1;
+                run = match (run, inside) {
+                    (Some((a, _, n)), true) => Some((a, *t, n + 1)),
+                    (None, true) => Some((*t, *t, 1)),
+                    (Some((a, b, n)), false) => {
+                        expected.push((name.clone(), a, b, n));
+                        None
+                    }
+                    (None, false) => None,
+                };
+            }
+            if let Some((a, b, n)) = run {
+                expected.push((name.clone(), a, b, n));
+            }
+        }
+        expected.sort_by(|p, q| (p.1, &p.0).cmp(&(q.1, &q.0)));
+        let got = stays(&lake, "SELECT * FROM geofence_events('pts', 'fences')");
+        assert!(!expected.is_empty());
+        assert_eq!(got, expected, "seed {seed}");
+    }
+}
+
+#[test]
+fn wrong_calls_say_what_to_write() {
+    let fences = fence_json(&[("home", [0.0, 0.0, 1.0, 1.0])]);
+    let (_dir, lake) = lake_with(&[(0, Some(0.5), 0.5)], &fences);
+    let err = |sql: &str| match run_query(&lake, sql, &QueryOptions::default()) {
+        Ok(_) => panic!("{sql} ran"),
+        Err(e) => e,
+    };
+    match err("SELECT * FROM geofence_events('pts', 'fencez')") {
+        LakeError::UnknownDataset { message, .. } => {
+            assert!(message.contains("did you mean 'fences'"), "{message}")
+        }
+        e => panic!("{e:?}"),
+    }
+    let e = err("SELECT * FROM geofence_events('pts')").to_string();
+    assert!(
+        e.contains("takes 2 arguments") && e.contains("geofence_events('"),
+        "{e}"
+    );
+    let e = err("SELECT * FROM geofence_events(pts, fences)").to_string();
+    assert!(e.contains("single quotes"), "{e}");
+    // The fences must be shapes; the points need a time.
+    let e = err("SELECT * FROM geofence_events('fences', 'pts')").to_string();
+    assert!(
+        e.contains("no geometry column") || e.contains("timestamp"),
+        "{e}"
+    );
+    let e = err("SELECT * FROM read_parquet('x')").to_string();
+    assert!(e.contains("not allowed"), "{e}");
+}
