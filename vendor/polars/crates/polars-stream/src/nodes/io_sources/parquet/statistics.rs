@@ -102,18 +102,20 @@ pub(super) async fn calculate_row_group_pred_pushdown_skip_mask(
     };
 
     let static_mask = match predicate.skip_batch_predicate.as_ref() {
-        Some(sbp) => {
-            static_skip_mask(
-                row_group_slice.clone(),
-                sbp.clone(),
-                predicate.live_columns.clone(),
-                metadata,
-                projected_arrow_fields.clone(),
-                row_index,
-                task_metrics,
-            )
-            .await?
-        },
+        // Datapunk Lake: statistics only let row groups be skipped. A predicate that fails on
+        // them (a function given a truncated min, say) reads every row group instead of
+        // failing the query; the rows themselves are still filtered by the predicate.
+        Some(sbp) => static_skip_mask(
+            row_group_slice.clone(),
+            sbp.clone(),
+            predicate.live_columns.clone(),
+            metadata,
+            projected_arrow_fields.clone(),
+            row_index,
+            task_metrics,
+        )
+        .await
+        .unwrap_or(None),
         None => None,
     };
 
