@@ -106,6 +106,16 @@ enum Command {
         #[command(subcommand)]
         action: index_cmd::IndexAction,
     },
+    /// Save a polygon as a named fence, for `geofence_events('points', 'fences')`.
+    Fence {
+        /// The fence's name (`Office`, `Home`...).
+        name: String,
+        /// The area, as WKT: `POLYGON((lon lat, lon lat, ...))`.
+        wkt: String,
+        /// The dataset of fences it joins.
+        #[arg(long, default_value = lake_core::spatial::fences::DEFAULT_DATASET)]
+        dataset: String,
+    },
     /// Show a query's plan.
     Explain {
         /// Run the query and add actual rows and times.
@@ -339,6 +349,16 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             })
         }
         Command::Index { action } => index_cmd::run(&open(lake_dir)?, action),
+        Command::Fence { name, wkt, dataset } => {
+            let v = lake_core::spatial::fences::save(&open(lake_dir)?, &dataset, &name, &wkt)?;
+            println!(
+                "saved fence '{}' in {dataset} (version {}, {} fences)",
+                name.trim(),
+                v.version,
+                v.rows
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Datasets { json } => {
             let lake = open(lake_dir)?;
             let list = lake.catalog().list_datasets()?;

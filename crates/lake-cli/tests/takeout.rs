@@ -718,3 +718,33 @@ fn tables_with_places_get_a_wkb_geometry_column() {
     let schema = lake.ok(&["schema", "takeout.location_points"]);
     assert!(schema.contains("geometry"), "{schema}");
 }
+
+#[test]
+fn a_fence_drawn_around_the_points_holds_one_stay_of_them_all() {
+    let lake = TestLake::new();
+    let dir = fixture("en");
+    lake.import(&[&dir.join("Takeout"), &dir.join("Timeline.json")], &[]);
+    let out = lake.ok(&[
+        "fence",
+        "London",
+        "POLYGON((-0.2 51.4, 0.0 51.4, 0.0 51.6, -0.2 51.6, -0.2 51.4))",
+    ]);
+    assert!(
+        out.contains("saved fence 'London' in fences (version 1"),
+        "{out}"
+    );
+    let located = n(
+        &lake,
+        "SELECT count(*) AS c FROM takeout.location_points WHERE lat IS NOT NULL AND ts IS NOT NULL",
+    );
+    assert!(located > 1);
+    let stays =
+        lake.csv("SELECT fence, points FROM geofence_events('takeout.location_points', 'fences')");
+    assert_eq!(
+        stays.trim(),
+        format!("fence,points\nLondon,{located}"),
+        "{stays}"
+    );
+    let bad = lake.fails(&["fence", "Line", "LINESTRING(0 0, 1 1)"]);
+    assert!(bad.contains("POLYGON"), "{bad}");
+}

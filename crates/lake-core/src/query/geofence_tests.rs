@@ -200,3 +200,55 @@ fn wrong_calls_say_what_to_write() {
     let e = err("SELECT * FROM read_parquet('x')").to_string();
     assert!(e.contains("not allowed"), "{e}");
 }
+
+#[test]
+fn fences_are_saved_as_versions_and_bad_shapes_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    let v1 = crate::spatial::fences::save(
+        &lake,
+        "fences",
+        "Home",
+        "POLYGON((0 0, 1 0, 1 1, 0 1, 0 0))",
+    )
+    .unwrap();
+    let v2 = crate::spatial::fences::save(
+        &lake,
+        "fences",
+        " Office ",
+        "POLYGON((10 10, 11 10, 11 11, 10 10))",
+    )
+    .unwrap();
+    assert_eq!((v1.version, v1.rows, v2.version, v2.rows), (1, 1, 2, 2));
+    let out = run_query(
+        &lake,
+        "SELECT name FROM fences WHERE ST_Contains(geometry, ST_Point(0.5, 0.5))",
+        &QueryOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(out.frame.height(), 1);
+    let ix = lake.catalog().indexes(Some("fences")).unwrap();
+    assert!(
+        ix.iter().any(|i| i.column == "geometry" && i.entries == 2),
+        "{ix:?}"
+    );
+    for (wkt, says) in [
+        ("POINT(1 2)", "POLYGON"),
+        ("POLYGON((0 0, 1 0", "WKT"),
+        ("POLYGON((0 0, 200 0, 200 1, 0 0))", "longitude"),
+        ("POLYGON EMPTY", "area"),
+    ] {
+        let e = crate::spatial::fences::save(&lake, "fences", "x", wkt)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.to_lowercase().contains(&says.to_lowercase()),
+            "{wkt}: {e}"
+        );
+    }
+    let e = crate::spatial::fences::save(&lake, "fences", "  ", "POLYGON((0 0, 1 0, 1 1, 0 0))")
+        .unwrap_err();
+    assert!(e.to_string().contains("name"), "{e}");
+    // Nothing of the refused ones reached the lake.
+    assert_eq!(lake.catalog().dataset("fences").unwrap().unwrap().rows, 2);
+}

@@ -1,6 +1,7 @@
 //! Places: geometry as WKB, the `ST_` SQL functions, and the R-tree index.
 
 pub mod derive;
+pub mod fences;
 pub mod functions;
 pub mod index;
 pub mod rtree;
