@@ -20,6 +20,7 @@ use lake_core::ingest::progress::ImportProgress;
 
 use crate::commands::{ExportFormat, ImportItem, LakeStatus, MapRequest, MapView, QueryResponse};
 use crate::pick::PickKind;
+use lake_core::query::track::Track;
 use lake_core::spatial::viewport::Viewport;
 
 use crate::ipc::{signatures, ts_config as cfg};
@@ -77,6 +78,7 @@ pub fn types_ts() -> String {
     decl::<MapRequest>(&mut s);
     decl::<MapView>(&mut s);
     decl::<Viewport>(&mut s);
+    decl::<Track>(&mut s);
     s.trim_end().to_string() + "\n"
 }
 

@@ -39,6 +39,12 @@ macro_rules! with_commands {
             map_result(id: u32, view: MapView) -> Viewport;
             /// The row behind a point on the map, kept for the grid.
             map_row(dataset: String, file: u32, row: u32) -> ResultMeta;
+            /// One UTC day (`YYYY-MM-DD`, or the last with points) of a dataset's points as a track.
+            map_track(dataset: String, day: Option<String>) -> Track;
+            /// Saves a polygon drawn on the map (WKT) as the fence `name` in `fences`; returns how many it holds.
+            save_fence(name: String, wkt: String) -> u32;
+            /// Row `row` of a kept result's view, kept for the grid (a point clicked on a result's map).
+            result_row(id: u32, row: u32) -> ResultMeta;
             /// Stops the query running in editor tab `tab`.
             cancel_query(tab: String) -> bool;
             /// Rows of a kept result as Arrow IPC stream bytes.

@@ -12,7 +12,9 @@ use lake_core::ingest::progress::{total_bytes, ImportProgress, ProgressTracker};
 use lake_core::ingest::{import_paths, CancelToken, ImportOptions, ImportReport};
 use lake_core::query::output::{export_to_file, OutputFormat};
 use lake_core::query::results::{FilterSpec, ResultMeta, ResultSet, SortSpec};
+use lake_core::query::track::{day_track, Track};
 use lake_core::query::{explain_query, run_query as core_query, QueryOptions, QueryPlan};
+use lake_core::spatial::fences;
 use lake_core::spatial::viewport::{row_at, viewport, Viewport, ViewportRequest};
 use lake_core::{ErrorCode, Lake};
 use serde::{Deserialize, Serialize};
@@ -331,6 +333,25 @@ pub async fn map_row(cx: &Cx<'_>, dataset: String, file: u32, row: u32) -> CmdRe
     let frame = blocking(move || Ok(row_at(&lake, &dataset, file, row)?)).await?;
     let (id, r) = cx.state.keep(ResultSet::new(frame));
     let meta = lock(&r).meta(id, t.elapsed().as_secs_f64() * 1e3);
+    Ok(meta)
+}
+
+pub async fn map_track(cx: &Cx<'_>, dataset: String, day: Option<String>) -> CmdResult<Track> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(day_track(&lake, &dataset, day.as_deref())?)).await
+}
+
+pub async fn save_fence(cx: &Cx<'_>, name: String, wkt: String) -> CmdResult<u32> {
+    let lake = cx.state.lake()?;
+    let saved = blocking(move || Ok(fences::save(&lake, fences::DEFAULT_DATASET, &name, &wkt)?));
+    Ok(saved.await?.rows as u32)
+}
+
+pub async fn result_row(cx: &Cx<'_>, id: u32, row: u32) -> CmdResult<ResultMeta> {
+    let r = cx.state.result(id)?;
+    let frame = lock(&r).view().slice(i64::from(row), 1);
+    let (id, kept) = cx.state.keep(ResultSet::new(frame));
+    let meta = lock(&kept).meta(id, 0.0);
     Ok(meta)
 }
 

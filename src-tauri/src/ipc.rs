@@ -20,6 +20,7 @@ use crate::commands::{
 };
 use crate::error::CmdResult;
 use crate::pick::PickKind;
+use lake_core::query::track::Track;
 use lake_core::spatial::viewport::Viewport;
 
 /// ts-rs settings of every generated type (64-bit integers are plain numbers).
@@ -87,9 +88,11 @@ ts_types!(
     MapRequest,
     MapView,
     Viewport,
+    Option<String>,
+    Track,
 );
 arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView);
-arg_types!(true: Option<SortSpec>, Option<FilterSpec>);
+arg_types!(true: Option<SortSpec>, Option<FilterSpec>, Option<String>);
 
 impl IpcType for Channel<ImportProgress> {
     fn ts() -> String {

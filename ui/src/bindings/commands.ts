@@ -85,6 +85,21 @@ export function mapRow(dataset: string, file: number, row: number): Promise<T.Re
   return call("map_row", { dataset, file, row });
 }
 
+/** One UTC day (`YYYY-MM-DD`, or the last with points) of a dataset's points as a track. */
+export function mapTrack(dataset: string, day: string | null): Promise<T.Track> {
+  return call("map_track", { dataset, day });
+}
+
+/** Saves a polygon drawn on the map (WKT) as the fence `name` in `fences`; returns how many it holds. */
+export function saveFence(name: string, wkt: string): Promise<number> {
+  return call("save_fence", { name, wkt });
+}
+
+/** Row `row` of a kept result's view, kept for the grid (a point clicked on a result's map). */
+export function resultRow(id: number, row: number): Promise<T.ResultMeta> {
+  return call("result_row", { id, row });
+}
+
 /** Stops the query running in editor tab `tab`. */
 export function cancelQuery(tab: string): Promise<boolean> {
   return call("cancel_query", { tab });

@@ -835,3 +835,40 @@ rows: Array<[number, number]>,
  * Milliseconds the engine took.
  */
 engine_ms: number, };
+
+/**
+ * A day's track.
+ */
+export type Track = { 
+/**
+ * The coordinate columns (`lon,lat`) and the time column, `lon,lat@ts`.
+ */
+column: string, 
+/**
+ * The day, `YYYY-MM-DD`; empty when the dataset has no located points.
+ */
+day: string, 
+/**
+ * Longitudes in time order.
+ */
+xs: Array<number>, 
+/**
+ * Latitudes.
+ */
+ys: Array<number>, 
+/**
+ * Times, milliseconds since 1970 (UTC).
+ */
+ts_ms: Array<number>, 
+/**
+ * Points of the day before thinning.
+ */
+total: number, 
+/**
+ * The nearest earlier day with points.
+ */
+prev: string | null, 
+/**
+ * The nearest later day with points.
+ */
+next: string | null, };

@@ -122,7 +122,7 @@ pub fn bind_use(
     })
 }
 
-fn time_column(ds: &DatasetVersion) -> Result<String> {
+pub(crate) fn time_column(ds: &DatasetVersion) -> Result<String> {
     let is_time = |t: &str| t.starts_with("datetime") || t == "date";
     ds.schema
         .iter()

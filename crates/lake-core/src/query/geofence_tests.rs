@@ -1,5 +1,5 @@
-//! `geofence_events(...)` through the lake's SQL: a hand-made day, a brute-force check on random
-//! tracks, and the errors a user gets for a wrong call.
+//! Fences and tracks: `geofence_events(...)` through the lake's SQL (a hand-made day, a
+//! brute-force check on random tracks, the errors of a wrong call), saved fences, day tracks.
 #![cfg(test)]
 
 use polars::prelude::*;
@@ -251,4 +251,41 @@ fn fences_are_saved_as_versions_and_bad_shapes_are_refused() {
     assert!(e.to_string().contains("name"), "{e}");
     // Nothing of the refused ones reached the lake.
     assert_eq!(lake.catalog().dataset("fences").unwrap().unwrap().rows, 2);
+}
+
+#[test]
+fn a_day_track_is_in_time_order_with_the_days_around_it() {
+    let fences = fence_json(&[("home", [0.0, 0.0, 1.0, 1.0])]);
+    let d = 86_400;
+    let pts = [
+        (100, Some(0.1), 0.1),
+        (d + 300, Some(3.0), 3.0),
+        (d + 200, Some(2.0), 2.0),
+        (d + 250, None, 9.0),
+        (3 * d + 5, Some(5.0), 5.0),
+    ];
+    let (_dir, lake) = lake_with(&pts, &fences);
+    let t = crate::query::track::day_track(&lake, "pts", Some("2019-01-08")).unwrap();
+    assert_eq!(
+        (t.xs.clone(), t.ys.clone(), t.total),
+        (vec![2.0, 3.0], vec![2.0, 3.0], 2)
+    );
+    assert_eq!(t.ts_ms[1] - t.ts_ms[0], 100_000.0);
+    assert_eq!(
+        (t.prev.as_deref(), t.next.as_deref()),
+        (Some("2019-01-07"), Some("2019-01-10"))
+    );
+    // Without a day: the last one.
+    let last = crate::query::track::day_track(&lake, "pts", None).unwrap();
+    assert_eq!(
+        (last.day.as_str(), last.xs.len(), last.next),
+        ("2019-01-10", 1, None)
+    );
+    let empty = crate::query::track::day_track(&lake, "pts", Some("2019-01-09")).unwrap();
+    assert_eq!(
+        (empty.total, empty.prev.as_deref()),
+        (0, Some("2019-01-08"))
+    );
+    let e = crate::query::track::day_track(&lake, "pts", Some("08/01/2019")).unwrap_err();
+    assert!(e.to_string().contains("YYYY-MM-DD"), "{e}");
 }

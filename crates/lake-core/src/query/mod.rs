@@ -19,6 +19,7 @@ pub mod spatial;
 pub mod spatial_join;
 #[cfg(test)]
 mod spatial_tests;
+pub mod track;
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
