@@ -226,6 +226,50 @@ try {
   await d.wait('.tab-panel:not([hidden]) [data-testid="map-box"]');
   await shot("map-box");
 
+  console.log("9c. a shape drawn on the map becomes SQL, is kept as a fence, and its stays are queried");
+  await d.click('.tab-panel:not([hidden]) [data-testid="map-shape"]');
+  await d.clicks('.tab-panel:not([hidden]) [data-testid="map"]', [[-250, -160], [250, -160], [250, 160], [-250, 160], [-250, -160]]);
+  // (Clicking the first corner again closes the shape.)
+  const shapeSqlText = await d.text(await d.wait(".tab-panel:not([hidden]) .cm-content", { text: "ST_GeomFromText" }));
+  check(/ST_Within\(ST_Point\(lon, lat\), ST_GeomFromText\('POLYGON\(\(/.test(shapeSqlText), "the shape is in the editor as ST_Within(ST_Point(lon, lat), ST_GeomFromText('POLYGON((...))'))");
+  await d.click('.tab-panel:not([hidden]) [data-testid="run"]');
+  const shapeCount = await d.wait('.tab-panel:not([hidden]) [data-testid="grid-count"]', { timeout: 30000 });
+  await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="0"]');
+  const inShape = Number((await d.text(shapeCount)).match(/^[\d,]+/)[0].replace(/,/g, ""));
+  check(inShape === counted, `the shape drawn over the box's corners holds the same ${inShape} points`);
+  await d.click(await d.wait('[data-testid="catalog-item"][data-name="takeout.location_points"]'));
+  await d.type(await d.wait('.tab-panel:not([hidden]) [data-testid="map-fence-name"]'), "Office");
+  await d.click('.tab-panel:not([hidden]) [data-testid="map-fence-save"]');
+  const savedEl = await d.wait('.tab-panel:not([hidden]) [data-testid="map-fence-saved"]', { timeout: 15000 });
+  check((await d.text(savedEl)).includes("Saved “Office” in fences (1 fence)"), `the fence is saved: ${await d.text(savedEl)}`);
+  await d.wait('[data-testid="catalog-item"][data-name="fences"]');
+  check(true, "the catalog lists the new fences dataset");
+  await shot("map-fence");
+  await d.click(".tab-new");
+  await setEditor("SELECT fence, count(*) AS stays, sum(points) AS pts FROM geofence_events('takeout.location_points', 'fences') GROUP BY fence");
+  await d.click('.tab-panel:not([hidden]) [data-testid="run"]');
+  const stayRow = await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="0"]', { text: "Office", timeout: 30000 });
+  const stayText = await d.text(stayRow);
+  check(stayText.includes("Office"), `geofence_events finds stays in the drawn fence: ${stayText}`);
+  await shot("geofence-events");
+  console.log("9d. a day of the location history as a track");
+  await d.click(await d.wait('[data-testid="catalog-item"][data-name="takeout.location_points"]'));
+  await d.click('.tab-panel:not([hidden]) [data-testid="map-track"]');
+  const bar = await d.wait('.tab-panel:not([hidden]) [data-testid="map-trackbar"]:not([data-day=""])', { timeout: 15000 });
+  const day = await d.attr(bar, "data-day");
+  const dayPts = Number(await d.attr(bar, "data-points"));
+  check(/^\d{4}-\d{2}-\d{2}$/.test(day) && dayPts > 0, `the last day with points, ${day}, has ${dayPts}: ${await d.text(bar)}`);
+  const trackMap = await d.wait('.tab-panel:not([hidden]) [data-testid="map"][data-track]', { timeout: 15000 });
+  await sleep(500);
+  check(Number(await d.attr(trackMap, "data-track")) > 0 || dayPts === 1, "MapLibre drew the track's line");
+  await shot("map-track");
+  const prev = await d.wait('.tab-panel:not([hidden]) [data-testid="track-prev"]');
+  if ((await d.attr(prev, "disabled")) === null) {
+    await d.click(prev);
+    await d.wait(`.tab-panel:not([hidden]) [data-testid="map-trackbar"]:not([data-day="${day}"])`, { timeout: 15000 });
+    check(true, "◀ goes to the previous day with points");
+  }
+
   console.log("9b. the IPC surface: bad calls get typed errors, and the app goes on");
   // Through the UI's own entry point (bindings/commands.ts `call`), as every screen calls.
   const call = (cmd, args) =>
@@ -278,7 +322,12 @@ try {
   check((await d.text(foreign)).includes("my-notes.txt"), "the file the lake did not write is named on screen");
   check(readFileSync(join(otherLake, "data", "my-notes.txt"), "utf8") === "not the lake's", "and left as it was");
   check(existsSync(join(otherLake, "catalog.sqlite")), "the other lake is open");
-  const tabsNow = await d.findAll('[data-testid="tab"]');
+  // Closing many tabs' views takes the window a moment.
+  let tabsNow = await d.findAll('[data-testid="tab"]');
+  for (let i = 0; i < 50 && tabsNow.length !== 1; i++) {
+    await sleep(100);
+    tabsNow = await d.findAll('[data-testid="tab"]');
+  }
   check(tabsNow.length === 1, `the previous lake's tabs closed (${tabsNow.length} open)`);
   await shot("foreign-files");
   console.log("e2e: all checks passed");

@@ -107,6 +107,22 @@ export class Driver {
     await this.cmd("DELETE", "/actions");
   }
 
+  /** Clicks at each point (pixels from the element's centre); with `double`, the last twice. */
+  async clicks(elOrCss, points, { double = false } = {}) {
+    const el = typeof elOrCss === "string" ? await this.wait(elOrCss) : elOrCss;
+    const origin = { [ELEMENT]: el.id };
+    const press = [{ type: "pointerDown", button: 0 }, { type: "pointerUp", button: 0 }];
+    const actions = points.flatMap(([x, y], i) => [
+      { type: "pointerMove", duration: 0, origin, x, y },
+      ...press,
+      ...(double && i === points.length - 1 ? press : [{ type: "pause", duration: 400 }]),
+    ]);
+    await this.cmd("POST", "/actions", {
+      actions: [{ type: "pointer", id: "mouse", parameters: { pointerType: "mouse" }, actions }],
+    });
+    await this.cmd("DELETE", "/actions");
+  }
+
   async text(el) {
     return this.exec("return arguments[0].textContent || '';", [{ [ELEMENT]: el.id }]);
   }

@@ -222,7 +222,7 @@ export function App() {
                 {t.kind === "query" ? (
                   <QueryTab tabId={t.id} initialSql={t.sql} schema={schema} />
                 ) : (
-                  <DatasetView name={t.name} onQuery={openQuery} />
+                  <DatasetView name={t.name} onQuery={openQuery} onChanged={() => void refresh()} />
                 )}
               </div>
             ))}

@@ -1,10 +1,10 @@
 import { Suspense, lazy, useEffect, useState } from "react";
 import type { DatasetDescription, ErrorPayload, ResultMeta } from "../../bindings/types";
-import { describeDataset, mapRow, mapViewport, runQuery } from "../../bindings/commands";
+import { describeDataset, mapRow, mapTrack, mapViewport, runQuery, saveFence } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtBytes, fmtInt, fmtTs, sqlName } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
-import { boxSql, statsBox } from "../map/mapMath";
+import { boxSql, shapeSql, statsBox } from "../map/mapMath";
 
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
 const MapView = lazy(() => import("../map/MapView"));
@@ -22,7 +22,16 @@ function stat(v: number | string | boolean | null | undefined, dtype: string): s
 }
 
 /** One dataset: its rows in the grid, its schema with statistics, and its versions. */
-export function DatasetView({ name, onQuery }: { name: string; onQuery: (sql: string) => void }) {
+export function DatasetView({
+  name,
+  onQuery,
+  onChanged,
+}: {
+  name: string;
+  onQuery: (sql: string) => void;
+  /** The lake got a new dataset or version (a saved fence). */
+  onChanged?: () => void;
+}) {
   const [desc, setDesc] = useState<DatasetDescription | null>(null);
   const [meta, setMeta] = useState<ResultMeta | null>(null);
   const [view, setView] = useState<View>("data");
@@ -46,6 +55,9 @@ export function DatasetView({ name, onQuery }: { name: string; onQuery: (sql: st
 
   // The first coordinate pair with an R-tree can be drawn.
   const mapColumn = desc?.indexes.find((i) => i.kind === "rtree" && i.column.includes(","))?.column ?? null;
+  const [lonCol, latCol] = mapColumn?.split(",") ?? ["", ""];
+  // A located dataset with a time can be shown a day at a time.
+  const timed = desc?.columns.some((c) => c.dtype.startsWith("datetime")) ?? false;
   const views: View[] = mapColumn ? ["data", "schema", "versions", "map"] : ["data", "schema", "versions"];
 
   return (
@@ -80,10 +92,17 @@ export function DatasetView({ name, onQuery }: { name: string; onQuery: (sql: st
         <Suspense fallback={<div className="dim pad">Loading the map…</div>}>
           <MapView
             column={mapColumn}
-            bounds={statsBox(desc.columns, mapColumn.split(",")[0], mapColumn.split(",")[1])}
+            bounds={statsBox(desc.columns, lonCol, latCol)}
             fetch={(v) => mapViewport({ dataset: name, column: mapColumn, ...v })}
-            onBox={(b) => onQuery(boxSql(sqlName(name), mapColumn.split(",")[0], mapColumn.split(",")[1], b))}
+            onBox={(b) => onQuery(boxSql(sqlName(name), lonCol, latCol, b))}
             onPoint={(f, r) => mapRow(name, f, r)}
+            onShape={(ring) => onQuery(shapeSql(sqlName(name), lonCol, latCol, ring))}
+            onSaveFence={async (fence, wkt) => {
+              const n = await saveFence(fence, wkt);
+              onChanged?.();
+              return n;
+            }}
+            loadTrack={timed ? (day) => mapTrack(name, day) : undefined}
           />
         </Suspense>
       )}

@@ -2,13 +2,14 @@ import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react"
 import * as maplibregl from "maplibre-gl/dist/maplibre-gl-csp.js";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-csp-worker.js?url";
 import "maplibre-gl/dist/maplibre-gl.css";
-import type { FeatureCollection, Point, Polygon } from "geojson";
-import type { ErrorPayload, MapView as ViewBox, ResultMeta, Viewport } from "../../bindings/types";
+import type { Feature, FeatureCollection, Point, Polygon } from "geojson";
+import type { ErrorPayload, MapView as ViewBox, ResultMeta, Track, Viewport } from "../../bindings/types";
 import { asLakeError } from "../../lib/errors";
 import { fmtInt } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
 import { basemap } from "./basemap";
-import { cellsFor, clampBox, type BBox } from "./mapMath";
+import { cellsFor, clampBox, ringWkt, type BBox } from "./mapMath";
+import { TrackBar, trackFeatures } from "./TrackBar";
 import "./map.css";
 
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
@@ -40,12 +41,28 @@ function boxFeature(b: BBox): FeatureCollection<Polygon> {
   };
 }
 
+function shapeFeature(ring: [number, number][]): FeatureCollection<Polygon> {
+  return {
+    type: "FeatureCollection",
+    features: [{ type: "Feature", properties: {}, geometry: { type: "Polygon", coordinates: [[...ring, ring[0]]] } }],
+  };
+}
+
+/** The corners drawn so far, and the line on to the cursor. */
+function sketchFeatures(pts: [number, number][], cursor?: [number, number]): FeatureCollection {
+  const line = cursor ? [...pts, cursor] : pts;
+  const features: Feature[] = pts.map((p) => ({ type: "Feature", properties: {}, geometry: { type: "Point", coordinates: p } }));
+  if (line.length >= 2) features.push({ type: "Feature", properties: {}, geometry: { type: "LineString", coordinates: line } });
+  return { type: "FeatureCollection", features };
+}
+
 type Status = { total: number; drawn: number; cells: boolean; ms: number; entries: number };
 
 /**
  * Points on an offline map (a dataset's, or a result's). Every pan or zoom asks the engine for
  * the visible box, which it answers from an R-tree: the points themselves, or counts per screen
- * cell when there are too many. Click a point for its row; draw a box (B) to query inside it.
+ * cell when there are too many. Click a point for its row; draw a box (B) or a shape (P) to
+ * query inside it, and keep a shape as a named fence; show a day's track (T).
  */
 export default function MapView({
   column,
@@ -53,6 +70,9 @@ export default function MapView({
   fetch,
   onBox,
   onPoint,
+  onShape,
+  onSaveFence,
+  loadTrack,
 }: {
   /** The coordinate columns drawn, `lon,lat`. */
   column: string;
@@ -64,6 +84,12 @@ export default function MapView({
   onBox?: (bbox: BBox) => void;
   /** The row behind a clicked point. */
   onPoint?: (file: number, row: number) => Promise<ResultMeta>;
+  /** A polygon the user drew (its corners, not closed). */
+  onShape?: (ring: [number, number][]) => void;
+  /** Keeps a drawn polygon (WKT) as a named fence; resolves to how many fences there are. */
+  onSaveFence?: (name: string, wkt: string) => Promise<number>;
+  /** A day's track (`YYYY-MM-DD`, or null for the last day). */
+  loadTrack?: (day: string | null) => Promise<Track>;
 }) {
   const holder = useRef<HTMLDivElement>(null);
   // The callbacks may change with every render of the parent; the map is made once.
@@ -81,6 +107,13 @@ export default function MapView({
   const [row, setRow] = useState<ResultMeta | null>(null);
   const [drawing, setDrawing] = useState(false);
   const [box, setBox] = useState<{ bbox: BBox; total: number } | null>(null);
+  const [shaping, setShaping] = useState(false);
+  const [shape, setShape] = useState<[number, number][] | null>(null);
+  const [fenceName, setFenceName] = useState("");
+  const [saved, setSaved] = useState<string | null>(null);
+  const [track, setTrack] = useState<Track | null>(null);
+  // While a shape is drawn, a click is a corner, not a point's row.
+  const shapingRef = useRef(false);
   const [lon, lat] = column.split(",");
 
   const refresh = useCallback(async () => {
@@ -128,6 +161,8 @@ export default function MapView({
           borders: { type: "geojson", data: { type: "Feature", properties: {}, geometry: borders } },
           pts: { type: "geojson", data: EMPTY },
           box: { type: "geojson", data: EMPTY },
+          sketch: { type: "geojson", data: EMPTY },
+          track: { type: "geojson", data: EMPTY },
         },
         layers: [
           { id: "sea", type: "background", paint: { "background-color": "#101820" } },
@@ -147,6 +182,16 @@ export default function MapView({
           },
           { id: "box-fill", type: "fill", source: "box", paint: { "fill-color": "#e06c75", "fill-opacity": 0.12 } },
           { id: "box-line", type: "line", source: "box", paint: { "line-color": "#e06c75", "line-width": 1.5 } },
+          { id: "sketch-line", type: "line", source: "sketch", paint: { "line-color": "#e06c75", "line-width": 1.5, "line-dasharray": [2, 2] } },
+          { id: "sketch-pts", type: "circle", source: "sketch", filter: ["==", ["geometry-type"], "Point"], paint: { "circle-color": "#e06c75", "circle-radius": 4 } },
+          { id: "track-line", type: "line", source: "track", filter: ["==", ["geometry-type"], "LineString"], paint: { "line-color": "#c678dd", "line-width": 2.5 } },
+          {
+            id: "track-ends",
+            type: "circle",
+            source: "track",
+            filter: ["==", ["geometry-type"], "Point"],
+            paint: { "circle-color": ["match", ["get", "end"], "start", "#98c379", "#e06c75"], "circle-radius": 6, "circle-stroke-color": "#0b0f14", "circle-stroke-width": 1 },
+          },
         ],
       },
     });
@@ -159,8 +204,10 @@ export default function MapView({
     map.on("idle", () => {
       const el = map.getContainer();
       el.dataset.rendered = String(map.queryRenderedFeatures({ layers: ["pts"] }).length);
+      el.dataset.track = String(map.queryRenderedFeatures({ layers: ["track-line"] }).length);
     });
     map.on("click", "pts", (e) => {
+      if (shapingRef.current) return;
       const p = e.features?.[0]?.properties as { n?: number; f?: number; r?: number } | undefined;
       if (!p) return;
       if (p.n != null) {
@@ -235,6 +282,111 @@ export default function MapView({
     };
   }, [drawing, queryBox]);
 
+  /** Marks a drawn polygon, opens its query in the editor and offers to keep it as a fence. */
+  const queryShape = useCallback(
+    (ring: [number, number][]) => {
+      const map = mapRef.current;
+      if (!map) return;
+      (map.getSource("box") as maplibregl.GeoJSONSource).setData(shapeFeature(ring));
+      setShape(ring);
+      setSaved(null);
+      setBox(null);
+      onShape?.(ring);
+    },
+    [onShape],
+  );
+
+  // Drawing a shape: click the corners; double-click, Enter or the first corner closes it.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !shaping) return;
+    shapingRef.current = true;
+    map.doubleClickZoom.disable();
+    map.getCanvas().style.cursor = "crosshair";
+    const sketch = map.getSource("sketch") as maplibregl.GeoJSONSource;
+    const pts: [number, number][] = [];
+    const near = (a: [number, number], e: maplibregl.MapMouseEvent, px: number) => {
+      const p = map.project(a);
+      return Math.hypot(p.x - e.point.x, p.y - e.point.y) < px;
+    };
+    const finish = () => {
+      setShaping(false);
+      if (pts.length >= 3) queryShape([...pts]);
+    };
+    const click = (e: maplibregl.MapMouseEvent) => {
+      if (pts.length >= 3 && near(pts[0], e, 8)) return finish();
+      // The two clicks of a double-click land on one corner.
+      if (pts.length > 0 && near(pts[pts.length - 1], e, 4)) return;
+      const [w, s] = clampBox([e.lngLat.lng, e.lngLat.lat, 0, 0]);
+      pts.push([w, s]);
+      sketch.setData(sketchFeatures(pts));
+    };
+    const move = (e: maplibregl.MapMouseEvent) => {
+      if (pts.length > 0) sketch.setData(sketchFeatures(pts, [e.lngLat.lng, e.lngLat.lat]));
+    };
+    const dbl = (e: maplibregl.MapMouseEvent) => {
+      e.preventDefault();
+      finish();
+    };
+    const key = (e: KeyboardEvent) => {
+      if (e.key === "Enter") finish();
+    };
+    map.on("click", click);
+    map.on("mousemove", move);
+    map.on("dblclick", dbl);
+    window.addEventListener("keydown", key);
+    return () => {
+      map.off("click", click);
+      map.off("mousemove", move);
+      map.off("dblclick", dbl);
+      window.removeEventListener("keydown", key);
+      sketch.setData(EMPTY);
+      shapingRef.current = false;
+      map.getCanvas().style.cursor = "";
+      // After this double-click has passed, double-click zooms again.
+      setTimeout(() => map.doubleClickZoom.enable(), 0);
+    };
+  }, [shaping, queryShape]);
+
+  const saveFence = async () => {
+    if (!shape || !onSaveFence || !fenceName.trim()) return;
+    try {
+      const n = await onSaveFence(fenceName.trim(), ringWkt(shape));
+      setSaved(`Saved “${fenceName.trim()}” in fences (${fmtInt(n)} ${n === 1 ? "fence" : "fences"})`);
+      setFenceName("");
+      setError(null);
+    } catch (e) {
+      setError(asLakeError(e));
+    }
+  };
+
+  /** Shows a day's track (null: the last day) and fits the map to it. */
+  const showTrack = useCallback(
+    async (day: string | null) => {
+      const map = mapRef.current;
+      if (!map || !loadTrack) return;
+      try {
+        const t = await loadTrack(day);
+        setTrack(t);
+        setError(null);
+        (map.getSource("track") as maplibregl.GeoJSONSource).setData(trackFeatures(t));
+        if (t.xs.length > 0) {
+          const lo = [Math.min(...t.xs), Math.min(...t.ys)] as [number, number];
+          const hi = [Math.max(...t.xs), Math.max(...t.ys)] as [number, number];
+          map.fitBounds([lo, hi], { padding: 60, maxZoom: 16, duration: 0 });
+        }
+      } catch (e) {
+        setError(asLakeError(e));
+      }
+    },
+    [loadTrack],
+  );
+
+  const hideTrack = () => {
+    setTrack(null);
+    (mapRef.current?.getSource("track") as maplibregl.GeoJSONSource | undefined)?.setData(EMPTY);
+  };
+
   const boxFromView = () => {
     const map = mapRef.current;
     if (!map) return;
@@ -245,7 +397,12 @@ export default function MapView({
   const onKey = (e: React.KeyboardEvent) => {
     if (e.target instanceof HTMLInputElement) return;
     if (onBox && (e.key === "b" || e.key === "B")) setDrawing((d) => !d);
-    if (e.key === "Escape") setDrawing(false);
+    if (onShape && (e.key === "p" || e.key === "P")) setShaping((d) => !d);
+    if (loadTrack && (e.key === "t" || e.key === "T")) void (track ? hideTrack() : showTrack(null));
+    if (e.key === "Escape") {
+      setDrawing(false);
+      setShaping(false);
+    }
   };
 
   return (
@@ -260,6 +417,21 @@ export default function MapView({
               Query this view
             </button>
           </>
+        )}
+        {onShape && (
+          <button
+            className={shaping ? "on" : ""}
+            onClick={() => setShaping((d) => !d)}
+            data-testid="map-shape"
+            title="Draw a shape: click its corners, double-click or Enter to close (P)"
+          >
+            ⬠ Draw shape
+          </button>
+        )}
+        {loadTrack && (
+          <button className={track ? "on" : ""} onClick={() => (track ? hideTrack() : void showTrack(null))} data-testid="map-track" title="Show a day's track (T)">
+            Day track
+          </button>
         )}
         <span
           className="dim small"
@@ -280,8 +452,32 @@ export default function MapView({
         <span className="grow" />
         <span className="dim small">
           {lon}, {lat} · drag to pan, scroll to zoom{onBox ? ", B to draw a box" : ""}
+          {onShape ? ", P a shape" : ""}
+          {shaping ? " · click the corners, double-click to close, Esc to stop" : ""}
         </span>
       </div>
+      {shape && onSaveFence && (
+        <div className="map-bar row" data-testid="map-fence">
+          <span className="small">Shape of {shape.length} corners</span>
+          <input
+            value={fenceName}
+            onChange={(e) => setFenceName(e.target.value)}
+            onKeyDown={(e) => e.key === "Enter" && void saveFence()}
+            placeholder="Name it (Office, Home…)"
+            aria-label="Fence name"
+            data-testid="map-fence-name"
+          />
+          <button onClick={() => void saveFence()} disabled={!fenceName.trim()} data-testid="map-fence-save" title="Keep the shape as a fence, for geofence_events(...)">
+            Save as fence
+          </button>
+          {saved && (
+            <span className="small" data-testid="map-fence-saved">
+              {saved} · query stays with geofence_events(&apos;…&apos;, &apos;fences&apos;)
+            </span>
+          )}
+        </div>
+      )}
+      {track && <TrackBar track={track} onDay={(d) => void showTrack(d)} onClose={hideTrack} />}
       {error && <ErrorBox error={error} />}
       <div className="map-holder" ref={holder} data-testid="map" />
       {row && (

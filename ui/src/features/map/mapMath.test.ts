@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boxSql, coordinatePair, statsBox } from "./mapMath";
+import { boxSql, coordinatePair, ringWkt, shapeSql, statsBox } from "./mapMath";
 
 describe("map helpers", () => {
   it("pairs coordinate columns as the engine does", () => {
@@ -17,6 +17,14 @@ describe("map helpers", () => {
       "SELECT *\nFROM takeout.location_points\nWHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(-0.12, 51.5, 0, 51.6))\nLIMIT 1000",
     );
     expect(boxSql("t", 'My "Lon"', "Lat", [0, 0, 1, 1])).toContain('ST_Point("My ""Lon""", "Lat")');
+  });
+
+  it("closes a drawn ring and queries inside it", () => {
+    const ring: [number, number][] = [[0, 0], [1, 0], [0.123456789, 1]];
+    expect(ringWkt(ring)).toBe("POLYGON((0 0, 1 0, 0.1234568 1, 0 0))");
+    expect(shapeSql("t", "lon", "lat", ring)).toBe(
+      "SELECT *\nFROM t\nWHERE ST_Within(ST_Point(lon, lat), ST_GeomFromText('POLYGON((0 0, 1 0, 0.1234568 1, 0 0))'))\nLIMIT 1000",
+    );
   });
 
   it("starts at the columns' statistics, inside the world", () => {

@@ -17,9 +17,27 @@ export function sqlNum(v: number): string {
   return String(Math.round(v * 1e7) / 1e7);
 }
 
+/** A column name as SQL: bare when it can be, else double-quoted. */
+function q(c: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(c) ? c : `"${c.replace(/"/g, '""')}"`;
+}
+
+/** A drawn ring (lon/lat corners, not closed) as WKT, closed. */
+export function ringWkt(ring: [number, number][]): string {
+  const pts = [...ring, ring[0]].map(([x, y]) => `${sqlNum(x)} ${sqlNum(y)}`);
+  return `POLYGON((${pts.join(", ")}))`;
+}
+
+/** The query of the points in a drawn polygon, as the map opens it in the editor. */
+export function shapeSql(table: string, lon: string, lat: string, ring: [number, number][]): string {
+  return (
+    `SELECT *\nFROM ${table}\n` +
+    `WHERE ST_Within(ST_Point(${q(lon)}, ${q(lat)}), ST_GeomFromText('${ringWkt(ring)}'))\nLIMIT 1000`
+  );
+}
+
 /** The query of the points in a box, as the map opens it in the editor. */
 export function boxSql(table: string, lon: string, lat: string, b: BBox): string {
-  const q = (c: string) => (/^[a-z_][a-z0-9_]*$/.test(c) ? c : `"${c.replace(/"/g, '""')}"`);
   return (
     `SELECT *\nFROM ${table}\n` +
     `WHERE ST_Within(ST_Point(${q(lon)}, ${q(lat)}), ST_MakeEnvelope(${b.map(sqlNum).join(", ")}))\nLIMIT 1000`
