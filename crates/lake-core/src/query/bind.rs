@@ -38,15 +38,14 @@ pub struct Bound {
     pub statement: Statement,
     /// Datasets used (deduplicated, in order of first use).
     pub datasets: Vec<String>,
-    /// Uses of `geofence_events(...)`.
-    pub geofences: Vec<super::geofence::GeofenceUse>,
 }
 
 struct Resolver<'a> {
     known: &'a HashSet<String>,
     ctes: HashSet<String>,
     datasets: Vec<String>,
-    geofences: Vec<super::geofence::GeofenceUse>,
+    /// Frames the statement reads that are not datasets (a table function's, bound before).
+    frames: &'a HashSet<String>,
     error: Option<LakeError>,
 }
 
@@ -66,36 +65,12 @@ impl VisitorMut for Resolver<'_> {
     }
 
     fn pre_visit_table_factor(&mut self, tf: &mut TableFactor) -> ControlFlow<()> {
-        if let TableFactor::Table {
-            name,
-            alias,
-            args: args @ Some(_),
-            ..
-        } = tf
-        {
-            let n = self.geofences.len() + 1;
-            match super::geofence::bind_use(name, alias, args, self.known, n) {
-                Ok(u) => {
-                    for d in [&u.points, &u.fences] {
-                        if !self.datasets.contains(d) {
-                            self.datasets.push(d.clone());
-                        }
-                    }
-                    self.geofences.push(u);
-                    return ControlFlow::Continue(());
-                }
-                Err(e) => {
-                    self.error = Some(e);
-                    return ControlFlow::Break(());
-                }
-            }
-        }
         let TableFactor::Table { name, alias, .. } = tf else {
             return ControlFlow::Continue(());
         };
         let text = object_name_text(name);
         let lower = text.to_lowercase();
-        if name.0.len() == 1 && self.ctes.contains(&lower) {
+        if name.0.len() == 1 && (self.ctes.contains(&lower) || self.frames.contains(&lower)) {
             return ControlFlow::Continue(());
         }
         if !self.known.contains(&lower) {
@@ -419,12 +394,16 @@ fn normalize_iso_literal(e: &mut Expr) {
 }
 
 /// Resolves dataset names in `statement` against `known` names.
-pub fn bind(mut statement: Statement, known: &HashSet<String>) -> Result<Bound> {
+pub fn bind(
+    mut statement: Statement,
+    known: &HashSet<String>,
+    frames: &HashSet<String>,
+) -> Result<Bound> {
     let mut r = Resolver {
         known,
         ctes: HashSet::new(),
         datasets: Vec::new(),
-        geofences: Vec::new(),
+        frames,
         error: None,
     };
     let _ = VisitMut::visit(&mut statement, &mut r);
@@ -434,7 +413,6 @@ pub fn bind(mut statement: Statement, known: &HashSet<String>) -> Result<Bound> 
     Ok(Bound {
         statement,
         datasets: r.datasets,
-        geofences: r.geofences,
     })
 }
 
@@ -690,6 +668,7 @@ mod tests {
         let b = bind(
             parse("SELECT 1 FROM t WHERE d BETWEEN 0.06 - 0.01 AND 0.06 + 0.01 AND e > DATE '1998-12-01' - INTERVAL '90' DAY AND f < 2 * 0.5"),
             &known,
+            &HashSet::new(),
         )
         .unwrap();
         assert_eq!(
@@ -704,6 +683,7 @@ mod tests {
         let b = bind(
             parse("SELECT takeout.chrome_history.title FROM takeout.chrome_history WHERE ts > 1"),
             &known,
+            &HashSet::new(),
         )
         .unwrap();
         assert_eq!(
@@ -716,9 +696,13 @@ mod tests {
     #[test]
     fn unknown_dataset_suggests_and_points() {
         let known: HashSet<String> = ["takeout.chrome_history".to_string()].into();
-        let e = bind(parse("SELECT *\nFROM takeout.chrome_histroy"), &known)
-            .err()
-            .unwrap();
+        let e = bind(
+            parse("SELECT *\nFROM takeout.chrome_histroy"),
+            &known,
+            &HashSet::new(),
+        )
+        .err()
+        .unwrap();
         assert_eq!(e.code(), "unknown_dataset");
         assert_eq!(e.position(), Some(SqlPosition { line: 2, column: 6 }));
         assert!(
@@ -731,7 +715,12 @@ mod tests {
     #[test]
     fn ctes_are_not_datasets() {
         let known: HashSet<String> = ["t".to_string()].into();
-        let b = bind(parse("WITH x AS (SELECT * FROM t) SELECT * FROM x"), &known).unwrap();
+        let b = bind(
+            parse("WITH x AS (SELECT * FROM t) SELECT * FROM x"),
+            &known,
+            &HashSet::new(),
+        )
+        .unwrap();
         assert_eq!(b.datasets, vec!["t"]);
     }
 
@@ -741,6 +730,7 @@ mod tests {
         let b = bind(
             parse("SELECT * FROM t WHERE a > 5 AND 10 >= b AND c BETWEEN 1 AND 2 AND d LIKE 'x'"),
             &known,
+            &HashSet::new(),
         )
         .unwrap();
         let p = pruning_predicates(&b.statement);

@@ -19,8 +19,8 @@ use polars::prelude::*;
 use polars_plan::dsl::udf::UserDefinedFunction;
 use polars_plan::prelude::{BaseColumnUdf, FunctionOptions};
 use sqlparser::ast::{
-    Expr as Sql, FunctionArg, FunctionArgExpr, Ident, ObjectName, ObjectNamePart, TableAlias,
-    TableFunctionArgs, Value as SqlValue,
+    Expr as Sql, FunctionArg, FunctionArgExpr, Ident, ObjectName, ObjectNamePart, Statement,
+    TableAlias, TableFactor, TableFunctionArgs, Value as SqlValue, VisitMut, VisitorMut,
 };
 
 use super::spatial_join::{BuildIndex, Relation};
@@ -71,16 +71,64 @@ pub fn dataset_args(args: &TableFunctionArgs) -> Result<(String, String)> {
     }
 }
 
-/// Binds a `name(args)` FROM item: checks it is `geofence_events` of two known datasets, and
-/// turns it into a read of the frame [`frame`] makes (the `n`-th such use in the statement).
-pub fn bind_use(
+/// Binds every `geofence_events(...)` FROM item of `statement` (before the binder, which then
+/// leaves the frames' names alone).
+pub fn bind_table_functions(
+    statement: &mut Statement,
+    known: &std::collections::HashSet<String>,
+) -> Result<Vec<GeofenceUse>> {
+    struct Finder<'a> {
+        known: &'a std::collections::HashSet<String>,
+        uses: Vec<GeofenceUse>,
+        error: Option<LakeError>,
+    }
+    impl VisitorMut for Finder<'_> {
+        type Break = ();
+        fn pre_visit_table_factor(&mut self, tf: &mut TableFactor) -> std::ops::ControlFlow<()> {
+            if let TableFactor::Table {
+                name,
+                alias,
+                args: args @ Some(_),
+                ..
+            } = tf
+            {
+                let text = super::bind::object_name_text(name);
+                let n = self.uses.len() + 1;
+                match bind_use(&text, name, alias, args, self.known, n) {
+                    Ok(u) => self.uses.push(u),
+                    Err(e) => {
+                        self.error = Some(e);
+                        return std::ops::ControlFlow::Break(());
+                    }
+                }
+            }
+            std::ops::ControlFlow::Continue(())
+        }
+    }
+    let mut f = Finder {
+        known,
+        uses: Vec::new(),
+        error: None,
+    };
+    let _ = statement.visit(&mut f);
+    match f.error {
+        Some(e) => Err(e),
+        None => Ok(f.uses),
+    }
+}
+
+/// Binds a `name(args)` FROM item (`text` is the name as written, unquoted): checks it is
+/// `geofence_events` of two known datasets, and turns it into a read of the frame [`frame`]
+/// makes (the `n`-th such use in the statement).
+fn bind_use(
+    text: &str,
     name: &mut ObjectName,
     alias: &mut Option<TableAlias>,
     args: &mut Option<TableFunctionArgs>,
     known: &std::collections::HashSet<String>,
     n: usize,
 ) -> Result<GeofenceUse> {
-    let text = super::bind::object_name_text(name).to_lowercase();
+    let text = text.to_lowercase();
     if text != NAME {
         return Err(LakeError::RejectedStatement(format!(
             "`{text}(...)` is not a table function the lake has; the one it has is {NAME}(...)"

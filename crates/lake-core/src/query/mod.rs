@@ -10,6 +10,7 @@ pub mod geofence;
 #[cfg(test)]
 mod geofence_tests;
 pub mod guard;
+mod index_count;
 pub mod output;
 pub mod plan;
 mod prune;
@@ -108,6 +109,8 @@ pub struct ScanChoice {
     pub row_groups: Option<(usize, usize)>,
     /// When an R-tree answered a spatial predicate: its candidates, and its entries.
     pub rtree: Option<(u64, u64)>,
+    /// The R-tree answered the whole query (an index-only count); no file was read.
+    pub index_only: bool,
 }
 
 /// A query ready to run: the lazy frame plus what binding and pruning decided.
@@ -179,7 +182,17 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
         s => s,
     };
     let known: HashSet<String> = lake.catalog().dataset_names()?.into_iter().collect();
-    let mut bound = bind::bind(query_stmt, &known)?;
+    let mut query_stmt = query_stmt;
+    let geofences = geofence::bind_table_functions(&mut query_stmt, &known)?;
+    let frames: HashSet<String> = geofences.iter().map(|g| g.frame.to_lowercase()).collect();
+    let mut bound = bind::bind(query_stmt, &known, &frames)?;
+    for g in &geofences {
+        for d in [&g.points, &g.fences] {
+            if !bound.datasets.contains(d) {
+                bound.datasets.push(d.clone());
+            }
+        }
+    }
     // Each dataset's current version, read from the catalog once.
     let mut versions: HashMap<String, DatasetVersion> = HashMap::new();
     for name in &bound.datasets {
@@ -194,6 +207,25 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
             .iter()
             .map(|(n, d)| (n.clone(), d.schema.clone()))
             .collect();
+        if let Some(ic) = index_count::detect(&bound.statement, &schemas) {
+            let ds = &versions[&ic.dataset];
+            if let Some((df, rtree)) = index_count::answer(lake, ds, &ic)? {
+                return Ok(Prepared {
+                    frame: df.lazy(),
+                    scans: vec![ScanChoice {
+                        dataset: ic.dataset.clone(),
+                        kept: Vec::new(),
+                        total: ds.files.len(),
+                        row_groups: None,
+                        rtree: Some(rtree),
+                        index_only: true,
+                    }],
+                    explain: guarded.explain,
+                    rules: Vec::new(),
+                    spatial_joins: Vec::new(),
+                });
+            }
+        }
         let rows: HashMap<String, u64> =
             versions.iter().map(|(n, d)| (n.clone(), d.rows)).collect();
         let joins = spatial_join::rewrite_spatial_joins(&mut bound.statement, &schemas, &rows);
@@ -263,9 +295,10 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
             total: ds.files.len(),
             row_groups,
             rtree,
+            index_only: false,
         });
     }
-    for g in &bound.geofences {
+    for g in &geofences {
         let (p, f) = (&versions[&g.points], &versions[&g.fences]);
         let events = geofence::frame(
             (p, scan_frame(lake, p, &p.files)?),

@@ -204,6 +204,17 @@ impl Builder<'_> {
             detail.push('…');
         }
         let mut kind = kind_of(ir).to_string();
+        // An index-only count (`query::index_count`): the R-tree gave the one row.
+        let index_only = self.scans.iter().find(|s| s.index_only);
+        if let (IR::DataFrameScan { .. }, Some(c)) = (ir, index_only) {
+            kind = "IndexOnlyScan".into();
+            detail = format!("{}: count(*) from its R-tree, no data file read", c.dataset);
+            if let Some((candidates, entries)) = c.rtree {
+                flags.push(format!("rtree candidates={candidates}/{entries}"));
+            }
+            flags.push("index_only".into());
+            self.push_rule("rtree_index_only");
+        }
         // A spatial join (`query::spatial_join`) is a hash join on the R-tree's matches.
         let spatial = self
             .joins

@@ -162,8 +162,44 @@ pub fn grow_by_metres(b: BBox, m: f64) -> Option<BBox> {
     (grown[0] >= -180.0 && grown[2] <= 180.0).then_some(grown)
 }
 
+/// What a spatial predicate asks of the tested geometry `p`, against a constant: exactly what
+/// the `ST_` function computes.
+#[derive(Debug, Clone)]
+pub enum Exact {
+    /// `ST_Within(p, g)`, `ST_Contains(g, p)`: `p` in `g`'s interior.
+    Within(Geometry),
+    /// `ST_Intersects(p, g)`.
+    Intersects(Geometry),
+    /// `ST_DWithin(p, g, metres)` (with true), or `ST_DWithin(g, p, metres)`.
+    DWithin(Geometry, f64, bool),
+}
+
+impl Exact {
+    /// Whether the point (x, y) passes.
+    pub fn holds(&self, x: f64, y: f64) -> bool {
+        use geo::Intersects;
+        let p = Geometry::Point(Point::new(x, y));
+        match self {
+            Exact::Within(g) => crate::spatial::functions::contains(g, &p),
+            Exact::Intersects(g) => p.intersects(g),
+            Exact::DWithin(g, m, true) => crate::spatial::functions::sphere_distance(&p, g) <= *m,
+            Exact::DWithin(g, m, false) => crate::spatial::functions::sphere_distance(g, &p) <= *m,
+        }
+    }
+}
+
 /// The box of one conjunct, if it is a spatial predicate on this use of the table.
 fn conjunct(e: &Expr, alias: &str, sole: bool, schema: &[ColumnDef]) -> Option<(Target, BBox)> {
+    exact_conjunct(e, alias, sole, schema).map(|(t, b, _)| (t, b))
+}
+
+/// [`conjunct`], with the exact test it makes.
+pub(super) fn exact_conjunct(
+    e: &Expr,
+    alias: &str,
+    sole: bool,
+    schema: &[ColumnDef],
+) -> Option<(Target, BBox, Exact)> {
     let Expr::Function(f) = e else { return None };
     let a = args(f);
     let name = fname(f);
@@ -180,11 +216,18 @@ fn conjunct(e: &Expr, alias: &str, sole: bool, schema: &[ColumnDef]) -> Option<(
         _ => return None,
     };
     let target = tested(probe, alias, sole, schema)?;
-    let mut bbox = bbox_of(&constant(other)?)?;
-    if name == "st_dwithin" {
-        bbox = grow_by_metres(bbox, number(a[2])?)?;
-    }
-    Some((target, bbox))
+    let g = constant(other)?;
+    let mut bbox = bbox_of(&g)?;
+    let exact = match name.as_str() {
+        "st_dwithin" => {
+            let m = number(a[2])?;
+            bbox = grow_by_metres(bbox, m)?;
+            Exact::DWithin(g, m, std::ptr::eq(probe, a[0]))
+        }
+        "st_intersects" => Exact::Intersects(g),
+        _ => Exact::Within(g),
+    };
+    Some((target, bbox, exact))
 }
 
 /// A number literal as the parser reads one back: a minus sign is an operator.

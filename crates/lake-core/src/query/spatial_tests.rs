@@ -223,17 +223,35 @@ fn answers_are_the_same_with_and_without_the_index() {
             .count() as i64;
         queries.push((format!("SELECT count(*) AS n FROM pts WHERE ST_DWithin(ST_Point(lon, lat), ST_Point({x}, {y}), {m})"), want));
     }
+    // A count with only spatial conditions is answered by the index alone; with another
+    // condition the files are read, and the index rules some out.
+    let scanned: Vec<(String, i64)> = queries
+        .iter()
+        .map(|(sql, want)| (format!("{sql} AND id >= 0"), *want))
+        .collect();
     let mut pruned_somewhere = false;
     for (sql, want) in &queries {
         assert_eq!(count(&lake, sql), *want, "{sql}");
         let plan = crate::query::explain_query(&lake, sql, false, &QueryOptions::default())
             .unwrap()
             .to_text();
+        assert!(
+            plan.contains("IndexOnlyScan") && plan.contains("rtree candidates="),
+            "{plan}"
+        );
+    }
+    for (sql, want) in &scanned {
+        assert_eq!(count(&lake, sql), *want, "{sql}");
+        let plan = crate::query::explain_query(&lake, sql, false, &QueryOptions::default())
+            .unwrap()
+            .to_text();
         // With every file ruled out the scan is of no file at all.
         let none_read = plan.contains("InMemoryScan");
+        assert!(!plan.contains("IndexOnlyScan"), "{plan}");
         assert!(plan.contains("rtree candidates=") || none_read, "{plan}");
         pruned_somewhere |= none_read || !plan.contains("pruned_files=0/");
     }
+    let queries: Vec<(String, i64)> = queries.into_iter().chain(scanned).collect();
     assert!(pruned_somewhere, "no query let the index skip a file");
     // Without the index: the same answers, and no rtree flag.
     let lock = lake.try_write_lock().unwrap();
@@ -625,4 +643,72 @@ fn gpx_points_get_a_geoparquet_geometry_column() {
         ),
         AnyValue::StringOwned("POINT (13.4 52.5);POINT (13.5 52.6)".into())
     );
+}
+
+#[test]
+fn index_only_counts_match_the_scan_on_edges_and_refuse_other_shapes() {
+    // A grid of whole degrees, so many points lie exactly on the boxes' edges.
+    let mut csv = String::from("id,lon,lat,kind\n");
+    let mut i = 0;
+    for x in -5..=5 {
+        for y in -5..=5 {
+            csv.push_str(&format!(
+                "{i},{x},{y},{}\n",
+                if i % 2 == 0 { "a" } else { "b" }
+            ));
+            i += 1;
+        }
+    }
+    csv.push_str("999,,,a\n");
+    let (_dir, lake) = lake_with(&[("grid.csv", &csv)]);
+    let only = [
+        "SELECT count(*) FROM grid WHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(0, 0, 2, 2))",
+        "SELECT count(*) AS N FROM grid g WHERE ST_Intersects(ST_Point(g.lon, g.lat), ST_MakeEnvelope(0, 0, 2, 2))",
+        "SELECT COUNT(*) AS c FROM grid WHERE ST_Contains(ST_GeomFromText('POLYGON((0 0, 4 0, 0 4, 0 0))'), ST_Point(lon, lat))",
+        "SELECT count(*) AS c FROM grid WHERE ST_Intersects(ST_GeomFromText('POLYGON((0 0, 4 0, 0 4, 0 0))'), ST_Point(lon, lat))",
+        "SELECT count(*) AS c FROM grid WHERE ST_DWithin(ST_Point(lon, lat), ST_Point(0, 0), 250000)",
+        "SELECT count(*) AS c FROM grid WHERE ST_DWithin(ST_Point(0, 0), ST_Point(lon, lat), 250000) AND ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(-1, -9, 9, 9))",
+        "SELECT count(*) AS c FROM grid WHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(50, 50, 60, 60))",
+    ];
+    let other = [
+        "SELECT count(*) AS c FROM grid WHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(0, 0, 2, 2)) AND kind = 'a'",
+        "SELECT kind, count(*) AS c FROM grid WHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(-3, -3, 3, 3)) GROUP BY kind ORDER BY kind",
+        "SELECT count(*) AS c FROM grid WHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(-3, -3, 3, 3)) LIMIT 0",
+        "SELECT count(DISTINCT kind) AS c FROM grid WHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(-3, -3, 3, 3))",
+        "SELECT count(*) AS c FROM grid WHERE ST_Within(ST_Point(lat, lon), ST_MakeEnvelope(-3, -3, 3, 3))",
+    ];
+    let run = |sql: &str| {
+        run_query(&lake, sql, &QueryOptions::default())
+            .unwrap()
+            .frame
+    };
+    let plan = |sql: &str| {
+        crate::query::explain_query(&lake, sql, false, &QueryOptions::default())
+            .unwrap()
+            .to_text()
+    };
+    let with: Vec<DataFrame> = only.iter().chain(&other).map(|q| run(q)).collect();
+    for q in only {
+        assert!(plan(q).contains("IndexOnlyScan"), "{q}: {}", plan(q));
+    }
+    for q in other {
+        assert!(!plan(q).contains("IndexOnlyScan"), "{q}");
+    }
+    // Known answers: the 3x3 grid strictly inside (0,0)-(2,2) is the 1 point (1,1); with the
+    // edges, 9; the triangle's interior holds (1,1), (1,2), (2,1); with its edges, 15; within
+    // 250 km of (0,0) (2.25 degrees) lie 21, 13 of them east of -1.
+    let n = |df: &DataFrame| df.columns()[0].i64().unwrap().get(0).unwrap();
+    assert_eq!(
+        with[..only.len()].iter().map(n).collect::<Vec<_>>(),
+        vec![1, 9, 3, 15, 21, 13, 0]
+    );
+    assert_eq!(with[1].get_column_names()[0].as_str(), "N");
+    // Without the index every query scans, with the same frames (names and types included).
+    let lock = lake.try_write_lock().unwrap();
+    assert!(crate::spatial::index::drop(&lake, &lock, "grid", "lon,lat").unwrap());
+    drop(lock);
+    for (q, before) in only.iter().chain(&other).zip(&with) {
+        assert!(!plan(q).contains("IndexOnlyScan"), "{q}");
+        assert!(run(q).equals_missing(before), "{q}:\n{}\n{before}", run(q));
+    }
 }

@@ -209,7 +209,7 @@ pub fn build(mut items: Vec<Item>, files: &[(String, u64)], points: bool) -> (Ve
 
 /// An index file, read.
 pub struct FlatRTree {
-    bytes: Vec<u8>,
+    bytes: crate::storage::FileBytes,
     points: bool,
     /// The data files it covers: path and rows.
     pub files: Vec<(String, u64)>,
@@ -254,7 +254,8 @@ pub struct Entry {
 
 impl FlatRTree {
     /// Reads an index file's bytes, checking every size against the length.
-    pub fn parse(bytes: Vec<u8>, what: &str) -> Result<FlatRTree> {
+    pub fn parse(bytes: impl Into<crate::storage::FileBytes>, what: &str) -> Result<FlatRTree> {
+        let bytes = bytes.into();
         let bad = |why: &str| {
             LakeError::Internal(format!(
                 "the spatial index {what} is damaged ({why}); drop it with `lake index drop` and create it again"

@@ -98,12 +98,12 @@ impl Lake {
         }
     }
 
-    /// A derived file, read and parsed once per process by `parse` and kept: an index is
+    /// A derived file, mapped and parsed once per process by `parse` and kept: an index is
     /// immutable once recorded, so its path names its content.
     pub fn cached<T: Any + Send + Sync>(
         &self,
         rel: &str,
-        parse: impl FnOnce(Vec<u8>) -> Result<T>,
+        parse: impl FnOnce(FileBytes) -> Result<T>,
     ) -> Result<Arc<T>> {
         if let Some(hit) = self
             .derived
@@ -123,7 +123,18 @@ impl Lake {
                 "the index file {rel} leads outside the lake; nothing was read"
             )));
         }
-        let bytes = fs::read(&real).ctx(|| format!("reading {}", path.display()))?;
+        let file = fs::File::open(&real).ctx(|| format!("opening {}", path.display()))?;
+        // SAFETY: the lake writes a derived file whole, beside its final name, and renames it
+        // into place; it never changes one in place (dropping or vacuuming removes the name,
+        // and the mapping keeps the old bytes). Only another program truncating the file under
+        // a running query could break the mapping.
+        let bytes = match unsafe { memmap2::Mmap::map(&file) } {
+            Ok(m) => FileBytes::Mapped(m),
+            // An empty file cannot be mapped, nor can some file systems: read it.
+            Err(_) => {
+                FileBytes::Owned(fs::read(&real).ctx(|| format!("reading {}", path.display()))?)
+            }
+        };
         let t = Arc::new(parse(bytes)?);
         self.derived
             .lock()
@@ -137,5 +148,30 @@ impl Lake {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(rel);
+    }
+}
+
+/// A derived file's bytes: mapped from disk (pages are read as a search touches them, so
+/// opening a 300 MB index costs nothing up front), or owned.
+pub enum FileBytes {
+    /// Made in memory (or read, where mapping failed).
+    Owned(Vec<u8>),
+    /// Mapped read-only.
+    Mapped(memmap2::Mmap),
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Owned(v) => v,
+            FileBytes::Mapped(m) => m,
+        }
+    }
+}
+
+impl From<Vec<u8>> for FileBytes {
+    fn from(v: Vec<u8>) -> Self {
+        FileBytes::Owned(v)
     }
 }
