@@ -134,7 +134,7 @@ pub(super) fn answer(
             if ic.tests.iter().all(|t| t.holds(x, y)) {
                 n += 1;
             }
-        });
+        })?;
     }
     let df = DataFrame::new(1, vec![Column::new(ic.name.as_str().into(), [n])])
         .map_err(|e| LakeError::Internal(format!("the index-only count: {e}")))?;

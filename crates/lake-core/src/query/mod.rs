@@ -358,7 +358,7 @@ fn rtree_files(
             if let Some(h) = hit.get_mut(e.file as usize) {
                 *h = true;
             }
-        });
+        })?;
         for (k, h) in keep.iter_mut().zip(hit) {
             *k &= h;
         }

@@ -210,6 +210,8 @@ pub fn build(mut items: Vec<Item>, files: &[(String, u64)], points: bool) -> (Ve
 /// An index file, read.
 pub struct FlatRTree {
     bytes: crate::storage::FileBytes,
+    /// How messages name it.
+    what: String,
     points: bool,
     /// The data files it covers: path and rows.
     pub files: Vec<(String, u64)>,
@@ -296,26 +298,18 @@ impl FlatRTree {
         {
             return Err(bad("its length does not match its counts"));
         }
-        let t = FlatRTree {
+        // Each node's child range is checked when a search reaches it (`search`), not here:
+        // a whole walk would read every node of a mapped file at each open.
+        Ok(FlatRTree {
             bytes,
+            what: what.to_string(),
             points,
             files,
             nodes_at,
             nodes,
             entries_at,
             entries,
-        };
-        // Every child range must lie inside the arrays, so a search never reads past them.
-        for i in 0..t.nodes {
-            let n = t.node(i);
-            let end = n.first.saturating_add(n.count);
-            if (n.leafy && end > t.entries)
-                || (!n.leafy && (end > t.nodes || (n.count > 0 && n.first <= i)))
-            {
-                return Err(bad("a node points outside the file"));
-            }
-        }
-        Ok(t)
+        })
     }
 
     /// Entries in the index.
@@ -384,13 +378,25 @@ impl FlatRTree {
         q: &BBox,
         whole: &mut dyn FnMut(&Node) -> bool,
         each: &mut dyn FnMut(Entry),
-    ) {
+    ) -> Result<()> {
         if self.entries == 0 {
-            return;
+            return Ok(());
         }
         let mut stack = vec![0usize];
         while let Some(i) = stack.pop() {
             let n = self.node(i);
+            // Every child range must lie inside the arrays, and children after their parent,
+            // so a search never reads past them nor loops.
+            let end = n.first.saturating_add(n.count);
+            if (n.leafy && end > self.entries)
+                || (!n.leafy && (end > self.nodes || (n.count > 0 && n.first <= i)))
+            {
+                return Err(LakeError::Internal(format!(
+                    "the spatial index {} is damaged (a node points outside the file); drop it \
+                     with `lake index drop` and create it again",
+                    self.what
+                )));
+            }
             if !overlaps(&n.bbox, q) {
                 continue;
             }
@@ -398,20 +404,21 @@ impl FlatRTree {
                 continue;
             }
             if n.leafy {
-                for e in n.first..n.first + n.count {
+                for e in n.first..end {
                     let e = self.entry(e);
                     if overlaps(&e.bbox, q) {
                         each(e);
                     }
                 }
             } else {
-                stack.extend(n.first..n.first + n.count);
+                stack.extend(n.first..end);
             }
         }
+        Ok(())
     }
 
     /// How many entries meet `q`.
-    pub fn count(&self, q: &BBox) -> u64 {
+    pub fn count(&self, q: &BBox) -> Result<u64> {
         let whole = std::cell::Cell::new(0u64);
         let mut one = 0u64;
         self.search(
@@ -421,8 +428,8 @@ impl FlatRTree {
                 true
             },
             &mut |_| one += 1,
-        );
-        whole.get() + one
+        )?;
+        Ok(whole.get() + one)
     }
 }
 
@@ -474,11 +481,12 @@ mod tests {
                 .map(|p| p.row)
                 .collect();
             let mut got = Vec::new();
-            t.search(&q, &mut |_| false, &mut |e| got.push(e.row));
+            t.search(&q, &mut |_| false, &mut |e| got.push(e.row))
+                .unwrap();
             want.sort();
             got.sort();
             assert_eq!(got, want);
-            assert_eq!(t.count(&q), want.len() as u64);
+            assert_eq!(t.count(&q).unwrap(), want.len() as u64);
         }
     }
 
@@ -508,15 +516,22 @@ mod tests {
         assert_eq!(n, 2);
         let t = FlatRTree::parse(bytes.clone(), "t").unwrap();
         assert_eq!(t.len(), 2, "the NaN box is left out");
-        assert_eq!(t.count(&[1., 1., 5.5, 5.5]), 2);
-        assert_eq!(t.count(&[3., 3., 4., 4.]), 0);
+        assert_eq!(t.count(&[1., 1., 5.5, 5.5]).unwrap(), 2);
+        assert_eq!(t.count(&[3., 3., 4., 4.]).unwrap(), 0);
         let empty = FlatRTree::parse(build(vec![], &[], true).0, "e").unwrap();
-        assert_eq!(empty.count(&[-1e9, -1e9, 1e9, 1e9]), 0);
+        assert_eq!(empty.count(&[-1e9, -1e9, 1e9, 1e9]).unwrap(), 0);
         for cut in [0, 10, bytes.len() - 1] {
             let e = FlatRTree::parse(bytes[..cut].to_vec(), "x.rtree")
                 .err()
                 .unwrap();
             assert!(e.to_string().contains("x.rtree is damaged"), "{e}");
         }
+        // A root whose children lie past the nodes: found by the search, which stops.
+        let mut bad = bytes.clone();
+        let root = t.nodes_at;
+        bad[root + 32..root + 36].copy_from_slice(&1000u32.to_le_bytes());
+        let d = FlatRTree::parse(bad, "y.rtree").unwrap();
+        let e = d.count(&[-1e9, -1e9, 1e9, 1e9]).unwrap_err();
+        assert!(e.to_string().contains("y.rtree is damaged"), "{e}");
     }
 }

@@ -102,7 +102,7 @@ pub fn viewport_in(
             "the box {b:?} is not west, south, east, north"
         )));
     }
-    let total = tree.count(&b);
+    let total = tree.count(&b)?;
     let mut out = Viewport {
         column,
         total,
@@ -114,7 +114,7 @@ pub fn viewport_in(
             out.xs.push(e.bbox[0]);
             out.ys.push(e.bbox[1]);
             out.rows.push([e.file, e.row]);
-        });
+        })?;
     } else {
         let (cols, rows) = (
             grid.0.clamp(1, 1024) as usize,
@@ -152,7 +152,7 @@ pub fn viewport_in(
                 a == z || small
             },
             &mut |e| add(cell(e.bbox[0], e.bbox[1]), 1, e.bbox[0], e.bbox[1]),
-        );
+        )?;
         let (counts, sums) = acc.into_inner();
         for (i, n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
             // Drawn where the cell's points are on average.
