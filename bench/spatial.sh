@@ -18,7 +18,7 @@ POINTS=${POINTS:-10000000}
 out=${BENCH_OUT:-$here/out}
 mkdir -p "$out"
 venv="$here/.venv-spatial"
-if ! "$venv/bin/python" -c 'import duckdb, duckdb_extensions, shapely, numpy' 2>/dev/null; then
+if ! "$venv/bin/python" -c 'import duckdb, duckdb_ext, shapely, numpy' 2>/dev/null; then
   [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
   "$venv/bin/pip" install -q duckdb==1.4.4 duckdb-ext-spatial shapely numpy
 fi

@@ -126,17 +126,49 @@ pub(super) fn answer(
     let Some(tree) = crate::spatial::index::open(lake, ds, &ic.target)? else {
         return Ok(None);
     };
+    // When every test is against a rectangle, a point passes exactly when it lies inside each
+    // (on the edges too where they count); a node wholly inside them all is counted whole.
+    let rects: Option<Vec<(BBox, bool)>> = ic.tests.iter().map(Exact::as_rectangle).collect();
+    let passes = |x: f64, y: f64| match &rects {
+        Some(rs) => rs.iter().all(|(r, edges)| in_rect(r, *edges, x, y)),
+        None => ic.tests.iter().all(|t| t.holds(x, y)),
+    };
     let (mut n, mut candidates) = (0i64, 0u64);
+    let whole = std::cell::Cell::new(0u64);
     if ic.bbox[0] <= ic.bbox[2] && ic.bbox[1] <= ic.bbox[3] {
-        tree.search(&ic.bbox, &mut |_| false, &mut |e| {
-            candidates += 1;
-            let (x, y) = (e.bbox[0], e.bbox[1]);
-            if ic.tests.iter().all(|t| t.holds(x, y)) {
-                n += 1;
-            }
-        })?;
+        tree.search(
+            &ic.bbox,
+            &mut |node| {
+                let b = &node.bbox;
+                let all = rects.as_ref().is_some_and(|rs| {
+                    rs.iter()
+                        .all(|(r, e)| in_rect(r, *e, b[0], b[1]) && in_rect(r, *e, b[2], b[3]))
+                });
+                if all {
+                    whole.set(whole.get() + node.below);
+                }
+                all
+            },
+            &mut |e| {
+                candidates += 1;
+                if passes(e.bbox[0], e.bbox[1]) {
+                    n += 1;
+                }
+            },
+        )?;
     }
+    candidates += whole.get();
+    n += whole.get() as i64;
     let df = DataFrame::new(1, vec![Column::new(ic.name.as_str().into(), [n])])
         .map_err(|e| LakeError::Internal(format!("the index-only count: {e}")))?;
     Ok(Some((df, (candidates, tree.len() as u64))))
+}
+
+/// Whether (x, y) lies inside `r` (on its edges too with `edges`).
+fn in_rect(r: &BBox, edges: bool, x: f64, y: f64) -> bool {
+    if edges {
+        x >= r[0] && x <= r[2] && y >= r[1] && y <= r[3]
+    } else {
+        x > r[0] && x < r[2] && y > r[1] && y < r[3]
+    }
 }

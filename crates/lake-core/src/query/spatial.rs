@@ -174,7 +174,34 @@ pub enum Exact {
     DWithin(Geometry, f64, bool),
 }
 
+/// An axis-aligned rectangle's polygon (as `ST_MakeEnvelope` makes): its box.
+fn rectangle(g: &Geometry) -> Option<BBox> {
+    let Geometry::Polygon(p) = g else { return None };
+    let b = bbox_of(g)?;
+    let ring = &p.exterior().0;
+    let on_corner = |c: &geo::Coord| (c.x == b[0] || c.x == b[2]) && (c.y == b[1] || c.y == b[3]);
+    let edges_axis = ring
+        .windows(2)
+        .all(|w| w[0].x == w[1].x || w[0].y == w[1].y);
+    // Four different corners, closed, joined by axis-parallel edges: the rectangle itself.
+    let distinct = ring.len() == 5
+        && ring[4] == ring[0]
+        && (0..4).all(|i| (i + 1..4).all(|j| ring[i] != ring[j]));
+    (p.interiors().is_empty() && distinct && ring.iter().all(on_corner) && edges_axis).then_some(b)
+}
+
 impl Exact {
+    /// For a test against a rectangle, the rectangle and whether its edges pass (they do for
+    /// `ST_Intersects`, not for `ST_Within`): then every point strictly inside passes, and
+    /// only those (and the edges' when they pass).
+    pub fn as_rectangle(&self) -> Option<(BBox, bool)> {
+        match self {
+            Exact::Within(g) => rectangle(g).map(|b| (b, false)),
+            Exact::Intersects(g) => rectangle(g).map(|b| (b, true)),
+            Exact::DWithin(..) => None,
+        }
+    }
+
     /// Whether the point (x, y) passes.
     pub fn holds(&self, x: f64, y: f64) -> bool {
         use geo::Intersects;
