@@ -132,24 +132,7 @@ fn scan_frame(lake: &Lake, ds: &DatasetVersion, files: &[FileEntry]) -> Result<L
         // Every file was pruned: no rows, but the columns must still bind.
         return Ok(DataFrame::empty_with_schema(&version_schema(lake, ds)?).lazy());
     }
-    // Checked to resolve inside the lake, and absolute, so never read as a URL or `~`.
-    let paths: Vec<PlRefPath> = files
-        .iter()
-        .map(|f| {
-            Ok(PlRefPath::new(
-                lake.data_file(&f.path)?.to_string_lossy().as_ref(),
-            ))
-        })
-        .collect::<Result<_>>()?;
-    let args = ScanArgsParquet {
-        cache: false,
-        // A lake folder named `a[1]` or `*` must not read other folders' files.
-        glob: false,
-        // Partition folders (`year=2024/`) are for other engines; the columns are in the files.
-        hive_options: HiveOptions::new_disabled(),
-        ..Default::default()
-    };
-    LazyFrame::scan_parquet_sources(ScanSources::Paths(paths.into_iter().collect()), args)
+    lake.scan_files(files.iter().map(|f| f.path.as_str()))?
         .map_err(|e| LakeError::QueryFailed(format!("opening the files of {}: {e}", ds.name)))
 }
 

@@ -197,21 +197,8 @@ pub fn items_of(geoms: &[Option<Geometry>], file: u32, out: &mut Vec<Item>) {
 fn point_items(lake: &Lake, ds: &DatasetVersion, t: &Target) -> Result<Vec<Item>> {
     let failed =
         |e: PolarsError| LakeError::QueryFailed(format!("reading {} for its index: {e}", ds.name));
-    let paths: Vec<PlRefPath> = ds
-        .files
-        .iter()
-        .map(|f| {
-            Ok(PlRefPath::new(
-                lake.data_file(&f.path)?.to_string_lossy().as_ref(),
-            ))
-        })
-        .collect::<Result<_>>()?;
-    let args = ScanArgsParquet {
-        glob: false,
-        hive_options: HiveOptions::new_disabled(),
-        ..Default::default()
-    };
-    let df = LazyFrame::scan_parquet_sources(ScanSources::Paths(paths.into_iter().collect()), args)
+    let df = lake
+        .scan_files(ds.files.iter().map(|f| f.path.as_str()))?
         .and_then(|lf| lf.select(t.exprs()).collect())
         .map_err(failed)?;
     let total: u64 = ds.files.iter().map(|f| f.rows).sum();

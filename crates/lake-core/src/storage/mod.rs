@@ -353,6 +353,35 @@ impl Lake {
         Ok(real)
     }
 
+    /// A lazy read of data files the catalog lists (`files`, relative to the lake), each checked
+    /// by [`Lake::data_file`]: absolute paths, so never read as a URL or `~`; no globbing, so
+    /// a folder named `a[1]` or `*` reads no other files; and partition folders (`year=2024/`,
+    /// for other engines) give no columns, as the columns are in the files.
+    pub fn scan_files<'a>(
+        &self,
+        files: impl IntoIterator<Item = &'a str>,
+    ) -> Result<polars::prelude::PolarsResult<polars::prelude::LazyFrame>> {
+        use polars::prelude::*;
+        let paths: Vec<PlRefPath> = files
+            .into_iter()
+            .map(|f| {
+                Ok(PlRefPath::new(
+                    self.data_file(f)?.to_string_lossy().as_ref(),
+                ))
+            })
+            .collect::<Result<_>>()?;
+        let args = ScanArgsParquet {
+            cache: false,
+            glob: false,
+            hive_options: HiveOptions::new_disabled(),
+            ..Default::default()
+        };
+        Ok(LazyFrame::scan_parquet_sources(
+            ScanSources::Paths(paths.into_iter().collect()),
+            args,
+        ))
+    }
+
     /// Fails with `damaged_lake` unless `dir` is a folder (not a link) resolving inside the
     /// lake: the lake never writes through a link out of its folder.
     fn check_inside(&self, dir: &Path) -> Result<()> {
