@@ -149,7 +149,8 @@ fn bind_use(
             });
         }
     }
-    let frame = format!("__{NAME}_{n}");
+    // Not a valid dataset name (datasets have no `-`), so no dataset can be mistaken for it.
+    let frame = format!("{NAME}-{n}");
     *name = ObjectName(vec![ObjectNamePart::Identifier(Ident::with_quote(
         '"',
         frame.clone(),

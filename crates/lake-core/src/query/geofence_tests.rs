@@ -98,6 +98,8 @@ fn a_day_between_home_and_office() {
         (13 * h, Some(0.5), 0.5),
     ];
     let (_dir, lake) = lake_with(&pts, &fences);
+    // The frame the function is read as can never be a dataset's name.
+    assert!(crate::storage::validate_dataset_name("geofence_events-1").is_err());
     let got = stays(&lake, "SELECT * FROM geofence_events('pts', 'fences')");
     assert_eq!(
         got,
