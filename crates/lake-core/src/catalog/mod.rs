@@ -191,6 +191,26 @@ impl Catalog {
         Ok(names.collect::<std::result::Result<_, _>>()?)
     }
 
+    /// The current version of `name`, or fails with `unknown_dataset` and the closest name.
+    pub fn require_dataset(&self, name: &str) -> Result<DatasetVersion> {
+        if let Some(ds) = self.dataset(name)? {
+            return Ok(ds);
+        }
+        let names = self.dataset_names()?;
+        let suggestion = crate::hints::closest(name, names.iter().map(String::as_str));
+        Err(crate::LakeError::UnknownDataset {
+            message: format!(
+                "unknown dataset `{name}`{}",
+                suggestion
+                    .as_ref()
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_else(|| "; list datasets with `lake datasets`".into())
+            ),
+            position: None,
+            suggestion,
+        })
+    }
+
     /// The current version of `name`, with its files and statistics.
     pub fn dataset(&self, name: &str) -> Result<Option<DatasetVersion>> {
         let head = self
@@ -597,21 +617,7 @@ pub fn compare_stat_values(a: &serde_json::Value, b: &serde_json::Value) -> std:
 
 /// Describes the current version of `name`, or fails with `unknown_dataset` and a hint.
 pub fn describe(cat: &Catalog, name: &str) -> Result<DatasetDescription> {
-    let Some(ds) = cat.dataset(name)? else {
-        let names = cat.dataset_names()?;
-        let suggestion = crate::hints::closest(name, names.iter().map(String::as_str));
-        return Err(crate::LakeError::UnknownDataset {
-            message: format!(
-                "unknown dataset `{name}`{}",
-                suggestion
-                    .as_ref()
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_else(|| "; list datasets with `lake datasets`".into())
-            ),
-            position: None,
-            suggestion,
-        });
-    };
+    let ds = cat.require_dataset(name)?;
     let columns = ds
         .schema
         .iter()

@@ -45,14 +45,7 @@ fn day_of(us: i64) -> Option<String> {
 
 /// The track of `day` (`YYYY-MM-DD`) in `dataset`, or of its last day with points.
 pub fn day_track(lake: &Lake, dataset: &str, day: Option<&str>) -> Result<Track> {
-    let ds = lake
-        .catalog()
-        .dataset(dataset)?
-        .ok_or_else(|| LakeError::UnknownDataset {
-            message: format!("unknown dataset `{dataset}`"),
-            position: None,
-            suggestion: None,
-        })?;
+    let ds = lake.catalog().require_dataset(dataset)?;
     let target = map_target(&ds).ok_or_else(|| {
         LakeError::Unsupported(format!(
             "{dataset} has no coordinate columns (lon/lat) to draw"

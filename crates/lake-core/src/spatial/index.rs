@@ -235,17 +235,12 @@ fn items(lake: &Lake, ds: &DatasetVersion, t: &Target) -> Result<(Vec<Item>, boo
     }
     let mut out = Vec::with_capacity(ds.rows as usize);
     for (fi, f) in ds.files.iter().enumerate() {
-        let path = lake.data_file(&f.path)?;
-        let df = LazyFrame::scan_parquet(
-            PlRefPath::new(path.to_string_lossy().as_ref()),
-            ScanArgsParquet {
-                glob: false,
-                hive_options: HiveOptions::new_disabled(),
-                ..Default::default()
-            },
-        )
-        .and_then(|lf| lf.select(t.exprs()).collect())
-        .map_err(|e| LakeError::QueryFailed(format!("reading {} for its index: {e}", f.path)))?;
+        let df = lake
+            .scan_files([f.path.as_str()])?
+            .and_then(|lf| lf.select(t.exprs()).collect())
+            .map_err(|e| {
+                LakeError::QueryFailed(format!("reading {} for its index: {e}", f.path))
+            })?;
         let geoms = t
             .geometries(df.columns())
             .map_err(|e| LakeError::BadInput {
@@ -255,23 +250,12 @@ fn items(lake: &Lake, ds: &DatasetVersion, t: &Target) -> Result<(Vec<Item>, boo
             })?;
         items_of(&geoms, fi as u32, &mut out);
     }
-    Ok((out, matches!(t, Target::Points { .. })))
-}
-
-fn unknown_dataset(name: &str) -> LakeError {
-    LakeError::UnknownDataset {
-        message: format!("no dataset named {name}; `lake list` shows the datasets"),
-        position: None,
-        suggestion: None,
-    }
+    Ok((out, false))
 }
 
 /// Builds (or rebuilds) the R-tree of `spec` on `dataset`'s current version.
 pub fn create(lake: &Lake, lock: &WriteLock, dataset: &str, spec: &str) -> Result<IndexInfo> {
-    let ds = lake
-        .catalog()
-        .dataset(dataset)?
-        .ok_or_else(|| unknown_dataset(dataset))?;
+    let ds = lake.catalog().require_dataset(dataset)?;
     let target = resolve(&ds, spec)?;
     build_for(lake, lock, &ds, &target)
 }
@@ -324,10 +308,7 @@ pub fn index_new_versions(
 
 /// Drops the index of `spec` on `dataset`'s current version; false when there was none.
 pub fn drop(lake: &Lake, lock: &WriteLock, dataset: &str, spec: &str) -> Result<bool> {
-    let ds = lake
-        .catalog()
-        .dataset(dataset)?
-        .ok_or_else(|| unknown_dataset(dataset))?;
+    let ds = lake.catalog().require_dataset(dataset)?;
     let target = resolve(&ds, spec)?;
     let path = lake
         .catalog()

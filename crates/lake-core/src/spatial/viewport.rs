@@ -57,14 +57,7 @@ fn no_index(name: &str) -> LakeError {
 /// The points of a dataset in a box, or their counts per cell.
 pub fn viewport(lake: &Lake, req: &ViewportRequest) -> Result<Viewport> {
     let t = std::time::Instant::now();
-    let ds = lake
-        .catalog()
-        .dataset(&req.dataset)?
-        .ok_or_else(|| LakeError::UnknownDataset {
-            message: format!("no dataset named {}", req.dataset),
-            position: None,
-            suggestion: None,
-        })?;
+    let ds = lake.catalog().require_dataset(&req.dataset)?;
     let target = match &req.column {
         Some(c) => index::resolve(&ds, c)?,
         None => index::map_target(&ds).ok_or_else(|| no_index(&req.dataset))?,
@@ -172,29 +165,13 @@ pub fn row_at(
     file: u32,
     row: u32,
 ) -> Result<polars::prelude::DataFrame> {
-    use polars::prelude::*;
-    let ds = lake
-        .catalog()
-        .dataset(dataset)?
-        .ok_or_else(|| LakeError::UnknownDataset {
-            message: format!("no dataset named {dataset}"),
-            position: None,
-            suggestion: None,
-        })?;
+    let ds = lake.catalog().require_dataset(dataset)?;
     let f = ds.files.get(file as usize).filter(|f| (row as u64) < f.rows).ok_or_else(|| {
         LakeError::Unsupported(format!(
             "{dataset} has changed since the map was drawn (no row {row} in file {file}); move the map to redraw it"
         ))
     })?;
-    let path = lake.data_file(&f.path)?;
-    LazyFrame::scan_parquet(
-        PlRefPath::new(path.to_string_lossy().as_ref()),
-        ScanArgsParquet {
-            glob: false,
-            hive_options: HiveOptions::new_disabled(),
-            ..Default::default()
-        },
-    )
-    .and_then(|lf| lf.slice(row as i64, 1).collect())
-    .map_err(|e| LakeError::QueryFailed(format!("reading row {row} of {}: {e}", f.path)))
+    lake.scan_files([f.path.as_str()])?
+        .and_then(|lf| lf.slice(row as i64, 1).collect())
+        .map_err(|e| LakeError::QueryFailed(format!("reading row {row} of {}: {e}", f.path)))
 }
