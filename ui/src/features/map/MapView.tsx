@@ -8,7 +8,7 @@ import { asLakeError } from "../../lib/errors";
 import { fmtInt } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
 import { basemap } from "./basemap";
-import { cellsFor, clampBox, ringWkt, type BBox } from "./mapMath";
+import { cellsFor, clampBox, extentOf, ringWkt, type BBox } from "./mapMath";
 import { TrackBar, trackFeatures } from "./TrackBar";
 import "./map.css";
 
@@ -54,6 +54,11 @@ function sketchFeatures(pts: [number, number][], cursor?: [number, number]): Fea
   const features: Feature[] = pts.map((p) => ({ type: "Feature", properties: {}, geometry: { type: "Point", coordinates: p } }));
   if (line.length >= 2) features.push({ type: "Feature", properties: {}, geometry: { type: "LineString", coordinates: line } });
   return { type: "FeatureCollection", features };
+}
+
+/** Moves the map, at once, to show `b`. */
+function fitTo(map: maplibregl.Map, b: BBox, padding: number, maxZoom: number) {
+  map.fitBounds([b[0], b[1], b[2], b[3]], { padding, maxZoom, duration: 0 });
 }
 
 type Status = { total: number; drawn: number; cells: boolean; ms: number; entries: number };
@@ -126,12 +131,11 @@ export default function MapView({
     try {
       const v = await fetchRef.current({ bbox, max_points: MAX_POINTS, cols, rows });
       if (mine !== seq.current || !mapRef.current) return;
-      if (!fitted.current && v.xs.length > 0) {
+      const extent = fitted.current ? null : extentOf(v.xs, v.ys);
+      if (extent) {
         // First sight of a result: fit the map to its points (which asks again).
         fitted.current = true;
-        const lo = [Math.min(...v.xs), Math.min(...v.ys)] as [number, number];
-        const hi = [Math.max(...v.xs), Math.max(...v.ys)] as [number, number];
-        map.fitBounds([lo, hi], { padding: 40, maxZoom: 14, duration: 0 });
+        fitTo(map, extent, 40, 14);
         return;
       }
       (map.getSource("pts") as maplibregl.GeoJSONSource).setData(toFeatures(v));
@@ -370,11 +374,8 @@ export default function MapView({
         setTrack(t);
         setError(null);
         (map.getSource("track") as maplibregl.GeoJSONSource).setData(trackFeatures(t));
-        if (t.xs.length > 0) {
-          const lo = [Math.min(...t.xs), Math.min(...t.ys)] as [number, number];
-          const hi = [Math.max(...t.xs), Math.max(...t.ys)] as [number, number];
-          map.fitBounds([lo, hi], { padding: 60, maxZoom: 16, duration: 0 });
-        }
+        const extent = extentOf(t.xs, t.ys);
+        if (extent) fitTo(map, extent, 60, 16);
       } catch (e) {
         setError(asLakeError(e));
       }

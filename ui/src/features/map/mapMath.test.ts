@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boxSql, coordinatePair, ringWkt, shapeSql, statsBox } from "./mapMath";
+import { boxSql, coordinatePair, extentOf, ringWkt, shapeSql, statsBox } from "./mapMath";
 
 describe("map helpers", () => {
   it("pairs coordinate columns as the engine does", () => {
@@ -25,6 +25,14 @@ describe("map helpers", () => {
     expect(shapeSql("t", "lon", "lat", ring)).toBe(
       "SELECT *\nFROM t\nWHERE ST_Within(ST_Point(lon, lat), ST_GeomFromText('POLYGON((0 0, 1 0, 0.1234568 1, 0 0))'))\nLIMIT 1000",
     );
+  });
+
+  it("finds the box of many points without spreading them into arguments", () => {
+    const n = 200_000;
+    const xs = Array.from({ length: n }, (_, i) => (i % 360) - 180);
+    const ys = Array.from({ length: n }, (_, i) => (i % 90) - 45);
+    expect(extentOf(xs, ys)).toEqual([-180, -45, 179, 44]);
+    expect(extentOf([], [])).toBeNull();
   });
 
   it("starts at the columns' statistics, inside the world", () => {

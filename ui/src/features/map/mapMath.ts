@@ -7,6 +7,20 @@ export function clampBox(b: BBox): BBox {
   return [c(b[0], -180, 180), c(b[1], -90, 90), c(b[2], -180, 180), c(b[3], -90, 90)];
 }
 
+/** The box around points, by a loop: spreading 50,000 values into Math.min can exceed the
+ * engine's argument limit. Null for no point. */
+export function extentOf(xs: number[], ys: number[]): BBox | null {
+  if (xs.length === 0) return null;
+  const b: BBox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < xs.length; i++) {
+    b[0] = Math.min(b[0], xs[i]);
+    b[1] = Math.min(b[1], ys[i]);
+    b[2] = Math.max(b[2], xs[i]);
+    b[3] = Math.max(b[3], ys[i]);
+  }
+  return b;
+}
+
 /** Screen cells for the engine's counts: about 48 px each. */
 export function cellsFor(width: number, height: number): [number, number] {
   return [Math.max(1, Math.ceil(width / 48)), Math.max(1, Math.ceil(height / 48))];
