@@ -173,36 +173,33 @@ def run_lake(bin_, parquet, polys, work):
     info = json.loads(lake(bin_, d, "index", "list", "pts", "--json").stdout)[0]
     w, s, e, n = BOX
     sql = f"SELECT count(*) AS n FROM pts WHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope({w}, {s}, {e}, {n}))"
-    times, count = [], None
-    for _ in range(5):
-        r = lake(bin_, d, "query", "--format", "csv", "--timing", sql)
-        times.append(float(re.search(r"query time: ([0-9.]+) ms", r.stderr).group(1)))
-        count = int(r.stdout.strip().splitlines()[1])
+    def timed(q, runs, value):
+        """The median engine time of `q` over `runs` runs, and its one value."""
+        ms, out = [], None
+        for _ in range(runs):
+            r = lake(bin_, d, "query", "--format", "csv", "--timing", q)
+            ms.append(float(re.search(r"query time: ([0-9.]+) ms", r.stderr).group(1)))
+            out = value(r.stdout.strip().splitlines()[1])
+        return statistics.median(ms), out
+
+    bbox_ms, count = timed(sql, 5, int)
     plan = lake(bin_, d, "explain", sql).stdout
     ssql = f"SELECT sum(lon) AS s FROM pts WHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope({w}, {s}, {e}, {n}))"
-    rtimes, total = [], None
-    for _ in range(5):
-        r = lake(bin_, d, "query", "--format", "csv", "--timing", ssql)
-        rtimes.append(float(re.search(r"query time: ([0-9.]+) ms", r.stderr).group(1)))
-        total = float(r.stdout.strip().splitlines()[1])
+    rows_ms, total = timed(ssql, 5, float)
     lake(bin_, d, "import", "--name", "polys", polys)
     jsql = "SELECT count(*) AS n FROM polys r JOIN pts p ON ST_Contains(r.geom, ST_Point(p.lon, p.lat))"
-    jtimes, pairs = [], None
-    for _ in range(3):
-        r = lake(bin_, d, "query", "--format", "csv", "--timing", jsql)
-        jtimes.append(float(re.search(r"query time: ([0-9.]+) ms", r.stderr).group(1)))
-        pairs = int(r.stdout.strip().splitlines()[1])
+    join_ms, pairs = timed(jsql, 3, int)
     jplan = lake(bin_, d, "explain", jsql).stdout
     views = {}
     for name, box in [("whole area", AREA), ("city (0.25%)", (5.0, 45.0, 7.0, 46.5))]:
         out = json.loads(lake(bin_, d, "index", "viewport", "pts", "--bbox", ",".join(map(str, box)), "--json").stdout)
         views[name] = {"engine_ms": out["engine_ms"], "total": out["total"], "sent": len(out["xs"]),
                        "cells": len(out["counts"]) > 0}
-    return {"import_s": import_s, "build_s": build, "bbox_ms": statistics.median(times), "count": count,
-            "rows_ms": statistics.median(rtimes), "sum": total, "index_only": "IndexOnlyScan" in plan,
+    return {"import_s": import_s, "build_s": build, "bbox_ms": bbox_ms, "count": count,
+            "rows_ms": rows_ms, "sum": total, "index_only": "IndexOnlyScan" in plan,
             "index_bytes": info["bytes"], "entries": info["entries"], "peak_mb": peak,
             "uses_rtree": "rtree candidates=" in plan, "viewports": views,
-            "join_ms": statistics.median(jtimes), "pairs": pairs, "join_op": "SpatialJoin" if "SpatialJoin" in jplan else "other"}
+            "join_ms": join_ms, "pairs": pairs, "join_op": "SpatialJoin" if "SpatialJoin" in jplan else "other"}
 
 
 def main():
