@@ -30,3 +30,21 @@ pub(crate) fn split_and(e: Expr, out: &mut Vec<Expr>) {
         other => out.push(other),
     }
 }
+
+/// The conjuncts joined with AND again, each OR in parentheses; None for none.
+pub(crate) fn join_and(parts: Vec<Expr>) -> Option<Expr> {
+    parts
+        .into_iter()
+        .map(|p| match p {
+            Expr::BinaryOp {
+                op: BinaryOperator::Or,
+                ..
+            } => Expr::Nested(Box::new(p)),
+            p => p,
+        })
+        .reduce(|a, b| Expr::BinaryOp {
+            left: Box::new(a),
+            op: BinaryOperator::And,
+            right: Box::new(b),
+        })
+}

@@ -10,7 +10,8 @@ pub mod geofence;
 #[cfg(test)]
 mod geofence_tests;
 pub mod guard;
-mod index_count;
+mod index_only;
+mod index_only_tests;
 pub mod output;
 pub mod plan;
 mod prune;
@@ -109,7 +110,7 @@ pub struct ScanChoice {
     pub row_groups: Option<(usize, usize)>,
     /// When an R-tree answered a spatial predicate: its candidates, and its entries.
     pub rtree: Option<(u64, u64)>,
-    /// The R-tree answered the whole query (an index-only count); no file was read.
+    /// The R-tree stood in for the table (`index_only`); no file was read.
     pub index_only: bool,
 }
 
@@ -185,29 +186,21 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
         versions.insert(name.clone(), ds);
     }
     bind::float_quotients(&mut bound.statement);
+    let mut covered = None;
     let (spatial_uses, joins) = if uses_spatial_functions(&bound.statement) {
         let schemas: HashMap<String, Vec<crate::catalog::ColumnDef>> = versions
             .iter()
             .map(|(n, d)| (n.clone(), d.schema.clone()))
             .collect();
-        if let Some(ic) = index_count::detect(&bound.statement, &schemas) {
-            let ds = &versions[&ic.dataset];
-            if let Some((df, rtree)) = index_count::answer(lake, ds, &ic)? {
-                return Ok(Prepared {
-                    frame: df.lazy(),
-                    scans: vec![ScanChoice {
-                        dataset: ic.dataset.clone(),
-                        kept: Vec::new(),
-                        total: ds.files.len(),
-                        row_groups: None,
-                        rtree: Some(rtree),
-                        index_only: true,
-                    }],
-                    explain: guarded.explain,
-                    rules: Vec::new(),
-                    spatial_joins: Vec::new(),
-                });
-            }
+        covered = index_only::cover(lake, &versions, &mut bound.statement, &schemas)?;
+        if let Some(c) = covered.as_ref().filter(|c| c.whole) {
+            return Ok(Prepared {
+                frame: c.frame.clone(),
+                scans: vec![index_only_scan(&versions[&c.dataset], c)],
+                explain: guarded.explain,
+                rules: Vec::new(),
+                spatial_joins: Vec::new(),
+            });
         }
         let rows: HashMap<String, u64> =
             versions.iter().map(|(n, d)| (n.clone(), d.rows)).collect();
@@ -238,6 +231,11 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
             name.clone(),
             ds.schema.iter().map(|c| c.name.clone()).collect(),
         );
+        if let Some(c) = covered.as_ref().filter(|c| &c.dataset == name) {
+            ctx.register(name, c.frame.clone());
+            scans.push(index_only_scan(ds, c));
+            continue;
+        }
         // Keep a file if any use of the dataset may need it.
         let uses: Vec<&Vec<SimplePredicate>> = preds
             .iter()
@@ -319,6 +317,18 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
         rules,
         spatial_joins: joins,
     })
+}
+
+/// The scan an R-tree stood in for: no file read.
+fn index_only_scan(ds: &DatasetVersion, c: &index_only::Covered) -> ScanChoice {
+    ScanChoice {
+        dataset: ds.name.clone(),
+        kept: Vec::new(),
+        total: ds.files.len(),
+        row_groups: None,
+        rtree: Some(c.rtree),
+        index_only: true,
+    }
 }
 
 /// Looks each spatial predicate on `ds` up in its R-tree, if it has one: files with no

@@ -204,11 +204,17 @@ impl Builder<'_> {
             detail.push('…');
         }
         let mut kind = kind_of(ir).to_string();
-        // An index-only count (`query::index_count`): the R-tree gave the one row.
+        // An index-only scan (`query::index_only`): the R-tree gave the rows or the count.
         let index_only = self.scans.iter().find(|s| s.index_only);
-        if let (IR::DataFrameScan { .. }, Some(c)) = (ir, index_only) {
+        if let (IR::DataFrameScan { df, .. }, Some(c)) = (ir, index_only) {
             kind = "IndexOnlyScan".into();
-            detail = format!("{}: count(*) from its R-tree, no data file read", c.dataset);
+            let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
+            let what = match names.as_slice() {
+                // A count is one column; rows are the coordinate pair.
+                [_] => "count(*)".to_string(),
+                n => n.join(", "),
+            };
+            detail = format!("{}: {what} from its R-tree, no data file read", c.dataset);
             if let Some((candidates, entries)) = c.rtree {
                 flags.push(format!("rtree candidates={candidates}/{entries}"));
             }

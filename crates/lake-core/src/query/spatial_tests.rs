@@ -12,7 +12,7 @@ use crate::query::{run_query, QueryOptions};
 use crate::spatial::text::from_wkt;
 use crate::Lake;
 
-fn lake_with(files: &[(&str, &str)]) -> (tempfile::TempDir, Lake) {
+pub(super) fn lake_with(files: &[(&str, &str)]) -> (tempfile::TempDir, Lake) {
     let dir = tempfile::tempdir().unwrap();
     let paths: Vec<_> = files
         .iter()
@@ -34,7 +34,7 @@ fn lake_with(files: &[(&str, &str)]) -> (tempfile::TempDir, Lake) {
     (dir, lake)
 }
 
-fn one(lake: &Lake, sql: &str) -> AnyValue<'static> {
+pub(super) fn one(lake: &Lake, sql: &str) -> AnyValue<'static> {
     let out =
         run_query(lake, sql, &QueryOptions::default()).unwrap_or_else(|e| panic!("{sql}: {e}"));
     assert_eq!(out.frame.height(), 1, "{sql}");
@@ -159,7 +159,7 @@ fn bad_geometry_is_a_clear_error() {
     );
 }
 
-fn lcg(seed: &mut u64) -> f64 {
+pub(super) fn lcg(seed: &mut u64) -> f64 {
     *seed = seed
         .wrapping_mul(6364136223846793005)
         .wrapping_add(1442695040888963407);
@@ -167,7 +167,7 @@ fn lcg(seed: &mut u64) -> f64 {
 }
 
 /// Random points in files of 500 rows, sorted by longitude so files cover strips.
-fn random_points(seed: u64, n: usize) -> (tempfile::TempDir, Lake, Vec<(f64, f64)>) {
+pub(super) fn random_points(seed: u64, n: usize) -> (tempfile::TempDir, Lake, Vec<(f64, f64)>) {
     let mut s = seed;
     let mut pts: Vec<(f64, f64)> = (0..n)
         .map(|_| (lcg(&mut s) * 40.0 - 10.0, lcg(&mut s) * 30.0 + 35.0))
@@ -192,7 +192,7 @@ fn random_points(seed: u64, n: usize) -> (tempfile::TempDir, Lake, Vec<(f64, f64
     (dir, lake, pts)
 }
 
-fn count(lake: &Lake, sql: &str) -> i64 {
+pub(super) fn count(lake: &Lake, sql: &str) -> i64 {
     match one(lake, sql) {
         AnyValue::Int64(n) => n,
         AnyValue::UInt32(n) => n as i64,
@@ -643,112 +643,4 @@ fn gpx_points_get_a_geoparquet_geometry_column() {
         ),
         AnyValue::StringOwned("POINT (13.4 52.5);POINT (13.5 52.6)".into())
     );
-}
-
-#[test]
-fn index_only_counts_match_the_scan_on_edges_and_refuse_other_shapes() {
-    // A grid of whole degrees, so many points lie exactly on the boxes' edges.
-    let mut csv = String::from("id,lon,lat,kind\n");
-    let mut i = 0;
-    for x in -5..=5 {
-        for y in -5..=5 {
-            csv.push_str(&format!(
-                "{i},{x},{y},{}\n",
-                if i % 2 == 0 { "a" } else { "b" }
-            ));
-            i += 1;
-        }
-    }
-    csv.push_str("999,,,a\n");
-    let (_dir, lake) = lake_with(&[("grid.csv", &csv)]);
-    let only = [
-        "SELECT count(*) FROM grid WHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(0, 0, 2, 2))",
-        "SELECT count(*) AS N FROM grid g WHERE ST_Intersects(ST_Point(g.lon, g.lat), ST_MakeEnvelope(0, 0, 2, 2))",
-        "SELECT COUNT(*) AS c FROM grid WHERE ST_Contains(ST_GeomFromText('POLYGON((0 0, 4 0, 0 4, 0 0))'), ST_Point(lon, lat))",
-        "SELECT count(*) AS c FROM grid WHERE ST_Intersects(ST_GeomFromText('POLYGON((0 0, 4 0, 0 4, 0 0))'), ST_Point(lon, lat))",
-        "SELECT count(*) AS c FROM grid WHERE ST_DWithin(ST_Point(lon, lat), ST_Point(0, 0), 250000)",
-        "SELECT count(*) AS c FROM grid WHERE ST_DWithin(ST_Point(0, 0), ST_Point(lon, lat), 250000) AND ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(-1, -9, 9, 9))",
-        "SELECT count(*) AS c FROM grid WHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(50, 50, 60, 60))",
-    ];
-    let other = [
-        "SELECT count(*) AS c FROM grid WHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(0, 0, 2, 2)) AND kind = 'a'",
-        "SELECT kind, count(*) AS c FROM grid WHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(-3, -3, 3, 3)) GROUP BY kind ORDER BY kind",
-        "SELECT count(*) AS c FROM grid WHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(-3, -3, 3, 3)) LIMIT 0",
-        "SELECT count(DISTINCT kind) AS c FROM grid WHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(-3, -3, 3, 3))",
-        "SELECT count(*) AS c FROM grid WHERE ST_Within(ST_Point(lat, lon), ST_MakeEnvelope(-3, -3, 3, 3))",
-    ];
-    let run = |sql: &str| {
-        run_query(&lake, sql, &QueryOptions::default())
-            .unwrap()
-            .frame
-    };
-    let plan = |sql: &str| {
-        crate::query::explain_query(&lake, sql, false, &QueryOptions::default())
-            .unwrap()
-            .to_text()
-    };
-    let with: Vec<DataFrame> = only.iter().chain(&other).map(|q| run(q)).collect();
-    for q in only {
-        assert!(plan(q).contains("IndexOnlyScan"), "{q}: {}", plan(q));
-    }
-    for q in other {
-        assert!(!plan(q).contains("IndexOnlyScan"), "{q}");
-    }
-    // Known answers: the 3x3 grid strictly inside (0,0)-(2,2) is the 1 point (1,1); with the
-    // edges, 9; the triangle's interior holds (1,1), (1,2), (2,1); with its edges, 15; within
-    // 250 km of (0,0) (2.25 degrees) lie 21, 13 of them east of -1.
-    let n = |df: &DataFrame| df.columns()[0].i64().unwrap().get(0).unwrap();
-    assert_eq!(
-        with[..only.len()].iter().map(n).collect::<Vec<_>>(),
-        vec![1, 9, 3, 15, 21, 13, 0]
-    );
-    assert_eq!(with[1].get_column_names()[0].as_str(), "N");
-    // Without the index every query scans, with the same frames (names and types included).
-    let lock = lake.try_write_lock().unwrap();
-    assert!(crate::spatial::index::drop(&lake, &lock, "grid", "lon,lat").unwrap());
-    drop(lock);
-    for (q, before) in only.iter().chain(&other).zip(&with) {
-        assert!(!plan(q).contains("IndexOnlyScan"), "{q}");
-        assert!(run(q).equals_missing(before), "{q}:\n{}\n{before}", run(q));
-    }
-}
-
-#[test]
-fn index_only_rectangles_agree_with_the_polygon_test() {
-    // Rectangles given as polygons in other orders, degenerate ones, and a spike that only
-    // looks like a box: each is counted from the index and by the scan.
-    let mut csv = String::from("id,lon,lat\n");
-    let mut i = 0;
-    for x in 0..=4 {
-        for y in 0..=4 {
-            csv.push_str(&format!("{i},{x},{y}\n"));
-            i += 1;
-        }
-    }
-    let (_dir, lake) = lake_with(&[("g.csv", &csv)]);
-    let shapes = [
-        "POLYGON((1 1, 1 3, 3 3, 3 1, 1 1))",
-        "POLYGON((3 3, 1 3, 1 1, 3 1, 3 3))",
-        "POLYGON((1 1, 3 1, 3 1, 1 1, 1 1))",
-        "POLYGON((1 1, 3 1, 3 3, 3 1, 1 1))",
-        "POLYGON((1 1, 3 3, 1 3, 3 1, 1 1))",
-        "POLYGON((0 0, 4 0, 4 4, 0 4, 0 0), (1 1, 1 3, 3 3, 3 1, 1 1))",
-    ];
-    let mut index = Vec::new();
-    for shape in shapes {
-        for f in [
-            "ST_Within(ST_Point(lon, lat), GEOM)",
-            "ST_Intersects(ST_Point(lon, lat), GEOM)",
-        ] {
-            let f = f.replace("GEOM", &format!("ST_GeomFromText('{shape}')"));
-            let sql = format!("SELECT count(*) AS n FROM g WHERE {f}");
-            index.push((sql.clone(), count(&lake, &sql)));
-        }
-    }
-    let lock = lake.try_write_lock().unwrap();
-    assert!(crate::spatial::index::drop(&lake, &lock, "g", "lon,lat").unwrap());
-    drop(lock);
-    for (sql, n) in index {
-        assert_eq!(count(&lake, &sql), n, "{sql}");
-    }
 }

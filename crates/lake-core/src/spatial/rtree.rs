@@ -371,6 +371,39 @@ impl FlatRTree {
         }
     }
 
+    /// The entries below `n` (the tree keeps them together: every leaf of a subtree is at one
+    /// depth, and entries are laid out breadth first), for a node wholly inside a box.
+    pub fn entries_below(&self, n: &Node) -> Result<std::ops::Range<usize>> {
+        let damaged = || {
+            LakeError::Internal(format!(
+                "the spatial index {} is damaged (a node points outside the file); drop it \
+                 with `lake index drop` and create it again",
+                self.what
+            ))
+        };
+        let mut m = *n;
+        while !m.leafy {
+            if m.count == 0 || m.first >= self.nodes {
+                return if m.below == 0 {
+                    Ok(0..0)
+                } else {
+                    Err(damaged())
+                };
+            }
+            let next = self.node(m.first);
+            // Children come after their parents, so each step goes deeper or stops.
+            if next.below > m.below || (!next.leafy && next.first <= m.first) {
+                return Err(damaged());
+            }
+            m = next;
+        }
+        let end = m.first.saturating_add(n.below as usize);
+        if end > self.entries {
+            return Err(damaged());
+        }
+        Ok(m.first..end)
+    }
+
     /// Visits the entries whose box meets `q`; `whole` is offered each node wholly inside `q`
     /// first, and when it returns true that node's entries are not visited one by one.
     pub fn search(

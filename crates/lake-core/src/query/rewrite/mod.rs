@@ -29,7 +29,7 @@ mod relations;
 mod tests;
 
 // The parts take all of the above through `use super::*`.
-use super::expr::{is_comparison, split_and};
+use super::expr::{is_comparison, join_and, split_and};
 use columns::*;
 use decorrelate::*;
 use joins::*;

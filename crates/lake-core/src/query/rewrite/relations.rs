@@ -274,23 +274,6 @@ pub(super) fn owners(e: &Expr, units: &[Unit]) -> (Vec<Owner>, bool) {
     (w.out, w.subquery)
 }
 
-pub(super) fn join_and(parts: Vec<Expr>) -> Option<Expr> {
-    parts
-        .into_iter()
-        .map(|p| match p {
-            Expr::BinaryOp {
-                op: BinaryOperator::Or,
-                ..
-            } => Expr::Nested(Box::new(p)),
-            p => p,
-        })
-        .reduce(|a, b| Expr::BinaryOp {
-            left: Box::new(a),
-            op: BinaryOperator::And,
-            right: Box::new(b),
-        })
-}
-
 pub(super) fn parse_expr(sql: &str) -> Option<Expr> {
     Parser::new(&GenericDialect {})
         .try_with_sql(sql)
