@@ -319,9 +319,15 @@ fn a_failed_index_write_leaves_nothing_and_a_crashed_one_is_cleaned_on_open() {
     let lock = lake.try_write_lock().unwrap();
     let rel = "index/pts/v1/rtree-test.rtree";
     let e = lake
-        .write_derived(&lock, rel, b"bytes", |_, _| {
-            Err(crate::LakeError::Internal("refused".into()))
-        })
+        .write_derived(
+            &lock,
+            rel,
+            |w| {
+                w.write_all(b"bytes")
+                    .map_err(|e| crate::LakeError::io("test", e))
+            },
+            |_, _, _| Err(crate::LakeError::Internal("refused".into())),
+        )
         .err()
         .unwrap();
     assert!(e.to_string().contains("refused"));

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use geo::Geometry;
 use polars::prelude::*;
 
-use super::rtree::{self, FlatRTree, Item};
+use super::rtree::{self, FlatRTree, Item, PointItem};
 use crate::catalog::{ColumnDef, DatasetVersion, IndexInfo};
 use crate::error::{LakeError, Result};
 use crate::storage::WriteLock;
@@ -194,7 +194,7 @@ pub fn items_of(geoms: &[Option<Geometry>], file: u32, out: &mut Vec<Item>) {
 
 /// The points of a coordinate pair, read from all the version's files in one scan (on every
 /// core), straight into entries: no geometry is made per row.
-fn point_items(lake: &Lake, ds: &DatasetVersion, t: &Target) -> Result<Vec<Item>> {
+fn point_items(lake: &Lake, ds: &DatasetVersion, t: &Target) -> Result<Vec<PointItem>> {
     let failed =
         |e: PolarsError| LakeError::QueryFailed(format!("reading {} for its index: {e}", ds.name));
     let df = lake
@@ -211,14 +211,13 @@ fn point_items(lake: &Lake, ds: &DatasetVersion, t: &Target) -> Result<Vec<Item>
     }
     let x = df.columns()[0].f64().map_err(failed)?.rechunk();
     let y = df.columns()[1].f64().map_err(failed)?.rechunk();
-    let mut out = Vec::with_capacity(df.height());
+    let mut out = Vec::with_capacity(x.len());
     let (mut xs, mut ys) = (x.iter(), y.iter());
     for (fi, f) in ds.files.iter().enumerate() {
         for row in 0..f.rows {
             if let (Some(Some(x)), Some(Some(y))) = (xs.next(), ys.next()) {
-                out.push(Item {
-                    lo: [x, y],
-                    hi: [x, y],
+                out.push(PointItem {
+                    xy: [x, y],
                     file: fi as u32,
                     row: row as u32,
                 });
@@ -228,11 +227,8 @@ fn point_items(lake: &Lake, ds: &DatasetVersion, t: &Target) -> Result<Vec<Item>
     Ok(out)
 }
 
-/// Reads what the index holds from the version's files.
-fn items(lake: &Lake, ds: &DatasetVersion, t: &Target) -> Result<(Vec<Item>, bool)> {
-    if let Target::Points { .. } = t {
-        return Ok((point_items(lake, ds, t)?, true));
-    }
+/// The boxes of a geometry column, read file by file.
+fn box_items(lake: &Lake, ds: &DatasetVersion, t: &Target) -> Result<Vec<Item>> {
     let mut out = Vec::with_capacity(ds.rows as usize);
     for (fi, f) in ds.files.iter().enumerate() {
         let df = lake
@@ -250,7 +246,7 @@ fn items(lake: &Lake, ds: &DatasetVersion, t: &Target) -> Result<(Vec<Item>, boo
             })?;
         items_of(&geoms, fi as u32, &mut out);
     }
-    Ok((out, false))
+    Ok(out)
 }
 
 /// Builds (or rebuilds) the R-tree of `spec` on `dataset`'s current version.
@@ -261,23 +257,43 @@ pub fn create(lake: &Lake, lock: &WriteLock, dataset: &str, spec: &str) -> Resul
 }
 
 fn build_for(lake: &Lake, lock: &WriteLock, ds: &DatasetVersion, t: &Target) -> Result<IndexInfo> {
-    let (items, points) = items(lake, ds, t)?;
+    match t {
+        Target::Points { .. } => store(lake, lock, ds, t, point_items(lake, ds, t)?, true),
+        Target::Geometry(_) => store(lake, lock, ds, t, box_items(lake, ds, t)?, false),
+    }
+}
+
+/// Writes the R-tree of `items` as the index file of `t` on `ds`, and records it.
+fn store<T: rtree::Indexed>(
+    lake: &Lake,
+    lock: &WriteLock,
+    ds: &DatasetVersion,
+    t: &Target,
+    items: Vec<T>,
+    points: bool,
+) -> Result<IndexInfo> {
     let files: Vec<(String, u64)> = ds.files.iter().map(|f| (f.path.clone(), f.rows)).collect();
-    let (bytes, entries) = rtree::build(items, &files, points);
-    let info = IndexInfo {
+    let path = format!("index/{}/v{}/{}", ds.name, ds.version, file_name(t));
+    let info = |(entries, bytes): (u64, u64)| IndexInfo {
         dataset: ds.name.clone(),
         version: ds.version,
         column: t.key(),
         kind: RTREE.into(),
-        path: format!("index/{}/v{}/{}", ds.name, ds.version, file_name(t)),
+        path: path.clone(),
         entries,
-        bytes: bytes.len() as u64,
+        bytes,
         created_at: crate::catalog::now_rfc3339(),
     };
-    lake.write_derived(lock, &info.path, &bytes, |cat, job| {
-        cat.add_index(job, ds.version_id, &info)
-    })?;
-    Ok(info)
+    let written = lake.write_derived(
+        lock,
+        &path,
+        |w| {
+            rtree::write(items, &files, points, w)
+                .map_err(|e| LakeError::io(format!("writing {path}"), e))
+        },
+        |cat, job, sizes| cat.add_index(job, ds.version_id, &info(*sizes)),
+    )?;
+    Ok(info(written))
 }
 
 /// Indexes every coordinate pair and geometry column of the datasets' current versions (after

@@ -8,6 +8,8 @@
 //! child, child count and "children are entries" as u32; u32 padding; u64 entries below); the
 //! entries (x, y, and for boxes max x, max y, as f64; file ordinal and row as u32).
 
+use std::io::Write;
+
 use rstar::{RStarInsertionStrategy, RTree, RTreeNode, RTreeObject, RTreeParams, AABB};
 
 use crate::error::{LakeError, Result};
@@ -28,10 +30,55 @@ pub struct Item {
     pub row: u32,
 }
 
+/// One indexed point and where its row is: 24 bytes against a box's 40, so bulk-loading moves
+/// less memory.
+#[derive(Debug, Clone, Copy)]
+pub struct PointItem {
+    /// x, y.
+    pub xy: [f64; 2],
+    /// Ordinal of the data file in the version's file list.
+    pub file: u32,
+    /// Row within that file.
+    pub row: u32,
+}
+
+/// What the tree can hold: a box and a row.
+pub trait Indexed: RTreeObject<Envelope = AABB<[f64; 2]>> + Copy + Send {
+    /// Lower and upper corners.
+    fn corners(&self) -> ([f64; 2], [f64; 2]);
+    /// File ordinal and row.
+    fn place(&self) -> (u32, u32);
+}
+
 impl RTreeObject for Item {
     type Envelope = AABB<[f64; 2]>;
     fn envelope(&self) -> Self::Envelope {
         AABB::from_corners(self.lo, self.hi)
+    }
+}
+
+impl Indexed for Item {
+    fn corners(&self) -> ([f64; 2], [f64; 2]) {
+        (self.lo, self.hi)
+    }
+    fn place(&self) -> (u32, u32) {
+        (self.file, self.row)
+    }
+}
+
+impl RTreeObject for PointItem {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_point(self.xy)
+    }
+}
+
+impl Indexed for PointItem {
+    fn corners(&self) -> ([f64; 2], [f64; 2]) {
+        (self.xy, self.xy)
+    }
+    fn place(&self) -> (u32, u32) {
+        (self.file, self.row)
     }
 }
 
@@ -62,7 +109,7 @@ fn inside(a: &BBox, b: &BBox) -> bool {
 }
 
 /// Splits `items` into `k` slabs of equal size along x.
-fn slabs(mut items: Vec<Item>, k: usize) -> Vec<Vec<Item>> {
+fn slabs<T: Indexed>(mut items: Vec<T>, k: usize) -> Vec<Vec<T>> {
     let mut out = Vec::with_capacity(k);
     for left in (1..=k).rev() {
         if left == 1 {
@@ -70,24 +117,45 @@ fn slabs(mut items: Vec<Item>, k: usize) -> Vec<Vec<Item>> {
             break;
         }
         let n = items.len() / left;
-        items.select_nth_unstable_by(n, |a, b| a.lo[0].total_cmp(&b.lo[0]));
+        items.select_nth_unstable_by(n, |a, b| a.corners().0[0].total_cmp(&b.corners().0[0]));
         let rest = items.split_off(n);
         out.push(std::mem::replace(&mut items, rest));
     }
     out
 }
 
-/// Builds the index file's bytes for `items` and counts its entries; `files` are the data
-/// files' paths and rows. Items with a NaN or infinite coordinate are left out (they match no
-/// box). Big inputs are cut into one slab per core along x, each bulk-loaded by `rstar` on its
-/// own thread, under one root.
-pub fn build(mut items: Vec<Item>, files: &[(String, u64)], points: bool) -> (Vec<u8>, u64) {
-    items.retain(|i| i.lo.iter().chain(&i.hi).all(|v| v.is_finite()));
+/// Builds the index file's bytes for `items` and counts its entries (see [`write`]).
+pub fn build<T: Indexed>(items: Vec<T>, files: &[(String, u64)], points: bool) -> (Vec<u8>, u64) {
+    let mut out = Vec::new();
+    let (entries, bytes) = write(items, files, points, &mut out).expect("a Vec takes every write");
+    assert_eq!(
+        bytes as usize,
+        out.len(),
+        "the index file's size is worked out right"
+    );
+    (out, entries)
+}
+
+/// Bulk-loads `items` and writes the index file to `w`, returning its entries and bytes; `files` are the
+/// data files' paths and rows, and `points` says entries are points (x, y only). Items with a
+/// NaN or infinite coordinate are left out (they match no box). Big inputs are cut into one slab
+/// per core along x, each bulk-loaded by `rstar` on its own thread, under one root. The entries
+/// go from the trees straight to `w`: no copy of the file is held in memory.
+pub fn write<T: Indexed>(
+    mut items: Vec<T>,
+    files: &[(String, u64)],
+    points: bool,
+    w: &mut dyn Write,
+) -> std::io::Result<(u64, u64)> {
+    items.retain(|i| {
+        let (lo, hi) = i.corners();
+        lo.iter().chain(&hi).all(|v| v.is_finite())
+    });
     let size = items.len();
     let cores = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    let trees: Vec<RTree<Item, Fanout>> = if cores > 1 && size > 200_000 {
+    let trees: Vec<RTree<T, Fanout>> = if cores > 1 && size > 200_000 {
         std::thread::scope(|s| {
             let handles: Vec<_> = slabs(items, cores)
                 .into_iter()
@@ -101,28 +169,89 @@ pub fn build(mut items: Vec<Item>, files: &[(String, u64)], points: bool) -> (Ve
     } else {
         vec![RTree::bulk_load_with_params(items)]
     };
-    let mut out = Vec::with_capacity(64 + size * if points { 24 } else { 40 });
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&(points as u32).to_le_bytes());
-    out.extend_from_slice(&(files.len() as u32).to_le_bytes());
+    let (nodes, leaves) = flatten(&trees);
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, w);
+    let names: usize = files
+        .iter()
+        .map(|(p, _)| 10 + p.len().min(u16::MAX as usize))
+        .sum();
+    let bytes = 32 + names + nodes.len() * NODE_BYTES + size * if points { 24 } else { 40 };
+    w.write_all(MAGIC)?;
+    w.write_all(&(points as u32).to_le_bytes())?;
+    w.write_all(&(files.len() as u32).to_le_bytes())?;
     for (path, rows) in files {
         let b = path.as_bytes();
-        out.extend_from_slice(&(b.len().min(u16::MAX as usize) as u16).to_le_bytes());
-        out.extend_from_slice(&b[..b.len().min(u16::MAX as usize)]);
-        out.extend_from_slice(&rows.to_le_bytes());
+        w.write_all(&(b.len().min(u16::MAX as usize) as u16).to_le_bytes())?;
+        w.write_all(&b[..b.len().min(u16::MAX as usize)])?;
+        w.write_all(&rows.to_le_bytes())?;
     }
-    // Breadth first: a node's children are contiguous, in nodes or in entries.
-    let mut nodes: Vec<(BBox, u32, u32, bool, u64)> = Vec::new();
-    let mut entries: Vec<Item> = Vec::with_capacity(size);
-    let mut queue: std::collections::VecDeque<(&rstar::ParentNode<Item>, usize)> =
-        std::collections::VecDeque::new();
+    w.write_all(&(nodes.len() as u64).to_le_bytes())?;
+    w.write_all(&(size as u64).to_le_bytes())?;
+    for n in &nodes {
+        let mut b = [0u8; NODE_BYTES];
+        for (i, v) in n.bbox.iter().enumerate() {
+            b[i * 8..i * 8 + 8].copy_from_slice(&v.to_le_bytes());
+        }
+        b[32..36].copy_from_slice(&n.first.to_le_bytes());
+        b[36..40].copy_from_slice(&n.count.to_le_bytes());
+        b[40..44].copy_from_slice(&(n.leafy as u32).to_le_bytes());
+        b[48..56].copy_from_slice(&n.below.to_le_bytes());
+        w.write_all(&b)?;
+    }
+    for leaf in leaves {
+        for k in leaf.children() {
+            let RTreeNode::Leaf(it) = k else {
+                unreachable!("a leafy node holds entries only")
+            };
+            let ((lo, hi), (file, row)) = (it.corners(), it.place());
+            let mut b = [0u8; 40];
+            b[0..8].copy_from_slice(&lo[0].to_le_bytes());
+            b[8..16].copy_from_slice(&lo[1].to_le_bytes());
+            let at = if points {
+                16
+            } else {
+                b[16..24].copy_from_slice(&hi[0].to_le_bytes());
+                b[24..32].copy_from_slice(&hi[1].to_le_bytes());
+                32
+            };
+            b[at..at + 4].copy_from_slice(&file.to_le_bytes());
+            b[at + 4..at + 8].copy_from_slice(&row.to_le_bytes());
+            w.write_all(&b[..at + 8])?;
+        }
+    }
+    w.flush()?;
+    Ok((size as u64, bytes as u64))
+}
+
+/// A node as written.
+struct FlatNode {
+    bbox: BBox,
+    first: u32,
+    count: u32,
+    leafy: bool,
+    below: u64,
+}
+
+/// The trees' nodes breadth first (a node's children are contiguous, in nodes or in entries),
+/// under one root when there are several trees, and the leafy nodes in the order their entries
+/// are laid out.
+fn flatten<T: Indexed>(trees: &[RTree<T, Fanout>]) -> (Vec<FlatNode>, Vec<&rstar::ParentNode<T>>) {
     let env = |e: AABB<[f64; 2]>| [e.lower()[0], e.lower()[1], e.upper()[0], e.upper()[1]];
+    let node = |bbox, first, count, leafy, below| FlatNode {
+        bbox,
+        first,
+        count,
+        leafy,
+        below,
+    };
+    let mut nodes: Vec<FlatNode> = Vec::new();
+    let mut leaves = Vec::new();
+    let mut queue = std::collections::VecDeque::new();
     let mut parent_of: Vec<usize> = vec![usize::MAX];
-    if let [tree] = &trees[..] {
-        nodes.push((env(tree.root().envelope()), 0, 0, false, 0));
+    if let [tree] = trees {
+        nodes.push(node(env(tree.root().envelope()), 0, 0, false, 0));
         queue.push_back((tree.root(), 0));
     } else {
-        // One root over the slabs' roots.
         let whole = trees
             .iter()
             .map(|t| env(t.root().envelope()))
@@ -135,76 +264,44 @@ pub fn build(mut items: Vec<Item>, files: &[(String, u64)], points: bool) -> (Ve
                 ]
             })
             .unwrap_or([0.0; 4]);
-        nodes.push((whole, 1, trees.len() as u32, false, 0));
-        for t in &trees {
-            let id = nodes.len();
-            nodes.push((env(t.root().envelope()), 0, 0, false, 0));
+        nodes.push(node(whole, 1, trees.len() as u32, false, 0));
+        for t in trees {
             parent_of.push(0);
-            queue.push_back((t.root(), id));
+            queue.push_back((t.root(), nodes.len()));
+            nodes.push(node(env(t.root().envelope()), 0, 0, false, 0));
         }
     }
-    while let Some((node, me)) = queue.pop_front() {
-        let kids = node.children();
-        let leafy = kids.iter().all(|k| matches!(k, RTreeNode::Leaf(_)));
-        if leafy {
-            nodes[me].1 = entries.len() as u32;
-            nodes[me].2 = kids.len() as u32;
-            nodes[me].3 = true;
-            for k in kids {
-                if let RTreeNode::Leaf(it) = k {
-                    entries.push(*it);
+    let mut entries = 0u32;
+    while let Some((p, me)) = queue.pop_front() {
+        let kids = p.children();
+        if kids.iter().all(|k| matches!(k, RTreeNode::Leaf(_))) {
+            let n = &mut nodes[me];
+            (n.first, n.count, n.leafy, n.below) =
+                (entries, kids.len() as u32, true, kids.len() as u64);
+            entries += kids.len() as u32;
+            leaves.push(p);
+            continue;
+        }
+        let first = nodes.len() as u32;
+        (nodes[me].first, nodes[me].count) = (first, kids.len() as u32);
+        for k in kids {
+            match k {
+                RTreeNode::Parent(c) => {
+                    parent_of.push(me);
+                    queue.push_back((c, nodes.len()));
+                    nodes.push(node(env(c.envelope()), 0, 0, false, 0));
                 }
-            }
-            nodes[me].4 = kids.len() as u64;
-        } else {
-            nodes[me].1 = nodes.len() as u32;
-            nodes[me].2 = kids.len() as u32;
-            nodes[me].4 = 0;
-            for k in kids {
-                match k {
-                    RTreeNode::Parent(p) => {
-                        let id = nodes.len();
-                        nodes.push((env(p.envelope()), 0, 0, false, 0));
-                        parent_of.push(me);
-                        queue.push_back((p, id));
-                    }
-                    // rstar keeps every leaf at one depth; a stray leaf would be lost here.
-                    RTreeNode::Leaf(_) => unreachable!("rstar mixes no leaves with nodes"),
-                }
+                // rstar keeps every leaf at one depth; a stray leaf would be lost here.
+                RTreeNode::Leaf(_) => unreachable!("rstar mixes no leaves with nodes"),
             }
         }
     }
     // Children come after their parents: add each leafy count upwards, last node first.
     for i in (1..nodes.len()).rev() {
-        let (n, p) = (nodes[i].4, parent_of[i]);
-        nodes[p].4 += n;
+        let (n, p) = (nodes[i].below, parent_of[i]);
+        nodes[p].below += n;
     }
-    if size == 0 {
-        nodes[0].4 = 0;
-    }
-    out.extend_from_slice(&(nodes.len() as u64).to_le_bytes());
-    out.extend_from_slice(&(entries.len() as u64).to_le_bytes());
-    for (b, first, count, leafy, below) in &nodes {
-        for v in b {
-            out.extend_from_slice(&v.to_le_bytes());
-        }
-        out.extend_from_slice(&first.to_le_bytes());
-        out.extend_from_slice(&count.to_le_bytes());
-        out.extend_from_slice(&(*leafy as u32).to_le_bytes());
-        out.extend_from_slice(&0u32.to_le_bytes());
-        out.extend_from_slice(&below.to_le_bytes());
-    }
-    for e in &entries {
-        out.extend_from_slice(&e.lo[0].to_le_bytes());
-        out.extend_from_slice(&e.lo[1].to_le_bytes());
-        if !points {
-            out.extend_from_slice(&e.hi[0].to_le_bytes());
-            out.extend_from_slice(&e.hi[1].to_le_bytes());
-        }
-        out.extend_from_slice(&e.file.to_le_bytes());
-        out.extend_from_slice(&e.row.to_le_bytes());
-    }
-    (out, size as u64)
+    (nodes, leaves)
 }
 
 /// An index file, read.
@@ -499,7 +596,15 @@ mod tests {
             ("b".to_string(), 2),
             ("c".to_string(), 3),
         ];
-        let t = FlatRTree::parse(build(pts.clone(), &files, true).0, "test").unwrap();
+        let items: Vec<PointItem> = pts
+            .iter()
+            .map(|p| PointItem {
+                xy: p.lo,
+                file: p.file,
+                row: p.row,
+            })
+            .collect();
+        let t = FlatRTree::parse(build(items, &files, true).0, "test").unwrap();
         assert_eq!(t.len(), 300_000);
         assert_eq!(t.files, files);
         for _ in 0..50 {
@@ -551,7 +656,7 @@ mod tests {
         assert_eq!(t.len(), 2, "the NaN box is left out");
         assert_eq!(t.count(&[1., 1., 5.5, 5.5]).unwrap(), 2);
         assert_eq!(t.count(&[3., 3., 4., 4.]).unwrap(), 0);
-        let empty = FlatRTree::parse(build(vec![], &[], true).0, "e").unwrap();
+        let empty = FlatRTree::parse(build(Vec::<PointItem>::new(), &[], true).0, "e").unwrap();
         assert_eq!(empty.count(&[-1e9, -1e9, 1e9, 1e9]).unwrap(), 0);
         for cut in [0, 10, bytes.len() - 1] {
             let e = FlatRTree::parse(bytes[..cut].to_vec(), "x.rtree")

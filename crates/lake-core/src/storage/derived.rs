@@ -15,16 +15,17 @@ use crate::catalog::Catalog;
 use crate::error::{IoContext, Result};
 
 impl Lake {
-    /// Writes `bytes` as the lake file `rel` (under `index/`), then runs `record` with the
-    /// catalog and the job name, which must record the file and forget the job's journal in
-    /// one transaction ([`Catalog::add_index`]). On any error nothing is left behind.
-    pub fn write_derived(
+    /// Writes the lake file `rel` (under `index/`) with `write`, then runs `record` with the
+    /// catalog, the job name and what `write` returned; `record` must record the file and
+    /// forget the job's journal in one transaction ([`Catalog::add_index`]). On any error
+    /// nothing is left behind.
+    pub fn write_derived<T>(
         &self,
         _lock: &WriteLock,
         rel: &str,
-        bytes: &[u8],
-        record: impl FnOnce(&mut Catalog, &str) -> Result<()>,
-    ) -> Result<()> {
+        write: impl FnOnce(&mut dyn Write) -> Result<T>,
+        record: impl FnOnce(&mut Catalog, &str, &T) -> Result<()>,
+    ) -> Result<T> {
         crate::catalog::indexes::check_index_path(rel)?;
         let index_root = self.root.join("index");
         self.check_inside(&index_root)?;
@@ -56,7 +57,7 @@ impl Lake {
                 let _ = fs::remove_dir(d);
             }
         };
-        let written = (|| -> Result<()> {
+        let written = (|| -> Result<T> {
             for d in &dirs {
                 fs::create_dir(d).ctx(|| format!("creating {}", d.display()))?;
             }
@@ -64,15 +65,15 @@ impl Lake {
                 self.check_inside(parent)?;
             }
             let mut f = fs::File::create_new(&tmp).ctx(|| format!("creating {}", tmp.display()))?;
-            f.write_all(bytes)
-                .and_then(|_| f.sync_all())
-                .ctx(|| format!("writing {}", tmp.display()))?;
+            let out = write(&mut f)?;
+            f.sync_all().ctx(|| format!("writing {}", tmp.display()))?;
             fs::rename(&tmp, &target).ctx(|| format!("moving {} into place", tmp.display()))?;
             if let Some(parent) = target.parent() {
                 fsync_dir(parent)?;
             }
             let mut cat = self.catalog();
-            record(&mut cat, &job)
+            record(&mut cat, &job, &out)?;
+            Ok(out)
         })();
         if written.is_err() {
             undo();
