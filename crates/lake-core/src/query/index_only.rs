@@ -85,7 +85,7 @@ pub(super) fn cover(
         return Ok(None);
     };
     // The pair's own types, so the frame is the table's two columns as a scan reads them.
-    let Some(types) = pair_types(lake, ds, lon, lat)? else {
+    let Some(types) = pair_types(ds, lon, lat) else {
         return Ok(None);
     };
     let (xs, ys, candidates) = entries(&tree, &io)?;
@@ -276,31 +276,24 @@ fn aggregates_only(s: &Select) -> bool {
         })
 }
 
-/// The pair's types in the data files, when both are numbers a float holds exactly.
-fn pair_types(
-    lake: &Lake,
-    ds: &DatasetVersion,
-    lon: &str,
-    lat: &str,
-) -> Result<Option<(DataType, DataType)>> {
-    let schema = super::version_schema(lake, ds)?;
-    let exact = |t: &DataType| {
-        matches!(
-            t,
-            DataType::Float64
-                | DataType::Float32
-                | DataType::Int8
-                | DataType::Int16
-                | DataType::Int32
-                | DataType::UInt8
-                | DataType::UInt16
-                | DataType::UInt32
-        )
+/// The pair's types as the catalog records them (Polars' names), when both are numbers a float
+/// holds exactly.
+fn pair_types(ds: &DatasetVersion, lon: &str, lat: &str) -> Option<(DataType, DataType)> {
+    let exact = |name: &str| {
+        let c = ds.schema.iter().find(|c| c.name == name)?;
+        Some(match c.dtype.as_str() {
+            "f64" => DataType::Float64,
+            "f32" => DataType::Float32,
+            "i8" => DataType::Int8,
+            "i16" => DataType::Int16,
+            "i32" => DataType::Int32,
+            "u8" => DataType::UInt8,
+            "u16" => DataType::UInt16,
+            "u32" => DataType::UInt32,
+            _ => return None,
+        })
     };
-    let (Some(x), Some(y)) = (schema.get(lon), schema.get(lat)) else {
-        return Ok(None);
-    };
-    Ok((exact(x) && exact(y)).then(|| (x.clone(), y.clone())))
+    Some((exact(lon)?, exact(lat)?))
 }
 
 /// The rectangles of the tests, when every test is against one (with whether edges count).

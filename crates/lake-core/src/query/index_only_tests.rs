@@ -228,3 +228,41 @@ fn index_only_rectangles_agree_with_the_polygon_test() {
         assert_eq!(count(&lake, &sql), n, "{sql}");
     }
 }
+
+#[test]
+fn index_only_keeps_the_pairs_own_types() {
+    use crate::cancel::CancelToken;
+    use crate::ingest::{import_paths, ImportOptions, NoProgress};
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = 5u64;
+    let (xs, ys): (Vec<f32>, Vec<f32>) = (0..3000)
+        .map(|_| {
+            (
+                (lcg(&mut s) * 20.0) as f32,
+                (lcg(&mut s) * 20.0 + 40.0) as f32,
+            )
+        })
+        .unzip();
+    let mut df = df!("lon" => xs, "lat" => ys).unwrap();
+    let path = dir.path().join("f32.parquet");
+    ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    let r = import_paths(
+        &lake,
+        &[path],
+        &ImportOptions::default(),
+        &NoProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    assert_eq!(r.indexes.len(), 1);
+    let q = "SELECT lon, lat FROM f32 WHERE ST_Within(ST_Point(lon, lat), ST_MakeEnvelope(5, 45, 10, 50)) ORDER BY lat";
+    let with = run(&lake, q);
+    assert!(plan(&lake, q).contains("IndexOnlyScan"));
+    assert_eq!(with.column("lon").unwrap().dtype(), &DataType::Float32);
+    assert!(with.height() > 100);
+    drop_index(&lake, "f32");
+    same(&with, &run(&lake, q), q);
+}
