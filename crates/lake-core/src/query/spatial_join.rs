@@ -205,7 +205,54 @@ fn exclude(opts: &mut sqlparser::ast::WildcardAdditionalOptions, cols: &[&str]) 
     opts.opt_exclude = Some(ExcludeSelectItem::Multiple(names));
 }
 
-/// Finds the spatial joins (explicit `[INNER] JOIN … ON <predicate>`), rewrites them into
+/// `FROM a, b WHERE <spatial predicate of a and b> AND …` as `FROM a JOIN b ON <predicate>
+/// WHERE …`, so the comma join runs as a spatial join too. Returns whether it moved one.
+fn comma_to_join(
+    s: &mut sqlparser::ast::Select,
+    schemas: &HashMap<String, Vec<ColumnDef>>,
+    rows: &HashMap<String, u64>,
+) -> bool {
+    let plain = |t: &sqlparser::ast::TableWithJoins| match &t.relation {
+        TableFactor::Table {
+            name,
+            alias: Some(a),
+            args: None,
+            ..
+        } if t.joins.is_empty() => Some((object_name_text(name), a.name.value.clone())),
+        _ => None,
+    };
+    let Some(selection) = s.selection.clone() else {
+        return false;
+    };
+    let mut parts = Vec::new();
+    super::expr::split_and(selection, &mut parts);
+    for i in 0..s.from.len() {
+        for j in i + 1..s.from.len() {
+            let (Some(a), Some(b)) = (plain(&s.from[i]), plain(&s.from[j])) else {
+                continue;
+            };
+            let tables = [a, b];
+            let Some(k) = (0..parts.len())
+                .find(|k| spatial_on(&parts[*k], &tables, schemas, rows, 0).is_some())
+            else {
+                continue;
+            };
+            let on = parts.remove(k);
+            let right = s.from.remove(j);
+            s.from[i].joins.push(sqlparser::ast::Join {
+                relation: right.relation,
+                global: false,
+                join_operator: JoinOperator::Inner(JoinConstraint::On(on)),
+            });
+            s.selection = super::expr::join_and(parts);
+            return true;
+        }
+    }
+    false
+}
+
+/// Finds the spatial joins (`[INNER] JOIN … ON <predicate>`, and comma joins
+/// with the predicate in WHERE), rewrites them into
 /// equality joins over the frames [`register`] adds, and returns them.
 pub fn rewrite_spatial_joins(
     statement: &mut Statement,
@@ -223,6 +270,7 @@ pub fn rewrite_spatial_joins(
             let SetExpr::Select(s) = q.body.as_mut() else {
                 return ControlFlow::Continue(());
             };
+            while comma_to_join(s, self.schemas, self.rows) {}
             let mut found = Vec::new();
             for twj in &mut s.from {
                 let mut tables: Vec<(String, String)> = Vec::new();

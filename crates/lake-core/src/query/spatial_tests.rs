@@ -461,6 +461,9 @@ fn spatial_joins_run_through_an_rtree_with_the_answers_of_a_scan() {
     for sql in [
         "SELECT r.name, count(*) AS n FROM regions r JOIN pts p ON ST_Contains(r.shape, ST_Point(p.lon, p.lat)) GROUP BY r.name ORDER BY r.name",
         "SELECT r.name, count(*) AS n FROM pts p JOIN regions r ON ST_Within(ST_Point(p.lon, p.lat), r.shape) GROUP BY r.name ORDER BY r.name",
+        // A comma join with the predicate in WHERE (beside another condition) is one too.
+        "SELECT r.name, count(*) AS n FROM regions r, pts p WHERE p.id >= 0 AND ST_Contains(r.shape, ST_Point(p.lon, p.lat)) GROUP BY r.name ORDER BY r.name",
+        "SELECT r.name, count(*) AS n FROM pts p, regions r WHERE ST_Intersects(ST_Point(p.lon, p.lat), r.shape) GROUP BY r.name ORDER BY r.name",
     ] {
         let out = run_query(&lake, sql, &QueryOptions::default()).unwrap();
         let names = out.frame.column("name").unwrap().str().unwrap().clone();
