@@ -21,6 +21,7 @@ use lake_core::ingest::progress::ImportProgress;
 use crate::commands::{ExportFormat, ImportItem, LakeStatus, MapRequest, MapView, QueryResponse};
 use crate::pick::PickKind;
 use lake_core::query::track::Track;
+use lake_core::spatial::fences::Fence;
 use lake_core::spatial::viewport::Viewport;
 
 use crate::ipc::{signatures, ts_config as cfg};
@@ -79,6 +80,7 @@ pub fn types_ts() -> String {
     decl::<MapView>(&mut s);
     decl::<Viewport>(&mut s);
     decl::<Track>(&mut s);
+    decl::<Fence>(&mut s);
     s.trim_end().to_string() + "\n"
 }
 

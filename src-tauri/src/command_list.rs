@@ -33,16 +33,18 @@ macro_rules! with_commands {
             run_query(sql: String, tab: String) -> QueryResponse;
             /// EXPLAIN (ANALYZE) of `sql`.
             explain(sql: String, analyze: bool, tab: String) -> QueryPlan;
-            /// The points (or counts per cell) of a dataset in the map's visible box, from its R-tree.
-            map_viewport(req: MapRequest) -> Viewport;
-            /// The points (or counts per cell) of a kept result's lon/lat columns in its map's box.
-            map_result(id: u32, view: MapView) -> Viewport;
+            /// The points (or counts per cell) of a dataset in the map's visible box, from its R-tree, as Arrow IPC (see Viewport).
+            map_viewport(req: MapRequest) -> Response;
+            /// The points (or counts per cell) of a kept result's lon/lat columns in its map's box, as Arrow IPC.
+            map_result(id: u32, view: MapView) -> Response;
             /// The row behind a point on the map, kept for the grid.
             map_row(dataset: String, file: u32, row: u32) -> ResultMeta;
             /// One UTC day (`YYYY-MM-DD`, or the last with points) of a dataset's points as a track.
             map_track(dataset: String, day: Option<String>) -> Track;
             /// Saves a polygon drawn on the map (WKT) as the fence `name` in `fences`; returns how many it holds.
             save_fence(name: String, wkt: String) -> u32;
+            /// The fences saved from the map (the `fences` dataset), to draw them.
+            map_fences() -> Vec<Fence>;
             /// Row `row` of a kept result's view, kept for the grid (a point clicked on a result's map).
             result_row(id: u32, row: u32) -> ResultMeta;
             /// Stops the query running in editor tab `tab`.

@@ -14,8 +14,8 @@ use lake_core::query::output::{export_to_file, OutputFormat};
 use lake_core::query::results::{FilterSpec, ResultMeta, ResultSet, SortSpec};
 use lake_core::query::track::{day_track, Track};
 use lake_core::query::{explain_query, run_query as core_query, QueryOptions, QueryPlan};
-use lake_core::spatial::fences;
-use lake_core::spatial::viewport::{row_at, viewport, Viewport, ViewportRequest};
+use lake_core::spatial::fences::{self, Fence};
+use lake_core::spatial::viewport::{row_at, viewport, ViewportRequest};
 use lake_core::{ErrorCode, Lake};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::{Channel, Response};
@@ -309,7 +309,7 @@ pub async fn explain(cx: &Cx<'_>, sql: String, analyze: bool, tab: String) -> Cm
     in_tab(cx.state, &tab, work).await
 }
 
-pub async fn map_viewport(cx: &Cx<'_>, req: MapRequest) -> CmdResult<Viewport> {
+pub async fn map_viewport(cx: &Cx<'_>, req: MapRequest) -> CmdResult<Response> {
     let lake = cx.state.lake()?;
     let req = ViewportRequest {
         dataset: req.dataset,
@@ -318,13 +318,16 @@ pub async fn map_viewport(cx: &Cx<'_>, req: MapRequest) -> CmdResult<Viewport> {
         max_points: req.max_points.min(50_000) as usize,
         grid: (req.cols, req.rows),
     };
-    blocking(move || Ok(viewport(&lake, &req)?)).await
+    let bytes = blocking(move || Ok(viewport(&lake, &req)?.to_ipc()?)).await?;
+    Ok(Response::new(bytes))
 }
 
-pub async fn map_result(cx: &Cx<'_>, id: u32, view: MapView) -> CmdResult<Viewport> {
+pub async fn map_result(cx: &Cx<'_>, id: u32, view: MapView) -> CmdResult<Response> {
     let r = cx.state.result(id)?;
     let max = view.max_points.min(50_000) as usize;
-    blocking(move || Ok(lock(&r).map_viewport(view.bbox, max, (view.cols, view.rows))?)).await
+    let grid = (view.cols, view.rows);
+    let v = blocking(move || Ok(lock(&r).map_viewport(view.bbox, max, grid)?.to_ipc()?));
+    Ok(Response::new(v.await?))
 }
 
 pub async fn map_row(cx: &Cx<'_>, dataset: String, file: u32, row: u32) -> CmdResult<ResultMeta> {
@@ -345,6 +348,11 @@ pub async fn save_fence(cx: &Cx<'_>, name: String, wkt: String) -> CmdResult<u32
     let lake = cx.state.lake()?;
     let saved = blocking(move || Ok(fences::save(&lake, fences::DEFAULT_DATASET, &name, &wkt)?));
     Ok(saved.await?.rows as u32)
+}
+
+pub async fn map_fences(cx: &Cx<'_>) -> CmdResult<Vec<Fence>> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(fences::list(&lake, fences::DEFAULT_DATASET)?)).await
 }
 
 pub async fn result_row(cx: &Cx<'_>, id: u32, row: u32) -> CmdResult<ResultMeta> {

@@ -21,6 +21,7 @@ use crate::commands::{
 use crate::error::CmdResult;
 use crate::pick::PickKind;
 use lake_core::query::track::Track;
+use lake_core::spatial::fences::Fence;
 use lake_core::spatial::viewport::Viewport;
 
 /// ts-rs settings of every generated type (64-bit integers are plain numbers).
@@ -90,6 +91,7 @@ ts_types!(
     Viewport,
     Option<String>,
     Track,
+    Vec<Fence>,
 );
 arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView);
 arg_types!(true: Option<SortSpec>, Option<FilterSpec>, Option<String>);

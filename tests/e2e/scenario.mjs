@@ -199,7 +199,16 @@ try {
   const mapEl = await d.wait('.tab-panel:not([hidden]) [data-testid="map"][data-rendered]', { timeout: 30000 });
   const rendered = Number(await d.attr(mapEl, "data-rendered"));
   check(rendered > 0 && rendered <= drawnPts, `the map drew ${rendered} of the ${drawnPts} point features`);
+  const framed = await d.wait('.tab-panel:not([hidden]) [data-testid="map-status"]:not([data-frame-ms=""])', { timeout: 30000 });
+  const frameMs = Number(await d.attr(framed, "data-frame-ms"));
+  check(frameMs > 0 && (await d.text(framed)).includes("on screen in"), `the map says how long the answer took to reach the screen: ${await d.text(framed)}`);
   await shot("map");
+  await d.click('.tab-panel:not([hidden]) [data-testid="map-heat"]');
+  await d.wait('.tab-panel:not([hidden]) [data-testid="map-heat"].on');
+  await sleep(800);
+  await shot("map-heatmap");
+  await d.click('.tab-panel:not([hidden]) [data-testid="map-heat"]');
+  await d.wait('.tab-panel:not([hidden]) [data-testid="map-heat"]:not(.on)');
   await d.click('.tab-panel:not([hidden]) [data-testid="map-draw"]');
   await d.drag('.tab-panel:not([hidden]) [data-testid="map"]', [-250, -160], [250, 160]);
   // The box is counted on the map, and becomes a query in a new editor tab, shown at once.
@@ -244,6 +253,8 @@ try {
   check((await d.text(savedEl)).includes("Saved “Office” in fences (1 fence)"), `the fence is saved: ${await d.text(savedEl)}`);
   await d.wait('[data-testid="catalog-item"][data-name="fences"]');
   check(true, "the catalog lists the new fences dataset");
+  const fencesEl = await d.wait('.tab-panel:not([hidden]) [data-testid="map-fences"][data-count="1"]', { timeout: 15000 });
+  check((await d.text(fencesEl)).includes("1 fence"), `the map draws the saved fence: ${await d.text(fencesEl)}`);
   await shot("map-fence");
   await d.click(".tab-new");
   await setEditor("SELECT fence, count(*) AS stays, sum(points) AS pts FROM geofence_events('takeout.location_points', 'fences') GROUP BY fence");

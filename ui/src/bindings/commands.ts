@@ -70,13 +70,13 @@ export function explain(sql: string, analyze: boolean, tab: string): Promise<T.Q
   return call("explain", { sql, analyze, tab });
 }
 
-/** The points (or counts per cell) of a dataset in the map's visible box, from its R-tree. */
-export function mapViewport(req: T.MapRequest): Promise<T.Viewport> {
+/** The points (or counts per cell) of a dataset in the map's visible box, from its R-tree, as Arrow IPC (see Viewport). */
+export function mapViewport(req: T.MapRequest): Promise<ArrayBuffer> {
   return call("map_viewport", { req });
 }
 
-/** The points (or counts per cell) of a kept result's lon/lat columns in its map's box. */
-export function mapResult(id: number, view: T.MapView): Promise<T.Viewport> {
+/** The points (or counts per cell) of a kept result's lon/lat columns in its map's box, as Arrow IPC. */
+export function mapResult(id: number, view: T.MapView): Promise<ArrayBuffer> {
   return call("map_result", { id, view });
 }
 
@@ -93,6 +93,11 @@ export function mapTrack(dataset: string, day: string | null): Promise<T.Track> 
 /** Saves a polygon drawn on the map (WKT) as the fence `name` in `fences`; returns how many it holds. */
 export function saveFence(name: string, wkt: string): Promise<number> {
   return call("save_fence", { name, wkt });
+}
+
+/** The fences saved from the map (the `fences` dataset), to draw them. */
+export function mapFences(): Promise<Array<T.Fence>> {
+  return call("map_fences");
 }
 
 /** Row `row` of a kept result's view, kept for the grid (a point clicked on a result's map). */

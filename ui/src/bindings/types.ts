@@ -872,3 +872,16 @@ prev: string | null,
  * The nearest later day with points.
  */
 next: string | null, };
+
+/**
+ * A saved fence, for the map: its name and its shape as GeoJSON text.
+ */
+export type Fence = { 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its polygon, as a GeoJSON geometry.
+ */
+geojson: string, };

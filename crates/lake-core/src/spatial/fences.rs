@@ -95,3 +95,92 @@ pub fn save(lake: &Lake, dataset: &str, name: &str, wkt: &str) -> Result<Committ
     super::index::index_new_versions(lake, &lock, &[dataset.to_string()])?;
     Ok(committed)
 }
+
+/// A saved fence, for the map: its name and its shape as GeoJSON text.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Fence {
+    /// Its name.
+    pub name: String,
+    /// Its polygon, as a GeoJSON geometry.
+    pub geojson: String,
+}
+
+/// Fences drawn on the map at most.
+const MAX_LISTED: usize = 10_000;
+
+/// The fences of `dataset` (none when it does not exist yet), in the order they were saved.
+pub fn list(lake: &Lake, dataset: &str) -> Result<Vec<Fence>> {
+    let Some(ds) = lake.catalog().dataset(dataset)? else {
+        return Ok(Vec::new());
+    };
+    let has = |c: &str| ds.schema.iter().any(|d| d.name == c);
+    if !(has("name") && has("geometry")) {
+        return Err(bad(format!(
+            "{dataset} is not a fence dataset (it needs name and geometry columns)"
+        )));
+    }
+    let failed = |e: PolarsError| LakeError::QueryFailed(format!("reading {dataset}: {e}"));
+    let df = lake
+        .scan_files(ds.files.iter().map(|f| f.path.as_str()))?
+        .and_then(|lf| {
+            lf.select([col("name").cast(DataType::String), col("geometry")])
+                .limit(MAX_LISTED as IdxSize)
+                .collect()
+        })
+        .map_err(failed)?;
+    let names = df.columns()[0].str().map_err(failed)?;
+    let shapes = df.columns()[1].binary().map_err(failed)?;
+    let mut out = Vec::with_capacity(df.height());
+    for (name, wkb) in names.iter().zip(shapes.iter()) {
+        let (Some(name), Some(wkb)) = (name, wkb) else {
+            continue;
+        };
+        let g = super::wkb::read(wkb).map_err(|e| {
+            LakeError::Damaged(format!(
+                "{dataset}: the fence {name:?} is not valid WKB ({e})"
+            ))
+        })?;
+        if let Some(g) = g {
+            out.push(Fence {
+                name: name.to_string(),
+                geojson: super::text::to_geojson(&g).to_string(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saved_fences_list_back_as_geojson_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let lake = Lake::init(&dir.path().join("lake")).unwrap();
+        assert!(list(&lake, DEFAULT_DATASET).unwrap().is_empty());
+        save(
+            &lake,
+            DEFAULT_DATASET,
+            "Office",
+            "POLYGON((0 0, 1 0, 1 1, 0 0))",
+        )
+        .unwrap();
+        save(
+            &lake,
+            DEFAULT_DATASET,
+            " Home ",
+            "POLYGON((5 5, 6 5, 6 6, 5 5))",
+        )
+        .unwrap();
+        let got = list(&lake, DEFAULT_DATASET).unwrap();
+        let names: Vec<&str> = got.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Office", "Home"]);
+        let g: serde_json::Value = serde_json::from_str(&got[1].geojson).unwrap();
+        assert_eq!(g["type"], "Polygon");
+        assert_eq!(g["coordinates"][0][1], serde_json::json!([6.0, 5.0]));
+        assert!(save(&lake, DEFAULT_DATASET, "Line", "LINESTRING(0 0, 1 1)").is_err());
+        assert_eq!(list(&lake, DEFAULT_DATASET).unwrap().len(), 2);
+    }
+}

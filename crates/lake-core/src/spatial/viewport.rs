@@ -158,6 +158,54 @@ pub fn viewport_in(
     Ok(out)
 }
 
+impl Viewport {
+    /// The viewport as one Arrow IPC stream, what the app's map receives: columns `x`, `y`
+    /// (Float64) and either `n` (UInt64, per cell) or `file`, `row` (UInt32, per point); the
+    /// rest in the schema's metadata (`column`, `total`, `entries`, `engine_ms`).
+    pub fn to_ipc(&self) -> Result<Vec<u8>> {
+        use arrow_array::{ArrayRef, Float64Array, RecordBatch, UInt32Array, UInt64Array};
+        use arrow_schema::{DataType, Field, Schema};
+        use std::sync::Arc;
+        let failed =
+            |e: arrow_schema::ArrowError| LakeError::Internal(format!("the map's Arrow: {e}"));
+        let f64s = |v: &[f64]| Arc::new(Float64Array::from(v.to_vec())) as ArrayRef;
+        let mut fields = vec![
+            Field::new("x", DataType::Float64, false),
+            Field::new("y", DataType::Float64, false),
+        ];
+        let mut columns = vec![f64s(&self.xs), f64s(&self.ys)];
+        if self.counts.is_empty() {
+            fields.push(Field::new("file", DataType::UInt32, false));
+            fields.push(Field::new("row", DataType::UInt32, false));
+            let part = |i: usize| UInt32Array::from_iter_values(self.rows.iter().map(|r| r[i]));
+            columns.push(Arc::new(part(0)));
+            columns.push(Arc::new(part(1)));
+        } else {
+            fields.push(Field::new("n", DataType::UInt64, false));
+            columns.push(Arc::new(UInt64Array::from(self.counts.clone())));
+        }
+        let meta = [
+            ("column", self.column.clone()),
+            ("total", self.total.to_string()),
+            ("entries", self.entries.to_string()),
+            ("engine_ms", self.engine_ms.to_string()),
+        ];
+        let schema = Arc::new(Schema::new_with_metadata(
+            fields,
+            meta.into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect::<std::collections::HashMap<_, _>>(),
+        ));
+        let batch = RecordBatch::try_new(schema.clone(), columns).map_err(failed)?;
+        let mut out = Vec::new();
+        let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut out, &schema).map_err(failed)?;
+        w.write(&batch).map_err(failed)?;
+        w.finish().map_err(failed)?;
+        drop(w);
+        Ok(out)
+    }
+}
+
 /// Row `row` of the version's `file`-th data file (a point clicked on the map).
 pub fn row_at(
     lake: &Lake,
@@ -174,4 +222,68 @@ pub fn row_at(
     lake.scan_files([f.path.as_str()])?
         .and_then(|lf| lf.slice(row as i64, 1).collect())
         .map_err(|e| LakeError::QueryFailed(format!("reading row {row} of {}: {e}", f.path)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{Array, Float64Array, UInt32Array, UInt64Array};
+
+    fn read(v: &Viewport) -> arrow_array::RecordBatch {
+        let bytes = v.to_ipc().unwrap();
+        let mut r =
+            arrow_ipc::reader::StreamReader::try_new(std::io::Cursor::new(bytes), None).unwrap();
+        let meta = r.schema().metadata().clone();
+        assert_eq!(meta["column"], v.column);
+        assert_eq!(meta["total"], v.total.to_string());
+        assert_eq!(meta["entries"], v.entries.to_string());
+        assert_eq!(meta["engine_ms"].parse::<f64>().unwrap(), v.engine_ms);
+        r.next().unwrap().unwrap()
+    }
+
+    fn col<T: Clone + 'static>(b: &arrow_array::RecordBatch, name: &str) -> T {
+        b.column_by_name(name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+            .as_any()
+            .downcast_ref::<T>()
+            .unwrap()
+            .clone()
+    }
+
+    #[test]
+    fn viewports_cross_as_arrow_with_points_or_cells() {
+        let points = Viewport {
+            column: "lon,lat".into(),
+            total: 2,
+            entries: 10,
+            xs: vec![13.4, -0.1],
+            ys: vec![52.5, 51.5],
+            rows: vec![[0, 7], [3, 1]],
+            engine_ms: 0.25,
+            ..Default::default()
+        };
+        let b = read(&points);
+        assert_eq!(b.num_rows(), 2);
+        assert_eq!(col::<Float64Array>(&b, "x").values(), &[13.4, -0.1]);
+        assert_eq!(col::<Float64Array>(&b, "y").values(), &[52.5, 51.5]);
+        assert_eq!(col::<UInt32Array>(&b, "file").values(), &[0, 3]);
+        assert_eq!(col::<UInt32Array>(&b, "row").values(), &[7, 1]);
+        assert!(b.column_by_name("n").is_none());
+        let cells = Viewport {
+            column: "lng,lat".into(),
+            total: 1_000_000,
+            entries: 2_000_000,
+            xs: vec![1.0],
+            ys: vec![2.0],
+            counts: vec![1_000_000],
+            engine_ms: 3.5,
+            ..Default::default()
+        };
+        let b = read(&cells);
+        assert_eq!(col::<UInt64Array>(&b, "n").values(), &[1_000_000]);
+        assert!(b.column_by_name("file").is_none());
+        let empty = read(&Viewport::default());
+        assert_eq!((empty.num_rows(), empty.num_columns()), (0, 4));
+        assert_eq!(empty.column(0).len(), 0);
+    }
 }

@@ -1,6 +1,6 @@
 import { Suspense, lazy, useEffect, useState } from "react";
 import type { DatasetDescription, ErrorPayload, ResultMeta } from "../../bindings/types";
-import { describeDataset, mapRow, mapTrack, mapViewport, runQuery, saveFence } from "../../bindings/commands";
+import { describeDataset, mapFences, mapRow, mapTrack, mapViewport, runQuery, saveFence } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtBytes, fmtInt, fmtTs, sqlName } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
@@ -103,6 +103,7 @@ export function DatasetView({
               return n;
             }}
             loadTrack={timed ? (day) => mapTrack(name, day) : undefined}
+            loadFences={mapFences}
           />
         </Suspense>
       )}

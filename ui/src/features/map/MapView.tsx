@@ -3,13 +3,14 @@ import * as maplibregl from "maplibre-gl/dist/maplibre-gl-csp.js";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-csp-worker.js?url";
 import "maplibre-gl/dist/maplibre-gl.css";
 import type { Feature, FeatureCollection, Point, Polygon } from "geojson";
-import type { ErrorPayload, MapView as ViewBox, ResultMeta, Track, Viewport } from "../../bindings/types";
+import type { ErrorPayload, Fence, MapView as ViewBox, ResultMeta, Track, Viewport } from "../../bindings/types";
 import { asLakeError } from "../../lib/errors";
 import { fmtInt } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
 import { basemap } from "./basemap";
 import { cellsFor, clampBox, extentOf, ringWkt, type BBox } from "./mapMath";
 import { TrackBar, trackFeatures } from "./TrackBar";
+import { decodeViewport } from "./viewportIpc";
 import "./map.css";
 
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
@@ -21,15 +22,26 @@ const MAX_POINTS = 20_000;
 
 const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
 
+/** The answer as features: cells carry their count `n` and their share `w` of the largest cell (the heatmap's weight); points where their row is. */
 function toFeatures(v: Viewport): FeatureCollection<Point> {
   const cells = v.counts.length > 0;
+  let most = 1;
+  for (const n of v.counts) if (n > most) most = n;
   return {
     type: "FeatureCollection",
     features: v.xs.map((x, i) => ({
       type: "Feature",
       geometry: { type: "Point", coordinates: [x, v.ys[i]] },
-      properties: cells ? { n: v.counts[i] } : { f: v.rows[i][0], r: v.rows[i][1] },
+      properties: cells ? { n: v.counts[i], w: v.counts[i] / most } : { f: v.rows[i][0], r: v.rows[i][1], w: 1 },
     })),
+  };
+}
+
+/** Saved fences as features named by `name`. */
+export function fenceFeatures(fences: Fence[]): FeatureCollection {
+  return {
+    type: "FeatureCollection",
+    features: fences.map((f) => ({ type: "Feature", properties: { name: f.name }, geometry: JSON.parse(f.geojson) })),
   };
 }
 
@@ -61,7 +73,7 @@ function fitTo(map: maplibregl.Map, b: BBox, padding: number, maxZoom: number) {
   map.fitBounds([b[0], b[1], b[2], b[3]], { padding, maxZoom, duration: 0 });
 }
 
-type Status = { total: number; drawn: number; cells: boolean; ms: number; entries: number };
+type Status = { total: number; drawn: number; cells: boolean; ms: number; entries: number; frameMs?: number };
 
 /**
  * Points on an offline map (a dataset's, or a result's). Every pan or zoom asks the engine for
@@ -78,13 +90,14 @@ export default function MapView({
   onShape,
   onSaveFence,
   loadTrack,
+  loadFences,
 }: {
   /** The coordinate columns drawn, `lon,lat`. */
   column: string;
   /** Where to start; null fits the map to the points. */
   bounds: BBox | null;
-  /** The engine's answer for a box. */
-  fetch: (view: ViewBox) => Promise<Viewport>;
+  /** The engine's answer for a box, as Arrow IPC ([decodeViewport]). */
+  fetch: (view: ViewBox) => Promise<ArrayBuffer | Uint8Array>;
   /** A box the user drew or chose (the map counts it first). */
   onBox?: (bbox: BBox) => void;
   /** The row behind a clicked point. */
@@ -95,14 +108,18 @@ export default function MapView({
   onSaveFence?: (name: string, wkt: string) => Promise<number>;
   /** A day's track (`YYYY-MM-DD`, or null for the last day). */
   loadTrack?: (day: string | null) => Promise<Track>;
+  /** The saved fences, drawn under the points. */
+  loadFences?: () => Promise<Fence[]>;
 }) {
   const holder = useRef<HTMLDivElement>(null);
   // The callbacks may change with every render of the parent; the map is made once.
   const fetchRef = useRef(fetch);
   const pointRef = useRef(onPoint);
+  const fencesRef = useRef(loadFences);
   useEffect(() => {
     fetchRef.current = fetch;
     pointRef.current = onPoint;
+    fencesRef.current = loadFences;
   });
   const fitted = useRef(bounds !== null);
   const mapRef = useRef<maplibregl.Map | null>(null);
@@ -117,6 +134,9 @@ export default function MapView({
   const [fenceName, setFenceName] = useState("");
   const [saved, setSaved] = useState<string | null>(null);
   const [track, setTrack] = useState<Track | null>(null);
+  const [heat, setHeat] = useState(false);
+  const [fences, setFences] = useState<number | null>(null);
+  const [fenceHit, setFenceHit] = useState<string | null>(null);
   // While a shape is drawn, a click is a corner, not a point's row.
   const shapingRef = useRef(false);
   const [lon, lat] = column.split(",");
@@ -128,8 +148,9 @@ export default function MapView({
     const bbox = clampBox([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
     const [cols, rows] = cellsFor(map.getContainer().clientWidth, map.getContainer().clientHeight);
     const mine = ++seq.current;
+    const asked = performance.now();
     try {
-      const v = await fetchRef.current({ bbox, max_points: MAX_POINTS, cols, rows });
+      const v = decodeViewport(await fetchRef.current({ bbox, max_points: MAX_POINTS, cols, rows }));
       if (mine !== seq.current || !mapRef.current) return;
       const extent = fitted.current ? null : extentOf(v.xs, v.ys);
       if (extent) {
@@ -139,10 +160,31 @@ export default function MapView({
         return;
       }
       (map.getSource("pts") as maplibregl.GeoJSONSource).setData(toFeatures(v));
-      setStatus({ total: v.total, drawn: v.xs.length, cells: v.counts.length > 0, ms: v.engine_ms, entries: v.entries });
+      const status = { total: v.total, drawn: v.xs.length, cells: v.counts.length > 0, ms: v.engine_ms, entries: v.entries };
+      setStatus(status);
+      // From asking to the first frame drawn once the points' source has taken the answer.
+      const drawn = () => {
+        if (!map.isSourceLoaded("pts")) return;
+        map.off("render", drawn);
+        if (mine === seq.current) setStatus({ ...status, frameMs: performance.now() - asked });
+      };
+      map.on("render", drawn);
       setError(null);
     } catch (e) {
       if (mine === seq.current) setError(asLakeError(e));
+    }
+  }, []);
+
+  /** Draws the saved fences again (after one is saved). */
+  const drawFences = useCallback(async () => {
+    const map = mapRef.current;
+    if (!map || !fencesRef.current) return;
+    try {
+      const list = await fencesRef.current();
+      (map.getSource("fences") as maplibregl.GeoJSONSource | undefined)?.setData(fenceFeatures(list));
+      setFences(list.length);
+    } catch (e) {
+      setError(asLakeError(e));
     }
   }, []);
 
@@ -167,11 +209,26 @@ export default function MapView({
           box: { type: "geojson", data: EMPTY },
           sketch: { type: "geojson", data: EMPTY },
           track: { type: "geojson", data: EMPTY },
+          fences: { type: "geojson", data: EMPTY },
         },
         layers: [
           { id: "sea", type: "background", paint: { "background-color": "#101820" } },
           { id: "land", type: "fill", source: "land", paint: { "fill-color": "#232b33" } },
           { id: "borders", type: "line", source: "borders", paint: { "line-color": "#3d4955", "line-width": 0.7 } },
+          { id: "fence-fill", type: "fill", source: "fences", paint: { "fill-color": "#98c379", "fill-opacity": 0.1 } },
+          { id: "fence-line", type: "line", source: "fences", paint: { "line-color": "#98c379", "line-width": 1.5 } },
+          {
+            id: "heat",
+            type: "heatmap",
+            source: "pts",
+            layout: { visibility: "none" },
+            paint: {
+              "heatmap-weight": ["get", "w"],
+              "heatmap-intensity": 1.2,
+              "heatmap-radius": 24,
+              "heatmap-opacity": 0.85,
+            },
+          },
           {
             id: "pts",
             type: "circle",
@@ -203,6 +260,7 @@ export default function MapView({
     map.addControl(new maplibregl.ScaleControl({}), "bottom-left");
     mapRef.current = map;
     map.on("load", refresh);
+    map.on("load", () => void drawFences());
     map.on("moveend", refresh);
     // What is on screen, for people checking the map (and the e2e): the point features drawn.
     map.on("idle", () => {
@@ -222,6 +280,11 @@ export default function MapView({
           .catch((err) => setError(asLakeError(err)));
       }
     });
+    map.on("click", "fence-fill", (e) => {
+      if (shapingRef.current) return;
+      const name = (e.features?.[0]?.properties as { name?: string } | undefined)?.name;
+      if (name != null) setFenceHit(name);
+    });
     map.on("mouseenter", "pts", () => (map.getCanvas().style.cursor = "pointer"));
     map.on("mouseleave", "pts", () => (map.getCanvas().style.cursor = ""));
     const resize = new ResizeObserver(() => map.resize());
@@ -233,7 +296,19 @@ export default function MapView({
     };
     // The map is made once; `bounds` only places it the first time.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [refresh]);
+  }, [refresh, drawFences]);
+
+  // The heatmap stands in for the circles while it is on.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    const apply = () => {
+      map.setLayoutProperty("heat", "visibility", heat ? "visible" : "none");
+      map.setLayoutProperty("pts", "visibility", heat ? "none" : "visible");
+    };
+    if (map.isStyleLoaded()) apply();
+    else map.once("load", apply);
+  }, [heat]);
 
   /** Marks `bbox` on the map, counts its points and opens its query in the editor. */
   const queryBox = useCallback(
@@ -242,7 +317,7 @@ export default function MapView({
       if (!map) return;
       (map.getSource("box") as maplibregl.GeoJSONSource).setData(boxFeature(bbox));
       try {
-        const v = await fetchRef.current({ bbox, max_points: 0, cols: 1, rows: 1 });
+        const v = decodeViewport(await fetchRef.current({ bbox, max_points: 0, cols: 1, rows: 1 }));
         setBox({ bbox, total: v.total });
       } catch (e) {
         setError(asLakeError(e));
@@ -359,6 +434,7 @@ export default function MapView({
       setSaved(`Saved “${fenceName.trim()}” in fences (${fmtInt(n)} ${n === 1 ? "fence" : "fences"})`);
       setFenceName("");
       setError(null);
+      void drawFences();
     } catch (e) {
       setError(asLakeError(e));
     }
@@ -400,6 +476,7 @@ export default function MapView({
     if (onBox && (e.key === "b" || e.key === "B")) setDrawing((d) => !d);
     if (onShape && (e.key === "p" || e.key === "P")) setShaping((d) => !d);
     if (loadTrack && (e.key === "t" || e.key === "T")) void (track ? hideTrack() : showTrack(null));
+    if (e.key === "h" || e.key === "H") setHeat((h) => !h);
     if (e.key === "Escape") {
       setDrawing(false);
       setShaping(false);
@@ -434,17 +511,28 @@ export default function MapView({
             Day track
           </button>
         )}
+        <button className={heat ? "on" : ""} onClick={() => setHeat((h) => !h)} data-testid="map-heat" title="Show where points are dense as a heatmap (H)">
+          Heatmap
+        </button>
         <span
           className="dim small"
           data-testid="map-status"
           data-total={status?.total ?? ""}
           data-drawn={status?.drawn ?? ""}
           data-cells={status?.cells ? "1" : "0"}
+          data-engine-ms={status?.ms ?? ""}
+          data-frame-ms={status?.frameMs ?? ""}
         >
           {status
-            ? `${fmtInt(status.total)} of ${fmtInt(status.entries)} points in view · ${fmtInt(status.drawn)} ${status.cells ? "clusters" : status.drawn === 1 ? "point" : "points"} drawn · engine ${status.ms.toFixed(1)} ms`
+            ? `${fmtInt(status.total)} of ${fmtInt(status.entries)} points in view · ${fmtInt(status.drawn)} ${status.cells ? "clusters" : status.drawn === 1 ? "point" : "points"} drawn · engine ${status.ms.toFixed(1)} ms${status.frameMs != null ? ` · on screen in ${Math.round(status.frameMs)} ms` : ""}`
             : "Loading the map…"}
         </span>
+        {fences != null && fences > 0 && (
+          <span className="small" data-testid="map-fences" data-count={fences} title="Saved fences, drawn in green; click one for its name">
+            · {fmtInt(fences)} {fences === 1 ? "fence" : "fences"}
+            {fenceHit ? `: ${fenceHit}` : ""}
+          </span>
+        )}
         {box && (
           <span className="small" data-testid="map-box" data-total={box.total}>
             · box: {fmtInt(box.total)} {box.total === 1 ? "point" : "points"}
@@ -452,7 +540,7 @@ export default function MapView({
         )}
         <span className="grow" />
         <span className="dim small">
-          {lon}, {lat} · drag to pan, scroll to zoom{onBox ? ", B to draw a box" : ""}
+          {lon}, {lat} · drag to pan, scroll to zoom, H heatmap{onBox ? ", B to draw a box" : ""}
           {onShape ? ", P a shape" : ""}
           {shaping ? " · click the corners, double-click to close, Esc to stop" : ""}
         </span>

@@ -1,6 +1,6 @@
 import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
 import type { ErrorPayload, HistoryEntry, QueryPlan, ResultMeta } from "../../bindings/types";
-import { cancelQuery, explain, exportResult, mapResult, pickPaths, queryHistory, resultRow, runQuery } from "../../bindings/commands";
+import { cancelQuery, explain, exportResult, mapFences, mapResult, pickPaths, queryHistory, resultRow, runQuery } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtInt, fmtMs } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
@@ -272,7 +272,7 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
           {pane === "results" && meta && <ResultGrid meta={meta} />}
           {pane === "plan" && plan && <PlanView plan={plan} />}
           {pane === "map" && meta && pair && (
-            <MapView key={meta.id} column={pair.join(",")} bounds={null} fetch={(v) => mapResult(meta.id, v)} onPoint={(_f, r) => resultRow(meta.id, r)} />
+            <MapView key={meta.id} column={pair.join(",")} bounds={null} fetch={(v) => mapResult(meta.id, v)} onPoint={(_f, r) => resultRow(meta.id, r)} loadFences={mapFences} />
           )}
         </Suspense>
       </div>
