@@ -3,7 +3,9 @@
 #  - cold start to interactive (process start → first screen painted), median of RUNS;
 #  - idle memory (PSS of the app and its WebKit processes, 3 s after start);
 #  - 1M rows × 10 columns from a query to the grid (Run clicked → first rows painted), through
-#    the real window under Xvfb.
+#    the real window under Xvfb;
+#  - the map on MAP_POINTS (10 M) random points: each pan or zoom, from the viewport query to
+#    the frame that shows its answer, and the engine's part of it.
 # Prints a table and writes bench/out/app-results.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +16,7 @@ root=$(pwd)
 export CARGO_TARGET_DIR NO_AT_BRIDGE=1
 RUNS=${RUNS:-5}
 ROWS=${ROWS:-1000000}
+MAP_POINTS=${MAP_POINTS:-10000000}
 npm --prefix ui run build >/dev/null
 bench_build -p lake-app -p hello-tauri -p lake-cli
 app="$CARGO_TARGET_DIR/release/datapunk-lake"
@@ -37,5 +40,19 @@ with open(path, "w") as f:
                 f"{40 + random.random() * 10:.5f},note {i % 1000}\n")
 PY
 "$lake_bin" --lake "$out/lake" import --name wide "$out/wide.csv" >/dev/null
+
+echo "preparing $MAP_POINTS random points for the map (imported and indexed)"
+python3 - "$out/pts.csv" "$MAP_POINTS" <<'PY'
+import random, sys
+path, n = sys.argv[1], int(sys.argv[2])
+random.seed(2)
+r = random.random
+with open(path, "w") as f:
+    f.write("lon,lat\n")
+    for _ in range(n // 1000):
+        f.write("".join(f"{r() * 40 - 10:.6f},{r() * 30 + 35:.6f}\n" for _ in range(1000)))
+PY
+"$lake_bin" --lake "$out/lake" import --name pts "$out/pts.csv" >/dev/null
+rm -f "$out/pts.csv"
 
 xvfb-run -a -s '-screen 0 1280x800x24' bash "$root/bench/app_inner.sh" "$app" "$hello" "$out" "$RUNS" "$root"
