@@ -39,8 +39,8 @@ macro_rules! with_commands {
             map_result(id: u32, view: MapView) -> Response;
             /// The row behind a point on the map, kept for the grid.
             map_row(dataset: String, file: u32, row: u32) -> ResultMeta;
-            /// One UTC day (`YYYY-MM-DD`, or the last with points) of a dataset's points as a track.
-            map_track(dataset: String, day: Option<String>) -> Track;
+            /// One day (`YYYY-MM-DD`, or the last with points) of a dataset's points as a track, days in time zone `zone` (IANA; UTC if None).
+            map_track(dataset: String, day: Option<String>, zone: Option<String>) -> Track;
             /// Saves a polygon drawn on the map (WKT) as the fence `name` in `fences`; returns how many it holds.
             save_fence(name: String, wkt: String) -> u32;
             /// The fences saved from the map (the `fences` dataset), to draw them.

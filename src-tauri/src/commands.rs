@@ -339,9 +339,14 @@ pub async fn map_row(cx: &Cx<'_>, dataset: String, file: u32, row: u32) -> CmdRe
     Ok(meta)
 }
 
-pub async fn map_track(cx: &Cx<'_>, dataset: String, day: Option<String>) -> CmdResult<Track> {
+pub async fn map_track(
+    cx: &Cx<'_>,
+    dataset: String,
+    day: Option<String>,
+    zone: Option<String>,
+) -> CmdResult<Track> {
     let lake = cx.state.lake()?;
-    blocking(move || Ok(day_track(&lake, &dataset, day.as_deref())?)).await
+    blocking(move || Ok(day_track(&lake, &dataset, day.as_deref(), zone.as_deref())?)).await
 }
 
 pub async fn save_fence(cx: &Cx<'_>, name: String, wkt: String) -> CmdResult<u32> {

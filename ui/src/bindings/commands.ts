@@ -85,9 +85,9 @@ export function mapRow(dataset: string, file: number, row: number): Promise<T.Re
   return call("map_row", { dataset, file, row });
 }
 
-/** One UTC day (`YYYY-MM-DD`, or the last with points) of a dataset's points as a track. */
-export function mapTrack(dataset: string, day: string | null): Promise<T.Track> {
-  return call("map_track", { dataset, day });
+/** One day (`YYYY-MM-DD`, or the last with points) of a dataset's points as a track, days in time zone `zone` (IANA; UTC if None). */
+export function mapTrack(dataset: string, day: string | null, zone: string | null): Promise<T.Track> {
+  return call("map_track", { dataset, day, zone });
 }
 
 /** Saves a polygon drawn on the map (WKT) as the fence `name` in `fences`; returns how many it holds. */

@@ -849,6 +849,10 @@ column: string,
  */
 day: string, 
 /**
+ * The time zone the day is in (an IANA name such as `Europe/Paris`, or `UTC`).
+ */
+zone: string, 
+/**
  * Longitudes in time order.
  */
 xs: Array<number>, 

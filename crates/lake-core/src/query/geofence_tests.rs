@@ -267,7 +267,7 @@ fn a_day_track_is_in_time_order_with_the_days_around_it() {
         (3 * d + 5, Some(5.0), 5.0),
     ];
     let (_dir, lake) = lake_with(&pts, &fences);
-    let t = crate::query::track::day_track(&lake, "pts", Some("2019-01-08")).unwrap();
+    let t = crate::query::track::day_track(&lake, "pts", Some("2019-01-08"), None).unwrap();
     assert_eq!(
         (t.xs.clone(), t.ys.clone(), t.total),
         (vec![2.0, 3.0], vec![2.0, 3.0], 2)
@@ -278,16 +278,31 @@ fn a_day_track_is_in_time_order_with_the_days_around_it() {
         (Some("2019-01-07"), Some("2019-01-10"))
     );
     // Without a day: the last one.
-    let last = crate::query::track::day_track(&lake, "pts", None).unwrap();
+    let last = crate::query::track::day_track(&lake, "pts", None, None).unwrap();
     assert_eq!(
         (last.day.as_str(), last.xs.len(), last.next),
         ("2019-01-10", 1, None)
     );
-    let empty = crate::query::track::day_track(&lake, "pts", Some("2019-01-09")).unwrap();
+    let empty = crate::query::track::day_track(&lake, "pts", Some("2019-01-09"), None).unwrap();
     assert_eq!(
         (empty.total, empty.prev.as_deref()),
         (0, Some("2019-01-08"))
     );
-    let e = crate::query::track::day_track(&lake, "pts", Some("08/01/2019")).unwrap_err();
+    let e = crate::query::track::day_track(&lake, "pts", Some("08/01/2019"), None).unwrap_err();
     assert!(e.to_string().contains("YYYY-MM-DD"), "{e}");
+    // In New York (UTC-5 in January) the points fall on the evening before.
+    let ny = Some("America/New_York");
+    let t = crate::query::track::day_track(&lake, "pts", Some("2019-01-07"), ny).unwrap();
+    assert_eq!(
+        (t.xs.clone(), t.zone.as_str()),
+        (vec![2.0, 3.0], "America/New_York")
+    );
+    assert_eq!(
+        (t.prev.as_deref(), t.next.as_deref()),
+        (Some("2019-01-06"), Some("2019-01-09"))
+    );
+    let last = crate::query::track::day_track(&lake, "pts", None, ny).unwrap();
+    assert_eq!(last.day, "2019-01-09");
+    let e = crate::query::track::day_track(&lake, "pts", None, Some("Mars/Olympus")).unwrap_err();
+    assert!(e.to_string().contains("not a time zone"), "{e}");
 }

@@ -1,7 +1,10 @@
 //! One day of a location history as a track for the map: the day's points in time order, and
-//! the nearest days before and after it that have points. Days are UTC days.
+//! the nearest days before and after it that have points. Days run from midnight to midnight
+//! in a time zone the caller names (the app sends the computer's), UTC by default; a day that
+//! a clock change makes 23 or 25 hours long is that long.
 
-use chrono::{NaiveDate, TimeDelta};
+use chrono::{NaiveDate, TimeZone};
+use chrono_tz::Tz;
 use polars::prelude::*;
 use serde::Serialize;
 
@@ -21,6 +24,8 @@ pub struct Track {
     pub column: String,
     /// The day, `YYYY-MM-DD`; empty when the dataset has no located points.
     pub day: String,
+    /// The time zone the day is in (an IANA name such as `Europe/Paris`, or `UTC`).
+    pub zone: String,
     /// Longitudes in time order.
     pub xs: Vec<f64>,
     /// Latitudes.
@@ -39,12 +44,50 @@ fn failed(name: &str) -> impl Fn(PolarsError) -> LakeError + '_ {
     move |e| LakeError::QueryFailed(format!("reading the track of {name}: {e}"))
 }
 
-fn day_of(us: i64) -> Option<String> {
-    chrono::DateTime::from_timestamp_micros(us).map(|t| t.format("%Y-%m-%d").to_string())
+/// The day in `tz` of a time (microseconds since 1970, UTC).
+fn day_of(tz: Tz, us: i64) -> Option<String> {
+    chrono::DateTime::from_timestamp_micros(us)
+        .map(|t| t.with_timezone(&tz).format("%Y-%m-%d").to_string())
 }
 
-/// The track of `day` (`YYYY-MM-DD`) in `dataset`, or of its last day with points.
-pub fn day_track(lake: &Lake, dataset: &str, day: Option<&str>) -> Result<Track> {
+/// When `day` starts in `tz`, in microseconds since 1970 (UTC): its first instant, midnight or,
+/// where a clock change skips midnight, the first time after it.
+fn start_of(tz: Tz, day: NaiveDate) -> i64 {
+    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+    (0..=24 * 4)
+        .find_map(|q| {
+            tz.from_local_datetime(&(midnight + chrono::TimeDelta::minutes(15 * q)))
+                .earliest()
+        })
+        .map_or_else(
+            || midnight.and_utc().timestamp_micros(),
+            |t| t.timestamp_micros(),
+        )
+}
+
+/// The zone named `zone` (UTC when None).
+fn zone_of(zone: Option<&str>) -> Result<Tz> {
+    let Some(z) = zone.map(str::trim).filter(|z| !z.is_empty()) else {
+        return Ok(Tz::UTC);
+    };
+    z.parse::<Tz>().map_err(|_| {
+        LakeError::bad_input(
+            "the time zone",
+            None,
+            format!("'{z}' is not a time zone; name one such as Europe/Paris or UTC"),
+        )
+    })
+}
+
+/// The track of `day` (`YYYY-MM-DD`) in `dataset`, or of its last day with points; days in
+/// the time zone `zone` (UTC when None).
+pub fn day_track(
+    lake: &Lake,
+    dataset: &str,
+    day: Option<&str>,
+    zone: Option<&str>,
+) -> Result<Track> {
+    let tz = zone_of(zone)?;
     let ds = lake.catalog().require_dataset(dataset)?;
     let target = map_target(&ds).ok_or_else(|| {
         LakeError::Unsupported(format!(
@@ -74,22 +117,21 @@ pub fn day_track(lake: &Lake, dataset: &str, day: Option<&str>) -> Result<Track>
                 format!("'{d}' is not a day; write YYYY-MM-DD"),
             )
         })?,
-        None => match one(located.clone().select([col("__us").max()]))?.and_then(day_of) {
-            Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d").expect("just formatted"),
-            None => {
-                return Ok(Track {
-                    column: format!("{}@{ts}", target.key()),
-                    ..Default::default()
-                })
+        None => {
+            match one(located.clone().select([col("__us").max()]))?.and_then(|us| day_of(tz, us)) {
+                Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d").expect("just formatted"),
+                None => {
+                    return Ok(Track {
+                        column: format!("{}@{ts}", target.key()),
+                        zone: tz.name().to_string(),
+                        ..Default::default()
+                    })
+                }
             }
-        },
+        }
     };
-    let start = day
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-        .and_utc()
-        .timestamp_micros();
-    let end = start + TimeDelta::days(1).num_microseconds().expect("a day fits");
+    let start = start_of(tz, day);
+    let end = start_of(tz, day.succ_opt().unwrap_or(day));
     let mut cols = target.exprs();
     cols.push(col("__us"));
     let pts = located
@@ -123,11 +165,12 @@ pub fn day_track(lake: &Lake, dataset: &str, day: Option<&str>) -> Result<Track>
     Ok(Track {
         column: format!("{}@{ts}", target.key()),
         day: day.format("%Y-%m-%d").to_string(),
+        zone: tz.name().to_string(),
         xs,
         ys,
         ts_ms,
         total: total as u64,
-        prev: prev.and_then(day_of),
-        next: next.and_then(day_of),
+        prev: prev.and_then(|us| day_of(tz, us)),
+        next: next.and_then(|us| day_of(tz, us)),
     })
 }

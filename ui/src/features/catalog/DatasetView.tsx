@@ -5,6 +5,7 @@ import { asLakeError } from "../../lib/errors";
 import { fmtBytes, fmtInt, fmtTs, sqlName } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
 import { boxSql, shapeSql, statsBox } from "../map/mapMath";
+import { localZone } from "../map/TrackBar";
 
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
 const MapView = lazy(() => import("../map/MapView"));
@@ -102,7 +103,7 @@ export function DatasetView({
               onChanged?.();
               return n;
             }}
-            loadTrack={timed ? (day) => mapTrack(name, day) : undefined}
+            loadTrack={timed ? (day) => mapTrack(name, day, localZone()) : undefined}
             loadFences={mapFences}
           />
         </Suspense>

@@ -14,9 +14,23 @@ export function trackFeatures(t: Track): FeatureCollection {
   return { type: "FeatureCollection", features };
 }
 
-/** `HH:MM` UTC of milliseconds since 1970. */
-function hhmm(ms: number | undefined): string {
-  return ms === undefined ? "" : new Date(ms).toISOString().slice(11, 16);
+/** The computer's time zone (IANA name), which days and times on the map are in. */
+export function localZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    return "UTC";
+  }
+}
+
+/** `HH:MM` in `zone` of milliseconds since 1970. */
+export function hhmm(ms: number | undefined, zone: string): string {
+  if (ms === undefined) return "";
+  try {
+    return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone }).format(ms);
+  } catch {
+    return new Date(ms).toISOString().slice(11, 16);
+  }
 }
 
 /** The day shown as a track, with the days before and after it that have points. */
@@ -41,8 +55,8 @@ export function TrackBar({ track, onDay, onClose }: { track: Track; onDay: (day:
         {track.day === ""
           ? "No located points with a time"
           : track.total === 0
-            ? `No points on ${track.day} (UTC)`
-            : `${fmtInt(track.total)} points, ${hhmm(track.ts_ms[0])}–${hhmm(track.ts_ms[n - 1])} UTC${n < track.total ? ` (${fmtInt(n)} drawn)` : ""}`}
+            ? `No points on ${track.day} (${track.zone})`
+            : `${fmtInt(track.total)} points, ${hhmm(track.ts_ms[0], track.zone)}–${hhmm(track.ts_ms[n - 1], track.zone)} ${track.zone}${n < track.total ? ` (${fmtInt(n)} drawn)` : ""}`}
       </span>
       <span className="grow" />
       <span className="dim small">{track.column.split("@")[1]} orders the points · green start, red end</span>
