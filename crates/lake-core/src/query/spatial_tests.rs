@@ -652,4 +652,11 @@ fn gpx_points_get_a_geoparquet_geometry_column() {
         ),
         AnyValue::StringOwned("POINT (13.4 52.5);POINT (13.5 52.6)".into())
     );
+    // A column of points is indexed as points, as small as the coordinate pair's index.
+    let idx = lake.catalog().indexes(Some("run")).unwrap();
+    let bytes = |c: &str| idx.iter().find(|i| i.column == c).map(|i| i.bytes);
+    assert!(bytes("geometry").is_some(), "{idx:?}");
+    assert_eq!(bytes("geometry"), bytes("lon,lat"), "{idx:?}");
+    let n = "SELECT count(*) AS n FROM run WHERE ST_Intersects(geometry, ST_MakeEnvelope(13.45, 52.55, 14, 53))";
+    assert_eq!(count(&lake, n), 1);
 }
