@@ -4,6 +4,7 @@
 # every answer against DuckDB's and prints per-query medians, ratios and peak memory.
 #   SF=1 (scale factor)  RUNS=3 (timed runs after one warm-up)  QUERIES="1 6 14" (a subset)
 #   PARTITION=1 (lineitem and orders partitioned by year; 0 for the files as generated)
+#   ESTIMATES_ONLY=1 (only the table of row-estimate misses, lake against DuckDB)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -50,4 +51,4 @@ if [ ! -e "$lake/catalog.sqlite" ]; then
 fi
 "$here/.venv/bin/python" "$here/tpch_bench.py" --lake-bin "$LAKE" --lake "$lake" --data "$data" \
   --queries "$here/tpch/queries" --runs "${RUNS:-3}" --out "$out/tpch-sf$SF-results.json" \
-  ${QUERIES:+--only $QUERIES}
+  ${QUERIES:+--only $QUERIES} ${ESTIMATES_ONLY:+--estimates-only}

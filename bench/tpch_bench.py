@@ -106,6 +106,72 @@ def compare(got, want):
     return None
 
 
+DUCK_EST = r'''
+import sys, json, glob, os, duckdb
+data, sql = sys.argv[1], sys.stdin.read()
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+for p in glob.glob(os.path.join(data, "*.parquet")):
+    t = os.path.basename(p)[:-8]
+    con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{p}')")
+plan = json.loads(con.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql).fetchall()[0][1])
+pairs = []
+def walk(n):
+    est = (n.get("extra_info") or {}).get("Estimated Cardinality")
+    if est is not None and "operator_cardinality" in n:
+        pairs.append([float(str(est).lstrip("~")), float(n["operator_cardinality"])])
+    for c in n.get("children", []):
+        walk(c)
+walk(plan)
+print("@@pairs " + json.dumps(pairs))
+'''
+
+
+def miss(est, act):
+    """How far an estimate was from the actual rows, as a factor >= 1 (both counted from 1)."""
+    e, a = max(est, 1.0), max(act, 1.0)
+    return max(e / a, a / e)
+
+
+def estimates(a, qs):
+    """Per query: the median and worst estimate miss over its plan's nodes, the lake's (EXPLAIN
+    ANALYZE) against DuckDB's (its estimated cardinality per operator), same data."""
+    print(f"\nrow estimates, actual rows against estimated per plan node (miss = the factor, >= 1)")
+    print(f"{'query':6} {'nodes':>5} {'lake median':>11} {'lake worst':>10} {'duck median':>11} {'duck worst':>10}")
+    lake_all, duck_all, out = [], [], []
+    for q in qs:
+        sql = open(os.path.join(a.queries, f"q{q:02}.sql")).read()
+        code, text, err, _, _ = measured([a.lake_bin, "--lake", a.lake, "explain", "--analyze", "--format", "json", sql])
+        if code != 0:
+            print(f"Q{q:<5} lake error: {err.strip()[:120]}")
+            continue
+        plan = json.loads(text)
+        pairs = []
+        def walk(n):
+            if "est_rows" in n and "actual_rows" in n:
+                pairs.append(miss(n["est_rows"], n["actual_rows"]))
+            for c in n.get("children", []):
+                walk(c)
+        walk(plan["root"])
+        code, dout, derr, _, _ = measured([sys.executable, "-c", DUCK_EST, a.data], stdin=sql)
+        duck = []
+        if code == 0 and "@@pairs " in dout:
+            duck = [miss(e, x) for e, x in json.loads(dout[dout.rfind("@@pairs ") + 8:].splitlines()[0])]
+        lake_all += pairs
+        duck_all += duck
+        f = lambda v: f"x{v:.1f}" if v is not None else "-"
+        dm = statistics.median(duck) if duck else None
+        dw = max(duck) if duck else None
+        print(f"Q{q:<5} {len(pairs):>5} {f(statistics.median(pairs)):>11} {f(max(pairs)):>10} {f(dm):>11} {f(dw):>10}")
+        out.append({"query": q, "nodes": len(pairs), "lake_median_miss": statistics.median(pairs), "lake_worst_miss": max(pairs),
+                    "duckdb_median_miss": dm, "duckdb_worst_miss": dw})
+    if lake_all:
+        dmed = f"x{statistics.median(duck_all):.2f}" if duck_all else "-"
+        print(f"median miss over all {len(lake_all)} lake nodes: x{statistics.median(lake_all):.2f} (goal <= x3); "
+              f"DuckDB over its {len(duck_all)} operators: {dmed}")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lake-bin", required=True)
@@ -115,10 +181,14 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", required=True)
     ap.add_argument("--only", nargs="*", type=int)
+    ap.add_argument("--estimates-only", action="store_true")
     a = ap.parse_args()
     qs = a.only or list(range(1, 23))
     py = sys.executable
     results = []
+    if a.estimates_only:
+        json.dump({"estimates": estimates(a, qs)}, open(a.out, "w"), indent=1)
+        return
     print(f"{'query':6} {'lake s':>8} {'lake proc s':>11} {'duckdb s':>9} {'polars s':>9} {'lake/duck':>10} {'lake/polars':>12} {'lake MiB':>9} {'duck MiB':>9}  answer")
     for q in qs:
         sql = open(os.path.join(a.queries, f"q{q:02}.sql")).read()
@@ -189,7 +259,8 @@ def main():
             gproc = math.exp(statistics.mean(math.log(v) for v in procs))
             print(f"whole lake process (start-up and output included): geomean {gproc:.3f} s, "
                   f"{gproc / gm('duckdb'):.2f}x DuckDB's query time")
-    json.dump(results, open(a.out, "w"), indent=1)
+    est = estimates(a, qs)
+    json.dump({"queries": results, "estimates": est}, open(a.out, "w"), indent=1)
     print(f"results: {a.out}")
 
 

@@ -11,14 +11,17 @@ use lake_core::ingest::takeout::{
     Unrecognized,
 };
 use lake_core::ingest::{ImportFailure, ImportReport, ImportedDataset, Unchanged};
+use lake_core::query::plan_diff::{DiffRow, DiffStatus, PlanDiff};
 use lake_core::query::results::{FilterSpec, ResultMeta, SortSpec};
-use lake_core::query::{PlanNode, QueryPlan};
+use lake_core::query::{PlanNode, PlanRun, QueryPlan};
 use lake_core::{ErrorCode, ErrorPayload};
 use ts_rs::TS;
 
 use lake_core::ingest::progress::ImportProgress;
 
-use crate::commands::{ExportFormat, ImportItem, LakeStatus, MapRequest, MapView, QueryResponse};
+use crate::commands::{
+    ExportFormat, ImportItem, LakeStatus, MapRequest, MapView, PlanFormat, QueryResponse,
+};
 use crate::pick::PickKind;
 use lake_core::query::track::Track;
 use lake_core::spatial::fences::Fence;
@@ -74,6 +77,11 @@ pub fn types_ts() -> String {
     decl::<ResultMeta>(&mut s);
     decl::<PlanNode>(&mut s);
     decl::<QueryPlan>(&mut s);
+    decl::<PlanRun>(&mut s);
+    decl::<DiffStatus>(&mut s);
+    decl::<DiffRow>(&mut s);
+    decl::<PlanDiff>(&mut s);
+    decl::<PlanFormat>(&mut s);
     decl::<QueryResponse>(&mut s);
     decl::<ExportFormat>(&mut s);
     decl::<MapRequest>(&mut s);

@@ -33,6 +33,12 @@ macro_rules! with_commands {
             run_query(sql: String, tab: String) -> QueryResponse;
             /// EXPLAIN (ANALYZE) of `sql`.
             explain(sql: String, analyze: bool, tab: String) -> QueryPlan;
+            /// The latest analyzed runs of `sql` with their plans, newest first.
+            plan_runs(sql: String, limit: u32) -> Vec<PlanRun>;
+            /// Two plans compared, nodes matched: what was added, removed and changed.
+            plan_diff(before: QueryPlan, after: QueryPlan) -> PlanDiff;
+            /// Writes a plan to `path` (chosen with pick_paths) as JSON or one offline HTML page.
+            export_plan(plan: QueryPlan, sql: String, path: String, format: PlanFormat) -> ();
             /// The points (or counts per cell) of a dataset in the map's visible box, from its R-tree, as Arrow IPC (see Viewport).
             map_viewport(req: MapRequest) -> Response;
             /// The points (or counts per cell) of a kept result's lon/lat columns in its map's box, as Arrow IPC.

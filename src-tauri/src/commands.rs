@@ -10,13 +10,15 @@ use lake_core::catalog::{describe, DatasetDescription, DatasetInfo, HistoryEntry
 use lake_core::ingest::preview::{preview_paths, ImportPreview};
 use lake_core::ingest::progress::{total_bytes, ImportProgress, ProgressTracker};
 use lake_core::ingest::{import_paths, CancelToken, ImportOptions, ImportReport};
-use lake_core::query::output::{export_to_file, OutputFormat};
+use lake_core::query::output::{export_to_file, write_file_atomically, OutputFormat};
+use lake_core::query::plan_diff::PlanDiff;
 use lake_core::query::results::{FilterSpec, ResultMeta, ResultSet, SortSpec};
 use lake_core::query::track::{day_track, Track};
-use lake_core::query::{explain_query, run_query as core_query, QueryOptions, QueryPlan};
+use lake_core::query::{explain_query, plan_runs as plan_runs_of, PlanRun};
+use lake_core::query::{run_query as core_query, QueryOptions, QueryPlan};
 use lake_core::spatial::fences::{self, Fence};
 use lake_core::spatial::viewport::{row_at, viewport, ViewportRequest};
-use lake_core::{ErrorCode, Lake};
+use lake_core::{ErrorCode, Lake, LakeError};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::{Channel, Response};
 use tauri::{AppHandle, Manager};
@@ -130,6 +132,16 @@ pub enum ExportFormat {
     Parquet,
     /// GeoJSON, from a geometry column or a lon/lat pair.
     Geojson,
+}
+
+/// How a plan is written.
+#[derive(Debug, Clone, Copy, Deserialize, TS, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanFormat {
+    /// The plan's JSON (what `lake explain --diff` reads).
+    Json,
+    /// One self-contained HTML page that opens offline.
+    Html,
 }
 
 /// The most foreign file names sent to the window (a folder may hold millions).
@@ -307,6 +319,37 @@ pub async fn run_query(cx: &Cx<'_>, sql: String, tab: String) -> CmdResult<Query
 pub async fn explain(cx: &Cx<'_>, sql: String, analyze: bool, tab: String) -> CmdResult<QueryPlan> {
     let work = move |lake: &Lake, opts: &QueryOptions| explain_query(lake, &sql, analyze, opts);
     in_tab(cx.state, &tab, work).await
+}
+
+pub async fn plan_runs(cx: &Cx<'_>, sql: String, limit: u32) -> CmdResult<Vec<PlanRun>> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(plan_runs_of(&lake, &sql, limit.min(50))?)).await
+}
+
+pub async fn plan_diff(_cx: &Cx<'_>, before: QueryPlan, after: QueryPlan) -> CmdResult<PlanDiff> {
+    Ok(lake_core::query::plan_diff::diff(&before, &after))
+}
+
+/// Writes `plan` where the user chose in the save dialog, atomically.
+pub async fn export_plan(
+    cx: &Cx<'_>,
+    plan: QueryPlan,
+    sql: String,
+    path: String,
+    format: PlanFormat,
+) -> CmdResult<()> {
+    let path = cx.state.grants.check(&path, Use::Write)?;
+    let text = match format {
+        PlanFormat::Json => serde_json::to_string_pretty(&plan).unwrap_or_default(),
+        PlanFormat::Html => lake_core::query::plan_html::to_html(&plan, Some(&sql)),
+    };
+    let write = move || {
+        let io = |e| LakeError::io(format!("writing {}", path.display()), e);
+        Ok(write_file_atomically(&path, |w| {
+            w.write_all(text.as_bytes()).map_err(io)
+        })?)
+    };
+    blocking(write).await
 }
 
 pub async fn map_viewport(cx: &Cx<'_>, req: MapRequest) -> CmdResult<Response> {

@@ -16,11 +16,13 @@ use tauri::AppHandle;
 use ts_rs::{Config, TS};
 
 use crate::commands::{
-    self, Cx, ExportFormat, ImportItem, LakeStatus, MapRequest, MapView, QueryResponse,
+    self, Cx, ExportFormat, ImportItem, LakeStatus, MapRequest, MapView, PlanFormat, QueryResponse,
 };
 use crate::error::CmdResult;
 use crate::pick::PickKind;
+use lake_core::query::plan_diff::PlanDiff;
 use lake_core::query::track::Track;
+use lake_core::query::PlanRun;
 use lake_core::spatial::fences::Fence;
 use lake_core::spatial::viewport::Viewport;
 
@@ -85,6 +87,9 @@ ts_types!(
     ImportReport,
     QueryResponse,
     QueryPlan,
+    Vec<PlanRun>,
+    PlanDiff,
+    PlanFormat,
     ResultMeta,
     MapRequest,
     MapView,
@@ -93,7 +98,7 @@ ts_types!(
     Track,
     Vec<Fence>,
 );
-arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView);
+arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat);
 arg_types!(true: Option<SortSpec>, Option<FilterSpec>, Option<String>);
 
 impl IpcType for Channel<ImportProgress> {

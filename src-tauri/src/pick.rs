@@ -27,13 +27,21 @@ pub enum PickKind {
     ExportParquet,
     /// Where to write a GeoJSON export.
     ExportGeojson,
+    /// Where to write a plan as one HTML page.
+    ExportPlanHtml,
+    /// Where to write a plan as JSON.
+    ExportPlanJson,
 }
 
 impl PickKind {
     /// How the picked paths may be used.
     pub fn grant_use(self) -> Use {
         match self {
-            PickKind::ExportCsv | PickKind::ExportParquet | PickKind::ExportGeojson => Use::Write,
+            PickKind::ExportCsv
+            | PickKind::ExportParquet
+            | PickKind::ExportGeojson
+            | PickKind::ExportPlanHtml
+            | PickKind::ExportPlanJson => Use::Write,
             _ => Use::Read,
         }
     }
@@ -96,6 +104,16 @@ pub fn pick(app: &AppHandle, kind: PickKind) -> Vec<PathBuf> {
             .set_title("Export as GeoJSON")
             .set_file_name("result.geojson")
             .add_filter("GeoJSON", &["geojson", "json"])
+            .blocking_save_file()),
+        PickKind::ExportPlanHtml => one(d
+            .set_title("Save the plan as a web page")
+            .set_file_name("plan.html")
+            .add_filter("Web page", &["html"])
+            .blocking_save_file()),
+        PickKind::ExportPlanJson => one(d
+            .set_title("Save the plan as JSON")
+            .set_file_name("plan.json")
+            .add_filter("JSON", &["json"])
             .blocking_save_file()),
     }
 }

@@ -2,7 +2,7 @@
 //! work happens in `lake-core`.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -121,14 +121,18 @@ enum Command {
         /// Run the query and add actual rows and times.
         #[arg(long)]
         analyze: bool,
-        /// Output format.
-        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        /// Output format: text, JSON (what `--diff` reads), or one HTML page that opens offline.
+        #[arg(long, default_value = "text", value_parser = ["text", "json", "html"])]
         format: String,
         /// Stop after this many seconds.
         #[arg(long)]
         timeout: Option<f64>,
+        /// Compare two plans saved with `--format json` (before, after) instead of planning.
+        #[arg(long, num_args = 2, value_names = ["BEFORE.json", "AFTER.json"], conflicts_with = "sql")]
+        diff: Option<Vec<PathBuf>>,
         /// The SQL.
-        sql: String,
+        #[arg(required_unless_present = "diff")]
+        sql: Option<String>,
     },
 }
 
@@ -207,7 +211,8 @@ fn main() -> ExitCode {
         .clone()
         .unwrap_or_else(lake_core::storage::default_lake_dir);
     let sql = match &cli.command {
-        Command::Query { sql, .. } | Command::Explain { sql, .. } => Some(sql.clone()),
+        Command::Query { sql, .. } => Some(sql.clone()),
+        Command::Explain { sql, .. } => sql.clone(),
         _ => None,
     };
     match run(cli, &lake_dir) {
@@ -391,16 +396,18 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                     info.name, info.version, info.rows, info.files
                 );
                 println!(
-                    "{:<30} {:<24} {:>10}  {:<24} {:<24}",
-                    "column", "type", "nulls", "min", "max"
+                    "{:<30} {:<24} {:>10} {:>10}  {:<24} {:<24}",
+                    "column", "type", "nulls", "distinct", "min", "max"
                 );
                 for c in info.columns {
                     let show = |v: &Option<serde_json::Value>| show_stat(&c.dtype, v);
+                    let distinct = c.distinct.map_or("-".into(), |d| format!("~{d}"));
                     println!(
-                        "{:<30} {:<24} {:>10}  {:<24} {:<24}",
+                        "{:<30} {:<24} {:>10} {:>10}  {:<24} {:<24}",
                         c.name,
                         c.dtype,
                         c.null_count,
+                        distinct,
                         show(&c.min),
                         show(&c.max)
                     );
@@ -456,11 +463,27 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain {
+            diff: Some(files),
+            format,
+            ..
+        } => {
+            let [a, b] = [&files[0], &files[1]].map(|f| read_plan(f));
+            let d = lake_core::query::plan_diff::diff(&a?, &b?);
+            if format == "json" {
+                println!("{}", serde_json::to_string_pretty(&d).expect("serializes"));
+            } else {
+                print!("{}", d.to_text());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain {
             analyze,
             format,
             timeout,
             sql,
+            ..
         } => {
+            let sql = sql.unwrap_or_default();
             let lake = open(lake_dir)?;
             let opts = QueryOptions {
                 timeout: timeout.map(Duration::from_secs_f64),
@@ -469,17 +492,32 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 engine: query::QueryEngine::Streaming,
             };
             let plan = query::explain_query(&lake, &sql, analyze, &opts)?;
-            if format == "json" {
-                println!(
+            match format.as_str() {
+                "json" => println!(
                     "{}",
                     serde_json::to_string_pretty(&plan.to_json()).expect("serializes")
-                );
-            } else {
-                print!("{}", plan.to_text());
+                ),
+                "html" => print!(
+                    "{}",
+                    lake_core::query::plan_html::to_html(&plan, Some(&sql))
+                ),
+                _ => print!("{}", plan.to_text()),
             }
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A plan saved with `lake explain --format json`; a bad file is named with the line and
+/// column where it went wrong.
+fn read_plan(path: &Path) -> lake_core::Result<lake_core::query::plan::QueryPlan> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| LakeError::io(format!("reading the plan {}", path.display()), e))?;
+    serde_json::from_str(&text).map_err(|e| LakeError::BadInput {
+        path: path.display().to_string(),
+        location: Some(format!("line {}, column {}", e.line(), e.column())),
+        message: format!("not a plan saved with `lake explain --format json` ({e})"),
+    })
 }
 
 /// A statistic as people read it: timestamps and dates in ISO 8601, the rest as JSON.

@@ -220,3 +220,153 @@ fn the_22_tpch_plans_are_stable() {
         }
     });
 }
+
+/// Every node of a plan, depth first.
+fn plan_nodes(n: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+    out.push(n.clone());
+    for c in n["children"].as_array().into_iter().flatten() {
+        plan_nodes(c, out);
+    }
+}
+
+#[test]
+fn the_22_tpch_plans_read_in_sql_words() {
+    let lake = tpch_lake();
+    // Polars' debug syntax a person should not have to read.
+    let debug = [
+        "col(\"",
+        "[descending",
+        "maintain_order",
+        "simple π",
+        "dyn int",
+        "dyn str",
+        "Some(",
+        "AGGREGATE[",
+        "SORT BY",
+        "LEFT PLAN ON",
+        "FILTER [",
+    ];
+    let mut q9 = Vec::new();
+    let mut misses = Vec::new();
+    for n in 1..=22 {
+        // Analyzed: every query runs, then each piece of its plan on its own.
+        let out = lake.ok(&["explain", "--analyze", "--format", "json", &query_text(n)]);
+        let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let mut nodes = Vec::new();
+        plan_nodes(&plan["root"], &mut nodes);
+        for node in &nodes {
+            let (est, act) = (node["est_rows"].as_f64(), node["actual_rows"].as_f64());
+            let (est, act) = (est.unwrap().max(1.0), act.expect("actual rows").max(1.0));
+            misses.push(if est > act { est / act } else { act / est });
+            let (label, detail) = (
+                node["label"].as_str().unwrap(),
+                node["detail"].as_str().unwrap(),
+            );
+            for d in debug {
+                assert!(
+                    !label.contains(d) && !detail.contains(d),
+                    "q{n}: {label}: {detail}"
+                );
+            }
+            assert!(
+                !node["raw"].as_str().unwrap().is_empty(),
+                "q{n}: the engine's text is kept"
+            );
+            if node["kind"] == "Join" {
+                assert!(
+                    label.starts_with("Join (") && label.contains(" ⋈ "),
+                    "q{n}: {label}"
+                );
+            }
+        }
+        if n == 9 {
+            q9 = nodes;
+        }
+    }
+    // The row estimates come from the statistics: half the nodes within ×3 (the fixed 1/3
+    // filter share and largest-input joins of before gave ×10 and worse).
+    misses.sort_by(f64::total_cmp);
+    let median = misses[misses.len() / 2];
+    assert!(
+        median <= 3.0,
+        "median estimate miss ×{median:.1} over {} nodes",
+        misses.len()
+    );
+    let text = |kind: &str| -> Vec<String> {
+        q9.iter()
+            .filter(|n| n["kind"] == kind)
+            .map(|n| n["detail"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(text("Sort"), ["ORDER BY nation ASC, o_year DESC"]);
+    assert_eq!(
+        text("Aggregate"),
+        ["GROUP BY nation, o_year → sum(amount) AS sum_profit"]
+    );
+    assert!(
+        text("Join").contains(&"INNER JOIN ON l_orderkey = o_orderkey".to_string()),
+        "{:?}",
+        text("Join")
+    );
+    assert!(
+        text("Scan")
+            .iter()
+            .any(|d| d.starts_with("part ") && d.contains("WHERE p_name contains 'green'")),
+        "{:?}",
+        text("Scan")
+    );
+    let labels: Vec<&str> = q9.iter().map(|n| n["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"Scan lineitem"), "{labels:?}");
+    assert!(
+        labels
+            .iter()
+            .any(|l| l.starts_with("Join (") && l.ends_with(" ⋈ nation)")),
+        "{labels:?}"
+    );
+}
+
+#[test]
+fn two_saved_plans_compare_node_by_node() {
+    let dir = root().join("tests/fixtures/plans");
+    let lake = TestLake::new();
+    let before = dir.join("q09-before.json");
+    let after = dir.join("q09-after.json");
+    let out = lake.ok(&[
+        "explain",
+        "--diff",
+        before.to_str().unwrap(),
+        after.to_str().unwrap(),
+    ]);
+    let lines: Vec<&str> = out.lines().collect();
+    // Same query shape with a narrower part filter: every node matched, rows changed.
+    assert!(
+        lines
+            .iter()
+            .all(|l| !l.starts_with("+ ") && !l.starts_with("- ")),
+        "{out}"
+    );
+    let part = lines
+        .iter()
+        .find(|l| l.starts_with("~ Scan part"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        part.contains("rows 107 → 2") && part.contains("was: part"),
+        "{part}"
+    );
+    assert!(
+        lines.last().unwrap().contains("nodes: 0 added, 0 removed"),
+        "{out}"
+    );
+    // A file that is no plan is named with where it went wrong.
+    let bad = lake.file("bad.json", "{\"root\": 3}");
+    let err = lake.fails(&[
+        "explain",
+        "--diff",
+        bad.to_str().unwrap(),
+        after.to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("bad.json:line 1, column") && err.contains("not a plan"),
+        "{err}"
+    );
+}

@@ -70,6 +70,21 @@ export function explain(sql: string, analyze: boolean, tab: string): Promise<T.Q
   return call("explain", { sql, analyze, tab });
 }
 
+/** The latest analyzed runs of `sql` with their plans, newest first. */
+export function planRuns(sql: string, limit: number): Promise<Array<T.PlanRun>> {
+  return call("plan_runs", { sql, limit });
+}
+
+/** Two plans compared, nodes matched: what was added, removed and changed. */
+export function planDiff(before: T.QueryPlan, after: T.QueryPlan): Promise<T.PlanDiff> {
+  return call("plan_diff", { before, after });
+}
+
+/** Writes a plan to `path` (chosen with pick_paths) as JSON or one offline HTML page. */
+export function exportPlan(plan: T.QueryPlan, sql: string, path: string, format: T.PlanFormat): Promise<null> {
+  return call("export_plan", { plan, sql, path, format });
+}
+
 /** The points (or counts per cell) of a dataset in the map's visible box, from its R-tree, as Arrow IPC (see Viewport). */
 export function mapViewport(req: T.MapRequest): Promise<ArrayBuffer> {
   return call("map_viewport", { req });

@@ -120,7 +120,11 @@ min: number | string | boolean | null,
 /**
  * Largest value over all files.
  */
-max: number | string | boolean | null, };
+max: number | string | boolean | null, 
+/**
+ * Distinct values (estimated within a few percent), where every file knows its count.
+ */
+distinct?: number, };
 
 /**
  * A version as listed in a dataset's history.
@@ -370,7 +374,7 @@ dataset: string | null, };
 /**
  * What a dialog is for.
  */
-export type PickKind = "import_files" | "import_folders" | "lake_folder" | "export_csv" | "export_parquet" | "export_geojson";
+export type PickKind = "import_files" | "import_folders" | "lake_folder" | "export_csv" | "export_parquet" | "export_geojson" | "export_plan_html" | "export_plan_json";
 
 /**
  * Live progress of an import.
@@ -686,9 +690,21 @@ id: number,
  */
 kind: string, 
 /**
- * Its details: columns, predicates, keys.
+ * Its title for people: `Scan lineitem`, `Join (lineitem ⋈ orders)`.
+ */
+label: string, 
+/**
+ * Its details in SQL words: columns, conditions, keys (`plan_text`).
  */
 detail: string, 
+/**
+ * The engine's own text of the node.
+ */
+raw: string, 
+/**
+ * The datasets read at or below it.
+ */
+tables: Array<string>, 
 /**
  * Estimated rows out, from catalog statistics.
  */
@@ -730,6 +746,67 @@ total_ms?: number,
  * The optimizer rules that changed the plan.
  */
 rules_fired: Array<string>, };
+
+/**
+ * An earlier EXPLAIN ANALYZE of a query.
+ */
+export type PlanRun = { 
+/**
+ * When it ran (RFC 3339, UTC).
+ */
+ts: string, 
+/**
+ * Its plan, without the engine's text of each node.
+ */
+plan: QueryPlan, };
+
+/**
+ * How a node fared from the first plan to the second.
+ */
+export type DiffStatus = "same" | "changed" | "added" | "removed";
+
+/**
+ * One row of a diff: a node of either plan, or a matched pair.
+ */
+export type DiffRow = { 
+/**
+ * What happened to it.
+ */
+status: DiffStatus, 
+/**
+ * Its id in the first plan.
+ */
+a?: number, 
+/**
+ * Its id in the second plan.
+ */
+b?: number, 
+/**
+ * Its title (the second plan's where both have it).
+ */
+label: string, 
+/**
+ * The changes in words: `rows 1,234 → 56`, `time 5.0 → 12.3 ms (+146%)`, `+ pruned_files=3/10`.
+ */
+changes: Array<string>, };
+
+/**
+ * Two plans compared.
+ */
+export type PlanDiff = { 
+/**
+ * Every node, first plan order, with the added ones after the node they follow.
+ */
+rows: Array<DiffRow>, 
+/**
+ * One line: total time, and how many nodes were added, removed and changed.
+ */
+summary: string, };
+
+/**
+ * How a plan is written.
+ */
+export type PlanFormat = "json" | "html";
 
 /**
  * The answer to a query: its kept result, and the plan for EXPLAIN statements.

@@ -36,6 +36,9 @@ pub struct ColumnStats {
     pub min: Option<serde_json::Value>,
     /// Largest value.
     pub max: Option<serde_json::Value>,
+    /// Distinct values (a HyperLogLog estimate, within a few percent), where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distinct: Option<u64>,
 }
 
 /// One Parquet file of a version.
@@ -260,7 +263,7 @@ impl Catalog {
             })?
             .collect::<std::result::Result<_, _>>()?;
         let mut stats_st = self.conn.prepare(
-            "SELECT column_name, dtype, null_count, min_value, max_value FROM column_stats
+            "SELECT column_name, dtype, null_count, min_value, max_value, distinct_count FROM column_stats
              WHERE file_id = ?1 ORDER BY rowid",
         )?;
         let mut out = Vec::with_capacity(heads.len());
@@ -275,6 +278,7 @@ impl Catalog {
                         null_count: r.get::<_, i64>(2)? as u64,
                         min: parse(r.get(3)?),
                         max: parse(r.get(4)?),
+                        distinct: r.get::<_, Option<i64>>(5)?.map(|d| d as u64),
                     })
                 })?
                 .collect::<std::result::Result<_, _>>()?;
@@ -372,6 +376,38 @@ impl Catalog {
             params![now_rfc3339(), sql, status, error_code, duration_ms, rows.map(|r| r as i64)],
         )?;
         Ok(())
+    }
+
+    /// Records an EXPLAIN ANALYZE of `sql` with its plan (JSON).
+    pub fn log_plan(
+        &self,
+        sql: &str,
+        duration_ms: f64,
+        rows: Option<u64>,
+        plan: &str,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO query_log (ts, sql, status, error_code, duration_ms, rows, plan)
+             VALUES (?1, ?2, 'ok', NULL, ?3, ?4, ?5)",
+            params![
+                now_rfc3339(),
+                sql,
+                duration_ms,
+                rows.map(|r| r as i64),
+                plan
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The plans of the latest analyzed runs of `sql`, newest first: (when, plan JSON).
+    pub fn plan_runs(&self, sql: &str, limit: u32) -> Result<Vec<(String, String)>> {
+        let mut st = self.conn.prepare(
+            "SELECT ts, plan FROM query_log WHERE sql = ?1 AND plan IS NOT NULL
+             ORDER BY id DESC LIMIT ?2",
+        )?;
+        let rows = st.query_map(params![sql, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     /// The most recent distinct queries, newest first (the editor's history).
@@ -505,8 +541,9 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion<'_>) -> Result<()> {
         let mut ins_file = tx
             .prepare("INSERT INTO files (version_id, path, rows, bytes) VALUES (?1, ?2, ?3, ?4)")?;
         let mut ins_stat = tx.prepare(
-            "INSERT INTO column_stats (file_id, column_name, dtype, null_count, min_value, max_value)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO column_stats
+               (file_id, column_name, dtype, null_count, min_value, max_value, distinct_count)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for f in v.files {
             ins_file.execute(params![version_id, f.path, f.rows as i64, f.bytes as i64])?;
@@ -519,6 +556,7 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion<'_>) -> Result<()> {
                     s.null_count as i64,
                     s.min.as_ref().map(|m| m.to_string()),
                     s.max.as_ref().map(|m| m.to_string()),
+                    s.distinct.map(|d| d as i64),
                 ])?;
             }
         }
@@ -576,6 +614,10 @@ pub struct ColumnSummary {
     /// Largest value over all files.
     #[cfg_attr(feature = "ts", ts(type = "number | string | boolean | null"))]
     pub max: Option<serde_json::Value>,
+    /// Distinct values (estimated within a few percent), where every file knows its count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub distinct: Option<u64>,
 }
 
 /// A dataset's schema, statistics and history, as `lake schema` shows it.
@@ -615,6 +657,23 @@ pub fn compare_stat_values(a: &serde_json::Value, b: &serde_json::Value) -> std:
     }
 }
 
+/// A version's distinct count from its files' (rows with a value, distinct values) counts (the
+/// sketches are not kept): files of a key-like column (mostly distinct values) add up, files of
+/// a repeated column overlap.
+pub fn merge_distinct(files: &[(u64, u64)]) -> u64 {
+    let (rows, sum, max) = files
+        .iter()
+        .fold((0u64, 0u64, 0u64), |(r, s, m), &(rows, d)| {
+            (r + rows, s + d, m.max(d))
+        });
+    if rows == 0 {
+        return 0;
+    }
+    let uniqueness = (sum as f64 / rows as f64).min(1.0);
+    let est = max as f64 + (sum - max) as f64 * uniqueness;
+    (est.round() as u64).min(rows)
+}
+
 /// Describes the current version of `name`, or fails with `unknown_dataset` and a hint.
 pub fn describe(cat: &Catalog, name: &str) -> Result<DatasetDescription> {
     let ds = cat.require_dataset(name)?;
@@ -628,10 +687,16 @@ pub fn describe(cat: &Catalog, name: &str) -> Result<DatasetDescription> {
                 null_count: 0,
                 min: None,
                 max: None,
+                distinct: None,
             };
+            let mut counts = Vec::new();
             for f in &ds.files {
                 if let Some(st) = f.stats.iter().find(|st| st.column == c.name) {
                     s.null_count += st.null_count;
+                    counts.push(
+                        st.distinct
+                            .map(|d| (f.rows.saturating_sub(st.null_count), d)),
+                    );
                     if let Some(m) = &st.min {
                         if s.min
                             .as_ref()
@@ -650,6 +715,12 @@ pub fn describe(cat: &Catalog, name: &str) -> Result<DatasetDescription> {
                     }
                 }
             }
+            s.distinct = counts
+                .iter()
+                .copied()
+                .collect::<Option<Vec<_>>>()
+                .filter(|c| c.len() == ds.files.len())
+                .map(|c| merge_distinct(&c));
             s
         })
         .collect();

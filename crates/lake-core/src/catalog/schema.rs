@@ -114,6 +114,10 @@ CREATE TABLE indexes (
   UNIQUE(version_id, column_name, kind)
 );
 "#,
+    // Distinct counts (`storage::sketch`), for the planner's estimates; NULL where unknown.
+    "ALTER TABLE column_stats ADD COLUMN distinct_count INTEGER;",
+    // The plan of each EXPLAIN ANALYZE, so a run can be compared with an earlier one.
+    "ALTER TABLE query_log ADD COLUMN plan TEXT;",
 ];
 
 /// Tables every lake catalog has had since the first release (a catalog written before the

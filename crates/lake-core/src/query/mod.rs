@@ -4,6 +4,8 @@
 pub mod arrow_ipc;
 pub mod bind;
 mod errors;
+mod estimate;
+mod estimate_tests;
 mod execute;
 mod expr;
 pub mod geofence;
@@ -14,6 +16,9 @@ mod index_only;
 mod index_only_tests;
 pub mod output;
 pub mod plan;
+pub mod plan_diff;
+pub mod plan_html;
+mod plan_text;
 mod prune;
 pub mod results;
 pub mod rewrite;
@@ -461,8 +466,43 @@ pub fn explain_query(
         // `sql` may itself be `EXPLAIN [ANALYZE] ...`: the guard already parsed that.
         let analyze = analyze || prepared.explain == Some(true);
         prepared.explain = Some(analyze);
-        plan::explain(prepared, analyze, opts)
+        let plan = plan::explain(prepared, analyze, opts)?;
+        if analyze {
+            // Kept for "compare with the previous run"; the engine text is left out (it is the
+            // bulk of a plan, and a diff does not read it).
+            let mut kept = plan.clone();
+            kept.strip_raw();
+            let json = serde_json::to_string(&kept).unwrap_or_default();
+            let rows = plan.root.actual_rows;
+            let _ = lake
+                .catalog()
+                .log_plan(sql, plan.total_ms.unwrap_or(0.0), rows, &json);
+        }
+        Ok(plan)
     })
+}
+
+/// An earlier EXPLAIN ANALYZE of a query.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PlanRun {
+    /// When it ran (RFC 3339, UTC).
+    pub ts: String,
+    /// Its plan, without the engine's text of each node.
+    pub plan: QueryPlan,
+}
+
+/// The latest analyzed runs of `sql`, newest first (the one just run included).
+pub fn plan_runs(lake: &Lake, sql: &str, limit: u32) -> Result<Vec<PlanRun>> {
+    Ok(lake
+        .catalog()
+        .plan_runs(sql, limit)?
+        .into_iter()
+        .filter_map(|(ts, json)| {
+            let plan = serde_json::from_str(&json).ok()?;
+            Some(PlanRun { ts, plan })
+        })
+        .collect())
 }
 
 #[cfg(test)]

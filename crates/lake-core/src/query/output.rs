@@ -231,6 +231,15 @@ pub fn export_to_file(
     } else {
         df
     };
+    write_file_atomically(path, |mut w| write_frame(df, format, &mut w))
+}
+
+/// Writes `path` through a hidden file beside it, synced, then renamed over it: a reader never
+/// sees half a file, and a failed write leaves no trace.
+pub fn write_file_atomically(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -240,7 +249,7 @@ pub fn export_to_file(
         let mut f = std::fs::File::create(&tmp)
             .map_err(|e| LakeError::io(format!("creating {}", tmp.display()), e))?;
         let mut w = std::io::BufWriter::new(&mut f);
-        write_frame(df, format, &mut w)?;
+        write(&mut w)?;
         w.flush()
             .map_err(|e| LakeError::io(format!("writing {}", tmp.display()), e))?;
         drop(w);

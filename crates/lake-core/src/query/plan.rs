@@ -9,21 +9,31 @@ use polars::prelude::*;
 use polars_plan::plans::{write_ir_non_recursive, IRPlan, IR};
 use polars_plan::prelude::OptFlags;
 use polars_utils::arena::Node;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::estimate::dataset_of_path;
 use super::{collect_cancellable, Prepared, QueryOptions, ScanChoice};
 use crate::error::{LakeError, Result};
 
 /// One node of a plan.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlanNode {
     /// Position in a pre-order walk, from 0.
     pub id: u32,
     /// What the node does (`Scan`, `Filter`, `Join`, `Aggregate`, ...).
     pub kind: String,
-    /// Its details: columns, predicates, keys.
+    /// Its title for people: `Scan lineitem`, `Join (lineitem ⋈ orders)`.
+    #[serde(default)]
+    pub label: String,
+    /// Its details in SQL words: columns, conditions, keys (`plan_text`).
     pub detail: String,
+    /// The engine's own text of the node.
+    #[serde(default)]
+    pub raw: String,
+    /// The datasets read at or below it.
+    #[serde(default)]
+    pub tables: Vec<String>,
     /// Estimated rows out, from catalog statistics.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
@@ -37,13 +47,15 @@ pub struct PlanNode {
     #[cfg_attr(feature = "ts", ts(optional))]
     pub time_ms: Option<f64>,
     /// What a user cares about: `pruned_files=3/10`, `projection_pushdown`, `predicate_pushdown`.
+    #[serde(default)]
     pub flags: Vec<String>,
     /// Inputs.
+    #[serde(default)]
     pub children: Vec<PlanNode>,
 }
 
 /// A whole plan: `{"root": Node}` plus totals.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QueryPlan {
     /// The top node.
@@ -55,6 +67,7 @@ pub struct QueryPlan {
     #[cfg_attr(feature = "ts", ts(optional))]
     pub total_ms: Option<f64>,
     /// The optimizer rules that changed the plan.
+    #[serde(default)]
     pub rules_fired: Vec<String>,
 }
 
@@ -79,14 +92,39 @@ fn kind_of(ir: &IR) -> &'static str {
     }
 }
 
-fn dataset_of_path(path: &str) -> Option<String> {
-    let p = path.replace('\\', "/");
-    let i = p.rfind("/data/")?;
-    p[i + 6..].split('/').next().map(str::to_string)
+/// `s` cut to at most `max` bytes, with `…` when it was cut.
+fn clip(mut s: String, max: usize) -> String {
+    if s.len() > max {
+        let cut = (0..=max)
+            .rev()
+            .find(|i| s.is_char_boundary(*i))
+            .unwrap_or(0);
+        s.truncate(cut);
+        s.push('…');
+    }
+    s
+}
+
+/// A node's title: a scan names its dataset, a join the datasets on each side.
+fn label_of(kind: &str, tables: &[String], children: &[PlanNode]) -> String {
+    let names = |t: &[String]| match t {
+        [] => "…".to_string(),
+        [a] => a.clone(),
+        [a, b] => format!("{a}, {b}"),
+        [a, b, ..] => format!("{a}, {b}, …"),
+    };
+    match (kind, children) {
+        (k, [l, r]) if k.ends_with("Join") => {
+            format!("{k} ({} ⋈ {})", names(&l.tables), names(&r.tables))
+        }
+        (k, []) if k.ends_with("Scan") && !tables.is_empty() => format!("{k} {}", names(tables)),
+        (k, _) => k.to_string(),
+    }
 }
 
 struct Builder<'a> {
     plan: &'a IRPlan,
+    est: super::estimate::Estimator<'a>,
     scans: &'a [ScanChoice],
     joins: &'a [super::spatial_join::SpatialJoin],
     next_id: u32,
@@ -101,9 +139,11 @@ impl Builder<'_> {
         self.next_id += 1;
         self.nodes.push(node);
         let schema = ir.schema(&self.plan.lp_arena).into_owned();
-        let mut detail = String::new();
-        let _ = write_ir_non_recursive(&mut detail, ir, &self.plan.expr_arena, &schema, 0);
-        let mut detail = detail.trim().replace('\n', " ");
+        let mut raw = String::new();
+        let _ = write_ir_non_recursive(&mut raw, ir, &self.plan.expr_arena, &schema, 0);
+        let raw = raw.trim().replace('\n', " ");
+        let mut detail =
+            super::plan_text::describe(ir, &self.plan.expr_arena).unwrap_or_else(|| raw.clone());
         let mut flags = Vec::new();
         let children: Vec<PlanNode> = ir
             .inputs()
@@ -111,98 +151,64 @@ impl Builder<'_> {
             .into_iter()
             .map(|c| self.build(c))
             .collect();
-        let child_est = |i: usize| children.get(i).and_then(|c| c.est_rows);
-        let est_rows = match ir {
-            IR::Scan {
-                sources,
-                predicate,
-                output_schema,
-                file_info,
-                ..
-            } => {
-                let ds = sources
-                    .first_path()
-                    .and_then(|p| dataset_of_path(p.as_str()));
-                let choice = ds
-                    .as_ref()
-                    .and_then(|d| self.scans.iter().find(|s| &s.dataset == d));
-                let cols = output_schema
-                    .as_ref()
-                    .map(|s| {
-                        s.iter_names()
-                            .map(|n| n.to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    })
-                    .unwrap_or_else(|| "*".into());
-                if let Some(c) = choice {
-                    let pruned = c.total - c.kept.len();
-                    flags.push(format!("pruned_files={pruned}/{}", c.total));
+        let est_rows = Some(self.est.rows(node));
+        if let IR::Scan {
+            sources,
+            predicate,
+            output_schema,
+            ..
+        } = ir
+        {
+            let ds = sources
+                .first_path()
+                .and_then(|p| dataset_of_path(p.as_str()));
+            let choice = ds
+                .as_ref()
+                .and_then(|d| self.scans.iter().find(|s| &s.dataset == d));
+            let cols = output_schema
+                .as_ref()
+                .map(|s| {
+                    s.iter_names()
+                        .map(|n| n.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_else(|| "*".into());
+            if let Some(c) = choice {
+                let pruned = c.total - c.kept.len();
+                flags.push(format!("pruned_files={pruned}/{}", c.total));
+                if pruned > 0 {
+                    self.push_rule("file_pruning");
+                }
+                if let Some((candidates, entries)) = c.rtree {
+                    flags.push(format!("rtree candidates={candidates}/{entries}"));
+                    self.push_rule("rtree");
+                }
+                if let Some((pruned, total)) = c.row_groups {
+                    flags.push(format!("pruned_row_groups={pruned}/{total}"));
                     if pruned > 0 {
-                        self.push_rule("file_pruning");
+                        self.push_rule("row_group_pruning");
                     }
-                    if let Some((candidates, entries)) = c.rtree {
-                        flags.push(format!("rtree candidates={candidates}/{entries}"));
-                        self.push_rule("rtree");
-                    }
-                    if let Some((pruned, total)) = c.row_groups {
-                        flags.push(format!("pruned_row_groups={pruned}/{total}"));
-                        if pruned > 0 {
-                            self.push_rule("row_group_pruning");
-                        }
-                    }
-                    detail = format!(
-                        "{} ({} of {} files) columns: {cols}",
-                        c.dataset,
-                        c.kept.len(),
-                        c.total
-                    );
                 }
-                if output_schema.is_some() {
-                    flags.push("projection_pushdown".into());
-                    self.push_rule("projection_pushdown");
-                }
-                let rows = choice
-                    .map(|c| c.kept.iter().map(|f| f.rows).sum::<u64>())
-                    .or_else(|| file_info.stats.rows.value());
-                if let Some(p) = predicate {
-                    flags.push("predicate_pushdown".into());
-                    self.push_rule("predicate_pushdown");
-                    detail.push_str(&format!(" filter: {}", p.display(&self.plan.expr_arena)));
-                    rows.map(|r| r.div_ceil(3))
-                } else {
-                    rows
-                }
+                detail = format!(
+                    "{} ({} of {} files) columns: {cols}",
+                    c.dataset,
+                    c.kept.len(),
+                    c.total
+                );
             }
-            IR::DataFrameScan { df, .. } => Some(df.height() as u64),
-            IR::Filter { .. } => child_est(0).map(|r| r.div_ceil(3)),
-            IR::Slice { len, .. } => child_est(0).map(|r| r.min(*len as u64)),
-            IR::GroupBy { keys, .. } => {
-                if keys.is_empty() {
-                    Some(1)
-                } else {
-                    child_est(0)
-                }
+            if output_schema.is_some() {
+                flags.push("projection_pushdown".into());
+                self.push_rule("projection_pushdown");
             }
-            IR::Join { .. } => match (child_est(0), child_est(1)) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            },
-            IR::Union { .. } => Some(children.iter().filter_map(|c| c.est_rows).sum()),
-            IR::Sort {
-                slice: Some((_, len, _)),
-                ..
-            } => child_est(0).map(|r| r.min(*len as u64)),
-            _ => child_est(0),
-        };
-        if detail.len() > 400 {
-            let cut = (0..=400)
-                .rev()
-                .find(|i| detail.is_char_boundary(*i))
-                .unwrap_or(0);
-            detail.truncate(cut);
-            detail.push('…');
+            if let Some(p) = predicate {
+                flags.push("predicate_pushdown".into());
+                self.push_rule("predicate_pushdown");
+                let text = super::plan_text::expr(p.node(), &self.plan.expr_arena);
+                detail.push_str(&format!(" WHERE {text}"));
+            }
         }
+        let mut detail = clip(detail, 600);
         let mut kind = kind_of(ir).to_string();
         // An index-only scan (`query::index_only`): the R-tree gave the rows or the count.
         let index_only = self.scans.iter().find(|s| s.index_only);
@@ -225,7 +231,7 @@ impl Builder<'_> {
         let spatial = self
             .joins
             .iter()
-            .find(|j| kind == "Join" && detail.contains(&j.build.key));
+            .find(|j| kind == "Join" && raw.contains(&j.build.key));
         if let Some(j) = spatial {
             kind = "SpatialJoin".into();
             detail = format!(
@@ -235,10 +241,29 @@ impl Builder<'_> {
             flags.push("rtree".into());
             self.push_rule("spatial_join");
         }
+        let mut tables: Vec<String> = Vec::new();
+        match ir {
+            IR::Scan { sources, .. } => tables.extend(
+                sources
+                    .first_path()
+                    .and_then(|p| dataset_of_path(p.as_str())),
+            ),
+            IR::DataFrameScan { .. } => tables.extend(index_only.map(|c| c.dataset.clone())),
+            _ => {}
+        }
+        for t in children.iter().flat_map(|c| &c.tables) {
+            if !tables.contains(t) {
+                tables.push(t.clone());
+            }
+        }
+        let label = label_of(&kind, &tables, &children);
         PlanNode {
             id,
             kind,
+            label,
             detail,
+            raw: clip(raw, 2000),
+            tables,
             est_rows,
             actual_rows: None,
             time_ms: None,
@@ -256,12 +281,16 @@ impl Builder<'_> {
 
 /// A lazy frame that runs just the subtree under `node` of an optimized plan.
 fn subtree_frame(plan: &IRPlan, node: Node) -> LazyFrame {
+    // The plan is optimized already; eliminating shared subplans again on a piece of it trips
+    // over the caches the first pass placed (Polars panics on TPC-H Q21).
+    let flags = OptFlags::all() - OptFlags::COMM_SUBPLAN_ELIM - OptFlags::COMM_SUBEXPR_ELIM;
     let lf = LazyFrame::from(DslPlan::IR {
         dsl: Arc::new(DslPlan::default()),
         version: plan.lp_arena.version(),
         node: Some(node),
-        opt_flags: Some(OptFlags::all()),
-    });
+        opt_flags: Some(flags),
+    })
+    .with_optimizations(flags);
     lf.set_cached_arena(plan.lp_arena.clone(), plan.expr_arena.clone());
     lf
 }
@@ -285,6 +314,7 @@ pub fn explain(prepared: Prepared, analyze: bool, opts: &QueryOptions) -> Result
         .map_err(|e| LakeError::QueryFailed(e.to_string()))?;
     let mut b = Builder {
         plan: &ir,
+        est: super::estimate::Estimator::new(&ir, &prepared.scans),
         scans: &prepared.scans,
         joins: &prepared.spatial_joins,
         next_id: 0,
@@ -299,7 +329,9 @@ pub fn explain(prepared: Prepared, analyze: bool, opts: &QueryOptions) -> Result
     if analyze {
         // The real run first: its rows and time are what the user gets.
         let t = Instant::now();
-        let result = collect_cancellable(prepared.frame, opts)?;
+        // From the plan already optimized: optimizing the query's frame a second time trips
+        // over the shared-subplan caches of the first pass (Polars panics on TPC-H Q21).
+        let result = collect_cancellable(subtree_frame(&ir, ir.lp_top), opts)?;
         let total = t.elapsed().as_secs_f64() * 1e3;
         total_ms = Some((total * 1000.0).round() / 1000.0);
         // Then every subtree on its own, for per-node rows and times.
@@ -321,6 +353,15 @@ pub fn explain(prepared: Prepared, analyze: bool, opts: &QueryOptions) -> Result
 }
 
 impl QueryPlan {
+    /// Drops the engine's text of every node.
+    pub fn strip_raw(&mut self) {
+        fn walk(n: &mut PlanNode) {
+            n.raw.clear();
+            n.children.iter_mut().for_each(walk);
+        }
+        walk(&mut self.root);
+    }
+
     /// The plan as an indented tree.
     pub fn to_text(&self) -> String {
         fn walk(n: &PlanNode, depth: usize, out: &mut String) {

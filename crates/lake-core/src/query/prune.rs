@@ -163,5 +163,6 @@ fn row_group_stat(
         null_count: nulls.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
         min,
         max,
+        distinct: None,
     })
 }

@@ -5,6 +5,7 @@
 mod cleanup;
 mod derived;
 pub mod identity;
+pub mod sketch;
 mod writer;
 
 use std::fs::{self, File};

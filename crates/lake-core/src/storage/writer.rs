@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use serde_json::Value;
 
+use super::sketch::Sketch;
 use crate::catalog::{compare_stat_values, ColumnDef, ColumnStats};
 use crate::error::{IoContext, LakeError, Result};
 
@@ -54,6 +55,8 @@ struct OpenFile {
     path: PathBuf,
     rows: u64,
     stats: Vec<ColumnStats>,
+    /// Per column, its distinct values so far (None once a batch could not be hashed).
+    sketches: Vec<Option<Sketch>>,
     /// Rows accepted but not yet written: batches arrive in slivers (a partitioned import
     /// splits each batch by year), and each write would be its own row group.
     pending: Vec<DataFrame>,
@@ -250,6 +253,7 @@ pub fn frame_stats(df: &DataFrame) -> Vec<ColumnStats> {
                 null_count: s.null_count() as u64,
                 min,
                 max,
+                distinct: None,
             }
         })
         .collect()
@@ -461,6 +465,13 @@ impl ParquetSink {
             if now.height() > 0 {
                 open.rows += now.height() as u64;
                 merge_stats(&mut open.stats, frame_stats(&now));
+                for (k, c) in open.sketches.iter_mut().zip(now.columns()) {
+                    if k.as_mut()
+                        .is_some_and(|k| !k.add(c.as_materialized_series()))
+                    {
+                        *k = None;
+                    }
+                }
                 open.pending_bytes += now.estimated_size(false);
                 open.pending.push(now);
                 open.write_groups(false)?;
@@ -507,14 +518,17 @@ impl ParquetSink {
                 null_count: 0,
                 min: None,
                 max: None,
+                distinct: None,
             })
             .collect();
+        let sketches = schema.iter().map(|_| Some(Sketch::default())).collect();
         self.open = Some(OpenFile {
             writer,
             io_error,
             path,
             rows: 0,
             stats,
+            sketches,
             pending: Vec::new(),
             pending_bytes: 0,
         });
@@ -532,6 +546,11 @@ impl ParquetSink {
             f.sync_all()
                 .ctx(|| format!("syncing {}", open.path.display()))?;
             let bytes = f.metadata().map(|m| m.len()).unwrap_or(0);
+            for (s, k) in open.stats.iter_mut().zip(&open.sketches) {
+                s.distinct = k
+                    .as_ref()
+                    .map(|k| k.estimate().min(open.rows.saturating_sub(s.null_count)));
+            }
             self.done.push(StagedFile {
                 path: open.path,
                 rows: open.rows,

@@ -116,6 +116,9 @@ export function DatasetView({
                 <th>Column</th>
                 <th>Type</th>
                 <th className="num">Nulls</th>
+                <th className="num" title="Distinct values, estimated within a few percent">
+                  Distinct
+                </th>
                 <th>Min</th>
                 <th>Max</th>
               </tr>
@@ -126,6 +129,9 @@ export function DatasetView({
                   <td>{c.name}</td>
                   <td className="dim">{c.dtype}</td>
                   <td className="num">{fmtInt(c.null_count)}</td>
+                  <td className="num" data-testid="schema-distinct">
+                    {c.distinct != null ? `≈${fmtInt(c.distinct)}` : "–"}
+                  </td>
                   <td className="ellipsis">{stat(c.min, c.dtype)}</td>
                   <td className="ellipsis">{stat(c.max, c.dtype)}</td>
                 </tr>

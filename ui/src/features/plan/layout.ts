@@ -12,7 +12,7 @@ export type LaidOutEdge = { from: number; to: number; points: Point[] };
 
 export type PlanLayout = { nodes: LaidOutNode[]; edges: LaidOutEdge[]; width: number; height: number };
 
-export const NODE_WIDTH = 220;
+export const NODE_WIDTH = 240;
 export const NODE_MIN_HEIGHT = 76;
 
 // Vertical metrics of a node box; must stay in sync with plan.css (.plan-node and its rows).
@@ -23,10 +23,11 @@ const FLAGS_ROW = 18;
 
 /**
  * Height of a node box. The layout cannot measure the DOM, so the height is derived from which
- * rows the box will render; est and actual rows get a line each so large numbers never clip.
+ * rows the box will render.
  */
 export function nodeHeight(node: PlanNode): number {
-  const statRows = (node.est_rows != null ? 1 : 0) + (node.actual_rows != null ? 1 : 0);
+  // Actual rows, the estimate and the miss share one line.
+  const statRows = node.est_rows != null || node.actual_rows != null ? 1 : 0;
   const h = BOX_CHROME + KIND_ROW + TEXT_ROW + statRows * TEXT_ROW + (node.flags.length > 0 ? FLAGS_ROW : 0);
   return Math.max(NODE_MIN_HEIGHT, h);
 }

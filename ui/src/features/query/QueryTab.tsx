@@ -1,8 +1,10 @@
 import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
-import type { ErrorPayload, HistoryEntry, QueryPlan, ResultMeta } from "../../bindings/types";
-import { cancelQuery, explain, exportResult, mapFences, mapResult, pickPaths, queryHistory, resultRow, runQuery } from "../../bindings/commands";
+import type { ErrorPayload, HistoryEntry, PlanDiff, PlanNode, PlanRun, QueryPlan, ResultMeta } from "../../bindings/types";
+import { nodeAt, sqlRanges } from "../plan/sqlLink";
+import type { Range } from "../plan/sqlLink";
+import { cancelQuery, explain, exportPlan, exportResult, mapFences, mapResult, pickPaths, planDiff, planRuns, queryHistory, resultRow, runQuery } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
-import { fmtInt, fmtMs } from "../../lib/format";
+import { fmtInt, fmtMs, fmtTs } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
 import { metrics } from "../../lib/metrics";
 
@@ -11,13 +13,14 @@ import { errorRange } from "./errorRange";
 import { coordinatePair } from "../map/mapMath";
 import "./query.css";
 
-type Pane = "results" | "plan" | "map";
+type Pane = "results" | "plan" | "diff" | "map";
 
 // The grid (with Arrow) and the plan view (with dagre) load when first needed: a faster start.
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
 // CodeMirror is most of the start-up JavaScript: the window paints first, the editor follows.
 const SqlEditor = lazy(() => import("./SqlEditor"));
 const PlanView = lazy(() => import("../plan/PlanView").then((m) => ({ default: m.PlanView })));
+const PlanDiffView = lazy(() => import("../plan/PlanDiffView").then((m) => ({ default: m.PlanDiffView })));
 const MapView = lazy(() => import("../map/MapView"));
 
 /** One editor tab: SQL with completion, run/cancel, errors at their position, results, plan. */
@@ -32,6 +35,15 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
   // A result with a lon/lat pair of columns can be drawn on a map.
   const pair = meta ? coordinatePair(meta.columns) : null;
   const [plan, setPlan] = useState<QueryPlan | null>(null);
+  // The SQL of the plan shown, and the previous analyzed run of it (kept in the lake's log).
+  const [planSql, setPlanSql] = useState("");
+  // Where that SQL starts in the editor (a selection may have been run), and the SQL link:
+  // the parts of the editor's text the selected node came from, and the node a name picks.
+  const [planAt, setPlanAt] = useState(0);
+  const [linked, setLinked] = useState<Range[]>([]);
+  const [focusId, setFocusId] = useState<number | null>(null);
+  const [previous, setPrevious] = useState<PlanRun | null>(null);
+  const [diff, setDiff] = useState<{ before: PlanRun; after: QueryPlan; diff: PlanDiff } | null>(null);
   const [pane, setPane] = useState<Pane>("results");
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [errorOffset, setErrorOffset] = useState(0);
@@ -86,8 +98,15 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
       setError(null);
       setErrorOffset(offset);
       try {
-        setPlan(await explain(q, analyze, tabId));
+        const p = await explain(q, analyze, tabId);
+        setPlan(p);
+        setPlanSql(q);
+        setPlanAt(offset);
+        setLinked([]);
+        setDiff(null);
         setPane("plan");
+        // The run just made is the newest in the log; the one before it is the previous run.
+        setPrevious(analyze ? ((await planRuns(q, 2))[1] ?? null) : null);
       } catch (e) {
         setError(asLakeError(e));
       } finally {
@@ -123,6 +142,60 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
       setError(asLakeError(e));
     }
   }
+
+  async function compare() {
+    if (!plan || !previous) return;
+    try {
+      setDiff({ before: previous, after: plan, diff: await planDiff(previous.plan, plan) });
+      setPane("diff");
+    } catch (e) {
+      setError(asLakeError(e));
+    }
+  }
+
+  async function savePlan(fmt: "html" | "json") {
+    if (!plan) return;
+    try {
+      // The shell opens the save dialog: only a path the user chose there can be written.
+      const [path] = await pickPaths(fmt === "html" ? "export_plan_html" : "export_plan_json");
+      if (!path) return;
+      await exportPlan(plan, planSql, path, fmt);
+      setNotice(`Saved the plan to ${path}`);
+    } catch (e) {
+      setError(asLakeError(e));
+    }
+  }
+
+  // The link holds while the editor still has the planned SQL where it was.
+  const linkable = text.slice(planAt, planAt + planSql.length) === planSql;
+  const onSelectNode = useCallback(
+    (n: PlanNode | null) => setLinked(n && linkable ? sqlRanges(planSql, n).map((r) => ({ from: r.from + planAt, to: r.to + planAt })) : []),
+    [linkable, planSql, planAt],
+  );
+  const onCursor = useCallback(
+    (offset: number) => {
+      if (!plan || pane !== "plan" || !linkable) return;
+      const n = nodeAt(planSql, offset - planAt, plan.root);
+      if (n) setFocusId(n.id);
+    },
+    [plan, pane, linkable, planSql, planAt],
+  );
+
+  const planTools = plan && (
+    <>
+      {previous && plan.analyzed && (
+        <button type="button" onClick={() => void compare()} data-testid="plan-compare" title={`Compare with the run of ${fmtTs(previous.ts)} (UTC)`}>
+          Compare with previous run
+        </button>
+      )}
+      <button type="button" onClick={() => void savePlan("html")} data-testid="plan-save-html" title="Save the plan as one web page that opens offline">
+        Save HTML
+      </button>
+      <button type="button" onClick={() => void savePlan("json")} data-testid="plan-save-json" title="Save the plan as JSON (lake explain --diff reads it)">
+        Save JSON
+      </button>
+    </>
+  );
 
   async function showHistory() {
     if (history) return setHistory(null);
@@ -228,6 +301,8 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
           onChange={setText}
           onRun={run}
           onFormat={format}
+          onCursor={onCursor}
+          linked={linked}
             handle={(h) => (editor.current = h)}
           />
         </Suspense>
@@ -270,7 +345,17 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
         {pane === "results" && !meta && <div className="dim pad">Run a query to see its rows here.</div>}
         <Suspense fallback={<div className="dim pad">Loading…</div>}>
           {pane === "results" && meta && <ResultGrid meta={meta} />}
-          {pane === "plan" && plan && <PlanView plan={plan} />}
+          {pane === "plan" && plan && <PlanView plan={plan} tools={planTools} onSelectNode={onSelectNode} focusId={focusId} />}
+          {pane === "diff" && diff && (
+            <PlanDiffView
+              before={diff.before.plan}
+              after={diff.after}
+              diff={diff.diff}
+              beforeName={`${fmtTs(diff.before.ts)} UTC`}
+              afterName="this run"
+              onClose={() => setPane("plan")}
+            />
+          )}
           {pane === "map" && meta && pair && (
             <MapView key={meta.id} column={pair.join(",")} bounds={null} fetch={(v) => mapResult(meta.id, v)} onPoint={(_f, r) => resultRow(meta.id, r)} loadFences={mapFences} />
           )}

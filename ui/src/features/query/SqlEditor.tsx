@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
-import { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, placeholder } from "@codemirror/view";
-import { Compartment, EditorState, Prec } from "@codemirror/state";
+import { Decoration, EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, placeholder } from "@codemirror/view";
+import type { DecorationSet } from "@codemirror/view";
+import { Compartment, EditorState, Prec, StateEffect, StateField } from "@codemirror/state";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { sql, StandardSQL, type SQLNamespace } from "@codemirror/lang-sql";
 import { HighlightStyle, bracketMatching, syntaxHighlighting } from "@codemirror/language";
@@ -23,6 +24,27 @@ export type SqlEditorHandle = {
   focus: () => void;
 };
 
+/** The parts of the SQL a selected plan node came from, marked. */
+const setLinked = StateEffect.define<{ from: number; to: number }[]>();
+const linkMark = Decoration.mark({ class: "cm-plan-link" });
+const linkedField = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(marks, tr) {
+    let next = marks.map(tr.changes);
+    for (const e of tr.effects) {
+      if (e.is(setLinked)) {
+        const len = tr.state.doc.length;
+        next = Decoration.set(
+          e.value.filter((r) => r.from < r.to && r.to <= len).map((r) => linkMark.range(r.from, r.to)),
+          true,
+        );
+      }
+    }
+    return next;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
+
 const highlight = HighlightStyle.define([
   { tag: t.keyword, color: "#c792ea", fontWeight: "600" },
   { tag: [t.string, t.special(t.string)], color: "#c3e88d" },
@@ -42,6 +64,7 @@ const theme = EditorView.theme(
     "&.cm-focused .cm-selectionBackground, .cm-selectionBackground": { backgroundColor: "#2f4a5a !important" },
     ".cm-tooltip": { backgroundColor: "#262b35", border: "1px solid #3a4250", color: "#d8dee9" },
     ".cm-tooltip-autocomplete ul li[aria-selected]": { backgroundColor: "#2f4a5a" },
+    ".cm-plan-link": { backgroundColor: "rgba(224, 164, 58, 0.35)", borderRadius: "2px" },
   },
   { dark: true },
 );
@@ -69,6 +92,8 @@ export default function SqlEditor({
   onChange,
   onRun,
   onFormat,
+  onCursor,
+  linked,
   handle,
 }: {
   initial: string;
@@ -78,15 +103,19 @@ export default function SqlEditor({
   onChange: (text: string) => void;
   onRun: () => void;
   onFormat: () => void;
+  /** The caret moved (by the user) to this offset. */
+  onCursor?: (offset: number) => void;
+  /** Parts of the text to mark (the SQL a selected plan node came from). */
+  linked?: { from: number; to: number }[];
   handle: (h: SqlEditorHandle) => void;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const lang = useRef(new Compartment());
   // Callbacks change every render; the editor's keymap reads the latest through refs.
-  const cb = useRef({ onChange, onRun, onFormat });
+  const cb = useRef({ onChange, onRun, onFormat, onCursor });
   useEffect(() => {
-    cb.current = { onChange, onRun, onFormat };
+    cb.current = { onChange, onRun, onFormat, onCursor };
   });
 
   useEffect(() => {
@@ -115,8 +144,10 @@ export default function SqlEditor({
             ]),
           ),
           keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...searchKeymap, ...completionKeymap, indentWithTab]),
+          linkedField,
           EditorView.updateListener.of((u) => {
             if (u.docChanged) cb.current.onChange(u.state.doc.toString());
+            else if (u.selectionSet && u.transactions.some((tr) => tr.isUserEvent("select"))) cb.current.onCursor?.(u.state.selection.main.head);
           }),
         ],
       }),
@@ -143,6 +174,10 @@ export default function SqlEditor({
       effects: lang.current.reconfigure(sql({ dialect: StandardSQL, upperCaseKeywords: true, schema: toSqlSchema(schema) })),
     });
   }, [schema]);
+
+  useEffect(() => {
+    view.current?.dispatch({ effects: setLinked.of(linked ?? []) });
+  }, [linked]);
 
   useEffect(() => {
     const v = view.current;
