@@ -118,9 +118,10 @@ plan = json.loads(con.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql).fetchall(
 pairs = []
 def walk(n):
     est = (n.get("extra_info") or {}).get("Estimated Cardinality")
-    if est is not None and "operator_cardinality" in n:
-        pairs.append([float(str(est).lstrip("~")), float(n["operator_cardinality"])])
-    for c in n.get("children", []):
+    act = n.get("operator_cardinality", n.get("intermediate_rows"))
+    if est is not None and act is not None:
+        pairs.append([float(str(est).lstrip("~")), float(act)])
+    for c in n.get("children", []) + n.get("operator", []):
         walk(c)
 walk(plan)
 print("@@pairs " + json.dumps(pairs))

@@ -17,9 +17,12 @@ mkdirSync(data, { recursive: true });
 // Inputs a person would have: a Takeout export folder with the phone's Timeline.json, and CSV
 // files that join.
 const takeout = join(root, "crates/lake-cli/tests/fixtures/takeout/en/Takeout");
+// TPC-H at scale 0.01, committed as Parquet (tests/fixtures/tpch-sf0.01).
+const tpchDir = join(root, "tests/fixtures/tpch-sf0.01/data");
+const tpchFiles = ["customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"].map((t) => join(tpchDir, `${t}.parquet`));
 const expected = JSON.parse(readFileSync(join(root, "crates/lake-cli/tests/fixtures/takeout/expected.json"), "utf8")).en;
 writeFileSync(join(data, "people.csv"), "id,name,city\n1,Ada,London\n2,Grace,Arlington\n3,Linus,Helsinki\n");
-writeFileSync(join(data, "orders.csv"), "order_id,person_id,amount\n10,1,12.5\n11,1,7.5\n12,2,100\n13,3,1\n14,3,2\n");
+writeFileSync(join(data, "purchases.csv"), "order_id,person_id,amount\n10,1,12.5\n11,1,7.5\n12,2,100\n13,3,1\n14,3,2\n");
 // 3,000 numbers: a filtered three-way cross join of them (27 billion pairs) runs until cancelled.
 writeFileSync(join(data, "nums.csv"), "n\n" + Array.from({ length: 3000 }, (_, i) => i).join("\n") + "\n");
 const lakeDir = join(out, "lake");
@@ -104,22 +107,22 @@ try {
     `const done = arguments[arguments.length - 1];
      const emit = (event) => window.__TAURI_INTERNALS__.invoke("plugin:event|emit", { event, payload: event === "lake://dropped" ? arguments[0] : { paths: arguments[0], position: { x: 200, y: 200 } } });
      emit("tauri://drag-drop").then(() => emit("lake://dropped")).then(() => done(true), (e) => done(String(e)));`,
-    [[join(data, "orders.csv"), "/etc/passwd"]],
+    [[join(data, "purchases.csv"), "/etc/passwd"]],
   );
   const notChosen = await d.wait('[data-testid="error-box"][data-code="path_not_chosen"]');
   check((await d.text(notChosen)).includes("was not chosen"), "paths from a faked drop are refused by the shell");
   await shot("faked-drop-refused");
   await d.click('[aria-label="Close"]');
   await d.click('[data-testid="open-import"]');
-  answerNextDialog(join(data, "orders.csv"), join(data, "nums.csv"));
+  answerNextDialog(join(data, "purchases.csv"), join(data, "nums.csv"));
   await d.click('[data-testid="pick-files"]');
-  await d.wait('[data-testid="import-file"]', { text: "orders.csv" });
+  await d.wait('[data-testid="import-file"]', { text: "purchases.csv" });
   await d.wait('[data-testid="import-file"]', { text: "nums.csv" });
   await shot("drop-check");
   await d.click('[data-testid="import-start"]');
-  await d.wait('[data-testid="import-datasets"]', { text: "orders", timeout: 60000 });
+  await d.wait('[data-testid="import-datasets"]', { text: "purchases", timeout: 60000 });
   const droppedRows = Object.fromEntries((await d.tableRows('[data-testid="import-datasets"]')).slice(1).map((r) => [r[0], r]));
-  check(droppedRows["orders"]?.[2] === "5" && droppedRows["nums"]?.[2] === "3,000", "orders (5 rows) and nums (3,000 rows) imported");
+  check(droppedRows["purchases"]?.[2] === "5" && droppedRows["nums"]?.[2] === "3,000", "purchases (5 rows) and nums (3,000 rows) imported");
   await d.click('[data-testid="import-done"]');
 
   console.log("4. catalog and grid");
@@ -151,7 +154,7 @@ try {
 
   console.log("6. a join query and its values");
   await setEditor(
-    "SELECT p.name, sum(o.amount) AS total FROM people p JOIN orders o ON p.id = o.person_id GROUP BY p.name ORDER BY total DESC",
+    "SELECT p.name, sum(o.amount) AS total FROM people p JOIN purchases o ON p.id = o.person_id GROUP BY p.name ORDER BY total DESC",
   );
   await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}${ENTER}${NULL_KEY}`);
   const top = await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="0"]', { text: "Grace" });
@@ -160,18 +163,70 @@ try {
   check(/Ada[\s\S]*20/.test(await d.text(second)), "Ada's total is 20");
   await shot("query-join");
 
-  console.log("7. the plan view");
+  console.log("7. the plan view: TPC-H Q9 analyzed, the whole plan in view, the costly node named");
+  await d.click('[data-testid="open-import"]');
+  answerNextDialog(...tpchFiles);
+  await d.click('[data-testid="pick-files"]');
+  await d.wait('[data-testid="import-file"]', { text: "lineitem.parquet" });
+  await d.click('[data-testid="import-start"]');
+  await d.wait('[data-testid="import-datasets"]', { text: "lineitem", timeout: 60000 });
+  const tpchRows = Object.fromEntries((await d.tableRows('[data-testid="import-datasets"]')).slice(1).map((r) => [r[0], r]));
+  check(tpchRows["lineitem"]?.[2] === "60,175", `TPC-H SF0.01 imported (lineitem ${tpchRows["lineitem"]?.[2]} rows)`);
+  await d.click('[data-testid="import-done"]');
+  await d.click('[data-testid="new-query"]');
+  await setEditor(readFileSync(join(root, "bench/tpch/queries/q09.sql"), "utf8").replace(/\s+/g, " ").trim());
   await d.click('.tab-panel:not([hidden]) [data-testid="analyze"]');
-  await d.wait('.tab-panel:not([hidden]) [data-testid="plan-view"]', { timeout: 30000 });
+  await d.wait('.tab-panel:not([hidden]) [data-testid="plan-view"]', { timeout: 60000 });
   const nodes = await d.findAll('.tab-panel:not([hidden]) [data-testid="plan-node"]');
   const kinds = await Promise.all(nodes.map((n) => d.attr(n, "data-kind")));
-  check(nodes.length >= 3, `the plan has ${nodes.length} nodes (${kinds.join(", ")})`);
-  check(kinds.includes("Join"), "the plan has a Join node");
-  const actual = await d.findAll('.tab-panel:not([hidden]) .plan-actual');
-  check(actual.length >= 3, "nodes show their actual rows");
-  await d.click(nodes[0]);
+  check(nodes.length >= 10, `the plan has ${nodes.length} nodes (${[...new Set(kinds)].join(", ")})`);
+  check(kinds.filter((k) => k === "Join").length >= 5, "the plan joins the six tables");
+  // Fit to view on open: every node's box lies inside the plan's viewport.
+  const outside = await d.exec(
+    `const port = document.querySelector('.tab-panel:not([hidden]) [data-testid="plan-port"]').getBoundingClientRect();
+     return [...document.querySelectorAll('.tab-panel:not([hidden]) [data-testid="plan-node"]')]
+       .map((n) => n.getBoundingClientRect())
+       .filter((r) => r.left < port.left - 1 || r.right > port.right + 1 || r.top < port.top - 1 || r.bottom > port.bottom + 1).length;`,
+  );
+  check(outside === 0, `the whole plan is in view (${outside} nodes outside)`);
+  const titles = await d.exec(
+    `return [...document.querySelectorAll('.tab-panel:not([hidden]) [data-testid="plan-node"] .plan-kind, .tab-panel:not([hidden]) [data-testid="plan-node"] .plan-detail')].map((e) => e.textContent);`,
+  );
+  const debug = titles.filter((t) => /maintain_order|descending: \[|simple π|col\("|Some\(|\{/.test(t));
+  check(debug.length === 0, `node titles read as SQL, no engine debug text (${debug.slice(0, 2).join(" | ")})`);
+  check(titles.some((t) => /ORDER BY nation ASC, o_year DESC/.test(t)), "the sort reads ORDER BY nation ASC, o_year DESC");
+  const costly = await d.text(await d.find('.tab-panel:not([hidden]) [data-testid="plan-costliest"]'));
+  check(/^\d+% of the time in \S/.test(costly), `the costliest node is named: "${costly}"`);
+  await d.click('.tab-panel:not([hidden]) [data-testid="plan-sort-time"]');
+  const times = (await d.exec(
+    `return [...document.querySelectorAll('.tab-panel:not([hidden]) [data-testid="plan-table-row"]')].map((r) => r.dataset.time);`,
+  )).map(Number);
+  check(times.length > nodes.length && times.every((t, i) => i === 0 || t <= times[i - 1]), `the node table lists all ${times.length} nodes (projections that only pick columns too), by time, largest first`);
+  await d.click('.tab-panel:not([hidden]) [data-testid="plan-projections"]');
+  const withProjections = await d.findAll('.tab-panel:not([hidden]) [data-testid="plan-node"]');
+  check(withProjections.length === times.length, `with projections drawn the graph has all ${withProjections.length} nodes`);
+  await d.click('.tab-panel:not([hidden]) [data-testid="plan-projections"]');
+  await d.click('.tab-panel:not([hidden]) [data-testid="plan-costliest"]');
   await d.wait('.tab-panel:not([hidden]) [data-testid="plan-details"]');
   await shot("plan");
+  // A second Analyze of the same SQL can be compared with the first (kept in the lake's log).
+  await d.click('.tab-panel:not([hidden]) [data-testid="analyze"]');
+  await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="plan-compare"]', { timeout: 60000 }));
+  const diffSummary = await d.text(await d.wait('.tab-panel:not([hidden]) [data-testid="plan-diff-summary"]'));
+  check(/^total [\d.]+ ms → [\d.]+ ms; nodes: 0 added, 0 removed, \d+ changed$/.test(diffSummary), `the diff of two runs matches every node: "${diffSummary}"`);
+  const diffRows = await d.findAll('.tab-panel:not([hidden]) [data-testid="plan-diff-row"]');
+  check(diffRows.length === times.length, `the diff lists all ${times.length} nodes`);
+  const sides = await d.findAll('.tab-panel:not([hidden]) [data-testid="plan-diff"] [data-testid="plan-view"]');
+  check(sides.length === 2, "both plans are drawn side by side");
+  await shot("plan-diff");
+  await d.click('.tab-panel:not([hidden]) [data-testid="plan-diff-close"]');
+  await d.wait('.tab-panel:not([hidden]) [data-testid="plan-costliest"]');
+  const planPage = join(out, "q9-plan.html");
+  answerNextDialog(planPage);
+  await d.click('.tab-panel:not([hidden]) [data-testid="plan-save-html"]');
+  await d.wait(".notice", { text: "Saved the plan" });
+  const page = readFileSync(planPage, "utf8");
+  check(/% of the time in /.test(page) && page.includes("ORDER BY nation ASC, o_year DESC"), "the plan saved as one HTML page names the costly node");
 
   console.log("8. cancel a long query");
   await setEditor("SELECT count(*) FROM nums x CROSS JOIN nums y CROSS JOIN nums z WHERE x.n + y.n + z.n = -1");

@@ -397,6 +397,13 @@ impl Catalog {
                 plan
             ],
         )?;
+        // The plans of the runs before the last PLANS_KEPT are dropped (the runs stay).
+        self.conn.execute(
+            "UPDATE query_log SET plan = NULL WHERE sql = ?1 AND plan IS NOT NULL AND id NOT IN
+               (SELECT id FROM query_log WHERE sql = ?1 AND plan IS NOT NULL
+                ORDER BY id DESC LIMIT ?2)",
+            params![sql, PLANS_KEPT],
+        )?;
         Ok(())
     }
 
@@ -447,6 +454,9 @@ impl Catalog {
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 }
+
+/// How many analyzed plans of one query the log keeps.
+pub const PLANS_KEPT: u32 = 20;
 
 /// A query the user ran.
 #[derive(Debug, Clone, Serialize)]

@@ -14,30 +14,13 @@
 
 use std::collections::HashMap;
 
-use polars::prelude::*;
 use polars_plan::plans::expr_ir::ExprIR;
-use polars_plan::plans::{AExpr, IRPlan, LiteralValue, IR};
-use polars_plan::prelude::Operator;
+use polars_plan::plans::{AExpr, IRPlan, IR};
 use polars_utils::arena::{Arena, Node};
 
+use super::selectivity::{json_num, selectivity, Col, Est, UNKNOWN};
 use super::ScanChoice;
 use crate::catalog::FileEntry;
-
-/// A filter condition the statistics cannot judge keeps this share.
-const UNKNOWN: f64 = 1.0 / 3.0;
-/// `x LIKE '%text%'`-like tests keep this share.
-const CONTAINS: f64 = 0.1;
-
-/// What the estimator knows of a column.
-#[derive(Debug, Clone, Default)]
-struct Col {
-    distinct: Option<f64>,
-    lo: Option<f64>,
-    hi: Option<f64>,
-    null_share: f64,
-    /// For dates and timestamps: how many of the stored units make a day.
-    day: Option<f64>,
-}
 
 /// Units per day of a temporal type named as the catalog names it (`date`, `datetime[μs, UTC]`).
 fn units_per_day(dtype: &str) -> Option<f64> {
@@ -67,106 +50,26 @@ fn date_part_distinct(function: &str, days: f64) -> Option<f64> {
     })
 }
 
-/// A node's estimated rows and what is known of its columns.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Est {
-    pub rows: f64,
-    cols: HashMap<String, Col>,
-}
-
-impl Est {
-    fn distinct(&self, name: &str) -> f64 {
-        let d = self.cols.get(name).and_then(|c| c.distinct);
-        d.unwrap_or_else(|| self.rows.sqrt())
-            .clamp(1.0, self.rows.max(1.0))
-    }
-
-    /// The same columns over `rows` rows: no column has more distinct values than rows.
-    fn with_rows(mut self, rows: f64) -> Est {
-        let rows = rows.max(0.0);
-        for c in self.cols.values_mut() {
-            c.distinct = c.distinct.map(|d| d.min(rows.max(1.0)));
-        }
-        self.rows = rows;
-        self
-    }
-}
-
-/// Text as a number in [0, 1), keeping its order on the first 7 bytes, so text ranges and
-/// prefixes have a size.
-fn text_key(s: &str) -> f64 {
-    s.bytes()
-        .take(7)
-        .enumerate()
-        .map(|(i, b)| b as f64 / 256f64.powi(i as i32 + 1))
-        .sum()
-}
-
-fn json_num(v: &serde_json::Value) -> Option<f64> {
-    match v {
-        serde_json::Value::Number(n) => n.as_f64(),
-        serde_json::Value::String(s) => Some(text_key(s)),
-        serde_json::Value::Bool(b) => Some(*b as u8 as f64),
-        _ => None,
-    }
-}
-
-fn any_num(v: &AnyValue) -> Option<f64> {
-    match v {
-        AnyValue::String(s) => Some(text_key(s)),
-        AnyValue::StringOwned(s) => Some(text_key(s)),
-        AnyValue::Boolean(b) => Some(*b as u8 as f64),
-        AnyValue::Date(d) => Some(*d as f64),
-        AnyValue::Datetime(t, _, _) | AnyValue::DatetimeOwned(t, _, _) => Some(*t as f64),
-        AnyValue::Decimal(v, _, scale) => Some(*v as f64 / 10f64.powi(*scale as i32)),
-        v => v.extract::<f64>(),
-    }
-}
-
-/// The values of an IN list (which may come as a list holding the list).
-fn list_len(s: &Series) -> usize {
-    match s.get(0) {
-        Ok(AnyValue::List(inner) | AnyValue::Array(inner, _)) if s.len() == 1 => inner.len(),
-        _ => s.len(),
-    }
-}
-
-/// A constant's value as a number, or the number of values of a list constant.
-enum Lit {
-    One(Option<f64>),
-    Many(usize),
-}
-
-fn literal(node: Node, arena: &Arena<AExpr>) -> Option<Lit> {
+/// Whether an expression gives one value for the whole input (`CAST(sum(x) AS f64) / 7`):
+/// every column it reads is under an aggregate.
+fn one_value(node: Node, arena: &Arena<AExpr>) -> bool {
     match arena.get(node) {
-        AExpr::Literal(LiteralValue::Scalar(sc)) => Some(match sc.value() {
-            AnyValue::List(s) | AnyValue::Array(s, _) => Lit::Many(list_len(s)),
-            v => Lit::One(any_num(v)),
-        }),
-        AExpr::Literal(LiteralValue::Series(s)) => Some(Lit::Many(list_len(s))),
-        AExpr::Literal(l) => {
-            // Dynamic literals (not yet typed): `dyn int: 5`, `dyn str: abc`.
-            let t = format!("{l:?}");
-            let v = t.split_once(": ").map(|(k, v)| {
-                if k.contains("str") {
-                    Some(text_key(v))
-                } else {
-                    v.trim().parse::<f64>().ok()
-                }
-            });
-            Some(Lit::One(v.flatten()))
+        AExpr::Agg(_) | AExpr::Len => true,
+        AExpr::Function { function, .. }
+            if matches!(
+                function.to_string().rsplit('.').next(),
+                Some("has_nulls" | "null_count" | "n_unique" | "approx_n_unique" | "len")
+            ) =>
+        {
+            true
         }
-        AExpr::Cast { expr, .. } => literal(*expr, arena),
-        _ => None,
-    }
-}
-
-/// The column an expression reads, looking through casts.
-fn column(node: Node, arena: &Arena<AExpr>) -> Option<&str> {
-    match arena.get(node) {
-        AExpr::Column(c) => Some(c.as_str()),
-        AExpr::Cast { expr, .. } => column(*expr, arena),
-        _ => None,
+        AExpr::Column(_) => false,
+        AExpr::Literal(_) => true,
+        e => {
+            let mut inputs = Vec::new();
+            e.inputs_rev(&mut inputs);
+            !inputs.is_empty() && inputs.into_iter().all(|n| one_value(n, arena))
+        }
     }
 }
 
@@ -186,250 +89,18 @@ fn only_column(node: Node, arena: &Arena<AExpr>) -> Option<String> {
     }
     found
 }
-
-/// The share of `e`'s rows where `node` holds.
-fn selectivity(node: Node, arena: &Arena<AExpr>, e: &Est) -> f64 {
-    let s = match arena.get(node) {
-        AExpr::BinaryExpr { left, op, right } => binary(*left, *op, *right, arena, e),
-        AExpr::Function {
-            input, function, ..
-        } => {
-            let name = function.to_string();
-            let args: Vec<Node> = input.iter().map(ExprIR::node).collect();
-            call(&name, &args, arena, e)
-        }
-        AExpr::Literal(_) => match literal(node, arena) {
-            Some(Lit::One(Some(v))) => v,
-            _ => UNKNOWN,
-        },
-        AExpr::Cast { expr, .. } => selectivity(*expr, arena, e),
-        AExpr::Column(_) => 0.5,
-        _ => UNKNOWN,
-    };
-    s.clamp(0.0, 1.0)
-}
-
-/// The conditions under `nodes` joined by AND, flattened.
-fn conjuncts(nodes: &[Node], arena: &Arena<AExpr>, out: &mut Vec<Node>) {
-    for &n in nodes {
-        match arena.get(n) {
-            AExpr::BinaryExpr {
-                left,
-                op: Operator::And | Operator::LogicalAnd,
-                right,
-            } => conjuncts(&[*left, *right], arena, out),
-            AExpr::Function {
-                input, function, ..
-            } if function.to_string().ends_with("all_horizontal") => {
-                let args: Vec<Node> = input.iter().map(ExprIR::node).collect();
-                conjuncts(&args, arena, out)
-            }
-            _ => out.push(n),
-        }
-    }
-}
-
-/// A bound on a column by a constant: (column, value, is it a lower bound).
-fn bound(node: Node, arena: &Arena<AExpr>) -> Option<(&str, f64, bool)> {
-    let AExpr::BinaryExpr { left, op, right } = arena.get(node) else {
-        return None;
-    };
-    let (c, v, op) = match (column(*left, arena), literal(*right, arena)) {
-        (Some(c), Some(Lit::One(Some(v)))) => (c, v, *op),
-        _ => match (literal(*left, arena), column(*right, arena)) {
-            (Some(Lit::One(Some(v))), Some(c)) => (c, v, op.swap_operands()?),
-            _ => return None,
-        },
-    };
-    match op {
-        Operator::Gt | Operator::GtEq => Some((c, v, true)),
-        Operator::Lt | Operator::LtEq => Some((c, v, false)),
-        _ => None,
-    }
-}
-
-/// AND of conditions: bounds on one column make one range (`x >= 5 AND x < 7` keeps the share
-/// between 5 and 7, not the product of the two halves); the rest multiply.
-fn all_of(nodes: &[Node], arena: &Arena<AExpr>, e: &Est) -> f64 {
-    let mut parts = Vec::new();
-    conjuncts(nodes, arena, &mut parts);
-    let mut ranges: Vec<(&str, f64, f64)> = Vec::new();
-    let mut s = 1.0;
-    for n in parts {
-        match bound(n, arena) {
-            Some((c, v, lower))
-                if e.cols
-                    .get(c)
-                    .is_some_and(|c| c.lo.is_some() && c.hi.is_some()) =>
-            {
-                let at = match ranges.iter().position(|r| r.0 == c) {
-                    Some(i) => i,
-                    None => {
-                        ranges.push((c, f64::NEG_INFINITY, f64::INFINITY));
-                        ranges.len() - 1
-                    }
-                };
-                let r = &mut ranges[at];
-                if lower {
-                    r.1 = r.1.max(v);
-                } else {
-                    r.2 = r.2.min(v);
-                }
-            }
-            _ => s *= selectivity(n, arena, e),
-        }
-    }
-    for (c, lo, hi) in ranges {
-        let col = &e.cols[c];
-        let share = if lo > hi {
-            0.0
-        } else {
-            range_share(col, lo, hi).unwrap_or(UNKNOWN)
-        };
-        // A range as narrow as one value still holds that value's rows.
-        let one = (1.0 - col.null_share) / e.distinct(c);
-        s *= if lo <= hi {
-            share.max(one.min(1.0))
-        } else {
-            0.0
-        };
-    }
-    s
-}
-
-fn range_share(col: &Col, lo: f64, hi: f64) -> Option<f64> {
-    let (a, b) = (col.lo?, col.hi?);
-    if b <= a {
-        return Some(if lo <= a && a <= hi { 1.0 } else { 0.0 });
-    }
-    Some(((hi.min(b) - lo.max(a)) / (b - a)).clamp(0.0, 1.0))
-}
-
-fn binary(l: Node, op: Operator, r: Node, arena: &Arena<AExpr>, e: &Est) -> f64 {
-    use Operator::*;
-    match op {
-        And | LogicalAnd => return all_of(&[l, r], arena, e),
-        Or | LogicalOr => {
-            let (a, b) = (selectivity(l, arena, e), selectivity(r, arena, e));
-            return a + b - a * b;
-        }
-        _ => {}
-    }
-    // Column against a constant, the constant on either side.
-    let (name, value, op) = match (column(l, arena), literal(r, arena)) {
-        (Some(c), Some(Lit::One(v))) => (c, v, op),
-        _ => match (literal(l, arena), column(r, arena)) {
-            (Some(Lit::One(v)), Some(c)) => (c, v, op.swap_operands().unwrap_or(op)),
-            _ => {
-                // Two columns: equal ones match as a join does.
-                return match (column(l, arena), column(r, arena), op) {
-                    (Some(a), Some(b), Eq | EqValidity) => 1.0 / e.distinct(a).max(e.distinct(b)),
-                    (Some(a), Some(b), NotEq | NotEqValidity) => {
-                        1.0 - 1.0 / e.distinct(a).max(e.distinct(b))
-                    }
-                    _ => UNKNOWN,
-                };
-            }
-        },
-    };
-    let col = e.cols.get(name).cloned().unwrap_or_default();
-    let present = 1.0 - col.null_share;
-    // A value outside the column's range is in no row.
-    let outside = match (value, col.lo, col.hi) {
-        (Some(v), Some(lo), Some(hi)) => v < lo || v > hi,
-        _ => false,
-    };
-    let eq = || {
-        if outside {
-            0.0
-        } else {
-            present / e.distinct(name)
-        }
-    };
-    let Some(v) = value else {
-        return if matches!(op, Eq | EqValidity) {
-            eq()
-        } else {
-            UNKNOWN
-        };
-    };
-    let below = |inclusive: bool| {
-        range_share(&col, f64::NEG_INFINITY, v)
-            .map(|s| present * s + if inclusive { eq() } else { 0.0 })
-            .unwrap_or(UNKNOWN)
-    };
-    match op {
-        Eq | EqValidity => eq(),
-        NotEq | NotEqValidity => present - eq(),
-        Lt => below(false),
-        LtEq => below(true),
-        Gt => (present - below(true)).max(0.0),
-        GtEq => (present - below(false)).max(0.0),
-        _ => UNKNOWN,
-    }
-}
-
-fn call(name: &str, args: &[Node], arena: &Arena<AExpr>, e: &Est) -> f64 {
-    let arg = |i: usize| args.get(i).copied();
-    let col = || arg(0).and_then(|n| column(n, arena));
-    let stats = || {
-        col()
-            .and_then(|c| e.cols.get(c))
-            .cloned()
-            .unwrap_or_default()
-    };
-    let f = name.rsplit('.').next().unwrap_or(name);
-    match f {
-        "not" => arg(0).map_or(UNKNOWN, |n| 1.0 - selectivity(n, arena, e)),
-        "is_null" => stats().null_share,
-        "is_not_null" => 1.0 - stats().null_share,
-        "all_horizontal" => all_of(args, arena, e),
-        "any_horizontal" => {
-            1.0 - args
-                .iter()
-                .map(|n| 1.0 - selectivity(*n, arena, e))
-                .product::<f64>()
-        }
-        "is_in" => match (col(), arg(1).and_then(|n| literal(n, arena))) {
-            (Some(c), Some(Lit::Many(k))) => k as f64 / e.distinct(c),
-            (Some(c), Some(Lit::One(_))) => 1.0 / e.distinct(c),
-            _ => UNKNOWN,
-        },
-        "is_between" => {
-            let bound = |i| match arg(i).and_then(|n| literal(n, arena)) {
-                Some(Lit::One(v)) => v,
-                _ => None,
-            };
-            match (bound(1), bound(2)) {
-                (Some(lo), Some(hi)) => range_share(&stats(), lo, hi).unwrap_or(UNKNOWN),
-                _ => UNKNOWN,
-            }
-        }
-        "starts_with" => {
-            let prefix = arg(1).and_then(|n| match arena.get(n) {
-                AExpr::Literal(l) => l.extract_str().map(str::to_string),
-                _ => None,
-            });
-            match prefix {
-                Some(p) if !p.is_empty() => {
-                    let lo = text_key(&p);
-                    let hi = lo + 256f64.powi(-(p.len().min(7) as i32));
-                    let by_range = range_share(&stats(), lo, hi).unwrap_or(CONTAINS);
-                    by_range.max(1.0 / col().map_or(e.rows, |c| e.distinct(c)).max(1.0))
-                }
-                _ => UNKNOWN,
-            }
-        }
-        "contains" | "ends_with" | "contains_any" => CONTAINS,
-        _ => UNKNOWN,
-    }
-}
-
 /// The dataset a data file belongs to (`…/data/<dataset>/…`).
 pub(super) fn dataset_of_path(path: &str) -> Option<String> {
     let p = path.replace('\\', "/");
-    let i = p.rfind("/data/")?;
-    p[i + 6..].split('/').next().map(str::to_string)
+    let parts: Vec<&str> = p.split('/').collect();
+    // `data/<dataset>/v<N>/…`: the last `data` two folders above a version folder (a dataset
+    // may itself be named `data`).
+    let is_version =
+        |s: &str| s.len() > 1 && s.starts_with('v') && s[1..].bytes().all(|b| b.is_ascii_digit());
+    (0..parts.len().saturating_sub(2))
+        .rev()
+        .find(|&i| parts[i] == "data" && is_version(parts[i + 2]))
+        .map(|i| parts[i + 1].to_string())
 }
 
 /// Estimates every node of an optimized plan, bottom up.
@@ -559,10 +230,7 @@ impl<'a> Estimator<'a> {
             }
             IR::Select { input, expr, .. } => {
                 let e = self.est(*input);
-                let all_agg = !expr.is_empty()
-                    && expr
-                        .iter()
-                        .all(|x| matches!(arena.get(x.node()), AExpr::Agg(_) | AExpr::Len));
+                let all_agg = !expr.is_empty() && expr.iter().all(|x| one_value(x.node(), arena));
                 let rows = if all_agg { 1.0 } else { e.rows };
                 let cols = expr
                     .iter()
@@ -622,7 +290,8 @@ impl<'a> Estimator<'a> {
                     "RIGHT" => inner.max(r.rows),
                     "FULL" => inner.max(l.rows).max(r.rows),
                     "SEMI" => l.rows * found,
-                    "ANTI" => l.rows * (1.0 - found),
+                    // Keys of a filtered left side all found on the right still leave some out.
+                    "ANTI" => l.rows * (1.0 - found).max(0.1),
                     _ => inner,
                 };
                 let mut cols = l.cols.clone();

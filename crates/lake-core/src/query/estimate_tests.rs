@@ -46,6 +46,9 @@ fn estimates_filters_joins_group_bys_and_limits_from_the_statistics() {
         ("SELECT count(*) FROM orders", 1),
         ("SELECT id FROM orders LIMIT 7", 7),
         ("SELECT DISTINCT customer FROM orders", 500),
+        ("SELECT CAST(sum(amount) AS DOUBLE) / 7 AS week FROM orders", 1),
+        ("SELECT id FROM customers WHERE id NOT IN (SELECT customer FROM orders WHERE amount < 50)", 450),
+        ("SELECT id FROM customers WHERE id IN (SELECT customer FROM orders WHERE amount < 50)", 50),
     ] {
         let plan = explain_query(&lake, sql, true, &QueryOptions::default()).unwrap();
         assert_eq!(plan.root.actual_rows, Some(rows), "{sql}\n{}", plan.to_text());
@@ -88,4 +91,40 @@ fn files_of_a_key_add_up_and_files_of_a_repeated_column_overlap() {
     let n = merge_distinct(&[(1_000, 25); 4]);
     assert!((25..=30).contains(&n), "{n}");
     assert_eq!(merge_distinct(&[]), 0);
+}
+
+#[test]
+fn analyzed_runs_keep_their_plans_for_comparison() {
+    let (_dir, lake) = data();
+    let sql = "SELECT status, count(*) FROM orders GROUP BY status";
+    let first = explain_query(&lake, sql, true, &QueryOptions::default()).unwrap();
+    // A plain EXPLAIN is not a run.
+    explain_query(&lake, sql, false, &QueryOptions::default()).unwrap();
+    let runs = super::plan_runs(&lake, sql, 5).unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].plan.root.actual_rows, first.root.actual_rows);
+    assert!(
+        runs[0].plan.root.raw.is_empty(),
+        "the engine text is not kept"
+    );
+    let kept = crate::catalog::PLANS_KEPT as usize;
+    for _ in 0..kept {
+        explain_query(&lake, sql, true, &QueryOptions::default()).unwrap();
+    }
+    assert_eq!(super::plan_runs(&lake, sql, 50).unwrap().len(), kept);
+    assert!(super::plan_runs(&lake, "SELECT 1", 5).unwrap().is_empty());
+}
+
+#[test]
+fn a_dataset_may_be_named_data() {
+    use super::estimate::dataset_of_path;
+    assert_eq!(
+        dataset_of_path("/home/me/lake/data/data/v1/part-00000.parquet").as_deref(),
+        Some("data")
+    );
+    assert_eq!(
+        dataset_of_path("/data/lake/data/takeout.emails/v12/part-00000.parquet").as_deref(),
+        Some("takeout.emails")
+    );
+    assert_eq!(dataset_of_path("/srv/data/x.parquet"), None);
 }

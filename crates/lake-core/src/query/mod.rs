@@ -22,6 +22,7 @@ mod plan_text;
 mod prune;
 pub mod results;
 pub mod rewrite;
+mod selectivity;
 pub mod spatial;
 pub mod spatial_join;
 #[cfg(test)]

@@ -106,7 +106,8 @@ fn changes(a: &PlanNode, b: &PlanNode) -> Vec<String> {
         // Timer noise: under a millisecond, or within a quarter, is no change.
         let d = y - x;
         if d.abs() >= 1.0 && d.abs() >= 0.25 * x.max(y) {
-            let pct = if x > 0.0 {
+            // A share of a time under a millisecond says nothing.
+            let pct = if x >= 1.0 {
                 format!(" ({:+.0}%)", 100.0 * d / x)
             } else {
                 String::new()

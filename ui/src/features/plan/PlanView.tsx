@@ -3,7 +3,7 @@ import type { KeyboardEvent, PointerEvent as ReactPointerEvent, ReactNode } from
 import type { PlanNode, QueryPlan } from "../../bindings/types";
 import { layoutPlan } from "./layout";
 import type { PlanLayout, Point } from "./layout";
-import { costliest, descendants, fitView, miss, missLevel, missText, pruned, selfTotal, share, summary, zoomAt } from "./planMath";
+import { costliest, descendants, fitView, miss, missLevel, missText, pruned, selfTotal, share, summary, withoutPlainProjections, zoomAt } from "./planMath";
 import type { View } from "./planMath";
 import { PlanTable } from "./PlanTable";
 import "./plan.css";
@@ -74,7 +74,7 @@ export function PlanView({
   compact = false,
   tools,
   onSelectNode,
-  focusId,
+  focus,
 }: {
   plan: QueryPlan;
   /** Per node id, how a diff saw it (`added`, `removed`, `changed`): the node is tinted so. */
@@ -85,11 +85,16 @@ export function PlanView({
   tools?: ReactNode;
   /** A node was selected (or the selection cleared): the host marks its part of the SQL. */
   onSelectNode?: (node: PlanNode | null) => void;
-  /** Select this node from outside (a name clicked in the SQL). */
-  focusId?: number | null;
+  /** Select this node from outside (a name clicked in the SQL); `seq` changes on each pick. */
+  focus?: { id: number; seq: number } | null;
 }) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(new Set());
-  const shown = useMemo(() => pruned(plan.root, collapsed), [plan.root, collapsed]);
+  // Projections that only pick columns are left out of the picture unless asked for.
+  const [projections, setProjections] = useState(false);
+  const shown = useMemo(() => {
+    const tree = pruned(plan.root, collapsed);
+    return projections ? tree : withoutPlainProjections(tree);
+  }, [plan.root, collapsed, projections]);
   const layout = useMemo(() => layoutPlan(shown), [shown]);
   const total = useMemo(() => selfTotal(plan.root), [plan.root]);
   const top = useMemo(() => (plan.analyzed ? costliest(plan.root) : null), [plan]);
@@ -119,10 +124,18 @@ export function PlanView({
   }, [layout]);
   // Every new plan (or fold) is shown whole.
   useLayoutEffect(fit, [fit]);
+  const fitRef = useRef(fit);
+  fitRef.current = fit;
   useEffect(() => {
     const el = port.current;
     if (!el) return;
-    const resize = new ResizeObserver(() => setSize({ w: el.clientWidth, h: el.clientHeight }));
+    // A plan that arrived while its tab was hidden (no size) is fitted once it is shown.
+    let wasHidden = el.clientWidth === 0;
+    const resize = new ResizeObserver(() => {
+      setSize({ w: el.clientWidth, h: el.clientHeight });
+      if (wasHidden && el.clientWidth > 0) fitRef.current();
+      wasHidden = el.clientWidth === 0;
+    });
     resize.observe(el);
     const wheel = (e: WheelEvent) => {
       e.preventDefault();
@@ -165,8 +178,8 @@ export function PlanView({
   const selectRef = useRef(select);
   selectRef.current = select;
   useEffect(() => {
-    if (focusId != null) selectRef.current(focusId);
-  }, [focusId]);
+    if (focus) selectRef.current(focus.id);
+  }, [focus]);
   const toggle = (id: number) =>
     setCollapsed((c) => {
       const next = new Set(c);
@@ -198,7 +211,7 @@ export function PlanView({
             {line}
           </button>
         )}
-        {plan.rules_fired.length > 0 && (
+        {!compact && plan.rules_fired.length > 0 && (
           <span className="plan-rules">
             <span className="plan-rules-label">rules</span>
             {plan.rules_fired.map((rule, i) => (
@@ -222,6 +235,9 @@ export function PlanView({
           <button type="button" onClick={() => zoomBy(1.25)} title="Zoom in (+)" aria-label="Zoom in">
             +
           </button>
+          <label className="plan-raw-toggle" title="Also draw the projections that only pick columns">
+            <input type="checkbox" checked={projections} onChange={(e) => setProjections(e.target.checked)} data-testid="plan-projections" /> projections
+          </label>
           <label className="plan-raw-toggle" title="Show the engine's own text of each node">
             <input type="checkbox" checked={raw} onChange={(e) => setRaw(e.target.checked)} data-testid="plan-raw" /> engine text
           </label>
@@ -346,7 +362,7 @@ export function PlanView({
               );
             })}
           </div>
-          {layout.nodes.length > 1 && <Minimap layout={layout} view={view} size={size} onCenter={centerOn} />}
+          {!compact && layout.nodes.length > 1 && <Minimap layout={layout} view={view} size={size} onCenter={centerOn} />}
         </div>
 
         {(!compact || selected) && (

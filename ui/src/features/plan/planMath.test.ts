@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PlanNode, QueryPlan } from "../../bindings/types";
-import { costliest, fitView, miss, missLevel, missText, pruned, selfTotal, sortedNodes, summary, zoomAt } from "./planMath";
+import { costliest, fitView, isPlainProjection, withoutPlainProjections, miss, missLevel, missText, pruned, selfTotal, sortedNodes, summary, zoomAt } from "./planMath";
 
 const node = (id: number, kind: string, label: string, time: number, est: number, act: number, children: PlanNode[] = []): PlanNode => ({
   id,
@@ -61,5 +61,19 @@ describe("planMath", () => {
     expect(fitView(800, 600, 200, 100).k).toBe(1);
     const z = zoomAt({ k: 1, tx: 0, ty: 0 }, 2, 100, 50);
     expect(z).toEqual({ k: 2, tx: -100, ty: -50 });
+  });
+});
+
+describe("plain projections", () => {
+  it("are left out of the picture, computed ones stay", () => {
+    const scan = node(3, "Scan", "Scan t", 1, 10, 10);
+    const pick = { ...node(2, "Project", "Project", 0, 10, 10, [scan]), detail: "SELECT a, b AS c, n_name#5" };
+    const calc = { ...node(1, "Project", "Project", 0, 10, 10, [pick]), detail: "SELECT a * 2 AS d" };
+    const top = node(0, "Sort", "Sort", 1, 10, 10, [calc]);
+    expect(isPlainProjection(pick)).toBe(true);
+    expect(isPlainProjection(calc)).toBe(false);
+    const shown = withoutPlainProjections(top);
+    expect(shown.children[0]?.id).toBe(1);
+    expect(shown.children[0]?.children[0]?.id).toBe(3);
   });
 });

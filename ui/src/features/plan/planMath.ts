@@ -104,3 +104,20 @@ export function sortedNodes(root: PlanNode, key: SortKey): PlanNode[] {
   };
   return [...nodes].sort((a, b) => by[key](b) - by[key](a));
 }
+
+/** A projection that only picks or renames columns: noise in a picture of where time goes. */
+export function isPlainProjection(n: PlanNode): boolean {
+  if (n.kind !== "Project" || n.children.length !== 1) return false;
+  const cols = n.detail.replace(/^SELECT /, "");
+  // Names, `a AS b`, commas: no call, operator or constant.
+  return /^[\w#.]+( AS [\w#.]+)?(, [\w#.]+( AS [\w#.]+)?)*$/.test(cols);
+}
+
+/** The plan without plain projections (their input takes their place). */
+export function withoutPlainProjections(root: PlanNode): PlanNode {
+  const walk = (n: PlanNode): PlanNode => {
+    if (isPlainProjection(n) && n !== root) return walk(n.children[0]!);
+    return { ...n, children: n.children.map(walk) };
+  };
+  return walk(root);
+}

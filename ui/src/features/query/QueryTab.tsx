@@ -41,7 +41,8 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
   // the parts of the editor's text the selected node came from, and the node a name picks.
   const [planAt, setPlanAt] = useState(0);
   const [linked, setLinked] = useState<Range[]>([]);
-  const [focusId, setFocusId] = useState<number | null>(null);
+  // A sequence number too, so picking the same name again selects its node again.
+  const [focus, setFocus] = useState<{ id: number; seq: number } | null>(null);
   const [previous, setPrevious] = useState<PlanRun | null>(null);
   const [diff, setDiff] = useState<{ before: PlanRun; after: QueryPlan; diff: PlanDiff } | null>(null);
   const [pane, setPane] = useState<Pane>("results");
@@ -77,7 +78,13 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
       metrics.resultId = r.result.id;
       setMeta(r.result);
       if (r.plan) {
+        // `EXPLAIN …` run as a query: the plan view gets the same state as from Analyze.
         setPlan(r.plan);
+        setPlanSql(q);
+        setPlanAt(offset);
+        setLinked([]);
+        setDiff(null);
+        setPrevious(null);
         setPane("plan");
       } else setPane("results");
     } catch (e) {
@@ -176,7 +183,7 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
     (offset: number) => {
       if (!plan || pane !== "plan" || !linkable) return;
       const n = nodeAt(planSql, offset - planAt, plan.root);
-      if (n) setFocusId(n.id);
+      if (n) setFocus((f) => ({ id: n.id, seq: (f?.seq ?? 0) + 1 }));
     },
     [plan, pane, linkable, planSql, planAt],
   );
@@ -291,7 +298,7 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
           ))}
         </div>
       )}
-      <div className="editor-pane">
+      <div className={`editor-pane${pane === "plan" || pane === "diff" ? " compact" : ""}`}>
         <Suspense fallback={<div className="dim pad">Loading the editor…</div>}>
           <SqlEditor
           initial={text}
@@ -345,7 +352,7 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
         {pane === "results" && !meta && <div className="dim pad">Run a query to see its rows here.</div>}
         <Suspense fallback={<div className="dim pad">Loading…</div>}>
           {pane === "results" && meta && <ResultGrid meta={meta} />}
-          {pane === "plan" && plan && <PlanView plan={plan} tools={planTools} onSelectNode={onSelectNode} focusId={focusId} />}
+          {pane === "plan" && plan && <PlanView plan={plan} tools={planTools} onSelectNode={onSelectNode} focus={focus} />}
           {pane === "diff" && diff && (
             <PlanDiffView
               before={diff.before.plan}
