@@ -194,6 +194,24 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
     fs::rename(&tmp, path).ctx(|| format!("writing {}", path.display()))
 }
 
+/// Collects `lf` for the lake's own reads (an index build, the fence list), running it again
+/// when another query's cancel interrupted it: Polars' abort flag is process-wide (see
+/// `query::execute`), so a cancel in one editor tab would otherwise fail an import's index or
+/// the map's fences.
+pub fn collect_uninterrupted(
+    lf: polars::prelude::LazyFrame,
+) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+    for _ in 0..200 {
+        match lf.clone().collect() {
+            Err(e) if e.to_string().contains("query interrupted") => {
+                std::thread::sleep(std::time::Duration::from_millis(10))
+            }
+            r => return r,
+        }
+    }
+    lf.collect()
+}
+
 impl Lake {
     /// Creates a lake in `dir`, which must not exist yet or be empty; an existing lake is
     /// opened instead. Any other folder is refused with `not_a_lake`, and nothing in it is
