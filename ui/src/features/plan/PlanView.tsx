@@ -3,7 +3,7 @@ import type { KeyboardEvent, PointerEvent as ReactPointerEvent, ReactNode } from
 import type { PlanNode, QueryPlan } from "../../bindings/types";
 import { layoutPlan } from "./layout";
 import type { PlanLayout, Point } from "./layout";
-import { costliest, descendants, fitView, miss, missLevel, missText, pruned, selfTotal, share, summary, withoutPlainProjections, zoomAt } from "./planMath";
+import { costliest, descendants, fitView, flatten, miss, missLevel, missText, pruned, selfTotal, share, summary, withoutPlainProjections, zoomAt } from "./planMath";
 import type { View } from "./planMath";
 import { PlanTable } from "./PlanTable";
 import "./plan.css";
@@ -101,15 +101,7 @@ export function PlanView({
   const line = useMemo(() => summary(plan), [plan]);
   const [raw, setRaw] = useState(false);
   const [selectedId, setSelectedId] = useState<number | null>(null);
-  const all = useMemo(() => {
-    const m = new Map<number, PlanNode>();
-    const walk = (n: PlanNode) => {
-      m.set(n.id, n);
-      n.children.forEach(walk);
-    };
-    walk(plan.root);
-    return m;
-  }, [plan.root]);
+  const all = useMemo(() => new Map(flatten(plan.root).map((n) => [n.id, n])), [plan.root]);
   const selected = selectedId != null ? (all.get(selectedId) ?? null) : null;
   const arrowId = `plan-arrow-${useId().replace(/[^\w-]/g, "")}`;
 
