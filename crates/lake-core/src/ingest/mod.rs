@@ -339,6 +339,9 @@ pub fn import_paths(
     progress: &dyn Progress,
     cancel: &CancelToken,
 ) -> Result<ImportReport> {
+    // An import is never stopped by a query's Cancel in another tab (the write lock taken
+    // below shields it too; this covers the reading before it).
+    let _shield = crate::storage::shield_engine_work();
     let mut report = ImportReport::default();
     if let Some(n) = &opts.name {
         validate_dataset_name(n)?;

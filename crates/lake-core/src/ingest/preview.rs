@@ -58,6 +58,8 @@ pub struct ImportPreview {
 
 /// Previews `paths`.
 pub fn preview_paths(paths: &[PathBuf], cancel: &CancelToken) -> ImportPreview {
+    // Not a query: another tab's Cancel must not stop its reads.
+    let _shield = crate::storage::shield_engine_work();
     let mut files = Vec::new();
     let mut takeout_parts = Vec::new();
     for p in paths {

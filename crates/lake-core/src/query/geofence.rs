@@ -211,7 +211,7 @@ fn read_fences(ds: &DatasetVersion, lf: LazyFrame) -> Result<(BuildIndex, Vec<St
     if let Some(n) = &name {
         exprs.push(col(n.as_str()).alias("__name"));
     }
-    let df = lf.select(exprs).collect().map_err(failed(&ds.name))?;
+    let df = crate::storage::collect_shielded(lf.select(exprs)).map_err(failed(&ds.name))?;
     let geoms = target.read(&df).map_err(failed(&ds.name))?;
     let names = (0..df.height())
         .map(|i| {

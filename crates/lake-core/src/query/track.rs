@@ -88,6 +88,8 @@ pub fn day_track(
     zone: Option<&str>,
 ) -> Result<Track> {
     let tz = zone_of(zone)?;
+    // Its reads are the map's, not a query's: another tab's Cancel must not stop them.
+    let _shield = crate::storage::shield_engine_work();
     let ds = lake.catalog().require_dataset(dataset)?;
     let target = map_target(&ds).ok_or_else(|| {
         LakeError::Unsupported(format!(

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::catalog::SourceRecord;
 use crate::error::{LakeError, Result};
-use crate::storage::{collect_uninterrupted, CommittedVersion, ParquetSink, StagedVersion};
+use crate::storage::{collect_shielded, CommittedVersion, ParquetSink, StagedVersion};
 use crate::Lake;
 
 /// The dataset fences go to by default.
@@ -124,7 +124,7 @@ pub fn list(lake: &Lake, dataset: &str) -> Result<Vec<Fence>> {
     let df = lake
         .scan_files(ds.files.iter().map(|f| f.path.as_str()))?
         .and_then(|lf| {
-            collect_uninterrupted(
+            collect_shielded(
                 lf.select([col("name").cast(DataType::String), col("geometry")])
                     .limit(MAX_LISTED as IdxSize),
             )

@@ -13,7 +13,7 @@ use polars::prelude::*;
 use super::rtree::{self, FlatRTree, Item, PointItem};
 use crate::catalog::{ColumnDef, DatasetVersion, IndexInfo};
 use crate::error::{LakeError, Result};
-use crate::storage::{collect_uninterrupted, WriteLock};
+use crate::storage::{collect_shielded, WriteLock};
 use crate::Lake;
 
 /// Imports index datasets of at most this many rows by themselves (10 M points took 3.2 s and
@@ -199,7 +199,7 @@ fn point_items(lake: &Lake, ds: &DatasetVersion, t: &Target) -> Result<Vec<Point
         |e: PolarsError| LakeError::QueryFailed(format!("reading {} for its index: {e}", ds.name));
     let df = lake
         .scan_files(ds.files.iter().map(|f| f.path.as_str()))?
-        .and_then(|lf| collect_uninterrupted(lf.select(t.exprs())))
+        .and_then(|lf| collect_shielded(lf.select(t.exprs())))
         .map_err(failed)?;
     let total: u64 = ds.files.iter().map(|f| f.rows).sum();
     if df.height() as u64 != total {
@@ -233,7 +233,7 @@ fn box_items(lake: &Lake, ds: &DatasetVersion, t: &Target) -> Result<Vec<Item>> 
     for (fi, f) in ds.files.iter().enumerate() {
         let df = lake
             .scan_files([f.path.as_str()])?
-            .and_then(|lf| collect_uninterrupted(lf.select(t.exprs())))
+            .and_then(|lf| collect_shielded(lf.select(t.exprs())))
             .map_err(|e| {
                 LakeError::QueryFailed(format!("reading {} for its index: {e}", f.path))
             })?;

@@ -220,7 +220,7 @@ pub fn row_at(
         ))
     })?;
     lake.scan_files([f.path.as_str()])?
-        .and_then(|lf| lf.slice(row as i64, 1).collect())
+        .and_then(|lf| crate::storage::collect_shielded(lf.slice(row as i64, 1)))
         .map_err(|e| LakeError::QueryFailed(format!("reading row {row} of {}: {e}", f.path)))
 }
 

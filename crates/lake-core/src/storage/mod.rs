@@ -43,6 +43,8 @@ type DerivedCache =
 /// Held while a process writes to the lake; released on drop.
 pub struct WriteLock {
     _file: File,
+    // Writing work (imports, index builds, fences) is never stopped by a query's Cancel.
+    _shield: polars::error::abort::AbortShield,
 }
 
 /// A job's private folder under `staging/`, removed when dropped (committed files have been
@@ -194,21 +196,22 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
     fs::rename(&tmp, path).ctx(|| format!("writing {}", path.display()))
 }
 
-/// Collects `lf` for the lake's own reads (an index build, the fence list), running it again
-/// when another query's cancel interrupted it: Polars' abort flag is process-wide (see
-/// `query::execute`), so a cancel in one editor tab would otherwise fail an import's index or
-/// the map's fences.
-pub fn collect_uninterrupted(
+/// Keeps another query's Cancel from stopping the lake's own engine work (an import, an index
+/// build, the map's reads) while it lives. A Cancel stops Polars through a process-wide abort
+/// flag (vendor/polars/VENDORED.md, changes 3 and 10) that panics in every engine task not run
+/// under Polars' abort catcher; while a shield lives that flag stays down and a cancelled query
+/// stops at its own stop flag instead. Taking one waits until a pending abort has wound down
+/// (milliseconds). Never take one inside a running query (`query::collect_cancellable`).
+pub fn shield_engine_work() -> polars::error::abort::AbortShield {
+    polars::error::abort::shield_from_polars_abort()
+}
+
+/// Collects `lf` for the lake's own reads (an index build, the fence list, a row on the map),
+/// shielded from other queries' Cancel (see [`shield_engine_work`]).
+pub fn collect_shielded(
     lf: polars::prelude::LazyFrame,
 ) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
-    for _ in 0..200 {
-        match lf.clone().collect() {
-            Err(e) if e.to_string().contains("query interrupted") => {
-                std::thread::sleep(std::time::Duration::from_millis(10))
-            }
-            r => return r,
-        }
-    }
+    let _shield = shield_engine_work();
     lf.collect()
 }
 
@@ -342,7 +345,10 @@ impl Lake {
             .open(&path)
             .ctx(|| format!("opening {}", path.display()))?;
         match file.try_lock() {
-            Ok(()) => Ok(WriteLock { _file: file }),
+            Ok(()) => Ok(WriteLock {
+                _file: file,
+                _shield: shield_engine_work(),
+            }),
             Err(_) => Err(LakeError::Busy(format!(
                 "another process is writing to the lake {}; wait for it to finish and try again",
                 self.root.display()

@@ -86,7 +86,15 @@ pub fn register_polars_abort_mechanism() {
 /// abort check, as a SIGINT does in Python Polars. Used for a user's Cancel, since parts of the
 /// engine (the streaming executor the in-memory engine hands scans and group-bys to, fused
 /// cross-join filters) never see a query's own stop flag.
-pub fn request_polars_abort() {
+///
+/// Datapunk Lake: while an [`AbortShield`] is alive this does nothing, so the shielded work is
+/// never stopped by another query's Cancel; the cancelled query then stops at its own stop flag.
+/// Returns whether the flag was raised.
+pub fn request_polars_abort() -> bool {
+    let shields = ABORT_SHIELDS.lock().unwrap_or_else(|e| e.into_inner());
+    if *shields > 0 {
+        return false;
+    }
     ABORT_STATE
         .try_update(Ordering::Release, Ordering::Relaxed, |state| {
             let num_catchers = state >> ABORT_CATCHERS_UNIT.trailing_zeros();
@@ -96,7 +104,40 @@ pub fn request_polars_abort() {
                 None
             }
         })
-        .ok();
+        .is_ok()
+}
+
+/// Datapunk Lake: engine work that is not under `catch_polars_abort` (an import, an index
+/// build) panics if the abort flag goes up while it runs. Shielded work never sees it: taking a
+/// shield waits until the flag is down, and [`request_polars_abort`] leaves it down while a
+/// shield is alive.
+static ABORT_SHIELDS: std::sync::Mutex<u64> = std::sync::Mutex::new(0);
+
+/// Datapunk Lake: keeps other queries' Cancel from raising the abort flag while it lives (see
+/// [`shield_from_polars_abort`]).
+#[must_use]
+pub struct AbortShield(());
+
+/// Datapunk Lake: waits until no abort is pending (the cancelled queries have wound down), then
+/// keeps the abort flag down until the returned shield is dropped.
+pub fn shield_from_polars_abort() -> AbortShield {
+    loop {
+        {
+            let mut shields = ABORT_SHIELDS.lock().unwrap_or_else(|e| e.into_inner());
+            if ABORT_STATE.load(Ordering::Acquire) & (ABORT_CATCHERS_UNIT - 1) == 0 {
+                *shields += 1;
+                return AbortShield(());
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
+impl Drop for AbortShield {
+    fn drop(&mut self) {
+        let mut shields = ABORT_SHIELDS.lock().unwrap_or_else(|e| e.into_inner());
+        *shields -= 1;
+    }
 }
 
 pub fn polars_abort_ooc_out_of_disk() -> ! {
