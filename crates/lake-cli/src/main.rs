@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 mod index_cmd;
+mod versions_cmd;
 
 // Import parses on every core; glibc's allocator serialises those threads on its arena locks.
 #[global_allocator]
@@ -100,6 +101,36 @@ enum Command {
         timing: bool,
         /// The SQL.
         sql: String,
+    },
+    /// A dataset's versions: when, from which files, rows, and column changes. Read an old
+    /// one with `SELECT ... FROM ds VERSION AS OF 3` or `TIMESTAMP AS OF '2026-11-01'`.
+    History {
+        /// Dataset name.
+        dataset: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make an old version current again (as a new version; nothing is copied or lost).
+    Restore {
+        /// Dataset name.
+        dataset: String,
+        /// The version to bring back, as `lake history` lists it.
+        #[arg(long)]
+        version: u32,
+    },
+    /// Remove the files of versions replaced longer ago than `--older-than` (those versions
+    /// can no longer be read; current versions are never touched).
+    Vacuum {
+        /// Keep every version current at any time within this age: 30d, 12h, 45m, 0d.
+        #[arg(long, default_value = "30d")]
+        older_than: String,
+        /// Only list what would be removed.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Spatial indexes (R-tree) of coordinate and geometry columns.
     Index {
@@ -354,6 +385,17 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             })
         }
         Command::Index { action } => index_cmd::run(&open(lake_dir)?, action),
+        Command::History { dataset, json } => {
+            versions_cmd::history(&open(lake_dir)?, &dataset, json)
+        }
+        Command::Restore { dataset, version } => {
+            versions_cmd::restore(&open(lake_dir)?, &dataset, version)
+        }
+        Command::Vacuum {
+            older_than,
+            dry_run,
+            json,
+        } => versions_cmd::vacuum(&open(lake_dir)?, &older_than, dry_run, json),
         Command::Fence { name, wkt, dataset } => {
             let v = lake_core::spatial::fences::save(&open(lake_dir)?, &dataset, &name, &wkt)?;
             println!(

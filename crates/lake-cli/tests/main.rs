@@ -14,3 +14,4 @@ mod query;
 mod slt;
 mod takeout;
 mod tpch;
+mod versions;

@@ -3,6 +3,7 @@
 //! lake's catalog from any other SQLite file are in [`schema`]; the journal of files a job is
 //! writing, which lets clean-up remove only what the lake wrote, is in [`journal`].
 
+pub mod history;
 pub mod indexes;
 pub mod journal;
 pub mod schema;

@@ -118,6 +118,10 @@ CREATE TABLE indexes (
     "ALTER TABLE column_stats ADD COLUMN distinct_count INTEGER;",
     // The plan of each EXPLAIN ANALYZE, so a run can be compared with an earlier one.
     "ALTER TABLE query_log ADD COLUMN plan TEXT;",
+    // Time travel: a version whose files vacuum removed stays listed, marked; a restore
+    // records the version it brought back.
+    "ALTER TABLE versions ADD COLUMN vacuumed_at TEXT;
+     ALTER TABLE versions ADD COLUMN restored_from INTEGER;",
 ];
 
 /// Tables every lake catalog has had since the first release (a catalog written before the

@@ -73,24 +73,30 @@ impl VisitorMut for Resolver<'_> {
         if name.0.len() == 1 && (self.ctes.contains(&lower) || self.frames.contains(&lower)) {
             return ControlFlow::Continue(());
         }
-        if !self.known.contains(&lower) {
+        // `events@v3`: a past version (time travel), checked against the catalog later.
+        let base = match super::time_travel::split_name(&lower) {
+            Some((base, _)) => base.to_string(),
+            None => lower.clone(),
+        };
+        if !self.known.contains(&base) {
             let first = match name.0.first() {
                 Some(ObjectNamePart::Identifier(i)) => pos(i),
                 _ => None,
             };
-            let suggestion = closest(&lower, self.known.iter().map(String::as_str));
+            let suggestion = closest(&base, self.known.iter().map(String::as_str));
             let hint = suggestion
                 .as_ref()
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_else(|| "; list datasets with `lake datasets`".into());
+            let shown = if base == lower { text } else { base.clone() };
             self.error = Some(LakeError::UnknownDataset {
-                message: format!("unknown dataset `{text}`{hint}"),
+                message: format!("unknown dataset `{shown}`{hint}"),
                 position: first,
                 suggestion,
             });
             return ControlFlow::Break(());
         }
-        let last = lower.rsplit('.').next().unwrap_or(&lower).to_string();
+        let last = base.rsplit('.').next().unwrap_or(&base).to_string();
         if alias.is_none() {
             *alias = Some(TableAlias {
                 explicit: true,

@@ -107,6 +107,8 @@ pub fn guard(sql: &str) -> Result<Guarded> {
                 }),
             })
         })?;
+    let mut tokens = tokens;
+    super::time_travel::rewrite_tokens(&mut tokens)?;
     check_brackets(&tokens)?;
     check_dotted_names(&tokens)?;
     let dialect = GenericDialect {};

@@ -27,6 +27,7 @@ pub mod spatial;
 pub mod spatial_join;
 #[cfg(test)]
 mod spatial_tests;
+pub mod time_travel;
 pub mod track;
 
 use std::collections::{HashMap, HashSet};
@@ -183,12 +184,16 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
             }
         }
     }
-    // Each dataset's current version, read from the catalog once.
+    // Each dataset's version (the current one, or the one a time-travel name asks for), read
+    // from the catalog once.
     let mut versions: HashMap<String, DatasetVersion> = HashMap::new();
     for name in &bound.datasets {
-        let ds = lake.catalog().dataset(name)?.ok_or_else(|| {
-            LakeError::Internal(format!("dataset {name} vanished while planning"))
-        })?;
+        let ds = match time_travel::split_name(name) {
+            Some((base, sel)) => lake.catalog().dataset_at(base, &sel)?,
+            None => lake.catalog().dataset(name)?.ok_or_else(|| {
+                LakeError::Internal(format!("dataset {name} vanished while planning"))
+            })?,
+        };
         versions.insert(name.clone(), ds);
     }
     bind::float_quotients(&mut bound.statement);

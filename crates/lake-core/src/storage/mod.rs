@@ -6,6 +6,7 @@ mod cleanup;
 mod derived;
 pub mod identity;
 pub mod sketch;
+pub mod versions;
 mod writer;
 
 use std::fs::{self, File};

@@ -1,0 +1,67 @@
+//! `lake history`, time travel in SQL, `lake restore` and `lake vacuum`, as a user runs them.
+
+use crate::common::TestLake;
+
+#[test]
+fn history_time_travel_restore_and_vacuum_from_the_cli() {
+    let lake = TestLake::new();
+    let a = lake.file("a.csv", "id,name\n1,a\n2,b\n3,c\n");
+    let b = lake.file("b.csv", "id,name,age\n4,d,40\n5,e,50\n");
+    lake.import(&[&a], &["--name", "people"]);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    lake.import(&[&b], &["--name", "people"]);
+
+    let text = lake.ok(&["history", "people"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("v2  ") && lines[0].contains("replace  2 rows"),
+        "{text}"
+    );
+    assert!(lines[0].ends_with("(current)"), "{text}");
+    assert_eq!(lines[1].trim(), "columns: + age i64", "{text}");
+    assert!(
+        lines[2].trim().starts_with("from ") && lines[2].contains("b.csv (2 rows"),
+        "{text}"
+    );
+    assert!(lines[3].starts_with("v1  "), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&lake.ok(&["history", "people", "--json"])).unwrap();
+    assert_eq!(json[1]["version"], 1);
+    assert_eq!(json[0]["added"][0]["name"], "age");
+
+    assert_eq!(
+        lake.csv("SELECT count(*) AS n FROM people VERSION AS OF 1"),
+        "n\n3\n"
+    );
+    assert_eq!(lake.csv("SELECT count(*) AS n FROM people"), "n\n2\n");
+    let e = lake.fails(&["query", "SELECT * FROM people VERSION AS OF 5"]);
+    assert!(e.contains("no version 5; its versions are 1 to 2"), "{e}");
+    let e = lake.fails(&["query", "SELECT * FROM people TIMESTAMP AS OF 'soon'"]);
+    assert!(e.contains("'soon' is not a timestamp"), "{e}");
+
+    assert_eq!(
+        lake.ok(&["restore", "people", "--version", "1"]).trim(),
+        "restored people version 1 as version 3 (now current)"
+    );
+    assert_eq!(lake.csv("SELECT count(*) AS n FROM people"), "n\n3\n");
+    let e = lake.fails(&["restore", "people", "--version", "9"]);
+    assert!(e.contains("no version 9"), "{e}");
+
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let dry = lake.ok(&["vacuum", "--older-than", "0d", "--dry-run"]);
+    assert!(dry.starts_with("would remove 1 file(s)"), "{dry}");
+    assert!(dry.contains("people@v1, people@v2"), "{dry}");
+    assert_eq!(
+        lake.csv("SELECT count(*) AS n FROM people VERSION AS OF 2"),
+        "n\n2\n"
+    );
+    let kept = lake.ok(&["vacuum"]);
+    assert!(kept.starts_with("nothing to vacuum"), "{kept}");
+    let done = lake.ok(&["vacuum", "--older-than", "0d"]);
+    assert!(done.starts_with("removed 1 file(s)"), "{done}");
+    let e = lake.fails(&["query", "SELECT * FROM people VERSION AS OF 2"]);
+    assert!(e.contains("removed by vacuum"), "{e}");
+    assert_eq!(lake.csv("SELECT count(*) AS n FROM people"), "n\n3\n");
+    let e = lake.fails(&["vacuum", "--older-than", "a week"]);
+    assert!(e.contains("30d (days)"), "{e}");
+}
