@@ -2,6 +2,7 @@
 //! types (ts-rs) into `ui/src/bindings/`. A test fails when the committed files drift; run
 //! `make bindings` to regenerate them.
 
+use lake_core::catalog::history::{Retyped, VersionEntry, VersionSource};
 use lake_core::catalog::{
     ColumnDef, ColumnSummary, DatasetDescription, DatasetInfo, HistoryEntry, IndexInfo, VersionInfo,
 };
@@ -56,6 +57,9 @@ pub fn types_ts() -> String {
     decl::<IndexInfo>(&mut s);
     decl::<DatasetDescription>(&mut s);
     decl::<HistoryEntry>(&mut s);
+    decl::<VersionSource>(&mut s);
+    decl::<Retyped>(&mut s);
+    decl::<VersionEntry>(&mut s);
     decl::<FilePreview>(&mut s);
     decl::<SurveyProduct>(&mut s);
     decl::<TakeoutSurvey>(&mut s);

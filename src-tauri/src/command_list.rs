@@ -19,6 +19,10 @@ macro_rules! with_commands {
             list_datasets() -> Vec<DatasetInfo>;
             /// A dataset's schema, column statistics and versions.
             describe_dataset(name: String) -> DatasetDescription;
+            /// A dataset's versions, newest first: sources, column changes, restored or vacuumed.
+            dataset_history(name: String) -> Vec<VersionEntry>;
+            /// Makes version `version` of dataset `name` current again, as a new version; returns its number.
+            restore_version(name: String, version: u32) -> u32;
             /// The editor's query history, newest first.
             query_history(limit: u32) -> Vec<HistoryEntry>;
             /// What importing `paths` would do.

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use lake_core::catalog::history::VersionEntry;
 use lake_core::catalog::{describe, DatasetDescription, DatasetInfo, HistoryEntry};
 use lake_core::ingest::preview::{preview_paths, ImportPreview};
 use lake_core::ingest::progress::{total_bytes, ImportProgress, ProgressTracker};
@@ -227,6 +228,19 @@ pub async fn describe_dataset(cx: &Cx<'_>, name: String) -> CmdResult<DatasetDes
     let lake = cx.state.lake()?;
     let cat = lake.catalog();
     Ok(describe(&cat, &name)?)
+}
+
+pub async fn dataset_history(cx: &Cx<'_>, name: String) -> CmdResult<Vec<VersionEntry>> {
+    Ok(cx.state.lake()?.catalog().history(&name)?)
+}
+
+pub async fn restore_version(cx: &Cx<'_>, name: String, version: u32) -> CmdResult<u32> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        let lock = lake.try_write_lock()?;
+        Ok(lake.restore(&lock, &name, version)?)
+    })
+    .await
 }
 
 pub async fn query_history(cx: &Cx<'_>, limit: u32) -> CmdResult<Vec<HistoryEntry>> {

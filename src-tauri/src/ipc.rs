@@ -3,6 +3,7 @@
 //! command names, each command's argument check, and the signatures `bindings.rs` writes as
 //! TypeScript.
 
+use lake_core::catalog::history::VersionEntry;
 use lake_core::catalog::{DatasetDescription, DatasetInfo, HistoryEntry};
 use lake_core::ingest::preview::ImportPreview;
 use lake_core::ingest::progress::ImportProgress;
@@ -83,6 +84,7 @@ ts_types!(
     Vec<DatasetInfo>,
     DatasetDescription,
     Vec<HistoryEntry>,
+    Vec<VersionEntry>,
     ImportPreview,
     ImportReport,
     QueryResponse,

@@ -26,6 +26,8 @@ writeFileSync(join(data, "purchases.csv"), "order_id,person_id,amount\n10,1,12.5
 // 3,000 numbers: a filtered three-way cross join of them (27 billion pairs) runs until cancelled.
 writeFileSync(join(data, "nums.csv"), "n\n" + Array.from({ length: 3000 }, (_, i) => i).join("\n") + "\n");
 const lakeDir = join(out, "lake");
+// The CLI beside the app (run.sh builds both into the same target folder).
+const lakeBin = join(dirname(process.argv[2]), "lake");
 // The shell's file dialogs, answered in debug builds from this file (one line per dialog, paths
 // separated by tabs): WebDriver cannot drive a native dialog. run.sh sets the variable.
 const picks = process.env.DATAPUNK_TEST_PICKS;
@@ -140,6 +142,27 @@ try {
   const schemaTable = await d.wait('[data-testid="schema-table"]', { text: "city" });
   check((await d.text(schemaTable)).includes("Ada"), "the schema shows column statistics (min name Ada)");
   await shot("catalog-schema");
+
+  console.log("4b. versions: a second version (from the CLI, beside the open app), its history, restore and time travel");
+  writeFileSync(join(data, "people-2.csv"), "id,name,city,born\n1,Ada,London,1815\n2,Grace,Arlington,1906\n3,Linus,Helsinki,1969\n4,Barbara,Boston,1939\n");
+  execFileSync(lakeBin, ["--lake", lakeDir, "import", "--name", "people", join(data, "people-2.csv")]);
+  await d.click('[data-testid="dataset-tab-versions"]');
+  const v2 = await d.wait('[data-testid="version-2"]', { text: "born" });
+  check((await d.text(v2)).includes("current") && (await d.text(v2)).includes("people-2.csv"), "version 2 is current, from people-2.csv, with the new column born");
+  await d.click('[data-testid="version-restore-1"]');
+  await d.click(await d.wait('[data-testid="version-restore-yes-1"]'));
+  const restoredNote = await d.wait('[data-testid="restore-done"]');
+  check((await d.text(restoredNote)).includes("as version 3"), "restoring version 1 makes version 3");
+  const v3 = await d.wait('[data-testid="version-3"]', { text: "restore of v1" });
+  check((await d.text(v3)).includes("current"), "version 3 (a restore of v1) is current");
+  await shot("versions");
+  await d.click('[data-testid="version-query-2"]');
+  await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}${ENTER}${NULL_KEY}`);
+  await d.wait('.tab-panel:not([hidden]) [data-testid="grid-count"]', { text: "4" });
+  await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="3"]', { text: "Barbara" });
+  check(true, "querying VERSION AS OF 2 shows its 4 rows (Barbara included) while version 3 is current");
+  // Close that tab again (Ctrl+W), so the later steps find the tabs they expect.
+  await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}w${NULL_KEY}`);
   await d.type('[data-testid="catalog-search"]', `${CTRL}a${NULL_KEY}\uE017`);
 
   console.log("5. SQL editor: an error with its hint");

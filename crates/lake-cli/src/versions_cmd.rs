@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use lake_core::catalog::history::HistoryEntry;
+use lake_core::catalog::history::VersionEntry;
 use lake_core::storage::versions::parse_age;
 use lake_core::{Lake, LakeError};
 
@@ -12,7 +12,7 @@ fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
-fn schema_change(h: &HistoryEntry) -> String {
+fn schema_change(h: &VersionEntry) -> String {
     let mut parts = Vec::new();
     if !h.added.is_empty() {
         let cols: Vec<String> = h

@@ -35,6 +35,16 @@ export function describeDataset(name: string): Promise<T.DatasetDescription> {
   return call("describe_dataset", { name });
 }
 
+/** A dataset's versions, newest first: sources, column changes, restored or vacuumed. */
+export function datasetHistory(name: string): Promise<Array<T.VersionEntry>> {
+  return call("dataset_history", { name });
+}
+
+/** Makes version `version` of dataset `name` current again, as a new version; returns its number. */
+export function restoreVersion(name: string, version: number): Promise<number> {
+  return call("restore_version", { name, version });
+}
+
 /** The editor's query history, newest first. */
 export function queryHistory(limit: number): Promise<Array<T.HistoryEntry>> {
   return call("query_history", { limit });

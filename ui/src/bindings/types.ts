@@ -255,6 +255,97 @@ duration_ms: number,
 rows: number | null, };
 
 /**
+ * A source file as a version's history lists it.
+ */
+export type VersionSource = { 
+/**
+ * Where it was read from.
+ */
+path: string, 
+/**
+ * sha256 of its bytes, hex.
+ */
+sha256: string, 
+/**
+ * Its size.
+ */
+bytes: number, 
+/**
+ * Rows it gave.
+ */
+rows: number, };
+
+/**
+ * A column whose type changed between two versions.
+ */
+export type Retyped = { 
+/**
+ * Column name.
+ */
+name: string, 
+/**
+ * Type before.
+ */
+from: string, 
+/**
+ * Type after.
+ */
+to: string, };
+
+/**
+ * One version in a dataset's history.
+ */
+export type VersionEntry = { 
+/**
+ * Version number.
+ */
+version: number, 
+/**
+ * `replace`, `append` or `restore`.
+ */
+mode: string, 
+/**
+ * The version it restored (mode `restore`).
+ */
+restored_from: number | null, 
+/**
+ * Rows.
+ */
+rows: number, 
+/**
+ * Bytes of its files.
+ */
+bytes: number, 
+/**
+ * Commit time (RFC 3339, UTC).
+ */
+created_at: string, 
+/**
+ * Whether it is the version queries read.
+ */
+current: boolean, 
+/**
+ * When vacuum removed its files (it can no longer be read), if it did.
+ */
+vacuumed_at: string | null, 
+/**
+ * Its source files (for an append: all of them, carried over and new).
+ */
+sources: Array<VersionSource>, 
+/**
+ * Columns it has that the previous version had not.
+ */
+added: Array<ColumnDef>, 
+/**
+ * Columns the previous version had that it has not.
+ */
+removed: Array<ColumnDef>, 
+/**
+ * Columns whose type changed.
+ */
+retyped: Array<Retyped>, };
+
+/**
  * The preview of one dropped or chosen path.
  */
 export type FilePreview = { 

@@ -59,7 +59,7 @@ impl VersionSel {
 /// A source file as a version's history lists it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct HistorySource {
+pub struct VersionSource {
     /// Where it was read from.
     pub path: String,
     /// sha256 of its bytes, hex.
@@ -85,7 +85,7 @@ pub struct Retyped {
 /// One version in a dataset's history.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct HistoryEntry {
+pub struct VersionEntry {
     /// Version number.
     pub version: u32,
     /// `replace`, `append` or `restore`.
@@ -103,7 +103,7 @@ pub struct HistoryEntry {
     /// When vacuum removed its files (it can no longer be read), if it did.
     pub vacuumed_at: Option<String>,
     /// Its source files (for an append: all of them, carried over and new).
-    pub sources: Vec<HistorySource>,
+    pub sources: Vec<VersionSource>,
     /// Columns it has that the previous version had not.
     pub added: Vec<ColumnDef>,
     /// Columns the previous version had that it has not.
@@ -207,7 +207,7 @@ impl Catalog {
     }
 
     /// The history of `name`, newest first: each version's sources and schema change.
-    pub fn history(&self, name: &str) -> Result<Vec<HistoryEntry>> {
+    pub fn history(&self, name: &str) -> Result<Vec<VersionEntry>> {
         let (current, rows) = self.version_rows(name)?;
         let mut out = Vec::with_capacity(rows.len());
         let mut before: Vec<ColumnDef> = Vec::new();
@@ -218,14 +218,14 @@ impl Catalog {
             let sources = self
                 .sources_of(r.id)?
                 .into_iter()
-                .map(|s| HistorySource {
+                .map(|s| VersionSource {
                     path: s.path,
                     sha256: s.sha256,
                     bytes: s.bytes,
                     rows: s.rows,
                 })
                 .collect();
-            out.push(HistoryEntry {
+            out.push(VersionEntry {
                 version: r.version,
                 mode: r.mode,
                 restored_from: r.restored_from,

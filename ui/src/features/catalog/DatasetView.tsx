@@ -6,6 +6,7 @@ import { fmtBytes, fmtInt, fmtTs, sqlName } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
 import { boxSql, shapeSql, statsBox } from "../map/mapMath";
 import { localZone } from "../map/TrackBar";
+import { VersionsPanel } from "./VersionsPanel";
 
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
 const MapView = lazy(() => import("../map/MapView"));
@@ -30,13 +31,15 @@ export function DatasetView({
 }: {
   name: string;
   onQuery: (sql: string) => void;
-  /** The lake got a new dataset or version (a saved fence). */
+  /** The lake got a new dataset or version (a saved fence, a restore). */
   onChanged?: () => void;
 }) {
   const [desc, setDesc] = useState<DatasetDescription | null>(null);
   const [meta, setMeta] = useState<ResultMeta | null>(null);
   const [view, setView] = useState<View>("data");
   const [error, setError] = useState<ErrorPayload | null>(null);
+  // Bumped when a restore made a new current version: everything shown is read again.
+  const [reload, setReload] = useState(0);
 
   useEffect(() => {
     let stale = false;
@@ -52,7 +55,7 @@ export function DatasetView({
     return () => {
       stale = true;
     };
-  }, [name]);
+  }, [name, reload]);
 
   // The first coordinate pair with an R-tree can be drawn.
   const mapColumn = desc?.indexes.find((i) => i.kind === "rtree" && i.column.includes(","))?.column ?? null;
@@ -140,31 +143,15 @@ export function DatasetView({
           </table>
         </div>
       )}
-      {view === "versions" && desc && (
-        <div className="scroll pad">
-          <table className="mini">
-            <thead>
-              <tr>
-                <th>Version</th>
-                <th>Mode</th>
-                <th className="num">Rows</th>
-                <th className="num">Size</th>
-                <th>Committed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {desc.versions.map((v) => (
-                <tr key={v.version}>
-                  <td>v{v.version}</td>
-                  <td>{v.mode}</td>
-                  <td className="num">{fmtInt(v.rows)}</td>
-                  <td className="num">{fmtBytes(v.bytes)}</td>
-                  <td>{fmtTs(v.created_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {view === "versions" && (
+        <VersionsPanel
+          name={name}
+          onQuery={onQuery}
+          onRestored={() => {
+            setReload((n) => n + 1);
+            onChanged?.();
+          }}
+        />
       )}
     </div>
   );
