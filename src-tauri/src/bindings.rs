@@ -3,6 +3,9 @@
 //! `make bindings` to regenerate them.
 
 use lake_core::catalog::history::{Retyped, VersionEntry, VersionSource};
+use lake_core::catalog::lineage::{
+    Derivation, InputVersion, LineageEdge, LineageGraph, LineageNode,
+};
 use lake_core::catalog::{
     ColumnDef, ColumnSummary, DatasetDescription, DatasetInfo, HistoryEntry, IndexInfo, VersionInfo,
 };
@@ -12,6 +15,7 @@ use lake_core::ingest::takeout::{
     Unrecognized,
 };
 use lake_core::ingest::{ImportFailure, ImportReport, ImportedDataset, Unchanged};
+use lake_core::materialize::NewerInput;
 use lake_core::query::plan_diff::{DiffRow, DiffStatus, PlanDiff};
 use lake_core::query::results::{FilterSpec, ResultMeta, SortSpec};
 use lake_core::query::{PlanNode, PlanRun, QueryPlan};
@@ -21,7 +25,8 @@ use ts_rs::TS;
 use lake_core::ingest::progress::ImportProgress;
 
 use crate::commands::{
-    ExportFormat, ImportItem, LakeStatus, MapRequest, MapView, PlanFormat, QueryResponse,
+    CreatedDataset, ExportFormat, ImportItem, LakeStatus, LineageView, MapRequest, MapView,
+    PlanFormat, QueryResponse,
 };
 use crate::pick::PickKind;
 use lake_core::query::track::Track;
@@ -60,6 +65,14 @@ pub fn types_ts() -> String {
     decl::<VersionSource>(&mut s);
     decl::<Retyped>(&mut s);
     decl::<VersionEntry>(&mut s);
+    decl::<InputVersion>(&mut s);
+    decl::<Derivation>(&mut s);
+    decl::<LineageNode>(&mut s);
+    decl::<LineageEdge>(&mut s);
+    decl::<LineageGraph>(&mut s);
+    decl::<NewerInput>(&mut s);
+    decl::<LineageView>(&mut s);
+    decl::<CreatedDataset>(&mut s);
     decl::<FilePreview>(&mut s);
     decl::<SurveyProduct>(&mut s);
     decl::<TakeoutSurvey>(&mut s);

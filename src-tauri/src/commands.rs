@@ -7,10 +7,12 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use lake_core::catalog::history::VersionEntry;
+use lake_core::catalog::lineage::{Direction, LineageGraph};
 use lake_core::catalog::{describe, DatasetDescription, DatasetInfo, HistoryEntry};
 use lake_core::ingest::preview::{preview_paths, ImportPreview};
 use lake_core::ingest::progress::{total_bytes, ImportProgress, ProgressTracker};
 use lake_core::ingest::{import_paths, CancelToken, ImportOptions, ImportReport};
+use lake_core::materialize::{self, NewerInput};
 use lake_core::query::output::{export_to_file, write_file_atomically, OutputFormat};
 use lake_core::query::plan_diff::PlanDiff;
 use lake_core::query::results::{FilterSpec, ResultMeta, ResultSet, SortSpec};
@@ -82,6 +84,36 @@ pub struct ImportItem {
     pub path: String,
     /// Dataset name (plain files only; Takeout fills `takeout.*`).
     pub dataset: Option<String>,
+}
+
+/// A dataset's lineage for the Lineage tab, and the inputs that moved on since it was made.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LineageView {
+    /// Where it came from and what was made from it.
+    pub graph: LineageGraph,
+    /// For a derived dataset: inputs with a newer version than it read (stale when any).
+    pub stale: Vec<NewerInput>,
+}
+
+/// A query's answer kept as a derived dataset.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CreatedDataset {
+    /// Its name.
+    pub dataset: String,
+    /// The version made.
+    pub version: u32,
+    /// Its rows.
+    pub rows: u64,
+}
+
+fn lineage_view(lake: &Lake, name: &str, depth: u32) -> CmdResult<LineageView> {
+    let graph = lake
+        .catalog()
+        .lineage(name, Direction::Both, depth.clamp(1, 20))?;
+    let stale = materialize::freshness(lake, name)?
+        .map(|f| f.newer)
+        .unwrap_or_default();
+    Ok(LineageView { graph, stale })
 }
 
 /// The answer to a query: its kept result, and the plan for EXPLAIN statements.
@@ -239,6 +271,33 @@ pub async fn restore_version(cx: &Cx<'_>, name: String, version: u32) -> CmdResu
     blocking(move || {
         let lock = lake.try_write_lock()?;
         Ok(lake.restore(&lock, &name, version)?)
+    })
+    .await
+}
+
+pub async fn dataset_lineage(cx: &Cx<'_>, name: String, depth: u32) -> CmdResult<LineageView> {
+    let lake = cx.state.lake()?;
+    blocking(move || lineage_view(&lake, &name, depth)).await
+}
+
+pub async fn create_dataset(cx: &Cx<'_>, name: String, sql: String) -> CmdResult<CreatedDataset> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        let v = materialize::create(&lake, &name, &sql, &QueryOptions::default())?;
+        Ok(CreatedDataset {
+            dataset: v.dataset,
+            version: v.version,
+            rows: v.rows,
+        })
+    })
+    .await
+}
+
+pub async fn refresh_dataset(cx: &Cx<'_>, name: String, depth: u32) -> CmdResult<LineageView> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        materialize::refresh(&lake, &name, &QueryOptions::default())?;
+        lineage_view(&lake, &name, depth)
     })
     .await
 }

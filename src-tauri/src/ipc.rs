@@ -17,7 +17,8 @@ use tauri::AppHandle;
 use ts_rs::{Config, TS};
 
 use crate::commands::{
-    self, Cx, ExportFormat, ImportItem, LakeStatus, MapRequest, MapView, PlanFormat, QueryResponse,
+    self, CreatedDataset, Cx, ExportFormat, ImportItem, LakeStatus, LineageView, MapRequest,
+    MapView, PlanFormat, QueryResponse,
 };
 use crate::error::CmdResult;
 use crate::pick::PickKind;
@@ -85,6 +86,8 @@ ts_types!(
     DatasetDescription,
     Vec<HistoryEntry>,
     Vec<VersionEntry>,
+    LineageView,
+    CreatedDataset,
     ImportPreview,
     ImportReport,
     QueryResponse,

@@ -165,6 +165,40 @@ try {
   await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}w${NULL_KEY}`);
   await d.type('[data-testid="catalog-search"]', `${CTRL}a${NULL_KEY}\uE017`);
 
+  console.log("4c. a query's answer kept as a dataset; its lineage down to the file; stale, then refreshed");
+  await d.click('[data-testid="new-query"]');
+  await setEditor("SELECT city, count(*) AS n FROM people GROUP BY city ORDER BY city");
+  await d.click('.tab-panel:not([hidden]) [data-testid="run"]');
+  await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="0"]', { text: "Arlington" });
+  await d.click('.tab-panel:not([hidden]) [data-testid="keep-dataset"]');
+  await d.type(await d.wait('.tab-panel:not([hidden]) [data-testid="keep-dataset-name"]'), "people_cities");
+  await d.click('.tab-panel:not([hidden]) [data-testid="keep-dataset-create"]');
+  const kept = await d.wait('.tab-panel:not([hidden]) [data-testid="keep-dataset-done"]', { timeout: 30000 });
+  check((await d.text(kept)).includes("Kept as people_cities v1 (3 rows)"), `the answer is kept as a dataset: ${await d.text(kept)}`);
+  await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}w${NULL_KEY}`);
+  await d.click(await d.wait('[data-testid="catalog-item"][data-name="people_cities"]'));
+  await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="dataset-tab-lineage"]'));
+  await d.wait('.tab-panel:not([hidden]) [data-testid="lineage-node"][data-id="people@v3"]');
+  const fileNode = await d.wait('.tab-panel:not([hidden]) [data-testid="lineage-node"][data-id^="file:"]');
+  check((await d.text(fileNode)).includes("people.csv"), "the lineage goes from people_cities through people v3 to the file people.csv");
+  await shot("lineage");
+  // people changes (a restore from the CLI): people_cities is stale until refreshed.
+  execFileSync(lakeBin, ["--lake", lakeDir, "restore", "people", "--version", "2"]);
+  await d.click('.tab-panel:not([hidden]) [data-testid="dataset-tab-versions"]');
+  await d.click('.tab-panel:not([hidden]) [data-testid="dataset-tab-lineage"]');
+  const staleEl = await d.wait('.tab-panel:not([hidden]) [data-testid="lineage-stale"]');
+  check((await d.text(staleEl)).includes("people is at v4, this read v3"), `stale is shown: ${await d.text(staleEl)}`);
+  await d.click('.tab-panel:not([hidden]) [data-testid="lineage-refresh"]');
+  await d.wait('.tab-panel:not([hidden]) [data-testid="lineage-node"][data-id="people@v4"]', { timeout: 30000 });
+  check((await d.findAll('.tab-panel:not([hidden]) [data-testid="lineage-stale"]')).length === 0, "after Refresh it reads people v4 and is fresh");
+  await d.wait('.tab-panel:not([hidden]) .dataset-head', { text: "v2 · 4 rows" });
+  check(true, "the dataset's header shows its new version: v2 · 4 rows");
+  await shot("lineage-refreshed");
+  await d.click('.tab-panel:not([hidden]) [data-testid="lineage-node"][data-id="people@v4"]');
+  await d.wait('.tab-panel:not([hidden]) [data-testid="dataset-view"][data-name="people"]');
+  check(true, "clicking people in the graph opens people");
+  await d.click('[aria-label="Close people_cities"]');
+
   console.log("5. SQL editor: an error with its hint");
   await d.click('[data-testid="new-query"]');
   await setEditor("SELECT nme FROM people");

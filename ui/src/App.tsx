@@ -220,9 +220,9 @@ export function App() {
             {tabs.map((t) => (
               <div key={t.id} className="tab-panel" hidden={t.id !== active}>
                 {t.kind === "query" ? (
-                  <QueryTab tabId={t.id} initialSql={t.sql} schema={schema} />
+                  <QueryTab tabId={t.id} initialSql={t.sql} schema={schema} onDatasetCreated={() => void refresh()} />
                 ) : (
-                  <DatasetView name={t.name} onQuery={openQuery} onChanged={() => void refresh()} />
+                  <DatasetView name={t.name} onQuery={openQuery} onChanged={() => void refresh()} onOpenDataset={openDataset} />
                 )}
               </div>
             ))}

@@ -9,12 +9,14 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 mod index_cmd;
+mod lineage_cmd;
 mod versions_cmd;
 
 // Import parses on every core; glibc's allocator serialises those threads on its arena locks.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use indicatif::{ProgressBar, ProgressStyle};
+use lake_core::catalog::lineage::Direction;
 use lake_core::ingest::{self, CancelToken, ImportOptions, Mode};
 use lake_core::query::{self, output, QueryOptions};
 use lake_core::{Lake, LakeError};
@@ -129,6 +131,38 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
         /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Keep a query's answer as a dataset that records its query and the versions it read:
+    /// `lake create by_city AS SELECT city, count(*) AS n FROM people GROUP BY city`.
+    Create {
+        /// The new (or derived) dataset's name.
+        name: String,
+        /// `AS SELECT ...` (quoted or not).
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        sql: Vec<String>,
+    },
+    /// Run a derived dataset's query again if one of its inputs has a newer version.
+    Refresh {
+        /// The derived dataset.
+        name: String,
+    },
+    /// Where a dataset came from (source files, the versions and queries it was made from) and
+    /// what was made from it.
+    Lineage {
+        /// Dataset name.
+        dataset: String,
+        /// Only where it came from.
+        #[arg(long, conflicts_with = "downstream")]
+        upstream: bool,
+        /// Only what was made from it.
+        #[arg(long)]
+        downstream: bool,
+        /// Steps to follow each way.
+        #[arg(long, default_value_t = 10)]
+        depth: u32,
+        /// Print the graph as JSON (nodes and edges).
         #[arg(long)]
         json: bool,
     },
@@ -385,6 +419,22 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             })
         }
         Command::Index { action } => index_cmd::run(&open(lake_dir)?, action),
+        Command::Create { name, sql } => lineage_cmd::create(&open(lake_dir)?, &name, &sql),
+        Command::Refresh { name } => lineage_cmd::refresh(&open(lake_dir)?, &name),
+        Command::Lineage {
+            dataset,
+            upstream,
+            downstream,
+            depth,
+            json,
+        } => {
+            let dir = match (upstream, downstream) {
+                (true, _) => Direction::Upstream,
+                (_, true) => Direction::Downstream,
+                _ => Direction::Both,
+            };
+            lineage_cmd::lineage(&open(lake_dir)?, &dataset, dir, depth, json)
+        }
         Command::History { dataset, json } => {
             versions_cmd::history(&open(lake_dir)?, &dataset, json)
         }
@@ -419,8 +469,13 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                     "name", "version", "rows", "columns", "bytes"
                 );
                 for d in list {
+                    // A derived dataset whose inputs moved on says so (`lake refresh` fixes it).
+                    let stale = match lake_core::materialize::freshness(&lake, &d.name)? {
+                        Some(f) if !f.newer.is_empty() => "  (stale: `lake refresh`)",
+                        _ => "",
+                    };
                     println!(
-                        "{:<40} {:>7} {:>12} {:>7} {:>12}  {}",
+                        "{:<40} {:>7} {:>12} {:>7} {:>12}  {}{stale}",
                         d.name, d.version, d.rows, d.columns, d.bytes, d.created_at
                     );
                 }

@@ -44,9 +44,10 @@ pub fn history(lake: &Lake, dataset: &str, json: bool) -> Result<ExitCode, LakeE
     }
     let last = entries.len().saturating_sub(1);
     for (i, h) in entries.iter().enumerate() {
-        let mode = match h.restored_from {
-            Some(v) => format!("restore of v{v}"),
-            None => h.mode.clone(),
+        let mode = match (h.restored_from, &h.derivation) {
+            (Some(v), _) => format!("restore of v{v}"),
+            (None, Some(_)) => "query".to_string(),
+            (None, None) => h.mode.clone(),
         };
         let mark = if h.current { "  (current)" } else { "" };
         let gone = h
@@ -61,6 +62,16 @@ pub fn history(lake: &Lake, dataset: &str, json: bool) -> Result<ExitCode, LakeE
             h.rows,
             mb(h.bytes)
         );
+        if let Some(d) = &h.derivation {
+            println!(
+                "    query: {}",
+                d.sql.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+            println!(
+                "    read: {}",
+                lake_core::materialize::inputs_text(&d.inputs)
+            );
+        }
         // The first version's columns are all new: only later changes are worth a line.
         let change = schema_change(h);
         if i != last && !change.is_empty() {

@@ -9,6 +9,7 @@ mod hostile;
 mod import;
 mod lakefolder;
 mod limits;
+mod lineage;
 mod offline;
 mod query;
 mod slt;

@@ -44,6 +44,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod hints;
 pub mod ingest;
+pub mod materialize;
 pub mod query;
 pub mod spatial;
 pub mod storage;

@@ -45,6 +45,21 @@ export function restoreVersion(name: string, version: number): Promise<number> {
   return call("restore_version", { name, version });
 }
 
+/** Where dataset `name` came from and what was made from it, `depth` steps each way; and whether it is stale. */
+export function datasetLineage(name: string, depth: number): Promise<T.LineageView> {
+  return call("dataset_lineage", { name, depth });
+}
+
+/** Keeps the answer of `sql` as the derived dataset `name` (new, or derived already), recording the query and the versions it read. */
+export function createDataset(name: string, sql: string): Promise<T.CreatedDataset> {
+  return call("create_dataset", { name, sql });
+}
+
+/** Runs a stale derived dataset's query again on its inputs' current versions; returns its lineage after. */
+export function refreshDataset(name: string, depth: number): Promise<T.LineageView> {
+  return call("refresh_dataset", { name, depth });
+}
+
 /** The editor's query history, newest first. */
 export function queryHistory(limit: number): Promise<Array<T.HistoryEntry>> {
   return call("query_history", { limit });

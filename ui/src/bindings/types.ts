@@ -343,7 +343,147 @@ removed: Array<ColumnDef>,
 /**
  * Columns whose type changed.
  */
-retyped: Array<Retyped>, };
+retyped: Array<Retyped>, 
+/**
+ * For a derived dataset: the query that made it and the versions it read.
+ */
+derivation: Derivation | null, };
+
+/**
+ * A version of a dataset a query read.
+ */
+export type InputVersion = { 
+/**
+ * Dataset name.
+ */
+dataset: string, 
+/**
+ * The version read.
+ */
+version: number, };
+
+/**
+ * How a derived dataset's version was made: its query and what it read.
+ */
+export type Derivation = { 
+/**
+ * The query, as the user wrote it.
+ */
+sql: string, 
+/**
+ * The versions it read, sorted by dataset.
+ */
+inputs: Array<InputVersion>, };
+
+/**
+ * A node of a lineage graph: a dataset version or a source file.
+ */
+export type LineageNode = { 
+/**
+ * `people@v2` for a dataset version, `file:<sha256>` for a source file.
+ */
+id: string, 
+/**
+ * `dataset` or `file`.
+ */
+kind: string, 
+/**
+ * The dataset's name, or the file's path as it was read.
+ */
+name: string, 
+/**
+ * The dataset's version.
+ */
+version: number | null, 
+/**
+ * Whether that version is the dataset's current one.
+ */
+current: boolean, 
+/**
+ * A derived version's query.
+ */
+sql: string | null, 
+/**
+ * A file's rows and sha256, or how a version was made (`import`, `restore of v1`...).
+ */
+detail: string, };
+
+/**
+ * An edge: `from` was read to make `to`.
+ */
+export type LineageEdge = { 
+/**
+ * The input's node id.
+ */
+from: string, 
+/**
+ * The node made from it.
+ */
+to: string, };
+
+/**
+ * The lineage around one dataset.
+ */
+export type LineageGraph = { 
+/**
+ * The dataset's current version's id.
+ */
+root: string, 
+/**
+ * Every node, the root first.
+ */
+nodes: Array<LineageNode>, 
+/**
+ * Every edge, sorted.
+ */
+edges: Array<LineageEdge>, };
+
+/**
+ * An input with a newer version than the derived dataset read.
+ */
+export type NewerInput = { 
+/**
+ * The input dataset.
+ */
+dataset: string, 
+/**
+ * The version the derived dataset read.
+ */
+read: number, 
+/**
+ * Its current version.
+ */
+current: number, };
+
+/**
+ * A dataset's lineage for the Lineage tab, and the inputs that moved on since it was made.
+ */
+export type LineageView = { 
+/**
+ * Where it came from and what was made from it.
+ */
+graph: LineageGraph, 
+/**
+ * For a derived dataset: inputs with a newer version than it read (stale when any).
+ */
+stale: Array<NewerInput>, };
+
+/**
+ * A query's answer kept as a derived dataset.
+ */
+export type CreatedDataset = { 
+/**
+ * Its name.
+ */
+dataset: string, 
+/**
+ * The version made.
+ */
+version: number, 
+/**
+ * Its rows.
+ */
+rows: number, };
 
 /**
  * The preview of one dropped or chosen path.

@@ -110,6 +110,8 @@ pub struct VersionEntry {
     pub removed: Vec<ColumnDef>,
     /// Columns whose type changed.
     pub retyped: Vec<Retyped>,
+    /// For a derived dataset: the query that made it and the versions it read.
+    pub derivation: Option<super::lineage::Derivation>,
 }
 
 /// The schema change from `before` to `after`.
@@ -238,6 +240,7 @@ impl Catalog {
                 added,
                 removed,
                 retyped,
+                derivation: self.derivation_of(r.id)?,
             });
             before = schema;
         }
@@ -303,6 +306,7 @@ impl Catalog {
         let old = self.dataset_at(name, &VersionSel::Number(version))?;
         let sources = self.sources_of(old.version_id)?;
         let next = self.max_version(name)? + 1;
+        let derivation = self.derivation_of(old.version_id)?;
         let tx = self.conn.transaction()?;
         super::insert_version(
             &tx,
@@ -313,6 +317,7 @@ impl Catalog {
                 schema: &old.schema,
                 files: &old.files,
                 sources: &sources,
+                derivation: derivation.as_ref(),
             },
         )?;
         let new_id = tx.query_row(

@@ -6,6 +6,7 @@
 pub mod history;
 pub mod indexes;
 pub mod journal;
+pub mod lineage;
 pub mod schema;
 pub use indexes::IndexInfo;
 
@@ -141,6 +142,8 @@ pub struct NewVersion<'a> {
     pub files: &'a [FileEntry],
     /// Sources carried over plus the new ones.
     pub sources: &'a [SourceRecord],
+    /// The query that made it, for a derived dataset.
+    pub derivation: Option<&'a lineage::Derivation>,
 }
 
 /// The catalog connection.
@@ -586,6 +589,9 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion<'_>) -> Result<()> {
                 now
             ])?;
         }
+    }
+    if let Some(d) = v.derivation {
+        lineage::record(tx, version_id, v.dataset, v.version, d, &now)?;
     }
     tx.execute(
         "UPDATE datasets SET current_version = ?1, updated_at = ?2 WHERE id = ?3",

@@ -122,6 +122,14 @@ CREATE TABLE indexes (
     // records the version it brought back.
     "ALTER TABLE versions ADD COLUMN vacuumed_at TEXT;
      ALTER TABLE versions ADD COLUMN restored_from INTEGER;",
+    // Derived datasets: the query each version was made by and the input versions it read.
+    r#"
+CREATE TABLE derivations (
+  version_id INTEGER PRIMARY KEY REFERENCES versions(id),
+  sql TEXT NOT NULL,
+  inputs TEXT NOT NULL
+);
+"#,
 ];
 
 /// Tables every lake catalog has had since the first release (a catalog written before the

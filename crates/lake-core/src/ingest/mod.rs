@@ -713,6 +713,7 @@ fn import_group(
         schema: schema.map(|s| s.0).unwrap_or_default(),
         files: staged_files,
         sources,
+        derivation: None,
     };
     let info = ImportedDataset {
         name: name.to_string(),

@@ -133,6 +133,8 @@ pub struct Prepared {
     pub spatial_joins: Vec<spatial_join::SpatialJoin>,
     /// The SQL rewrites that changed the query ([`rewrite`]).
     pub rules: Vec<String>,
+    /// The dataset versions it reads, sorted (what a derived dataset records).
+    pub inputs: Vec<crate::catalog::lineage::InputVersion>,
 }
 
 fn scan_frame(lake: &Lake, ds: &DatasetVersion, files: &[FileEntry]) -> Result<LazyFrame> {
@@ -196,6 +198,15 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
         };
         versions.insert(name.clone(), ds);
     }
+    let mut inputs: Vec<crate::catalog::lineage::InputVersion> = versions
+        .values()
+        .map(|d| crate::catalog::lineage::InputVersion {
+            dataset: d.name.clone(),
+            version: d.version,
+        })
+        .collect();
+    inputs.sort();
+    inputs.dedup();
     bind::float_quotients(&mut bound.statement);
     let mut covered = None;
     let (spatial_uses, joins) = if uses_spatial_functions(&bound.statement) {
@@ -211,6 +222,7 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
                 explain: guarded.explain,
                 rules: Vec::new(),
                 spatial_joins: Vec::new(),
+                inputs,
             });
         }
         let rows: HashMap<String, u64> =
@@ -327,6 +339,7 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
         explain: guarded.explain,
         rules,
         spatial_joins: joins,
+        inputs,
     })
 }
 

@@ -89,6 +89,7 @@ pub fn save(lake: &Lake, dataset: &str, name: &str, wkt: &str) -> Result<Committ
             rows: 1,
             skipped_rows: 0,
         }],
+        derivation: None,
     };
     let committed = lake.commit_version(&lock, staged)?;
     drop(staging);

@@ -80,6 +80,8 @@ pub struct StagedVersion {
     pub files: Vec<StagedFile>,
     /// Sources read for this version.
     pub sources: Vec<SourceRecord>,
+    /// The query that made it, for a derived dataset (`None` for imports).
+    pub derivation: Option<crate::catalog::lineage::Derivation>,
 }
 
 /// What a commit made visible.
@@ -496,6 +498,7 @@ impl Lake {
                 schema: &p.schema,
                 files: &p.files,
                 sources: &p.sources,
+                derivation: p.derivation.as_ref(),
             })
             .collect();
         if let Err(e) = self.catalog().commit_versions(&job, &versions) {
@@ -585,6 +588,7 @@ impl Lake {
             new_rows,
             dirs,
             moves,
+            derivation: staged.derivation,
         })
     }
 
@@ -627,6 +631,7 @@ struct CommitPlan {
     dirs: Vec<PathBuf>,
     /// (staged file, its place in the version).
     moves: Vec<(PathBuf, PathBuf)>,
+    derivation: Option<crate::catalog::lineage::Derivation>,
 }
 
 #[cfg(test)]

@@ -7,13 +7,14 @@ import { ErrorBox } from "../../components/ErrorBox";
 import { boxSql, shapeSql, statsBox } from "../map/mapMath";
 import { localZone } from "../map/TrackBar";
 import { VersionsPanel } from "./VersionsPanel";
+import { LineagePanel } from "../lineage/LineagePanel";
 
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
 const MapView = lazy(() => import("../map/MapView"));
 
-type View = "data" | "schema" | "versions" | "map";
+type View = "data" | "schema" | "versions" | "lineage" | "map";
 
-const VIEW_NAMES: Record<View, string> = { data: "Data", schema: "Schema & stats", versions: "Versions", map: "Map" };
+const VIEW_NAMES: Record<View, string> = { data: "Data", schema: "Schema & stats", versions: "Versions", lineage: "Lineage", map: "Map" };
 
 function stat(v: number | string | boolean | null | undefined, dtype: string): string {
   if (v == null) return "–";
@@ -28,9 +29,12 @@ export function DatasetView({
   name,
   onQuery,
   onChanged,
+  onOpenDataset,
 }: {
   name: string;
   onQuery: (sql: string) => void;
+  /** Opens another dataset (a node of the lineage graph). */
+  onOpenDataset?: (name: string) => void;
   /** The lake got a new dataset or version (a saved fence, a restore). */
   onChanged?: () => void;
 }) {
@@ -62,7 +66,7 @@ export function DatasetView({
   const [lonCol, latCol] = mapColumn?.split(",") ?? ["", ""];
   // A located dataset with a time can be shown a day at a time.
   const timed = desc?.columns.some((c) => c.dtype.startsWith("datetime")) ?? false;
-  const views: View[] = mapColumn ? ["data", "schema", "versions", "map"] : ["data", "schema", "versions"];
+  const views: View[] = mapColumn ? ["data", "schema", "versions", "lineage", "map"] : ["data", "schema", "versions", "lineage"];
 
   return (
     <div className="dataset-view" data-testid="dataset-view" data-name={name}>
@@ -142,6 +146,16 @@ export function DatasetView({
             </tbody>
           </table>
         </div>
+      )}
+      {view === "lineage" && (
+        <LineagePanel
+          name={name}
+          onOpen={(d) => onOpenDataset?.(d)}
+          onRefreshed={() => {
+            setReload((n) => n + 1);
+            onChanged?.();
+          }}
+        />
       )}
       {view === "versions" && (
         <VersionsPanel

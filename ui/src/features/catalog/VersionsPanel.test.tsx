@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import type { VersionEntry } from "../../bindings/types";
 
-const base = { bytes: 2048, restored_from: null, vacuumed_at: null, added: [], removed: [], retyped: [] };
+const base = { bytes: 2048, restored_from: null, vacuumed_at: null, added: [], removed: [], retyped: [], derivation: null };
 let history: VersionEntry[] = [];
 const restored: Array<[string, number]> = [];
 

@@ -100,7 +100,9 @@ export function VersionsPanel({
                     {v.current && <span className="badge">current</span>}
                   </td>
                   <td>{fmtTs(v.created_at)}</td>
-                  <td>{v.restored_from != null ? `restore of v${v.restored_from}` : v.mode}</td>
+                  <td title={v.derivation ? `${v.derivation.sql}\n\nread: ${v.derivation.inputs.map((i) => `${i.dataset} v${i.version}`).join(", ")}` : undefined}>
+                    {v.restored_from != null ? `restore of v${v.restored_from}` : v.derivation ? "query" : v.mode}
+                  </td>
                   <td className="num">{fmtInt(v.rows)}</td>
                   <td className="num">{fmtBytes(v.bytes)}</td>
                   <td className="ellipsis" title={v.sources.map((s) => `${s.path} (sha256 ${s.sha256})`).join("\n")}>

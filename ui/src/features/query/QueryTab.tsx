@@ -2,6 +2,7 @@ import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react"
 import type { ErrorPayload, HistoryEntry, PlanDiff, PlanNode, PlanRun, QueryPlan, ResultMeta } from "../../bindings/types";
 import { nodeAt, sqlRanges } from "../plan/sqlLink";
 import type { Range } from "../plan/sqlLink";
+import { KeepAsDataset } from "./KeepAsDataset";
 import { cancelQuery, explain, exportPlan, exportResult, mapFences, mapResult, pickPaths, planDiff, planRuns, queryHistory, resultRow, runQuery } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtInt, fmtMs, fmtTs } from "../../lib/format";
@@ -24,7 +25,18 @@ const PlanDiffView = lazy(() => import("../plan/PlanDiffView").then((m) => ({ de
 const MapView = lazy(() => import("../map/MapView"));
 
 /** One editor tab: SQL with completion, run/cancel, errors at their position, results, plan. */
-export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initialSql: string; schema: CompletionSchema }) {
+export function QueryTab({
+  tabId,
+  initialSql,
+  schema,
+  onDatasetCreated,
+}: {
+  tabId: string;
+  initialSql: string;
+  schema: CompletionSchema;
+  /** A result was kept as a dataset (the catalog should list it). */
+  onDatasetCreated?: (name: string) => void;
+}) {
   const storageKey = `datapunk.sql.${tabId}`;
   const [spreadsheetSafe, setSpreadsheetSafe] = useState(true);
   const [text, setText] = useState(() => localStorage.getItem(storageKey) ?? initialSql);
@@ -50,6 +62,8 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
   const [errorOffset, setErrorOffset] = useState(0);
   const [history, setHistory] = useState<HistoryEntry[] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // The SQL behind the result shown (what "Keep as dataset" keeps).
+  const [resultSql, setResultSql] = useState<string | null>(null);
   const editor = useRef<SqlEditorHandle | null>(null);
 
   useEffect(() => localStorage.setItem(storageKey, text), [storageKey, text]);
@@ -77,6 +91,7 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
       metrics.resultAt = performance.now();
       metrics.resultId = r.result.id;
       setMeta(r.result);
+      setResultSql(r.plan ? null : q);
       if (r.plan) {
         // `EXPLAIN …` run as a query: the plan view gets the same state as from Analyze.
         setPlan(r.plan);
@@ -277,6 +292,7 @@ export function QueryTab({ tabId, initialSql, schema }: { tabId: string; initial
             GeoJSON
           </button>
         )}
+        <KeepAsDataset sql={meta ? resultSql : null} onCreated={(n) => onDatasetCreated?.(n)} />
       </div>
       {history && (
         <div className="history" data-testid="history-list">

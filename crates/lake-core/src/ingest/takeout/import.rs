@@ -443,6 +443,7 @@ fn stage_tables(
                     ..s.clone()
                 })
                 .collect(),
+            derivation: None,
         });
     }
     Ok((batch, report, table_reports))

@@ -1,0 +1,339 @@
+//! Where each version came from: the derived datasets' queries and the input versions they
+//! read (`derivations`), next to the source files every import records (`sources`). Read as a
+//! graph by `lake lineage`.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use super::Catalog;
+use crate::error::{LakeError, Result};
+
+/// A version of a dataset a query read.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct InputVersion {
+    /// Dataset name.
+    pub dataset: String,
+    /// The version read.
+    pub version: u32,
+}
+
+/// How a derived dataset's version was made: its query and what it read.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Derivation {
+    /// The query, as the user wrote it.
+    pub sql: String,
+    /// The versions it read, sorted by dataset.
+    pub inputs: Vec<InputVersion>,
+}
+
+/// Records `d` for the version `version_id` (of `dataset` `version`), with lineage edges from
+/// each input version, in the commit's transaction.
+pub(super) fn record(
+    tx: &Transaction<'_>,
+    version_id: i64,
+    dataset: &str,
+    version: u32,
+    d: &Derivation,
+    now: &str,
+) -> Result<()> {
+    let inputs = serde_json::to_string(&d.inputs).expect("inputs serialize");
+    tx.execute(
+        "INSERT INTO derivations (version_id, sql, inputs) VALUES (?1, ?2, ?3)",
+        params![version_id, d.sql, inputs],
+    )?;
+    for i in &d.inputs {
+        tx.execute(
+            "INSERT INTO lineage_edges (from_kind, from_name, to_kind, to_name, created_at)
+             VALUES ('dataset', ?1, 'dataset', ?2, ?3)",
+            params![
+                format!("{}@v{}", i.dataset, i.version),
+                format!("{dataset}@v{version}"),
+                now
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// A dataset whose current version was derived from another.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Dependent {
+    /// The derived dataset.
+    pub dataset: String,
+    /// Its current version.
+    pub version: u32,
+    /// How that version was made.
+    pub derivation: Derivation,
+}
+
+impl Catalog {
+    /// How version `version_id` was derived, if it was made by a query.
+    pub fn derivation_of(&self, version_id: i64) -> Result<Option<Derivation>> {
+        if !self.has_table("derivations")? {
+            return Ok(None);
+        }
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT sql, inputs FROM derivations WHERE version_id = ?1",
+                params![version_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(sql, inputs)| {
+            let inputs = serde_json::from_str(&inputs)
+                .map_err(|e| LakeError::Damaged(format!("the inputs of a derivation: {e}")))?;
+            Ok(Derivation { sql, inputs })
+        })
+        .transpose()
+    }
+
+    /// The datasets whose current version was derived from some version of `dataset`.
+    pub fn dependents_of(&self, dataset: &str) -> Result<Vec<Dependent>> {
+        if !self.has_table("derivations")? {
+            return Ok(Vec::new());
+        }
+        let mut st = self.conn.prepare(
+            "SELECT d.name, v.version, x.sql, x.inputs FROM derivations x
+             JOIN versions v ON v.id = x.version_id
+             JOIN datasets d ON d.id = v.dataset_id AND d.current_version = v.version
+             ORDER BY d.name",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, u32>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, version, sql, inputs) = row?;
+            let inputs: Vec<InputVersion> = serde_json::from_str(&inputs)
+                .map_err(|e| LakeError::Damaged(format!("the inputs of {name}: {e}")))?;
+            if inputs.iter().any(|i| i.dataset == dataset) {
+                out.push(Dependent {
+                    dataset: name,
+                    version,
+                    derivation: Derivation { sql, inputs },
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The current version of each dataset in `inputs`, where it is newer than the one read:
+    /// (dataset, version read, current version). Empty when the derived data is fresh.
+    pub fn newer_inputs(&self, inputs: &[InputVersion]) -> Result<Vec<(String, u32, u32)>> {
+        let mut out = Vec::new();
+        for i in inputs {
+            let base = i.dataset.as_str();
+            let current: Option<Option<u32>> = self
+                .conn
+                .query_row(
+                    "SELECT current_version FROM datasets WHERE name = ?1",
+                    params![base],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(Some(c)) = current {
+                if c != i.version {
+                    out.push((i.dataset.clone(), i.version, c));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A node of a lineage graph: a dataset version or a source file.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LineageNode {
+    /// `people@v2` for a dataset version, `file:<sha256>` for a source file.
+    pub id: String,
+    /// `dataset` or `file`.
+    pub kind: String,
+    /// The dataset's name, or the file's path as it was read.
+    pub name: String,
+    /// The dataset's version.
+    pub version: Option<u32>,
+    /// Whether that version is the dataset's current one.
+    pub current: bool,
+    /// A derived version's query.
+    pub sql: Option<String>,
+    /// A file's rows and sha256, or how a version was made (`import`, `restore of v1`...).
+    pub detail: String,
+}
+
+/// An edge: `from` was read to make `to`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LineageEdge {
+    /// The input's node id.
+    pub from: String,
+    /// The node made from it.
+    pub to: String,
+}
+
+/// The lineage around one dataset.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LineageGraph {
+    /// The dataset's current version's id.
+    pub root: String,
+    /// Every node, the root first.
+    pub nodes: Vec<LineageNode>,
+    /// Every edge, sorted.
+    pub edges: Vec<LineageEdge>,
+}
+
+/// Which way to follow lineage from a dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Where it came from.
+    Upstream,
+    /// What was made from it.
+    Downstream,
+    /// Both.
+    Both,
+}
+
+impl Catalog {
+    /// The id, mode and restore origin of `dataset`'s version `version`, vacuumed or not.
+    fn version_head(&self, dataset: &str, version: u32) -> Result<Option<(i64, String, bool)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT v.id, v.mode, d.current_version = v.version FROM versions v
+                 JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ?1 AND v.version = ?2",
+                params![dataset, version],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get::<_, Option<bool>>(2)?.unwrap_or(false),
+                    ))
+                },
+            )
+            .optional()?)
+    }
+
+    /// The lineage of `dataset`'s current version: up to its source files through the versions
+    /// it was derived from, down to the datasets derived from it, `depth` steps each way.
+    pub fn lineage(&self, dataset: &str, dir: Direction, depth: u32) -> Result<LineageGraph> {
+        let ds = self.require_dataset(dataset)?;
+        let mut g = LineageGraph {
+            root: format!("{dataset}@v{}", ds.version),
+            ..Default::default()
+        };
+        self.add_version_node(&mut g, dataset, ds.version)?;
+        if matches!(dir, Direction::Upstream | Direction::Both) {
+            self.walk_up(&mut g, dataset, ds.version, depth)?;
+        }
+        if matches!(dir, Direction::Downstream | Direction::Both) {
+            self.walk_down(&mut g, dataset, depth)?;
+        }
+        g.edges.sort();
+        g.edges.dedup();
+        Ok(g)
+    }
+
+    fn add_version_node(&self, g: &mut LineageGraph, dataset: &str, version: u32) -> Result<()> {
+        let id = format!("{dataset}@v{version}");
+        if g.nodes.iter().any(|n| n.id == id) {
+            return Ok(());
+        }
+        let (sql, detail, current) = match self.version_head(dataset, version)? {
+            Some((vid, mode, current)) => {
+                let sql = self.derivation_of(vid)?.map(|d| d.sql);
+                let detail = if sql.is_some() {
+                    "query".to_string()
+                } else {
+                    mode
+                };
+                (sql, detail, current)
+            }
+            None => (None, "no longer in the catalog".into(), false),
+        };
+        g.nodes.push(LineageNode {
+            id,
+            kind: "dataset".into(),
+            name: dataset.to_string(),
+            version: Some(version),
+            current,
+            sql,
+            detail,
+        });
+        Ok(())
+    }
+
+    fn walk_up(&self, g: &mut LineageGraph, dataset: &str, version: u32, depth: u32) -> Result<()> {
+        if depth == 0 {
+            return Ok(());
+        }
+        let Some((vid, _, _)) = self.version_head(dataset, version)? else {
+            return Ok(());
+        };
+        let to = format!("{dataset}@v{version}");
+        if let Some(d) = self.derivation_of(vid)? {
+            for i in &d.inputs {
+                self.add_version_node(g, &i.dataset, i.version)?;
+                g.edges.push(LineageEdge {
+                    from: format!("{}@v{}", i.dataset, i.version),
+                    to: to.clone(),
+                });
+                self.walk_up(g, &i.dataset, i.version, depth - 1)?;
+            }
+            return Ok(());
+        }
+        for s in self.sources_of(vid)? {
+            let id = format!("file:{}", s.sha256);
+            if !g.nodes.iter().any(|n| n.id == id) {
+                g.nodes.push(LineageNode {
+                    id: id.clone(),
+                    kind: "file".into(),
+                    name: s.path.clone(),
+                    version: None,
+                    current: false,
+                    sql: None,
+                    detail: format!("{} rows, {} bytes, sha256 {}", s.rows, s.bytes, s.sha256),
+                });
+            }
+            g.edges.push(LineageEdge {
+                from: id,
+                to: to.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    fn walk_down(&self, g: &mut LineageGraph, dataset: &str, depth: u32) -> Result<()> {
+        if depth == 0 {
+            return Ok(());
+        }
+        for dep in self.dependents_of(dataset)? {
+            self.add_version_node(g, &dep.dataset, dep.version)?;
+            for i in dep
+                .derivation
+                .inputs
+                .iter()
+                .filter(|i| i.dataset == dataset)
+            {
+                self.add_version_node(g, &i.dataset, i.version)?;
+                g.edges.push(LineageEdge {
+                    from: format!("{}@v{}", i.dataset, i.version),
+                    to: format!("{}@v{}", dep.dataset, dep.version),
+                });
+            }
+            // A derived dataset that reads itself is refused; this guards old catalogs too.
+            if dep.dataset != dataset {
+                self.walk_down(g, &dep.dataset, depth - 1)?;
+            }
+        }
+        Ok(())
+    }
+}
