@@ -60,6 +60,15 @@ export function App() {
     if (status?.path) void refresh();
   }, [status?.path, refresh]);
 
+  // The CLI (or another window) may have changed the lake meanwhile: the list is read again
+  // whenever the window comes back to the front.
+  useEffect(() => {
+    if (!status?.path) return;
+    const onFocus = () => void refresh();
+    window.addEventListener("focus", onFocus);
+    return () => window.removeEventListener("focus", onFocus);
+  }, [status?.path, refresh]);
+
   // Another lake: the tabs of the previous one (its datasets, its kept results) close.
   const shownLake = useRef<string | null>(null);
   useEffect(() => {

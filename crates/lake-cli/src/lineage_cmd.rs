@@ -162,3 +162,55 @@ fn print_down(g: &LineageGraph, id: &str, level: usize, path: &mut Vec<String>) 
     }
     path.pop();
 }
+
+/// `lake view create|list|drop`.
+#[derive(clap::Subcommand)]
+pub enum ViewAction {
+    /// Store a named query, used in queries like a dataset: `lake view create paris AS SELECT
+    /// * FROM people WHERE city = 'Paris'`.
+    Create {
+        /// The view's name (lower-case letters, digits and _).
+        name: String,
+        /// `AS SELECT ...` (quoted or not).
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        sql: Vec<String>,
+    },
+    /// List the views and their queries.
+    List,
+    /// Remove a view (the datasets it reads stay).
+    Drop {
+        /// The view's name.
+        name: String,
+    },
+}
+
+/// `lake view ...`.
+pub fn view(lake: &Lake, action: ViewAction) -> Result<ExitCode, LakeError> {
+    match action {
+        ViewAction::Create { name, sql } => {
+            lake_core::query::views::create(lake, &name, &sql.join(" "))?;
+            println!("view {name} saved; query it like a dataset: SELECT * FROM {name}");
+        }
+        ViewAction::List => {
+            let views = lake.catalog().views()?;
+            if views.is_empty() {
+                println!("no views yet; make one with `lake view create NAME AS SELECT ...`");
+            }
+            for (name, sql) in views {
+                println!("{name}  AS {}", one_line(&sql));
+            }
+        }
+        ViewAction::Drop { name } => {
+            let _lock = lake.try_write_lock()?;
+            if !lake.catalog().drop_view(&name)? {
+                return Err(LakeError::bad_input(
+                    "lake view drop",
+                    None,
+                    format!("there is no view {name}; `lake view list` shows them"),
+                ));
+            }
+            println!("view {name} dropped");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

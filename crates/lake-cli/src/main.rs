@@ -148,6 +148,11 @@ enum Command {
         /// The derived dataset.
         name: String,
     },
+    /// Views: named queries used in queries like datasets.
+    View {
+        #[command(subcommand)]
+        action: lineage_cmd::ViewAction,
+    },
     /// Where a dataset came from (source files, the versions and queries it was made from) and
     /// what was made from it.
     Lineage {
@@ -420,6 +425,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
         }
         Command::Index { action } => index_cmd::run(&open(lake_dir)?, action),
         Command::Create { name, sql } => lineage_cmd::create(&open(lake_dir)?, &name, &sql),
+        Command::View { action } => lineage_cmd::view(&open(lake_dir)?, action),
         Command::Refresh { name } => lineage_cmd::refresh(&open(lake_dir)?, &name),
         Command::Lineage {
             dataset,

@@ -106,3 +106,43 @@ fn derived_datasets_and_their_lineage_from_the_cli() {
     let e = lake.fails(&["create", "bad", "SELECT * FROM nobody"]);
     assert!(e.contains("unknown dataset `nobody`"), "{e}");
 }
+
+#[test]
+fn views_from_the_cli() {
+    let lake = TestLake::new();
+    let people = lake.file("people.csv", "id,city\n1,Paris\n2,Berlin\n3,Paris\n");
+    lake.import(&[&people], &[]);
+    let out = lake.ok(&[
+        "view",
+        "create",
+        "paris",
+        "AS",
+        "SELECT * FROM people WHERE city = 'Paris'",
+    ]);
+    assert_eq!(
+        out.trim(),
+        "view paris saved; query it like a dataset: SELECT * FROM paris"
+    );
+    assert_eq!(lake.csv("SELECT count(*) AS n FROM paris"), "n\n2\n");
+    assert_eq!(
+        lake.ok(&["view", "list"]).trim(),
+        "paris  AS SELECT * FROM people WHERE city = 'Paris'"
+    );
+    // A derived dataset can read a view (its inputs are the view's datasets).
+    let out = lake.ok(&["create", "paris_count", "SELECT count(*) AS n FROM paris"]);
+    assert_eq!(
+        out.trim(),
+        "created paris_count version 1: 1 rows, from people v1"
+    );
+    let e = lake.fails(&["view", "create", "loop", "SELECT * FROM loop"]);
+    assert!(
+        e.contains("unknown dataset `loop`") || e.contains("circle"),
+        "{e}"
+    );
+    assert_eq!(
+        lake.ok(&["view", "drop", "paris"]).trim(),
+        "view paris dropped"
+    );
+    let e = lake.fails(&["view", "drop", "paris"]);
+    assert!(e.contains("there is no view paris"), "{e}");
+}

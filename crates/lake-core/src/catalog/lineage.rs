@@ -337,3 +337,42 @@ impl Catalog {
         Ok(())
     }
 }
+
+impl Catalog {
+    /// The views, by name: (name, SQL).
+    pub fn views(&self) -> Result<Vec<(String, String)>> {
+        if !self.has_table("views")? {
+            return Ok(Vec::new());
+        }
+        let mut st = self
+            .conn
+            .prepare("SELECT name, sql FROM views ORDER BY name")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Stores (or replaces) the view `name`.
+    pub fn put_view(&mut self, name: &str, sql: &str) -> Result<()> {
+        self.writable()?;
+        let now = super::now_rfc3339();
+        self.conn.execute(
+            "INSERT INTO views (name, sql, created_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(name) DO UPDATE SET sql = excluded.sql, created_at = excluded.created_at",
+            params![name, sql, now],
+        )?;
+        self.conn.execute(
+            "INSERT INTO audit_log (ts, action, dataset, version, details) VALUES (?1, 'view', ?2, NULL, ?3)",
+            params![now, name, serde_json::json!({"sql": sql}).to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// Removes the view `name`; false when there was none.
+    pub fn drop_view(&mut self, name: &str) -> Result<bool> {
+        self.writable()?;
+        Ok(self
+            .conn
+            .execute("DELETE FROM views WHERE name = ?1", params![name])?
+            > 0)
+    }
+}

@@ -130,6 +130,14 @@ CREATE TABLE derivations (
   inputs TEXT NOT NULL
 );
 "#,
+    // Views: named queries, used in queries like datasets.
+    r#"
+CREATE TABLE views (
+  name TEXT PRIMARY KEY,
+  sql TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+"#,
 ];
 
 /// Tables every lake catalog has had since the first release (a catalog written before the

@@ -29,6 +29,7 @@ pub mod spatial_join;
 mod spatial_tests;
 pub mod time_travel;
 pub mod track;
+pub mod views;
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -176,6 +177,7 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
     };
     let known: HashSet<String> = lake.catalog().dataset_names()?.into_iter().collect();
     let mut query_stmt = query_stmt;
+    views::expand(lake, &mut query_stmt, &known)?;
     let geofences = geofence::bind_table_functions(&mut query_stmt, &known)?;
     let frames: HashSet<String> = geofences.iter().map(|g| g.frame.to_lowercase()).collect();
     let mut bound = bind::bind(query_stmt, &known, &frames)?;
