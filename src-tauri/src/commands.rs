@@ -534,9 +534,11 @@ pub async fn export_result(
         ExportFormat::Parquet => OutputFormat::Parquet,
         ExportFormat::Geojson => OutputFormat::GeoJson,
     };
+    let lake = cx.state.lake()?;
     blocking(move || {
         let g = lock(&r);
         export_to_file(g.view(), fmt, &path, spreadsheet_safe)?;
+        lake.record_export(&path, g.view().height(), None)?;
         Ok(g.view().height() as u32)
     })
     .await

@@ -171,6 +171,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What was done to the lake: commits, restores, vacuums, views and exports, newest first.
+    Audit {
+        /// Only entries of this age or newer: 30d, 12h, 45m.
+        #[arg(long)]
+        since: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Check the log's hash chain instead: fails (exit 1) naming the first changed entry.
+        #[arg(long)]
+        verify: bool,
+    },
     /// Spatial indexes (R-tree) of coordinate and geometry columns.
     Index {
         #[command(subcommand)]
@@ -425,6 +437,11 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
         }
         Command::Index { action } => index_cmd::run(&open(lake_dir)?, action),
         Command::Create { name, sql } => lineage_cmd::create(&open(lake_dir)?, &name, &sql),
+        Command::Audit {
+            since,
+            json,
+            verify,
+        } => versions_cmd::audit(&open(lake_dir)?, since.as_deref(), json, verify),
         Command::View { action } => lineage_cmd::view(&open(lake_dir)?, action),
         Command::Refresh { name } => lineage_cmd::refresh(&open(lake_dir)?, &name),
         Command::Lineage {
@@ -545,7 +562,10 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             }
             match out_path {
                 // Whole or not at all: a temporary file beside it, then a rename.
-                Some(p) => output::export_to_file(&result.frame, fmt, &p, spreadsheet_safe)?,
+                Some(p) => {
+                    output::export_to_file(&result.frame, fmt, &p, spreadsheet_safe)?;
+                    lake.record_export(&p, result.frame.height(), Some(&sql))?;
+                }
                 None => {
                     let stdout = std::io::stdout();
                     let mut lock = stdout.lock();

@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use lake_core::catalog::history::VersionEntry;
-use lake_core::storage::versions::parse_age;
+use lake_core::storage::versions::{cutoff, parse_age};
 use lake_core::{Lake, LakeError};
 
 fn mb(bytes: u64) -> String {
@@ -135,6 +135,82 @@ pub fn vacuum(
     if dry_run {
         println!(
             "run it without --dry-run to remove them; those versions can no longer be read after"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lake audit [--since AGE] [--json] [--verify]`.
+pub fn audit(
+    lake: &Lake,
+    since: Option<&str>,
+    json: bool,
+    verify: bool,
+) -> Result<ExitCode, LakeError> {
+    if verify {
+        let c = lake.catalog().verify_audit()?;
+        if json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&c).expect("check serializes")
+            );
+        }
+        return match c.broken_at {
+            None => {
+                if !json {
+                    println!(
+                        "the audit log is intact: {} chained entries{}",
+                        c.chained,
+                        if c.unchained > 0 {
+                            format!(
+                                " ({} older ones from before the chain, not checked)",
+                                c.unchained
+                            )
+                        } else {
+                            String::new()
+                        }
+                    );
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Some((id, ts, action)) => Err(LakeError::Damaged(format!(
+                "the audit log was changed: entry {id} ({action} at {ts}) does not match its \
+                 hash chain; entries from there on cannot be trusted"
+            ))),
+        };
+    }
+    let since = match since {
+        Some(age) => cutoff(parse_age(age)?),
+        None => String::new(),
+    };
+    let entries = lake.catalog().audit_log(&since, 10_000)?;
+    if json {
+        let list: Vec<serde_json::Value> = entries
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "ts": e.ts, "action": e.action, "dataset": e.dataset, "version": e.version,
+                    "details": e.details.as_deref().and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok()),
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).expect("entries serialize")
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    for e in entries {
+        let what = match (&e.dataset, e.version) {
+            (Some(d), Some(v)) => format!("{d} v{v}"),
+            (Some(d), None) => d.clone(),
+            _ => String::new(),
+        };
+        println!(
+            "{}  {:<15} {what}  {}",
+            e.ts,
+            e.action,
+            e.details.unwrap_or_default()
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -65,3 +65,53 @@ fn history_time_travel_restore_and_vacuum_from_the_cli() {
     let e = lake.fails(&["vacuum", "--older-than", "a week"]);
     assert!(e.contains("30d (days)"), "{e}");
 }
+
+#[test]
+fn the_audit_log_lists_what_was_done_and_catches_an_edit() {
+    let lake = TestLake::new();
+    let a = lake.file("a.csv", "id\n1\n2\n");
+    lake.import(&[&a], &["--name", "nums"]);
+    let out = lake.path().join("out.csv");
+    lake.ok(&[
+        "query",
+        "--output",
+        out.to_str().unwrap(),
+        "SELECT * FROM nums",
+    ]);
+    lake.ok(&["view", "create", "big", "SELECT * FROM nums WHERE id > 1"]);
+    let text = lake.ok(&["audit"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].contains("view_create") && lines[0].contains("big"),
+        "{text}"
+    );
+    assert!(
+        lines[1].contains("export")
+            && lines[1].contains("out.csv")
+            && lines[1].contains("\"rows\":2"),
+        "{text}"
+    );
+    assert!(
+        lines[2].contains("commit_version") && lines[2].contains("nums v1"),
+        "{text}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&lake.ok(&["audit", "--json", "--since", "1d"])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 3);
+    assert!(lake
+        .ok(&["audit", "--verify"])
+        .starts_with("the audit log is intact: 3 chained entries"));
+
+    let db = rusqlite::Connection::open(lake.path().join("catalog.sqlite")).unwrap();
+    db.execute(
+        "UPDATE audit_log SET dataset = 'other' WHERE action = 'commit_version'",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    let e = lake.fails(&["audit", "--verify"]);
+    assert!(
+        e.contains("error[damaged_lake]: the audit log was changed: entry 1 (commit_version"),
+        "{e}"
+    );
+}

@@ -409,9 +409,13 @@ impl Catalog {
                 "UPDATE versions SET vacuumed_at = ?1 WHERE id = ?2",
                 params![now, v.id],
             )?;
-            tx.execute(
-                "INSERT INTO audit_log (ts, action, dataset, version, details) VALUES (?1, 'vacuum', ?2, ?3, ?4)",
-                params![now, v.dataset, v.version, serde_json::json!({"bytes": v.bytes}).to_string()],
+            super::audit::append(
+                &tx,
+                &now,
+                "vacuum",
+                Some(&v.dataset),
+                Some(v.version),
+                &serde_json::json!({"bytes": v.bytes}).to_string(),
             )?;
         }
         for p in &plan.files {

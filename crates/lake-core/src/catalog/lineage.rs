@@ -355,24 +355,28 @@ impl Catalog {
     pub fn put_view(&mut self, name: &str, sql: &str) -> Result<()> {
         self.writable()?;
         let now = super::now_rfc3339();
-        self.conn.execute(
+        let tx = self.conn.transaction()?;
+        tx.execute(
             "INSERT INTO views (name, sql, created_at) VALUES (?1, ?2, ?3)
              ON CONFLICT(name) DO UPDATE SET sql = excluded.sql, created_at = excluded.created_at",
             params![name, sql, now],
         )?;
-        self.conn.execute(
-            "INSERT INTO audit_log (ts, action, dataset, version, details) VALUES (?1, 'view', ?2, NULL, ?3)",
-            params![now, name, serde_json::json!({"sql": sql}).to_string()],
-        )?;
+        let details = serde_json::json!({"sql": sql}).to_string();
+        super::audit::append(&tx, &now, "view_create", Some(name), None, &details)?;
+        tx.commit()?;
         Ok(())
     }
 
     /// Removes the view `name`; false when there was none.
     pub fn drop_view(&mut self, name: &str) -> Result<bool> {
         self.writable()?;
-        Ok(self
-            .conn
-            .execute("DELETE FROM views WHERE name = ?1", params![name])?
-            > 0)
+        let tx = self.conn.transaction()?;
+        let gone = tx.execute("DELETE FROM views WHERE name = ?1", params![name])? > 0;
+        if gone {
+            let now = super::now_rfc3339();
+            super::audit::append(&tx, &now, "view_drop", Some(name), None, "{}")?;
+        }
+        tx.commit()?;
+        Ok(gone)
     }
 }

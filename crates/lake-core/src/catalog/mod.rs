@@ -3,6 +3,7 @@
 //! lake's catalog from any other SQLite file are in [`schema`]; the journal of files a job is
 //! writing, which lets clean-up remove only what the lake wrote, is in [`journal`].
 
+pub mod audit;
 pub mod history;
 pub mod indexes;
 pub mod journal;
@@ -441,12 +442,14 @@ impl Catalog {
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
-    /// Entries of the audit log, newest first.
-    pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+    /// Entries of the audit log at or after `since` (RFC 3339, UTC; all when empty), newest
+    /// first.
+    pub fn audit_log(&self, since: &str, limit: u32) -> Result<Vec<AuditEntry>> {
         let mut st = self.conn.prepare(
-            "SELECT ts, action, dataset, version, details FROM audit_log ORDER BY id DESC LIMIT ?1",
+            "SELECT ts, action, dataset, version, details FROM audit_log WHERE ts >= ?1
+             ORDER BY id DESC LIMIT ?2",
         )?;
-        let rows = st.query_map(params![limit], |r| {
+        let rows = st.query_map(params![since, limit], |r| {
             Ok(AuditEntry {
                 ts: r.get(0)?,
                 action: r.get(1)?,
@@ -601,9 +604,13 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion<'_>) -> Result<()> {
         "mode": v.mode, "rows": rows, "files": v.files.len(),
         "sources": v.sources.iter().map(|s| &s.path).collect::<Vec<_>>(),
     });
-    tx.execute(
-        "INSERT INTO audit_log (ts, action, dataset, version, details) VALUES (?1, 'commit_version', ?2, ?3, ?4)",
-        params![now, v.dataset, v.version, details.to_string()],
+    audit::append(
+        tx,
+        &now,
+        "commit_version",
+        Some(v.dataset),
+        Some(v.version),
+        &details.to_string(),
     )?;
     for s in v.sources {
         tx.execute(

@@ -138,6 +138,8 @@ CREATE TABLE views (
   created_at TEXT NOT NULL
 );
 "#,
+    // The audit log's hash chain (`catalog::audit`); older entries have none.
+    "ALTER TABLE audit_log ADD COLUMN hash TEXT;",
 ];
 
 /// Tables every lake catalog has had since the first release (a catalog written before the

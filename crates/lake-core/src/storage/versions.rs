@@ -46,7 +46,24 @@ pub fn parse_age(text: &str) -> Result<Duration> {
     secs.map(Duration::from_secs).ok_or_else(bad)
 }
 
+/// The instant `age` ago, as the catalog writes times (RFC 3339, UTC, milliseconds).
+pub fn cutoff(age: Duration) -> String {
+    let t = chrono::Utc::now() - chrono::Duration::from_std(age).unwrap_or(chrono::Duration::MAX);
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 impl Lake {
+    /// Writes an export to the audit log (where the lake can be written: a read-only lake
+    /// exports without a record).
+    pub fn record_export(&self, path: &Path, rows: usize, sql: Option<&str>) -> Result<()> {
+        if self.is_read_only() {
+            return Ok(());
+        }
+        let details =
+            serde_json::json!({"path": path.display().to_string(), "rows": rows, "sql": sql});
+        self.catalog().audit("export", None, &details)
+    }
+
     /// Makes version `version` of `dataset` current again, as a new version with its files
     /// (nothing is copied). Returns the new version's number.
     pub fn restore(&self, _lock: &WriteLock, dataset: &str, version: u32) -> Result<u32> {
@@ -66,10 +83,7 @@ impl Lake {
         older_than: Duration,
         dry_run: bool,
     ) -> Result<VacuumReport> {
-        let cutoff = chrono::Utc::now()
-            - chrono::Duration::from_std(older_than).unwrap_or(chrono::Duration::MAX);
-        let cutoff = cutoff.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        let plan = self.catalog().vacuum_plan(&cutoff)?;
+        let plan = self.catalog().vacuum_plan(&cutoff(older_than))?;
         let bytes = plan
             .files
             .iter()
