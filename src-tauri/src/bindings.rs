@@ -6,6 +6,7 @@ use lake_core::catalog::history::{Retyped, VersionEntry, VersionSource};
 use lake_core::catalog::lineage::{
     Derivation, InputVersion, LineageEdge, LineageGraph, LineageNode,
 };
+use lake_core::catalog::quality::RuleResult;
 use lake_core::catalog::{
     ColumnDef, ColumnSummary, DatasetDescription, DatasetInfo, HistoryEntry, IndexInfo, VersionInfo,
 };
@@ -73,6 +74,7 @@ pub fn types_ts() -> String {
     decl::<NewerInput>(&mut s);
     decl::<LineageView>(&mut s);
     decl::<CreatedDataset>(&mut s);
+    decl::<RuleResult>(&mut s);
     decl::<FilePreview>(&mut s);
     decl::<SurveyProduct>(&mut s);
     decl::<TakeoutSurvey>(&mut s);

@@ -29,6 +29,10 @@ macro_rules! with_commands {
             create_dataset(name: String, sql: String) -> CreatedDataset;
             /// Runs a stale derived dataset's query again on its inputs' current versions; returns its lineage after.
             refresh_dataset(name: String, depth: u32) -> LineageView;
+            /// Checks dataset `name`'s quality rules on its current version (results are kept).
+            check_dataset(name: String) -> Vec<RuleResult>;
+            /// The latest kept result of each of `name`'s rules, without checking (for its badge).
+            quality_status(name: String) -> Vec<RuleResult>;
             /// The editor's query history, newest first.
             query_history(limit: u32) -> Vec<HistoryEntry>;
             /// What importing `paths` would do.

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use lake_core::catalog::history::VersionEntry;
 use lake_core::catalog::lineage::{Direction, LineageGraph};
+use lake_core::catalog::quality::RuleResult;
 use lake_core::catalog::{describe, DatasetDescription, DatasetInfo, HistoryEntry};
 use lake_core::ingest::preview::{preview_paths, ImportPreview};
 use lake_core::ingest::progress::{total_bytes, ImportProgress, ProgressTracker};
@@ -300,6 +301,16 @@ pub async fn refresh_dataset(cx: &Cx<'_>, name: String, depth: u32) -> CmdResult
         lineage_view(&lake, &name, depth)
     })
     .await
+}
+
+pub async fn check_dataset(cx: &Cx<'_>, name: String) -> CmdResult<Vec<RuleResult>> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(lake_core::quality::check(&lake, &name)?)).await
+}
+
+pub async fn quality_status(cx: &Cx<'_>, name: String) -> CmdResult<Vec<RuleResult>> {
+    let lake = cx.state.lake()?;
+    Ok(lake_core::quality::latest(&lake, &name)?)
 }
 
 pub async fn query_history(cx: &Cx<'_>, limit: u32) -> CmdResult<Vec<HistoryEntry>> {

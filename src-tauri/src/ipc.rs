@@ -4,6 +4,7 @@
 //! TypeScript.
 
 use lake_core::catalog::history::VersionEntry;
+use lake_core::catalog::quality::RuleResult;
 use lake_core::catalog::{DatasetDescription, DatasetInfo, HistoryEntry};
 use lake_core::ingest::preview::ImportPreview;
 use lake_core::ingest::progress::ImportProgress;
@@ -88,6 +89,7 @@ ts_types!(
     Vec<VersionEntry>,
     LineageView,
     CreatedDataset,
+    Vec<RuleResult>,
     ImportPreview,
     ImportReport,
     QueryResponse,

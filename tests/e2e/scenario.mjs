@@ -199,6 +199,22 @@ try {
   check(true, "clicking people in the graph opens people");
   await d.click('[aria-label="Close people_cities"]');
 
+  console.log("4d. a quality rule (added from the CLI) fails; the Quality tab shows it and the failing rows");
+  execFileSync(lakeBin, ["--lake", lakeDir, "rule", "add", "people", "known_cities", "in_set", "--column", "city", "--values", "London,Arlington,Helsinki"]);
+  await d.click('.tab-panel:not([hidden]) [data-testid="dataset-tab-quality"]');
+  const failing = await d.wait('.tab-panel:not([hidden]) [data-testid="quality-rule"][data-rule="known_cities"][data-passed="no"]');
+  check((await d.text(failing)).includes("1 of 4 rows not in the set"), `the rule fails on one row: ${await d.text(failing)}`);
+  const badge = await d.wait('.tab-panel:not([hidden]) [data-testid="quality-badge"]');
+  check((await d.text(badge)).includes("1 rule fails"), "the dataset's header carries a badge: 1 rule fails");
+  await d.wait('.tab-panel:not([hidden]) .dataset-head', { text: "v4 · 4 rows" });
+  check(true, "the open people tab shows the version the CLI made (v4 · 4 rows)");
+  await shot("quality");
+  await d.click('.tab-panel:not([hidden]) [data-testid="quality-rows"]');
+  await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="run"]'));
+  await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="0"]', { text: "Barbara" });
+  check(true, "Show failing rows runs as a query and lists Barbara (Boston)");
+  await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}w${NULL_KEY}`);
+
   console.log("5. SQL editor: an error with its hint");
   await d.click('[data-testid="new-query"]');
   await setEditor("SELECT nme FROM people");

@@ -231,7 +231,13 @@ export function App() {
                 {t.kind === "query" ? (
                   <QueryTab tabId={t.id} initialSql={t.sql} schema={schema} onDatasetCreated={() => void refresh()} />
                 ) : (
-                  <DatasetView name={t.name} onQuery={openQuery} onChanged={() => void refresh()} onOpenDataset={openDataset} />
+                  <DatasetView
+                    name={t.name}
+                    version={datasets.find((d) => d.name === t.name)?.version}
+                    onQuery={openQuery}
+                    onChanged={() => void refresh()}
+                    onOpenDataset={openDataset}
+                  />
                 )}
               </div>
             ))}

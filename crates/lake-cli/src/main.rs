@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod index_cmd;
 mod lineage_cmd;
+mod quality_cmd;
 mod versions_cmd;
 
 // Import parses on every core; glibc's allocator serialises those threads on its arena locks.
@@ -168,6 +169,19 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         depth: u32,
         /// Print the graph as JSON (nodes and edges).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Quality rules of datasets, checked on every import.
+    Rule {
+        #[command(subcommand)]
+        action: quality_cmd::RuleAction,
+    },
+    /// Check a dataset's rules on its current version (exit 1 if one fails).
+    Check {
+        /// Dataset name.
+        dataset: String,
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
@@ -415,6 +429,9 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                     for ex in &d.bad_examples {
                         println!("  skipped {ex}");
                     }
+                    for q in &d.quality {
+                        println!("  warning: rule {} fails: {}", q.rule, q.detail);
+                    }
                 }
                 for u in &report.unchanged {
                     println!("unchanged {}: {}", u.name, u.reason);
@@ -437,6 +454,8 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
         }
         Command::Index { action } => index_cmd::run(&open(lake_dir)?, action),
         Command::Create { name, sql } => lineage_cmd::create(&open(lake_dir)?, &name, &sql),
+        Command::Rule { action } => quality_cmd::rule(&open(lake_dir)?, action),
+        Command::Check { dataset, json } => quality_cmd::check(&open(lake_dir)?, &dataset, json),
         Command::Audit {
             since,
             json,

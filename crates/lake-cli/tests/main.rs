@@ -11,6 +11,7 @@ mod lakefolder;
 mod limits;
 mod lineage;
 mod offline;
+mod quality;
 mod query;
 mod slt;
 mod takeout;

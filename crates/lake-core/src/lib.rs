@@ -45,6 +45,7 @@ pub mod fuzzing;
 pub mod hints;
 pub mod ingest;
 pub mod materialize;
+pub mod quality;
 pub mod query;
 pub mod spatial;
 pub mod storage;

@@ -60,6 +60,16 @@ export function refreshDataset(name: string, depth: number): Promise<T.LineageVi
   return call("refresh_dataset", { name, depth });
 }
 
+/** Checks dataset `name`'s quality rules on its current version (results are kept). */
+export function checkDataset(name: string): Promise<Array<T.RuleResult>> {
+  return call("check_dataset", { name });
+}
+
+/** The latest kept result of each of `name`'s rules, without checking (for its badge). */
+export function qualityStatus(name: string): Promise<Array<T.RuleResult>> {
+  return call("quality_status", { name });
+}
+
 /** The editor's query history, newest first. */
 export function queryHistory(limit: number): Promise<Array<T.HistoryEntry>> {
   return call("query_history", { limit });

@@ -486,6 +486,44 @@ version: number,
 rows: number, };
 
 /**
+ * One check of a rule on one version.
+ */
+export type RuleResult = { 
+/**
+ * The rule's name.
+ */
+rule: string, 
+/**
+ * The version checked (None for an import refused before it became one).
+ */
+version: number | null, 
+/**
+ * Whether it passed.
+ */
+passed: boolean, 
+/**
+ * Rows that fail it (for freshness and row counts: 1 when it fails).
+ */
+failing: number, 
+/**
+ * What was found, in words.
+ */
+detail: string, 
+/**
+ * A query that lists the failing rows of the dataset's current version, when there are
+ * rows to list.
+ */
+failing_sql: string | null, 
+/**
+ * Whether a failure blocks imports.
+ */
+block: boolean, 
+/**
+ * When it was checked (RFC 3339, UTC).
+ */
+ts: string, };
+
+/**
  * The preview of one dropped or chosen path.
  */
 export type FilePreview = { 
@@ -671,7 +709,12 @@ skipped_rows: number,
 /**
  * The first few skipped records, with where and why.
  */
-bad_examples: Array<string>, };
+bad_examples: Array<string>, 
+/**
+ * The dataset's quality rules that this version fails (warnings; failing blocking rules
+ * refuse the import instead).
+ */
+quality: Array<RuleResult>, };
 
 /**
  * A source that was already in the dataset.

@@ -140,6 +140,30 @@ CREATE TABLE views (
 "#,
     // The audit log's hash chain (`catalog::audit`); older entries have none.
     "ALTER TABLE audit_log ADD COLUMN hash TEXT;",
+    // Quality rules per dataset, and the history of their checks.
+    r#"
+CREATE TABLE quality_rules (
+  id INTEGER PRIMARY KEY,
+  dataset TEXT NOT NULL,
+  name TEXT NOT NULL,
+  column_name TEXT,
+  spec TEXT NOT NULL,
+  block INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE(dataset, name)
+);
+CREATE TABLE quality_results (
+  id INTEGER PRIMARY KEY,
+  dataset TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  version INTEGER,
+  ts TEXT NOT NULL,
+  passed INTEGER NOT NULL,
+  failing INTEGER NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX quality_results_by_rule ON quality_results(dataset, rule);
+"#,
 ];
 
 /// Tables every lake catalog has had since the first release (a catalog written before the

@@ -3,6 +3,7 @@
 
 mod csv;
 mod format;
+mod gate;
 mod geo;
 mod parallel;
 pub use parallel::worker_count;
@@ -236,6 +237,9 @@ pub struct ImportedDataset {
     pub skipped_rows: u64,
     /// The first few skipped records, with where and why.
     pub bad_examples: Vec<String>,
+    /// The dataset's quality rules that this version fails (warnings; failing blocking rules
+    /// refuse the import instead).
+    pub quality: Vec<crate::catalog::quality::RuleResult>,
 }
 
 /// A source that was already in the dataset.
@@ -381,6 +385,7 @@ pub fn import_paths(
                 files: 0,
                 skipped_rows: 0,
                 bad_examples: Vec::new(),
+                quality: Vec::new(),
             };
             batch.push((v, info));
         }
@@ -479,6 +484,7 @@ pub fn import_paths(
         }
     }
     cancel_check(cancel)?;
+    let batch = gate::check_rules(lake, batch, &mut report.errors)?;
     if let (Some(lock), false) = (&lock, batch.is_empty()) {
         let (staged, infos): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
         for (committed, mut info) in lake.commit_versions(lock, staged)?.into_iter().zip(infos) {
@@ -722,6 +728,7 @@ fn import_group(
         files: 0,
         skipped_rows: skipped,
         bad_examples,
+        quality: Vec::new(),
     };
     Ok(Some((staged, info, staging)))
 }

@@ -1,6 +1,6 @@
 import { Suspense, lazy, useEffect, useState } from "react";
-import type { DatasetDescription, ErrorPayload, ResultMeta } from "../../bindings/types";
-import { describeDataset, mapFences, mapRow, mapTrack, mapViewport, runQuery, saveFence } from "../../bindings/commands";
+import type { DatasetDescription, ErrorPayload, ResultMeta, RuleResult } from "../../bindings/types";
+import { describeDataset, qualityStatus, mapFences, mapRow, mapTrack, mapViewport, runQuery, saveFence } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtBytes, fmtInt, fmtTs, sqlName } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
@@ -8,13 +8,14 @@ import { boxSql, shapeSql, statsBox } from "../map/mapMath";
 import { localZone } from "../map/TrackBar";
 import { VersionsPanel } from "./VersionsPanel";
 import { LineagePanel } from "../lineage/LineagePanel";
+import { QualityPanel, failingText } from "../quality/QualityPanel";
 
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
 const MapView = lazy(() => import("../map/MapView"));
 
-type View = "data" | "schema" | "versions" | "lineage" | "map";
+type View = "data" | "schema" | "versions" | "lineage" | "quality" | "map";
 
-const VIEW_NAMES: Record<View, string> = { data: "Data", schema: "Schema & stats", versions: "Versions", lineage: "Lineage", map: "Map" };
+const VIEW_NAMES: Record<View, string> = { data: "Data", schema: "Schema & stats", versions: "Versions", lineage: "Lineage", quality: "Quality", map: "Map" };
 
 function stat(v: number | string | boolean | null | undefined, dtype: string): string {
   if (v == null) return "–";
@@ -30,8 +31,12 @@ export function DatasetView({
   onQuery,
   onChanged,
   onOpenDataset,
+  version,
 }: {
   name: string;
+  /** The current version as the catalog list knows it: a newer one (from the CLI, say) is read
+   *  again. */
+  version?: number;
   onQuery: (sql: string) => void;
   /** Opens another dataset (a node of the lineage graph). */
   onOpenDataset?: (name: string) => void;
@@ -42,6 +47,8 @@ export function DatasetView({
   const [meta, setMeta] = useState<ResultMeta | null>(null);
   const [view, setView] = useState<View>("data");
   const [error, setError] = useState<ErrorPayload | null>(null);
+  // The latest kept results of the dataset's quality rules (a badge when some fail).
+  const [quality, setQuality] = useState<RuleResult[]>([]);
   // Bumped when a restore made a new current version: everything shown is read again.
   const [reload, setReload] = useState(0);
 
@@ -53,20 +60,23 @@ export function DatasetView({
     describeDataset(name)
       .then((d) => !stale && setDesc(d))
       .catch((e) => !stale && setError(asLakeError(e)));
+    qualityStatus(name)
+      .then((q) => !stale && setQuality(q))
+      .catch(() => !stale && setQuality([]));
     runQuery(`SELECT * FROM ${sqlName(name)}`, `dataset:${name}`)
       .then((r) => !stale && setMeta(r.result))
       .catch((e) => !stale && setError(asLakeError(e)));
     return () => {
       stale = true;
     };
-  }, [name, reload]);
+  }, [name, reload, version]);
 
   // The first coordinate pair with an R-tree can be drawn.
   const mapColumn = desc?.indexes.find((i) => i.kind === "rtree" && i.column.includes(","))?.column ?? null;
   const [lonCol, latCol] = mapColumn?.split(",") ?? ["", ""];
   // A located dataset with a time can be shown a day at a time.
   const timed = desc?.columns.some((c) => c.dtype.startsWith("datetime")) ?? false;
-  const views: View[] = mapColumn ? ["data", "schema", "versions", "lineage", "map"] : ["data", "schema", "versions", "lineage"];
+  const views: View[] = mapColumn ? ["data", "schema", "versions", "lineage", "quality", "map"] : ["data", "schema", "versions", "lineage", "quality"];
 
   return (
     <div className="dataset-view" data-testid="dataset-view" data-name={name}>
@@ -76,6 +86,11 @@ export function DatasetView({
           <span className="dim">
             v{desc.version} · {fmtInt(desc.rows)} rows · {desc.columns.length} columns · {fmtBytes(desc.bytes)} in {desc.files} file(s)
           </span>
+        )}
+        {failingText(quality) && (
+          <button className="badge failing" data-testid="quality-badge" onClick={() => setView("quality")} title="Open the Quality tab">
+            {failingText(quality)}
+          </button>
         )}
         <span className="grow" />
         <div className="seg">
@@ -147,6 +162,7 @@ export function DatasetView({
           </table>
         </div>
       )}
+      {view === "quality" && <QualityPanel name={name} onQuery={onQuery} onChecked={setQuality} />}
       {view === "lineage" && (
         <LineagePanel
           name={name}

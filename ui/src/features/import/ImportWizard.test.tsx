@@ -54,7 +54,7 @@ const preview: ImportPreview = {
   takeout_error: null,
 };
 const report: ImportReport = {
-  datasets: [{ name: "trips", version: 1, rows: 2, files: 1, skipped_rows: 0, bad_examples: [] }],
+  datasets: [{ name: "trips", version: 1, rows: 2, files: 1, skipped_rows: 0, bad_examples: [], quality: [] }],
   unchanged: [],
   errors: [],
   indexes: [],

@@ -354,6 +354,13 @@ function ResultView({ report }: { report: ImportReport }) {
               ))}
             </tbody>
           </table>
+          {report.datasets.flatMap((d) =>
+            d.quality.map((q) => (
+              <div key={`${d.name}/${q.rule}`} className="warning" data-testid="import-quality">
+                {d.name}: rule {q.rule} fails: {q.detail} (imported; see its Quality tab)
+              </div>
+            )),
+          )}
         </section>
       )}
       {report.unchanged.length > 0 && (

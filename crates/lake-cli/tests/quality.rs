@@ -1,0 +1,131 @@
+//! Quality rules: declared, checked on import (blocking or warning) and on demand.
+
+use crate::common::TestLake;
+
+#[test]
+fn rules_block_or_warn_on_import_and_check_lists_the_failing_rows() {
+    let lake = TestLake::new();
+    let v1 = lake.file(
+        "people.csv",
+        "id,email,age,kind\n1,ann@x.org,34,a\n2,bob@y.org,51,b\n3,cid@z.org,19,a\n",
+    );
+    lake.import(&[&v1], &["--name", "people"]);
+    let add = |args: &[&str]| {
+        let mut a = vec!["rule", "add", "people"];
+        a.extend_from_slice(args);
+        lake.ok(&a)
+    };
+    let out = add(&["ids", "unique", "--column", "id", "--block"]);
+    assert!(
+        out.contains("rule ids added to people (blocks failing imports)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("ok    ids: 0 of 3 rows share their value"),
+        "{out}"
+    );
+    add(&[
+        "email",
+        "regex",
+        "--column",
+        "email",
+        "--pattern",
+        "^[^@ ]+@[^@ ]+$",
+    ]);
+    add(&[
+        "age", "range", "--column", "age", "--min", "0", "--max", "130",
+    ]);
+    add(&["kind", "in_set", "--column", "kind", "--values", "a,b"]);
+    add(&["present", "not_null", "--column", "email"]);
+    add(&["growth", "row_count_change", "--max-change", "200"]);
+    add(&["adult", "sql", "--sql", "age >= 18", "--block"]);
+    assert!(lake
+        .ok(&["check", "people"])
+        .lines()
+        .all(|l| l.starts_with("ok")));
+
+    // A duplicate id: the blocking rule refuses the import; people keeps version 1.
+    let dup = lake.file("dup.csv", "id,email,age,kind\n3,dan@x.org,40,a\n");
+    let r = lake.import(&[&dup], &["--name", "people", "--mode", "append"]);
+    let err = r["errors"][0]["error"].as_str().unwrap();
+    assert!(
+        err.contains("not imported into people") && err.contains("ids (2 of 4 rows share"),
+        "{r}"
+    );
+    assert_eq!(lake.csv("SELECT count(*) AS n FROM people"), "n\n3\n");
+    assert!(lake.ok(&["history", "people"]).starts_with("v1 "));
+
+    // A bad email and an unknown kind only warn: the version is made, and says so.
+    let warn = lake.file("warn.csv", "id,email,age,kind\n4,not an email,40,c\n");
+    let text = lake.ok(&[
+        "import",
+        "--name",
+        "people",
+        "--mode",
+        "append",
+        warn.to_str().unwrap(),
+    ]);
+    assert!(text.contains("imported people version 2"), "{text}");
+    assert!(
+        text.contains("warning: rule email fails: 1 of 4 rows not matching"),
+        "{text}"
+    );
+    assert!(
+        text.contains("warning: rule kind fails: 1 of 4 rows not in the set"),
+        "{text}"
+    );
+
+    let out = lake.run(&["check", "people"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("warn  email: 1 of 4 rows not matching"),
+        "{text}"
+    );
+    let sql = text
+        .lines()
+        .find(|l| l.contains("rows: lake query") && l.contains("regexp_like"))
+        .unwrap()
+        .split_once("lake query \"")
+        .unwrap()
+        .1
+        .trim_end_matches('"')
+        .replace("\\\"", "\"");
+    assert_eq!(lake.csv(&sql), "id,email,age,kind\n4,not an email,40,c\n");
+    let list = lake.ok(&["rule", "list", "people"]);
+    assert!(
+        list.contains("people  email") && list.contains("failing: 1 of 4 rows not matching"),
+        "{list}"
+    );
+    assert!(
+        list.contains("people  ids") && list.contains("[block]  passing"),
+        "{list}"
+    );
+
+    let e = lake.fails(&["rule", "add", "people", "x", "not_null", "--column", "nope"]);
+    assert!(
+        e.contains("people has no column nope; its columns are id, email, age, kind"),
+        "{e}"
+    );
+    let e = lake.fails(&["rule", "add", "people", "x", "range", "--column", "age"]);
+    assert!(e.contains("a range rule needs --min or --max"), "{e}");
+    let e = lake.fails(&[
+        "rule",
+        "add",
+        "people",
+        "x",
+        "sql",
+        "--sql",
+        "1); DROP TABLE people; --",
+    ]);
+    assert!(e.contains("error["), "{e}");
+    assert_eq!(
+        lake.ok(&["rule", "drop", "people", "email"]).trim(),
+        "rule email dropped from people"
+    );
+    let audit = lake.ok(&["audit"]);
+    assert!(
+        audit.contains("rule_drop") && audit.contains("rule_add"),
+        "{audit}"
+    );
+}
