@@ -53,6 +53,8 @@ pub mod temporal;
 
 #[cfg(test)]
 mod layout_tests;
+#[cfg(test)]
+mod test_util;
 
 pub use error::{ErrorCode, ErrorPayload, LakeError, Result, SqlPosition};
 pub use storage::Lake;

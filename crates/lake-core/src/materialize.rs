@@ -158,18 +158,11 @@ pub fn inputs_text(inputs: &[InputVersion]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{import_paths, CancelToken, ImportOptions, NoProgress};
     use crate::query::run_query;
 
     fn import(lake: &Lake, dir: &std::path::Path, name: &str, text: &str) {
-        let p = dir.join(format!("{name}.csv"));
-        std::fs::write(&p, text).unwrap();
-        let opts = ImportOptions {
-            name: Some(name.into()),
-            ..Default::default()
-        };
-        let r = import_paths(lake, &[p], &opts, &NoProgress, &CancelToken::new()).unwrap();
-        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        let file = format!("{name}.csv");
+        crate::test_util::import_csv(lake, dir, &file, name, text, crate::ingest::Mode::Replace);
     }
 
     fn csv(lake: &Lake, sql: &str) -> String {

@@ -223,13 +223,7 @@ mod tests {
     use crate::ingest::{import_paths, CancelToken, ImportOptions, NoProgress};
     use crate::query::{run_query, QueryOptions};
 
-    fn count(lake: &Lake, sql: &str) -> Result<i64> {
-        let out = run_query(lake, sql, &QueryOptions::default())?;
-        let c = out.frame.columns()[0]
-            .cast(&polars::prelude::DataType::Int64)
-            .unwrap();
-        Ok(c.i64().unwrap().get(0).unwrap())
-    }
+    use crate::test_util::first_i64 as count;
 
     #[test]
     fn views_read_like_datasets_nest_and_refuse_circles() {

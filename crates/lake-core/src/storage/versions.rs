@@ -139,29 +139,13 @@ impl Lake {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{import_paths, CancelToken, ImportOptions, Mode, NoProgress};
-    use crate::query::{run_query, QueryOptions};
+    use crate::ingest::Mode;
 
     fn import(lake: &Lake, dir: &Path, file: &str, text: &str, mode: Mode) {
-        let p = dir.join(file);
-        std::fs::write(&p, text).unwrap();
-        let opts = ImportOptions {
-            name: Some("people".into()),
-            mode,
-            ..Default::default()
-        };
-        let r = import_paths(lake, &[p], &opts, &NoProgress, &CancelToken::new()).unwrap();
-        assert!(r.errors.is_empty(), "{:?}", r.errors);
-        std::thread::sleep(Duration::from_millis(5));
+        crate::test_util::import_csv(lake, dir, file, "people", text, mode);
     }
 
-    fn count(lake: &Lake, sql: &str) -> Result<i64> {
-        let out = run_query(lake, sql, &QueryOptions::default())?;
-        let c = out.frame.columns()[0]
-            .cast(&polars::prelude::DataType::Int64)
-            .unwrap();
-        Ok(c.i64().unwrap().get(0).unwrap())
-    }
+    use crate::test_util::first_i64 as count;
 
     #[test]
     fn history_time_travel_restore_and_vacuum() {
