@@ -123,6 +123,15 @@ fn rules_block_or_warn_on_import_and_check_lists_the_failing_rows() {
         lake.ok(&["rule", "drop", "people", "email"]).trim(),
         "rule email dropped from people"
     );
+    // A new version without a column a warning rule checks still imports, and says why the
+    // rule failed; the other rules still run.
+    let narrow = lake.file("narrow.csv", "id,email,age\n7,eve@x.org,30\n");
+    let text = lake.ok(&["import", "--name", "people", narrow.to_str().unwrap()]);
+    assert!(text.contains("imported people version 3"), "{text}");
+    assert!(
+        text.contains("warning: rule kind fails: could not be checked: people has no column kind"),
+        "{text}"
+    );
     let audit = lake.ok(&["audit"]);
     assert!(
         audit.contains("rule_drop") && audit.contains("rule_add"),

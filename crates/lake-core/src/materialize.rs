@@ -204,7 +204,8 @@ mod tests {
             f.derivation.inputs,
             [InputVersion {
                 dataset: "people".into(),
-                version: 1
+                version: 1,
+                pinned: false
             }]
         );
         assert!(f.newer.is_empty());
@@ -241,6 +242,18 @@ mod tests {
             csv(&lake, "SELECT count(*) AS k FROM by_city VERSION AS OF 1"),
             "k\n2\n"
         );
+        // An input read by time travel is pinned: its newer versions do not make it stale.
+        create(
+            &lake,
+            "first",
+            "SELECT count(*) AS k FROM people VERSION AS OF 1",
+            &opts,
+        )
+        .unwrap();
+        let f = freshness(&lake, "first").unwrap().unwrap();
+        assert!(f.derivation.inputs[0].pinned);
+        assert!(f.newer.is_empty());
+        assert_eq!(refresh(&lake, "first", &opts).unwrap(), Refreshed::Fresh);
         // A restore of version 1 brings back its derivation: it is stale again.
         let lock = lake.try_write_lock().unwrap();
         lake.restore(&lock, "by_city", 1).unwrap();

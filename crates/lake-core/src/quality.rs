@@ -158,6 +158,14 @@ fn evaluate(
     }
 }
 
+/// An error's words without the "the rule:" prefix a bad rule's error carries.
+fn why(e: LakeError) -> String {
+    match e {
+        LakeError::BadInput { message, .. } => message,
+        e => e.to_string(),
+    }
+}
+
 fn age_text(secs: u64) -> String {
     match secs {
         s if s >= 86_400 => format!("{}d", s / 86_400),
@@ -264,14 +272,10 @@ pub fn check(lake: &Lake, dataset: &str) -> Result<Vec<RuleResult>> {
     let previous = previous_rows(lake, dataset, ds.version)?;
     let mut out = Vec::new();
     for rule in &rules {
-        let r = match check_columns(rule, &ds.schema) {
-            Ok(()) => result(
-                rule,
-                Some(ds.version),
-                evaluate(rule, &lf, ds.rows, previous)?,
-            ),
-            Err(e) => result(rule, Some(ds.version), (1, e.to_string())),
-        };
+        let found = check_columns(rule, &ds.schema)
+            .and_then(|()| evaluate(rule, &lf, ds.rows, previous))
+            .unwrap_or_else(|e| (1, format!("could not be checked: {}", why(e))));
+        let r = result(rule, Some(ds.version), found);
         out.push(r);
     }
     if !out.is_empty() && !lake.is_read_only() {
@@ -327,10 +331,12 @@ pub fn check_staged(
     let previous = current.as_ref().map(|c| c.rows);
     let mut out = Vec::new();
     for rule in &rules {
-        let r = match check_columns(rule, schema) {
-            Ok(()) => result(rule, None, evaluate(rule, &lf, rows, previous)?),
-            Err(e) => result(rule, None, (1, e.to_string())),
-        };
+        // A rule that cannot run on this version (a column it checks is gone, say) fails,
+        // and blocks only if it is a blocking rule; the other datasets' imports go on.
+        let found = check_columns(rule, schema)
+            .and_then(|()| evaluate(rule, &lf, rows, previous))
+            .unwrap_or_else(|e| (1, format!("could not be checked: {}", why(e))));
+        let r = result(rule, None, found);
         out.push(r);
     }
     lake.catalog().record_results(dataset, &out)?;

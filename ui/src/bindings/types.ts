@@ -360,7 +360,12 @@ dataset: string,
 /**
  * The version read.
  */
-version: number, };
+version: number, 
+/**
+ * Read by time travel (`VERSION AS OF`): a newer version of it does not make the
+ * derived dataset stale.
+ */
+pinned: boolean, };
 
 /**
  * How a derived dataset's version was made: its query and what it read.

@@ -16,6 +16,10 @@ pub struct InputVersion {
     pub dataset: String,
     /// The version read.
     pub version: u32,
+    /// Read by time travel (`VERSION AS OF`): a newer version of it does not make the
+    /// derived dataset stale.
+    #[serde(default)]
+    pub pinned: bool,
 }
 
 /// How a derived dataset's version was made: its query and what it read.
@@ -129,7 +133,7 @@ impl Catalog {
     /// (dataset, version read, current version). Empty when the derived data is fresh.
     pub fn newer_inputs(&self, inputs: &[InputVersion]) -> Result<Vec<(String, u32, u32)>> {
         let mut out = Vec::new();
-        for i in inputs {
+        for i in inputs.iter().filter(|i| !i.pinned) {
             let base = i.dataset.as_str();
             let current: Option<Option<u32>> = self
                 .conn

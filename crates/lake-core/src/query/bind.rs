@@ -78,6 +78,20 @@ impl VisitorMut for Resolver<'_> {
             Some((base, _)) => base.to_string(),
             None => lower.clone(),
         };
+        if base != lower && name.0.len() == 1 && self.ctes.contains(&base) {
+            let first = match name.0.first() {
+                Some(ObjectNamePart::Identifier(i)) => pos(i),
+                _ => None,
+            };
+            self.error = Some(LakeError::Parse {
+                message: format!(
+                    "`{base}` is a WITH name, which has no versions: VERSION AS OF and TIMESTAMP \
+                     AS OF read a dataset's past version"
+                ),
+                position: first,
+            });
+            return ControlFlow::Break(());
+        }
         if !self.known.contains(&base) {
             let first = match name.0.first() {
                 Some(ObjectNamePart::Identifier(i)) => pos(i),

@@ -201,10 +201,11 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
         versions.insert(name.clone(), ds);
     }
     let mut inputs: Vec<crate::catalog::lineage::InputVersion> = versions
-        .values()
-        .map(|d| crate::catalog::lineage::InputVersion {
+        .iter()
+        .map(|(name, d)| crate::catalog::lineage::InputVersion {
             dataset: d.name.clone(),
             version: d.version,
+            pinned: time_travel::split_name(name).is_some(),
         })
         .collect();
     inputs.sort();

@@ -218,6 +218,16 @@ mod tests {
         assert!(e.to_string().contains("versions are 1 to 3"), "{e}");
         let e = count(&lake, "SELECT * FROM people TIMESTAMP AS OF '2001-01-01'").unwrap_err();
         assert!(e.to_string().contains("did not exist yet"), "{e}");
+        let e = count(
+            &lake,
+            "WITH x AS (SELECT 1 AS a) SELECT * FROM x VERSION AS OF 1",
+        );
+        let e = e.unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`x` is a WITH name, which has no versions"),
+            "{e}"
+        );
         let e = count(&lake, "SELECT * FROM peeple VERSION AS OF 1").unwrap_err();
         assert!(e.to_string().contains("did you mean `people`"), "{e}");
 
