@@ -126,3 +126,36 @@ fn shielded_reads_finish_through_a_cancel_and_cancel_works_after() {
         "without a shield, Cancel raises the flag"
     );
 }
+
+/// A Cancel that comes while shielded work runs is kept, and takes effect when the work ends:
+/// a cancelled query that only sees the process-wide flag (a fused cross-join loop) is not left
+/// running.
+#[test]
+fn a_cancel_during_shielded_work_takes_effect_when_it_ends() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let shield = shield_engine_work();
+    let (started_tx, started) = mpsc::channel();
+    let cancelled = std::thread::spawn(move || {
+        catch_polars_abort(move || {
+            let raised = request_polars_abort();
+            started_tx.send(raised).unwrap();
+            // The engine's own checks, as in a long loop.
+            for _ in 0..10_000 {
+                polars::error::abort::try_raise_polars_abort();
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        })
+        .is_err()
+    });
+    assert!(!started.recv().unwrap(), "no flag while the shield lives");
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    assert!(
+        !cancelled.is_finished(),
+        "the shielded work is not disturbed meanwhile"
+    );
+    drop(shield);
+    assert!(
+        cancelled.join().unwrap(),
+        "the query stops once the shield is gone"
+    );
+}

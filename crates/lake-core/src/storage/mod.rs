@@ -202,8 +202,8 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
 /// Keeps another query's Cancel from stopping the lake's own engine work (an import, an index
 /// build, the map's reads) while it lives. A Cancel stops Polars through a process-wide abort
 /// flag (vendor/polars/VENDORED.md, changes 3 and 10) that panics in every engine task not run
-/// under Polars' abort catcher; while a shield lives that flag stays down and a cancelled query
-/// stops at its own stop flag instead. Taking one waits until a pending abort has wound down
+/// under Polars' abort catcher; while a shield lives that flag stays down (a cancelled query
+/// stops at its own stop flag, and the flag goes up when the last shield is dropped). Taking one waits until a pending abort has wound down
 /// (milliseconds). Never take one inside a running query (`query::collect_cancellable`).
 pub fn shield_engine_work() -> polars::error::abort::AbortShield {
     polars::error::abort::shield_from_polars_abort()

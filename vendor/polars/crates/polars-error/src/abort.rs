@@ -87,14 +87,20 @@ pub fn register_polars_abort_mechanism() {
 /// engine (the streaming executor the in-memory engine hands scans and group-bys to, fused
 /// cross-join filters) never see a query's own stop flag.
 ///
-/// Datapunk Lake: while an [`AbortShield`] is alive this does nothing, so the shielded work is
-/// never stopped by another query's Cancel; the cancelled query then stops at its own stop flag.
-/// Returns whether the flag was raised.
+/// Datapunk Lake: while an [`AbortShield`] is alive the flag is not raised at once, so the
+/// shielded work is never stopped by another query's Cancel: the abort is kept pending and
+/// raised when the last shield is dropped (the cancelled query stops at its own stop flag
+/// meanwhile, where it checks one). Returns whether the flag was raised now.
 pub fn request_polars_abort() -> bool {
-    let shields = ABORT_SHIELDS.lock().unwrap_or_else(|e| e.into_inner());
-    if *shields > 0 {
+    let mut shields = ABORT_SHIELDS.lock().unwrap_or_else(|e| e.into_inner());
+    if shields.0 > 0 {
+        shields.1 = true;
         return false;
     }
+    raise_keyboard_interrupt()
+}
+
+fn raise_keyboard_interrupt() -> bool {
     ABORT_STATE
         .try_update(Ordering::Release, Ordering::Relaxed, |state| {
             let num_catchers = state >> ABORT_CATCHERS_UNIT.trailing_zeros();
@@ -109,9 +115,9 @@ pub fn request_polars_abort() -> bool {
 
 /// Datapunk Lake: engine work that is not under `catch_polars_abort` (an import, an index
 /// build) panics if the abort flag goes up while it runs. Shielded work never sees it: taking a
-/// shield waits until the flag is down, and [`request_polars_abort`] leaves it down while a
-/// shield is alive.
-static ABORT_SHIELDS: std::sync::Mutex<u64> = std::sync::Mutex::new(0);
+/// shield waits until the flag is down, and [`request_polars_abort`] keeps the abort pending
+/// while a shield is alive. (live shields, an abort pending)
+static ABORT_SHIELDS: std::sync::Mutex<(u64, bool)> = std::sync::Mutex::new((0, false));
 
 /// Datapunk Lake: keeps other queries' Cancel from raising the abort flag while it lives (see
 /// [`shield_from_polars_abort`]).
@@ -125,7 +131,7 @@ pub fn shield_from_polars_abort() -> AbortShield {
         {
             let mut shields = ABORT_SHIELDS.lock().unwrap_or_else(|e| e.into_inner());
             if ABORT_STATE.load(Ordering::Acquire) & (ABORT_CATCHERS_UNIT - 1) == 0 {
-                *shields += 1;
+                shields.0 += 1;
                 return AbortShield(());
             }
         }
@@ -136,7 +142,12 @@ pub fn shield_from_polars_abort() -> AbortShield {
 impl Drop for AbortShield {
     fn drop(&mut self) {
         let mut shields = ABORT_SHIELDS.lock().unwrap_or_else(|e| e.into_inner());
-        *shields -= 1;
+        shields.0 -= 1;
+        if shields.0 == 0 && shields.1 {
+            // The Cancel that came while shielded work ran takes effect now.
+            shields.1 = false;
+            raise_keyboard_interrupt();
+        }
     }
 }
 
