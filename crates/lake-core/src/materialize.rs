@@ -105,8 +105,7 @@ pub fn create(lake: &Lake, name: &str, sql: &str, opts: &QueryOptions) -> Result
 /// Whether the derived dataset `name` is fresh; `None` for an imported dataset.
 pub fn freshness(lake: &Lake, name: &str) -> Result<Option<Freshness>> {
     let cat = lake.catalog();
-    let ds = cat.require_dataset(name)?;
-    let Some(derivation) = cat.derivation_of(ds.version_id)? else {
+    let Some(derivation) = cat.current_derivation(name)? else {
         return Ok(None);
     };
     let newer = cat

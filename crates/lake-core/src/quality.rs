@@ -254,9 +254,10 @@ pub fn add_rule(lake: &Lake, rule: &Rule) -> Result<RuleResult> {
 }
 
 fn previous_rows(lake: &Lake, dataset: &str, version: u32) -> Result<Option<u64>> {
+    // (`versions` lists rows per version without the sources `history` reads for each.)
     Ok(lake
         .catalog()
-        .history(dataset)?
+        .versions(dataset)?
         .into_iter()
         .find(|v| v.version < version)
         .map(|v| v.rows))

@@ -94,6 +94,29 @@ impl Catalog {
         .transpose()
     }
 
+    /// How `dataset`'s current version was derived (None if imported), without reading its
+    /// files and statistics as `dataset()` does: `lake datasets` asks this of every dataset.
+    pub fn current_derivation(&self, dataset: &str) -> Result<Option<Derivation>> {
+        let vid: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT v.id FROM datasets d
+                 JOIN versions v ON v.dataset_id = d.id AND v.version = d.current_version
+                 WHERE d.name = ?1",
+                params![dataset],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match vid {
+            Some(vid) => self.derivation_of(vid),
+            None => {
+                // Fails with `unknown_dataset` and the closest name.
+                self.require_dataset(dataset)?;
+                Ok(None)
+            }
+        }
+    }
+
     /// The datasets whose current version was derived from some version of `dataset`.
     pub fn dependents_of(&self, dataset: &str) -> Result<Vec<Dependent>> {
         if !self.has_table("derivations")? {
