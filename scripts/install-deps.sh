@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkgs=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev
-  libayatana-appindicator3-dev libsoup-3.0-dev libxdo-dev xvfb xauth webkit2gtk-driver strace)
+  libayatana-appindicator3-dev libsoup-3.0-dev libxdo-dev xvfb xauth webkit2gtk-driver strace
+  python3-jsonschema)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
 need_apt=()
 for pkg in "${pkgs[@]}"; do

@@ -16,6 +16,7 @@ use lake_core::ingest::takeout::{
     Unrecognized,
 };
 use lake_core::ingest::{ImportFailure, ImportReport, ImportedDataset, Unchanged};
+use lake_core::lineage::{ColumnEdge, ColumnGraph, NodeColumns};
 use lake_core::materialize::NewerInput;
 use lake_core::query::plan_diff::{DiffRow, DiffStatus, PlanDiff};
 use lake_core::query::results::{FilterSpec, ResultMeta, SortSpec};
@@ -71,6 +72,9 @@ pub fn types_ts() -> String {
     decl::<LineageNode>(&mut s);
     decl::<LineageEdge>(&mut s);
     decl::<LineageGraph>(&mut s);
+    decl::<ColumnEdge>(&mut s);
+    decl::<NodeColumns>(&mut s);
+    decl::<ColumnGraph>(&mut s);
     decl::<NewerInput>(&mut s);
     decl::<LineageView>(&mut s);
     decl::<CreatedDataset>(&mut s);

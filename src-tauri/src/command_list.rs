@@ -23,12 +23,12 @@ macro_rules! with_commands {
             dataset_history(name: String) -> Vec<VersionEntry>;
             /// Makes version `version` of dataset `name` current again, as a new version; returns its number.
             restore_version(name: String, version: u32) -> u32;
-            /// Where dataset `name` came from and what was made from it, `depth` steps each way; and whether it is stale.
-            dataset_lineage(name: String, depth: u32) -> LineageView;
+            /// Where dataset `name` came from and what was made from it, `depth` steps each way; and whether it is stale. With `columns`, the column lineage too.
+            dataset_lineage(name: String, depth: u32, columns: bool) -> LineageView;
             /// Keeps the answer of `sql` as the derived dataset `name` (new, or derived already), recording the query and the versions it read.
             create_dataset(name: String, sql: String) -> CreatedDataset;
             /// Runs a stale derived dataset's query again on its inputs' current versions; returns its lineage after.
-            refresh_dataset(name: String, depth: u32) -> LineageView;
+            refresh_dataset(name: String, depth: u32, columns: bool) -> LineageView;
             /// Checks dataset `name`'s quality rules on its current version (results are kept).
             check_dataset(name: String) -> Vec<RuleResult>;
             /// The latest kept result of each of `name`'s rules, without checking (for its badge).

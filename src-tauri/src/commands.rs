@@ -13,6 +13,7 @@ use lake_core::catalog::{describe, DatasetDescription, DatasetInfo, HistoryEntry
 use lake_core::ingest::preview::{preview_paths, ImportPreview};
 use lake_core::ingest::progress::{total_bytes, ImportProgress, ProgressTracker};
 use lake_core::ingest::{import_paths, CancelToken, ImportOptions, ImportReport};
+use lake_core::lineage::ColumnGraph;
 use lake_core::materialize::{self, NewerInput};
 use lake_core::query::output::{export_to_file, write_file_atomically, OutputFormat};
 use lake_core::query::plan_diff::PlanDiff;
@@ -94,6 +95,8 @@ pub struct LineageView {
     pub graph: LineageGraph,
     /// For a derived dataset: inputs with a newer version than it read (stale when any).
     pub stale: Vec<NewerInput>,
+    /// In column mode: each version's columns and the column edges between them.
+    pub columns: Option<ColumnGraph>,
 }
 
 /// A query's answer kept as a derived dataset.
@@ -107,14 +110,22 @@ pub struct CreatedDataset {
     pub rows: u64,
 }
 
-fn lineage_view(lake: &Lake, name: &str, depth: u32) -> CmdResult<LineageView> {
+fn lineage_view(lake: &Lake, name: &str, depth: u32, columns: bool) -> CmdResult<LineageView> {
     let graph = lake
         .catalog()
         .lineage(name, Direction::Both, depth.clamp(1, 20))?;
     let stale = materialize::freshness(lake, name)?
         .map(|f| f.newer)
         .unwrap_or_default();
-    Ok(LineageView { graph, stale })
+    let columns = match columns {
+        true => Some(lake_core::lineage::column_graph(lake, &graph)?),
+        false => None,
+    };
+    Ok(LineageView {
+        graph,
+        stale,
+        columns,
+    })
 }
 
 /// The answer to a query: its kept result, and the plan for EXPLAIN statements.
@@ -276,9 +287,14 @@ pub async fn restore_version(cx: &Cx<'_>, name: String, version: u32) -> CmdResu
     .await
 }
 
-pub async fn dataset_lineage(cx: &Cx<'_>, name: String, depth: u32) -> CmdResult<LineageView> {
+pub async fn dataset_lineage(
+    cx: &Cx<'_>,
+    name: String,
+    depth: u32,
+    columns: bool,
+) -> CmdResult<LineageView> {
     let lake = cx.state.lake()?;
-    blocking(move || lineage_view(&lake, &name, depth)).await
+    blocking(move || lineage_view(&lake, &name, depth, columns)).await
 }
 
 pub async fn create_dataset(cx: &Cx<'_>, name: String, sql: String) -> CmdResult<CreatedDataset> {
@@ -294,11 +310,16 @@ pub async fn create_dataset(cx: &Cx<'_>, name: String, sql: String) -> CmdResult
     .await
 }
 
-pub async fn refresh_dataset(cx: &Cx<'_>, name: String, depth: u32) -> CmdResult<LineageView> {
+pub async fn refresh_dataset(
+    cx: &Cx<'_>,
+    name: String,
+    depth: u32,
+    columns: bool,
+) -> CmdResult<LineageView> {
     let lake = cx.state.lake()?;
     blocking(move || {
         materialize::refresh(&lake, &name, &QueryOptions::default())?;
-        lineage_view(&lake, &name, depth)
+        lineage_view(&lake, &name, depth, columns)
     })
     .await
 }
@@ -392,7 +413,7 @@ pub async fn run_query(cx: &Cx<'_>, sql: String, tab: String) -> CmdResult<Query
     })
     .await?;
     let ms = out.elapsed.as_secs_f64() * 1e3;
-    let (id, r) = cx.state.keep(ResultSet::new(out.frame));
+    let (id, r) = cx.state.keep(ResultSet::from_query(out.frame, out.inputs));
     let result = lock(&r).meta(id, ms);
     Ok(QueryResponse {
         result,
@@ -549,7 +570,7 @@ pub async fn export_result(
     blocking(move || {
         let g = lock(&r);
         export_to_file(g.view(), fmt, &path, spreadsheet_safe)?;
-        lake.record_export(&path, g.view().height(), None)?;
+        lake.record_export(&path, g.view().height(), None, g.inputs())?;
         Ok(g.view().height() as u32)
     })
     .await

@@ -182,6 +182,20 @@ try {
   const fileNode = await d.wait('.tab-panel:not([hidden]) [data-testid="lineage-node"][data-id^="file:"]');
   check((await d.text(fileNode)).includes("people.csv"), "the lineage goes from people_cities through people v3 to the file people.csv");
   await shot("lineage");
+  // Click through to the source file: its path and sha256.
+  await d.click('.tab-panel:not([hidden]) [data-testid="lineage-node"][data-id^="file:"] [data-testid="lineage-open"]');
+  const picked = await d.wait('.tab-panel:not([hidden]) [data-testid="lineage-picked"]');
+  check((await d.text(picked)).includes("people.csv") && (await d.text(picked)).includes("sha256"), `clicking the file shows its path and sha256: ${await d.text(picked)}`);
+  // Column mode: n is counted from people's rows, city copied from people.city.
+  await d.click('.tab-panel:not([hidden]) [data-testid="lineage-columns"]');
+  await d.wait('.tab-panel:not([hidden]) [data-testid="lineage-col"][data-column="city"]');
+  const colEdges = await d.findAll('.tab-panel:not([hidden]) [data-testid="lineage-col-edge"]');
+  check(colEdges.length >= 2, `column mode draws the column edges (${colEdges.length})`);
+  await d.click('.tab-panel:not([hidden]) [data-testid="lineage-node"][data-id="people_cities@v1"] [data-testid="lineage-col"][data-column="city"]');
+  const lit = await d.findAll('.tab-panel:not([hidden]) path.lit');
+  check(lit.length >= 1, `tracing people_cities.city lights its edge from people.city (${lit.length})`);
+  await shot("lineage-columns");
+  await d.click('.tab-panel:not([hidden]) [data-testid="lineage-columns"]');
   // people changes (a restore from the CLI): people_cities is stale until refreshed.
   execFileSync(lakeBin, ["--lake", lakeDir, "restore", "people", "--version", "2"]);
   await d.click('.tab-panel:not([hidden]) [data-testid="dataset-tab-versions"]');

@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use lake_core::catalog::lineage::{Direction, LineageGraph};
+use lake_core::lineage;
 use lake_core::materialize::{self, inputs_text, Refreshed};
 use lake_core::query::QueryOptions;
 use lake_core::{Lake, LakeError};
@@ -41,20 +42,63 @@ pub fn refresh(lake: &Lake, name: &str) -> Result<ExitCode, LakeError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `lake lineage DATASET [--upstream|--downstream] [--depth N] [--json]`.
-pub fn lineage(
-    lake: &Lake,
-    dataset: &str,
-    dir: Direction,
+/// `lake lineage DATASET ...`.
+#[derive(clap::Args)]
+pub struct LineageArgs {
+    /// Dataset (or view) name.
+    dataset: String,
+    /// Only where it came from.
+    #[arg(long, conflicts_with = "downstream")]
+    upstream: bool,
+    /// Only what was made from it.
+    #[arg(long)]
+    downstream: bool,
+    /// Steps to follow each way.
+    #[arg(long, default_value_t = 10)]
     depth: u32,
+    /// Print the graph as JSON (nodes and edges; with --columns, the column edges too).
+    #[arg(long)]
     json: bool,
-) -> Result<ExitCode, LakeError> {
-    let g = lake.catalog().lineage(dataset, dir, depth)?;
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&g).expect("graph serializes")
-        );
+    /// Column-level lineage: which input columns feed each column, and what decides its rows.
+    #[arg(long)]
+    columns: bool,
+    /// Write the graph as OpenLineage run events (one JSON object a line), with the
+    /// column-lineage facet.
+    #[arg(long, conflicts_with_all = ["json", "columns"])]
+    openlineage: bool,
+    /// With --openlineage: the file to write (else standard output).
+    #[arg(long, requires = "openlineage")]
+    out: Option<std::path::PathBuf>,
+}
+
+/// `lake lineage DATASET [--upstream|--downstream] [--depth N] [--json] [--columns]
+/// [--openlineage [--out FILE]]`.
+pub fn lineage(lake: &Lake, a: LineageArgs) -> Result<ExitCode, LakeError> {
+    let dir = match (a.upstream, a.downstream) {
+        (true, _) => Direction::Upstream,
+        (_, true) => Direction::Downstream,
+        _ => Direction::Both,
+    };
+    let dataset = a.dataset.as_str();
+    let is_view = lake.catalog().views()?.iter().any(|(n, _)| n == dataset);
+    if is_view {
+        return view_lineage(lake, dataset, a.json);
+    }
+    let g = lake.catalog().lineage(dataset, dir, a.depth)?;
+    if a.openlineage {
+        return write_openlineage(lake, &g, a.out.as_deref());
+    }
+    let cols = if a.columns {
+        Some(lineage::column_graph(lake, &g)?)
+    } else {
+        None
+    };
+    if a.json {
+        let mut v = serde_json::to_value(&g).expect("graph serializes");
+        if let Some(c) = &cols {
+            v["columns"] = serde_json::to_value(c).expect("columns serialize");
+        }
+        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(f) = materialize::freshness(lake, dataset)? {
@@ -70,6 +114,10 @@ pub fn lineage(
             );
         }
     }
+    if let Some(c) = &cols {
+        print_columns(c, &g.root);
+        return Ok(ExitCode::SUCCESS);
+    }
     print_tree(&g, &g.root, 0, true, &mut Vec::new());
     let down: Vec<&str> = g
         .edges
@@ -80,6 +128,103 @@ pub fn lineage(
     if !down.is_empty() {
         println!("made from it:");
         print_down(&g, &g.root, 1, &mut Vec::new());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lake lineage VIEW`: the view's column lineage (views are expanded where they are used,
+/// so they have no versions of their own).
+fn view_lineage(lake: &Lake, name: &str, json: bool) -> Result<ExitCode, LakeError> {
+    let l = lineage::of_dataset(lake, name)?.unwrap_or_default();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&l).expect("json"));
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("view {name}: its columns and what they are made from");
+    for c in &l.columns {
+        let inputs: Vec<String> = c
+            .inputs
+            .iter()
+            .map(|i| format!("{}.{} ({})", i.dataset, i.column, words(&i.subtype)))
+            .collect();
+        println!("  {} ← {}", c.name, or_none(inputs));
+    }
+    if !l.dataset.is_empty() {
+        let rows: Vec<String> = l
+            .dataset
+            .iter()
+            .map(|i| format!("{}.{} ({})", i.dataset, i.column, words(&i.subtype)))
+            .collect();
+        println!("  rows decided by: {}", rows.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_columns(c: &lineage::ColumnGraph, root: &str) {
+    let Some(node) = c.nodes.iter().find(|n| n.node == root) else {
+        return;
+    };
+    let into: Vec<&lineage::ColumnEdge> = c.edges.iter().filter(|e| e.to == root).collect();
+    if into.is_empty() {
+        println!("{root} was imported: each column is read from its source files as it is");
+        return;
+    }
+    println!("{root}: its columns and what they are made from");
+    for (col, ty) in &node.columns {
+        let inputs: Vec<String> = into
+            .iter()
+            .filter(|e| e.to_column.as_deref() == Some(col.as_str()))
+            .map(|e| format!("{}.{} ({})", e.from, e.from_column, words(&e.subtype)))
+            .collect();
+        println!("  {col} {ty} ← {}", or_none(inputs));
+    }
+    let rows: Vec<String> = into
+        .iter()
+        .filter(|e| e.to_column.is_none())
+        .map(|e| format!("{}.{} ({})", e.from, e.from_column, words(&e.subtype)))
+        .collect();
+    if !rows.is_empty() {
+        println!("  rows decided by: {}", rows.join(", "));
+    }
+}
+
+fn or_none(v: Vec<String>) -> String {
+    if v.is_empty() {
+        "no column (a constant)".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+/// `GROUP_BY` → `group by`.
+fn words(subtype: &str) -> String {
+    subtype.to_lowercase().replace('_', " ")
+}
+
+fn write_openlineage(
+    lake: &Lake,
+    g: &LineageGraph,
+    out: Option<&std::path::Path>,
+) -> Result<ExitCode, LakeError> {
+    let events = lineage::openlineage_events(lake, g)?;
+    let mut text = String::new();
+    for e in &events {
+        text.push_str(&serde_json::to_string(e).expect("event serializes"));
+        text.push('\n');
+    }
+    match out {
+        Some(p) => {
+            lake_core::query::output::write_file_atomically(p, |w| {
+                w.write_all(text.as_bytes())
+                    .map_err(|e| LakeError::io(p.display().to_string(), e))
+            })?;
+            eprintln!(
+                "wrote {} OpenLineage run events to {}",
+                events.len(),
+                p.display()
+            );
+        }
+        None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }

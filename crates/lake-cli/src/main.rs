@@ -17,7 +17,6 @@ mod versions_cmd;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use indicatif::{ProgressBar, ProgressStyle};
-use lake_core::catalog::lineage::Direction;
 use lake_core::ingest::{self, CancelToken, ImportOptions, Mode};
 use lake_core::query::{self, output, QueryOptions};
 use lake_core::{Lake, LakeError};
@@ -156,22 +155,7 @@ enum Command {
     },
     /// Where a dataset came from (source files, the versions and queries it was made from) and
     /// what was made from it.
-    Lineage {
-        /// Dataset name.
-        dataset: String,
-        /// Only where it came from.
-        #[arg(long, conflicts_with = "downstream")]
-        upstream: bool,
-        /// Only what was made from it.
-        #[arg(long)]
-        downstream: bool,
-        /// Steps to follow each way.
-        #[arg(long, default_value_t = 10)]
-        depth: u32,
-        /// Print the graph as JSON (nodes and edges).
-        #[arg(long)]
-        json: bool,
-    },
+    Lineage(lineage_cmd::LineageArgs),
     /// Quality rules of datasets, checked on every import.
     Rule {
         #[command(subcommand)]
@@ -463,20 +447,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
         } => versions_cmd::audit(&open(lake_dir)?, since.as_deref(), json, verify),
         Command::View { action } => lineage_cmd::view(&open(lake_dir)?, action),
         Command::Refresh { name } => lineage_cmd::refresh(&open(lake_dir)?, &name),
-        Command::Lineage {
-            dataset,
-            upstream,
-            downstream,
-            depth,
-            json,
-        } => {
-            let dir = match (upstream, downstream) {
-                (true, _) => Direction::Upstream,
-                (_, true) => Direction::Downstream,
-                _ => Direction::Both,
-            };
-            lineage_cmd::lineage(&open(lake_dir)?, &dataset, dir, depth, json)
-        }
+        Command::Lineage(args) => lineage_cmd::lineage(&open(lake_dir)?, args),
         Command::History { dataset, json } => {
             versions_cmd::history(&open(lake_dir)?, &dataset, json)
         }
@@ -583,7 +554,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 // Whole or not at all: a temporary file beside it, then a rename.
                 Some(p) => {
                     output::export_to_file(&result.frame, fmt, &p, spreadsheet_safe)?;
-                    lake.record_export(&p, result.frame.height(), Some(&sql))?;
+                    lake.record_export(&p, result.frame.height(), Some(&sql), &result.inputs)?;
                 }
                 None => {
                     let stdout = std::io::stdout();

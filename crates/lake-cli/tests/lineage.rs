@@ -146,3 +146,145 @@ fn views_from_the_cli() {
     let e = lake.fails(&["view", "drop", "paris"]);
     assert!(e.contains("there is no view paris"), "{e}");
 }
+
+/// A Python with the `jsonschema` package (installed by `make test`), to check events
+/// against the OpenLineage spec's JSON Schemas.
+fn python_with_jsonschema() -> std::path::PathBuf {
+    for p in ["python3", "/usr/bin/python3"] {
+        let ok = std::process::Command::new(p)
+            .args(["-c", "import jsonschema"])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        if ok {
+            return p.into();
+        }
+    }
+    panic!("no python3 with jsonschema: run `make test` (it installs python3-jsonschema)");
+}
+
+#[test]
+fn column_lineage_exports_and_openlineage_events() {
+    let lake = TestLake::new();
+    let people = lake.file(
+        "people.csv",
+        "id,name,age,city\n1,Ann,30,Paris\n2,Bob,12,Rome\n",
+    );
+    let orders = lake.file("orders.csv", "id,person_id,amount\n1,1,10.5\n2,1,3\n");
+    lake.import(&[&people, &orders], &[]);
+    lake.ok(&[
+        "view",
+        "create",
+        "adults",
+        "AS",
+        "SELECT id, name, city FROM people WHERE age >= 18",
+    ]);
+    lake.ok(&[
+        "create",
+        "spend",
+        "SELECT a.name, upper(a.city) AS city, sum(o.amount) AS total FROM adults a \
+         JOIN orders o ON o.person_id = a.id GROUP BY 1, 2",
+    ]);
+    // Each column of the derived dataset, down through the view to the imported columns.
+    let text = lake.ok(&["lineage", "spend", "--columns"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[..4],
+        [
+            "spend@v1: its columns and what they are made from",
+            "  name VARCHAR ← people@v1.name (identity)",
+            "  city VARCHAR ← people@v1.city (transformation)",
+            "  total DOUBLE ← orders@v1.amount (aggregation)",
+        ],
+        "{text}"
+    );
+    assert!(
+        lines[4]
+            .starts_with("  rows decided by: orders@v1.person_id (join), people@v1.age (filter)"),
+        "{text}"
+    );
+    let view = lake.ok(&["lineage", "adults"]);
+    assert!(
+        view.contains("  city ← people.city (identity)\n  rows decided by: people.age (filter)"),
+        "{view}"
+    );
+
+    // An export is lineage too: downstream of what it read.
+    let out = lake.path().join("spend.csv");
+    lake.ok(&[
+        "query",
+        "SELECT * FROM spend",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    let g: serde_json::Value =
+        serde_json::from_str(&lake.ok(&["lineage", "people", "--json", "--columns"])).unwrap();
+    let export_id = format!("export:{}", out.canonicalize().unwrap().display());
+    let has_edge = |from: &str, to: &str| {
+        g["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["from"] == from && e["to"] == to)
+    };
+    assert!(has_edge("spend@v1", &export_id), "{g:#}");
+    let col_edges = g["columns"]["edges"].as_array().unwrap();
+    assert!(col_edges.iter().any(|e| e["from"] == "orders@v1"
+        && e["from_column"] == "amount"
+        && e["to_column"] == "total"
+        && e["subtype"] == "AGGREGATION"));
+
+    // OpenLineage run events: one per import, query and export, valid against the spec.
+    let events = lake.path().join("events.jsonl");
+    lake.ok(&[
+        "lineage",
+        "spend",
+        "--openlineage",
+        "--out",
+        events.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&events).unwrap();
+    let parsed: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let jobs: Vec<&str> = parsed
+        .iter()
+        .map(|e| e["job"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(jobs.len(), 4, "{jobs:?}");
+    assert!(
+        jobs.contains(&"create spend") && jobs.contains(&"import people"),
+        "{jobs:?}"
+    );
+    let create = parsed
+        .iter()
+        .find(|e| e["job"]["name"] == "create spend")
+        .unwrap();
+    let total = &create["outputs"][0]["facets"]["columnLineage"]["fields"]["total"];
+    assert_eq!(total["inputFields"][0]["name"], "orders");
+    assert_eq!(total["inputFields"][0]["field"], "amount");
+    assert_eq!(
+        total["inputFields"][0]["transformations"][0]["subtype"],
+        "AGGREGATION"
+    );
+    let check = |path: &std::path::Path| {
+        std::process::Command::new(python_with_jsonschema())
+            .arg(crate::common::manifest_dir().join("../../scripts/check_openlineage.py"))
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    let ok = check(&events);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    // The check can fail: an event without its run id is refused.
+    let broken = lake.path().join("broken.jsonl");
+    std::fs::write(&broken, text.replacen("\"runId\"", "\"run_id\"", 1)).unwrap();
+    let bad = check(&broken);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("'runId' is a required property"));
+}

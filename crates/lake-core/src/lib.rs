@@ -44,6 +44,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod hints;
 pub mod ingest;
+pub mod lineage;
 pub mod materialize;
 pub mod quality;
 pub mod query;

@@ -45,9 +45,9 @@ export function restoreVersion(name: string, version: number): Promise<number> {
   return call("restore_version", { name, version });
 }
 
-/** Where dataset `name` came from and what was made from it, `depth` steps each way; and whether it is stale. */
-export function datasetLineage(name: string, depth: number): Promise<T.LineageView> {
-  return call("dataset_lineage", { name, depth });
+/** Where dataset `name` came from and what was made from it, `depth` steps each way; and whether it is stale. With `columns`, the column lineage too. */
+export function datasetLineage(name: string, depth: number, columns: boolean): Promise<T.LineageView> {
+  return call("dataset_lineage", { name, depth, columns });
 }
 
 /** Keeps the answer of `sql` as the derived dataset `name` (new, or derived already), recording the query and the versions it read. */
@@ -56,8 +56,8 @@ export function createDataset(name: string, sql: string): Promise<T.CreatedDatas
 }
 
 /** Runs a stale derived dataset's query again on its inputs' current versions; returns its lineage after. */
-export function refreshDataset(name: string, depth: number): Promise<T.LineageView> {
-  return call("refresh_dataset", { name, depth });
+export function refreshDataset(name: string, depth: number, columns: boolean): Promise<T.LineageView> {
+  return call("refresh_dataset", { name, depth, columns });
 }
 
 /** Checks dataset `name`'s quality rules on its current version (results are kept). */

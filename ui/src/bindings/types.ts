@@ -381,19 +381,20 @@ sql: string,
 inputs: Array<InputVersion>, };
 
 /**
- * A node of a lineage graph: a dataset version or a source file.
+ * A node of a lineage graph: a dataset version, a source file or an export.
  */
 export type LineageNode = { 
 /**
- * `people@v2` for a dataset version, `file:<sha256>` for a source file.
+ * `people@v2` for a dataset version, `file:<sha256>` for a source file, `export:<path>`
+ * for an export.
  */
 id: string, 
 /**
- * `dataset` or `file`.
+ * `dataset`, `file` or `export`.
  */
 kind: string, 
 /**
- * The dataset's name, or the file's path as it was read.
+ * The dataset's name, the file's path as it was read, or the path exported to.
  */
 name: string, 
 /**
@@ -444,6 +445,63 @@ nodes: Array<LineageNode>,
 edges: Array<LineageEdge>, };
 
 /**
+ * A column-level edge: `from_column` of version `from` feeds `to_column` of version `to`
+ * (or, with no `to_column`, decides which rows `to` has: a filter, join, grouping or sort).
+ */
+export type ColumnEdge = { 
+/**
+ * The input version's node id (`people@v1`).
+ */
+from: string, 
+/**
+ * Its column.
+ */
+from_column: string, 
+/**
+ * The derived version's node id.
+ */
+to: string, 
+/**
+ * The output column, or none when the input shapes the whole result.
+ */
+to_column: string | null, 
+/**
+ * `DIRECT` or `INDIRECT`.
+ */
+kind: string, 
+/**
+ * `IDENTITY`, `TRANSFORMATION`, `AGGREGATION`, `FILTER`, `JOIN`, `GROUP_BY`, `SORT`,
+ * `WINDOW` or `CONDITIONAL`.
+ */
+subtype: string, };
+
+/**
+ * The columns of one dataset version in a graph.
+ */
+export type NodeColumns = { 
+/**
+ * The node id.
+ */
+node: string, 
+/**
+ * Its columns, in order, with their SQL types.
+ */
+columns: Array<[string, string]>, };
+
+/**
+ * A lineage graph's columns and column edges.
+ */
+export type ColumnGraph = { 
+/**
+ * Each dataset version's columns (a vacuumed version has none).
+ */
+nodes: Array<NodeColumns>, 
+/**
+ * The column edges into every derived version of the graph, sorted.
+ */
+edges: Array<ColumnEdge>, };
+
+/**
  * An input with a newer version than the derived dataset read.
  */
 export type NewerInput = { 
@@ -471,7 +529,11 @@ graph: LineageGraph,
 /**
  * For a derived dataset: inputs with a newer version than it read (stale when any).
  */
-stale: Array<NewerInput>, };
+stale: Array<NewerInput>, 
+/**
+ * In column mode: each version's columns and the column edges between them.
+ */
+columns: ColumnGraph | null, };
 
 /**
  * A query's answer kept as a derived dataset.

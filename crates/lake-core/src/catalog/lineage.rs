@@ -117,6 +117,14 @@ impl Catalog {
         }
     }
 
+    /// How `dataset`'s version `version` was derived, if it was made by a query.
+    pub fn derivation_at(&self, dataset: &str, version: u32) -> Result<Option<Derivation>> {
+        match self.version_head(dataset, version)? {
+            Some((vid, _, _)) => self.derivation_of(vid),
+            None => Ok(None),
+        }
+    }
+
     /// The datasets whose current version was derived from some version of `dataset`.
     pub fn dependents_of(&self, dataset: &str) -> Result<Vec<Dependent>> {
         if !self.has_table("derivations")? {
@@ -176,15 +184,16 @@ impl Catalog {
     }
 }
 
-/// A node of a lineage graph: a dataset version or a source file.
+/// A node of a lineage graph: a dataset version, a source file or an export.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LineageNode {
-    /// `people@v2` for a dataset version, `file:<sha256>` for a source file.
+    /// `people@v2` for a dataset version, `file:<sha256>` for a source file, `export:<path>`
+    /// for an export.
     pub id: String,
-    /// `dataset` or `file`.
+    /// `dataset`, `file` or `export`.
     pub kind: String,
-    /// The dataset's name, or the file's path as it was read.
+    /// The dataset's name, the file's path as it was read, or the path exported to.
     pub name: String,
     /// The dataset's version.
     pub version: Option<u32>,
@@ -342,6 +351,25 @@ impl Catalog {
         if depth == 0 {
             return Ok(());
         }
+        for (from, path, at) in self.exports_of(dataset)? {
+            let Some(v) = from.rsplit_once("@v").and_then(|(_, v)| v.parse().ok()) else {
+                continue;
+            };
+            self.add_version_node(g, dataset, v)?;
+            let id = format!("export:{path}");
+            if !g.nodes.iter().any(|n| n.id == id) {
+                g.nodes.push(LineageNode {
+                    id: id.clone(),
+                    kind: "export".into(),
+                    name: path.clone(),
+                    version: None,
+                    current: false,
+                    sql: None,
+                    detail: format!("exported {at}"),
+                });
+            }
+            g.edges.push(LineageEdge { from, to: id });
+        }
         for dep in self.dependents_of(dataset)? {
             self.add_version_node(g, &dep.dataset, dep.version)?;
             for i in dep
@@ -366,6 +394,45 @@ impl Catalog {
 }
 
 impl Catalog {
+    /// Records an export of `rows` rows to `path`, made from the versions in `inputs`: an audit
+    /// entry and a lineage edge from each version, so the lineage graph shows it downstream.
+    pub fn record_export(
+        &mut self,
+        path: &str,
+        rows: usize,
+        sql: Option<&str>,
+        inputs: &[InputVersion],
+    ) -> Result<()> {
+        self.writable()?;
+        let now = super::now_rfc3339();
+        let tx = self.conn.transaction()?;
+        let details = serde_json::json!({"path": path, "rows": rows, "sql": sql,
+            "inputs": inputs.iter().map(|i| format!("{}@v{}", i.dataset, i.version))
+                .collect::<Vec<_>>()});
+        super::audit::append(&tx, &now, "export", None, None, &details.to_string())?;
+        for i in inputs {
+            tx.execute(
+                "INSERT INTO lineage_edges (from_kind, from_name, to_kind, to_name, created_at)
+                 VALUES ('dataset', ?1, 'export', ?2, ?3)",
+                params![format!("{}@v{}", i.dataset, i.version), path, now],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The exports made from any version of `dataset`: (version node id, path, time).
+    fn exports_of(&self, dataset: &str) -> Result<Vec<(String, String, String)>> {
+        let mut st = self.conn.prepare(
+            "SELECT from_name, to_name, max(created_at) FROM lineage_edges
+             WHERE to_kind = 'export' AND from_kind = 'dataset'
+               AND substr(from_name, 1, length(?1) + 2) = ?1 || '@v'
+             GROUP BY from_name, to_name ORDER BY 3",
+        )?;
+        let rows = st.query_map(params![dataset], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
     /// The views, by name: (name, SQL).
     pub fn views(&self) -> Result<Vec<(String, String)>> {
         if !self.has_table("views")? {

@@ -3,6 +3,7 @@
 
 pub mod arrow_ipc;
 pub mod bind;
+pub mod column_lineage;
 mod errors;
 mod estimate;
 mod estimate_tests;
@@ -102,6 +103,8 @@ pub struct QueryOutput {
     pub plan: Option<QueryPlan>,
     /// Wall time.
     pub elapsed: Duration,
+    /// The dataset versions it read, for the lineage of an export made from it.
+    pub inputs: Vec<crate::catalog::lineage::InputVersion>,
 }
 
 /// Files of a dataset kept for a query after pruning.
@@ -455,6 +458,7 @@ fn run_inner(lake: &Lake, sql: &str, opts: &QueryOptions, start: Instant) -> Res
     // (run_query already guards against panics: prepare_with, not prepare.)
     let prepared = prepare_with(lake, sql, false)?;
     if let Some(analyze) = prepared.explain {
+        let inputs = prepared.inputs.clone();
         let plan = plan::explain(prepared, analyze, opts)?;
         let text = plan.to_text();
         let frame = DataFrame::new(
@@ -466,13 +470,16 @@ fn run_inner(lake: &Lake, sql: &str, opts: &QueryOptions, start: Instant) -> Res
             frame,
             plan: Some(plan),
             elapsed: start.elapsed(),
+            inputs,
         });
     }
+    let inputs = prepared.inputs;
     let frame = collect_cancellable(prepared.frame, opts)?;
     Ok(QueryOutput {
         frame,
         plan: None,
         elapsed: start.elapsed(),
+        inputs,
     })
 }
 

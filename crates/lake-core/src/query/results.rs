@@ -57,6 +57,8 @@ pub struct ResultSet {
     filter: Option<FilterSpec>,
     /// The view's points in an R-tree, for its map: built on first use, dropped with the view.
     map: Option<std::sync::Arc<crate::spatial::rtree::FlatRTree>>,
+    /// The dataset versions the query read (the lineage of an export of it).
+    inputs: Vec<crate::catalog::lineage::InputVersion>,
 }
 
 fn regex_escape(s: &str) -> String {
@@ -71,6 +73,22 @@ fn regex_escape(s: &str) -> String {
 }
 
 impl ResultSet {
+    /// Keeps `frame`, made by a query that read `inputs`.
+    pub fn from_query(
+        frame: DataFrame,
+        inputs: Vec<crate::catalog::lineage::InputVersion>,
+    ) -> Self {
+        ResultSet {
+            inputs,
+            ..Self::new(frame)
+        }
+    }
+
+    /// The dataset versions the query read.
+    pub fn inputs(&self) -> &[crate::catalog::lineage::InputVersion] {
+        &self.inputs
+    }
+
     /// Keeps `frame`.
     pub fn new(frame: DataFrame) -> Self {
         ResultSet {
@@ -78,6 +96,7 @@ impl ResultSet {
             base: frame,
             sort: None,
             filter: None,
+            inputs: Vec::new(),
             map: None,
         }
     }

@@ -53,15 +53,24 @@ pub fn cutoff(age: Duration) -> String {
 }
 
 impl Lake {
-    /// Writes an export to the audit log (where the lake can be written: a read-only lake
-    /// exports without a record).
-    pub fn record_export(&self, path: &Path, rows: usize, sql: Option<&str>) -> Result<()> {
+    /// Writes an export to the audit log and the lineage of the versions it was made from
+    /// (where the lake can be written: a read-only lake exports without a record).
+    pub fn record_export(
+        &self,
+        path: &Path,
+        rows: usize,
+        sql: Option<&str>,
+        inputs: &[crate::catalog::lineage::InputVersion],
+    ) -> Result<()> {
         if self.is_read_only() {
             return Ok(());
         }
-        let details =
-            serde_json::json!({"path": path.display().to_string(), "rows": rows, "sql": sql});
-        self.catalog().audit("export", None, &details)
+        // Where it went, wherever the command was run from.
+        let path = std::fs::canonicalize(path)
+            .unwrap_or_else(|_| path.to_path_buf())
+            .display()
+            .to_string();
+        self.catalog().record_export(&path, rows, sql, inputs)
     }
 
     /// Makes version `version` of `dataset` current again, as a new version with its files

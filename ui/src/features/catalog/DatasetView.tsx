@@ -167,6 +167,7 @@ export function DatasetView({
         <LineagePanel
           name={name}
           onOpen={(d) => onOpenDataset?.(d)}
+          onQuery={onQuery}
           onRefreshed={() => {
             setReload((n) => n + 1);
             onChanged?.();

@@ -1,56 +1,100 @@
 import { useEffect, useMemo, useState } from "react";
-import type { ErrorPayload, LineageView } from "../../bindings/types";
+import type { ColumnEdge, ErrorPayload, LineageNode, LineageView } from "../../bindings/types";
 import { datasetLineage, refreshDataset } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
+import { sqlName } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
 import { layoutLineage, NODE_H, NODE_W } from "./lineageLayout";
+import { columnNodeHeight, HEADER_H, layoutColumnEdges, MAX_ROWS, ROW_H, traceColumn } from "./columnLayout";
 import "./lineage.css";
 
 function oneLine(sql: string): string {
   return sql.split(/\s+/).join(" ");
 }
 
+const SUBTYPE_WORDS: Record<string, string> = {
+  IDENTITY: "copied as is",
+  TRANSFORMATION: "computed from",
+  AGGREGATION: "aggregated from",
+  FILTER: "filters the rows",
+  JOIN: "joins the rows",
+  GROUP_BY: "groups the rows",
+  SORT: "sorts the rows",
+  WINDOW: "window key",
+  CONDITIONAL: "decides the value",
+};
+
+/** What one column edge means, in words. */
+function edgeTitle(e: ColumnEdge): string {
+  const to = e.to_column ? `${e.to}.${e.to_column}` : e.to;
+  return `${e.from}.${e.from_column} → ${to}: ${SUBTYPE_WORDS[e.subtype] ?? e.subtype}`;
+}
+
 /** Where a dataset came from (files, the versions and queries it was made from) and what was
- *  made from it, as a graph; a stale derived dataset can be refreshed here. */
+ *  made from it, as a graph; in column mode, which columns feed which. A stale derived dataset
+ *  can be refreshed here. Clicking a node opens it: a current dataset in its tab, an older
+ *  version as a query of that version, a file or export in the details box. */
 export function LineagePanel({
   name,
   onOpen,
+  onQuery,
   onRefreshed,
 }: {
   name: string;
   onOpen: (dataset: string) => void;
+  /** Opens a query (an older version of a dataset). */
+  onQuery?: (sql: string) => void;
   /** A refresh made a new version of the dataset. */
   onRefreshed?: () => void;
 }) {
   const [depth, setDepth] = useState(3);
+  const [columns, setColumns] = useState(false);
   const [view, setView] = useState<LineageView | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [busy, setBusy] = useState(false);
+  const [picked, setPicked] = useState<LineageNode | null>(null);
+  const [traced, setTraced] = useState<{ node: string; column: string } | null>(null);
 
   useEffect(() => {
     let stale = false;
     setError(null);
-    datasetLineage(name, depth)
+    datasetLineage(name, depth, columns)
       .then((v) => !stale && setView(v))
       .catch((e) => !stale && setError(asLakeError(e)));
     return () => {
       stale = true;
     };
-  }, [name, depth]);
+  }, [name, depth, columns]);
 
-  const layout = useMemo(() => (view ? layoutLineage(view.graph) : null), [view]);
+  const colsOf = useMemo(() => new Map((view?.columns?.nodes ?? []).map((n) => [n.node, n.columns])), [view]);
+  const layout = useMemo(() => {
+    if (!view) return null;
+    const cm = view.columns != null;
+    return layoutLineage(view.graph, (n) => (cm && n.kind === "dataset" ? columnNodeHeight(colsOf.get(n.id)?.length ?? 0) : NODE_H));
+  }, [view, colsOf]);
+  const columnEdges = useMemo(() => (layout && view?.columns ? layoutColumnEdges(layout, view.columns) : []), [layout, view]);
+  const lit = useMemo(
+    () => (traced && view?.columns ? traceColumn(view.columns.edges, traced.node, traced.column) : null),
+    [traced, view],
+  );
 
   const refresh = async () => {
     setBusy(true);
     setError(null);
     try {
-      setView(await refreshDataset(name, depth));
+      setView(await refreshDataset(name, depth, columns));
       onRefreshed?.();
     } catch (e) {
       setError(asLakeError(e));
     } finally {
       setBusy(false);
     }
+  };
+
+  const open = (node: LineageNode) => {
+    if (node.kind !== "dataset") setPicked(node);
+    else if (node.current) onOpen(node.name);
+    else if (node.version != null) onQuery?.(`SELECT * FROM ${sqlName(node.name)} VERSION AS OF ${node.version}`);
   };
 
   return (
@@ -66,7 +110,12 @@ export function LineagePanel({
             ))}
           </select>
         </label>
-        <span className="dim">Left: where it came from. Right: what was made from it. Click a dataset to open it.</span>
+        <label title="Which input columns feed each column (solid), and which decide the rows (dashed)">
+          <input type="checkbox" checked={columns} onChange={(e) => setColumns(e.target.checked)} data-testid="lineage-columns" /> Columns
+        </label>
+        <span className="dim">
+          Left: where it came from. Right: what was made from it. Click a node to open it{columns ? ", a column to trace it" : ""}.
+        </span>
       </div>
       {error && <ErrorBox error={error} />}
       {view && view.stale.length > 0 && (
@@ -78,48 +127,80 @@ export function LineagePanel({
           </button>
         </div>
       )}
+      {picked && (
+        <div className="lineage-picked" data-testid="lineage-picked">
+          <b>{picked.kind === "file" ? "Source file" : "Export"}</b> <code className="selectable">{picked.name}</code>
+          <div className="dim">{picked.detail}</div>
+          <button onClick={() => void navigator.clipboard?.writeText(picked.name)}>Copy path</button>{" "}
+          <button onClick={() => setPicked(null)}>Close</button>
+        </div>
+      )}
       {layout && view && (
         <div className="lineage-canvas" style={{ width: layout.width, height: layout.height }} data-testid="lineage-graph">
-          <svg width={layout.width} height={layout.height} aria-hidden="true">
+          <svg width={layout.width} height={layout.height}>
             <defs>
               <marker id="lineage-arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="8" markerHeight="8" orient="auto">
                 <path d="M0,0 L8,4 L0,8 z" className="lineage-arrowhead" />
               </marker>
             </defs>
-            {layout.edges.map((e) => (
-              <path key={`${e.edge.from}>${e.edge.to}`} d={e.d} className="lineage-edge" markerEnd="url(#lineage-arrow)" />
+            {layout.edges
+              // Column mode draws the edges between datasets column by column.
+              .filter((e) => view.columns == null || !colsOf.has(e.edge.from) || !colsOf.has(e.edge.to))
+              .map((e) => (
+                <path key={`${e.edge.from}>${e.edge.to}`} d={e.d} className="lineage-edge" markerEnd="url(#lineage-arrow)" />
+              ))}
+            {columnEdges.map((c, i) => (
+              <path
+                key={i}
+                d={c.d}
+                className={`lineage-col-edge${c.direct ? "" : " indirect"}${lit ? (lit.has(c.edge) ? " lit" : " faded") : ""}`}
+                data-testid="lineage-col-edge"
+              >
+                <title>{edgeTitle(c.edge)}</title>
+              </path>
             ))}
           </svg>
-          {layout.nodes.map(({ node, x, y }) => {
+          {layout.nodes.map(({ node, x, y, h }) => {
             const root = node.id === view.graph.root;
             const cls = `lineage-node ${node.kind}${root ? " root" : ""}${node.kind === "dataset" && !node.current ? " old" : ""}`;
-            const title = node.sql ? oneLine(node.sql) : node.kind === "file" ? `${node.name}\n${node.detail}` : node.detail;
-            const body = (
-              <>
-                <div className="lineage-name ellipsis">
-                  {node.kind === "file" ? "≡ " : "▦ "}
-                  {node.kind === "file" ? (node.name.split(/[\\/]/).pop() ?? node.name) : node.name}
-                  {node.version != null && <span className="dim"> v{node.version}</span>}
-                  {node.current && node.kind === "dataset" && <span className="badge">current</span>}
-                </div>
-                <div className="lineage-detail dim ellipsis">{node.sql ? oneLine(node.sql) : node.detail}</div>
-              </>
-            );
-            return node.kind === "dataset" && !root ? (
-              <button
-                key={node.id}
-                className={cls}
-                style={{ left: x, top: y, width: NODE_W, height: NODE_H }}
-                title={title}
-                data-testid="lineage-node"
-                data-id={node.id}
-                onClick={() => onOpen(node.name)}
-              >
-                {body}
-              </button>
-            ) : (
-              <div key={node.id} className={cls} style={{ left: x, top: y, width: NODE_W, height: NODE_H }} title={title} data-testid="lineage-node" data-id={node.id}>
-                {body}
+            const title = node.sql ? oneLine(node.sql) : node.kind === "dataset" ? node.detail : `${node.name}\n${node.detail}`;
+            const icon = node.kind === "file" ? "≡ " : node.kind === "export" ? "⇥ " : "▦ ";
+            const cols = colsOf.get(node.id);
+            const clickable = !root || node.kind !== "dataset";
+            return (
+              <div key={node.id} className={cls} style={{ left: x, top: y, width: NODE_W, height: h }} data-testid="lineage-node" data-id={node.id}>
+                <button
+                  className="lineage-head"
+                  style={{ height: Math.min(h, view.columns && cols ? HEADER_H : NODE_H) }}
+                  title={title}
+                  disabled={!clickable}
+                  onClick={() => open(node)}
+                  data-testid="lineage-open"
+                >
+                  <div className="lineage-name ellipsis">
+                    {icon}
+                    {node.kind === "dataset" ? node.name : (node.name.split(/[\\/]/).pop() ?? node.name)}
+                    {node.version != null && <span className="dim"> v{node.version}</span>}
+                    {node.current && node.kind === "dataset" && <span className="badge">current</span>}
+                  </div>
+                  <div className="lineage-detail dim ellipsis">{node.sql ? oneLine(node.sql) : node.detail}</div>
+                </button>
+                {view.columns &&
+                  cols &&
+                  cols.slice(0, MAX_ROWS).map(([c, t]) => (
+                    <button
+                      key={c}
+                      className={`lineage-col${traced?.node === node.id && traced.column === c ? " traced" : ""}`}
+                      style={{ height: ROW_H }}
+                      onClick={() => setTraced(traced?.node === node.id && traced.column === c ? null : { node: node.id, column: c })}
+                      data-testid="lineage-col"
+                      data-column={c}
+                    >
+                      <span className="ellipsis">{c}</span>
+                      <span className="dim">{t}</span>
+                    </button>
+                  ))}
+                {view.columns && cols && cols.length > MAX_ROWS && <div className="lineage-col dim">+{cols.length - MAX_ROWS} more</div>}
               </div>
             );
           })}

@@ -12,6 +12,14 @@ export interface Placed {
   level: number;
   x: number;
   y: number;
+  /** Its height. */
+  h: number;
+}
+
+/** A left-to-right S-curve from (x1, y1) to (x2, y2), as an SVG path. */
+export function curve(x1: number, y1: number, x2: number, y2: number): string {
+  const mid = (x1 + x2) / 2;
+  return `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
 }
 
 export interface Layout {
@@ -53,7 +61,8 @@ export function levels(g: LineageGraph): Map<string, number> {
   return level;
 }
 
-export function layoutLineage(g: LineageGraph): Layout {
+/** `heightOf` gives a node's height (column mode lists columns in it); NODE_H by default. */
+export function layoutLineage(g: LineageGraph, heightOf: (n: LineageNode) => number = () => NODE_H): Layout {
   const level = levels(g);
   const placedNodes = g.nodes.filter((n) => level.has(n.id));
   const min = Math.min(0, ...placedNodes.map((n) => level.get(n.id)!));
@@ -66,11 +75,13 @@ export function layoutLineage(g: LineageGraph): Layout {
   let height = 0;
   for (const [l, col] of columns) {
     col.sort((a, b) => (a.id === g.root ? -1 : b.id === g.root ? 1 : a.id.localeCompare(b.id)));
-    col.forEach((node, i) => {
-      const y = PAD + i * (NODE_H + ROW_GAP);
-      nodes.push({ node, level: l, x: PAD + (l - min) * (NODE_W + COL_GAP), y });
-      height = Math.max(height, y + NODE_H + PAD);
-    });
+    let y = PAD;
+    for (const node of col) {
+      const h = heightOf(node);
+      nodes.push({ node, level: l, x: PAD + (l - min) * (NODE_W + COL_GAP), y, h });
+      y += h + ROW_GAP;
+      height = Math.max(height, y - ROW_GAP + PAD);
+    }
   }
   const at = new Map(nodes.map((p) => [p.node.id, p]));
   const edges = g.edges.flatMap((edge) => {
@@ -78,11 +89,7 @@ export function layoutLineage(g: LineageGraph): Layout {
     const b = at.get(edge.to);
     if (!a || !b) return [];
     const x1 = a.x + NODE_W;
-    const y1 = a.y + NODE_H / 2;
-    const x2 = b.x;
-    const y2 = b.y + NODE_H / 2;
-    const mid = (x1 + x2) / 2;
-    return [{ edge, d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}` }];
+    return [{ edge, d: curve(x1, a.y + Math.min(a.h, NODE_H) / 2, b.x, b.y + Math.min(b.h, NODE_H) / 2) }];
   });
   const width = Math.max(...nodes.map((p) => p.x + NODE_W), NODE_W) + PAD;
   return { nodes, edges, width, height };
