@@ -18,6 +18,7 @@ use lake_core::ingest::takeout::{
 use lake_core::ingest::{ImportFailure, ImportReport, ImportedDataset, Unchanged};
 use lake_core::lineage::{ColumnEdge, ColumnGraph, NodeColumns};
 use lake_core::materialize::NewerInput;
+use lake_core::profile::{ColumnProfile, DatasetProfile, Histogram, TopValue};
 use lake_core::query::plan_diff::{DiffRow, DiffStatus, PlanDiff};
 use lake_core::query::results::{FilterSpec, ResultMeta, SortSpec};
 use lake_core::query::{PlanNode, PlanRun, QueryPlan};
@@ -73,6 +74,10 @@ pub fn types_ts() -> String {
     decl::<LineageEdge>(&mut s);
     decl::<LineageGraph>(&mut s);
     decl::<ColumnEdge>(&mut s);
+    decl::<Histogram>(&mut s);
+    decl::<TopValue>(&mut s);
+    decl::<ColumnProfile>(&mut s);
+    decl::<DatasetProfile>(&mut s);
     decl::<NodeColumns>(&mut s);
     decl::<ColumnGraph>(&mut s);
     decl::<NewerInput>(&mut s);

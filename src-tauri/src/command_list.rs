@@ -19,6 +19,8 @@ macro_rules! with_commands {
             list_datasets() -> Vec<DatasetInfo>;
             /// A dataset's schema, column statistics and versions.
             describe_dataset(name: String) -> DatasetDescription;
+            /// Each column's histogram, top values, null share, distinct count and min/max (computed once per version).
+            profile_dataset(name: String) -> DatasetProfile;
             /// A dataset's versions, newest first: sources, column changes, restored or vacuumed.
             dataset_history(name: String) -> Vec<VersionEntry>;
             /// Makes version `version` of dataset `name` current again, as a new version; returns its number.

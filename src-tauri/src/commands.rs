@@ -15,6 +15,7 @@ use lake_core::ingest::progress::{total_bytes, ImportProgress, ProgressTracker};
 use lake_core::ingest::{import_paths, CancelToken, ImportOptions, ImportReport};
 use lake_core::lineage::ColumnGraph;
 use lake_core::materialize::{self, NewerInput};
+use lake_core::profile::DatasetProfile;
 use lake_core::query::output::{export_to_file, write_file_atomically, OutputFormat};
 use lake_core::query::plan_diff::PlanDiff;
 use lake_core::query::results::{FilterSpec, ResultMeta, ResultSet, SortSpec};
@@ -285,6 +286,11 @@ pub async fn restore_version(cx: &Cx<'_>, name: String, version: u32) -> CmdResu
         Ok(lake.restore(&lock, &name, version)?)
     })
     .await
+}
+
+pub async fn profile_dataset(cx: &Cx<'_>, name: String) -> CmdResult<DatasetProfile> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(lake_core::profile::profile(&lake, &name)?)).await
 }
 
 pub async fn dataset_lineage(

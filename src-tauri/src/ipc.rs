@@ -23,6 +23,7 @@ use crate::commands::{
 };
 use crate::error::CmdResult;
 use crate::pick::PickKind;
+use lake_core::profile::DatasetProfile;
 use lake_core::query::plan_diff::PlanDiff;
 use lake_core::query::track::Track;
 use lake_core::query::PlanRun;
@@ -87,6 +88,7 @@ ts_types!(
     DatasetDescription,
     Vec<HistoryEntry>,
     Vec<VersionEntry>,
+    DatasetProfile,
     LineageView,
     CreatedDataset,
     Vec<RuleResult>,

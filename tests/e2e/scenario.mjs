@@ -141,6 +141,11 @@ try {
   await d.click('[data-testid="dataset-tab-schema"]');
   const schemaTable = await d.wait('[data-testid="schema-table"]', { text: "city" });
   check((await d.text(schemaTable)).includes("Ada"), "the schema shows column statistics (min name Ada)");
+  await d.wait('[data-testid="profile-note"]', { text: "from all 3 rows" });
+  const idRow = await d.wait('[data-testid="schema-row"][data-column="id"]');
+  check((await d.text(idRow)).includes("BIGINT"), "the schema names SQL types (id BIGINT)");
+  const bars = await d.findAll('[data-testid="schema-row"][data-column="id"] [data-testid="profile-histogram"] rect');
+  check(bars.length === 3, `id's histogram has one bar per value 1..3 (${bars.length})`);
   await shot("catalog-schema");
 
   console.log("4b. versions: a second version (from the CLI, beside the open app), its history, restore and time travel");

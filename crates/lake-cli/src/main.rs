@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod index_cmd;
 mod lineage_cmd;
+mod profile_cmd;
 mod quality_cmd;
 mod versions_cmd;
 
@@ -161,6 +162,8 @@ enum Command {
         #[command(subcommand)]
         action: quality_cmd::RuleAction,
     },
+    /// Each column's histogram, top values, null share, distinct count and min/max.
+    Profile(profile_cmd::ProfileArgs),
     /// Check a dataset's rules on its current version (exit 1 if one fails).
     Check {
         /// Dataset name.
@@ -439,6 +442,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
         Command::Index { action } => index_cmd::run(&open(lake_dir)?, action),
         Command::Create { name, sql } => lineage_cmd::create(&open(lake_dir)?, &name, &sql),
         Command::Rule { action } => quality_cmd::rule(&open(lake_dir)?, action),
+        Command::Profile(args) => profile_cmd::run(&open(lake_dir)?, args),
         Command::Check { dataset, json } => quality_cmd::check(&open(lake_dir)?, &dataset, json),
         Command::Audit {
             since,

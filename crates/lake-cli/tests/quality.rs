@@ -138,3 +138,38 @@ fn rules_block_or_warn_on_import_and_check_lists_the_failing_rows() {
         "{audit}"
     );
 }
+
+#[test]
+fn profile_from_the_cli() {
+    let lake = TestLake::new();
+    let mut csv = String::from("n,city\n");
+    for i in 1..=10 {
+        let city = if i <= 7 { "Paris" } else { "Rome" };
+        csv.push_str(&format!("{i},{city}\n"));
+    }
+    csv.push_str(",Rome\n");
+    let f = lake.file("t.csv", csv);
+    lake.import(&[&f], &[]);
+    let text = lake.ok(&["profile", "t"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "t v1: 11 rows", "{text}");
+    assert!(
+        lines[1].starts_with("n                    BIGINT       nulls   9.1%  distinct ≈10"),
+        "{text}"
+    );
+    assert!(lines[1].ends_with("1 … 10"), "{text}");
+    // Ten whole numbers, one bar each, all as high.
+    assert_eq!(lines[2].trim(), "│██████████│", "{text}");
+    assert!(lines[4].trim() == "top: Paris 64%, Rome 36%", "{text}");
+    let p: serde_json::Value = serde_json::from_str(&lake.ok(&["profile", "t", "--json"])).unwrap();
+    assert_eq!(
+        p["columns"][0]["histogram"]["counts"]
+            .as_array()
+            .unwrap()
+            .len(),
+        10
+    );
+    assert_eq!(p["columns"][1]["top"][0]["count"], 7);
+    let err = lake.fails(&["profile", "nope"]);
+    assert!(err.contains("unknown dataset"), "{err}");
+}

@@ -35,6 +35,11 @@ export function describeDataset(name: string): Promise<T.DatasetDescription> {
   return call("describe_dataset", { name });
 }
 
+/** Each column's histogram, top values, null share, distinct count and min/max (computed once per version). */
+export function profileDataset(name: string): Promise<T.DatasetProfile> {
+  return call("profile_dataset", { name });
+}
+
 /** A dataset's versions, newest first: sources, column changes, restored or vacuumed. */
 export function datasetHistory(name: string): Promise<Array<T.VersionEntry>> {
   return call("dataset_history", { name });

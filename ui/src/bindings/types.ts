@@ -476,6 +476,111 @@ kind: string,
 subtype: string, };
 
 /**
+ * Equal-width bins over [`lo`, `hi`]; numbers, or times as milliseconds since 1970 (UTC).
+ */
+export type Histogram = { 
+/**
+ * The first bin's lower edge.
+ */
+lo: number, 
+/**
+ * The last bin's upper edge.
+ */
+hi: number, 
+/**
+ * Rows per bin (of the sample).
+ */
+counts: Array<number>, 
+/**
+ * The edges are times (milliseconds since 1970, UTC) rather than numbers.
+ */
+temporal: boolean, };
+
+/**
+ * A frequent value and how many sampled rows have it.
+ */
+export type TopValue = { 
+/**
+ * The value, as text.
+ */
+value: string, 
+/**
+ * Sampled rows with it.
+ */
+count: number, };
+
+/**
+ * One column's profile.
+ */
+export type ColumnProfile = { 
+/**
+ * Column name.
+ */
+name: string, 
+/**
+ * Its SQL type (`BIGINT`, `VARCHAR`, `TIMESTAMP WITH TIME ZONE`...).
+ */
+sql_type: string, 
+/**
+ * Null rows (exact).
+ */
+nulls: number, 
+/**
+ * Null rows over all rows, 0 to 1.
+ */
+null_share: number, 
+/**
+ * Distinct values, approximate (from the import's statistics).
+ */
+distinct: number | null, 
+/**
+ * Smallest value, as text.
+ */
+min: string | null, 
+/**
+ * Largest value, as text.
+ */
+max: string | null, 
+/**
+ * The most frequent values in the sample, most frequent first (empty when every
+ * sampled value is different, or for floating-point and nested columns).
+ */
+top: Array<TopValue>, 
+/**
+ * Numbers and times: how the sampled values spread.
+ */
+histogram: Histogram | null, };
+
+/**
+ * A dataset version's profile.
+ */
+export type DatasetProfile = { 
+/**
+ * Dataset name.
+ */
+dataset: string, 
+/**
+ * The version profiled.
+ */
+version: number, 
+/**
+ * Its rows.
+ */
+rows: number, 
+/**
+ * Rows the histograms and top values were counted on.
+ */
+sampled: number, 
+/**
+ * Each column, in order.
+ */
+columns: Array<ColumnProfile>, 
+/**
+ * Milliseconds it took to compute (0 when read back from the catalog).
+ */
+elapsed_ms: number, };
+
+/**
  * The columns of one dataset version in a graph.
  */
 export type NodeColumns = { 

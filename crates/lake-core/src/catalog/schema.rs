@@ -164,6 +164,8 @@ CREATE TABLE quality_results (
 );
 CREATE INDEX quality_results_by_rule ON quality_results(dataset, rule);
 "#,
+    // Column profiles per version (the profile module), computed once.
+    "CREATE TABLE profiles (version_id INTEGER PRIMARY KEY, profile TEXT NOT NULL, created_at TEXT NOT NULL);",
 ];
 
 /// Tables every lake catalog has had since the first release (a catalog written before the

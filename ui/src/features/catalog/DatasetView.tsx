@@ -2,11 +2,12 @@ import { Suspense, lazy, useEffect, useState } from "react";
 import type { DatasetDescription, ErrorPayload, ResultMeta, RuleResult } from "../../bindings/types";
 import { describeDataset, qualityStatus, mapFences, mapRow, mapTrack, mapViewport, runQuery, saveFence } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
-import { fmtBytes, fmtInt, fmtTs, sqlName } from "../../lib/format";
+import { fmtBytes, fmtInt, sqlName } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
 import { boxSql, shapeSql, statsBox } from "../map/mapMath";
 import { localZone } from "../map/TrackBar";
 import { VersionsPanel } from "./VersionsPanel";
+import { ProfileTable } from "./ProfileTable";
 import { LineagePanel } from "../lineage/LineagePanel";
 import { QualityPanel, failingText } from "../quality/QualityPanel";
 
@@ -16,14 +17,6 @@ const MapView = lazy(() => import("../map/MapView"));
 type View = "data" | "schema" | "versions" | "lineage" | "quality" | "map";
 
 const VIEW_NAMES: Record<View, string> = { data: "Data", schema: "Schema & stats", versions: "Versions", lineage: "Lineage", quality: "Quality", map: "Map" };
-
-function stat(v: number | string | boolean | null | undefined, dtype: string): string {
-  if (v == null) return "–";
-  // Timestamps' statistics are microseconds since 1970; dates are days.
-  if (typeof v === "number" && dtype.startsWith("datetime")) return fmtTs(new Date(v / 1000).toISOString());
-  if (typeof v === "number" && dtype === "date") return new Date(v * 86_400_000).toISOString().slice(0, 10);
-  return String(v);
-}
 
 /** One dataset: its rows in the grid, its schema with statistics, and its versions. */
 export function DatasetView({
@@ -130,38 +123,7 @@ export function DatasetView({
           />
         </Suspense>
       )}
-      {view === "schema" && desc && (
-        <div className="scroll pad">
-          <table className="mini schema" data-testid="schema-table">
-            <thead>
-              <tr>
-                <th>Column</th>
-                <th>Type</th>
-                <th className="num">Nulls</th>
-                <th className="num" title="Distinct values, estimated within a few percent">
-                  Distinct
-                </th>
-                <th>Min</th>
-                <th>Max</th>
-              </tr>
-            </thead>
-            <tbody>
-              {desc.columns.map((c) => (
-                <tr key={c.name}>
-                  <td>{c.name}</td>
-                  <td className="dim">{c.dtype}</td>
-                  <td className="num">{fmtInt(c.null_count)}</td>
-                  <td className="num" data-testid="schema-distinct">
-                    {c.distinct != null ? `≈${fmtInt(c.distinct)}` : "–"}
-                  </td>
-                  <td className="ellipsis">{stat(c.min, c.dtype)}</td>
-                  <td className="ellipsis">{stat(c.max, c.dtype)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {view === "schema" && desc && <ProfileTable name={name} desc={desc} />}
       {view === "quality" && <QualityPanel name={name} onQuery={onQuery} onChecked={setQuality} />}
       {view === "lineage" && (
         <LineagePanel
