@@ -91,16 +91,23 @@ fn the_audit_log_lists_what_was_done_and_catches_an_edit() {
             && lines[1].contains("\"rows\":2"),
         "{text}"
     );
+    // The query the export ran, with how it ended.
     assert!(
-        lines[2].contains("commit_version") && lines[2].contains("nums v1"),
+        lines[2].contains("query")
+            && lines[2].contains("SELECT * FROM nums")
+            && lines[2].contains("\"status\":\"ok\""),
+        "{text}"
+    );
+    assert!(
+        lines[3].contains("commit_version") && lines[3].contains("nums v1"),
         "{text}"
     );
     let json: serde_json::Value =
         serde_json::from_str(&lake.ok(&["audit", "--json", "--since", "1d"])).unwrap();
-    assert_eq!(json.as_array().unwrap().len(), 3);
+    assert_eq!(json.as_array().unwrap().len(), 4);
     assert!(lake
         .ok(&["audit", "--verify"])
-        .starts_with("the audit log is intact: 3 chained entries"));
+        .starts_with("the audit log is intact: 4 chained entries"));
 
     let db = rusqlite::Connection::open(lake.path().join("catalog.sqlite")).unwrap();
     db.execute(

@@ -1,5 +1,5 @@
-//! The audit log: every commit (import, restore, derived dataset), vacuum, view change and
-//! export, appended with its time, what and outcome. Each entry carries a sha256 over the
+//! The audit log: every commit (import, restore, derived dataset), query, vacuum, view and
+//! rule change and export, appended with its time, what and outcome. Each entry carries a sha256 over the
 //! previous entry's hash and its own fields, so editing or deleting an entry in the middle
 //! breaks the chain at that entry (`lake audit --verify`). It holds no secret: someone who
 //! rewrites every later entry too, or removes the newest ones, is not caught; the chain makes

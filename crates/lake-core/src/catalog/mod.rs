@@ -378,10 +378,17 @@ impl Catalog {
         duration_ms: f64,
         rows: Option<u64>,
     ) -> Result<()> {
-        self.conn.execute(
+        // In the query history, and in the audit chain (what was asked, and how it ended).
+        let ts = now_rfc3339();
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
             "INSERT INTO query_log (ts, sql, status, error_code, duration_ms, rows) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![now_rfc3339(), sql, status, error_code, duration_ms, rows.map(|r| r as i64)],
+            params![ts, sql, status, error_code, duration_ms, rows.map(|r| r as i64)],
         )?;
+        let details = serde_json::json!({"sql": sql, "status": status, "error": error_code,
+            "rows": rows, "ms": (duration_ms * 10.0).round() / 10.0});
+        audit::append(&tx, &ts, "query", None, None, &details.to_string())?;
+        tx.commit()?;
         Ok(())
     }
 
