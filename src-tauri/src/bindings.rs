@@ -2,11 +2,13 @@
 //! types (ts-rs) into `ui/src/bindings/`. A test fails when the committed files drift; run
 //! `make bindings` to regenerate them.
 
+use lake_core::catalog::audit::AuditCheck;
 use lake_core::catalog::history::{Retyped, VersionEntry, VersionSource};
 use lake_core::catalog::lineage::{
     Derivation, InputVersion, LineageEdge, LineageGraph, LineageNode,
 };
 use lake_core::catalog::quality::RuleResult;
+use lake_core::catalog::AuditEntry;
 use lake_core::catalog::{
     ColumnDef, ColumnSummary, DatasetDescription, DatasetInfo, HistoryEntry, IndexInfo, VersionInfo,
 };
@@ -22,6 +24,7 @@ use lake_core::profile::{ColumnProfile, DatasetProfile, Histogram, TopValue};
 use lake_core::query::plan_diff::{DiffRow, DiffStatus, PlanDiff};
 use lake_core::query::results::{FilterSpec, ResultMeta, SortSpec};
 use lake_core::query::{PlanNode, PlanRun, QueryPlan};
+use lake_core::storage::versions::AuditView;
 use lake_core::{ErrorCode, ErrorPayload};
 use ts_rs::TS;
 
@@ -74,6 +77,9 @@ pub fn types_ts() -> String {
     decl::<LineageEdge>(&mut s);
     decl::<LineageGraph>(&mut s);
     decl::<ColumnEdge>(&mut s);
+    decl::<AuditEntry>(&mut s);
+    decl::<AuditCheck>(&mut s);
+    decl::<AuditView>(&mut s);
     decl::<Histogram>(&mut s);
     decl::<TopValue>(&mut s);
     decl::<ColumnProfile>(&mut s);

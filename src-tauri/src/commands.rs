@@ -24,6 +24,7 @@ use lake_core::query::{explain_query, plan_runs as plan_runs_of, PlanRun};
 use lake_core::query::{run_query as core_query, QueryOptions, QueryPlan};
 use lake_core::spatial::fences::{self, Fence};
 use lake_core::spatial::viewport::{row_at, viewport, ViewportRequest};
+use lake_core::storage::versions::AuditView;
 use lake_core::{ErrorCode, Lake, LakeError};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::{Channel, Response};
@@ -286,6 +287,16 @@ pub async fn restore_version(cx: &Cx<'_>, name: String, version: u32) -> CmdResu
         Ok(lake.restore(&lock, &name, version)?)
     })
     .await
+}
+
+pub async fn audit_view(
+    cx: &Cx<'_>,
+    since: Option<String>,
+    action: Option<String>,
+    text: Option<String>,
+) -> CmdResult<AuditView> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(lake.audit_view(since.as_deref(), action, text)?)).await
 }
 
 pub async fn profile_dataset(cx: &Cx<'_>, name: String) -> CmdResult<DatasetProfile> {

@@ -29,6 +29,7 @@ use lake_core::query::track::Track;
 use lake_core::query::PlanRun;
 use lake_core::spatial::fences::Fence;
 use lake_core::spatial::viewport::Viewport;
+use lake_core::storage::versions::AuditView;
 
 /// ts-rs settings of every generated type (64-bit integers are plain numbers).
 pub fn ts_config() -> Config {
@@ -89,6 +90,7 @@ ts_types!(
     Vec<HistoryEntry>,
     Vec<VersionEntry>,
     DatasetProfile,
+    AuditView,
     LineageView,
     CreatedDataset,
     Vec<RuleResult>,

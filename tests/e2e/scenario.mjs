@@ -234,6 +234,26 @@ try {
   check(true, "Show failing rows runs as a query and lists Barbara (Boston)");
   await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}w${NULL_KEY}`);
 
+  console.log("4e. the audit log: what was done, filtered, and its hash chain intact");
+  await d.click('[data-testid="open-audit"]');
+  const chain = await d.wait('[data-testid="audit-check"]');
+  check((await d.text(chain)).startsWith("Hash chain intact"), `the chain is checked: ${await d.text(chain)}`);
+  await d.wait('[data-testid="audit-row"][data-action="restore"], [data-testid="audit-row"][data-action="commit_version"]');
+  await d.selectByValue('[data-testid="audit-action"]', "query");
+  let actions = new Set();
+  for (let i = 0; i < 50; i++) {
+    actions = new Set((await d.tableRows('[data-testid="audit-table"]')).slice(1).map((r) => r[1]));
+    if (actions.size === 1) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  check(actions.size === 1 && actions.has("query"), `filtering by action lists only queries: ${[...actions].join(", ")}`);
+  await d.selectByValue('[data-testid="audit-action"]', "");
+  await d.type('[data-testid="audit-text"]', "people_cities");
+  await d.wait('[data-testid="audit-row"][data-action="commit_version"]', { text: "people_cities" });
+  check(true, "the text filter finds people_cities' commits");
+  await shot("audit");
+  await d.click('[aria-label="Close Audit log"]');
+
   console.log("5. SQL editor: an error with its hint");
   await d.click('[data-testid="new-query"]');
   await setEditor("SELECT nme FROM people");

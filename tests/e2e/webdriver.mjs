@@ -135,6 +135,15 @@ export class Driver {
     );
   }
 
+  /** Picks `value` in a <select>, as a user's choice does (React sees a change event). */
+  async selectByValue(css, value) {
+    await this.wait(css);
+    return this.exec(
+      "const s = document.querySelector(arguments[0]); const set = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set; set.call(s, arguments[1]); s.dispatchEvent(new Event('change', { bubbles: true })); return s.value;",
+      [css, value],
+    );
+  }
+
   async attr(el, name) {
     return this.cmd("GET", `/element/${el.id}/attribute/${name}`);
   }

@@ -5,13 +5,17 @@ import { lakeStatus, listDatasets, onDropped, uiReady } from "./bindings/command
 import { asLakeError } from "./lib/errors";
 import { ErrorBox } from "./components/ErrorBox";
 import { StartScreen } from "./features/lake/StartScreen";
+import { AuditPanel } from "./features/audit/AuditPanel";
 import { ImportWizard } from "./features/import/ImportWizard";
 import { CatalogList } from "./features/catalog/CatalogList";
 import { DatasetView } from "./features/catalog/DatasetView";
 import { QueryTab } from "./features/query/QueryTab";
 import type { CompletionSchema } from "./features/query/SqlEditor";
 
-type Tab = { id: string; kind: "query"; title: string; sql: string } | { id: string; kind: "dataset"; title: string; name: string };
+type Tab =
+  | { id: string; kind: "query"; title: string; sql: string }
+  | { id: string; kind: "dataset"; title: string; name: string }
+  | { id: string; kind: "audit"; title: string };
 
 let tabCounter = 0;
 function newQueryTab(sql = ""): Tab {
@@ -134,6 +138,11 @@ export function App() {
     setActive(t.id);
   }, []);
 
+  const openAudit = useCallback(() => {
+    setTabs((old) => (old.some((t) => t.kind === "audit") ? old : [...old, { id: "audit", kind: "audit", title: "Audit log" }]));
+    setActive("audit");
+  }, []);
+
   const closeTab = useCallback((id: string) => {
     setTabs((old) => {
       const i = old.findIndex((t) => t.id === id);
@@ -189,6 +198,9 @@ export function App() {
         <button onClick={() => openQuery()} data-testid="new-query" title="New query tab (Ctrl+T)">
           New query
         </button>
+        <button onClick={openAudit} data-testid="open-audit" title="Everything done to this lake, hash-chained">
+          Audit log
+        </button>
         <button data-testid="switch-lake" onClick={() => setStatus({ ...status, path: null })} title="Open or create another lake">
           Switch lake
         </button>
@@ -213,7 +225,7 @@ export function App() {
             {tabs.map((t) => (
               <div key={t.id} className={`tab ${t.id === active ? "on" : ""}`} data-testid="tab" data-kind={t.kind}>
                 <button role="tab" aria-selected={t.id === active} onClick={() => setActive(t.id)} className="tab-title ellipsis">
-                  {t.kind === "dataset" ? "▦ " : "✎ "}
+                  {t.kind === "dataset" ? "▦ " : t.kind === "audit" ? "☰ " : "✎ "}
                   {t.title}
                 </button>
                 <button className="tab-close" aria-label={`Close ${t.title}`} onClick={() => closeTab(t.id)}>
@@ -230,6 +242,8 @@ export function App() {
               <div key={t.id} className="tab-panel" hidden={t.id !== active}>
                 {t.kind === "query" ? (
                   <QueryTab tabId={t.id} initialSql={t.sql} schema={schema} onDatasetCreated={() => void refresh()} />
+                ) : t.kind === "audit" ? (
+                  <AuditPanel />
                 ) : (
                   <DatasetView
                     name={t.name}

@@ -75,6 +75,11 @@ export function qualityStatus(name: string): Promise<Array<T.RuleResult>> {
   return call("quality_status", { name });
 }
 
+/** The audit log, newest first (at most 500): entries since `since` (an age: 1d, 30d; all when null), of one action, with a text; and whether its hash chain is intact. */
+export function auditView(since: string | null, action: string | null, text: string | null): Promise<T.AuditView> {
+  return call("audit_view", { since, action, text });
+}
+
 /** The editor's query history, newest first. */
 export function queryHistory(limit: number): Promise<Array<T.HistoryEntry>> {
   return call("query_history", { limit });

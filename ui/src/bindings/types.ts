@@ -476,6 +476,65 @@ kind: string,
 subtype: string, };
 
 /**
+ * One row of the audit log.
+ */
+export type AuditEntry = { 
+/**
+ * When (RFC 3339, UTC).
+ */
+ts: string, 
+/**
+ * What happened (`commit_version`, ...).
+ */
+action: string, 
+/**
+ * Which dataset.
+ */
+dataset: string | null, 
+/**
+ * Which version.
+ */
+version: number | null, 
+/**
+ * JSON details.
+ */
+details: string | null, };
+
+/**
+ * What `lake audit --verify` found.
+ */
+export type AuditCheck = { 
+/**
+ * Entries in the chain.
+ */
+chained: number, 
+/**
+ * Older entries, written before the chain began (not checked).
+ */
+unchained: number, 
+/**
+ * The first entry whose hash does not match: its id, time and action.
+ */
+broken_at: [number, string, string] | null, };
+
+/**
+ * The audit log as the app shows it.
+ */
+export type AuditView = { 
+/**
+ * The entries asked for, newest first (at most 500).
+ */
+entries: Array<AuditEntry>, 
+/**
+ * Every action the log holds (for a filter).
+ */
+actions: Array<string>, 
+/**
+ * Whether the hash chain is intact.
+ */
+check: AuditCheck, };
+
+/**
  * Equal-width bins over [`lo`, `hi`]; numbers, or times as milliseconds since 1970 (UTC).
  */
 export type Histogram = { 

@@ -69,16 +69,67 @@ pub(crate) fn append(
 
 /// What `lake audit --verify` found.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditCheck {
     /// Entries in the chain.
     pub chained: u64,
     /// Older entries, written before the chain began (not checked).
     pub unchained: u64,
     /// The first entry whose hash does not match: its id, time and action.
+    #[cfg_attr(feature = "ts", ts(type = "[number, string, string] | null"))]
     pub broken_at: Option<(i64, String, String)>,
 }
 
+/// Which audit entries to list.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// At or after this time (RFC 3339, UTC); all when empty.
+    pub since: String,
+    /// Only this action (`query`, `commit_version`, ...).
+    pub action: Option<String>,
+    /// Only entries whose dataset or details contain this text (any case).
+    pub text: Option<String>,
+    /// At most this many, newest first.
+    pub limit: u32,
+}
+
 impl Catalog {
+    /// The entries `f` asks for, newest first.
+    pub fn audit_filtered(&self, f: &AuditFilter) -> Result<Vec<super::AuditEntry>> {
+        let like = f.text.as_deref().filter(|t| !t.is_empty()).map(|t| {
+            let escaped = t
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        });
+        let mut st = self.conn.prepare(
+            "SELECT ts, action, dataset, version, details FROM audit_log
+             WHERE ts >= ?1 AND (?2 IS NULL OR action = ?2)
+               AND (?3 IS NULL OR dataset LIKE ?3 ESCAPE '\\' OR details LIKE ?3 ESCAPE '\\')
+             ORDER BY id DESC LIMIT ?4",
+        )?;
+        let rows = st.query_map(params![f.since, f.action, like, f.limit], |r| {
+            Ok(super::AuditEntry {
+                ts: r.get(0)?,
+                action: r.get(1)?,
+                dataset: r.get(2)?,
+                version: r.get(3)?,
+                details: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The actions the log holds, sorted.
+    pub fn audit_actions(&self) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT DISTINCT action FROM audit_log ORDER BY action")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
     /// Records something done to the lake that is not a commit (an export, for one).
     pub fn audit(
         &mut self,
@@ -178,6 +229,21 @@ mod tests {
             let ok = c.verify_audit().unwrap();
             assert_eq!((ok.chained, ok.unchained, ok.broken_at), (5, 0, None));
             assert_eq!(c.audit_log("", 10).unwrap()[0].action, "view_create");
+            let f = |action: Option<&str>, text: Option<&str>| {
+                let filter = super::AuditFilter {
+                    action: action.map(str::to_string),
+                    text: text.map(str::to_string),
+                    limit: 100,
+                    ..Default::default()
+                };
+                c.audit_filtered(&filter).unwrap().len()
+            };
+            assert_eq!(f(Some("export"), None), 4);
+            assert_eq!(f(None, Some("\"n\":2")), 1);
+            assert_eq!(f(None, Some("SELECT 1")), 1, "the view's SQL");
+            assert_eq!(f(Some("export"), Some("SELECT")), 0);
+            assert_eq!(f(None, Some("%")), 0, "% is a character, not a wildcard");
+            assert_eq!(c.audit_actions().unwrap(), ["export", "view_create"]);
         }
         let db =
             rusqlite::Connection::open(dir.path().join("lake").join("catalog.sqlite")).unwrap();

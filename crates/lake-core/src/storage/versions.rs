@@ -52,7 +52,45 @@ pub fn cutoff(age: Duration) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// The audit log as the app shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AuditView {
+    /// The entries asked for, newest first (at most 500).
+    pub entries: Vec<crate::catalog::AuditEntry>,
+    /// Every action the log holds (for a filter).
+    pub actions: Vec<String>,
+    /// Whether the hash chain is intact.
+    pub check: crate::catalog::audit::AuditCheck,
+}
+
 impl Lake {
+    /// The audit log since `since` (an age: `1d`, `30d`; all when none), of one `action`,
+    /// with `text` in its dataset or details; and the chain's check.
+    pub fn audit_view(
+        &self,
+        since: Option<&str>,
+        action: Option<String>,
+        text: Option<String>,
+    ) -> Result<AuditView> {
+        let since = match since.filter(|s| !s.is_empty()) {
+            Some(age) => cutoff(parse_age(age)?),
+            None => String::new(),
+        };
+        let filter = crate::catalog::audit::AuditFilter {
+            since,
+            action: action.filter(|a| !a.is_empty()),
+            text,
+            limit: 500,
+        };
+        let c = self.catalog();
+        Ok(AuditView {
+            entries: c.audit_filtered(&filter)?,
+            actions: c.audit_actions()?,
+            check: c.verify_audit()?,
+        })
+    }
+
     /// Writes an export to the audit log and the lineage of the versions it was made from
     /// (where the lake can be written: a read-only lake exports without a record).
     pub fn record_export(
