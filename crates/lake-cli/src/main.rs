@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod index_cmd;
 mod lineage_cmd;
+mod pii_cmd;
 mod profile_cmd;
 mod quality_cmd;
 mod versions_cmd;
@@ -85,9 +86,9 @@ enum Command {
     },
     /// Run a SQL query.
     Query {
-        /// Output format.
-        #[arg(long, default_value = "table", value_parser = ["table", "csv", "json", "ndjson", "parquet", "geojson"])]
-        format: String,
+        /// Output format (default: from --output's extension, else a table).
+        #[arg(long, value_parser = ["table", "csv", "json", "ndjson", "parquet", "geojson"])]
+        format: Option<String>,
         /// Write to this file instead of standard output (all at once: a failed write leaves
         /// no partial file).
         #[arg(long)]
@@ -164,6 +165,11 @@ enum Command {
     },
     /// Each column's histogram, top values, null share, distinct count and min/max.
     Profile(profile_cmd::ProfileArgs),
+    /// Personal data: suggest and tag columns, and mask them in results and exports.
+    Pii {
+        #[command(subcommand)]
+        action: pii_cmd::PiiAction,
+    },
     /// Check a dataset's rules on its current version (exit 1 if one fails).
     Check {
         /// Dataset name.
@@ -443,6 +449,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
         Command::Create { name, sql } => lineage_cmd::create(&open(lake_dir)?, &name, &sql),
         Command::Rule { action } => quality_cmd::rule(&open(lake_dir)?, action),
         Command::Profile(args) => profile_cmd::run(&open(lake_dir)?, args),
+        Command::Pii { action } => pii_cmd::run(&open(lake_dir)?, action),
         Command::Check { dataset, json } => quality_cmd::check(&open(lake_dir)?, &dataset, json),
         Command::Audit {
             since,
@@ -545,6 +552,14 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 engine: query::QueryEngine::Streaming,
             };
             let result = query::run_query(&lake, &sql, &opts)?;
+            // `--output x.csv` writes CSV unless --format says otherwise.
+            let by_extension = out_path
+                .as_ref()
+                .and_then(|p| p.extension())
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .filter(|e| ["csv", "json", "ndjson", "parquet", "geojson"].contains(&e.as_str()));
+            let format = format.or(by_extension).unwrap_or_else(|| "table".into());
             let fmt = output::OutputFormat::parse(&format).expect("clap checked");
             if fmt == output::OutputFormat::Parquet
                 && out_path.is_none()
@@ -576,6 +591,12 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             }
             if timing {
                 eprintln!("query time: {:.3} ms", result.elapsed.as_secs_f64() * 1e3);
+            }
+            if !result.masked.is_empty() {
+                eprintln!(
+                    "note: personal data masked in {} (`lake pii mask off` shows it)",
+                    result.masked.join(", ")
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

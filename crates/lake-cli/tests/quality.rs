@@ -173,3 +173,62 @@ fn profile_from_the_cli() {
     let err = lake.fails(&["profile", "nope"]);
     assert!(err.contains("unknown dataset"), "{err}");
 }
+
+#[test]
+fn personal_data_is_suggested_tagged_and_masked_in_results_and_exports() {
+    let lake = TestLake::new();
+    let f = lake.file(
+        "people.csv",
+        "name,email,lat\nAnn,ann@example.com,51.50722\nBob,bob@mail.org,48.8566\n",
+    );
+    lake.import(&[&f], &[]);
+    let s = lake.ok(&["pii", "suggest", "people", "--tag"]);
+    assert!(
+        s.contains("email                email     100% of sampled values are email addresses"),
+        "{s}"
+    );
+    assert!(
+        s.contains("lat                  location  lat holds exact places"),
+        "{s}"
+    );
+    assert_eq!(
+        lake.csv("SELECT email FROM people ORDER BY name"),
+        "email\nann@example.com\nbob@mail.org\n"
+    );
+    lake.ok(&["pii", "mask", "on"]);
+    let list = lake.ok(&["pii", "list"]);
+    assert!(
+        list.starts_with("masking is on") && list.contains("people.email  email"),
+        "{list}"
+    );
+    let out = lake.run(&[
+        "query",
+        "--format",
+        "csv",
+        "SELECT name, email, lat FROM people ORDER BY name",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "name,email,lat\nAnn,a***@example.com,51.51\nBob,b***@mail.org,48.86\n"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("personal data masked in email, lat"));
+    // An export is masked the same way.
+    let path = lake.path().join("out.csv");
+    lake.ok(&[
+        "query",
+        "--output",
+        path.to_str().unwrap(),
+        "SELECT email FROM people ORDER BY name",
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "email\na***@example.com\nb***@mail.org\n"
+    );
+    let e = lake.fails(&["pii", "untag", "people", "name"]);
+    assert!(e.contains("people.name is not tagged"), "{e}");
+    lake.ok(&["pii", "untag", "people", "email"]);
+    assert_eq!(
+        lake.csv("SELECT email FROM people ORDER BY name"),
+        "email\nann@example.com\nbob@mail.org\n"
+    );
+}

@@ -46,6 +46,7 @@ pub mod hints;
 pub mod ingest;
 pub mod lineage;
 pub mod materialize;
+pub mod pii;
 pub mod profile;
 pub mod quality;
 pub mod query;

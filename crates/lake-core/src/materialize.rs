@@ -96,9 +96,17 @@ pub fn create(lake: &Lake, name: &str, sql: &str, opts: &QueryOptions) -> Result
             inputs,
         }),
     };
+    let names: Vec<String> = staged.schema.iter().map(|c| c.name.clone()).collect();
+    let read = staged
+        .derivation
+        .as_ref()
+        .map(|d| d.inputs.clone())
+        .unwrap_or_default();
     let committed = lake.commit_version(&lock, staged)?;
     drop(staging);
     crate::spatial::index::index_new_versions(lake, &lock, &[name.to_string()])?;
+    // Personal data stays tagged (and masked) in what is made from it.
+    crate::pii::inherit_tags(lake, name, sql, &read, &names)?;
     Ok(committed)
 }
 

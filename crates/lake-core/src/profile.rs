@@ -131,7 +131,7 @@ pub fn profile(lake: &Lake, name: &str) -> Result<DatasetProfile> {
         });
     }
     let start = std::time::Instant::now();
-    let sample = read_sample(lake, &ds.files, ds.rows)?;
+    let sample = read_sample(lake, &ds.files, ds.rows, SAMPLE_ROWS)?;
     let columns = desc
         .columns
         .iter()
@@ -152,15 +152,20 @@ pub fn profile(lake: &Lake, name: &str) -> Result<DatasetProfile> {
     Ok(p)
 }
 
-/// Up to [`SAMPLE_ROWS`] rows, from each file in proportion to its rows.
-fn read_sample(lake: &Lake, files: &[crate::catalog::FileEntry], rows: u64) -> Result<DataFrame> {
+/// Up to `limit` rows of a version with `rows` rows in `files`, from each file in proportion.
+pub(crate) fn read_sample(
+    lake: &Lake,
+    files: &[crate::catalog::FileEntry],
+    rows: u64,
+    limit: u64,
+) -> Result<DataFrame> {
     let engine = |e: PolarsError| LakeError::Internal(format!("profiling: {e}"));
     let mut parts = Vec::new();
     for f in files.iter().filter(|f| f.rows > 0) {
-        let take = if rows <= SAMPLE_ROWS {
+        let take = if rows <= limit {
             f.rows
         } else {
-            (f.rows * SAMPLE_ROWS).div_ceil(rows)
+            (f.rows * limit).div_ceil(rows)
         };
         let lf = lake.scan_files([f.path.as_str()])?.map_err(engine)?;
         parts.push(lf.limit(take as IdxSize));

@@ -8,6 +8,7 @@ pub mod history;
 pub mod indexes;
 pub mod journal;
 pub mod lineage;
+pub mod pii;
 pub mod profiles;
 pub mod quality;
 pub mod schema;

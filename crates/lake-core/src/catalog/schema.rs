@@ -166,6 +166,17 @@ CREATE INDEX quality_results_by_rule ON quality_results(dataset, rule);
 "#,
     // Column profiles per version (the profile module), computed once.
     "CREATE TABLE profiles (version_id INTEGER PRIMARY KEY, profile TEXT NOT NULL, created_at TEXT NOT NULL);",
+    // Columns the user tagged as personal data, and the lake's settings (the pii module).
+    r#"
+CREATE TABLE pii_columns (
+  dataset TEXT NOT NULL,
+  column_name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (dataset, column_name)
+);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"#,
 ];
 
 /// Tables every lake catalog has had since the first release (a catalog written before the

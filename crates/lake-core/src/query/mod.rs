@@ -15,6 +15,7 @@ mod geofence_tests;
 pub mod guard;
 mod index_only;
 mod index_only_tests;
+pub mod mask;
 pub mod output;
 pub mod plan;
 pub mod plan_diff;
@@ -105,6 +106,8 @@ pub struct QueryOutput {
     pub elapsed: Duration,
     /// The dataset versions it read, for the lineage of an export made from it.
     pub inputs: Vec<crate::catalog::lineage::InputVersion>,
+    /// Columns masked as personal data (the lake's `mask_pii` setting).
+    pub masked: Vec<String>,
 }
 
 /// Files of a dataset kept for a query after pruning.
@@ -471,15 +474,18 @@ fn run_inner(lake: &Lake, sql: &str, opts: &QueryOptions, start: Instant) -> Res
             plan: Some(plan),
             elapsed: start.elapsed(),
             inputs,
+            masked: Vec::new(),
         });
     }
     let inputs = prepared.inputs;
-    let frame = collect_cancellable(prepared.frame, opts)?;
+    let mut frame = collect_cancellable(prepared.frame, opts)?;
+    let masked = mask::mask_result(lake, sql, &mut frame)?;
     Ok(QueryOutput {
         frame,
         plan: None,
         elapsed: start.elapsed(),
         inputs,
+        masked,
     })
 }
 
