@@ -7,6 +7,7 @@ use lake_core::catalog::history::{Retyped, VersionEntry, VersionSource};
 use lake_core::catalog::lineage::{
     Derivation, InputVersion, LineageEdge, LineageGraph, LineageNode,
 };
+use lake_core::catalog::pii::PiiTag;
 use lake_core::catalog::quality::RuleResult;
 use lake_core::catalog::AuditEntry;
 use lake_core::catalog::{
@@ -20,6 +21,7 @@ use lake_core::ingest::takeout::{
 use lake_core::ingest::{ImportFailure, ImportReport, ImportedDataset, Unchanged};
 use lake_core::lineage::{ColumnEdge, ColumnGraph, NodeColumns};
 use lake_core::materialize::NewerInput;
+use lake_core::pii::{PiiStatus, PiiSuggestion};
 use lake_core::profile::{ColumnProfile, DatasetProfile, Histogram, TopValue};
 use lake_core::query::plan_diff::{DiffRow, DiffStatus, PlanDiff};
 use lake_core::query::results::{FilterSpec, ResultMeta, SortSpec};
@@ -78,6 +80,9 @@ pub fn types_ts() -> String {
     decl::<LineageGraph>(&mut s);
     decl::<ColumnEdge>(&mut s);
     decl::<AuditEntry>(&mut s);
+    decl::<PiiTag>(&mut s);
+    decl::<PiiSuggestion>(&mut s);
+    decl::<PiiStatus>(&mut s);
     decl::<AuditCheck>(&mut s);
     decl::<AuditView>(&mut s);
     decl::<Histogram>(&mut s);

@@ -21,6 +21,12 @@ macro_rules! with_commands {
             describe_dataset(name: String) -> DatasetDescription;
             /// Each column's histogram, top values, null share, distinct count and min/max (computed once per version).
             profile_dataset(name: String) -> DatasetProfile;
+            /// Which of dataset `name`'s columns look like personal data, which are tagged, and whether the lake masks them.
+            pii_status(name: String) -> PiiStatus;
+            /// Tags (`kind`: email, phone, location, other) or, with a null kind, untags a column as personal data; returns the dataset's status after.
+            tag_pii(name: String, column: String, kind: Option<String>) -> PiiStatus;
+            /// Turns the masking of tagged columns in results and exports on or off.
+            set_pii_masking(on: bool) -> bool;
             /// A dataset's versions, newest first: sources, column changes, restored or vacuumed.
             dataset_history(name: String) -> Vec<VersionEntry>;
             /// Makes version `version` of dataset `name` current again, as a new version; returns its number.

@@ -15,6 +15,7 @@ use lake_core::ingest::progress::{total_bytes, ImportProgress, ProgressTracker};
 use lake_core::ingest::{import_paths, CancelToken, ImportOptions, ImportReport};
 use lake_core::lineage::ColumnGraph;
 use lake_core::materialize::{self, NewerInput};
+use lake_core::pii::{self, PiiStatus};
 use lake_core::profile::DatasetProfile;
 use lake_core::query::output::{export_to_file, write_file_atomically, OutputFormat};
 use lake_core::query::plan_diff::PlanDiff;
@@ -137,6 +138,8 @@ pub struct QueryResponse {
     pub result: ResultMeta,
     /// The plan, when the statement was an EXPLAIN.
     pub plan: Option<QueryPlan>,
+    /// Columns masked as personal data (the lake's setting).
+    pub masked: Vec<String>,
 }
 
 /// What the map shows: the visible box (west, south, east, north) of a dataset's points.
@@ -299,6 +302,42 @@ pub async fn audit_view(
     blocking(move || Ok(lake.audit_view(since.as_deref(), action, text)?)).await
 }
 
+pub async fn pii_status(cx: &Cx<'_>, name: String) -> CmdResult<PiiStatus> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(pii::status(&lake, &name)?)).await
+}
+
+pub async fn tag_pii(
+    cx: &Cx<'_>,
+    name: String,
+    column: String,
+    kind: Option<String>,
+) -> CmdResult<PiiStatus> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        let _lock = lake.try_write_lock()?;
+        match kind {
+            Some(kind) => pii::tag(&lake, &name, &column, &kind)?,
+            None => {
+                lake.catalog().untag_pii(&name, &column)?;
+            }
+        }
+        Ok(pii::status(&lake, &name)?)
+    })
+    .await
+}
+
+pub async fn set_pii_masking(cx: &Cx<'_>, on: bool) -> CmdResult<bool> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        let _lock = lake.try_write_lock()?;
+        let value = if on { "on" } else { "off" };
+        lake.catalog().set_setting(pii::MASK_SETTING, value)?;
+        Ok(on)
+    })
+    .await
+}
+
 pub async fn profile_dataset(cx: &Cx<'_>, name: String) -> CmdResult<DatasetProfile> {
     let lake = cx.state.lake()?;
     blocking(move || Ok(lake_core::profile::profile(&lake, &name)?)).await
@@ -435,6 +474,7 @@ pub async fn run_query(cx: &Cx<'_>, sql: String, tab: String) -> CmdResult<Query
     Ok(QueryResponse {
         result,
         plan: out.plan,
+        masked: out.masked,
     })
 }
 

@@ -23,6 +23,7 @@ use crate::commands::{
 };
 use crate::error::CmdResult;
 use crate::pick::PickKind;
+use lake_core::pii::PiiStatus;
 use lake_core::profile::DatasetProfile;
 use lake_core::query::plan_diff::PlanDiff;
 use lake_core::query::track::Track;
@@ -91,6 +92,7 @@ ts_types!(
     Vec<VersionEntry>,
     DatasetProfile,
     AuditView,
+    PiiStatus,
     LineageView,
     CreatedDataset,
     Vec<RuleResult>,

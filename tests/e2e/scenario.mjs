@@ -254,6 +254,30 @@ try {
   await shot("audit");
   await d.click('[aria-label="Close Audit log"]');
 
+  console.log("4f. personal data: suggested in the schema, tagged, and masked in a query's result");
+  await d.click(await d.wait('[data-testid="catalog-item"][data-name="takeout.contacts"]'));
+  await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="dataset-tab-schema"]'));
+  await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="schema-row"][data-column="emails"] [data-testid="pii-tag"][data-kind="email"]'));
+  await d.wait('.tab-panel:not([hidden]) [data-testid="schema-row"][data-column="emails"] [data-testid="pii-untag"]');
+  check(true, "emails was suggested as email addresses and is tagged");
+  await d.click('.tab-panel:not([hidden]) [data-testid="pii-masking"]');
+  const emailsRow = await d.wait('.tab-panel:not([hidden]) [data-testid="schema-row"][data-column="emails"]', { text: "***@" });
+  check(!(await d.text(emailsRow)).includes("priya.shah@"), `with masking on, the schema's min and max of emails are masked too: ${await d.text(emailsRow)}`);
+  await shot("pii");
+  await d.click('[data-testid="new-query"]');
+  await setEditor("SELECT name, emails FROM takeout.contacts ORDER BY name");
+  await d.click('.tab-panel:not([hidden]) [data-testid="run"]');
+  const maskedRow = await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="0"]', { text: "***@" });
+  check(!(await d.text(maskedRow)).includes("priya.shah@") && !(await d.text(maskedRow)).includes("zoe.obrien@"), `the result shows masked addresses: ${await d.text(maskedRow)}`);
+  const maskedBadge = await d.wait('.tab-panel:not([hidden]) [data-testid="masked"]');
+  check((await d.text(maskedBadge)).includes("emails"), "the result says which columns are masked");
+  await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}w${NULL_KEY}`);
+  // Back as it was for the later steps: masking off, the tag removed.
+  await d.click('.tab-panel:not([hidden]) [data-testid="pii-masking"]');
+  await d.click('.tab-panel:not([hidden]) [data-testid="schema-row"][data-column="emails"] [data-testid="pii-untag"]');
+  await d.wait('.tab-panel:not([hidden]) [data-testid="schema-row"][data-column="emails"] [data-testid="pii-tag"]');
+  await d.click('[aria-label="Close takeout.contacts"]');
+
   console.log("5. SQL editor: an error with its hint");
   await d.click('[data-testid="new-query"]');
   await setEditor("SELECT nme FROM people");

@@ -119,6 +119,29 @@ pub fn suggest(lake: &Lake, dataset: &str) -> Result<Vec<PiiSuggestion>> {
     Ok(out)
 }
 
+/// A dataset's personal data as the app shows it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PiiStatus {
+    /// Columns that look like personal data.
+    pub suggestions: Vec<PiiSuggestion>,
+    /// The dataset's tagged columns.
+    pub tags: Vec<PiiTag>,
+    /// Whether the lake masks tagged columns in results and exports.
+    pub masking: bool,
+}
+
+/// `dataset`'s suggestions and tags, and the lake's masking setting.
+pub fn status(lake: &Lake, dataset: &str) -> Result<PiiStatus> {
+    let suggestions = suggest(lake, dataset)?;
+    let tags = lake.catalog().pii_tags()?;
+    Ok(PiiStatus {
+        suggestions,
+        tags: tags.into_iter().filter(|t| t.dataset == dataset).collect(),
+        masking: masking_on(lake)?,
+    })
+}
+
 /// Tags `column` of `dataset` as personal data of `kind`.
 pub fn tag(lake: &Lake, dataset: &str, column: &str, kind: &str) -> Result<()> {
     if !["email", "phone", "location", "other"].contains(&kind) {

@@ -125,10 +125,13 @@ pub fn profile(lake: &Lake, name: &str) -> Result<DatasetProfile> {
     let kept = lake.catalog().kept_profile_json(ds.version_id)?;
     // A profile that no longer reads (written by another release) is computed again.
     if let Some(p) = kept.and_then(|j| serde_json::from_str::<DatasetProfile>(&j).ok()) {
-        return Ok(DatasetProfile {
-            elapsed_ms: 0.0,
-            ..p
-        });
+        return masked(
+            lake,
+            DatasetProfile {
+                elapsed_ms: 0.0,
+                ..p
+            },
+        );
     }
     let start = std::time::Instant::now();
     let sample = read_sample(lake, &ds.files, ds.rows, SAMPLE_ROWS)?;
@@ -148,6 +151,30 @@ pub fn profile(lake: &Lake, name: &str) -> Result<DatasetProfile> {
     if !lake.is_read_only() {
         let json = serde_json::to_string(&p).expect("a profile serializes");
         lake.catalog().keep_profile_json(ds.version_id, &json)?;
+    }
+    masked(lake, p)
+}
+
+/// `p` with the values of columns tagged as personal data masked, when the lake masks them.
+fn masked(lake: &Lake, mut p: DatasetProfile) -> Result<DatasetProfile> {
+    use crate::query::mask::{mask_text, masking_on};
+    if !masking_on(lake)? {
+        return Ok(p);
+    }
+    let tags = lake.catalog().pii_tags()?;
+    for c in &mut p.columns {
+        let Some(t) = tags
+            .iter()
+            .find(|t| t.dataset == p.dataset && t.column == c.name)
+        else {
+            continue;
+        };
+        for v in [&mut c.min, &mut c.max].into_iter().flatten() {
+            *v = mask_text(v, &t.kind);
+        }
+        for top in &mut c.top {
+            top.value = mask_text(&top.value, &t.kind);
+        }
     }
     Ok(p)
 }

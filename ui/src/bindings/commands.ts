@@ -40,6 +40,21 @@ export function profileDataset(name: string): Promise<T.DatasetProfile> {
   return call("profile_dataset", { name });
 }
 
+/** Which of dataset `name`'s columns look like personal data, which are tagged, and whether the lake masks them. */
+export function piiStatus(name: string): Promise<T.PiiStatus> {
+  return call("pii_status", { name });
+}
+
+/** Tags (`kind`: email, phone, location, other) or, with a null kind, untags a column as personal data; returns the dataset's status after. */
+export function tagPii(name: string, column: string, kind: string | null): Promise<T.PiiStatus> {
+  return call("tag_pii", { name, column, kind });
+}
+
+/** Turns the masking of tagged columns in results and exports on or off. */
+export function setPiiMasking(on: boolean): Promise<boolean> {
+  return call("set_pii_masking", { on });
+}
+
 /** A dataset's versions, newest first: sources, column changes, restored or vacuumed. */
 export function datasetHistory(name: string): Promise<Array<T.VersionEntry>> {
   return call("dataset_history", { name });

@@ -501,6 +501,61 @@ version: number | null,
 details: string | null, };
 
 /**
+ * A column the user tagged as personal data.
+ */
+export type PiiTag = { 
+/**
+ * Dataset name.
+ */
+dataset: string, 
+/**
+ * Column name.
+ */
+column: string, 
+/**
+ * `email`, `phone`, `location` or `other`: how it is masked.
+ */
+kind: string, };
+
+/**
+ * A column that looks like personal data.
+ */
+export type PiiSuggestion = { 
+/**
+ * Column name.
+ */
+column: string, 
+/**
+ * `email`, `phone` or `location`.
+ */
+kind: string, 
+/**
+ * Why: the share of sampled values that look so, or the column's name and type.
+ */
+reason: string, 
+/**
+ * Already tagged.
+ */
+tagged: boolean, };
+
+/**
+ * A dataset's personal data as the app shows it.
+ */
+export type PiiStatus = { 
+/**
+ * Columns that look like personal data.
+ */
+suggestions: Array<PiiSuggestion>, 
+/**
+ * The dataset's tagged columns.
+ */
+tags: Array<PiiTag>, 
+/**
+ * Whether the lake masks tagged columns in results and exports.
+ */
+masking: boolean, };
+
+/**
  * What `lake audit --verify` found.
  */
 export type AuditCheck = { 
@@ -1324,7 +1379,11 @@ result: ResultMeta,
 /**
  * The plan, when the statement was an EXPLAIN.
  */
-plan: QueryPlan | null, };
+plan: QueryPlan | null, 
+/**
+ * Columns masked as personal data (the lake's setting).
+ */
+masked: Array<string>, };
 
 /**
  * What an export writes.

@@ -82,7 +82,8 @@ pub fn mask_result(lake: &Lake, sql: &str, frame: &mut DataFrame) -> Result<Vec<
     Ok(masked)
 }
 
-fn mask_text(v: &str, kind: &str) -> String {
+/// `v` masked for `kind` (see [`mask_series`]).
+pub fn mask_text(v: &str, kind: &str) -> String {
     match kind {
         "email" => match v.rsplit_once('@') {
             Some((user, domain)) => {

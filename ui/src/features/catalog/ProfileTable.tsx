@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
-import type { ColumnProfile, DatasetDescription, DatasetProfile, Histogram } from "../../bindings/types";
-import { profileDataset } from "../../bindings/commands";
+import type { ColumnProfile, DatasetDescription, DatasetProfile, Histogram, PiiStatus } from "../../bindings/types";
+import { piiStatus, profileDataset, setPiiMasking, tagPii } from "../../bindings/commands";
 import { fmtInt } from "../../lib/format";
 import "./profile.css";
 
@@ -56,11 +56,33 @@ function TopValues({ c, sampled }: { c: ColumnProfile; sampled: number }) {
   );
 }
 
+/** A column's personal-data tag, or a suggestion to tag it. */
+function PiiCell({ status, column, onTag }: { status: PiiStatus; column: string; onTag: (column: string, kind: string | null) => void }) {
+  const tagged = status.tags.find((t) => t.column === column);
+  if (tagged)
+    return (
+      <span className="pii">
+        <span className="badge warn">{tagged.kind}</span>{" "}
+        <button className="linklike" onClick={() => onTag(column, null)} data-testid="pii-untag">
+          untag
+        </button>
+      </span>
+    );
+  const s = status.suggestions.find((x) => x.column === column);
+  return (
+    <button className="linklike" title={s?.reason ?? "Tag this column as personal data"} onClick={() => onTag(column, s?.kind ?? "other")} data-testid="pii-tag" data-kind={s?.kind ?? "other"}>
+      {s ? `looks like ${s.kind}: tag` : "tag"}
+    </button>
+  );
+}
+
 /** The schema with each column's profile: null share, distinct count, min/max, a histogram
  *  and the top values, like DuckDB UI's column panel. */
 export function ProfileTable({ name, desc }: { name: string; desc: DatasetDescription }) {
   const [profile, setProfile] = useState<DatasetProfile | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
+  // Bumped when a tag or the masking setting changes: the profile is masked accordingly.
+  const [piiChanged, setPiiChanged] = useState(0);
   useEffect(() => {
     let stale = false;
     setProfile(null);
@@ -71,7 +93,33 @@ export function ProfileTable({ name, desc }: { name: string; desc: DatasetDescri
     return () => {
       stale = true;
     };
+  }, [name, desc.version, piiChanged]);
+  const [pii, setPii] = useState<PiiStatus | null>(null);
+  useEffect(() => {
+    let stale = false;
+    piiStatus(name)
+      .then((p) => !stale && setPii(p))
+      .catch(() => !stale && setPii(null));
+    return () => {
+      stale = true;
+    };
   }, [name, desc.version]);
+  const tag = (column: string, kind: string | null) => {
+    tagPii(name, column, kind)
+      .then((p) => {
+        setPii(p);
+        setPiiChanged((n) => n + 1);
+      })
+      .catch((e) => setFailed(String(e?.message ?? e)));
+  };
+  const setMasking = (on: boolean) => {
+    setPiiMasking(on)
+      .then(() => {
+        if (pii) setPii({ ...pii, masking: on });
+        setPiiChanged((n) => n + 1);
+      })
+      .catch((e) => setFailed(String(e?.message ?? e)));
+  };
   const byName = new Map((profile?.columns ?? []).map((c) => [c.name, c]));
   const sampled = Number(profile?.sampled ?? 0);
   return (
@@ -85,11 +133,18 @@ export function ProfileTable({ name, desc }: { name: string; desc: DatasetDescri
               ? `Histograms and top values from a sample of ${fmtInt(sampled)} of ${fmtInt(profile.rows)} rows, taken across all files.`
               : `Histograms and top values from all ${fmtInt(profile.rows)} rows.`}
       </div>
+      {pii && (
+        <label className="pii-mask" title="Columns tagged as personal data are masked in every result and export of this lake; the stored data stays whole">
+          <input type="checkbox" checked={pii.masking} onChange={(e) => setMasking(e.target.checked)} data-testid="pii-masking" /> Mask personal data in
+          results and exports
+        </label>
+      )}
       <table className="mini schema" data-testid="schema-table">
         <thead>
           <tr>
             <th>Column</th>
             <th>Type</th>
+            <th>Personal data</th>
             <th className="num">Nulls</th>
             <th className="num" title="Distinct values, estimated within a few percent">
               Distinct
@@ -110,6 +165,7 @@ export function ProfileTable({ name, desc }: { name: string; desc: DatasetDescri
                 <td className="dim" title={c.dtype}>
                   {p?.sql_type ?? c.dtype}
                 </td>
+                <td data-testid="pii-cell">{pii && <PiiCell status={pii} column={c.name} onTag={tag} />}</td>
                 <td className="num" title={`${(share * 100).toFixed(1)}% null`}>
                   {fmtInt(c.null_count)}
                   <div className="nullbar">
@@ -119,8 +175,12 @@ export function ProfileTable({ name, desc }: { name: string; desc: DatasetDescri
                 <td className="num" data-testid="schema-distinct">
                   {c.distinct != null ? `≈${fmtInt(c.distinct)}` : "–"}
                 </td>
-                <td className="ellipsis">{p?.min ?? "–"}</td>
-                <td className="ellipsis">{p?.max ?? "–"}</td>
+                <td className="ellipsis stat" title={p?.min ?? ""}>
+                  {p?.min ?? "–"}
+                </td>
+                <td className="ellipsis stat" title={p?.max ?? ""}>
+                  {p?.max ?? "–"}
+                </td>
                 <td>{p?.histogram ? <Sparkbars h={p.histogram} /> : <span className="dim">–</span>}</td>
                 <td className="topcell">{p ? <TopValues c={p} sampled={sampled} /> : null}</td>
               </tr>

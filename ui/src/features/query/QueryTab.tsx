@@ -62,6 +62,8 @@ export function QueryTab({
   const [errorOffset, setErrorOffset] = useState(0);
   const [history, setHistory] = useState<HistoryEntry[] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // Result columns masked as personal data (the lake's setting).
+  const [masked, setMasked] = useState<string[]>([]);
   // The SQL behind the result shown (what "Keep as dataset" keeps).
   const [resultSql, setResultSql] = useState<string | null>(null);
   const editor = useRef<SqlEditorHandle | null>(null);
@@ -91,6 +93,7 @@ export function QueryTab({
       metrics.resultAt = performance.now();
       metrics.resultId = r.result.id;
       setMeta(r.result);
+      setMasked(r.masked);
       setResultSql(r.plan ? null : q);
       if (r.plan) {
         // `EXPLAIN …` run as a query: the plan view gets the same state as from Analyze.
@@ -275,6 +278,11 @@ export function QueryTab({
         {!running && meta && (
           <span className="dim" data-testid="result-summary">
             {fmtInt(meta.total_rows)} rows · {fmtMs(meta.elapsed_ms)}
+          </span>
+        )}
+        {!running && meta && masked.length > 0 && (
+          <span className="badge warn" data-testid="masked" title="The lake masks columns tagged as personal data in results and exports (Schema & stats turns it off)">
+            masked: {masked.join(", ")}
           </span>
         )}
         <span className="dim small">Export</span>
