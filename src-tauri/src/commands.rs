@@ -7,16 +7,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use lake_core::catalog::history::VersionEntry;
-use lake_core::catalog::lineage::{Direction, LineageGraph};
-use lake_core::catalog::quality::RuleResult;
 use lake_core::catalog::{describe, DatasetDescription, DatasetInfo, HistoryEntry};
 use lake_core::ingest::preview::{preview_paths, ImportPreview};
 use lake_core::ingest::progress::{total_bytes, ImportProgress, ProgressTracker};
 use lake_core::ingest::{import_paths, CancelToken, ImportOptions, ImportReport};
-use lake_core::lineage::ColumnGraph;
-use lake_core::materialize::{self, NewerInput};
-use lake_core::pii::{self, PiiStatus};
-use lake_core::profile::DatasetProfile;
 use lake_core::query::output::{export_to_file, write_file_atomically, OutputFormat};
 use lake_core::query::plan_diff::PlanDiff;
 use lake_core::query::results::{FilterSpec, ResultMeta, ResultSet, SortSpec};
@@ -25,13 +19,13 @@ use lake_core::query::{explain_query, plan_runs as plan_runs_of, PlanRun};
 use lake_core::query::{run_query as core_query, QueryOptions, QueryPlan};
 use lake_core::spatial::fences::{self, Fence};
 use lake_core::spatial::viewport::{row_at, viewport, ViewportRequest};
-use lake_core::storage::versions::AuditView;
 use lake_core::{ErrorCode, Lake, LakeError};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::{Channel, Response};
 use tauri::{AppHandle, Manager};
 use ts_rs::TS;
 
+pub use crate::commands_meta::*;
 use crate::error::{AppError, CmdResult};
 use crate::grants::Use;
 use crate::pick::PickKind;
@@ -89,46 +83,6 @@ pub struct ImportItem {
     pub path: String,
     /// Dataset name (plain files only; Takeout fills `takeout.*`).
     pub dataset: Option<String>,
-}
-
-/// A dataset's lineage for the Lineage tab, and the inputs that moved on since it was made.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct LineageView {
-    /// Where it came from and what was made from it.
-    pub graph: LineageGraph,
-    /// For a derived dataset: inputs with a newer version than it read (stale when any).
-    pub stale: Vec<NewerInput>,
-    /// In column mode: each version's columns and the column edges between them.
-    pub columns: Option<ColumnGraph>,
-}
-
-/// A query's answer kept as a derived dataset.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct CreatedDataset {
-    /// Its name.
-    pub dataset: String,
-    /// The version made.
-    pub version: u32,
-    /// Its rows.
-    pub rows: u64,
-}
-
-fn lineage_view(lake: &Lake, name: &str, depth: u32, columns: bool) -> CmdResult<LineageView> {
-    let graph = lake
-        .catalog()
-        .lineage(name, Direction::Both, depth.clamp(1, 20))?;
-    let stale = materialize::freshness(lake, name)?
-        .map(|f| f.newer)
-        .unwrap_or_default();
-    let columns = match columns {
-        true => Some(lake_core::lineage::column_graph(lake, &graph)?),
-        false => None,
-    };
-    Ok(LineageView {
-        graph,
-        stale,
-        columns,
-    })
 }
 
 /// The answer to a query: its kept result, and the plan for EXPLAIN statements.
@@ -222,7 +176,7 @@ pub fn show_lake_in_title(app: &AppHandle, path: Option<&str>) {
     }
 }
 
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> CmdResult<T> + Send + 'static,
 ) -> CmdResult<T> {
     tauri::async_runtime::spawn_blocking(f).await.map_err(|e| {
@@ -290,104 +244,6 @@ pub async fn restore_version(cx: &Cx<'_>, name: String, version: u32) -> CmdResu
         Ok(lake.restore(&lock, &name, version)?)
     })
     .await
-}
-
-pub async fn audit_view(
-    cx: &Cx<'_>,
-    since: Option<String>,
-    action: Option<String>,
-    text: Option<String>,
-) -> CmdResult<AuditView> {
-    let lake = cx.state.lake()?;
-    blocking(move || Ok(lake.audit_view(since.as_deref(), action, text)?)).await
-}
-
-pub async fn pii_status(cx: &Cx<'_>, name: String) -> CmdResult<PiiStatus> {
-    let lake = cx.state.lake()?;
-    blocking(move || Ok(pii::status(&lake, &name)?)).await
-}
-
-pub async fn tag_pii(
-    cx: &Cx<'_>,
-    name: String,
-    column: String,
-    kind: Option<String>,
-) -> CmdResult<PiiStatus> {
-    let lake = cx.state.lake()?;
-    blocking(move || {
-        let _lock = lake.try_write_lock()?;
-        match kind {
-            Some(kind) => pii::tag(&lake, &name, &column, &kind)?,
-            None => {
-                lake.catalog().untag_pii(&name, &column)?;
-            }
-        }
-        Ok(pii::status(&lake, &name)?)
-    })
-    .await
-}
-
-pub async fn set_pii_masking(cx: &Cx<'_>, on: bool) -> CmdResult<bool> {
-    let lake = cx.state.lake()?;
-    blocking(move || {
-        let _lock = lake.try_write_lock()?;
-        let value = if on { "on" } else { "off" };
-        lake.catalog().set_setting(pii::MASK_SETTING, value)?;
-        Ok(on)
-    })
-    .await
-}
-
-pub async fn profile_dataset(cx: &Cx<'_>, name: String) -> CmdResult<DatasetProfile> {
-    let lake = cx.state.lake()?;
-    blocking(move || Ok(lake_core::profile::profile(&lake, &name)?)).await
-}
-
-pub async fn dataset_lineage(
-    cx: &Cx<'_>,
-    name: String,
-    depth: u32,
-    columns: bool,
-) -> CmdResult<LineageView> {
-    let lake = cx.state.lake()?;
-    blocking(move || lineage_view(&lake, &name, depth, columns)).await
-}
-
-pub async fn create_dataset(cx: &Cx<'_>, name: String, sql: String) -> CmdResult<CreatedDataset> {
-    let lake = cx.state.lake()?;
-    blocking(move || {
-        let v = materialize::create(&lake, &name, &sql, &QueryOptions::default())?;
-        Ok(CreatedDataset {
-            dataset: v.dataset,
-            version: v.version,
-            rows: v.rows,
-        })
-    })
-    .await
-}
-
-pub async fn refresh_dataset(
-    cx: &Cx<'_>,
-    name: String,
-    depth: u32,
-    columns: bool,
-) -> CmdResult<LineageView> {
-    let lake = cx.state.lake()?;
-    blocking(move || {
-        materialize::refresh(&lake, &name, &QueryOptions::default())?;
-        lineage_view(&lake, &name, depth, columns)
-    })
-    .await
-}
-
-pub async fn check_dataset(cx: &Cx<'_>, name: String) -> CmdResult<Vec<RuleResult>> {
-    let lake = cx.state.lake()?;
-    blocking(move || Ok(lake_core::quality::check(&lake, &name)?)).await
-}
-
-pub async fn quality_status(cx: &Cx<'_>, name: String) -> CmdResult<Vec<RuleResult>> {
-    let lake = cx.state.lake()?;
-    Ok(lake_core::quality::latest(&lake, &name)?)
 }
 
 pub async fn query_history(cx: &Cx<'_>, limit: u32) -> CmdResult<Vec<HistoryEntry>> {

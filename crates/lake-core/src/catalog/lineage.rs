@@ -2,6 +2,8 @@
 //! read (`derivations`), next to the source files every import records (`sources`). Read as a
 //! graph by `lake lineage`.
 
+use std::collections::HashMap;
+
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
@@ -127,6 +129,15 @@ impl Catalog {
 
     /// The datasets whose current version was derived from some version of `dataset`.
     pub fn dependents_of(&self, dataset: &str) -> Result<Vec<Dependent>> {
+        Ok(self
+            .dependents_of_any()?
+            .into_iter()
+            .filter(|d| d.derivation.inputs.iter().any(|i| i.dataset == dataset))
+            .collect())
+    }
+
+    /// Every derived dataset's current version, by name.
+    fn dependents_of_any(&self) -> Result<Vec<Dependent>> {
         if !self.has_table("derivations")? {
             return Ok(Vec::new());
         }
@@ -149,13 +160,11 @@ impl Catalog {
             let (name, version, sql, inputs) = row?;
             let inputs: Vec<InputVersion> = serde_json::from_str(&inputs)
                 .map_err(|e| LakeError::Damaged(format!("the inputs of {name}: {e}")))?;
-            if inputs.iter().any(|i| i.dataset == dataset) {
-                out.push(Dependent {
-                    dataset: name,
-                    version,
-                    derivation: Derivation { sql, inputs },
-                });
-            }
+            out.push(Dependent {
+                dataset: name,
+                version,
+                derivation: Derivation { sql, inputs },
+            });
         }
         Ok(out)
     }
@@ -271,7 +280,8 @@ impl Catalog {
             self.walk_up(&mut g, dataset, ds.version, depth)?;
         }
         if matches!(dir, Direction::Downstream | Direction::Both) {
-            self.walk_down(&mut g, dataset, depth)?;
+            let idx = self.downstream_index()?;
+            self.walk_down(&mut g, dataset, depth, &idx, &mut HashMap::new())?;
         }
         g.edges.sort();
         g.edges.dedup();
@@ -347,11 +357,61 @@ impl Catalog {
         Ok(())
     }
 
-    fn walk_down(&self, g: &mut LineageGraph, dataset: &str, depth: u32) -> Result<()> {
-        if depth == 0 {
+    /// What was made from each dataset, read once for a whole downstream walk: a graph of
+    /// 1,000 datasets costs two scans, not one per node.
+    fn downstream_index(&self) -> Result<Downstream> {
+        let mut idx = Downstream::default();
+        for dep in self.dependents_of_any()? {
+            let mut read: Vec<&str> = dep
+                .derivation
+                .inputs
+                .iter()
+                .map(|i| i.dataset.as_str())
+                .collect();
+            read.sort();
+            read.dedup();
+            for r in read {
+                idx.deps.entry(r.to_string()).or_default().push(dep.clone());
+            }
+        }
+        let mut st = self.conn.prepare(
+            "SELECT from_name, to_name, max(created_at) FROM lineage_edges
+             WHERE to_kind = 'export' AND from_kind = 'dataset'
+             GROUP BY from_name, to_name ORDER BY 3",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (from, path, at) = row?;
+            if let Some((name, _)) = from.rsplit_once("@v") {
+                idx.exports
+                    .entry(name.to_string())
+                    .or_default()
+                    .push((from.clone(), path, at));
+            }
+        }
+        Ok(idx)
+    }
+
+    fn walk_down(
+        &self,
+        g: &mut LineageGraph,
+        dataset: &str,
+        depth: u32,
+        idx: &Downstream,
+        seen: &mut HashMap<String, u32>,
+    ) -> Result<()> {
+        // A dataset reached before with as many steps left adds nothing new (diamonds).
+        if depth == 0 || seen.get(dataset).is_some_and(|&d| d >= depth) {
             return Ok(());
         }
-        for (from, path, at) in self.exports_of(dataset)? {
+        seen.insert(dataset.to_string(), depth);
+        for (from, path, at) in idx.exports.get(dataset).into_iter().flatten() {
             let Some(v) = from.rsplit_once("@v").and_then(|(_, v)| v.parse().ok()) else {
                 continue;
             };
@@ -368,9 +428,12 @@ impl Catalog {
                     detail: format!("exported {at}"),
                 });
             }
-            g.edges.push(LineageEdge { from, to: id });
+            g.edges.push(LineageEdge {
+                from: from.clone(),
+                to: id,
+            });
         }
-        for dep in self.dependents_of(dataset)? {
+        for dep in idx.deps.get(dataset).into_iter().flatten() {
             self.add_version_node(g, &dep.dataset, dep.version)?;
             for i in dep
                 .derivation
@@ -386,11 +449,18 @@ impl Catalog {
             }
             // A derived dataset that reads itself is refused; this guards old catalogs too.
             if dep.dataset != dataset {
-                self.walk_down(g, &dep.dataset, depth - 1)?;
+                self.walk_down(g, &dep.dataset, depth - 1, idx, seen)?;
             }
         }
         Ok(())
     }
+}
+
+/// What was made from each dataset: derived datasets' current versions and exports.
+#[derive(Default)]
+struct Downstream {
+    deps: HashMap<String, Vec<Dependent>>,
+    exports: HashMap<String, Vec<(String, String, String)>>,
 }
 
 impl Catalog {
@@ -419,18 +489,6 @@ impl Catalog {
         }
         tx.commit()?;
         Ok(())
-    }
-
-    /// The exports made from any version of `dataset`: (version node id, path, time).
-    fn exports_of(&self, dataset: &str) -> Result<Vec<(String, String, String)>> {
-        let mut st = self.conn.prepare(
-            "SELECT from_name, to_name, max(created_at) FROM lineage_edges
-             WHERE to_kind = 'export' AND from_kind = 'dataset'
-               AND substr(from_name, 1, length(?1) + 2) = ?1 || '@v'
-             GROUP BY from_name, to_name ORDER BY 3",
-        )?;
-        let rows = st.query_map(params![dataset], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     /// The views, by name: (name, SQL).

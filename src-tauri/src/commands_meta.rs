@@ -1,0 +1,156 @@
+//! The commands about where data came from and what it holds: lineage and derived datasets,
+//! quality rules, profiles, personal data and the audit log. Glue over lake-core, like
+//! `commands.rs`, which re-exports them so the command list names them in one place.
+
+use lake_core::catalog::lineage::{Direction, LineageGraph};
+use lake_core::catalog::quality::RuleResult;
+use lake_core::lineage::ColumnGraph;
+use lake_core::materialize::{self, NewerInput};
+use lake_core::pii::{self, PiiStatus};
+use lake_core::profile::DatasetProfile;
+use lake_core::query::QueryOptions;
+use lake_core::storage::versions::AuditView;
+use lake_core::Lake;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::commands::{blocking, Cx};
+use crate::error::CmdResult;
+
+/// A dataset's lineage for the Lineage tab, and the inputs that moved on since it was made.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LineageView {
+    /// Where it came from and what was made from it.
+    pub graph: LineageGraph,
+    /// For a derived dataset: inputs with a newer version than it read (stale when any).
+    pub stale: Vec<NewerInput>,
+    /// In column mode: each version's columns and the column edges between them.
+    pub columns: Option<ColumnGraph>,
+}
+
+/// A query's answer kept as a derived dataset.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CreatedDataset {
+    /// Its name.
+    pub dataset: String,
+    /// The version made.
+    pub version: u32,
+    /// Its rows.
+    pub rows: u64,
+}
+
+fn lineage_view(lake: &Lake, name: &str, depth: u32, columns: bool) -> CmdResult<LineageView> {
+    let graph = lake
+        .catalog()
+        .lineage(name, Direction::Both, depth.clamp(1, 20))?;
+    let stale = materialize::freshness(lake, name)?
+        .map(|f| f.newer)
+        .unwrap_or_default();
+    let columns = match columns {
+        true => Some(lake_core::lineage::column_graph(lake, &graph)?),
+        false => None,
+    };
+    Ok(LineageView {
+        graph,
+        stale,
+        columns,
+    })
+}
+
+pub async fn audit_view(
+    cx: &Cx<'_>,
+    since: Option<String>,
+    action: Option<String>,
+    text: Option<String>,
+) -> CmdResult<AuditView> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(lake.audit_view(since.as_deref(), action, text)?)).await
+}
+
+pub async fn pii_status(cx: &Cx<'_>, name: String) -> CmdResult<PiiStatus> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(pii::status(&lake, &name)?)).await
+}
+
+pub async fn tag_pii(
+    cx: &Cx<'_>,
+    name: String,
+    column: String,
+    kind: Option<String>,
+) -> CmdResult<PiiStatus> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        let _lock = lake.try_write_lock()?;
+        match kind {
+            Some(kind) => pii::tag(&lake, &name, &column, &kind)?,
+            None => {
+                lake.catalog().untag_pii(&name, &column)?;
+            }
+        }
+        Ok(pii::status(&lake, &name)?)
+    })
+    .await
+}
+
+pub async fn set_pii_masking(cx: &Cx<'_>, on: bool) -> CmdResult<bool> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        let _lock = lake.try_write_lock()?;
+        let value = if on { "on" } else { "off" };
+        lake.catalog().set_setting(pii::MASK_SETTING, value)?;
+        Ok(on)
+    })
+    .await
+}
+
+pub async fn profile_dataset(cx: &Cx<'_>, name: String) -> CmdResult<DatasetProfile> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(lake_core::profile::profile(&lake, &name)?)).await
+}
+
+pub async fn dataset_lineage(
+    cx: &Cx<'_>,
+    name: String,
+    depth: u32,
+    columns: bool,
+) -> CmdResult<LineageView> {
+    let lake = cx.state.lake()?;
+    blocking(move || lineage_view(&lake, &name, depth, columns)).await
+}
+
+pub async fn create_dataset(cx: &Cx<'_>, name: String, sql: String) -> CmdResult<CreatedDataset> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        let v = materialize::create(&lake, &name, &sql, &QueryOptions::default())?;
+        Ok(CreatedDataset {
+            dataset: v.dataset,
+            version: v.version,
+            rows: v.rows,
+        })
+    })
+    .await
+}
+
+pub async fn refresh_dataset(
+    cx: &Cx<'_>,
+    name: String,
+    depth: u32,
+    columns: bool,
+) -> CmdResult<LineageView> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        materialize::refresh(&lake, &name, &QueryOptions::default())?;
+        lineage_view(&lake, &name, depth, columns)
+    })
+    .await
+}
+
+pub async fn check_dataset(cx: &Cx<'_>, name: String) -> CmdResult<Vec<RuleResult>> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(lake_core::quality::check(&lake, &name)?)).await
+}
+
+pub async fn quality_status(cx: &Cx<'_>, name: String) -> CmdResult<Vec<RuleResult>> {
+    let lake = cx.state.lake()?;
+    Ok(lake_core::quality::latest(&lake, &name)?)
+}
