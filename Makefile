@@ -8,7 +8,7 @@ APP_BIN := $(CARGO_TARGET_DIR)/debug/datapunk-lake
 # "Create lake" default.
 LAKE ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/org.datapunk.lake/lake
 
-.PHONY: deps ui build run demo test lint unit ui-test e2e check-boundaries bindings audit fuzz bench bench-takeout bench-app bench-tpch bench-spatial fmt
+.PHONY: deps ui build run demo test lint unit ui-test e2e check-boundaries bindings audit fuzz bench bench-takeout bench-app bench-tpch bench-spatial bench-lineage fmt
 
 deps:
 	@bash scripts/install-deps.sh
@@ -116,6 +116,10 @@ bench-app: deps
 # extension, offline) and SQLite's R*Tree: build, a 1% box query, index size, the map's viewport.
 bench-spatial: deps
 	bash bench/spatial.sh
+
+# The lineage graph at 1,000 datasets (N=1000): the engine's graph and the app's drawing of it.
+bench-lineage: deps
+	bash bench/lineage.sh
 
 # TPC-H (SF=1 by default): the 22 queries through the lake, DuckDB and raw Polars, answers
 # checked against DuckDB's, per-query medians and ratios.
