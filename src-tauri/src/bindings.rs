@@ -5,7 +5,7 @@
 use lake_core::catalog::audit::AuditCheck;
 use lake_core::catalog::history::{Retyped, VersionEntry, VersionSource};
 use lake_core::catalog::lineage::{
-    Derivation, InputVersion, LineageEdge, LineageGraph, LineageNode,
+    Derivation, InputVersion, LineageEdge, LineageGraph, LineageNode, ViewInfo,
 };
 use lake_core::catalog::pii::PiiTag;
 use lake_core::catalog::quality::RuleResult;
@@ -80,6 +80,7 @@ pub fn types_ts() -> String {
     decl::<LineageGraph>(&mut s);
     decl::<ColumnEdge>(&mut s);
     decl::<AuditEntry>(&mut s);
+    decl::<ViewInfo>(&mut s);
     decl::<PiiTag>(&mut s);
     decl::<PiiSuggestion>(&mut s);
     decl::<PiiStatus>(&mut s);
@@ -239,7 +240,10 @@ mod tests {
     /// Every command stays glue: its body at most about 15 lines (work belongs in lake-core).
     #[test]
     fn command_bodies_stay_short() {
-        let src = concat!(include_str!("commands.rs"), include_str!("commands_meta.rs"));
+        let src = concat!(
+            include_str!("commands.rs"),
+            include_str!("commands_meta.rs")
+        );
         for name in crate::COMMAND_NAMES {
             let start = src
                 .find(&format!("pub async fn {name}("))

@@ -17,6 +17,8 @@ macro_rules! with_commands {
             open_lake(path: String, create: bool) -> LakeStatus;
             /// Every dataset of the open lake.
             list_datasets() -> Vec<DatasetInfo>;
+            /// Every view of the open lake (named queries), by name.
+            list_views() -> Vec<ViewInfo>;
             /// A dataset's schema, column statistics and versions.
             describe_dataset(name: String) -> DatasetDescription;
             /// Each column's histogram, top values, null share, distinct count and min/max (computed once per version).

@@ -2,7 +2,7 @@
 //! quality rules, profiles, personal data and the audit log. Glue over lake-core, like
 //! `commands.rs`, which re-exports them so the command list names them in one place.
 
-use lake_core::catalog::lineage::{Direction, LineageGraph};
+use lake_core::catalog::lineage::{Direction, LineageGraph, ViewInfo};
 use lake_core::catalog::quality::RuleResult;
 use lake_core::lineage::ColumnGraph;
 use lake_core::materialize::{self, NewerInput};
@@ -55,6 +55,11 @@ fn lineage_view(lake: &Lake, name: &str, depth: u32, columns: bool) -> CmdResult
         stale,
         columns,
     })
+}
+
+pub async fn list_views(cx: &Cx<'_>) -> CmdResult<Vec<ViewInfo>> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(lake.catalog().view_infos()?)).await
 }
 
 pub async fn audit_view(

@@ -23,6 +23,7 @@ use crate::commands::{
 };
 use crate::error::CmdResult;
 use crate::pick::PickKind;
+use lake_core::catalog::lineage::ViewInfo;
 use lake_core::pii::PiiStatus;
 use lake_core::profile::DatasetProfile;
 use lake_core::query::plan_diff::PlanDiff;
@@ -91,6 +92,7 @@ ts_types!(
     Vec<HistoryEntry>,
     Vec<VersionEntry>,
     DatasetProfile,
+    Vec<ViewInfo>,
     AuditView,
     PiiStatus,
     LineageView,

@@ -234,6 +234,15 @@ try {
   check(true, "Show failing rows runs as a query and lists Barbara (Boston)");
   await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}w${NULL_KEY}`);
 
+  console.log("4d2. a view made from the CLI is listed in the catalog and opens as a query");
+  execFileSync(lakeBin, ["--lake", lakeDir, "view", "create", "london_people", "AS", "SELECT name FROM people WHERE city = 'London'"]);
+  await d.exec("window.dispatchEvent(new Event('focus'))");
+  await d.click(await d.wait('[data-testid="catalog-view"][data-name="london_people"]'));
+  await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="run"]'));
+  await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="0"]', { text: "Ada" });
+  check(true, "the view london_people is in the catalog; opening it queries it (Ada)");
+  await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}w${NULL_KEY}`);
+
   console.log("4e. the audit log: what was done, filtered, and its hash chain intact");
   await d.click('[data-testid="open-audit"]');
   const chain = await d.wait('[data-testid="audit-check"]');

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import type { DatasetInfo, ErrorPayload, LakeStatus } from "./bindings/types";
-import { lakeStatus, listDatasets, onDropped, uiReady } from "./bindings/commands";
+import type { DatasetInfo, ErrorPayload, LakeStatus, ViewInfo } from "./bindings/types";
+import { lakeStatus, listDatasets, listViews, onDropped, uiReady } from "./bindings/commands";
+import { sqlName } from "./lib/format";
 import { asLakeError } from "./lib/errors";
 import { ErrorBox } from "./components/ErrorBox";
 import { StartScreen } from "./features/lake/StartScreen";
@@ -26,6 +27,7 @@ function newQueryTab(sql = ""): Tab {
 export function App() {
   const [status, setStatus] = useState<LakeStatus | null>(null);
   const [datasets, setDatasets] = useState<DatasetInfo[]>([]);
+  const [views, setViews] = useState<ViewInfo[]>([]);
   const [schema, setSchema] = useState<CompletionSchema>({});
   const [tabs, setTabs] = useState<Tab[]>(() => [newQueryTab("")]);
   const [active, setActive] = useState<string>(() => "");
@@ -51,8 +53,9 @@ export function App() {
 
   const refresh = useCallback(async () => {
     try {
-      const list = await listDatasets();
+      const [list, viewList] = await Promise.all([listDatasets(), listViews()]);
       setDatasets(list);
+      setViews(viewList);
       // Column names for completion come with the list: no call per dataset.
       setSchema(Object.fromEntries(list.map((d) => [d.name, d.schema.map((c) => c.name)])));
     } catch (e) {
@@ -219,7 +222,13 @@ export function App() {
         </div>
       )}
       <div className="main">
-        <CatalogList datasets={datasets} selected={current?.kind === "dataset" ? current.name : null} onOpen={openDataset} />
+        <CatalogList
+          datasets={datasets}
+          views={views}
+          selected={current?.kind === "dataset" ? current.name : null}
+          onOpen={openDataset}
+          onOpenView={(v) => openQuery(`SELECT * FROM ${sqlName(v)}`)}
+        />
         <section className="workspace">
           <div className="tabs" role="tablist">
             {tabs.map((t) => (

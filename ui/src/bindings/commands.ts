@@ -30,6 +30,11 @@ export function listDatasets(): Promise<Array<T.DatasetInfo>> {
   return call("list_datasets");
 }
 
+/** Every view of the open lake (named queries), by name. */
+export function listViews(): Promise<Array<T.ViewInfo>> {
+  return call("list_views");
+}
+
 /** A dataset's schema, column statistics and versions. */
 export function describeDataset(name: string): Promise<T.DatasetDescription> {
   return call("describe_dataset", { name });

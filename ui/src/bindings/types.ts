@@ -501,6 +501,19 @@ version: number | null,
 details: string | null, };
 
 /**
+ * A view: a named query kept in the catalog.
+ */
+export type ViewInfo = { 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its query.
+ */
+sql: string, };
+
+/**
  * A column the user tagged as personal data.
  */
 export type PiiTag = { 

@@ -491,6 +491,15 @@ impl Catalog {
         Ok(())
     }
 
+    /// The views, by name, for a catalog list.
+    pub fn view_infos(&self) -> Result<Vec<ViewInfo>> {
+        Ok(self
+            .views()?
+            .into_iter()
+            .map(|(name, sql)| ViewInfo { name, sql })
+            .collect())
+    }
+
     /// The views, by name: (name, SQL).
     pub fn views(&self) -> Result<Vec<(String, String)>> {
         if !self.has_table("views")? {
@@ -531,4 +540,14 @@ impl Catalog {
         tx.commit()?;
         Ok(gone)
     }
+}
+
+/// A view: a named query kept in the catalog.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ViewInfo {
+    /// Its name.
+    pub name: String,
+    /// Its query.
+    pub sql: String,
 }

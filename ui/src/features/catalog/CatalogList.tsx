@@ -1,22 +1,31 @@
 import { useMemo, useState } from "react";
-import type { DatasetInfo } from "../../bindings/types";
+import type { DatasetInfo, ViewInfo } from "../../bindings/types";
 import { fmtInt } from "../../lib/format";
 
-/** The sidebar: every dataset, searchable by name. */
+/** The sidebar: every dataset, then every view, searchable by name. */
 export function CatalogList({
   datasets,
+  views = [],
   selected,
   onOpen,
+  onOpenView,
 }: {
   datasets: DatasetInfo[];
+  /** Named queries, listed after the datasets; opening one queries it in a new tab. */
+  views?: ViewInfo[];
   selected: string | null;
   onOpen: (name: string) => void;
+  onOpenView?: (name: string) => void;
 }) {
   const [q, setQ] = useState("");
   const shown = useMemo(() => {
     const needle = q.trim().toLowerCase();
     return needle ? datasets.filter((d) => d.name.toLowerCase().includes(needle)) : datasets;
   }, [datasets, q]);
+  const shownViews = useMemo(() => {
+    const needle = q.trim().toLowerCase();
+    return needle ? views.filter((v) => v.name.toLowerCase().includes(needle)) : views;
+  }, [views, q]);
   return (
     <nav className="catalog" data-testid="catalog">
       <input
@@ -44,6 +53,21 @@ export function CatalogList({
           </li>
         ))}
       </ul>
+      {shownViews.length > 0 && (
+        <>
+          <div className="dim small catalog-heading">Views</div>
+          <ul>
+            {shownViews.map((v) => (
+              <li key={v.name}>
+                <button className="dataset" data-testid="catalog-view" data-name={v.name} onClick={() => onOpenView?.(v.name)} title={v.sql}>
+                  <span className="ellipsis">◇ {v.name}</span>
+                  <span className="dim small">view</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </nav>
   );
 }

@@ -115,7 +115,8 @@ export function ProfileTable({ name, desc }: { name: string; desc: DatasetDescri
   const setMasking = (on: boolean) => {
     setPiiMasking(on)
       .then(() => {
-        if (pii) setPii({ ...pii, masking: on });
+        // The latest status, not the one this render saw (a tag may have changed since).
+        setPii((p) => (p ? { ...p, masking: on } : p));
         setPiiChanged((n) => n + 1);
       })
       .catch((e) => setFailed(String(e?.message ?? e)));
