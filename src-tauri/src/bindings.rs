@@ -8,7 +8,7 @@ use lake_core::catalog::lineage::{
     Derivation, InputVersion, LineageEdge, LineageGraph, LineageNode, ViewInfo,
 };
 use lake_core::catalog::pii::PiiTag;
-use lake_core::catalog::quality::RuleResult;
+use lake_core::catalog::quality::{Rule, RuleKind, RuleResult};
 use lake_core::catalog::AuditEntry;
 use lake_core::catalog::{
     ColumnDef, ColumnSummary, DatasetDescription, DatasetInfo, HistoryEntry, IndexInfo, VersionInfo,
@@ -81,6 +81,8 @@ pub fn types_ts() -> String {
     decl::<ColumnEdge>(&mut s);
     decl::<AuditEntry>(&mut s);
     decl::<ViewInfo>(&mut s);
+    decl::<RuleKind>(&mut s);
+    decl::<Rule>(&mut s);
     decl::<PiiTag>(&mut s);
     decl::<PiiSuggestion>(&mut s);
     decl::<PiiStatus>(&mut s);

@@ -41,6 +41,10 @@ macro_rules! with_commands {
             refresh_dataset(name: String, depth: u32, columns: bool) -> LineageView;
             /// Checks dataset `name`'s quality rules on its current version (results are kept).
             check_dataset(name: String) -> Vec<RuleResult>;
+            /// Adds (or replaces) a quality rule, checks it on the current version, and returns the check of all the dataset's rules.
+            add_rule(rule: Rule) -> Vec<RuleResult>;
+            /// Removes dataset `name`'s rule `rule`; returns the check of the rules left.
+            drop_rule(name: String, rule: String) -> Vec<RuleResult>;
             /// The latest kept result of each of `name`'s rules, without checking (for its badge).
             quality_status(name: String) -> Vec<RuleResult>;
             /// The audit log, newest first (at most 500): entries since `since` (an age: 1d, 30d; all when null), of one action, with a text; and whether its hash chain is intact.

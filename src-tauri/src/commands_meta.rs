@@ -3,7 +3,7 @@
 //! `commands.rs`, which re-exports them so the command list names them in one place.
 
 use lake_core::catalog::lineage::{Direction, LineageGraph, ViewInfo};
-use lake_core::catalog::quality::RuleResult;
+use lake_core::catalog::quality::{Rule, RuleResult};
 use lake_core::lineage::ColumnGraph;
 use lake_core::materialize::{self, NewerInput};
 use lake_core::pii::{self, PiiStatus};
@@ -153,6 +153,26 @@ pub async fn refresh_dataset(
 pub async fn check_dataset(cx: &Cx<'_>, name: String) -> CmdResult<Vec<RuleResult>> {
     let lake = cx.state.lake()?;
     blocking(move || Ok(lake_core::quality::check(&lake, &name)?)).await
+}
+
+pub async fn add_rule(cx: &Cx<'_>, rule: Rule) -> CmdResult<Vec<RuleResult>> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        lake_core::quality::add_rule(&lake, &rule)?;
+        Ok(lake_core::quality::check(&lake, &rule.dataset)?)
+    })
+    .await
+}
+
+pub async fn drop_rule(cx: &Cx<'_>, name: String, rule: String) -> CmdResult<Vec<RuleResult>> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        let lock = lake.try_write_lock()?;
+        lake.catalog().drop_rule(&name, &rule)?;
+        drop(lock);
+        Ok(lake_core::quality::check(&lake, &name)?)
+    })
+    .await
 }
 
 pub async fn quality_status(cx: &Cx<'_>, name: String) -> CmdResult<Vec<RuleResult>> {

@@ -24,6 +24,7 @@ use crate::commands::{
 use crate::error::CmdResult;
 use crate::pick::PickKind;
 use lake_core::catalog::lineage::ViewInfo;
+use lake_core::catalog::quality::Rule;
 use lake_core::pii::PiiStatus;
 use lake_core::profile::DatasetProfile;
 use lake_core::query::plan_diff::PlanDiff;
@@ -93,6 +94,7 @@ ts_types!(
     Vec<VersionEntry>,
     DatasetProfile,
     Vec<ViewInfo>,
+    Rule,
     AuditView,
     PiiStatus,
     LineageView,
@@ -113,7 +115,7 @@ ts_types!(
     Track,
     Vec<Fence>,
 );
-arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat);
+arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat, Rule);
 arg_types!(true: Option<SortSpec>, Option<FilterSpec>, Option<String>);
 
 impl IpcType for Channel<ImportProgress> {

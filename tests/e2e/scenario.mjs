@@ -228,6 +228,16 @@ try {
   await d.wait('.tab-panel:not([hidden]) .dataset-head', { text: "v4 · 4 rows" });
   check(true, "the open people tab shows the version the CLI made (v4 · 4 rows)");
   await shot("quality");
+  // A rule added in the app: ids are unique (they are), then removed again.
+  await d.type('.tab-panel:not([hidden]) [data-testid="rule-name"]', "ids_unique");
+  await d.selectByValue('.tab-panel:not([hidden]) [data-testid="rule-kind"]', "unique");
+  await d.selectByValue('.tab-panel:not([hidden]) [data-testid="rule-column"]', "id");
+  await d.click('.tab-panel:not([hidden]) [data-testid="rule-add"]');
+  await d.wait('.tab-panel:not([hidden]) [data-testid="quality-rule"][data-rule="ids_unique"][data-passed="yes"]');
+  check(true, "a rule added from the Quality tab is checked at once: ids_unique passes");
+  await d.click('.tab-panel:not([hidden]) [data-testid="quality-rule"][data-rule="ids_unique"] [data-testid="quality-drop"]');
+  for (let i = 0; i < 50 && (await d.findAll('.tab-panel:not([hidden]) [data-testid="quality-rule"][data-rule="ids_unique"]')).length > 0; i++) await sleep(100);
+  check((await d.findAll('.tab-panel:not([hidden]) [data-testid="quality-rule"][data-rule="ids_unique"]')).length === 0, "Remove drops it");
   await d.click('.tab-panel:not([hidden]) [data-testid="quality-rows"]');
   await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="run"]'));
   await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="0"]', { text: "Barbara" });

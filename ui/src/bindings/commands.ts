@@ -90,6 +90,16 @@ export function checkDataset(name: string): Promise<Array<T.RuleResult>> {
   return call("check_dataset", { name });
 }
 
+/** Adds (or replaces) a quality rule, checks it on the current version, and returns the check of all the dataset's rules. */
+export function addRule(rule: T.Rule): Promise<Array<T.RuleResult>> {
+  return call("add_rule", { rule });
+}
+
+/** Removes dataset `name`'s rule `rule`; returns the check of the rules left. */
+export function dropRule(name: string, rule: string): Promise<Array<T.RuleResult>> {
+  return call("drop_rule", { name, rule });
+}
+
 /** The latest kept result of each of `name`'s rules, without checking (for its badge). */
 export function qualityStatus(name: string): Promise<Array<T.RuleResult>> {
   return call("quality_status", { name });

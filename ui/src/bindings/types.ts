@@ -514,6 +514,64 @@ name: string,
 sql: string, };
 
 /**
+ * What a rule checks.
+ */
+export type RuleKind = { "kind": "not_null" } | { "kind": "unique" } | { "kind": "range", 
+/**
+ * Smallest allowed.
+ */
+min: number | null, 
+/**
+ * Largest allowed.
+ */
+max: number | null, } | { "kind": "regex", 
+/**
+ * The pattern.
+ */
+pattern: string, } | { "kind": "in_set", 
+/**
+ * The allowed values.
+ */
+values: Array<string>, } | { "kind": "freshness", 
+/**
+ * Largest age allowed, in seconds.
+ */
+max_age_secs: number, } | { "kind": "row_count_change", 
+/**
+ * Largest change allowed, in percent.
+ */
+max_percent: number, } | { "kind": "sql", 
+/**
+ * The condition, e.g. `end_ts >= start_ts`.
+ */
+predicate: string, };
+
+/**
+ * A rule of a dataset.
+ */
+export type Rule = { 
+/**
+ * Its dataset.
+ */
+dataset: string, 
+/**
+ * Its name, unique per dataset.
+ */
+name: string, 
+/**
+ * The column it checks (none for row counts and SQL conditions).
+ */
+column: string | null, 
+/**
+ * What it checks.
+ */
+check: RuleKind, 
+/**
+ * A failing import is refused (true), or only warned about (false).
+ */
+block: boolean, };
+
+/**
  * A column the user tagged as personal data.
  */
 export type PiiTag = { 

@@ -124,7 +124,7 @@ export function DatasetView({
         </Suspense>
       )}
       {view === "schema" && desc && <ProfileTable name={name} desc={desc} />}
-      {view === "quality" && <QualityPanel name={name} onQuery={onQuery} onChecked={setQuality} />}
+      {view === "quality" && <QualityPanel name={name} columns={desc?.columns.map((c) => c.name) ?? []} onQuery={onQuery} onChecked={setQuality} />}
       {view === "lineage" && (
         <LineagePanel
           name={name}

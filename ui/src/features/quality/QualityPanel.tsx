@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
-import type { ErrorPayload, RuleResult } from "../../bindings/types";
-import { checkDataset } from "../../bindings/commands";
+import type { ErrorPayload, RuleKind, RuleResult } from "../../bindings/types";
+import { addRule, checkDataset, dropRule } from "../../bindings/commands";
+import { RuleForm } from "./RuleForm";
 import { asLakeError } from "../../lib/errors";
 import { fmtTs } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
@@ -14,16 +15,36 @@ export function failingText(results: RuleResult[]): string | null {
 /** A dataset's quality rules, checked on its current version, with the failing rows one click away. */
 export function QualityPanel({
   name,
+  columns = [],
   onQuery,
   onChecked,
 }: {
   name: string;
+  /** The dataset's columns, for the rule form. */
+  columns?: string[];
   onQuery: (sql: string) => void;
   onChecked?: (results: RuleResult[]) => void;
 }) {
   const [results, setResults] = useState<RuleResult[] | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [again, setAgain] = useState(0);
+  const [busy, setBusy] = useState(false);
+
+  const change = async (work: () => Promise<RuleResult[]>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await work();
+      setResults(r);
+      onChecked?.(r);
+    } catch (e) {
+      setError(asLakeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const add = (rule: string, column: string | null, check: RuleKind, block: boolean) =>
+    void change(() => addRule({ dataset: name, name: rule, column, check, block }));
 
   useEffect(() => {
     let stale = false;
@@ -47,8 +68,8 @@ export function QualityPanel({
       {error && <ErrorBox error={error} />}
       {results && results.length === 0 && (
         <p className="dim">
-          No rules yet. Add one from the command line, for example <code>lake rule add {name} ids unique --column id --block</code>; it is
-          then checked on every import.
+          No rules yet. Add one below (or from the command line: <code>lake rule add {name} ids unique --column id --block</code>); it is then
+          checked on every import.
         </p>
       )}
       {results && results.length > 0 && (
@@ -81,7 +102,10 @@ export function QualityPanel({
                       <button data-testid="quality-rows" onClick={() => onQuery(r.failing_sql ?? "")}>
                         Show failing rows
                       </button>
-                    )}
+                    )}{" "}
+                    <button disabled={busy} onClick={() => void change(() => dropRule(name, r.rule))} title="Remove this rule" data-testid="quality-drop">
+                      Remove
+                    </button>
                   </td>
                 </tr>
               ))}
@@ -90,6 +114,7 @@ export function QualityPanel({
         </>
       )}
       {!results && !error && <div className="dim">Checking…</div>}
+      {results && <RuleForm columns={columns} onAdd={add} busy={busy} />}
     </div>
   );
 }
