@@ -70,8 +70,15 @@ def main():
     print(f"\n{'benchmark':<16}{'lake s':>9}{'duckdb s':>10}{'polars s':>10}{'lake/duck':>11}{'lake/pol':>10}{'lake MB/s':>11}{'RSS lake/duck/polars MB':>26}")
     for name, tl, td, tp, ml, md, mp, size in rows:
         print(f"{name:<16}{tl:>9.2f}{td:>10.2f}{tp:>10.2f}{tl/td:>11.2f}{tl/tp:>10.2f}{size/tl:>11.0f}{f'{ml:.0f}/{md:.0f}/{mp:.0f}':>26}")
-    # Query overhead: same SQL through `lake query` vs Polars SQL on the same Parquet files.
+    # Profiles (issue 28): `lake profile` on the imported CSV, first (computed) and again (kept),
+    # against the import's time. Profiles are made on demand, not at import.
     lake_dir = f"{a.out}/lake-csv"
+    t_prof, _ = timed([a.lake_bin, "--lake", lake_dir, "profile", "t"])
+    t_prof2, _ = timed([a.lake_bin, "--lake", lake_dir, "profile", "t"])
+    t_imp = rows[0][1]
+    print(f"\nprofile of the CSV's {rows[0][7]:.0f} MB: {t_prof:.2f} s computed ({t_prof / t_imp * 100:.1f}% of its import's "
+          f"{t_imp:.2f} s), {t_prof2 * 1000:.0f} ms when read back; profiles are made on demand, so import time is unchanged")
+    # Query overhead: same SQL through `lake query` vs Polars SQL on the same Parquet files.
     files = sorted(
         os.path.join(dp, f) for dp, _, fs in os.walk(f"{lake_dir}/data/t") for f in fs if f.endswith(".parquet"))
     queries = {
