@@ -17,8 +17,11 @@ root=$(pwd)
 export CARGO_TARGET_DIR NO_AT_BRIDGE=1
 N=${N:-1000}
 RUNS=${RUNS:-5}
-npm --prefix ui run build >/dev/null
-bench_build -p lake-app -p lake-cli
+# BENCH_NO_BUILD=1 uses the release binaries already built.
+if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+  npm --prefix ui run build >/dev/null
+  bench_build -p lake-app -p lake-cli
+fi
 app="$CARGO_TARGET_DIR/release/datapunk-lake"
 lake_bin="$CARGO_TARGET_DIR/release/lake"
 out="$root/bench/out/lineage"
