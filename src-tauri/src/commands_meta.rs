@@ -84,8 +84,9 @@ pub async fn tag_pii(
     kind: Option<String>,
 ) -> CmdResult<PiiStatus> {
     let lake = cx.state.lake()?;
+    // A tag is one catalog transaction: no data file is written, so no lake lock is taken
+    // (two quick clicks must not refuse each other).
     blocking(move || {
-        let _lock = lake.try_write_lock()?;
         match kind {
             Some(kind) => pii::tag(&lake, &name, &column, &kind)?,
             None => {
@@ -100,7 +101,6 @@ pub async fn tag_pii(
 pub async fn set_pii_masking(cx: &Cx<'_>, on: bool) -> CmdResult<bool> {
     let lake = cx.state.lake()?;
     blocking(move || {
-        let _lock = lake.try_write_lock()?;
         let value = if on { "on" } else { "off" };
         lake.catalog().set_setting(pii::MASK_SETTING, value)?;
         Ok(on)

@@ -279,7 +279,7 @@ try {
   await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="schema-row"][data-column="emails"] [data-testid="pii-tag"][data-kind="email"]'));
   await d.wait('.tab-panel:not([hidden]) [data-testid="schema-row"][data-column="emails"] [data-testid="pii-untag"]');
   check(true, "emails was suggested as email addresses and is tagged");
-  await d.click('.tab-panel:not([hidden]) [data-testid="pii-masking"]');
+  await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="pii-masking"]:not([disabled])'));
   const emailsRow = await d.wait('.tab-panel:not([hidden]) [data-testid="schema-row"][data-column="emails"]', { text: "***@" });
   check(!(await d.text(emailsRow)).includes("priya.shah@"), `with masking on, the schema's min and max of emails are masked too: ${await d.text(emailsRow)}`);
   await shot("pii");
@@ -292,8 +292,8 @@ try {
   check((await d.text(maskedBadge)).includes("emails"), "the result says which columns are masked");
   await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}w${NULL_KEY}`);
   // Back as it was for the later steps: masking off, the tag removed.
-  await d.click('.tab-panel:not([hidden]) [data-testid="pii-masking"]');
-  await d.click('.tab-panel:not([hidden]) [data-testid="schema-row"][data-column="emails"] [data-testid="pii-untag"]');
+  await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="pii-masking"]:not([disabled])'));
+  await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="schema-row"][data-column="emails"] [data-testid="pii-untag"]:not([disabled])'));
   await d.wait('.tab-panel:not([hidden]) [data-testid="schema-row"][data-column="emails"] [data-testid="pii-tag"]');
   await d.click('[aria-label="Close takeout.contacts"]');
 

@@ -57,20 +57,34 @@ function TopValues({ c, sampled }: { c: ColumnProfile; sampled: number }) {
 }
 
 /** A column's personal-data tag, or a suggestion to tag it. */
-function PiiCell({ status, column, onTag }: { status: PiiStatus; column: string; onTag: (column: string, kind: string | null) => void }) {
+function PiiCell({
+  status,
+  column,
+  onTag,
+  busy,
+}: {
+  status: PiiStatus;
+  column: string;
+  onTag: (column: string, kind: string | null) => void;
+  busy: boolean;
+}) {
   const tagged = status.tags.find((t) => t.column === column);
   if (tagged)
     return (
       <span className="pii">
         <span className="badge warn">{tagged.kind}</span>{" "}
-        <button className="linklike" onClick={() => onTag(column, null)} data-testid="pii-untag">
+        <button className="linklike" disabled={busy} onClick={() => onTag(column, null)} data-testid="pii-untag">
           untag
         </button>
       </span>
     );
   const s = status.suggestions.find((x) => x.column === column);
   return (
-    <button className="linklike" title={s?.reason ?? "Tag this column as personal data"} onClick={() => onTag(column, s?.kind ?? "other")} data-testid="pii-tag" data-kind={s?.kind ?? "other"}>
+    <button
+      className="linklike"
+      disabled={busy}
+      title={s?.reason ?? "Tag this column as personal data"}
+      onClick={() => onTag(column, s?.kind ?? "other")} data-testid="pii-tag" data-kind={s?.kind ?? "other"}>
       {s ? `looks like ${s.kind}: tag` : "tag"}
     </button>
   );
@@ -104,8 +118,12 @@ export function ProfileTable({ name, desc }: { name: string; desc: DatasetDescri
       stale = true;
     };
   }, [name, desc.version]);
+  // One change at a time: the controls wait for the answer.
+  const [piiBusy, setPiiBusy] = useState(false);
   const tag = (column: string, kind: string | null) => {
+    setPiiBusy(true);
     tagPii(name, column, kind)
+      .finally(() => setPiiBusy(false))
       .then((p) => {
         setPii(p);
         setPiiChanged((n) => n + 1);
@@ -113,7 +131,9 @@ export function ProfileTable({ name, desc }: { name: string; desc: DatasetDescri
       .catch((e) => setFailed(String(e?.message ?? e)));
   };
   const setMasking = (on: boolean) => {
+    setPiiBusy(true);
     setPiiMasking(on)
+      .finally(() => setPiiBusy(false))
       .then(() => {
         // The latest status, not the one this render saw (a tag may have changed since).
         setPii((p) => (p ? { ...p, masking: on } : p));
@@ -136,7 +156,7 @@ export function ProfileTable({ name, desc }: { name: string; desc: DatasetDescri
       </div>
       {pii && (
         <label className="pii-mask" title="Columns tagged as personal data are masked in every result and export of this lake; the stored data stays whole">
-          <input type="checkbox" checked={pii.masking} onChange={(e) => setMasking(e.target.checked)} data-testid="pii-masking" /> Mask personal data in
+          <input type="checkbox" checked={pii.masking} disabled={piiBusy} onChange={(e) => setMasking(e.target.checked)} data-testid="pii-masking" /> Mask personal data in
           results and exports
         </label>
       )}
@@ -166,7 +186,7 @@ export function ProfileTable({ name, desc }: { name: string; desc: DatasetDescri
                 <td className="dim" title={c.dtype}>
                   {p?.sql_type ?? c.dtype}
                 </td>
-                <td data-testid="pii-cell">{pii && <PiiCell status={pii} column={c.name} onTag={tag} />}</td>
+                <td data-testid="pii-cell">{pii && <PiiCell status={pii} column={c.name} onTag={tag} busy={piiBusy} />}</td>
                 <td className="num" title={`${(share * 100).toFixed(1)}% null`}>
                   {fmtInt(c.null_count)}
                   <div className="nullbar">
