@@ -188,15 +188,7 @@ pub fn inherit_tags(
         .columns
         .iter()
         .filter_map(|c| {
-            let kind = c
-                .inputs
-                .iter()
-                .filter(|x| x.kind == "DIRECT")
-                .find_map(|x| {
-                    tags.iter()
-                        .find(|t| t.dataset == x.dataset && t.column == x.column)
-                        .map(|t| t.kind.clone())
-                })?;
+            let kind = crate::query::mask::feeding_tag(c, &tags)?.0.kind.clone();
             Some(PiiTag {
                 dataset: dataset.into(),
                 column: c.name.clone(),

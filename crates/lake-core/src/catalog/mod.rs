@@ -455,20 +455,11 @@ impl Catalog {
     /// Entries of the audit log at or after `since` (RFC 3339, UTC; all when empty), newest
     /// first.
     pub fn audit_log(&self, since: &str, limit: u32) -> Result<Vec<AuditEntry>> {
-        let mut st = self.conn.prepare(
-            "SELECT ts, action, dataset, version, details FROM audit_log WHERE ts >= ?1
-             ORDER BY id DESC LIMIT ?2",
-        )?;
-        let rows = st.query_map(params![since, limit], |r| {
-            Ok(AuditEntry {
-                ts: r.get(0)?,
-                action: r.get(1)?,
-                dataset: r.get(2)?,
-                version: r.get(3)?,
-                details: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        self.audit_filtered(&audit::AuditFilter {
+            since: since.to_string(),
+            limit,
+            ..Default::default()
+        })
     }
 }
 

@@ -20,6 +20,22 @@ pub fn masking_on(lake: &Lake) -> Result<bool> {
     Ok(lake.catalog().setting(MASK_SETTING)?.as_deref() == Some("on"))
 }
 
+/// The tagged column that gives `c` a value (directly: copied, computed or aggregated), and
+/// how (`IDENTITY`, `TRANSFORMATION`, `AGGREGATION`).
+pub fn feeding_tag<'a, 'b>(
+    c: &'b super::column_lineage::OutputColumn,
+    tags: &'a [PiiTag],
+) -> Option<(&'a PiiTag, &'b str)> {
+    c.inputs
+        .iter()
+        .filter(|x| x.kind == "DIRECT")
+        .find_map(|x| {
+            tags.iter()
+                .find(|t| t.dataset == x.dataset && t.column == x.column)
+                .map(|t| (t, x.subtype.as_str()))
+        })
+}
+
 /// The tag that gives each output column of `lineage` its value, if any.
 fn tagged_outputs(
     lineage: &ColumnLineage,
@@ -28,15 +44,7 @@ fn tagged_outputs(
 ) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for (i, c) in lineage.columns.iter().enumerate() {
-        let tag = c
-            .inputs
-            .iter()
-            .filter(|x| x.kind == "DIRECT")
-            .find_map(|x| {
-                tags.iter()
-                    .find(|t| t.dataset == x.dataset && t.column == x.column)
-                    .map(|t| (t.kind.clone(), x.subtype.as_str()))
-            });
+        let tag = feeding_tag(c, tags).map(|(t, sub)| (t.kind.clone(), sub));
         let Some((kind, subtype)) = tag else { continue };
         // A count of a tagged column tells how many, not who.
         let counted = subtype == "AGGREGATION"
