@@ -1,4 +1,6 @@
 //! `lake pii ...`: which columns hold personal data, and masking them in results and exports.
+//! A tag or the setting is one catalog transaction (no data file is written), so these take no
+//! lake lock: they work while an import runs, as the app's do.
 
 use std::process::ExitCode;
 
@@ -57,7 +59,6 @@ pub fn run(lake: &Lake, action: PiiAction) -> Result<ExitCode, LakeError> {
                 println!("{:<20} {:<9} {}{tagged}", x.column, x.kind, x.reason);
             }
             if tag {
-                let _lock = lake.try_write_lock()?;
                 for x in s.iter().filter(|x| !x.tagged) {
                     pii::tag(lake, &dataset, &x.column, &x.kind)?;
                 }
@@ -71,12 +72,10 @@ pub fn run(lake: &Lake, action: PiiAction) -> Result<ExitCode, LakeError> {
             column,
             kind,
         } => {
-            let _lock = lake.try_write_lock()?;
             pii::tag(lake, &dataset, &column, &kind)?;
             println!("{dataset}.{column} tagged as {kind}");
         }
         PiiAction::Untag { dataset, column } => {
-            let _lock = lake.try_write_lock()?;
             if !lake.catalog().untag_pii(&dataset, &column)? {
                 return Err(LakeError::bad_input(
                     "lake pii untag",
@@ -101,7 +100,6 @@ pub fn run(lake: &Lake, action: PiiAction) -> Result<ExitCode, LakeError> {
             }
         }
         PiiAction::Mask { state } => {
-            let _lock = lake.try_write_lock()?;
             lake.catalog().set_setting(MASK_SETTING, &state)?;
             println!("masking of personal data is {state}");
         }

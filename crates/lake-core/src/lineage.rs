@@ -6,7 +6,6 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::catalog::history::VersionSel;
 use crate::catalog::lineage::{LineageGraph, LineageNode};
 use crate::error::Result;
 use crate::query::column_lineage::{self, ColumnInput, ColumnLineage};
@@ -73,12 +72,10 @@ pub fn column_graph(lake: &Lake, g: &LineageGraph) -> Result<ColumnGraph> {
     let mut out = ColumnGraph::default();
     for n in g.nodes.iter().filter(|n| n.kind == "dataset") {
         let Some(version) = n.version else { continue };
-        let columns: Vec<(String, String)> = lake
-            .catalog()
-            .dataset_at(&n.name, &VersionSel::Number(version))
-            .map(|d| {
-                d.schema
-                    .into_iter()
+        let schema = lake.catalog().version_schema(&n.name, version)?;
+        let columns: Vec<(String, String)> = schema
+            .map(|(cols, _)| {
+                cols.into_iter()
                     .map(|c| (c.name, sql_type_name(&c.dtype)))
                     .collect()
             })
@@ -239,10 +236,10 @@ pub fn openlineage_events(lake: &Lake, g: &LineageGraph) -> Result<Vec<Value>> {
                 "EXPORT",
             ),
             _ => {
-                let ds = lake
+                let v = lake
                     .catalog()
-                    .dataset_at(&n.name, &VersionSel::Number(n.version.unwrap_or(0)));
-                let when = ds.map(|d| d.created_at).unwrap_or_default();
+                    .version_schema(&n.name, n.version.unwrap_or(0))?;
+                let when = v.map(|(_, at)| at).unwrap_or_default();
                 (when, if n.sql.is_some() { "QUERY" } else { "IMPORT" })
             }
         };

@@ -208,6 +208,39 @@ impl Catalog {
         Ok((current, rows.collect::<std::result::Result<_, _>>()?))
     }
 
+    /// The columns and commit time of `name`'s version `version`, read from its one row (not
+    /// its files and statistics, as `dataset_at` does): None when there is no such version or
+    /// vacuum removed it. A lineage graph asks this of every node.
+    pub fn version_schema(
+        &self,
+        name: &str,
+        version: u32,
+    ) -> Result<Option<(Vec<ColumnDef>, String)>> {
+        let vacuumed = if self.versions_have("vacuumed_at")? {
+            "v.vacuumed_at IS NULL"
+        } else {
+            "1"
+        };
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT v.schema_json, v.created_at FROM versions v
+                     JOIN datasets d ON d.id = v.dataset_id
+                     WHERE d.name = ?1 AND v.version = ?2 AND {vacuumed}"
+                ),
+                params![name, version],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(json, at)| {
+            let schema = serde_json::from_str(&json)
+                .map_err(|e| LakeError::Internal(format!("schema of {name}: {e}")))?;
+            Ok((schema, at))
+        })
+        .transpose()
+    }
+
     /// The history of `name`, newest first: each version's sources and schema change.
     pub fn history(&self, name: &str) -> Result<Vec<VersionEntry>> {
         let (current, rows) = self.version_rows(name)?;

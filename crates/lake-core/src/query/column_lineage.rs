@@ -148,36 +148,6 @@ fn indirect(((d, c), i): &(Col, Ind)) -> ColumnInput {
     }
 }
 
-const AGGREGATES: &[&str] = &[
-    "count",
-    "sum",
-    "avg",
-    "mean",
-    "min",
-    "max",
-    "median",
-    "first",
-    "last",
-    "stddev",
-    "stddev_samp",
-    "stddev_pop",
-    "variance",
-    "var_samp",
-    "var_pop",
-    "string_agg",
-    "array_agg",
-    "list",
-    "mode",
-    "quantile",
-    "quantile_cont",
-    "quantile_disc",
-    "approx_count_distinct",
-    "bool_and",
-    "bool_or",
-    "arg_min",
-    "arg_max",
-];
-
 struct Analyzer<'a> {
     schemas: &'a Schemas,
 }
@@ -628,7 +598,7 @@ impl Visitor for Walker<'_, '_> {
             Expr::Exists { subquery, .. } => self.subquery(subquery, false),
             Expr::Function(f) => {
                 let name = f.name.to_string().to_lowercase();
-                if AGGREGATES.contains(&name.as_str()) {
+                if super::expr::is_aggregate(&name) {
                     self.agg += 1;
                 }
                 if let Some(WindowType::WindowSpec(w)) = &f.over {
@@ -669,7 +639,7 @@ impl Visitor for Walker<'_, '_> {
         }
         if let Expr::Function(f) = e {
             let name = f.name.to_string().to_lowercase();
-            if AGGREGATES.contains(&name.as_str()) {
+            if super::expr::is_aggregate(&name) {
                 self.agg -= 1;
             }
         }
@@ -731,14 +701,24 @@ pub fn of_sql(
                 .find(|i| i.dataset == base && !i.pinned)
                 .map(|i| VersionSel::Number(i.version))
         });
-        let ds = match sel {
-            Some(sel) => lake.catalog().dataset_at(&base, &sel)?,
+        // Only the columns: a version's row, not its files and statistics.
+        let schema = match sel {
+            Some(VersionSel::Number(v)) => match lake.catalog().version_schema(&base, v)? {
+                Some((s, _)) => s,
+                // Fails as a query of it would (no such version, or vacuumed).
+                None => {
+                    lake.catalog()
+                        .dataset_at(&base, &VersionSel::Number(v))?
+                        .schema
+                }
+            },
+            Some(sel) => lake.catalog().dataset_at(&base, &sel)?.schema,
             None => match lake.catalog().dataset(&base)? {
-                Some(d) => d,
+                Some(d) => d.schema,
                 None => continue,
             },
         };
-        schemas.insert(t, ds.schema.iter().map(|c| c.name.clone()).collect());
+        schemas.insert(t, schema.into_iter().map(|c| c.name).collect());
     }
     let sqlparser::ast::Statement::Query(q) = &statement else {
         return Ok(ColumnLineage::default());

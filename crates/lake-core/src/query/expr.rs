@@ -48,3 +48,41 @@ pub(crate) fn join_and(parts: Vec<Expr>) -> Option<Expr> {
             right: Box::new(b),
         })
 }
+
+/// Aggregate functions whose answer does not depend on the order rows come in.
+pub(crate) const ORDER_FREE_AGGREGATES: &[&str] = &[
+    "count",
+    "sum",
+    "avg",
+    "mean",
+    "min",
+    "max",
+    "median",
+    "stddev",
+    "stddev_samp",
+    "variance",
+    "var_samp",
+];
+
+/// Every aggregate function name the engine knows (the order-free ones, then the rest).
+pub(crate) fn is_aggregate(name: &str) -> bool {
+    const MORE: &[&str] = &[
+        "first",
+        "last",
+        "stddev_pop",
+        "var_pop",
+        "string_agg",
+        "array_agg",
+        "list",
+        "mode",
+        "quantile",
+        "quantile_cont",
+        "quantile_disc",
+        "approx_count_distinct",
+        "bool_and",
+        "bool_or",
+        "arg_min",
+        "arg_max",
+    ];
+    ORDER_FREE_AGGREGATES.contains(&name) || MORE.contains(&name)
+}

@@ -249,21 +249,10 @@ fn count_only(q: &sqlparser::ast::Query, s: &Select) -> Option<String> {
 
 /// Whether the SELECT gives one row of aggregates (so the order rows come in cannot matter).
 fn aggregates_only(s: &Select) -> bool {
-    const AGGREGATES: &[&str] = &[
-        "count",
-        "sum",
-        "avg",
-        "mean",
-        "min",
-        "max",
-        "median",
-        "stddev",
-        "stddev_samp",
-        "variance",
-        "var_samp",
-    ];
     let aggregate = |e: &Expr| match e {
-        Expr::Function(f) => AGGREGATES.contains(&f.name.to_string().to_lowercase().as_str()),
+        Expr::Function(f) => {
+            super::expr::ORDER_FREE_AGGREGATES.contains(&f.name.to_string().to_lowercase().as_str())
+        }
         _ => false,
     };
     let ungrouped =
