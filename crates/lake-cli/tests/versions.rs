@@ -18,7 +18,7 @@ fn history_time_travel_restore_and_vacuum_from_the_cli() {
         "{text}"
     );
     assert!(lines[0].ends_with("(current)"), "{text}");
-    assert_eq!(lines[1].trim(), "columns: + age i64", "{text}");
+    assert_eq!(lines[1].trim(), "columns: + age BIGINT", "{text}");
     assert!(
         lines[2].trim().starts_with("from ") && lines[2].contains("b.csv (2 rows"),
         "{text}"

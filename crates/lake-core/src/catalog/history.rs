@@ -114,30 +114,41 @@ pub struct VersionEntry {
     pub derivation: Option<super::lineage::Derivation>,
 }
 
-/// The schema change from `before` to `after`.
+/// The schema change from `before` to `after`, with SQL type names (`BIGINT`, not `i64`).
 pub fn schema_diff(
     before: &[ColumnDef],
     after: &[ColumnDef],
 ) -> (Vec<ColumnDef>, Vec<ColumnDef>, Vec<Retyped>) {
-    let find = |cols: &[ColumnDef], n: &str| cols.iter().find(|c| c.name == n).cloned();
+    let find = |cols: &[ColumnDef], n: &str| {
+        let c = cols.iter().find(|c| c.name == n)?;
+        Some(ColumnDef {
+            name: c.name.clone(),
+            dtype: super::sql_type::sql_type_name(&c.dtype),
+        })
+    };
     let added = after
         .iter()
         .filter(|c| find(before, &c.name).is_none())
-        .cloned()
+        .filter_map(|c| find(after, &c.name))
         .collect();
     let removed = before
         .iter()
         .filter(|c| find(after, &c.name).is_none())
-        .cloned()
+        .filter_map(|c| find(before, &c.name))
         .collect();
     let retyped = after
         .iter()
         .filter_map(|c| {
-            let b = find(before, &c.name)?;
-            (b.dtype != c.dtype).then(|| Retyped {
+            let b = before.iter().find(|b| b.name == c.name)?;
+            // Told in SQL names, unless they are the same (a timestamp's unit changed).
+            let (from, to) = match (find(before, &c.name)?, find(after, &c.name)?) {
+                (f, t) if f.dtype == t.dtype => (b.dtype.clone(), c.dtype.clone()),
+                (f, t) => (f.dtype, t.dtype),
+            };
+            (b.dtype != c.dtype).then_some(Retyped {
                 name: c.name.clone(),
-                from: b.dtype,
-                to: c.dtype.clone(),
+                from,
+                to,
             })
         })
         .collect();

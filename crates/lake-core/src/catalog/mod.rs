@@ -12,6 +12,7 @@ pub mod pii;
 pub mod profiles;
 pub mod quality;
 pub mod schema;
+pub mod sql_type;
 pub use indexes::IndexInfo;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};

@@ -265,7 +265,11 @@ pub(super) fn expr(node: Node, arena: &Arena<AExpr>) -> String {
                 side(*right, true)
             )
         }
-        AExpr::Cast { expr: e, dtype, .. } => format!("CAST({} AS {dtype})", expr(*e, arena)),
+        AExpr::Cast { expr: e, dtype, .. } => format!(
+            "CAST({} AS {})",
+            expr(*e, arena),
+            crate::catalog::sql_type::sql_type_name(&dtype.to_string())
+        ),
         AExpr::Agg(a) => agg(a, arena),
         AExpr::Ternary {
             truthy,
