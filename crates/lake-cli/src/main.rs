@@ -66,6 +66,10 @@ enum Command {
         /// range skip whole years (Takeout tables are split by the year of `ts` anyway).
         #[arg(long, value_name = "COLUMN")]
         partition_by: Option<String>,
+        /// Leave the column profiles (histograms, top values) to be computed when first asked
+        /// for, instead of from a bounded sample at import.
+        #[arg(long)]
+        no_profile: bool,
         /// Files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -363,6 +367,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             format,
             rows_per_file,
             partition_by,
+            no_profile,
             paths,
         } => {
             let lake = noted(Lake::open_or_init(lake_dir)?);
@@ -377,6 +382,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 format: format.as_deref().and_then(ingest::Format::parse),
                 rows_per_file,
                 partition_by,
+                profile: !no_profile,
                 ..Default::default()
             };
             let cancel = install_ctrlc();

@@ -155,6 +155,16 @@ pub fn profile(lake: &Lake, name: &str) -> Result<DatasetProfile> {
     masked(lake, p)
 }
 
+/// Profiles the versions an import just committed (when `on`), each from a
+/// sample of at most [`SAMPLE_ROWS`] rows, so the cost is bounded whatever the import's size.
+/// They are kept in the catalog, and the schema view shows them at once. A failure here is not
+/// the import's: the data is in, and the profile is computed when first asked for.
+pub(crate) fn profile_imported<'a>(lake: &Lake, on: bool, names: impl Iterator<Item = &'a str>) {
+    for name in names.filter(|_| on) {
+        let _ = profile(lake, name);
+    }
+}
+
 /// `p` with the values of columns tagged as personal data masked, when the lake masks them.
 fn masked(lake: &Lake, mut p: DatasetProfile) -> Result<DatasetProfile> {
     use crate::query::mask::{mask_text, masking_on};

@@ -126,3 +126,43 @@ fn a_big_dataset_is_sampled_from_every_file() {
     );
     assert_eq!(p.columns[0].top[0].value, "5000");
 }
+
+#[test]
+fn an_import_keeps_its_profile_unless_asked_not_to() {
+    use crate::ingest::{import_paths, CancelToken, ImportOptions, NoProgress};
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    let kept = |name: &str| {
+        let id = lake.catalog().require_dataset(name).unwrap().version_id;
+        lake.catalog().kept_profile_json(id).unwrap()
+    };
+    // Profiled at import: kept for the version just committed, with its figures.
+    import_csv(
+        &lake,
+        dir.path(),
+        "a.csv",
+        "a",
+        "x,y\n1,p\n2,q\n2,q\n",
+        Mode::Replace,
+    );
+    let json = kept("a").expect("profiled at import");
+    let p: DatasetProfile = serde_json::from_str(&json).unwrap();
+    assert_eq!((p.version, p.rows, p.sampled), (1, 3, 3));
+    assert_eq!(col(&p, "y").top[0].value, "q");
+    // A new version is profiled again; the old one keeps its own.
+    import_csv(&lake, dir.path(), "a2.csv", "a", "x,y\n7,r\n", Mode::Append);
+    let p2: DatasetProfile = serde_json::from_str(&kept("a").unwrap()).unwrap();
+    assert_eq!((p2.version, p2.rows), (2, 4));
+    // `profile: false` (`--no-profile`) leaves it to be computed when asked for.
+    let f = dir.path().join("b.csv");
+    std::fs::write(&f, "z\n5\n").unwrap();
+    let opts = ImportOptions {
+        name: Some("b".into()),
+        profile: false,
+        ..Default::default()
+    };
+    import_paths(&lake, &[f], &opts, &NoProgress, &CancelToken::new()).unwrap();
+    assert!(kept("b").is_none());
+    assert_eq!(profile(&lake, "b").unwrap().rows, 1);
+    assert!(kept("b").is_some());
+}

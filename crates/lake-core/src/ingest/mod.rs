@@ -66,6 +66,8 @@ pub struct ImportOptions {
     /// Split the files by the year of this date or timestamp column (`--partition-by`). The
     /// Takeout tables are always split by the year of `ts`.
     pub partition_by: Option<String>,
+    /// Profile each committed version from a bounded sample (`--no-profile` leaves it on demand).
+    pub profile: bool,
 }
 
 impl Default for ImportOptions {
@@ -78,6 +80,7 @@ impl Default for ImportOptions {
             rows_per_file: 1_000_000,
             names: BTreeMap::new(),
             partition_by: None,
+            profile: true,
         }
     }
 }
@@ -494,6 +497,8 @@ pub fn import_paths(
             report.datasets.push(info);
         }
         index_imported(lake, lock, &mut report);
+        let names = report.datasets.iter().map(|d| d.name.as_str());
+        crate::profile::profile_imported(lake, opts.profile, names);
     }
     drop(stagings);
     Ok(report)
