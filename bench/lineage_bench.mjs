@@ -13,7 +13,8 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-// In the page: choose `depth`, then wait for the frame after `want` nodes are in the graph.
+// In the page: choose `depth`, then wait for the frame after the graph of `want` nodes is laid
+// out and the part of it in sight is in the document (the page puts only that part there).
 const DRAW = `
 const [depth, want, done] = arguments;
 const panel = '.tab-panel:not([hidden]) ';
@@ -23,8 +24,10 @@ const t0 = performance.now();
 set.call(sel, String(depth));
 sel.dispatchEvent(new Event('change', { bubbles: true }));
 const tick = () => {
-  const n = document.querySelectorAll(panel + '[data-testid="lineage-node"]').length;
-  if (n >= want) requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0)));
+  const g = document.querySelector(panel + '[data-testid="lineage-graph"]');
+  const n = g ? Number(g.dataset.nodes) : 0;
+  const inDoc = document.querySelectorAll(panel + '[data-testid="lineage-node"]').length;
+  if (n >= want && inDoc > 0 && inDoc === Number(g.dataset.shown)) requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0)));
   else if (performance.now() - t0 > 60000) done(-n);
   else requestAnimationFrame(tick);
 };
@@ -55,6 +58,23 @@ try {
     }
   }
   await d.screenshot(join(out, "lineage-1000.png"));
+  // Scrolled to the far end, the nodes there are drawn (the page adds them as they come into sight).
+  const far = await d.execAsync(
+    `const done = arguments[0];
+     const p = document.querySelector('.tab-panel:not([hidden]) [data-testid="lineage-panel"]');
+     p.scrollTop = p.scrollHeight;
+     p.scrollLeft = p.scrollWidth;
+     requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(() => {
+       const r = p.getBoundingClientRect();
+       done([...p.querySelectorAll('[data-testid="lineage-node"]')].filter((n) => {
+         const b = n.getBoundingClientRect();
+         return b.bottom > r.top && b.top < r.bottom && b.right > r.left && b.left < r.right;
+       }).length);
+     })));`,
+    [],
+  );
+  if (!(far > 0)) throw new Error("no node drawn after scrolling to the end of the graph");
+  await d.screenshot(join(out, "lineage-1000-end.png"));
 } finally {
   await d.stop();
 }

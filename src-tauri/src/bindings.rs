@@ -26,7 +26,7 @@ use lake_core::profile::{ColumnProfile, DatasetProfile, Histogram, TopValue};
 use lake_core::query::plan_diff::{DiffRow, DiffStatus, PlanDiff};
 use lake_core::query::results::{FilterSpec, ResultMeta, SortSpec};
 use lake_core::query::{PlanNode, PlanRun, QueryPlan};
-use lake_core::storage::versions::AuditView;
+use lake_core::storage::versions::{AuditView, VacuumReport};
 use lake_core::{ErrorCode, ErrorPayload};
 use ts_rs::TS;
 
@@ -88,6 +88,7 @@ pub fn types_ts() -> String {
     decl::<PiiStatus>(&mut s);
     decl::<AuditCheck>(&mut s);
     decl::<AuditView>(&mut s);
+    decl::<VacuumReport>(&mut s);
     decl::<Histogram>(&mut s);
     decl::<TopValue>(&mut s);
     decl::<ColumnProfile>(&mut s);

@@ -19,6 +19,12 @@ macro_rules! with_commands {
             list_datasets() -> Vec<DatasetInfo>;
             /// Every view of the open lake (named queries), by name.
             list_views() -> Vec<ViewInfo>;
+            /// Saves the query `sql` as the view `name` (new or replacing one); returns every view.
+            create_view(name: String, sql: String) -> Vec<ViewInfo>;
+            /// Removes the view `name`; returns the views left.
+            drop_view(name: String) -> Vec<ViewInfo>;
+            /// Removes the files of versions older than `older_than` (30d, 12h, 0d) that are not current and no version still reads; with `dry_run`, only says what it would remove.
+            vacuum(older_than: String, dry_run: bool) -> VacuumReport;
             /// A dataset's schema, column statistics and versions.
             describe_dataset(name: String) -> DatasetDescription;
             /// Each column's histogram, top values, null share, distinct count and min/max (computed once per version).

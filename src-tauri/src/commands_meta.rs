@@ -9,7 +9,7 @@ use lake_core::materialize::{self, NewerInput};
 use lake_core::pii::{self, PiiStatus};
 use lake_core::profile::DatasetProfile;
 use lake_core::query::QueryOptions;
-use lake_core::storage::versions::AuditView;
+use lake_core::storage::versions::{self, AuditView, VacuumReport};
 use lake_core::Lake;
 use serde::Serialize;
 use ts_rs::TS;
@@ -60,6 +60,35 @@ fn lineage_view(lake: &Lake, name: &str, depth: u32, columns: bool) -> CmdResult
 pub async fn list_views(cx: &Cx<'_>) -> CmdResult<Vec<ViewInfo>> {
     let lake = cx.state.lake()?;
     blocking(move || Ok(lake.catalog().view_infos()?)).await
+}
+
+pub async fn create_view(cx: &Cx<'_>, name: String, sql: String) -> CmdResult<Vec<ViewInfo>> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        lake_core::query::views::create(&lake, &name, &sql)?;
+        Ok(lake.catalog().view_infos()?)
+    })
+    .await
+}
+
+pub async fn drop_view(cx: &Cx<'_>, name: String) -> CmdResult<Vec<ViewInfo>> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        let _lock = lake.try_write_lock()?;
+        lake.catalog().drop_view(&name)?;
+        Ok(lake.catalog().view_infos()?)
+    })
+    .await
+}
+
+pub async fn vacuum(cx: &Cx<'_>, older_than: String, dry_run: bool) -> CmdResult<VacuumReport> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        let age = versions::parse_age(&older_than)?;
+        let lock = lake.try_write_lock()?;
+        Ok(lake.vacuum(&lock, age, dry_run)?)
+    })
+    .await
 }
 
 pub async fn audit_view(

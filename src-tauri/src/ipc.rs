@@ -32,7 +32,7 @@ use lake_core::query::track::Track;
 use lake_core::query::PlanRun;
 use lake_core::spatial::fences::Fence;
 use lake_core::spatial::viewport::Viewport;
-use lake_core::storage::versions::AuditView;
+use lake_core::storage::versions::{AuditView, VacuumReport};
 
 /// ts-rs settings of every generated type (64-bit integers are plain numbers).
 pub fn ts_config() -> Config {
@@ -96,6 +96,7 @@ ts_types!(
     Vec<ViewInfo>,
     Rule,
     AuditView,
+    VacuumReport,
     PiiStatus,
     LineageView,
     CreatedDataset,

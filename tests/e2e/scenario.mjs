@@ -251,6 +251,18 @@ try {
   await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="run"]'));
   await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="0"]', { text: "Ada" });
   check(true, "the view london_people is in the catalog; opening it queries it (Ada)");
+  // The same query saved as a view from the app, then dropped from the catalog.
+  await d.click('.tab-panel:not([hidden]) [data-testid="keep-view"]');
+  await d.type(await d.wait('.tab-panel:not([hidden]) [data-testid="keep-view-name"]'), "londoners");
+  await d.click('.tab-panel:not([hidden]) [data-testid="keep-view-create"]');
+  const savedView = await d.wait('.tab-panel:not([hidden]) [data-testid="keep-view-done"]');
+  check((await d.text(savedView)).includes("Saved as the view londoners"), `Save as view… saves it: ${await d.text(savedView)}`);
+  await d.wait('[data-testid="catalog-view"][data-name="londoners"]');
+  await d.click('[data-testid="catalog-view"][data-name="londoners"] ~ [data-testid="catalog-view-drop"]');
+  await d.click(await d.wait('[data-testid="catalog-view-drop-yes"]'));
+  for (let i = 0; i < 50 && (await d.findAll('[data-testid="catalog-view"][data-name="londoners"]')).length > 0; i++) await sleep(100);
+  check((await d.findAll('[data-testid="catalog-view"][data-name="londoners"]')).length === 0, "the view listed in the catalog is dropped from it (asked twice)");
+  check((await d.findAll('[data-testid="catalog-view"][data-name="london_people"]')).length === 1, "the other view stays");
   await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}w${NULL_KEY}`);
 
   console.log("4e. the audit log: what was done, filtered, and its hash chain intact");
@@ -296,6 +308,22 @@ try {
   await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="schema-row"][data-column="emails"] [data-testid="pii-untag"]:not([disabled])'));
   await d.wait('.tab-panel:not([hidden]) [data-testid="schema-row"][data-column="emails"] [data-testid="pii-tag"]');
   await d.click('[aria-label="Close takeout.contacts"]');
+
+  console.log("4g. vacuum: what it would remove is shown first; after it, the old versions are marked vacuumed");
+  await d.click(await d.wait('[data-testid="catalog-item"][data-name="people"]'));
+  await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="dataset-tab-versions"]'));
+  await d.selectByValue('.tab-panel:not([hidden]) [data-testid="vacuum-age"]', "0d");
+  await d.click('.tab-panel:not([hidden]) [data-testid="vacuum-preview"]');
+  const vplan = await d.wait('.tab-panel:not([hidden]) [data-testid="vacuum-plan"]');
+  check((await d.text(vplan)).includes("people@v1") && !(await d.text(vplan)).includes("people@v4"), `the dry run lists old versions, not the current one: ${await d.text(vplan)}`);
+  await shot("vacuum-plan");
+  await d.click('.tab-panel:not([hidden]) [data-testid="vacuum-run"]');
+  const vdone = await d.wait('.tab-panel:not([hidden]) [data-testid="vacuum-done"]', { timeout: 30000 });
+  check(/Removed \d+ files/.test(await d.text(vdone)), `vacuum removes them: ${await d.text(vdone)}`);
+  await d.wait('.tab-panel:not([hidden]) [data-testid="version-1"]', { text: "vacuumed" });
+  const v4 = await d.wait('.tab-panel:not([hidden]) [data-testid="version-4"]');
+  check((await d.text(v4)).includes("current") && !(await d.text(v4)).includes("vacuumed"), "version 1 is marked vacuumed; the current version 4 is not");
+  await d.click('[aria-label="Close people"]');
 
   console.log("5. SQL editor: an error with its hint");
   await d.click('[data-testid="new-query"]');

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { DatasetInfo, ErrorPayload, LakeStatus, ViewInfo } from "./bindings/types";
-import { lakeStatus, listDatasets, listViews, onDropped, uiReady } from "./bindings/commands";
+import { dropView, lakeStatus, listDatasets, listViews, onDropped, uiReady } from "./bindings/commands";
 import { sqlName } from "./lib/format";
 import { asLakeError } from "./lib/errors";
 import { ErrorBox } from "./components/ErrorBox";
@@ -228,6 +228,11 @@ export function App() {
           selected={current?.kind === "dataset" ? current.name : null}
           onOpen={openDataset}
           onOpenView={(v) => openQuery(`SELECT * FROM ${sqlName(v)}`)}
+          onDropView={(v) =>
+            void dropView(v)
+              .then(setViews)
+              .catch((e) => setError(asLakeError(e)))
+          }
         />
         <section className="workspace">
           <div className="tabs" role="tablist">

@@ -35,6 +35,21 @@ export function listViews(): Promise<Array<T.ViewInfo>> {
   return call("list_views");
 }
 
+/** Saves the query `sql` as the view `name` (new or replacing one); returns every view. */
+export function createView(name: string, sql: string): Promise<Array<T.ViewInfo>> {
+  return call("create_view", { name, sql });
+}
+
+/** Removes the view `name`; returns the views left. */
+export function dropView(name: string): Promise<Array<T.ViewInfo>> {
+  return call("drop_view", { name });
+}
+
+/** Removes the files of versions older than `older_than` (30d, 12h, 0d) that are not current and no version still reads; with `dry_run`, only says what it would remove. */
+export function vacuum(olderThan: string, dryRun: boolean): Promise<T.VacuumReport> {
+  return call("vacuum", { olderThan, dryRun });
+}
+
 /** A dataset's schema, column statistics and versions. */
 export function describeDataset(name: string): Promise<T.DatasetDescription> {
   return call("describe_dataset", { name });

@@ -661,6 +661,27 @@ actions: Array<string>,
 check: AuditCheck, };
 
 /**
+ * What `vacuum` did, or would do with `--dry-run`.
+ */
+export type VacuumReport = { 
+/**
+ * Whether anything was removed (false for a dry run).
+ */
+removed: boolean, 
+/**
+ * Versions that can no longer be read, as `dataset@vN`.
+ */
+versions: Array<string>, 
+/**
+ * Files removed (or to remove), relative to the lake folder.
+ */
+files: Array<string>, 
+/**
+ * Their bytes.
+ */
+bytes: number, };
+
+/**
  * Equal-width bins over [`lo`, `hi`]; numbers, or times as milliseconds since 1970 (UTC).
  */
 export type Histogram = { 

@@ -9,6 +9,7 @@ export function CatalogList({
   selected,
   onOpen,
   onOpenView,
+  onDropView,
 }: {
   datasets: DatasetInfo[];
   /** Named queries, listed after the datasets; opening one queries it in a new tab. */
@@ -16,8 +17,11 @@ export function CatalogList({
   selected: string | null;
   onOpen: (name: string) => void;
   onOpenView?: (name: string) => void;
+  /** Removes a view (asked once more first). */
+  onDropView?: (name: string) => void;
 }) {
   const [q, setQ] = useState("");
+  const [dropping, setDropping] = useState<string | null>(null);
   const shown = useMemo(() => {
     const needle = q.trim().toLowerCase();
     return needle ? datasets.filter((d) => d.name.toLowerCase().includes(needle)) : datasets;
@@ -58,11 +62,32 @@ export function CatalogList({
           <div className="dim small catalog-heading">Views</div>
           <ul>
             {shownViews.map((v) => (
-              <li key={v.name}>
+              <li key={v.name} className="catalog-view-row">
                 <button className="dataset" data-testid="catalog-view" data-name={v.name} onClick={() => onOpenView?.(v.name)} title={v.sql}>
                   <span className="ellipsis">◇ {v.name}</span>
                   <span className="dim small">view</span>
                 </button>
+                {onDropView &&
+                  (dropping === v.name ? (
+                    <span className="catalog-drop">
+                      <button className="danger small" data-testid="catalog-view-drop-yes" onClick={() => (setDropping(null), onDropView(v.name))}>
+                        Drop view
+                      </button>
+                      <button className="small" onClick={() => setDropping(null)}>
+                        Keep
+                      </button>
+                    </span>
+                  ) : (
+                    <button
+                      className="icon small"
+                      title={`Drop the view ${v.name} (its datasets stay)`}
+                      aria-label={`Drop the view ${v.name}`}
+                      data-testid="catalog-view-drop"
+                      onClick={() => setDropping(v.name)}
+                    >
+                      ×
+                    </button>
+                  ))}
               </li>
             ))}
           </ul>

@@ -4,6 +4,7 @@ import { datasetHistory, restoreVersion } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtBytes, fmtInt, fmtTs, sqlName } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
+import { VacuumBox } from "./VacuumBox";
 
 /** What changed in a version's columns, in a few words. */
 export function columnChange(v: VersionEntry): string {
@@ -149,6 +150,7 @@ export function VersionsPanel({
         </table>
       )}
       {!entries && !error && <div className="dim">Loading…</div>}
+      <VacuumBox onVacuumed={() => setReload((n) => n + 1)} />
     </div>
   );
 }

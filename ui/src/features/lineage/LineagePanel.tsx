@@ -1,10 +1,10 @@
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { ColumnEdge, ErrorPayload, LineageNode, LineageView } from "../../bindings/types";
 import { datasetLineage, refreshDataset } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { sqlName } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
-import { layoutLineage, NODE_H, NODE_W } from "./lineageLayout";
+import { layoutLineage, NODE_H, NODE_W, visibleIn, type Box } from "./lineageLayout";
 import { columnNodeHeight, HEADER_H, layoutColumnEdges, MAX_ROWS, ROW_H, traceColumn } from "./columnLayout";
 import "./lineage.css";
 
@@ -54,6 +54,19 @@ export function LineagePanel({
   const [busy, setBusy] = useState(false);
   const [picked, setPicked] = useState<LineageNode | null>(null);
   const [traced, setTraced] = useState<{ node: string; column: string } | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLDivElement>(null);
+  // The part of the canvas in sight: only what meets it is put in the document.
+  const [sight, setSight] = useState<Box>({ left: 0, top: 0, width: 1600, height: 1200 });
+  const measure = useCallback(() => {
+    const s = scroller.current;
+    const c = canvas.current;
+    if (!s || !c) return;
+    const sr = s.getBoundingClientRect();
+    const cr = c.getBoundingClientRect();
+    const next = { left: sr.left - cr.left, top: sr.top - cr.top, width: s.clientWidth, height: s.clientHeight };
+    setSight((b) => (b.left === next.left && b.top === next.top && b.width === next.width && b.height === next.height ? b : next));
+  }, []);
 
   useEffect(() => {
     let stale = false;
@@ -72,11 +85,38 @@ export function LineagePanel({
     const cm = view.columns != null;
     return layoutLineage(view.graph, (n) => (cm && n.kind === "dataset" ? columnNodeHeight(colsOf.get(n.id)?.length ?? 0) : NODE_H));
   }, [view, colsOf]);
-  const columnEdges = useMemo(() => (layout && view?.columns ? layoutColumnEdges(layout, view.columns) : []), [layout, view]);
+  const columnEdges = useMemo(
+    () => (layout && view?.columns ? layoutColumnEdges(layout, view.columns).map((c, i) => ({ ...c, key: i })) : []),
+    [layout, view],
+  );
   const lit = useMemo(
     () => (traced && view?.columns ? traceColumn(view.columns.edges, traced.node, traced.column) : null),
     [traced, view],
   );
+
+  useLayoutEffect(measure, [measure, layout]);
+  useEffect(() => {
+    const s = scroller.current;
+    if (!s) return;
+    let frame = 0;
+    const onScroll = () => {
+      if (!frame) frame = requestAnimationFrame(() => ((frame = 0), measure()));
+    };
+    const seen = new ResizeObserver(onScroll);
+    seen.observe(s);
+    s.addEventListener("scroll", onScroll, { passive: true });
+    return () => {
+      s.removeEventListener("scroll", onScroll);
+      seen.disconnect();
+      cancelAnimationFrame(frame);
+    };
+  }, [measure]);
+  const graphEdges = useMemo(
+    () => (layout && view ? layout.edges.filter((e) => view.columns == null || !colsOf.has(e.edge.from) || !colsOf.has(e.edge.to)) : []),
+    [layout, view, colsOf],
+  );
+  const shown = useMemo(() => (layout ? visibleIn(layout, graphEdges, sight) : null), [layout, graphEdges, sight]);
+  const shownColumnEdges = useMemo(() => (layout ? visibleIn(layout, columnEdges, sight).edges : []), [layout, columnEdges, sight]);
 
   const refresh = async () => {
     setBusy(true);
@@ -98,7 +138,7 @@ export function LineagePanel({
   };
 
   return (
-    <div className="lineage pad scroll" data-testid="lineage-panel">
+    <div className="lineage pad scroll" data-testid="lineage-panel" ref={scroller}>
       <div className="lineage-bar">
         <label>
           Depth{" "}
@@ -135,23 +175,28 @@ export function LineagePanel({
           <button onClick={() => setPicked(null)}>Close</button>
         </div>
       )}
-      {layout && view && (
-        <div className="lineage-canvas" style={{ width: layout.width, height: layout.height }} data-testid="lineage-graph">
+      {layout && view && shown && (
+        <div
+          className="lineage-canvas"
+          style={{ width: layout.width, height: layout.height }}
+          ref={canvas}
+          data-testid="lineage-graph"
+          data-nodes={layout.nodes.length}
+          data-shown={shown.nodes.length}
+        >
           <svg width={layout.width} height={layout.height}>
             <defs>
               <marker id="lineage-arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="8" markerHeight="8" orient="auto">
                 <path d="M0,0 L8,4 L0,8 z" className="lineage-arrowhead" />
               </marker>
             </defs>
-            {layout.edges
-              // Column mode draws the edges between datasets column by column.
-              .filter((e) => view.columns == null || !colsOf.has(e.edge.from) || !colsOf.has(e.edge.to))
-              .map((e) => (
-                <path key={`${e.edge.from}>${e.edge.to}`} d={e.d} className="lineage-edge" markerEnd="url(#lineage-arrow)" />
-              ))}
-            {columnEdges.map((c, i) => (
+            {/* Column mode draws the edges between datasets column by column. */}
+            {shown.edges.map((e) => (
+              <path key={`${e.edge.from}>${e.edge.to}`} d={e.d} className="lineage-edge" markerEnd="url(#lineage-arrow)" />
+            ))}
+            {shownColumnEdges.map((c) => (
               <path
-                key={i}
+                key={c.key}
                 d={c.d}
                 className={`lineage-col-edge${c.direct ? "" : " indirect"}${lit ? (lit.has(c.edge) ? " lit" : " faded") : ""}`}
                 data-testid="lineage-col-edge"
@@ -160,7 +205,7 @@ export function LineagePanel({
               </path>
             ))}
           </svg>
-          {layout.nodes.map(({ node, x, y, h }) => {
+          {shown.nodes.map(({ node, x, y, h }) => {
             const root = node.id === view.graph.root;
             const cls = `lineage-node ${node.kind}${root ? " root" : ""}${node.kind === "dataset" && !node.current ? " old" : ""}`;
             const title = node.sql ? oneLine(node.sql) : node.kind === "dataset" ? node.detail : `${node.name}\n${node.detail}`;

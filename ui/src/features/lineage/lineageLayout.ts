@@ -42,19 +42,31 @@ export function levels(g: LineageGraph): Map<string, number> {
       queue.push(n.id);
     }
   }
-  while (queue.length) {
-    const id = queue.shift()!;
+  const into = new Map<string, string[]>();
+  const outOf = new Map<string, string[]>();
+  const add = (m: Map<string, string[]>, k: string, v: string) => {
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
+  };
+  for (const e of g.edges) {
+    add(into, e.to, e.from);
+    add(outOf, e.from, e.to);
+  }
+  for (let i = 0; i < queue.length; i++) {
+    const id = queue[i];
     const l = level.get(id)!;
-    for (const e of g.edges) {
-      // Upstream only from the root's column leftwards, downstream only rightwards, so a
-      // product's other inputs do not pull it into the wrong column.
-      if (e.to === id && l <= 0 && !level.has(e.from)) {
-        level.set(e.from, l - 1);
-        queue.push(e.from);
-      }
-      if (e.from === id && l >= 0 && !level.has(e.to)) {
-        level.set(e.to, l + 1);
-        queue.push(e.to);
+    // Upstream only from the root's column leftwards, downstream only rightwards, so a
+    // product's other inputs do not pull it into the wrong column.
+    const next: [string[], number][] = [];
+    if (l <= 0) next.push([into.get(id) ?? [], l - 1]);
+    if (l >= 0) next.push([outOf.get(id) ?? [], l + 1]);
+    for (const [ids, at] of next) {
+      for (const n of ids) {
+        if (!level.has(n)) {
+          level.set(n, at);
+          queue.push(n);
+        }
       }
     }
   }
@@ -69,7 +81,9 @@ export function layoutLineage(g: LineageGraph, heightOf: (n: LineageNode) => num
   const columns = new Map<number, LineageNode[]>();
   for (const n of placedNodes) {
     const l = level.get(n.id)!;
-    columns.set(l, [...(columns.get(l) ?? []), n]);
+    const col = columns.get(l);
+    if (col) col.push(n);
+    else columns.set(l, [n]);
   }
   const nodes: Placed[] = [];
   let height = 0;
@@ -93,4 +107,40 @@ export function layoutLineage(g: LineageGraph, heightOf: (n: LineageNode) => num
   });
   const width = Math.max(...nodes.map((p) => p.x + NODE_W), NODE_W) + PAD;
   return { nodes, edges, width, height };
+}
+
+/** A rectangle of the canvas, in its pixels. */
+export interface Box {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+function meets(b: Box, x1: number, y1: number, x2: number, y2: number): boolean {
+  return x2 >= b.left && x1 <= b.left + b.width && y2 >= b.top && y1 <= b.top + b.height;
+}
+
+/** What of `layout` meets `box` (grown by `margin` on each side): the only nodes and edges the
+ *  page puts in the document, so a graph of thousands draws as fast as a small one. An edge
+ *  counts when the rectangle between its ends meets the box (its curve stays inside it). */
+export function visibleIn<E extends { d: string }>(
+  layout: Layout,
+  edges: E[],
+  box: Box,
+  margin = 400,
+): { nodes: Placed[]; edges: E[] } {
+  const b = { left: box.left - margin, top: box.top - margin, width: box.width + 2 * margin, height: box.height + 2 * margin };
+  const nodes = layout.nodes.filter((p) => meets(b, p.x, p.y, p.x + NODE_W, p.y + p.h));
+  const shown = edges.filter((e) => {
+    const [x1, y1, x2, y2] = ends(e.d);
+    return meets(b, Math.min(x1, x2), Math.min(y1, y2), Math.max(x1, x2), Math.max(y1, y2));
+  });
+  return { nodes, edges: shown };
+}
+
+/** The two ends of a path made by `curve`. */
+export function ends(d: string): [number, number, number, number] {
+  const n = d.match(/-?\d+(\.\d+)?/g)!.map(Number);
+  return [n[0], n[1], n[n.length - 2], n[n.length - 1]];
 }

@@ -301,6 +301,7 @@ export function QueryTab({
           </button>
         )}
         <KeepAsDataset sql={meta ? resultSql : null} onCreated={(n) => onDatasetCreated?.(n)} />
+        <KeepAsDataset kind="view" sql={meta ? resultSql : null} onCreated={(n) => onDatasetCreated?.(n)} />
       </div>
       {history && (
         <div className="history" data-testid="history-list">
