@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use lake_core::catalog::history::VersionEntry;
-use lake_core::catalog::{describe, DatasetDescription, DatasetInfo, HistoryEntry};
+use lake_core::catalog::{DatasetDescription, DatasetInfo, HistoryEntry};
 use lake_core::ingest::preview::{preview_paths, ImportPreview};
 use lake_core::ingest::progress::{total_bytes, ImportProgress, ProgressTracker};
 use lake_core::ingest::{import_paths, CancelToken, ImportOptions, ImportReport};
@@ -229,8 +229,7 @@ pub async fn list_datasets(cx: &Cx<'_>) -> CmdResult<Vec<DatasetInfo>> {
 
 pub async fn describe_dataset(cx: &Cx<'_>, name: String) -> CmdResult<DatasetDescription> {
     let lake = cx.state.lake()?;
-    let cat = lake.catalog();
-    Ok(describe(&cat, &name)?)
+    Ok(lake_core::query::mask::describe_masked(&lake, &name)?)
 }
 
 pub async fn dataset_history(cx: &Cx<'_>, name: String) -> CmdResult<Vec<VersionEntry>> {

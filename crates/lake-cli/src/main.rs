@@ -514,7 +514,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
         }
         Command::Schema { dataset, json } => {
             let lake = open(lake_dir)?;
-            let info = lake_core::catalog::describe(&lake.catalog(), &dataset)?;
+            let info = lake_core::query::mask::describe_masked(&lake, &dataset)?;
             if json {
                 println!("{}", serde_json::to_string(&info).expect("serializes"));
             } else {

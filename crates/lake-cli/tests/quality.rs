@@ -224,6 +224,19 @@ fn personal_data_is_suggested_tagged_and_masked_in_results_and_exports() {
         std::fs::read_to_string(&path).unwrap(),
         "email\na***@example.com\nb***@mail.org\n"
     );
+    // The schema's statistics too: min and max of email and lat are masked, name's are not.
+    let schema: serde_json::Value =
+        serde_json::from_str(&lake.ok(&["schema", "people", "--json"])).unwrap();
+    let stat = |c: usize, k: &str| schema["columns"][c][k].clone();
+    assert_eq!(
+        (stat(1, "min"), stat(1, "max")),
+        ("a***@example.com".into(), "b***@mail.org".into())
+    );
+    assert_eq!(
+        (stat(2, "min"), stat(2, "max")),
+        (48.86.into(), 51.51.into())
+    );
+    assert_eq!(stat(0, "min"), "Ann");
     let e = lake.fails(&["pii", "untag", "people", "name"]);
     assert!(e.contains("people.name is not tagged"), "{e}");
     lake.ok(&["pii", "untag", "people", "email"]);

@@ -130,3 +130,31 @@ pub fn mask_series(s: &Series, kind: &str) -> Series {
     }
     Series::full_null(name, s.len(), s.dtype())
 }
+
+/// `name`'s description, with the min and max of its tagged columns masked when the lake masks
+/// them (the statistics would show an address or a place otherwise).
+pub fn describe_masked(lake: &Lake, name: &str) -> Result<crate::catalog::DatasetDescription> {
+    let mut d = crate::catalog::describe(&lake.catalog(), name)?;
+    if !masking_on(lake)? {
+        return Ok(d);
+    }
+    let tags = lake.catalog().pii_tags()?;
+    for c in &mut d.columns {
+        let Some(t) = tags
+            .iter()
+            .find(|t| t.dataset == d.name && t.column == c.name)
+        else {
+            continue;
+        };
+        for v in [&mut c.min, &mut c.max] {
+            *v = match v.take() {
+                Some(serde_json::Value::String(s)) => Some(mask_text(&s, &t.kind).into()),
+                Some(serde_json::Value::Number(n)) if t.kind == "location" => {
+                    n.as_f64().map(|f| ((f * 100.0).round() / 100.0).into())
+                }
+                _ => None,
+            };
+        }
+    }
+    Ok(d)
+}
