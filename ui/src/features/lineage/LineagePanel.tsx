@@ -50,6 +50,8 @@ export function LineagePanel({
   const [depth, setDepth] = useState(3);
   const [columns, setColumns] = useState(false);
   const [view, setView] = useState<LineageView | null>(null);
+  // The depth `view` was read at (the page may show the previous graph while a new one loads).
+  const [viewDepth, setViewDepth] = useState(depth);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [busy, setBusy] = useState(false);
   const [picked, setPicked] = useState<LineageNode | null>(null);
@@ -72,7 +74,11 @@ export function LineagePanel({
     let stale = false;
     setError(null);
     datasetLineage(name, depth, columns)
-      .then((v) => !stale && setView(v))
+      .then((v) => {
+        if (stale) return;
+        setView(v);
+        setViewDepth(depth);
+      })
       .catch((e) => !stale && setError(asLakeError(e)));
     return () => {
       stale = true;
@@ -123,6 +129,7 @@ export function LineagePanel({
     setError(null);
     try {
       setView(await refreshDataset(name, depth, columns));
+      setViewDepth(depth);
       onRefreshed?.();
     } catch (e) {
       setError(asLakeError(e));
@@ -182,9 +189,16 @@ export function LineagePanel({
           ref={canvas}
           data-testid="lineage-graph"
           data-nodes={layout.nodes.length}
+          data-depth={viewDepth}
+          data-columns={view.columns != null}
           data-shown={shown.nodes.length}
         >
-          <svg width={layout.width} height={layout.height}>
+          <svg
+            width={shown.box.width}
+            height={shown.box.height}
+            viewBox={`${shown.box.left} ${shown.box.top} ${shown.box.width} ${shown.box.height}`}
+            style={{ left: shown.box.left, top: shown.box.top }}
+          >
             <defs>
               <marker id="lineage-arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="8" markerHeight="8" orient="auto">
                 <path d="M0,0 L8,4 L0,8 z" className="lineage-arrowhead" />

@@ -76,6 +76,13 @@ describe("visibleIn", () => {
     const far = visibleIn(layout, layout.edges, { left: 0, top: 40000, width: 1200, height: 800 }, 0);
     expect(far.nodes.some((p) => p.node.id === "hub@v1")).toBe(false);
     expect(far.nodes.every((p) => p.y + p.h >= 40000 && p.y <= 40800)).toBe(true);
+    // The SVG covers only the box grown by the margin, kept within the canvas.
+    expect(visibleIn(layout, layout.edges, { left: 0, top: 40000, width: 1200, height: 800 }, 100).box).toEqual({
+      left: 0,
+      top: 39900,
+      width: layout.width,
+      height: 1000,
+    });
   });
 
   it("keeps an edge whose ends are both out of sight but whose curve crosses it", () => {

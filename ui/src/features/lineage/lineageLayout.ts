@@ -121,22 +121,31 @@ function meets(b: Box, x1: number, y1: number, x2: number, y2: number): boolean 
   return x2 >= b.left && x1 <= b.left + b.width && y2 >= b.top && y1 <= b.top + b.height;
 }
 
-/** What of `layout` meets `box` (grown by `margin` on each side): the only nodes and edges the
- *  page puts in the document, so a graph of thousands draws as fast as a small one. An edge
- *  counts when the rectangle between its ends meets the box (its curve stays inside it). */
+/** What of `layout` meets `box` (grown by `margin` on each side, kept within the canvas): the
+ *  only nodes and edges the page puts in the document, in an SVG only that box big, so a graph
+ *  of thousands draws as fast as a small one. An edge counts when the rectangle between its
+ *  ends meets the box (its curve stays inside it). */
 export function visibleIn<E extends { d: string }>(
   layout: Layout,
   edges: E[],
   box: Box,
   margin = 400,
-): { nodes: Placed[]; edges: E[] } {
-  const b = { left: box.left - margin, top: box.top - margin, width: box.width + 2 * margin, height: box.height + 2 * margin };
+): { nodes: Placed[]; edges: E[]; box: Box } {
+  // The grown box, within the canvas: what the page's SVG covers.
+  const left = Math.max(0, box.left - margin);
+  const top = Math.max(0, box.top - margin);
+  const b = {
+    left,
+    top,
+    width: Math.max(0, Math.min(layout.width, box.left + box.width + margin) - left),
+    height: Math.max(0, Math.min(layout.height, box.top + box.height + margin) - top),
+  };
   const nodes = layout.nodes.filter((p) => meets(b, p.x, p.y, p.x + NODE_W, p.y + p.h));
   const shown = edges.filter((e) => {
     const [x1, y1, x2, y2] = ends(e.d);
     return meets(b, Math.min(x1, x2), Math.min(y1, y2), Math.max(x1, x2), Math.max(y1, y2));
   });
-  return { nodes, edges: shown };
+  return { nodes, edges: shown, box: b };
 }
 
 /** The two ends of a path made by `curve`. */
