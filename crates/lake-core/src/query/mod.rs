@@ -29,6 +29,8 @@ pub mod spatial;
 pub mod spatial_join;
 #[cfg(test)]
 mod spatial_tests;
+pub mod time_bucket;
+mod time_bucket_tests;
 pub mod time_travel;
 pub mod track;
 pub mod views;
@@ -251,9 +253,9 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
         .collect();
     let rules = rewrite::rewrite(&mut bound.statement, &stats);
     let mut ctx = SQLContext::new();
-    if uses_spatial_functions(&bound.statement) {
+    if time_bucket::prepare(&mut bound.statement) | uses_spatial_functions(&bound.statement) {
         // Only then: a context with functions of its own plans the SQL eagerly.
-        ctx = ctx.with_function_registry(crate::spatial::registry());
+        ctx = ctx.with_function_registry(time_bucket::registry());
     }
     let mut scans = Vec::new();
     let mut columns: HashMap<String, Vec<String>> = HashMap::new();
