@@ -23,6 +23,7 @@ use lake_core::lineage::{ColumnEdge, ColumnGraph, NodeColumns};
 use lake_core::materialize::NewerInput;
 use lake_core::pii::{PiiStatus, PiiSuggestion};
 use lake_core::profile::{ColumnProfile, DatasetProfile, Histogram, TopValue};
+use lake_core::query::chart::{ChartData, ChartKind, ChartRequest, ChartSeries};
 use lake_core::query::plan_diff::{DiffRow, DiffStatus, PlanDiff};
 use lake_core::query::results::{FilterSpec, ResultMeta, SortSpec};
 use lake_core::query::{PlanNode, PlanRun, QueryPlan};
@@ -89,6 +90,10 @@ pub fn types_ts() -> String {
     decl::<AuditCheck>(&mut s);
     decl::<AuditView>(&mut s);
     decl::<VacuumReport>(&mut s);
+    decl::<ChartKind>(&mut s);
+    decl::<ChartRequest>(&mut s);
+    decl::<ChartSeries>(&mut s);
+    decl::<ChartData>(&mut s);
     decl::<Histogram>(&mut s);
     decl::<TopValue>(&mut s);
     decl::<ColumnProfile>(&mut s);

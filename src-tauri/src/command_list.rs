@@ -79,6 +79,8 @@ macro_rules! with_commands {
             map_viewport(req: MapRequest) -> Response;
             /// The points (or counts per cell) of a kept result's lon/lat columns in its map's box, as Arrow IPC.
             map_result(id: u32, view: MapView) -> Response;
+            /// A chart of a kept result's view: its series, downsampled by the engine (LTTB) or aggregated per bar.
+            result_chart(id: u32, req: ChartRequest) -> ChartData;
             /// The row behind a point on the map, kept for the grid.
             map_row(dataset: String, file: u32, row: u32) -> ResultMeta;
             /// One day (`YYYY-MM-DD`, or the last with points) of a dataset's points as a track, days in time zone `zone` (IANA; UTC if None).

@@ -11,6 +11,7 @@ use lake_core::catalog::{DatasetDescription, DatasetInfo, HistoryEntry};
 use lake_core::ingest::preview::{preview_paths, ImportPreview};
 use lake_core::ingest::progress::{total_bytes, ImportProgress, ProgressTracker};
 use lake_core::ingest::{import_paths, CancelToken, ImportOptions, ImportReport};
+use lake_core::query::chart::{self, ChartData, ChartRequest};
 use lake_core::query::output::{export_to_file, write_file_atomically, OutputFormat};
 use lake_core::query::plan_diff::PlanDiff;
 use lake_core::query::results::{FilterSpec, ResultMeta, ResultSet, SortSpec};
@@ -388,6 +389,15 @@ pub async fn map_result(cx: &Cx<'_>, id: u32, view: MapView) -> CmdResult<Respon
     let grid = (view.cols, view.rows);
     let v = blocking(move || Ok(lock(&r).map_viewport(view.bbox, max, grid)?.to_ipc()?));
     Ok(Response::new(v.await?))
+}
+
+pub async fn result_chart(cx: &Cx<'_>, id: u32, req: ChartRequest) -> CmdResult<ChartData> {
+    let r = cx.state.result(id)?;
+    let req = ChartRequest {
+        max_points: req.max_points.clamp(3, 20_000),
+        ..req
+    };
+    blocking(move || Ok(chart::chart(lock(&r).view(), &req)?)).await
 }
 
 pub async fn map_row(cx: &Cx<'_>, dataset: String, file: u32, row: u32) -> CmdResult<ResultMeta> {

@@ -27,6 +27,7 @@ use lake_core::catalog::lineage::ViewInfo;
 use lake_core::catalog::quality::Rule;
 use lake_core::pii::PiiStatus;
 use lake_core::profile::DatasetProfile;
+use lake_core::query::chart::{ChartData, ChartRequest};
 use lake_core::query::plan_diff::PlanDiff;
 use lake_core::query::track::Track;
 use lake_core::query::PlanRun;
@@ -97,6 +98,8 @@ ts_types!(
     Rule,
     AuditView,
     VacuumReport,
+    ChartRequest,
+    ChartData,
     PiiStatus,
     LineageView,
     CreatedDataset,
@@ -116,7 +119,7 @@ ts_types!(
     Track,
     Vec<Fence>,
 );
-arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat, Rule);
+arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat, Rule, ChartRequest);
 arg_types!(true: Option<SortSpec>, Option<FilterSpec>, Option<String>);
 
 impl IpcType for Channel<ImportProgress> {

@@ -185,6 +185,11 @@ export function mapResult(id: number, view: T.MapView): Promise<ArrayBuffer> {
   return call("map_result", { id, view });
 }
 
+/** A chart of a kept result's view: its series, downsampled by the engine (LTTB) or aggregated per bar. */
+export function resultChart(id: number, req: T.ChartRequest): Promise<T.ChartData> {
+  return call("result_chart", { id, req });
+}
+
 /** The row behind a point on the map, kept for the grid. */
 export function mapRow(dataset: string, file: number, row: number): Promise<T.ResultMeta> {
   return call("map_row", { dataset, file, row });

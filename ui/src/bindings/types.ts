@@ -682,6 +682,83 @@ files: Array<string>,
 bytes: number, };
 
 /**
+ * The kinds of chart.
+ */
+export type ChartKind = "line" | "area" | "scatter" | "bar" | "histogram";
+
+/**
+ * What to chart.
+ */
+export type ChartRequest = { 
+/**
+ * The kind.
+ */
+kind: ChartKind, 
+/**
+ * The x column (unused by a histogram).
+ */
+x: string | null, 
+/**
+ * The y columns (a bar chart may have none: it counts rows).
+ */
+ys: Array<string>, 
+/**
+ * Bars: `sum`, `avg`, `min`, `max` or `count`.
+ */
+agg: string | null, 
+/**
+ * Points per series at most (line, area, scatter); bars at most; bins of a histogram.
+ */
+max_points: number, };
+
+/**
+ * One series.
+ */
+export type ChartSeries = { 
+/**
+ * Its column (with the aggregation, for bars).
+ */
+name: string, 
+/**
+ * One value per x (null where the row had none).
+ */
+values: Array<number | null>, };
+
+/**
+ * The series to draw.
+ */
+export type ChartData = { 
+/**
+ * The kind drawn.
+ */
+kind: ChartKind, 
+/**
+ * `time` (x in milliseconds since 1970, UTC), `number` or `category` (x is 0, 1, ...
+ * and `categories` names them).
+ */
+x_type: string, 
+/**
+ * The x values.
+ */
+x: Array<number>, 
+/**
+ * For bars and histograms: each x's label.
+ */
+categories: Array<string>, 
+/**
+ * The y series.
+ */
+series: Array<ChartSeries>, 
+/**
+ * Rows of the result charted.
+ */
+rows: number, 
+/**
+ * Whether the engine drew fewer points than rows (downsampled, or the largest bars).
+ */
+reduced: boolean, };
+
+/**
  * Equal-width bins over [`lo`, `hi`]; numbers, or times as milliseconds since 1970 (UTC).
  */
 export type Histogram = { 

@@ -3,6 +3,7 @@
 
 pub mod arrow_ipc;
 pub mod bind;
+pub mod chart;
 pub mod column_lineage;
 mod errors;
 mod estimate;

@@ -165,7 +165,10 @@ fn bad_calls_say_what_to_write() {
     .unwrap()
     .frame;
     let day = df.column("day").unwrap().cast(&DataType::String).unwrap();
-    assert_eq!(day.str().unwrap().get(0), Some("2023-12-31 23:00:00.000000+00:00"));
+    assert_eq!(
+        day.str().unwrap().get(0),
+        Some("2023-12-31 23:00:00.000000+00:00")
+    );
     // In a GROUP BY, as people use it.
     let df = run_query(
         &lake,

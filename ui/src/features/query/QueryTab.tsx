@@ -3,6 +3,7 @@ import type { ErrorPayload, HistoryEntry, PlanDiff, PlanNode, PlanRun, QueryPlan
 import { nodeAt, sqlRanges } from "../plan/sqlLink";
 import type { Range } from "../plan/sqlLink";
 import { KeepAsDataset } from "./KeepAsDataset";
+import { PaneBoundary } from "../../components/PaneBoundary";
 import { cancelQuery, explain, exportPlan, exportResult, mapFences, mapResult, pickPaths, planDiff, planRuns, queryHistory, resultRow, runQuery } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtInt, fmtMs, fmtTs } from "../../lib/format";
@@ -14,7 +15,7 @@ import { errorRange } from "./errorRange";
 import { coordinatePair } from "../map/mapMath";
 import "./query.css";
 
-type Pane = "results" | "plan" | "diff" | "map";
+type Pane = "results" | "plan" | "diff" | "map" | "chart";
 
 // The grid (with Arrow) and the plan view (with dagre) load when first needed: a faster start.
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
@@ -23,6 +24,7 @@ const SqlEditor = lazy(() => import("./SqlEditor"));
 const PlanView = lazy(() => import("../plan/PlanView").then((m) => ({ default: m.PlanView })));
 const PlanDiffView = lazy(() => import("../plan/PlanDiffView").then((m) => ({ default: m.PlanDiffView })));
 const MapView = lazy(() => import("../map/MapView"));
+const ChartPane = lazy(() => import("../chart/ChartPane"));
 
 /** One editor tab: SQL with completion, run/cancel, errors at their position, results, plan. */
 export function QueryTab({
@@ -367,6 +369,9 @@ export function QueryTab({
         <button className={pane === "plan" ? "on" : ""} onClick={() => setPane("plan")} disabled={!plan} data-testid="pane-plan">
           Plan
         </button>
+        <button className={pane === "chart" ? "on" : ""} onClick={() => setPane("chart")} disabled={!meta} data-testid="pane-chart" title="The result as a chart">
+          Chart
+        </button>
         {pair && (
           <button className={pane === "map" ? "on" : ""} onClick={() => setPane("map")} data-testid="pane-map" title={`The rows on a map, by ${pair.join(", ")}`}>
             Map
@@ -387,6 +392,11 @@ export function QueryTab({
               afterName="this run"
               onClose={() => setPane("plan")}
             />
+          )}
+          {pane === "chart" && meta && (
+            <PaneBoundary key={meta.id} what="chart">
+              <ChartPane meta={meta} />
+            </PaneBoundary>
           )}
           {pane === "map" && meta && pair && (
             <MapView key={meta.id} column={pair.join(",")} bounds={null} fetch={(v) => mapResult(meta.id, v)} onPoint={(_f, r) => resultRow(meta.id, r)} loadFences={mapFences} />

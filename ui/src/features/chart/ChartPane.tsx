@@ -1,0 +1,173 @@
+import { useEffect, useMemo, useRef, useState } from "react";
+import "./safeLocale";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import type { ChartData, ChartKind, ErrorPayload, ResultMeta } from "../../bindings/types";
+import { resultChart } from "../../bindings/commands";
+import { asLakeError } from "../../lib/errors";
+import { fmtInt } from "../../lib/format";
+import { ErrorBox } from "../../components/ErrorBox";
+import { choices, suggestChart, type ChartChoice } from "./chartPick";
+import "./chart.css";
+
+const KINDS: ChartKind[] = ["line", "area", "scatter", "bar", "histogram"];
+const AGGS = ["sum", "avg", "min", "max", "count"];
+const COLORS = ["#4fb3bf", "#e5a550", "#c678dd", "#98c379", "#e06c75", "#61afef"];
+
+/** uPlot's options for `d`, `width` × `height` pixels. */
+function options(d: ChartData, xName: string, width: number, height: number): uPlot.Options {
+  const cat = d.x_type === "category";
+  const bars = d.kind === "bar" || d.kind === "histogram";
+  const axis = { stroke: "#9aa4b2", grid: { stroke: "#2a3038" }, ticks: { stroke: "#2a3038" } };
+  return {
+    width,
+    height,
+    ms: 1,
+    legend: { show: true },
+    scales: { x: cat ? { time: false, range: [-0.5, Math.max(d.x.length - 0.5, 0.5)] } : { time: d.x_type === "time" } },
+    axes: [
+      cat
+        ? { ...axis, splits: () => d.x, values: (_u: uPlot, splits: number[]) => splits.map((i) => d.categories[i] ?? ""), rotate: -30, size: 70 }
+        : axis,
+      axis,
+    ],
+    series: [
+      { label: xName },
+      ...d.series.map((s, i) => {
+        const c = COLORS[i % COLORS.length];
+        return {
+          label: s.name,
+          stroke: c,
+          width: d.kind === "scatter" ? 0 : 1.5,
+          fill: d.kind === "area" || bars ? `${c}55` : undefined,
+          paths: bars ? uPlot.paths.bars!({ size: [0.7, 80] }) : d.kind === "scatter" ? () => null : undefined,
+          points: { show: d.kind === "scatter", size: 4, fill: c },
+        };
+      }),
+    ],
+  };
+}
+
+/** A chart of a query's result: its kind and columns picked from the column types, editable;
+ *  the engine sends at most about one point per pixel (LTTB) or the aggregated bars. */
+export default function ChartPane({ meta }: { meta: ResultMeta }) {
+  const [choice, setChoice] = useState<ChartChoice>(() => suggestChart(meta.columns));
+  const [data, setData] = useState<ChartData | null>(null);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  // Measured before the first request, so the engine sends one point per pixel of the width.
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
+  const opts = useMemo(() => choices(meta.columns, choice.kind), [meta.columns, choice.kind]);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const seen = new ResizeObserver(() => setSize({ width: Math.max(el.clientWidth, 200), height: Math.max(el.clientHeight - 40, 160) }));
+    seen.observe(el);
+    return () => seen.disconnect();
+  }, []);
+
+  const maxPoints = choice.kind === "bar" ? 50 : choice.kind === "histogram" ? 30 : Math.round(size?.width ?? 0);
+  useEffect(() => {
+    if (maxPoints === 0) return;
+    let stale = false;
+    setError(null);
+    resultChart(meta.id, { kind: choice.kind, x: choice.x, ys: choice.ys, agg: choice.agg, max_points: maxPoints })
+      .then((d) => !stale && setData(d))
+      .catch((e) => {
+        if (stale) return;
+        setData(null);
+        setError(asLakeError(e));
+      });
+    return () => {
+      stale = true;
+    };
+  }, [meta.id, choice, maxPoints]);
+
+  const plot = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = plot.current;
+    if (!el || !data || !size) return;
+    const xName = data.kind === "histogram" ? "bin" : (choice.x ?? "x");
+    const u = new uPlot(options(data, xName, size.width, size.height), [data.x, ...data.series.map((s) => s.values)] as uPlot.AlignedData, el);
+    return () => u.destroy();
+    // choice.x is read when the data it asked for arrives.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [data, size]);
+
+  const setKind = (kind: ChartKind) => {
+    const next = choices(meta.columns, kind);
+    setChoice((c) => ({
+      ...c,
+      kind,
+      x: kind === "histogram" ? null : c.x && next.xs.includes(c.x) ? c.x : (next.xs[0] ?? null),
+      ys: c.ys.filter((y) => next.ys.includes(y)).slice(0, kind === "histogram" ? 1 : 6).concat(c.ys.length ? [] : next.ys.slice(0, 1)),
+    }));
+  };
+  const toggleY = (y: string) =>
+    setChoice((c) => ({ ...c, ys: c.ys.includes(y) ? c.ys.filter((v) => v !== y) : c.kind === "histogram" ? [y] : [...c.ys, y] }));
+
+  return (
+    <div className="chart-pane" data-testid="chart-pane">
+      <div className="chart-bar">
+        <label>
+          Chart{" "}
+          <select value={choice.kind} onChange={(e) => setKind(e.target.value as ChartKind)} data-testid="chart-kind">
+            {KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </label>
+        {choice.kind !== "histogram" && (
+          <label>
+            x{" "}
+            <select value={choice.x ?? ""} onChange={(e) => setChoice((c) => ({ ...c, x: e.target.value }))} data-testid="chart-x">
+              {opts.xs.map((x) => (
+                <option key={x} value={x}>
+                  {x}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <span className="chart-ys">
+          {choice.kind === "histogram" ? "of" : "y"}
+          {opts.ys.map((y) => (
+            <label key={y} className="chart-y">
+              <input type="checkbox" checked={choice.ys.includes(y)} onChange={() => toggleY(y)} data-testid="chart-y" data-column={y} /> {y}
+            </label>
+          ))}
+          {opts.ys.length === 0 && <span className="dim"> no number columns</span>}
+        </span>
+        {choice.kind === "bar" && (
+          <label>
+            by{" "}
+            <select value={choice.agg} onChange={(e) => setChoice((c) => ({ ...c, agg: e.target.value }))} data-testid="chart-agg">
+              {AGGS.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {data && (
+          <span className="dim" data-testid="chart-status" data-points={data.x.length}>
+            {fmtInt(Number(data.rows))} rows
+            {data.kind === "bar" || data.kind === "histogram"
+              ? ` in ${fmtInt(data.x.length)} ${data.kind === "bar" ? "bars" : "bins"}${data.reduced ? " (the largest)" : ""}`
+              : data.reduced
+                ? `, drawn as ${fmtInt(data.x.length)} points (downsampled by the engine, LTTB)`
+                : ""}
+          </span>
+        )}
+      </div>
+      {error && <ErrorBox error={error} />}
+      <div className="chart-box" ref={box}>
+        <div ref={plot} data-testid="chart-plot" />
+      </div>
+    </div>
+  );
+}
