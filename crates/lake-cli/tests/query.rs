@@ -379,3 +379,28 @@ fn timing_reports_the_query_time_on_stderr_and_leaves_the_result_alone() {
     let out = lake.run(&["query", "--format", "csv", "SELECT sum(a) AS s FROM t"]);
     assert!(out.stderr.is_empty(), "{out:?}");
 }
+
+#[test]
+fn local_times_and_buckets_read_as_what_they_are() {
+    let lake = TestLake::new();
+    let f = lake.file(
+        "t.csv",
+        "ts,v\n2024-03-31T00:30:00Z,1\n2024-03-31T01:30:00Z,2\n2024-10-27T00:30:00Z,3\n",
+    );
+    lake.import(&[&f], &[]);
+    // A UTC time ends in Z; its Berlin wall time (summer time from 01:00 UTC that day) has no
+    // suffix, so it never reads as UTC.
+    assert_eq!(
+        lake.csv("SELECT ts, ts AT TIME ZONE 'Europe/Berlin' AS local FROM t ORDER BY ts"),
+        "ts,local\n2024-03-31T00:30:00Z,2024-03-31T01:30:00\n\
+         2024-03-31T01:30:00Z,2024-03-31T03:30:00\n2024-10-27T00:30:00Z,2024-10-27T02:30:00\n"
+    );
+    // Days as Berlin counts them: the first two points are on one local day.
+    assert_eq!(
+        lake.csv(
+            "SELECT time_bucket(INTERVAL '1 day', ts, 'Europe/Berlin') AS day, count(*) AS n \
+             FROM t GROUP BY 1 ORDER BY 1"
+        ),
+        "day,n\n2024-03-30T23:00:00Z,2\n2024-10-26T22:00:00Z,1\n"
+    );
+}

@@ -40,7 +40,9 @@ impl OutputFormat {
     }
 }
 
-/// Timestamps and dates as ISO 8601 text (UTC timestamps end in `Z`).
+/// Timestamps and dates as ISO 8601 text: UTC timestamps end in `Z`, others in their offset; a
+/// timestamp without a zone (a local wall time, as `ts AT TIME ZONE 'Europe/Berlin'` gives) has
+/// no suffix, so it never reads as UTC.
 pub fn temporal_to_text(df: &DataFrame) -> Result<DataFrame> {
     let cols = df
         .columns()
@@ -49,7 +51,9 @@ pub fn temporal_to_text(df: &DataFrame) -> Result<DataFrame> {
             let s = c.as_materialized_series();
             let out = match s.dtype() {
                 DataType::Datetime(_, tz) => {
-                    let fmt = if tz.is_none() || tz.as_ref().is_some_and(|t| t.as_str() == "UTC") {
+                    let fmt = if tz.is_none() {
+                        "%Y-%m-%dT%H:%M:%S%.f"
+                    } else if tz.as_ref().is_some_and(|t| t.as_str() == "UTC") {
                         "%Y-%m-%dT%H:%M:%S%.fZ"
                     } else {
                         "%Y-%m-%dT%H:%M:%S%.f%:z"
