@@ -12,7 +12,9 @@
 //!
 //! Polars' SQL reads the function through the lake's function registry; [`prepare`] first
 //! turns the query's `INTERVAL` arguments of `time_bucket` into their text, which the
-//! function reads (a month interval has no Polars literal).
+//! function reads (a month interval has no Polars literal). It also writes `first(v, ts)`,
+//! `last(v, ts)` and DuckDB's `arg_min`/`arg_max` (`min_by`/`max_by`) as the first element of
+//! an array aggregated in time order.
 
 use std::sync::Arc;
 
@@ -361,12 +363,63 @@ pub fn registry() -> Arc<dyn FunctionRegistry> {
     Arc::new(LakeFunctions)
 }
 
+/// `first(v, ts)` / `last(v, ts)` (TimescaleDB) and `arg_min`/`min_by`, `arg_max`/`max_by`
+/// (DuckDB): the value at the earliest or latest time of the group, rows without a time left
+/// out. Polars' SQL has them as an ordered array's first element.
+fn by_time(f: &sqlparser::ast::Function) -> Option<Expr> {
+    let name = f.name.to_string().to_ascii_lowercase();
+    let dir = match name.as_str() {
+        "first" | "arg_min" | "min_by" => "ASC",
+        "last" | "arg_max" | "max_by" => "DESC",
+        _ => return None,
+    };
+    let FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    let [FunctionArg::Unnamed(FunctionArgExpr::Expr(v)), FunctionArg::Unnamed(FunctionArgExpr::Expr(t))] =
+        list.args.as_slice()
+    else {
+        return None;
+    };
+    if f.over.is_some() || !list.clauses.is_empty() || f.filter.is_some() {
+        return None;
+    }
+    let template = format!(
+        "ARRAY_GET(ARRAY_AGG(__lake_v ORDER BY __lake_t {dir} NULLS LAST) \
+         FILTER (WHERE __lake_t IS NOT NULL), 1)"
+    );
+    let dialect = sqlparser::dialect::GenericDialect {};
+    let mut e = sqlparser::parser::Parser::new(&dialect)
+        .try_with_sql(&template)
+        .and_then(|mut p| p.parse_expr())
+        .expect("the template parses");
+    let _ = sqlparser::ast::visit_expressions_mut(&mut e, |x| {
+        if let Expr::Identifier(i) = x {
+            match i.value.as_str() {
+                "__lake_v" => *x = v.clone(),
+                "__lake_t" => *x = t.clone(),
+                _ => {}
+            }
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    Some(e)
+}
+
 /// Turns the `INTERVAL` arguments of `time_bucket` calls into their text (which the function
-/// reads); true when the statement calls it.
+/// reads), and `first`/`last` by time into what Polars' SQL has; true when the statement
+/// calls `time_bucket`.
 pub fn prepare(statement: &mut Statement) -> bool {
     use sqlparser::ast::visit_expressions_mut;
     let mut found = false;
     let _ = visit_expressions_mut(statement, |e| {
+        if let Some(by) = match e {
+            Expr::Function(f) => by_time(f),
+            _ => None,
+        } {
+            *e = by;
+            return std::ops::ControlFlow::<()>::Continue(());
+        }
         if let Expr::Function(f) = e {
             if f.name.to_string().eq_ignore_ascii_case(NAME) {
                 found = true;

@@ -179,3 +179,34 @@ fn bad_calls_say_what_to_write() {
     .frame;
     assert_eq!(df.height(), 1);
 }
+
+#[test]
+fn first_and_last_by_time_take_the_value_at_the_earliest_and_latest_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    // Group a: times out of order; b: the latest row has no value; c: a row without a time.
+    let csv =
+        "k,ts,v\na,2024-01-02T00:00:00Z,2\na,2024-01-01T00:00:00Z,1\na,2024-01-03T00:00:00Z,3\n\
+               b,2024-01-01T00:00:00Z,10\nb,2024-01-05T00:00:00Z,\n\
+               c,,99\nc,2024-02-01T00:00:00Z,7\n";
+    import_csv(&lake, dir.path(), "t.csv", "t", csv, Mode::Replace);
+    let df = run_query(
+        &lake,
+        "SELECT k, first(v, ts) AS f, last(v, ts) AS l, arg_min(v, ts) AS amin, \
+         max_by(v, ts) AS mby, first(v) AS plain FROM t GROUP BY k ORDER BY k",
+        &QueryOptions::default(),
+    )
+    .unwrap()
+    .frame;
+    let col = |n: &str| -> Vec<Option<i64>> {
+        let c = df.column(n).unwrap().cast(&DataType::Int64).unwrap();
+        c.i64().unwrap().iter().collect()
+    };
+    assert_eq!(col("f"), [Some(1), Some(10), Some(7)]);
+    // The latest row of b has no value: NULL, as TimescaleDB's last() gives.
+    assert_eq!(col("l"), [Some(3), None, Some(7)]);
+    assert_eq!(col("amin"), col("f"));
+    assert_eq!(col("mby"), col("l"));
+    // One argument stays Polars' own first(): the first row read.
+    assert_eq!(col("plain"), [Some(2), Some(10), Some(99)]);
+}
