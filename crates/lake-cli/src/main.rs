@@ -13,6 +13,7 @@ mod lineage_cmd;
 mod pii_cmd;
 mod profile_cmd;
 mod quality_cmd;
+mod timeline_cmd;
 mod versions_cmd;
 
 // Import parses on every core; glibc's allocator serialises those threads on its arena locks.
@@ -169,6 +170,8 @@ enum Command {
     },
     /// Each column's histogram, top values, null share, distinct count and min/max.
     Profile(profile_cmd::ProfileArgs),
+    /// Every dataset with a time column, its rows per bucket of a range, on one time axis.
+    Timeline(timeline_cmd::TimelineArgs),
     /// Personal data: suggest and tag columns, and mask them in results and exports.
     Pii {
         #[command(subcommand)]
@@ -455,6 +458,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
         Command::Create { name, sql } => lineage_cmd::create(&open(lake_dir)?, &name, &sql),
         Command::Rule { action } => quality_cmd::rule(&open(lake_dir)?, action),
         Command::Profile(args) => profile_cmd::run(&open(lake_dir)?, args),
+        Command::Timeline(args) => timeline_cmd::run(&open(lake_dir)?, args),
         Command::Pii { action } => pii_cmd::run(&open(lake_dir)?, action),
         Command::Check { dataset, json } => quality_cmd::check(&open(lake_dir)?, &dataset, json),
         Command::Audit {

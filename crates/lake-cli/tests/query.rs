@@ -404,3 +404,48 @@ fn local_times_and_buckets_read_as_what_they_are() {
         "day,n\n2024-03-30T23:00:00Z,2\n2024-10-26T22:00:00Z,1\n"
     );
 }
+
+#[test]
+fn the_timeline_counts_each_datasets_rows_per_bucket() {
+    let lake = TestLake::new();
+    let a = lake.file(
+        "visits.csv",
+        "ts,place\n2024-05-01T08:00:00Z,home\n2024-05-01T09:30:00Z,work\n2024-05-02T20:00:00Z,home\n",
+    );
+    let b = lake.file("days.csv", "day,steps\n2024-05-02,9000\n");
+    let c = lake.file("names.csv", "name\nAda\n");
+    lake.import(&[&a, &b, &c], &[]);
+    let v: serde_json::Value = serde_json::from_str(&lake.ok(&[
+        "timeline",
+        "--from",
+        "2024-05-01",
+        "--to",
+        "2024-05-03",
+        "--buckets",
+        "2",
+        "--json",
+    ]))
+    .unwrap();
+    let strips = v["density"]["strips"].as_array().unwrap();
+    let got: Vec<(String, serde_json::Value)> = strips
+        .iter()
+        .map(|s| {
+            (
+                s["dataset"].as_str().unwrap().to_string(),
+                s["counts"].clone(),
+            )
+        })
+        .collect();
+    // names has no time: it is not on the timeline.
+    assert_eq!(
+        got,
+        [
+            ("days".to_string(), serde_json::json!([0, 1])),
+            ("visits".to_string(), serde_json::json!([2, 1]))
+        ]
+    );
+    let text = lake.ok(&["timeline", "--buckets", "10"]);
+    assert!(text.contains("visits  │█"), "{text}");
+    let e = lake.fails(&["timeline", "--from", "May 1st"]);
+    assert!(e.contains("'May 1st' is not a date or time"), "{e}");
+}

@@ -53,6 +53,7 @@ pub mod query;
 pub mod spatial;
 pub mod storage;
 pub mod temporal;
+pub mod timeline;
 
 #[cfg(test)]
 mod layout_tests;

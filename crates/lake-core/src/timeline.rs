@@ -1,0 +1,332 @@
+//! One time axis for the whole lake: every dataset with a time column is a source, and the
+//! timeline's density strips are its rows counted per bucket of the range in view, by the
+//! engine (`time_bucket` over the rows the range keeps, files outside it pruned by their
+//! statistics), so the page gets one number per bucket whatever the rows.
+
+use std::time::Instant;
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{LakeError, Result};
+use crate::query::{run_query, QueryOptions};
+use crate::Lake;
+
+/// A dataset on the timeline.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TimeSource {
+    /// The dataset.
+    pub dataset: String,
+    /// Its time column: `ts` when it has one, else its first timestamp or date column.
+    pub column: String,
+    /// Its earliest time, in milliseconds since 1970 (UTC); null without rows.
+    pub min_ms: Option<f64>,
+    /// Its latest time.
+    pub max_ms: Option<f64>,
+    /// Its rows with a time.
+    pub rows: u64,
+    /// Whether the column holds dates (not times).
+    pub date: bool,
+}
+
+/// One source's rows per bucket.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Strip {
+    /// The dataset.
+    pub dataset: String,
+    /// Its time column.
+    pub column: String,
+    /// Rows per bucket, left to right.
+    pub counts: Vec<u32>,
+    /// Rows in the range.
+    pub total: u64,
+}
+
+/// The strips of a range.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Density {
+    /// The range's start, in milliseconds since 1970 (inclusive).
+    pub from_ms: f64,
+    /// Its end (exclusive).
+    pub to_ms: f64,
+    /// Each bucket's length, in milliseconds.
+    pub bucket_ms: f64,
+    /// One per source.
+    pub strips: Vec<Strip>,
+    /// The engine's time for all of them.
+    pub elapsed_ms: f64,
+}
+
+fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn iso(ms: f64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms.floor() as i64)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string()
+}
+
+/// Milliseconds since 1970 of a time or date column's values.
+fn millis(c: &Column) -> Result<Vec<Option<f64>>> {
+    let s = c.as_materialized_series();
+    let p = s.to_physical_repr();
+    Ok(match s.dtype() {
+        DataType::Datetime(tu, _) => {
+            let div = match tu {
+                TimeUnit::Nanoseconds => 1e6,
+                TimeUnit::Microseconds => 1e3,
+                TimeUnit::Milliseconds => 1.0,
+            };
+            p.i64()
+                .map_err(|e| LakeError::Internal(e.to_string()))?
+                .iter()
+                .map(|v| v.map(|v| v as f64 / div))
+                .collect()
+        }
+        DataType::Date => p
+            .i32()
+            .map_err(|e| LakeError::Internal(e.to_string()))?
+            .iter()
+            .map(|d| d.map(|d| d as f64 * 86_400_000.0))
+            .collect(),
+        other => return Err(LakeError::Internal(format!("{other} is not a time"))),
+    })
+}
+
+/// Every dataset with a time column, with its first and last time.
+pub fn sources(lake: &Lake) -> Result<Vec<TimeSource>> {
+    let list = lake.catalog().list_datasets()?;
+    let mut out = Vec::new();
+    for d in list {
+        let is_time = |t: &str| t.starts_with("datetime") || t == "date";
+        let Some(c) = d
+            .schema
+            .iter()
+            .find(|c| c.name == "ts" && is_time(&c.dtype))
+            .or_else(|| d.schema.iter().find(|c| is_time(&c.dtype)))
+        else {
+            continue;
+        };
+        let (ds, col) = (ident(&d.name), ident(&c.name));
+        let sql = format!("SELECT min({col}) AS lo, max({col}) AS hi, count({col}) AS n FROM {ds}");
+        let f = run_query(lake, &sql, &QueryOptions::default())?.frame;
+        let lo = millis(
+            f.column("lo")
+                .map_err(|e| LakeError::Internal(e.to_string()))?,
+        )?;
+        let hi = millis(
+            f.column("hi")
+                .map_err(|e| LakeError::Internal(e.to_string()))?,
+        )?;
+        let n = f
+            .column("n")
+            .and_then(|n| n.cast(&DataType::UInt64))
+            .map_err(|e| LakeError::Internal(e.to_string()))?;
+        out.push(TimeSource {
+            dataset: d.name.clone(),
+            column: c.name.clone(),
+            min_ms: lo.first().copied().flatten(),
+            max_ms: hi.first().copied().flatten(),
+            rows: n.u64().ok().and_then(|n| n.get(0)).unwrap_or(0),
+            date: c.dtype == "date",
+        });
+    }
+    Ok(out)
+}
+
+/// Each source's rows in `buckets` equal buckets of `[from_ms, to_ms)`.
+pub fn density(
+    lake: &Lake,
+    sources: &[TimeSource],
+    from_ms: f64,
+    to_ms: f64,
+    buckets: u32,
+) -> Result<Density> {
+    let start = Instant::now();
+    if to_ms.partial_cmp(&from_ms) != Some(std::cmp::Ordering::Greater) || buckets == 0 {
+        return Err(LakeError::bad_input(
+            "timeline",
+            None,
+            "the range must end after it starts, with at least one bucket".to_string(),
+        ));
+    }
+    let buckets = buckets.min(4000);
+    // Whole milliseconds per bucket, at least one.
+    let bucket_ms = ((to_ms - from_ms) / buckets as f64).ceil().max(1.0);
+    let mut strips = Vec::new();
+    for s in sources {
+        let mut counts = vec![0u32; buckets as usize];
+        let overlaps = s
+            .min_ms
+            .zip(s.max_ms)
+            .is_some_and(|(lo, hi)| hi >= from_ms && lo < to_ms);
+        if overlaps {
+            let col = ident(&s.column);
+            // Dates compare with dates: the days the range touches (buckets sort them out).
+            let (lo, hi) = if s.date {
+                let day =
+                    |ms: f64| iso(ms.div_euclid(86_400_000.0) * 86_400_000.0)[..10].to_string();
+                (
+                    format!("DATE '{}'", day(from_ms)),
+                    format!("DATE '{}' + INTERVAL '1' DAY", day(to_ms)),
+                )
+            } else {
+                (format!("'{}'", iso(from_ms)), format!("'{}'", iso(to_ms)))
+            };
+            let sql = format!(
+                "SELECT time_bucket('{} ms', {col}, '{}') AS b, count(*) AS n FROM {} \
+                 WHERE {col} >= {lo} AND {col} < {hi} GROUP BY 1",
+                bucket_ms,
+                iso(from_ms),
+                ident(&s.dataset),
+            );
+            let f = run_query(lake, &sql, &QueryOptions::default())?.frame;
+            let at = millis(
+                f.column("b")
+                    .map_err(|e| LakeError::Internal(e.to_string()))?,
+            )?;
+            let n = f
+                .column("n")
+                .and_then(|n| n.cast(&DataType::UInt32))
+                .map_err(|e| LakeError::Internal(e.to_string()))?;
+            for (b, n) in at.iter().zip(
+                n.u32()
+                    .map_err(|e| LakeError::Internal(e.to_string()))?
+                    .iter(),
+            ) {
+                if let (Some(b), Some(n)) = (b, n) {
+                    let i = ((b - from_ms) / bucket_ms).floor();
+                    if i >= 0.0 && (i as usize) < counts.len() {
+                        counts[i as usize] += n;
+                    }
+                }
+            }
+        }
+        let total = counts.iter().map(|&c| c as u64).sum();
+        strips.push(Strip {
+            dataset: s.dataset.clone(),
+            column: s.column.clone(),
+            counts,
+            total,
+        });
+    }
+    Ok(Density {
+        from_ms,
+        to_ms,
+        bucket_ms,
+        strips,
+        elapsed_ms: start.elapsed().as_secs_f64() * 1e3,
+    })
+}
+
+/// A range of the timeline to draw.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TimelineRequest {
+    /// Its start, in milliseconds since 1970 (default: the earliest time in the lake).
+    pub from_ms: Option<f64>,
+    /// Its end, exclusive (default: just after the latest time).
+    pub to_ms: Option<f64>,
+    /// Buckets across it (at most 4,000).
+    pub buckets: u32,
+}
+
+/// The sources and the strips of a range.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TimelineView {
+    /// Every dataset with a time column.
+    pub sources: Vec<TimeSource>,
+    /// Their rows per bucket of the range; null when no dataset has a time.
+    pub density: Option<Density>,
+}
+
+/// The timeline of `req`'s range (the whole lake's by default).
+pub fn view(lake: &Lake, req: &TimelineRequest) -> Result<TimelineView> {
+    let sources = sources(lake)?;
+    let lo = sources
+        .iter()
+        .filter_map(|s| s.min_ms)
+        .fold(f64::INFINITY, f64::min);
+    let hi = sources
+        .iter()
+        .filter_map(|s| s.max_ms)
+        .fold(f64::NEG_INFINITY, f64::max);
+    if !lo.is_finite() {
+        return Ok(TimelineView {
+            sources,
+            density: None,
+        });
+    }
+    let from = req.from_ms.unwrap_or(lo);
+    let to = req.to_ms.unwrap_or(hi + 1.0);
+    let density = density(lake, &sources, from, to, req.buckets)?;
+    Ok(TimelineView {
+        sources,
+        density: Some(density),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Mode;
+    use crate::test_util::import_csv;
+
+    #[test]
+    fn strips_count_each_sources_rows_per_bucket() {
+        let dir = tempfile::tempdir().unwrap();
+        let lake = Lake::init(&dir.path().join("lake")).unwrap();
+        let mut a = String::from("ts,v\n");
+        for h in 0..48 {
+            a.push_str(&format!(
+                "2024-05-{:02}T{:02}:30:00Z,{h}\n",
+                1 + h / 24,
+                h % 24
+            ));
+        }
+        import_csv(&lake, dir.path(), "a.csv", "a", &a, Mode::Replace);
+        import_csv(
+            &lake,
+            dir.path(),
+            "b.csv",
+            "b",
+            "day,x\n2024-05-02,1\n2024-05-02,2\n2023-01-01,3\n",
+            Mode::Replace,
+        );
+        import_csv(
+            &lake,
+            dir.path(),
+            "c.csv",
+            "c",
+            "name\nno time here\n",
+            Mode::Replace,
+        );
+        let src = sources(&lake).unwrap();
+        let names: Vec<(&str, &str, u64)> = src
+            .iter()
+            .map(|s| (s.dataset.as_str(), s.column.as_str(), s.rows))
+            .collect();
+        assert_eq!(names, [("a", "ts", 48), ("b", "day", 3)]);
+        let day = 86_400_000.0;
+        let may1 = 1_714_521_600_000.0; // 2024-05-01T00:00:00Z
+        assert_eq!(src[0].min_ms, Some(may1 + 1_800_000.0));
+        // Two days in four buckets of 12 hours.
+        let d = density(&lake, &src, may1, may1 + 2.0 * day, 4).unwrap();
+        assert_eq!(d.bucket_ms, day / 2.0);
+        assert_eq!(d.strips[0].counts, [12, 12, 12, 12]);
+        assert_eq!(d.strips[1].counts, [0, 0, 2, 0]);
+        assert_eq!((d.strips[0].total, d.strips[1].total), (48, 2));
+        // A range without b's rows; an hour of a in minutes.
+        let d = density(&lake, &src, may1, may1 + 3_600_000.0, 60).unwrap();
+        assert_eq!(d.strips[0].counts.iter().sum::<u32>(), 1);
+        assert_eq!(d.strips[0].counts[30], 1);
+        assert_eq!(d.strips[1].total, 0);
+        assert!(density(&lake, &src, may1, may1, 10).is_err());
+    }
+}
