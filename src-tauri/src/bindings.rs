@@ -28,6 +28,7 @@ use lake_core::query::plan_diff::{DiffRow, DiffStatus, PlanDiff};
 use lake_core::query::results::{FilterSpec, ResultMeta, SortSpec};
 use lake_core::query::{PlanNode, PlanRun, QueryPlan};
 use lake_core::storage::versions::{AuditView, VacuumReport};
+use lake_core::timeline::{Density, Strip, TimeSource, TimelineRequest, TimelineView};
 use lake_core::{ErrorCode, ErrorPayload};
 use ts_rs::TS;
 
@@ -94,6 +95,11 @@ pub fn types_ts() -> String {
     decl::<ChartRequest>(&mut s);
     decl::<ChartSeries>(&mut s);
     decl::<ChartData>(&mut s);
+    decl::<TimeSource>(&mut s);
+    decl::<Strip>(&mut s);
+    decl::<Density>(&mut s);
+    decl::<TimelineRequest>(&mut s);
+    decl::<TimelineView>(&mut s);
     decl::<Histogram>(&mut s);
     decl::<TopValue>(&mut s);
     decl::<ColumnProfile>(&mut s);

@@ -55,6 +55,8 @@ macro_rules! with_commands {
             quality_status(name: String) -> Vec<RuleResult>;
             /// The audit log, newest first (at most 500): entries since `since` (an age: 1d, 30d; all when null), of one action, with a text; and whether its hash chain is intact.
             audit_view(since: Option<String>, action: Option<String>, text: Option<String>) -> AuditView;
+            /// Every dataset with a time column, and each one's rows per bucket of a range (the whole lake's by default).
+            timeline(req: TimelineRequest) -> TimelineView;
             /// The editor's query history, newest first.
             query_history(limit: u32) -> Vec<HistoryEntry>;
             /// What importing `paths` would do.

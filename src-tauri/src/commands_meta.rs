@@ -10,6 +10,7 @@ use lake_core::pii::{self, PiiStatus};
 use lake_core::profile::DatasetProfile;
 use lake_core::query::QueryOptions;
 use lake_core::storage::versions::{self, AuditView, VacuumReport};
+use lake_core::timeline::{TimelineRequest, TimelineView};
 use lake_core::Lake;
 use serde::Serialize;
 use ts_rs::TS;
@@ -60,6 +61,11 @@ fn lineage_view(lake: &Lake, name: &str, depth: u32, columns: bool) -> CmdResult
 pub async fn list_views(cx: &Cx<'_>) -> CmdResult<Vec<ViewInfo>> {
     let lake = cx.state.lake()?;
     blocking(move || Ok(lake.catalog().view_infos()?)).await
+}
+
+pub async fn timeline(cx: &Cx<'_>, req: TimelineRequest) -> CmdResult<TimelineView> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(lake_core::timeline::view(&lake, &req)?)).await
 }
 
 pub async fn create_view(cx: &Cx<'_>, name: String, sql: String) -> CmdResult<Vec<ViewInfo>> {

@@ -34,6 +34,7 @@ use lake_core::query::PlanRun;
 use lake_core::spatial::fences::Fence;
 use lake_core::spatial::viewport::Viewport;
 use lake_core::storage::versions::{AuditView, VacuumReport};
+use lake_core::timeline::{TimelineRequest, TimelineView};
 
 /// ts-rs settings of every generated type (64-bit integers are plain numbers).
 pub fn ts_config() -> Config {
@@ -100,6 +101,8 @@ ts_types!(
     VacuumReport,
     ChartRequest,
     ChartData,
+    TimelineRequest,
+    TimelineView,
     PiiStatus,
     LineageView,
     CreatedDataset,
@@ -119,7 +122,7 @@ ts_types!(
     Track,
     Vec<Fence>,
 );
-arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat, Rule, ChartRequest);
+arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat, Rule, ChartRequest, TimelineRequest);
 arg_types!(true: Option<SortSpec>, Option<FilterSpec>, Option<String>);
 
 impl IpcType for Channel<ImportProgress> {

@@ -371,6 +371,37 @@ try {
   await shot("chart-line");
   await d.click('.tab-panel:not([hidden]) [data-testid="pane-results"]');
 
+  console.log("6b. the timeline: every dataset with times on one axis, zoomed, and a bar's rows");
+  await d.click('[data-testid="open-timeline"]');
+  const lp = await d.wait('[data-testid="timeline-strip"][data-dataset="takeout.location_points"]', { timeout: 30000 });
+  check((await d.attr(lp, "data-total")) === "8", "the location history's strip counts its 8 points");
+  const strips = await d.findAll('.tab-panel:not([hidden]) [data-testid="timeline-strip"]');
+  check(strips.length >= 10, `the Takeout's tables with times are strips on one axis (${strips.length})`);
+  await shot("timeline");
+  const spanOf = async () => {
+    const r = await d.wait('.tab-panel:not([hidden]) [data-testid="timeline-range"]');
+    return Number(await d.attr(r, "data-to")) - Number(await d.attr(r, "data-from"));
+  };
+  const whole = await spanOf();
+  await d.click('.tab-panel:not([hidden]) [data-testid="timeline-zoom-in"]');
+  let zoomed = whole;
+  for (let i = 0; i < 50 && zoomed >= whole; i++) {
+    await sleep(100);
+    zoomed = await spanOf();
+  }
+  check(Math.abs(zoomed * 2 - whole) < whole * 0.01, `+ halves the range (${whole} → ${zoomed} ms)`);
+  await d.click('.tab-panel:not([hidden]) [data-testid="timeline-all"]');
+  for (let i = 0; i < 50 && (await spanOf()) !== whole; i++) await sleep(100);
+  // A bar of the location history opens its rows as a query.
+  const tbar = await d.wait('[data-testid="timeline-strip"][data-dataset="takeout.location_points"] [data-testid="timeline-bar"]');
+  const n = await d.attr(tbar, "data-count");
+  await d.click(tbar);
+  await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="run"]'));
+  await d.wait('.tab-panel:not([hidden]) [data-testid="grid-count"]', { text: n });
+  check(true, `clicking a bar lists its ${n} rows in a query`);
+  await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}w${NULL_KEY}`);
+  await d.click('[aria-label="Close Timeline"]');
+
   console.log("7. the plan view: TPC-H Q9 analyzed, the whole plan in view, the costly node named");
   await d.click('[data-testid="open-import"]');
   answerNextDialog(...tpchFiles);

@@ -7,6 +7,7 @@ import { asLakeError } from "./lib/errors";
 import { ErrorBox } from "./components/ErrorBox";
 import { StartScreen } from "./features/lake/StartScreen";
 import { AuditPanel } from "./features/audit/AuditPanel";
+import { TimelinePanel } from "./features/timeline/TimelinePanel";
 import { ImportWizard } from "./features/import/ImportWizard";
 import { CatalogList } from "./features/catalog/CatalogList";
 import { DatasetView } from "./features/catalog/DatasetView";
@@ -16,7 +17,8 @@ import type { CompletionSchema } from "./features/query/SqlEditor";
 type Tab =
   | { id: string; kind: "query"; title: string; sql: string }
   | { id: string; kind: "dataset"; title: string; name: string }
-  | { id: string; kind: "audit"; title: string };
+  | { id: string; kind: "audit"; title: string }
+  | { id: string; kind: "timeline"; title: string };
 
 let tabCounter = 0;
 function newQueryTab(sql = ""): Tab {
@@ -146,6 +148,11 @@ export function App() {
     setActive("audit");
   }, []);
 
+  const openTimeline = useCallback(() => {
+    setTabs((old) => (old.some((t) => t.kind === "timeline") ? old : [...old, { id: "timeline", kind: "timeline", title: "Timeline" }]));
+    setActive("timeline");
+  }, []);
+
   const closeTab = useCallback((id: string) => {
     setTabs((old) => {
       const i = old.findIndex((t) => t.id === id);
@@ -201,6 +208,9 @@ export function App() {
         <button onClick={() => openQuery()} data-testid="new-query" title="New query tab (Ctrl+T)">
           New query
         </button>
+        <button onClick={openTimeline} data-testid="open-timeline" title="Every dataset with times on one axis">
+          Timeline
+        </button>
         <button onClick={openAudit} data-testid="open-audit" title="Everything done to this lake, hash-chained">
           Audit log
         </button>
@@ -239,7 +249,7 @@ export function App() {
             {tabs.map((t) => (
               <div key={t.id} className={`tab ${t.id === active ? "on" : ""}`} data-testid="tab" data-kind={t.kind}>
                 <button role="tab" aria-selected={t.id === active} onClick={() => setActive(t.id)} className="tab-title ellipsis">
-                  {t.kind === "dataset" ? "▦ " : t.kind === "audit" ? "☰ " : "✎ "}
+                  {t.kind === "dataset" ? "▦ " : t.kind === "audit" ? "☰ " : t.kind === "timeline" ? "◷ " : "✎ "}
                   {t.title}
                 </button>
                 <button className="tab-close" aria-label={`Close ${t.title}`} onClick={() => closeTab(t.id)}>
@@ -258,6 +268,8 @@ export function App() {
                   <QueryTab tabId={t.id} initialSql={t.sql} schema={schema} onDatasetCreated={() => void refresh()} />
                 ) : t.kind === "audit" ? (
                   <AuditPanel />
+                ) : t.kind === "timeline" ? (
+                  <TimelinePanel onQuery={openQuery} />
                 ) : (
                   <DatasetView
                     name={t.name}

@@ -125,6 +125,11 @@ export function auditView(since: string | null, action: string | null, text: str
   return call("audit_view", { since, action, text });
 }
 
+/** Every dataset with a time column, and each one's rows per bucket of a range (the whole lake's by default). */
+export function timeline(req: T.TimelineRequest): Promise<T.TimelineView> {
+  return call("timeline", { req });
+}
+
 /** The editor's query history, newest first. */
 export function queryHistory(limit: number): Promise<Array<T.HistoryEntry>> {
   return call("query_history", { limit });

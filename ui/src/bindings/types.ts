@@ -759,6 +759,111 @@ rows: number,
 reduced: boolean, };
 
 /**
+ * A dataset on the timeline.
+ */
+export type TimeSource = { 
+/**
+ * The dataset.
+ */
+dataset: string, 
+/**
+ * Its time column: `ts` when it has one, else its first timestamp or date column.
+ */
+column: string, 
+/**
+ * Its earliest time, in milliseconds since 1970 (UTC); null without rows.
+ */
+min_ms: number | null, 
+/**
+ * Its latest time.
+ */
+max_ms: number | null, 
+/**
+ * Its rows with a time.
+ */
+rows: number, 
+/**
+ * Whether the column holds dates (not times).
+ */
+date: boolean, };
+
+/**
+ * One source's rows per bucket.
+ */
+export type Strip = { 
+/**
+ * The dataset.
+ */
+dataset: string, 
+/**
+ * Its time column.
+ */
+column: string, 
+/**
+ * Rows per bucket, left to right.
+ */
+counts: Array<number>, 
+/**
+ * Rows in the range.
+ */
+total: number, };
+
+/**
+ * The strips of a range.
+ */
+export type Density = { 
+/**
+ * The range's start, in milliseconds since 1970 (inclusive).
+ */
+from_ms: number, 
+/**
+ * Its end (exclusive).
+ */
+to_ms: number, 
+/**
+ * Each bucket's length, in milliseconds.
+ */
+bucket_ms: number, 
+/**
+ * One per source.
+ */
+strips: Array<Strip>, 
+/**
+ * The engine's time for all of them.
+ */
+elapsed_ms: number, };
+
+/**
+ * A range of the timeline to draw.
+ */
+export type TimelineRequest = { 
+/**
+ * Its start, in milliseconds since 1970 (default: the earliest time in the lake).
+ */
+from_ms: number | null, 
+/**
+ * Its end, exclusive (default: just after the latest time).
+ */
+to_ms: number | null, 
+/**
+ * Buckets across it (at most 4,000).
+ */
+buckets: number, };
+
+/**
+ * The sources and the strips of a range.
+ */
+export type TimelineView = { 
+/**
+ * Every dataset with a time column.
+ */
+sources: Array<TimeSource>, 
+/**
+ * Their rows per bucket of the range; null when no dataset has a time.
+ */
+density: Density | null, };
+
+/**
  * Equal-width bins over [`lo`, `hi`]; numbers, or times as milliseconds since 1970 (UTC).
  */
 export type Histogram = { 

@@ -1,0 +1,167 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { ErrorPayload, Strip, TimelineView } from "../../bindings/types";
+import { timeline } from "../../bindings/commands";
+import { asLakeError } from "../../lib/errors";
+import { fmtInt, sqlName } from "../../lib/format";
+import { ErrorBox } from "../../components/ErrorBox";
+import { fmtAt, fmtSpan, ticks, timeLiteral, zoom } from "./timeAxis";
+import "./timeline.css";
+
+const LABEL_W = 230;
+const STRIP_H = 26;
+/** Pixels per bucket. */
+const PX = 4;
+
+/** Every dataset with a time column on one axis, from the whole history down to minutes: each
+ *  a strip of its rows per bucket, counted by the engine for the range in view. Scroll to zoom,
+ *  drag to move, click a bar for its rows. */
+export function TimelinePanel({ onQuery }: { onQuery: (sql: string) => void }) {
+  const [range, setRange] = useState<[number, number] | null>(null);
+  const [view, setView] = useState<TimelineView | null>(null);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [width, setWidth] = useState(0);
+  const area = useRef<HTMLDivElement>(null);
+  const drag = useRef<{ x: number; from: number; to: number } | null>(null);
+
+  useEffect(() => {
+    const el = area.current;
+    if (!el) return;
+    const seen = new ResizeObserver(() => setWidth(Math.max(el.clientWidth - LABEL_W - 16, 100)));
+    seen.observe(el);
+    return () => seen.disconnect();
+  }, []);
+
+  const buckets = Math.max(Math.floor(width / PX), 10);
+  useEffect(() => {
+    if (width === 0) return;
+    let stale = false;
+    // A short pause first: a wheel or a drag asks for many ranges in a row.
+    const t = setTimeout(() => {
+      timeline({ from_ms: range?.[0] ?? null, to_ms: range?.[1] ?? null, buckets })
+        .then((v) => {
+          if (stale) return;
+          setView(v);
+          setError(null);
+        })
+        .catch((e) => !stale && setError(asLakeError(e)));
+    }, 60);
+    return () => {
+      stale = true;
+      clearTimeout(t);
+    };
+  }, [range, buckets, width]);
+
+  const d = view?.density ?? null;
+  const [from, to] = range ?? (d ? [d.from_ms, d.to_ms] : [0, 1]);
+  const timeAt = useCallback((clientX: number) => {
+    const el = area.current?.querySelector(".timeline-axis");
+    const r = el?.getBoundingClientRect();
+    return r ? from + ((clientX - r.left) / r.width) * (to - from) : from;
+  }, [from, to]);
+
+  const onWheel = (e: React.WheelEvent) => {
+    if (!d) return;
+    setRange(zoom(from, to, timeAt(e.clientX), e.deltaY < 0 ? 0.8 : 1.25));
+  };
+  const onDown = (e: React.MouseEvent) => {
+    if (d) drag.current = { x: e.clientX, from, to };
+  };
+  const onMove = (e: React.MouseEvent) => {
+    const g = drag.current;
+    if (!g || width === 0) return;
+    const shift = ((g.x - e.clientX) / width) * (g.to - g.from);
+    if (Math.abs(g.x - e.clientX) > 2) setRange([g.from + shift, g.to + shift]);
+  };
+
+  const rowsOf = (s: Strip, i: number) => {
+    if (!d) return;
+    const src = view?.sources.find((x) => x.dataset === s.dataset);
+    const date = src?.date ?? false;
+    const a = d.from_ms + i * d.bucket_ms;
+    const col = sqlName(s.column);
+    onQuery(
+      `SELECT *\nFROM ${sqlName(s.dataset)}\nWHERE ${col} >= ${timeLiteral(a, date)} AND ${col} < ${timeLiteral(a + d.bucket_ms, date)}\nORDER BY ${col}`,
+    );
+  };
+
+  const span = to - from;
+  return (
+    <div className="timeline pad" data-testid="timeline-panel">
+      <div className="timeline-bar">
+        <b>{d ? `${fmtAt(from, span)} → ${fmtAt(to, span)}` : "Timeline"}</b>
+        {d && (
+          <span className="dim" data-testid="timeline-range" data-from={from} data-to={to}>
+            {fmtSpan(span)} in buckets of {fmtSpan(d.bucket_ms)} · counted in {d.elapsed_ms.toFixed(0)} ms
+          </span>
+        )}
+        <button onClick={() => d && setRange(zoom(from, to, (from + to) / 2, 0.5))} disabled={!d} data-testid="timeline-zoom-in" title="Zoom in (or scroll up)">
+          +
+        </button>
+        <button onClick={() => d && setRange(zoom(from, to, (from + to) / 2, 2))} disabled={!d} data-testid="timeline-zoom-out" title="Zoom out (or scroll down)">
+          −
+        </button>
+        <button onClick={() => setRange(null)} disabled={!range} data-testid="timeline-all">
+          Whole history
+        </button>
+        <span className="dim">Scroll to zoom, drag to move, click a bar for its rows.</span>
+      </div>
+      {error && <ErrorBox error={error} />}
+      {view && view.sources.length === 0 && <div className="dim">No dataset has a time column yet. Import a Takeout, or files with dates.</div>}
+      <div
+        className="timeline-area"
+        ref={area}
+        onWheel={onWheel}
+        onMouseDown={onDown}
+        onMouseMove={onMove}
+        onMouseUp={() => (drag.current = null)}
+        onMouseLeave={() => (drag.current = null)}
+      >
+        {d && (
+          <>
+            <div className="timeline-row">
+              <span className="timeline-label" />
+              <div className="timeline-axis" style={{ width }}>
+                {ticks(from, to, 6).map((t) => (
+                  <span key={t} style={{ left: `${((t - from) / span) * 100}%` }}>
+                    {fmtAt(t, span)}
+                  </span>
+                ))}
+              </div>
+            </div>
+            {d.strips.map((s) => {
+              const max = Math.max(...s.counts, 1);
+              const w = width / s.counts.length;
+              return (
+                <div key={s.dataset} className="timeline-row" data-testid="timeline-strip" data-dataset={s.dataset} data-total={s.total}>
+                  <span className="timeline-label ellipsis" title={`${s.dataset}.${s.column}`}>
+                    {s.dataset} <span className="dim">{fmtInt(s.total)}</span>
+                  </span>
+                  <svg width={width} height={STRIP_H} className="timeline-strip">
+                    {s.counts.map((c, i) =>
+                      c === 0 ? null : (
+                        <rect
+                          key={i}
+                          x={i * w}
+                          y={STRIP_H - Math.max(2, (STRIP_H - 2) * Math.sqrt(c / max))}
+                          width={Math.max(w - 0.5, 1)}
+                          height={Math.max(2, (STRIP_H - 2) * Math.sqrt(c / max))}
+                          data-testid="timeline-bar"
+                          data-count={c}
+                          onClick={() => rowsOf(s, i)}
+                        >
+                          <title>
+                            {fmtInt(c)} rows from {fmtAt(d.from_ms + i * d.bucket_ms, d.bucket_ms)}
+                          </title>
+                        </rect>
+                      ),
+                    )}
+                  </svg>
+                </div>
+              );
+            })}
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
