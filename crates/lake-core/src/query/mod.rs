@@ -460,6 +460,12 @@ pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOut
     result
 }
 
+/// Runs `sql` for the lake's own views (the timeline's counts), without logging it: the query
+/// history and the audit log keep what people ran.
+pub(crate) fn run_unlogged(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOutput> {
+    no_panic(sql, || run_inner(lake, sql, opts, Instant::now()))
+}
+
 fn run_inner(lake: &Lake, sql: &str, opts: &QueryOptions, start: Instant) -> Result<QueryOutput> {
     // (run_query already guards against panics: prepare_with, not prepare.)
     let prepared = prepare_with(lake, sql, false)?;
