@@ -370,6 +370,23 @@ pub async fn export_plan(
     blocking(write).await
 }
 
+pub async fn export_chart(
+    cx: &Cx<'_>,
+    path: String,
+    format: String,
+    data: String,
+) -> CmdResult<()> {
+    let path = cx.state.grants.check(&path, Use::Write)?;
+    let bytes = chart::chart_file(&format, &data)?;
+    let write = move || {
+        let io = |e| LakeError::io(format!("writing {}", path.display()), e);
+        Ok(write_file_atomically(&path, |w| {
+            w.write_all(&bytes).map_err(io)
+        })?)
+    };
+    blocking(write).await
+}
+
 pub async fn map_viewport(cx: &Cx<'_>, req: MapRequest) -> CmdResult<Response> {
     let lake = cx.state.lake()?;
     let req = ViewportRequest {

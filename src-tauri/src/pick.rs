@@ -31,6 +31,10 @@ pub enum PickKind {
     ExportPlanHtml,
     /// Where to write a plan as JSON.
     ExportPlanJson,
+    /// Where to write a chart as PNG.
+    ExportChartPng,
+    /// Where to write a chart as SVG.
+    ExportChartSvg,
 }
 
 impl PickKind {
@@ -41,7 +45,9 @@ impl PickKind {
             | PickKind::ExportParquet
             | PickKind::ExportGeojson
             | PickKind::ExportPlanHtml
-            | PickKind::ExportPlanJson => Use::Write,
+            | PickKind::ExportPlanJson
+            | PickKind::ExportChartPng
+            | PickKind::ExportChartSvg => Use::Write,
             _ => Use::Read,
         }
     }
@@ -114,6 +120,16 @@ pub fn pick(app: &AppHandle, kind: PickKind) -> Vec<PathBuf> {
             .set_title("Save the plan as JSON")
             .set_file_name("plan.json")
             .add_filter("JSON", &["json"])
+            .blocking_save_file()),
+        PickKind::ExportChartPng => one(d
+            .set_title("Save the chart as PNG")
+            .set_file_name("chart.png")
+            .add_filter("PNG image", &["png"])
+            .blocking_save_file()),
+        PickKind::ExportChartSvg => one(d
+            .set_title("Save the chart as SVG")
+            .set_file_name("chart.svg")
+            .add_filter("SVG image", &["svg"])
             .blocking_save_file()),
     }
 }

@@ -360,6 +360,17 @@ try {
   const legend = await d.text(await d.wait('.tab-panel:not([hidden]) [data-testid="chart-plot"] .u-legend'));
   check(legend.includes("sum(total)"), `the chart's legend names the series: ${legend.replace(/\s+/g, " ")}`);
   await shot("chart-bars");
+  // Saved as SVG and as PNG, to files chosen in the save dialog.
+  answerNextDialog(join(data, "chart.svg"));
+  await d.click('.tab-panel:not([hidden]) [data-testid="chart-save-svg"]');
+  await d.wait('.tab-panel:not([hidden]) [data-testid="chart-saved"]', { text: "chart.svg" });
+  const svgText = readFileSync(join(data, "chart.svg"), "utf8");
+  check(svgText.startsWith("<svg") && svgText.includes(">Grace</text>") && svgText.includes("sum(total)"), "Save as SVG writes the bars, Grace's among them");
+  answerNextDialog(join(data, "chart.png"));
+  await d.click('.tab-panel:not([hidden]) [data-testid="chart-save-png"]');
+  await d.wait('.tab-panel:not([hidden]) [data-testid="chart-saved"]', { text: "chart.png" });
+  const png = readFileSync(join(data, "chart.png"));
+  check(png.subarray(1, 4).toString() === "PNG" && png.length > 2000, `Save as PNG writes the chart's image (${png.length} bytes)`);
   // A line over time: 3,000 numbers by day, downsampled by the engine to the chart's width.
   await setEditor("SELECT CAST('2024-01-01' AS DATE) + n AS day, n % 97 AS v FROM nums");
   await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}${ENTER}${NULL_KEY}`);
@@ -565,7 +576,8 @@ try {
   const dayPts = Number(await d.attr(bar, "data-points"));
   check(/^\d{4}-\d{2}-\d{2}$/.test(day) && dayPts > 0, `the last day with points, ${day}, has ${dayPts}: ${await d.text(bar)}`);
   const trackMap = await d.wait('.tab-panel:not([hidden]) [data-testid="map"][data-track]', { timeout: 15000 });
-  await sleep(500);
+  // MapLibre draws when its style and tiles are ready: a busy machine takes longer.
+  for (let i = 0; i < 100 && !(Number(await d.attr(trackMap, "data-track")) > 0) && dayPts > 1; i++) await sleep(100);
   check(Number(await d.attr(trackMap, "data-track")) > 0 || dayPts === 1, "MapLibre drew the track's line");
   await shot("map-track");
   const prev = await d.wait('.tab-panel:not([hidden]) [data-testid="track-prev"]');

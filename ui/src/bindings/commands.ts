@@ -195,6 +195,11 @@ export function resultChart(id: number, req: T.ChartRequest): Promise<T.ChartDat
   return call("result_chart", { id, req });
 }
 
+/** Writes a chart the page drew to `path` (chosen with pick_paths): `png` (base64) or `svg` (text, no scripts). */
+export function exportChart(path: string, format: string, data: string): Promise<null> {
+  return call("export_chart", { path, format, data });
+}
+
 /** The row behind a point on the map, kept for the grid. */
 export function mapRow(dataset: string, file: number, row: number): Promise<T.ResultMeta> {
   return call("map_row", { dataset, file, row });

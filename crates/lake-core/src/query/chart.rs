@@ -377,6 +377,42 @@ pub fn chart(df: &DataFrame, req: &ChartRequest) -> Result<ChartData> {
     }
 }
 
+/// The bytes of a chart file the page drew: `png` (base64, as a canvas gives it, with or
+/// without its `data:` prefix) or `svg` (text; one without scripts or event handlers, since a
+/// browser that opens it would run them).
+pub fn chart_file(format: &str, data: &str) -> Result<Vec<u8>> {
+    use base64::Engine;
+    match format {
+        "png" => {
+            let b64 = data.strip_prefix("data:image/png;base64,").unwrap_or(data);
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .map_err(|e| bad(format!("the chart's PNG is not base64: {e}")))?;
+            if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+                return Err(bad("the chart's image is not a PNG".into()));
+            }
+            Ok(bytes)
+        }
+        "svg" => {
+            let lower = data.to_ascii_lowercase();
+            if !lower.trim_start().starts_with("<svg") {
+                return Err(bad("the chart is not an SVG image".into()));
+            }
+            // An event handler is an attribute: a word of a tag (text between tags is data).
+            let handler = lower
+                .split('<')
+                .filter_map(|t| t.split('>').next())
+                .flat_map(|tag| tag.split(|c: char| c.is_whitespace() || c == '/'))
+                .any(|w| w.starts_with("on") && w.contains('='));
+            if handler || lower.contains("<script") || lower.contains("javascript:") {
+                return Err(bad("an SVG chart may not hold scripts".into()));
+            }
+            Ok(data.as_bytes().to_vec())
+        }
+        other => Err(bad(format!("'{other}' is not png or svg"))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,6 +425,27 @@ mod tests {
             agg: None,
             max_points: max,
         }
+    }
+
+    #[test]
+    fn chart_files_are_what_they_say() {
+        let png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABpfZFQAAAAABJRU5ErkJggg==";
+        assert!(chart_file("png", png).unwrap().starts_with(b"\x89PNG"));
+        assert!(chart_file("png", "aGVsbG8=").is_err());
+        assert!(chart_file("png", "***").is_err());
+        let svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"1\" height=\"1\"/></svg>";
+        assert_eq!(chart_file("svg", svg).unwrap(), svg.as_bytes());
+        for bad in [
+            "<html></html>",
+            "<svg><script>alert(1)</script></svg>",
+            "<svg onload=\"alert(1)\"></svg>",
+        ] {
+            assert!(chart_file("svg", bad).is_err(), "{bad}");
+        }
+        assert!(chart_file("gif", "x").is_err());
+        // Text that only looks like a handler is data.
+        assert!(chart_file("svg", "<svg><text>onboarding=done</text></svg>").is_ok());
     }
 
     #[test]

@@ -3,11 +3,12 @@ import "./safeLocale";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { ChartData, ChartKind, ErrorPayload, ResultMeta } from "../../bindings/types";
-import { resultChart } from "../../bindings/commands";
+import { exportChart, pickPaths, resultChart } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtInt } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
 import { choices, suggestChart, type ChartChoice } from "./chartPick";
+import { chartSvg } from "./chartSvg";
 import "./chart.css";
 
 const KINDS: ChartKind[] = ["line", "area", "scatter", "bar", "histogram"];
@@ -95,6 +96,24 @@ export default function ChartPane({ meta }: { meta: ResultMeta }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data, size]);
 
+  const [saved, setSaved] = useState<string | null>(null);
+  const save = async (format: "png" | "svg") => {
+    if (!data) return;
+    setError(null);
+    setSaved(null);
+    try {
+      const [path] = await pickPaths(format === "png" ? "export_chart_png" : "export_chart_svg");
+      if (!path) return;
+      const xName = data.kind === "histogram" ? "bin" : (choice.x ?? "x");
+      const canvas = plot.current?.querySelector("canvas");
+      const body = format === "png" ? (canvas?.toDataURL("image/png") ?? "") : chartSvg(data, xName);
+      await exportChart(path, format, body);
+      setSaved(path);
+    } catch (e) {
+      setError(asLakeError(e));
+    }
+  };
+
   const setKind = (kind: ChartKind) => {
     const next = choices(meta.columns, kind);
     setChoice((c) => ({
@@ -164,6 +183,23 @@ export default function ChartPane({ meta }: { meta: ResultMeta }) {
           </span>
         )}
       </div>
+      {data && (
+        <div className="chart-save">
+          Save as{" "}
+          <button onClick={() => void save("png")} data-testid="chart-save-png">
+            PNG
+          </button>{" "}
+          <button onClick={() => void save("svg")} data-testid="chart-save-svg">
+            SVG
+          </button>
+          {saved && (
+            <span className="dim" data-testid="chart-saved">
+              {" "}
+              saved {saved}
+            </span>
+          )}
+        </div>
+      )}
       {error && <ErrorBox error={error} />}
       <div className="chart-box" ref={box}>
         <div ref={plot} data-testid="chart-plot" />
