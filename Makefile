@@ -8,7 +8,7 @@ APP_BIN := $(CARGO_TARGET_DIR)/debug/datapunk-lake
 # "Create lake" default.
 LAKE ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/org.datapunk.lake/lake
 
-.PHONY: deps ui build run demo test lint unit ui-test e2e check-boundaries bindings audit fuzz bench bench-takeout bench-app bench-tpch bench-spatial bench-lineage fmt
+.PHONY: deps ui build run demo test lint unit ui-test e2e check-boundaries bindings audit fuzz bench bench-takeout bench-app bench-tpch bench-spatial bench-lineage bench-time fmt
 
 deps:
 	@bash scripts/install-deps.sh
@@ -120,6 +120,10 @@ bench-spatial: deps
 # The lineage graph at 1,000 datasets (N=1000): the engine's graph and the app's drawing of it.
 bench-lineage: deps
 	bash bench/lineage.sh
+
+# The timeline's density counts at three zooms against DuckDB on the same files.
+bench-time: deps
+	bash bench/time.sh
 
 # TPC-H (SF=1 by default): the 22 queries through the lake, DuckDB and raw Polars, answers
 # checked against DuckDB's, per-query medians and ratios.
