@@ -28,6 +28,8 @@ pub struct TimeSource {
     pub rows: u64,
     /// Whether the column holds dates (not times).
     pub date: bool,
+    /// The dataset's current version (what was counted).
+    pub version: u32,
 }
 
 /// One source's rows per bucket.
@@ -134,12 +136,100 @@ pub fn sources(lake: &Lake) -> Result<Vec<TimeSource>> {
             max_ms: hi.first().copied().flatten(),
             rows: n.u64().ok().and_then(|n| n.get(0)).unwrap_or(0),
             date: c.dtype == "date",
+            version: d.version,
         });
     }
     Ok(out)
 }
 
-/// Each source's rows in `buckets` equal buckets of `[from_ms, to_ms)`.
+const DAY_MS: f64 = 86_400_000.0;
+
+/// Adds `s`'s rows in `[from, from + bucket_ms * counts.len())` to `counts`, by a query.
+fn count_by_query(
+    lake: &Lake,
+    s: &TimeSource,
+    from: f64,
+    bucket_ms: f64,
+    counts: &mut [u32],
+) -> Result<()> {
+    let to = from + bucket_ms * counts.len() as f64;
+    let col = ident(&s.column);
+    // Dates compare with dates: the days the range touches (buckets sort them out).
+    let (lo, hi) = if s.date {
+        let day = |ms: f64| iso(ms.div_euclid(DAY_MS) * DAY_MS)[..10].to_string();
+        (
+            format!("DATE '{}'", day(from)),
+            format!("DATE '{}' + INTERVAL '1' DAY", day(to)),
+        )
+    } else {
+        (format!("'{}'", iso(from)), format!("'{}'", iso(to)))
+    };
+    let sql = format!(
+        "SELECT time_bucket('{bucket_ms} ms', {col}, '{}') AS b, count(*) AS n FROM {} \
+         WHERE {col} >= {lo} AND {col} < {hi} GROUP BY 1",
+        iso(from),
+        ident(&s.dataset),
+    );
+    let f = run_unlogged(lake, &sql, &QueryOptions::default())?.frame;
+    add_counts(&f, from, bucket_ms, counts)
+}
+
+/// Adds the rows of `f` (columns `b`, a bucket's start, and `n`) to the buckets of `counts`.
+fn add_counts(f: &DataFrame, from: f64, bucket_ms: f64, counts: &mut [u32]) -> Result<()> {
+    let internal = |e: PolarsError| LakeError::Internal(e.to_string());
+    let at = millis(f.column("b").map_err(internal)?)?;
+    let n = f
+        .column("n")
+        .and_then(|n| n.cast(&DataType::UInt32))
+        .map_err(internal)?;
+    for (b, n) in at.iter().zip(n.u32().map_err(internal)?.iter()) {
+        if let (Some(b), Some(n)) = (b, n) {
+            let i = ((b - from) / bucket_ms).floor();
+            if i >= 0.0 && (i as usize) < counts.len() {
+                counts[i as usize] = counts[i as usize].saturating_add(n);
+            }
+        }
+    }
+    Ok(())
+}
+
+type DayCounts = std::sync::Arc<DataFrame>;
+
+/// `s`'s rows per UTC day, counted once per dataset version and kept for the process (the app
+/// zooms the same versions again and again), at most 256 of them.
+fn day_counts(lake: &Lake, s: &TimeSource) -> Result<DayCounts> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static KEPT: OnceLock<Mutex<HashMap<String, DayCounts>>> = OnceLock::new();
+    let kept = KEPT.get_or_init(Default::default);
+    let key = format!(
+        "{}\0{}\0{}\0{}",
+        lake.root().display(),
+        s.dataset,
+        s.version,
+        s.column
+    );
+    if let Some(d) = kept.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Ok(d.clone());
+    }
+    let col = ident(&s.column);
+    let sql = format!(
+        "SELECT time_bucket('1 day', {col}) AS b, count(*) AS n FROM {} WHERE {col} IS NOT NULL GROUP BY 1",
+        ident(&s.dataset)
+    );
+    let f = std::sync::Arc::new(run_unlogged(lake, &sql, &QueryOptions::default())?.frame);
+    let mut map = kept.lock().unwrap_or_else(|e| e.into_inner());
+    if map.len() >= 256 {
+        map.clear();
+    }
+    map.insert(key, f.clone());
+    Ok(f)
+}
+
+/// Each source's rows in `buckets` equal buckets of `[from_ms, to_ms)`. Buckets of a day or
+/// more are whole UTC days, the range starting at a midnight (the result says which range it
+/// counted): they are added up from each version's rows per day, counted once, so a zoom over
+/// years costs what a zoom over a week does.
 pub fn density(
     lake: &Lake,
     sources: &[TimeSource],
@@ -156,8 +246,15 @@ pub fn density(
         ));
     }
     let buckets = buckets.min(4000);
-    // Whole milliseconds per bucket, at least one.
-    let bucket_ms = ((to_ms - from_ms) / buckets as f64).ceil().max(1.0);
+    // Whole milliseconds: the page's zoom gives fractions, the buckets start on a millisecond.
+    let (mut from_ms, to_ms) = (from_ms.floor(), to_ms.ceil());
+    let mut bucket_ms = ((to_ms - from_ms) / buckets as f64).ceil().max(1.0);
+    let by_day = bucket_ms >= DAY_MS;
+    if by_day {
+        from_ms = from_ms.div_euclid(DAY_MS) * DAY_MS;
+        bucket_ms = (bucket_ms / DAY_MS).ceil() * DAY_MS;
+    }
+    let to_ms = from_ms + bucket_ms * buckets as f64;
     let mut strips = Vec::new();
     for s in sources {
         let mut counts = vec![0u32; buckets as usize];
@@ -165,47 +262,15 @@ pub fn density(
             .min_ms
             .zip(s.max_ms)
             .is_some_and(|(lo, hi)| hi >= from_ms && lo < to_ms);
-        if overlaps {
-            let col = ident(&s.column);
-            // Dates compare with dates: the days the range touches (buckets sort them out).
-            let (lo, hi) = if s.date {
-                let day =
-                    |ms: f64| iso(ms.div_euclid(86_400_000.0) * 86_400_000.0)[..10].to_string();
-                (
-                    format!("DATE '{}'", day(from_ms)),
-                    format!("DATE '{}' + INTERVAL '1' DAY", day(to_ms)),
-                )
-            } else {
-                (format!("'{}'", iso(from_ms)), format!("'{}'", iso(to_ms)))
-            };
-            let sql = format!(
-                "SELECT time_bucket('{} ms', {col}, '{}') AS b, count(*) AS n FROM {} \
-                 WHERE {col} >= {lo} AND {col} < {hi} GROUP BY 1",
+        if overlaps && by_day {
+            add_counts(
+                day_counts(lake, s)?.as_ref(),
+                from_ms,
                 bucket_ms,
-                iso(from_ms),
-                ident(&s.dataset),
-            );
-            let f = run_unlogged(lake, &sql, &QueryOptions::default())?.frame;
-            let at = millis(
-                f.column("b")
-                    .map_err(|e| LakeError::Internal(e.to_string()))?,
+                &mut counts,
             )?;
-            let n = f
-                .column("n")
-                .and_then(|n| n.cast(&DataType::UInt32))
-                .map_err(|e| LakeError::Internal(e.to_string()))?;
-            for (b, n) in at.iter().zip(
-                n.u32()
-                    .map_err(|e| LakeError::Internal(e.to_string()))?
-                    .iter(),
-            ) {
-                if let (Some(b), Some(n)) = (b, n) {
-                    let i = ((b - from_ms) / bucket_ms).floor();
-                    if i >= 0.0 && (i as usize) < counts.len() {
-                        counts[i as usize] += n;
-                    }
-                }
-            }
+        } else if overlaps {
+            count_by_query(lake, s, from_ms, bucket_ms, &mut counts)?;
         }
         let total = counts.iter().map(|&c| c as u64).sum();
         strips.push(Strip {
@@ -330,5 +395,46 @@ mod tests {
         assert!(density(&lake, &src, may1, may1, 10).is_err());
         // The lake's own counting is not in the query history people see.
         assert!(lake.catalog().query_history(100).unwrap().is_empty());
+    }
+
+    #[test]
+    fn day_buckets_add_up_each_days_count_and_equal_a_count_by_query() {
+        let dir = tempfile::tempdir().unwrap();
+        let lake = Lake::init(&dir.path().join("lake")).unwrap();
+        let (day, may1) = (DAY_MS, 1_714_521_600_000.0);
+        let mut a = String::from("ts\n");
+        let mut b = String::from("d\n");
+        for i in 0..500u64 {
+            // Times over 60 days at scattered hours; dates over the same days.
+            let t =
+                may1 + ((i * 7919) % (60 * 24)) as f64 * 3_600_000.0 + (i % 60) as f64 * 60_000.0;
+            a.push_str(&format!("{}\n", iso(t)));
+            b.push_str(&format!("{}\n", &iso(t)[..10]));
+        }
+        import_csv(&lake, dir.path(), "a.csv", "a", &a, Mode::Replace);
+        import_csv(&lake, dir.path(), "b.csv", "b", &b, Mode::Replace);
+        let src = sources(&lake).unwrap();
+        // Ten buckets of six days: added up from the days.
+        let d = density(&lake, &src, may1, may1 + 60.0 * day, 10).unwrap();
+        assert_eq!((d.from_ms, d.bucket_ms), (may1, 6.0 * day));
+        for (s, strip) in src.iter().zip(&d.strips) {
+            let mut by_query = vec![0u32; 10];
+            count_by_query(&lake, s, may1, 6.0 * day, &mut by_query).unwrap();
+            assert_eq!(strip.counts, by_query, "{}", s.dataset);
+            assert_eq!(strip.total, 500);
+        }
+        // A range from 05:00 starts at that day's midnight, whole days per bucket.
+        let d = density(&lake, &src, may1 + 5.0 * 3_600_000.0, may1 + 61.0 * day, 10).unwrap();
+        assert_eq!(
+            (d.from_ms, d.bucket_ms, d.to_ms),
+            (may1, 7.0 * day, may1 + 70.0 * day)
+        );
+        // A start with a fraction of a millisecond (the page's zoom) loses no bucket.
+        let hour = density(&lake, &src[..1], may1 + 0.25, may1 + 3_600_000.25, 60).unwrap();
+        let mut want = vec![0u32; 60];
+        count_by_query(&lake, &src[0], may1, 60_000.0, &mut want).unwrap();
+        assert_eq!(hour.from_ms, may1);
+        assert_eq!(hour.strips[0].counts, want);
+        assert!(want.iter().sum::<u32>() > 0);
     }
 }

@@ -130,7 +130,9 @@ export function TimelinePanel({ onQuery }: { onQuery: (sql: string) => void }) {
             </div>
             {d.strips.map((s) => {
               const max = Math.max(...s.counts, 1);
-              const w = width / s.counts.length;
+              // Placed by time: the engine may widen the range to whole days.
+              const w = (d.bucket_ms / span) * width;
+              const x0 = ((d.from_ms - from) / span) * width;
               return (
                 <div key={s.dataset} className="timeline-row" data-testid="timeline-strip" data-dataset={s.dataset} data-total={s.total}>
                   <span className="timeline-label ellipsis" title={`${s.dataset}.${s.column}`}>
@@ -141,7 +143,7 @@ export function TimelinePanel({ onQuery }: { onQuery: (sql: string) => void }) {
                       c === 0 ? null : (
                         <rect
                           key={i}
-                          x={i * w}
+                          x={x0 + i * w}
                           y={STRIP_H - Math.max(2, (STRIP_H - 2) * Math.sqrt(c / max))}
                           width={Math.max(w - 0.5, 1)}
                           height={Math.max(2, (STRIP_H - 2) * Math.sqrt(c / max))}
