@@ -785,7 +785,11 @@ rows: number,
 /**
  * Whether the column holds dates (not times).
  */
-date: boolean, };
+date: boolean, 
+/**
+ * The dataset's current version (what was counted).
+ */
+version: number, };
 
 /**
  * One source's rows per bucket.
