@@ -83,7 +83,7 @@ macro_rules! with_commands {
             map_result(id: u32, view: MapView) -> Response;
             /// A chart of a kept result's view: its series, downsampled by the engine (LTTB) or aggregated per bar.
             result_chart(id: u32, req: ChartRequest) -> ChartData;
-            /// Writes a chart the page drew to `path` (chosen with pick_paths): `png` (base64) or `svg` (text, no scripts).
+            /// Writes a chart the page drew to `path` (chosen with pick_paths): `png`, base64 (checked to be a PNG).
             export_chart(path: String, format: String, data: String) -> ();
             /// The row behind a point on the map, kept for the grid.
             map_row(dataset: String, file: u32, row: u32) -> ResultMeta;

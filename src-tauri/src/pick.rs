@@ -33,8 +33,6 @@ pub enum PickKind {
     ExportPlanJson,
     /// Where to write a chart as PNG.
     ExportChartPng,
-    /// Where to write a chart as SVG.
-    ExportChartSvg,
 }
 
 impl PickKind {
@@ -46,8 +44,7 @@ impl PickKind {
             | PickKind::ExportGeojson
             | PickKind::ExportPlanHtml
             | PickKind::ExportPlanJson
-            | PickKind::ExportChartPng
-            | PickKind::ExportChartSvg => Use::Write,
+            | PickKind::ExportChartPng => Use::Write,
             _ => Use::Read,
         }
     }
@@ -125,11 +122,6 @@ pub fn pick(app: &AppHandle, kind: PickKind) -> Vec<PathBuf> {
             .set_title("Save the chart as PNG")
             .set_file_name("chart.png")
             .add_filter("PNG image", &["png"])
-            .blocking_save_file()),
-        PickKind::ExportChartSvg => one(d
-            .set_title("Save the chart as SVG")
-            .set_file_name("chart.svg")
-            .add_filter("SVG image", &["svg"])
             .blocking_save_file()),
     }
 }

@@ -114,21 +114,26 @@ pub fn sources(lake: &Lake) -> Result<Vec<TimeSource>> {
         else {
             continue;
         };
-        let (ds, col) = (ident(&d.name), ident(&c.name));
-        let sql = format!("SELECT min({col}) AS lo, max({col}) AS hi, count({col}) AS n FROM {ds}");
-        let f = run_unlogged(lake, &sql, &QueryOptions::default())?.frame;
-        let lo = millis(
-            f.column("lo")
-                .map_err(|e| LakeError::Internal(e.to_string()))?,
-        )?;
-        let hi = millis(
-            f.column("hi")
-                .map_err(|e| LakeError::Internal(e.to_string()))?,
-        )?;
+        let key = format!(
+            "{}\0{}\0{}\0{}",
+            lake.root().display(),
+            d.name,
+            d.version,
+            c.name
+        );
+        let f = kept(&key, || {
+            let (ds, col) = (ident(&d.name), ident(&c.name));
+            let sql =
+                format!("SELECT min({col}) AS lo, max({col}) AS hi, count({col}) AS n FROM {ds}");
+            Ok(run_unlogged(lake, &sql, &QueryOptions::default())?.frame)
+        })?;
+        let internal = |e: PolarsError| LakeError::Internal(e.to_string());
+        let lo = millis(f.column("lo").map_err(internal)?)?;
+        let hi = millis(f.column("hi").map_err(internal)?)?;
         let n = f
             .column("n")
             .and_then(|n| n.cast(&DataType::UInt64))
-            .map_err(|e| LakeError::Internal(e.to_string()))?;
+            .map_err(internal)?;
         out.push(TimeSource {
             dataset: d.name.clone(),
             column: c.name.clone(),
@@ -193,37 +198,42 @@ fn add_counts(f: &DataFrame, from: f64, bucket_ms: f64, counts: &mut [u32]) -> R
     Ok(())
 }
 
-type DayCounts = std::sync::Arc<DataFrame>;
-
-/// `s`'s rows per UTC day, counted once per dataset version and kept for the process (the app
-/// zooms the same versions again and again), at most 256 of them.
-fn day_counts(lake: &Lake, s: &TimeSource) -> Result<DayCounts> {
+/// What was counted for a dataset version, kept for the process (the app zooms the same
+/// versions again and again; a new version has a new key), at most 512 answers.
+fn kept(key: &str, count: impl FnOnce() -> Result<DataFrame>) -> Result<std::sync::Arc<DataFrame>> {
     use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    static KEPT: OnceLock<Mutex<HashMap<String, DayCounts>>> = OnceLock::new();
-    let kept = KEPT.get_or_init(Default::default);
+    use std::sync::{Arc, Mutex, OnceLock};
+    static KEPT: OnceLock<Mutex<HashMap<String, Arc<DataFrame>>>> = OnceLock::new();
+    let map = KEPT.get_or_init(Default::default);
+    if let Some(d) = map.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
+        return Ok(d.clone());
+    }
+    let f = Arc::new(count()?);
+    let mut m = map.lock().unwrap_or_else(|e| e.into_inner());
+    if m.len() >= 512 {
+        m.clear();
+    }
+    m.insert(key.to_string(), f.clone());
+    Ok(f)
+}
+
+/// `s`'s rows per UTC day, counted once per dataset version.
+fn day_counts(lake: &Lake, s: &TimeSource) -> Result<std::sync::Arc<DataFrame>> {
     let key = format!(
-        "{}\0{}\0{}\0{}",
+        "days\0{}\0{}\0{}\0{}",
         lake.root().display(),
         s.dataset,
         s.version,
         s.column
     );
-    if let Some(d) = kept.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return Ok(d.clone());
-    }
-    let col = ident(&s.column);
-    let sql = format!(
-        "SELECT time_bucket('1 day', {col}) AS b, count(*) AS n FROM {} WHERE {col} IS NOT NULL GROUP BY 1",
-        ident(&s.dataset)
-    );
-    let f = std::sync::Arc::new(run_unlogged(lake, &sql, &QueryOptions::default())?.frame);
-    let mut map = kept.lock().unwrap_or_else(|e| e.into_inner());
-    if map.len() >= 256 {
-        map.clear();
-    }
-    map.insert(key, f.clone());
-    Ok(f)
+    kept(&key, || {
+        let col = ident(&s.column);
+        let sql = format!(
+            "SELECT time_bucket('1 day', {col}) AS b, count(*) AS n FROM {} WHERE {col} IS NOT NULL GROUP BY 1",
+            ident(&s.dataset)
+        );
+        Ok(run_unlogged(lake, &sql, &QueryOptions::default())?.frame)
+    })
 }
 
 /// Each source's rows in `buckets` equal buckets of `[from_ms, to_ms)`. Buckets of a day or

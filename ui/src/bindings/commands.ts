@@ -195,7 +195,7 @@ export function resultChart(id: number, req: T.ChartRequest): Promise<T.ChartDat
   return call("result_chart", { id, req });
 }
 
-/** Writes a chart the page drew to `path` (chosen with pick_paths): `png` (base64) or `svg` (text, no scripts). */
+/** Writes a chart the page drew to `path` (chosen with pick_paths): `png`, base64 (checked to be a PNG). */
 export function exportChart(path: string, format: string, data: string): Promise<null> {
   return call("export_chart", { path, format, data });
 }

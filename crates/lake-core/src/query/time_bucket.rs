@@ -65,6 +65,10 @@ pub fn parse_width(text: &str) -> Result<Width, String> {
     let (mut months, mut micros) = (0i64, 0f64);
     for pair in words.chunks(2) {
         let n: f64 = pair[0].parse().map_err(|_| bad())?;
+        // Beyond a million years nothing fits in a time column (and the sums would overflow).
+        if !n.is_finite() || n.abs() > 1e6 * 366.0 * 86_400.0 * 1e6 {
+            return Err(format!("'{text}' is too long a width"));
+        }
         let lower = pair[1].to_ascii_lowercase();
         let unit = match lower.as_str() {
             "ms" | "us" => lower.as_str(),
@@ -91,7 +95,11 @@ pub fn parse_width(text: &str) -> Result<Width, String> {
                 if n.fract() != 0.0 {
                     return Err(format!("'{text}': a number of months must be whole"));
                 }
-                months += n as i64 * m;
+                months = (n as i64)
+                    .checked_mul(m)
+                    .and_then(|x| months.checked_add(x))
+                    .filter(|m| *m <= 12_000_000)
+                    .ok_or_else(|| format!("'{text}' is too long a width"))?;
                 continue;
             }
         };
@@ -384,9 +392,15 @@ fn by_time(f: &sqlparser::ast::Function) -> Option<Expr> {
     if f.over.is_some() || !list.clauses.is_empty() || f.filter.is_some() {
         return None;
     }
+    // DuckDB's names also leave out rows without a value (its *_null forms keep them);
+    // TimescaleDB's first/last give the value at that time, NULL included.
+    let keep = if name.starts_with("arg_") || name.ends_with("_by") {
+        "__lake_t IS NOT NULL AND __lake_v IS NOT NULL"
+    } else {
+        "__lake_t IS NOT NULL"
+    };
     let template = format!(
-        "ARRAY_GET(ARRAY_AGG(__lake_v ORDER BY __lake_t {dir} NULLS LAST) \
-         FILTER (WHERE __lake_t IS NOT NULL), 1)"
+        "ARRAY_GET(ARRAY_AGG(__lake_v ORDER BY __lake_t {dir} NULLS LAST) FILTER (WHERE {keep}), 1)"
     );
     let dialect = sqlparser::dialect::GenericDialect {};
     let mut e = sqlparser::parser::Parser::new(&dialect)

@@ -206,7 +206,9 @@ fn first_and_last_by_time_take_the_value_at_the_earliest_and_latest_time() {
     // The latest row of b has no value: NULL, as TimescaleDB's last() gives.
     assert_eq!(col("l"), [Some(3), None, Some(7)]);
     assert_eq!(col("amin"), col("f"));
-    assert_eq!(col("mby"), col("l"));
+    // DuckDB's max_by leaves out the row without a value: b's latest value is 10 (checked
+    // against DuckDB 2.0.1).
+    assert_eq!(col("mby"), [Some(3), Some(10), Some(7)]);
     // One argument stays Polars' own first(): the first row read.
     assert_eq!(col("plain"), [Some(2), Some(10), Some(99)]);
 }

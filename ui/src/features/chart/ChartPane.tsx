@@ -8,7 +8,6 @@ import { asLakeError } from "../../lib/errors";
 import { fmtInt } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
 import { choices, suggestChart, type ChartChoice } from "./chartPick";
-import { chartSvg } from "./chartSvg";
 import "./chart.css";
 
 const KINDS: ChartKind[] = ["line", "area", "scatter", "bar", "histogram"];
@@ -24,6 +23,8 @@ function options(d: ChartData, xName: string, width: number, height: number): uP
     width,
     height,
     ms: 1,
+    // Times in UTC, as the grid and the timeline show them.
+    tzDate: (ts: number) => uPlot.tzDate(new Date(ts), "Etc/UTC"),
     legend: { show: true },
     scales: { x: cat ? { time: false, range: [-0.5, Math.max(d.x.length - 0.5, 0.5)] } : { time: d.x_type === "time" } },
     axes: [
@@ -97,17 +98,15 @@ export default function ChartPane({ meta }: { meta: ResultMeta }) {
   }, [data, size]);
 
   const [saved, setSaved] = useState<string | null>(null);
-  const save = async (format: "png" | "svg") => {
+  const save = async () => {
     if (!data) return;
     setError(null);
     setSaved(null);
     try {
-      const [path] = await pickPaths(format === "png" ? "export_chart_png" : "export_chart_svg");
+      const [path] = await pickPaths("export_chart_png");
       if (!path) return;
-      const xName = data.kind === "histogram" ? "bin" : (choice.x ?? "x");
       const canvas = plot.current?.querySelector("canvas");
-      const body = format === "png" ? (canvas?.toDataURL("image/png") ?? "") : chartSvg(data, xName);
-      await exportChart(path, format, body);
+      await exportChart(path, "png", canvas?.toDataURL("image/png") ?? "");
       setSaved(path);
     } catch (e) {
       setError(asLakeError(e));
@@ -185,12 +184,8 @@ export default function ChartPane({ meta }: { meta: ResultMeta }) {
       </div>
       {data && (
         <div className="chart-save">
-          Save as{" "}
-          <button onClick={() => void save("png")} data-testid="chart-save-png">
-            PNG
-          </button>{" "}
-          <button onClick={() => void save("svg")} data-testid="chart-save-svg">
-            SVG
+          <button onClick={() => void save()} data-testid="chart-save-png">
+            Save as PNG
           </button>
           {saved && (
             <span className="dim" data-testid="chart-saved">
