@@ -115,3 +115,26 @@ fn masking_keeps_a_hint_and_nothing_more() {
     let n = Series::new("n".into(), [1i64, 2]);
     assert_eq!(mask_series(&n, "other").null_count(), 2);
 }
+
+#[test]
+fn an_integer_aggregate_of_an_integer_column_is_masked_a_count_of_text_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    crate::test_util::import_csv(
+        &lake,
+        dir.path(),
+        "p.csv",
+        "p",
+        "name,pin,mail,ts\nAnn,4711,ann@example.com,2024-01-01T00:00:00Z\nBob,1234,bob@mail.org,2024-01-02T00:00:00Z\n",
+        crate::ingest::Mode::Replace,
+    );
+    tag(&lake, "p", "pin", "other").unwrap();
+    tag(&lake, "p", "mail", "email").unwrap();
+    lake.catalog().set_setting(MASK_SETTING, "on").unwrap();
+    // max and last of an integer column are its values: masked (to NULL for "other").
+    for sql in ["SELECT max(pin) FROM p", "SELECT last(pin, ts) FROM p"] {
+        assert_eq!(cell(&lake, sql), "null", "{sql}");
+    }
+    // A count of a text column is a number of rows, not a value of it.
+    assert_eq!(cell(&lake, "SELECT count(mail) AS n FROM p"), "2");
+}

@@ -41,13 +41,17 @@ fn tagged_outputs(
     lineage: &ColumnLineage,
     tags: &[PiiTag],
     frame: &DataFrame,
+    integer_tags: &[&PiiTag],
 ) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for (i, c) in lineage.columns.iter().enumerate() {
-        let tag = feeding_tag(c, tags).map(|(t, sub)| (t.kind.clone(), sub));
-        let Some((kind, subtype)) = tag else { continue };
-        // A count of a tagged column tells how many, not who.
+        let tag = feeding_tag(c, tags);
+        let Some((t, subtype)) = tag else { continue };
+        let kind = t.kind.clone();
+        // A count of a tagged column tells how many, not who. An integer aggregate of an
+        // integer column may be one of its values (max, last), so that is masked.
         let counted = subtype == "AGGREGATION"
+            && !integer_tags.iter().any(|x| std::ptr::eq(*x, t))
             && frame
                 .columns()
                 .get(i)
@@ -75,8 +79,16 @@ pub fn mask_result(lake: &Lake, sql: &str, frame: &mut DataFrame) -> Result<Vec<
         .map(|n| n.to_string())
         .collect();
     let lineage = column_lineage::of_sql(lake, sql, &[], Some(&names))?;
+    let mut integer_tags = Vec::new();
+    for t in &tags {
+        let ds = lake.catalog().dataset(&t.dataset)?;
+        let dtype = ds.and_then(|d| d.schema.into_iter().find(|c| c.name == t.column));
+        if dtype.is_some_and(|c| c.dtype.starts_with('i') || c.dtype.starts_with('u')) {
+            integer_tags.push(t);
+        }
+    }
     let mut masked = Vec::new();
-    for (i, kind) in tagged_outputs(&lineage, &tags, frame) {
+    for (i, kind) in tagged_outputs(&lineage, &tags, frame, &integer_tags) {
         let Some(col) = frame.columns().get(i) else {
             continue;
         };
