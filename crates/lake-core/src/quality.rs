@@ -14,7 +14,8 @@ use crate::catalog::{now_rfc3339, ColumnDef};
 use crate::error::{LakeError, Result};
 use crate::Lake;
 
-fn ident(name: &str) -> String {
+/// `name` as a quoted SQL identifier (a dotted dataset name stays one name).
+pub(crate) fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 

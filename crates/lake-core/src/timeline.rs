@@ -9,6 +9,8 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{LakeError, Result};
+use crate::quality::ident;
+use crate::query::chart::numbers;
 use crate::query::{run_unlogged, QueryOptions};
 use crate::Lake;
 
@@ -62,42 +64,11 @@ pub struct Density {
     pub elapsed_ms: f64,
 }
 
-fn ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
 fn iso(ms: f64) -> String {
     chrono::DateTime::from_timestamp_millis(ms.floor() as i64)
         .unwrap_or_default()
         .format("%Y-%m-%dT%H:%M:%S%.3fZ")
         .to_string()
-}
-
-/// Milliseconds since 1970 of a time or date column's values.
-fn millis(c: &Column) -> Result<Vec<Option<f64>>> {
-    let s = c.as_materialized_series();
-    let p = s.to_physical_repr();
-    Ok(match s.dtype() {
-        DataType::Datetime(tu, _) => {
-            let div = match tu {
-                TimeUnit::Nanoseconds => 1e6,
-                TimeUnit::Microseconds => 1e3,
-                TimeUnit::Milliseconds => 1.0,
-            };
-            p.i64()
-                .map_err(|e| LakeError::Internal(e.to_string()))?
-                .iter()
-                .map(|v| v.map(|v| v as f64 / div))
-                .collect()
-        }
-        DataType::Date => p
-            .i32()
-            .map_err(|e| LakeError::Internal(e.to_string()))?
-            .iter()
-            .map(|d| d.map(|d| d as f64 * 86_400_000.0))
-            .collect(),
-        other => return Err(LakeError::Internal(format!("{other} is not a time"))),
-    })
 }
 
 /// Every dataset with a time column, with its first and last time.
@@ -128,8 +99,8 @@ pub fn sources(lake: &Lake) -> Result<Vec<TimeSource>> {
             Ok(run_unlogged(lake, &sql, &QueryOptions::default())?.frame)
         })?;
         let internal = |e: PolarsError| LakeError::Internal(e.to_string());
-        let lo = millis(f.column("lo").map_err(internal)?)?;
-        let hi = millis(f.column("hi").map_err(internal)?)?;
+        let lo = numbers(&f, "lo")?.0;
+        let hi = numbers(&f, "hi")?.0;
         let n = f
             .column("n")
             .and_then(|n| n.cast(&DataType::UInt64))
@@ -182,7 +153,7 @@ fn count_by_query(
 /// Adds the rows of `f` (columns `b`, a bucket's start, and `n`) to the buckets of `counts`.
 fn add_counts(f: &DataFrame, from: f64, bucket_ms: f64, counts: &mut [u32]) -> Result<()> {
     let internal = |e: PolarsError| LakeError::Internal(e.to_string());
-    let at = millis(f.column("b").map_err(internal)?)?;
+    let at = numbers(f, "b")?.0;
     let n = f
         .column("n")
         .and_then(|n| n.cast(&DataType::UInt32))

@@ -86,7 +86,7 @@ fn bad(message: String) -> LakeError {
 }
 
 /// A column as f64 values: numbers as they are, times and dates in milliseconds since 1970.
-fn numbers(df: &DataFrame, name: &str) -> Result<(Vec<Option<f64>>, &'static str)> {
+pub(crate) fn numbers(df: &DataFrame, name: &str) -> Result<(Vec<Option<f64>>, &'static str)> {
     let c = df
         .column(name)
         .map_err(|_| bad(format!("the result has no column {name}")))?;

@@ -41,7 +41,7 @@ fn tagged_outputs(
     lineage: &ColumnLineage,
     tags: &[PiiTag],
     frame: &DataFrame,
-    integer_tags: &[&PiiTag],
+    integer_column: impl Fn(&PiiTag) -> bool,
 ) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for (i, c) in lineage.columns.iter().enumerate() {
@@ -51,11 +51,11 @@ fn tagged_outputs(
         // A count of a tagged column tells how many, not who. An integer aggregate of an
         // integer column may be one of its values (max, last), so that is masked.
         let counted = subtype == "AGGREGATION"
-            && !integer_tags.iter().any(|x| std::ptr::eq(*x, t))
             && frame
                 .columns()
                 .get(i)
-                .is_some_and(|s| s.dtype().is_integer());
+                .is_some_and(|s| s.dtype().is_integer())
+            && !integer_column(t);
         if !counted {
             out.push((i, kind));
         }
@@ -79,16 +79,15 @@ pub fn mask_result(lake: &Lake, sql: &str, frame: &mut DataFrame) -> Result<Vec<
         .map(|n| n.to_string())
         .collect();
     let lineage = column_lineage::of_sql(lake, sql, &[], Some(&names))?;
-    let mut integer_tags = Vec::new();
-    for t in &tags {
-        let ds = lake.catalog().dataset(&t.dataset)?;
-        let dtype = ds.and_then(|d| d.schema.into_iter().find(|c| c.name == t.column));
-        if dtype.is_some_and(|c| c.dtype.starts_with('i') || c.dtype.starts_with('u')) {
-            integer_tags.push(t);
-        }
-    }
+    // Read only for an integer aggregate of a tagged column (not for every tag, every query);
+    // a column that cannot be read is taken as integer, so the value is masked.
+    let integer_column = |t: &PiiTag| {
+        let ds = lake.catalog().dataset(&t.dataset).ok().flatten();
+        let c = ds.and_then(|d| d.schema.into_iter().find(|c| c.name == t.column));
+        c.is_none_or(|c| c.dtype.starts_with('i') || c.dtype.starts_with('u'))
+    };
     let mut masked = Vec::new();
-    for (i, kind) in tagged_outputs(&lineage, &tags, frame, &integer_tags) {
+    for (i, kind) in tagged_outputs(&lineage, &tags, frame, integer_column) {
         let Some(col) = frame.columns().get(i) else {
             continue;
         };
