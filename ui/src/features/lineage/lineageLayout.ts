@@ -142,10 +142,18 @@ export function visibleIn<E extends { d: string }>(
   };
   const nodes = layout.nodes.filter((p) => meets(b, p.x, p.y, p.x + NODE_W, p.y + p.h));
   const shown = edges.filter((e) => {
-    const [x1, y1, x2, y2] = ends(e.d);
+    const [x1, y1, x2, y2] = endsOf(e);
     return meets(b, Math.min(x1, x2), Math.min(y1, y2), Math.max(x1, x2), Math.max(y1, y2));
   });
   return { nodes, edges: shown, box: b };
+}
+
+// Each edge's ends, read from its path once (scrolling asks again and again).
+const endsKept = new WeakMap<object, [number, number, number, number]>();
+function endsOf(e: { d: string }): [number, number, number, number] {
+  let v = endsKept.get(e);
+  if (!v) endsKept.set(e, (v = ends(e.d)));
+  return v;
 }
 
 /** The two ends of a path made by `curve`. */
