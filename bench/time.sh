@@ -29,3 +29,4 @@ if [ ! -d "$out/lake-time/data/t" ]; then
   "$LAKE" --lake "$out/lake-time" import --name t --no-profile "$out/data.csv" >/dev/null
 fi
 "$here/.venv/bin/python" "$here/timeline_bench.py" --lake-bin "$LAKE" --lake "$out/lake-time" --dataset t
+"$here/.venv/bin/python" "$here/rollup_bench.py" --lake-bin "$LAKE" --lake "$out/lake-rollup" --csv "$out/data.csv"

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use lake_core::catalog::lineage::{Direction, LineageGraph};
 use lake_core::lineage;
-use lake_core::materialize::{self, inputs_text, Refreshed};
+use lake_core::materialize::{self, inputs_text, How, Refreshed};
 use lake_core::query::QueryOptions;
 use lake_core::{Lake, LakeError};
 
@@ -28,7 +28,7 @@ pub fn create(lake: &Lake, name: &str, words: &[String]) -> Result<ExitCode, Lak
 pub fn refresh(lake: &Lake, name: &str) -> Result<ExitCode, LakeError> {
     match materialize::refresh(lake, name, &QueryOptions::default())? {
         Refreshed::Fresh => println!("{name} is fresh: every input is at the version it read"),
-        Refreshed::Made(version, newer) => {
+        Refreshed::Made(version, newer, how) => {
             let changed: Vec<String> = newer
                 .iter()
                 .map(|n| format!("{} v{} → v{}", n.dataset, n.read, n.current))
@@ -37,9 +37,24 @@ pub fn refresh(lake: &Lake, name: &str) -> Result<ExitCode, LakeError> {
                 "refreshed {name} as version {version} ({})",
                 changed.join(", ")
             );
+            println!("{}", how_text(&how));
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How a refresh made its version, in a line.
+pub fn how_text(how: &How) -> String {
+    match how {
+        How::Incremental(i) => format!(
+            "incremental: {} appended rows; buckets from {} made again ({} rows), {} rows kept",
+            i.appended_rows,
+            i.since.as_deref().unwrap_or("(none)"),
+            i.made,
+            i.kept
+        ),
+        How::Full(why) => format!("made again in full: {why}"),
+    }
 }
 
 /// `lake lineage DATASET ...`.

@@ -13,6 +13,7 @@ mod lineage_cmd;
 mod pii_cmd;
 mod profile_cmd;
 mod quality_cmd;
+mod rollup_cmd;
 mod timeline_cmd;
 mod versions_cmd;
 
@@ -149,6 +150,11 @@ enum Command {
         /// `AS SELECT ...` (quoted or not).
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
         sql: Vec<String>,
+    },
+    /// Rollups: time-bucketed aggregates of a dataset, refreshed from what it appended.
+    Rollup {
+        #[command(subcommand)]
+        action: rollup_cmd::RollupAction,
     },
     /// Run a derived dataset's query again if one of its inputs has a newer version.
     Refresh {
@@ -467,6 +473,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             verify,
         } => versions_cmd::audit(&open(lake_dir)?, since.as_deref(), json, verify),
         Command::View { action } => lineage_cmd::view(&open(lake_dir)?, action),
+        Command::Rollup { action } => rollup_cmd::run(&open(lake_dir)?, action),
         Command::Refresh { name } => lineage_cmd::refresh(&open(lake_dir)?, &name),
         Command::Lineage(args) => lineage_cmd::lineage(&open(lake_dir)?, args),
         Command::History { dataset, json } => {

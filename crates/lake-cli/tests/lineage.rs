@@ -288,3 +288,73 @@ fn column_lineage_exports_and_openlineage_events() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("'runId' is a required property"));
 }
+
+#[test]
+fn rollups_refresh_from_what_their_source_appended() {
+    let lake = TestLake::new();
+    let a = lake.file(
+        "a.csv",
+        "ts,kind,v\n2024-03-01T10:05:00Z,a,1\n2024-03-01T10:40:00Z,b,2\n2024-03-01T11:10:00Z,a,3\n",
+    );
+    lake.import(&[&a], &["--name", "ev"]);
+    let out = lake.ok(&[
+        "rollup",
+        "create",
+        "hourly",
+        "AS SELECT time_bucket(INTERVAL '1 hour', ts) AS hour, count(*) AS n, sum(v) AS total \
+         FROM ev GROUP BY hour",
+    ]);
+    assert_eq!(out.trim(), "created rollup hourly version 1: 2 rows");
+    let list = lake.ok(&["rollup", "list"]);
+    assert!(
+        list.starts_with("hourly v1 (2 rows): time_bucket(INTERVAL '1 hour', ts) of ev v1, made "),
+        "{list}"
+    );
+    assert!(list.trim_end().ends_with("; fresh"), "{list}");
+
+    // A late row in the 11:00 bucket and a new 12:00 bucket: 10:00 is kept as it was.
+    let b = lake.file(
+        "b.csv",
+        "ts,kind,v\n2024-03-01T11:50:00Z,b,10\n2024-03-01T12:00:00Z,a,20\n",
+    );
+    lake.import(&[&b], &["--name", "ev", "--mode", "append"]);
+    let list = lake.ok(&["rollup", "list"]);
+    assert!(
+        list.contains("stale: ev v1 → v2 (`lake rollup refresh hourly`)"),
+        "{list}"
+    );
+    let out = lake.ok(&["rollup", "refresh"]);
+    assert_eq!(
+        out.trim(),
+        "refreshed hourly as version 2: incremental: 2 appended rows; buckets from \
+         2024-03-01 11:00:00.000000 made again (2 rows), 1 rows kept"
+    );
+    assert_eq!(
+        lake.csv("SELECT hour, n, total FROM hourly ORDER BY hour"),
+        "hour,n,total\n2024-03-01T10:00:00Z,2,3\n2024-03-01T11:00:00Z,2,13\n\
+         2024-03-01T12:00:00Z,1,20\n"
+    );
+    assert_eq!(
+        lake.ok(&["rollup", "refresh"]).trim(),
+        "every rollup is fresh"
+    );
+    let j: serde_json::Value =
+        serde_json::from_str(&lake.ok(&["rollup", "list", "--json"])).unwrap();
+    assert_eq!(
+        (j[0]["read"].as_u64(), j[0]["current"].as_u64()),
+        (Some(2), Some(2))
+    );
+
+    // Not a rollup: the error says why and what to do instead.
+    let err = lake.fails(&[
+        "rollup",
+        "create",
+        "x",
+        "SELECT kind, count(*) AS n FROM ev GROUP BY kind",
+    ]);
+    assert!(
+        err.contains("cannot be a rollup: it has no time_bucket"),
+        "{err}"
+    );
+    assert!(err.contains("use `lake create`"), "{err}");
+}

@@ -21,7 +21,7 @@ pub(crate) fn pos(ident: &Ident) -> Option<SqlPosition> {
     })
 }
 
-pub(super) fn object_name_text(name: &ObjectName) -> String {
+pub(crate) fn object_name_text(name: &ObjectName) -> String {
     name.0
         .iter()
         .map(|p| match p {

@@ -10,6 +10,7 @@ mod estimate;
 mod estimate_tests;
 mod execute;
 mod expr;
+pub mod gapfill;
 pub mod geofence;
 #[cfg(test)]
 mod geofence_tests;
@@ -171,12 +172,23 @@ fn version_schema(lake: &Lake, ds: &DatasetVersion) -> Result<Schema> {
 
 /// Guards, binds and plans `sql` without running it.
 pub fn prepare(lake: &Lake, sql: &str) -> Result<Prepared> {
-    no_panic(sql, || prepare_with(lake, sql, false))
+    no_panic(sql, || prepare_with(lake, sql, false, None))
+}
+
+/// [`prepare`] reading only the files in `only` (paths relative to the lake) of each dataset:
+/// what a rollup reads of the rows a source's new versions appended.
+pub(crate) fn prepare_over(lake: &Lake, sql: &str, only: &HashSet<String>) -> Result<Prepared> {
+    no_panic(sql, || prepare_with(lake, sql, false, Some(only)))
 }
 
 /// [`prepare`]; `for_explain` (or an `EXPLAIN` in `sql`) also counts the row groups that
 /// statistics rule out, for the plan.
-fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
+fn prepare_with(
+    lake: &Lake,
+    sql: &str,
+    for_explain: bool,
+    only: Option<&HashSet<String>>,
+) -> Result<Prepared> {
     let guarded = guard::guard(sql)?;
     let for_explain = for_explain || guarded.explain.is_some();
     let original = guarded.statement.clone();
@@ -253,6 +265,7 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
         .map(|(name, ds)| (name.clone(), table_stats(ds)))
         .collect();
     let rules = rewrite::rewrite(&mut bound.statement, &stats);
+    let gapfill = gapfill::prepare(&mut bound.statement)?;
     let mut ctx = SQLContext::new();
     if time_bucket::prepare(&mut bound.statement) | uses_spatial_functions(&bound.statement) {
         // Only then: a context with functions of its own plans the SQL eagerly.
@@ -280,7 +293,10 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
         let mut keep: Vec<bool> = ds
             .files
             .iter()
-            .map(|f| uses.is_empty() || uses.iter().any(|p| file_may_match(f, p)))
+            .map(|f| {
+                only.is_none_or(|o| o.contains(&f.path))
+                    && (uses.is_empty() || uses.iter().any(|p| file_may_match(f, p)))
+            })
             .collect();
         // The R-tree rules files out only when the dataset is read once: its predicates then
         // bind every row read.
@@ -342,6 +358,9 @@ fn prepare_with(lake: &Lake, sql: &str, for_explain: bool) -> Result<Prepared> {
     let mut frame = ctx
         .execute(&rewritten)
         .map_err(|e| polars_query_error(e, &original, &columns))?;
+    if let Some(g) = gapfill {
+        frame = g.apply(frame);
+    }
     frame
         .collect_schema()
         .map_err(|e| polars_query_error(e, &original, &columns))?;
@@ -468,7 +487,7 @@ pub(crate) fn run_unlogged(lake: &Lake, sql: &str, opts: &QueryOptions) -> Resul
 
 fn run_inner(lake: &Lake, sql: &str, opts: &QueryOptions, start: Instant) -> Result<QueryOutput> {
     // (run_query already guards against panics: prepare_with, not prepare.)
-    let prepared = prepare_with(lake, sql, false)?;
+    let prepared = prepare_with(lake, sql, false, None)?;
     if let Some(analyze) = prepared.explain {
         let inputs = prepared.inputs.clone();
         let plan = plan::explain(prepared, analyze, opts)?;
@@ -506,7 +525,7 @@ pub fn explain_query(
     opts: &QueryOptions,
 ) -> Result<QueryPlan> {
     no_panic(sql, || {
-        let mut prepared = prepare_with(lake, sql, true)?;
+        let mut prepared = prepare_with(lake, sql, true, None)?;
         // `sql` may itself be `EXPLAIN [ANALYZE] ...`: the guard already parsed that.
         let analyze = analyze || prepared.explain == Some(true);
         prepared.explain = Some(analyze);

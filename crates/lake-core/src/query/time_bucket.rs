@@ -30,9 +30,9 @@ pub const NAME: &str = "time_bucket";
 
 const DAY_US: i64 = 86_400_000_000;
 /// 2000-01-03 00:00 UTC (a Monday), in microseconds since 1970.
-const ORIGIN_US: i64 = 946_857_600_000_000;
+pub(crate) const ORIGIN_US: i64 = 946_857_600_000_000;
 /// 2000-01-01, in months since January 1970.
-const ORIGIN_MONTHS: i64 = 360;
+pub(crate) const ORIGIN_MONTHS: i64 = 360;
 
 /// A bucket's width: whole months, or microseconds (days and times).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,6 +8,9 @@ use crate::query::{collect_cancellable, prepare, QueryOptions};
 use crate::storage::{validate_dataset_name, CommittedVersion, ParquetSink, StagedVersion};
 use crate::Lake;
 
+pub mod rollup;
+mod rollup_tests;
+
 /// Rows per Parquet file of a derived dataset.
 const ROWS_PER_FILE: u64 = 1_000_000;
 
@@ -33,7 +36,7 @@ pub struct Freshness {
 }
 
 /// Strips a leading `AS` (`lake create NAME AS SELECT ...`).
-fn query_text(sql: &str) -> &str {
+pub(crate) fn query_text(sql: &str) -> &str {
     let t = sql.trim_start();
     match t.get(..3) {
         Some(a) if a.eq_ignore_ascii_case("as ") || a.eq_ignore_ascii_case("as\n") => {
@@ -77,6 +80,17 @@ pub fn create(lake: &Lake, name: &str, sql: &str, opts: &QueryOptions) -> Result
     }
     let inputs = prepared.inputs.clone();
     let frame = collect_cancellable(prepared.frame, opts)?;
+    keep_frame(lake, name, sql, inputs, frame)
+}
+
+/// Writes `frame` as a new version of the derived dataset `name`, made by `sql` from `inputs`.
+pub(crate) fn keep_frame(
+    lake: &Lake,
+    name: &str,
+    sql: &str,
+    inputs: Vec<InputVersion>,
+    frame: polars::prelude::DataFrame,
+) -> Result<CommittedVersion> {
     // Taken after the query ran: a Cancel of the query is then not held back by the lock's
     // abort shield. The derivation records the versions the query read, whatever was
     // committed meanwhile.
@@ -133,8 +147,17 @@ pub fn freshness(lake: &Lake, name: &str) -> Result<Option<Freshness>> {
 pub enum Refreshed {
     /// Every input is at the version it read: nothing to do.
     Fresh,
-    /// Made again: the new version, and the inputs that had changed.
-    Made(u32, Vec<NewerInput>),
+    /// Made again: the new version, the inputs that had changed, and how.
+    Made(u32, Vec<NewerInput>, How),
+}
+
+/// How a refresh made the new version.
+#[derive(Debug, Clone, PartialEq)]
+pub enum How {
+    /// Only the buckets the source's appended rows touch ([`crate::rollup`]).
+    Incremental(rollup::Incremental),
+    /// The whole query again, and why it could not be less.
+    Full(String),
 }
 
 /// Runs a derived dataset's query again if an input has a newer version.
@@ -149,8 +172,18 @@ pub fn refresh(lake: &Lake, name: &str, opts: &QueryOptions) -> Result<Refreshed
     if f.newer.is_empty() {
         return Ok(Refreshed::Fresh);
     }
+    let why = match rollup::incremental(lake, name, &f.derivation, opts)? {
+        Ok((made, done)) => {
+            return Ok(Refreshed::Made(
+                made.version,
+                f.newer,
+                How::Incremental(done),
+            ));
+        }
+        Err(why) => why,
+    };
     let made = create(lake, name, &f.derivation.sql, opts)?;
-    Ok(Refreshed::Made(made.version, f.newer))
+    Ok(Refreshed::Made(made.version, f.newer, How::Full(why)))
 }
 
 /// The inputs of a derivation as `people v2, places v1`.
@@ -234,7 +267,18 @@ mod tests {
             "city,n\nBerlin,1\nParis,2\n"
         );
         let r = refresh(&lake, "by_city", &opts).unwrap();
-        assert_eq!(r, Refreshed::Made(2, f.newer.clone()));
+        assert_eq!(
+            r,
+            Refreshed::Made(
+                2,
+                f.newer.clone(),
+                How::Full(
+                    "not a rollup: it has no time_bucket(…) or date_trunc(…) in both its \
+                           SELECT list and GROUP BY"
+                        .into()
+                )
+            )
+        );
         assert_eq!(
             csv(&lake, "SELECT * FROM by_city ORDER BY city"),
             "city,n\nParis,1\nRome,1\n"

@@ -1,0 +1,90 @@
+"""Downsampling and rollups, one run, ratios printed:
+- downsample every row to 1-minute buckets: `lake query --timing` (engine time) against DuckDB
+  and Polars reading the lake's own Parquet files;
+- a question answered from an hourly rollup against the same question over the raw rows;
+- `lake rollup refresh` after appending 1% new rows, against making the rollup again in full.
+  python bench/rollup_bench.py --lake-bin BIN --lake DIR --csv DATA.csv (DIR is made afresh)"""
+import argparse, glob, os, shutil, statistics, subprocess, time
+import duckdb, polars as pl
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--lake-bin", required=True)
+ap.add_argument("--lake", required=True)
+ap.add_argument("--csv", required=True)
+ap.add_argument("--runs", type=int, default=3)
+a = ap.parse_args()
+
+def lake(*args):
+    t0 = time.perf_counter()
+    r = subprocess.run([a.lake_bin, "--lake", a.lake, *args], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"lake {' '.join(args)[:80]} failed: {r.stderr[-400:]}")
+    return r, (time.perf_counter() - t0) * 1000
+
+def engine_ms(sql):
+    r, _ = lake("query", "--format", "csv", "--timing", sql)
+    at = r.stderr.rfind("query time: ")
+    return float(r.stderr[at + len("query time: "):].split()[0]), r.stdout
+
+def median(f):
+    return statistics.median(f() for _ in range(a.runs))
+
+def timed(f):
+    t0 = time.perf_counter()
+    f()
+    return (time.perf_counter() - t0) * 1000
+
+shutil.rmtree(a.lake, ignore_errors=True)
+lake("import", "--name", "t", "--no-profile", a.csv)
+files = sorted(glob.glob(os.path.join(a.lake, "data", "t", "**", "*.parquet"), recursive=True))
+rows = duckdb.sql(f"SELECT count(*) FROM read_parquet({files!r})").fetchall()[0][0]
+print(f"t: {rows:,} rows in {len(files)} files")
+
+# 1. Downsampling to 1-minute buckets (the mean amount per minute).
+con = duckdb.connect()
+con.execute("SET TimeZone = 'UTC'")
+lk = median(lambda: engine_ms("SELECT time_bucket(INTERVAL '1 minute', ts) AS m, avg(amount) AS a "
+                              "FROM t GROUP BY m")[0])
+dk = median(lambda: timed(lambda: con.execute(
+    f"SELECT time_bucket(INTERVAL '1 minute', ts) AS m, avg(amount) AS a FROM read_parquet({files!r}) "
+    "GROUP BY m").fetchall()))
+pk = median(lambda: timed(lambda: pl.scan_parquet(files).group_by(pl.col("ts").dt.truncate("1m").alias("m"))
+                          .agg(pl.col("amount").mean()).collect()))
+print(f"{'measurement':<44}{'lake ms':>9}{'peer ms':>9}{'ratio':>8}")
+print(f"{'downsample to 1-minute buckets vs DuckDB':<44}{lk:>9.0f}{dk:>9.0f}{lk / dk:>8.2f}")
+print(f"{'downsample to 1-minute buckets vs Polars':<44}{lk:>9.0f}{pk:>9.0f}{lk / pk:>8.2f}")
+
+# 2. A rollup, and a question answered from it or from the raw rows.
+rollup_sql = ("AS SELECT time_bucket(INTERVAL '1 hour', ts) AS hour, city, count(*) AS n, "
+              "sum(amount) AS total FROM t GROUP BY hour, city")
+_, full = lake("rollup", "create", "hourly", rollup_sql)
+raw_q = ("SELECT city, sum(amount) AS total, count(*) AS n FROM t WHERE ts >= '2024-03-01T00:00:00Z' "
+         "AND ts < '2024-06-01T00:00:00Z' GROUP BY city ORDER BY city")
+roll_q = ("SELECT city, sum(total) AS total, sum(n) AS n FROM hourly WHERE hour >= '2024-03-01T00:00:00Z' "
+          "AND hour < '2024-06-01T00:00:00Z' GROUP BY city ORDER BY city")
+raw_ms, raw_out = engine_ms(raw_q)
+roll_ms, roll_out = engine_ms(roll_q)
+raw_ms = median(lambda: engine_ms(raw_q)[0])
+roll_ms = median(lambda: engine_ms(roll_q)[0])
+same = [l.split(",")[0] + l.split(",")[2] for l in raw_out.splitlines()] == \
+       [l.split(",")[0] + l.split(",")[2] for l in roll_out.splitlines()]
+print(f"{'a 3-month question: raw rows / the rollup':<44}{raw_ms:>9.1f}{roll_ms:>9.1f}{raw_ms / roll_ms:>8.1f}x"
+      f"  (same counts: {same}; goal >= 20x)")
+
+# 3. Append 1% new rows (the next January), then refresh incrementally or make it in full.
+extra = os.path.join(os.path.dirname(a.lake), "extra.csv")
+n = max(1, rows // 100)
+with open(extra, "w") as f:
+    f.write("id,ts,user,amount,score,city,note\n")
+    for i in range(n):
+        f.write(f"{rows + i},2025-01-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:{(i * 7) % 60:02d}Z,"
+                f"{i % 1000},{(i * 37) % 1000}.5,{i % 2000 - 1000},{['alpha', 'beta', 'gamma'][i % 3]},x y\n")
+lake("import", "--name", "t", "--mode", "append", "--no-profile", extra)
+r, inc = lake("rollup", "refresh", "hourly")
+print(f"  {r.stdout.strip()}")
+_, rebuilt = lake("create", "hourly_full", rollup_sql)
+same = engine_ms("SELECT count(*) AS k, sum(n) AS s FROM hourly")[1] == \
+       engine_ms("SELECT count(*) AS k, sum(n) AS s FROM hourly_full")[1]
+print(f"{'refresh after a 1% append / full rebuild':<44}{inc:>9.0f}{rebuilt:>9.0f}{inc / rebuilt * 100:>7.1f}%"
+      f"  (wall time, process included; same rows and counts: {same}; goal <= 5%)")
+print(f"  (first full build of the rollup: {full:.0f} ms)")
