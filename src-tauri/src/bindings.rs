@@ -29,6 +29,7 @@ use lake_core::query::results::{FilterSpec, ResultMeta, SortSpec};
 use lake_core::query::{PlanNode, PlanRun, QueryPlan};
 use lake_core::storage::versions::{AuditView, VacuumReport};
 use lake_core::timeline::{Density, Strip, TimeSource, TimelineRequest, TimelineView};
+use lake_core::timeline_rows::{Field, RowsRequest, SourceCount, TimelineRow, TimelineRows};
 use lake_core::{ErrorCode, ErrorPayload};
 use ts_rs::TS;
 
@@ -100,6 +101,11 @@ pub fn types_ts() -> String {
     decl::<Density>(&mut s);
     decl::<TimelineRequest>(&mut s);
     decl::<TimelineView>(&mut s);
+    decl::<RowsRequest>(&mut s);
+    decl::<Field>(&mut s);
+    decl::<TimelineRow>(&mut s);
+    decl::<SourceCount>(&mut s);
+    decl::<TimelineRows>(&mut s);
     decl::<Histogram>(&mut s);
     decl::<TopValue>(&mut s);
     decl::<ColumnProfile>(&mut s);

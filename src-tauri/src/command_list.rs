@@ -57,6 +57,8 @@ macro_rules! with_commands {
             audit_view(since: Option<String>, action: Option<String>, text: Option<String>) -> AuditView;
             /// Every dataset with a time column, and each one's rows per bucket of a range (the whole lake's by default).
             timeline(req: TimelineRequest) -> TimelineView;
+            /// The rows of a stretch of the timeline from every source, in time order (a day view).
+            timeline_rows(req: RowsRequest) -> TimelineRows;
             /// The editor's query history, newest first.
             query_history(limit: u32) -> Vec<HistoryEntry>;
             /// What importing `paths` would do.

@@ -11,6 +11,7 @@ use lake_core::profile::DatasetProfile;
 use lake_core::query::QueryOptions;
 use lake_core::storage::versions::{self, AuditView, VacuumReport};
 use lake_core::timeline::{TimelineRequest, TimelineView};
+use lake_core::timeline_rows::{RowsRequest, TimelineRows};
 use lake_core::Lake;
 use serde::Serialize;
 use ts_rs::TS;
@@ -66,6 +67,11 @@ pub async fn list_views(cx: &Cx<'_>) -> CmdResult<Vec<ViewInfo>> {
 pub async fn timeline(cx: &Cx<'_>, req: TimelineRequest) -> CmdResult<TimelineView> {
     let lake = cx.state.lake()?;
     blocking(move || Ok(lake_core::timeline::view(&lake, &req)?)).await
+}
+
+pub async fn timeline_rows(cx: &Cx<'_>, req: RowsRequest) -> CmdResult<TimelineRows> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(lake_core::timeline_rows::rows(&lake, &req)?)).await
 }
 
 pub async fn create_view(cx: &Cx<'_>, name: String, sql: String) -> CmdResult<Vec<ViewInfo>> {

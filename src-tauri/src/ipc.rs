@@ -35,6 +35,7 @@ use lake_core::spatial::fences::Fence;
 use lake_core::spatial::viewport::Viewport;
 use lake_core::storage::versions::{AuditView, VacuumReport};
 use lake_core::timeline::{TimelineRequest, TimelineView};
+use lake_core::timeline_rows::{RowsRequest, TimelineRows};
 
 /// ts-rs settings of every generated type (64-bit integers are plain numbers).
 pub fn ts_config() -> Config {
@@ -103,6 +104,8 @@ ts_types!(
     ChartData,
     TimelineRequest,
     TimelineView,
+    RowsRequest,
+    TimelineRows,
     PiiStatus,
     LineageView,
     CreatedDataset,
@@ -122,7 +125,7 @@ ts_types!(
     Track,
     Vec<Fence>,
 );
-arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat, Rule, ChartRequest, TimelineRequest);
+arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat, Rule, ChartRequest, TimelineRequest, RowsRequest);
 arg_types!(true: Option<SortSpec>, Option<FilterSpec>, Option<String>);
 
 impl IpcType for Channel<ImportProgress> {

@@ -54,6 +54,7 @@ pub mod spatial;
 pub mod storage;
 pub mod temporal;
 pub mod timeline;
+pub mod timeline_rows;
 
 #[cfg(test)]
 mod layout_tests;

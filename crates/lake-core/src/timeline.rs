@@ -64,7 +64,7 @@ pub struct Density {
     pub elapsed_ms: f64,
 }
 
-fn iso(ms: f64) -> String {
+pub(crate) fn iso(ms: f64) -> String {
     chrono::DateTime::from_timestamp_millis(ms.floor() as i64)
         .unwrap_or_default()
         .format("%Y-%m-%dT%H:%M:%S%.3fZ")
@@ -118,7 +118,7 @@ pub fn sources(lake: &Lake) -> Result<Vec<TimeSource>> {
     Ok(out)
 }
 
-const DAY_MS: f64 = 86_400_000.0;
+pub(crate) const DAY_MS: f64 = 86_400_000.0;
 
 /// Adds `s`'s rows in `[from, from + bucket_ms * counts.len())` to `counts`, by a query.
 fn count_by_query(

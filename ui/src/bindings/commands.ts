@@ -130,6 +130,11 @@ export function timeline(req: T.TimelineRequest): Promise<T.TimelineView> {
   return call("timeline", { req });
 }
 
+/** The rows of a stretch of the timeline from every source, in time order (a day view). */
+export function timelineRows(req: T.RowsRequest): Promise<T.TimelineRows> {
+  return call("timeline_rows", { req });
+}
+
 /** The editor's query history, newest first. */
 export function queryHistory(limit: number): Promise<Array<T.HistoryEntry>> {
   return call("query_history", { limit });

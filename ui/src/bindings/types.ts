@@ -868,6 +868,99 @@ sources: Array<TimeSource>,
 density: Density | null, };
 
 /**
+ * The range to list.
+ */
+export type RowsRequest = { 
+/**
+ * Its start, in milliseconds since 1970 (inclusive).
+ */
+from_ms: number, 
+/**
+ * Its end (exclusive).
+ */
+to_ms: number, 
+/**
+ * Rows listed at most, from all sources together (1 to 2,000).
+ */
+limit: number, };
+
+/**
+ * A column's value in a listed row.
+ */
+export type Field = { 
+/**
+ * The column.
+ */
+name: string, 
+/**
+ * Its value as text (shortened).
+ */
+value: string, };
+
+/**
+ * One row on the timeline.
+ */
+export type TimelineRow = { 
+/**
+ * Its time, in milliseconds since 1970 (UTC).
+ */
+ms: number, 
+/**
+ * The dataset it is from.
+ */
+dataset: string, 
+/**
+ * Its first filled columns (the time column left out).
+ */
+fields: Array<Field>, };
+
+/**
+ * A source's rows in the range.
+ */
+export type SourceCount = { 
+/**
+ * The dataset.
+ */
+dataset: string, 
+/**
+ * Its time column.
+ */
+column: string, 
+/**
+ * Its rows in the range.
+ */
+rows: number, };
+
+/**
+ * The rows of a range.
+ */
+export type TimelineRows = { 
+/**
+ * The range's start.
+ */
+from_ms: number, 
+/**
+ * Its end.
+ */
+to_ms: number, 
+/**
+ * The first rows of the range, by time, from every source.
+ */
+rows: Array<TimelineRow>, 
+/**
+ * Every source's count in the range (the listed rows may be fewer).
+ */
+sources: Array<SourceCount>, 
+/**
+ * Columns masked as personal data.
+ */
+masked: Array<string>, 
+/**
+ * The engine's time.
+ */
+elapsed_ms: number, };
+
+/**
  * Equal-width bins over [`lo`, `hi`]; numbers, or times as milliseconds since 1970 (UTC).
  */
 export type Histogram = { 
