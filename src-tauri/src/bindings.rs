@@ -20,6 +20,7 @@ use lake_core::ingest::takeout::{
 };
 use lake_core::ingest::{ImportFailure, ImportReport, ImportedDataset, Unchanged};
 use lake_core::lineage::{ColumnEdge, ColumnGraph, NodeColumns};
+use lake_core::materialize::rollup::RollupInfo;
 use lake_core::materialize::NewerInput;
 use lake_core::pii::{PiiStatus, PiiSuggestion};
 use lake_core::profile::{ColumnProfile, DatasetProfile, Histogram, TopValue};
@@ -27,6 +28,7 @@ use lake_core::query::chart::{ChartData, ChartKind, ChartRequest, ChartSeries};
 use lake_core::query::plan_diff::{DiffRow, DiffStatus, PlanDiff};
 use lake_core::query::results::{FilterSpec, ResultMeta, SortSpec};
 use lake_core::query::{PlanNode, PlanRun, QueryPlan};
+use lake_core::retention::{Policy, RetentionPlan};
 use lake_core::storage::versions::{AuditView, VacuumReport};
 use lake_core::timeline::{Density, Strip, TimeSource, TimelineRequest, TimelineView};
 use lake_core::timeline_rows::{Field, RowsRequest, SourceCount, TimelineRow, TimelineRows};
@@ -84,6 +86,9 @@ pub fn types_ts() -> String {
     decl::<ColumnEdge>(&mut s);
     decl::<AuditEntry>(&mut s);
     decl::<ViewInfo>(&mut s);
+    decl::<RollupInfo>(&mut s);
+    decl::<Policy>(&mut s);
+    decl::<RetentionPlan>(&mut s);
     decl::<RuleKind>(&mut s);
     decl::<Rule>(&mut s);
     decl::<PiiTag>(&mut s);

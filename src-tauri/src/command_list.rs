@@ -19,12 +19,22 @@ macro_rules! with_commands {
             list_datasets() -> Vec<DatasetInfo>;
             /// Every view of the open lake (named queries), by name.
             list_views() -> Vec<ViewInfo>;
+            /// Every rollup (a derived dataset grouping one dataset by a time bucket), with its source and freshness.
+            list_rollups() -> Vec<RollupInfo>;
             /// Saves the query `sql` as the view `name` (new or replacing one); returns every view.
             create_view(name: String, sql: String) -> Vec<ViewInfo>;
             /// Removes the view `name`; returns the views left.
             drop_view(name: String) -> Vec<ViewInfo>;
             /// Removes the files of versions older than `older_than` (30d, 12h, 0d) that are not current and no version still reads; with `dry_run`, only says what it would remove.
             vacuum(older_than: String, dry_run: bool) -> VacuumReport;
+            /// What applying dataset `name`'s retention policy would remove now (null without a policy).
+            retention_plan(name: String) -> Option<RetentionPlan>;
+            /// Sets dataset `name`'s retention policy (keep `keep_days` days of its time column) and says what applying it would remove.
+            set_retention(name: String, keep_days: u32) -> RetentionPlan;
+            /// Applies a previewed retention plan: a new version without the older rows (its number; 0 when none were older). Refused if the dataset or policy changed, or the cutoff is later than the policy allows.
+            apply_retention(plan: RetentionPlan) -> u32;
+            /// Removes dataset `name`'s retention policy (its data is not touched).
+            drop_retention(name: String) -> bool;
             /// A dataset's schema, column statistics and versions.
             describe_dataset(name: String) -> DatasetDescription;
             /// Each column's histogram, top values, null share, distinct count and min/max (computed once per version).

@@ -5,10 +5,12 @@
 use lake_core::catalog::lineage::{Direction, LineageGraph, ViewInfo};
 use lake_core::catalog::quality::{Rule, RuleResult};
 use lake_core::lineage::ColumnGraph;
+use lake_core::materialize::rollup::RollupInfo;
 use lake_core::materialize::{self, NewerInput};
 use lake_core::pii::{self, PiiStatus};
 use lake_core::profile::DatasetProfile;
 use lake_core::query::QueryOptions;
+use lake_core::retention::{self, RetentionPlan};
 use lake_core::storage::versions::{self, AuditView, VacuumReport};
 use lake_core::timeline::{TimelineRequest, TimelineView};
 use lake_core::timeline_rows::{RowsRequest, TimelineRows};
@@ -64,6 +66,11 @@ pub async fn list_views(cx: &Cx<'_>) -> CmdResult<Vec<ViewInfo>> {
     blocking(move || Ok(lake.catalog().view_infos()?)).await
 }
 
+pub async fn list_rollups(cx: &Cx<'_>) -> CmdResult<Vec<RollupInfo>> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(lake_core::materialize::rollup::list(&lake)?)).await
+}
+
 pub async fn timeline(cx: &Cx<'_>, req: TimelineRequest) -> CmdResult<TimelineView> {
     let lake = cx.state.lake()?;
     blocking(move || Ok(lake_core::timeline::view(&lake, &req)?)).await
@@ -101,6 +108,42 @@ pub async fn vacuum(cx: &Cx<'_>, older_than: String, dry_run: bool) -> CmdResult
         Ok(lake.vacuum(&lock, age, dry_run)?)
     })
     .await
+}
+
+pub async fn retention_plan(cx: &Cx<'_>, name: String) -> CmdResult<Option<RetentionPlan>> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        let has = retention::list(&lake)?.iter().any(|p| p.dataset == name);
+        Ok(if has {
+            Some(retention::plan(&lake, &name)?)
+        } else {
+            None
+        })
+    })
+    .await
+}
+
+pub async fn set_retention(cx: &Cx<'_>, name: String, keep_days: u32) -> CmdResult<RetentionPlan> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        retention::set(&lake, &name, None, keep_days)?;
+        Ok(retention::plan(&lake, &name)?)
+    })
+    .await
+}
+
+pub async fn apply_retention(cx: &Cx<'_>, plan: RetentionPlan) -> CmdResult<u32> {
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        let made = retention::apply(&lake, &plan, &QueryOptions::default())?;
+        Ok(made.map_or(0, |v| v.version))
+    })
+    .await
+}
+
+pub async fn drop_retention(cx: &Cx<'_>, name: String) -> CmdResult<bool> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(retention::remove(&lake, &name)?)).await
 }
 
 pub async fn audit_view(

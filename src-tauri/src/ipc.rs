@@ -25,12 +25,14 @@ use crate::error::CmdResult;
 use crate::pick::PickKind;
 use lake_core::catalog::lineage::ViewInfo;
 use lake_core::catalog::quality::Rule;
+use lake_core::materialize::rollup::RollupInfo;
 use lake_core::pii::PiiStatus;
 use lake_core::profile::DatasetProfile;
 use lake_core::query::chart::{ChartData, ChartRequest};
 use lake_core::query::plan_diff::PlanDiff;
 use lake_core::query::track::Track;
 use lake_core::query::PlanRun;
+use lake_core::retention::RetentionPlan;
 use lake_core::spatial::fences::Fence;
 use lake_core::spatial::viewport::Viewport;
 use lake_core::storage::versions::{AuditView, VacuumReport};
@@ -97,6 +99,9 @@ ts_types!(
     Vec<VersionEntry>,
     DatasetProfile,
     Vec<ViewInfo>,
+    Vec<RollupInfo>,
+    RetentionPlan,
+    Option<RetentionPlan>,
     Rule,
     AuditView,
     VacuumReport,
@@ -125,7 +130,7 @@ ts_types!(
     Track,
     Vec<Fence>,
 );
-arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat, Rule, ChartRequest, TimelineRequest, RowsRequest);
+arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat, Rule, ChartRequest, TimelineRequest, RowsRequest, RetentionPlan);
 arg_types!(true: Option<SortSpec>, Option<FilterSpec>, Option<String>);
 
 impl IpcType for Channel<ImportProgress> {

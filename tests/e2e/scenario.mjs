@@ -332,6 +332,31 @@ try {
   check((await d.text(v4)).includes("current") && !(await d.text(v4)).includes("vacuumed"), "version 1 is marked vacuumed; the current version 4 is not");
   await d.click('[aria-label="Close people"]');
 
+  console.log("4h. a rollup made from the CLI is marked in the catalog, stale after an append; a retention policy previewed, then applied");
+  const dayAgo = (n) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 19) + "Z";
+  writeFileSync(join(data, "readings.csv"), `ts,v\n${dayAgo(800)},1\n${dayAgo(400)},2\n${dayAgo(10)},3\n`);
+  execFileSync(lakeBin, ["--lake", lakeDir, "import", "--name", "readings", join(data, "readings.csv")]);
+  execFileSync(lakeBin, ["--lake", lakeDir, "rollup", "create", "readings_daily", "AS SELECT date_trunc('day', ts) AS day, count(*) AS n FROM readings GROUP BY day"]);
+  writeFileSync(join(data, "readings-2.csv"), `ts,v\n${dayAgo(2)},4\n`);
+  execFileSync(lakeBin, ["--lake", lakeDir, "import", "--name", "readings", "--mode", "append", join(data, "readings-2.csv")]);
+  await d.exec("window.dispatchEvent(new Event('focus'))");
+  const rollupItem = await d.wait('[data-testid="catalog-item"][data-name="readings_daily"][data-rollup="stale"]');
+  check((await d.attr(rollupItem, "title")).includes("rollup of readings by date_trunc('day', ts)"), `the rollup is marked stale in the catalog: ${await d.attr(rollupItem, "title")}`);
+  await d.click(await d.wait('[data-testid="catalog-item"][data-name="readings"]'));
+  await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="dataset-tab-versions"]'));
+  await d.selectByValue('.tab-panel:not([hidden]) [data-testid="retention-days"]', "365");
+  await d.click('.tab-panel:not([hidden]) [data-testid="retention-save"]');
+  const rplan = await d.wait('.tab-panel:not([hidden]) [data-testid="retention-plan"][data-removed="2"]');
+  check((await d.text(rplan)).includes("2 of 4 rows are older than"), `setting 365 days shows what it would remove first: ${await d.text(rplan)}`);
+  await shot("retention-plan");
+  await d.click('.tab-panel:not([hidden]) [data-testid="retention-apply"]');
+  const rdone = await d.wait('.tab-panel:not([hidden]) [data-testid="retention-done"]', { timeout: 30000 });
+  check((await d.text(rdone)).includes("Version 3 keeps the rows"), `applying it makes version 3: ${await d.text(rdone)}`);
+  await d.wait('.tab-panel:not([hidden]) [data-testid="version-3"]', { text: "retention" });
+  await d.wait('[data-testid="catalog-item"][data-name="readings"]', { text: "2" });
+  check(true, "version 3 (retention) is current with 2 rows; version 2 stays restorable");
+  await d.click('[aria-label="Close readings"]');
+
   console.log("5. SQL editor: an error with its hint");
   await d.click('[data-testid="new-query"]');
   await setEditor("SELECT nme FROM people");
@@ -406,6 +431,27 @@ try {
   await d.wait('.tab-panel:not([hidden]) [data-testid="grid-count"]', { text: n });
   check(true, `clicking a bar lists its ${n} rows in a query`);
   await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}w${NULL_KEY}`);
+  // Zoom to the day of the first location point: every source's rows of that day, in order.
+  const lpStrip = await d.wait('[data-testid="timeline-strip"][data-dataset="takeout.location_points"]');
+  const firstMs = Number(await d.attr(lpStrip, "data-min-ms"));
+  const dayStart = Math.floor(firstMs / 86_400_000) * 86_400_000;
+  const dayText = new Date(dayStart).toISOString().slice(0, 10);
+  await d.type('.tab-panel:not([hidden]) [data-testid="timeline-day"]', `${dayText}${ENTER}`);
+  const dayCount = await d.wait(`[data-testid="day-view"][data-from="${dayStart}"] [data-testid="day-count"][data-rows]`, { timeout: 30000 });
+  const dayRows = await d.exec(
+    `return [...document.querySelectorAll('[data-testid="day-row"]')].map((r) => [r.dataset.dataset, Number(r.dataset.ms), r.textContent]);`,
+  );
+  const lpSource = await d.find('[data-testid="day-source"][data-dataset="takeout.location_points"]');
+  const lpDay = Number(await d.attr(lpSource, "data-rows"));
+  const lpListed = dayRows.filter((r) => r[0] === "takeout.location_points").length;
+  check(lpDay > 0 && lpListed === lpDay, `${dayText}: the day lists its ${lpDay} location points (${lpListed} listed)`);
+  check(
+    dayRows.every((r, i) => r[1] >= dayStart && r[1] < dayStart + 86_400_000 && (i === 0 || dayRows[i - 1][1] <= r[1])),
+    `the day's ${dayRows.length} rows are of that day, in time order (${await d.text(dayCount)})`,
+  );
+  check(Number(await d.attr(dayCount, "data-rows")) >= dayRows.length, "the day's count covers the rows listed");
+  await shot("timeline-day");
+  await d.click('[data-testid="day-close"]');
   await d.click('[aria-label="Close Timeline"]');
 
   console.log("7. the plan view: TPC-H Q9 analyzed, the whole plan in view, the costly node named");

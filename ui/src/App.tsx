@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import type { DatasetInfo, ErrorPayload, LakeStatus, ViewInfo } from "./bindings/types";
-import { dropView, lakeStatus, listDatasets, listViews, onDropped, uiReady } from "./bindings/commands";
+import type { DatasetInfo, ErrorPayload, LakeStatus, RollupInfo, ViewInfo } from "./bindings/types";
+import { dropView, lakeStatus, listDatasets, listRollups, listViews, onDropped, uiReady } from "./bindings/commands";
 import { sqlName } from "./lib/format";
 import { asLakeError } from "./lib/errors";
 import { ErrorBox } from "./components/ErrorBox";
@@ -30,6 +30,7 @@ export function App() {
   const [status, setStatus] = useState<LakeStatus | null>(null);
   const [datasets, setDatasets] = useState<DatasetInfo[]>([]);
   const [views, setViews] = useState<ViewInfo[]>([]);
+  const [rollups, setRollups] = useState<RollupInfo[]>([]);
   const [schema, setSchema] = useState<CompletionSchema>({});
   const [tabs, setTabs] = useState<Tab[]>(() => [newQueryTab("")]);
   const [active, setActive] = useState<string>(() => "");
@@ -55,9 +56,10 @@ export function App() {
 
   const refresh = useCallback(async () => {
     try {
-      const [list, viewList] = await Promise.all([listDatasets(), listViews()]);
+      const [list, viewList, rollupList] = await Promise.all([listDatasets(), listViews(), listRollups()]);
       setDatasets(list);
       setViews(viewList);
+      setRollups(rollupList);
       // Column names for completion come with the list: no call per dataset.
       setSchema(Object.fromEntries(list.map((d) => [d.name, d.schema.map((c) => c.name)])));
     } catch (e) {
@@ -235,6 +237,7 @@ export function App() {
         <CatalogList
           datasets={datasets}
           views={views}
+          rollups={rollups}
           selected={current?.kind === "dataset" ? current.name : null}
           onOpen={openDataset}
           onOpenView={(v) => openQuery(`SELECT * FROM ${sqlName(v)}`)}

@@ -13,6 +13,7 @@ mod lineage_cmd;
 mod pii_cmd;
 mod profile_cmd;
 mod quality_cmd;
+mod retention_cmd;
 mod rollup_cmd;
 mod timeline_cmd;
 mod versions_cmd;
@@ -155,6 +156,11 @@ enum Command {
     Rollup {
         #[command(subcommand)]
         action: rollup_cmd::RollupAction,
+    },
+    /// Retention: keep only the last N days of a dataset (as a new version).
+    Retention {
+        #[command(subcommand)]
+        action: retention_cmd::RetentionAction,
     },
     /// Run a derived dataset's query again if one of its inputs has a newer version.
     Refresh {
@@ -473,6 +479,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             verify,
         } => versions_cmd::audit(&open(lake_dir)?, since.as_deref(), json, verify),
         Command::View { action } => lineage_cmd::view(&open(lake_dir)?, action),
+        Command::Retention { action } => retention_cmd::run(&open(lake_dir)?, action),
         Command::Rollup { action } => rollup_cmd::run(&open(lake_dir)?, action),
         Command::Refresh { name } => lineage_cmd::refresh(&open(lake_dir)?, &name),
         Command::Lineage(args) => lineage_cmd::lineage(&open(lake_dir)?, args),

@@ -122,3 +122,60 @@ fn the_audit_log_lists_what_was_done_and_catches_an_edit() {
         "{e}"
     );
 }
+
+#[test]
+fn retention_keeps_the_last_days_as_a_new_version() {
+    let lake = TestLake::new();
+    let ago = |d: i64| {
+        (chrono::Utc::now() - chrono::Duration::days(d))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    };
+    let f = lake.file(
+        "ev.csv",
+        format!("ts,v\n{},1\n{},2\n{},3\n", ago(500), ago(40), ago(3)),
+    );
+    lake.import(&[&f], &["--name", "ev"]);
+    let err = lake.fails(&["retention", "apply", "ev"]);
+    assert!(err.contains("`lake retention set ev --keep 90d`"), "{err}");
+    let err = lake.fails(&["retention", "set", "ev", "--keep", "soon"]);
+    assert!(err.contains("'soon' is not a number of days"), "{err}");
+    let out = lake.ok(&["retention", "set", "ev", "--keep", "30d"]);
+    assert_eq!(
+        out.trim(),
+        "ev keeps 30 days of ts; `lake retention apply ev` removes the older rows"
+    );
+    assert_eq!(
+        lake.ok(&["retention", "list"]).trim(),
+        "ev: keep 30 days of ts"
+    );
+    let out = lake.ok(&["retention", "apply", "--dry-run"]);
+    assert!(
+        out.starts_with("would remove: ev v1: 2 of 3 rows older than "),
+        "{out}"
+    );
+    assert_eq!(lake.csv("SELECT count(*) AS n FROM ev"), "n\n3\n");
+    let out = lake.ok(&["retention", "apply", "ev"]);
+    assert!(
+        out.starts_with("ev version 2: 1 rows (ev v1: 2 of 3 rows older than"),
+        "{out}"
+    );
+    assert_eq!(lake.csv("SELECT v FROM ev"), "v\n3\n");
+    // The old version stays until a vacuum: restorable, and readable by time travel.
+    assert_eq!(
+        lake.csv("SELECT count(*) AS n FROM ev VERSION AS OF 1"),
+        "n\n3\n"
+    );
+    let history = lake.ok(&["history", "ev"]);
+    assert!(history.contains("retention"), "{history}");
+    assert!(lake
+        .ok(&["retention", "apply", "ev"])
+        .contains("ev: no row is older than"));
+    assert_eq!(
+        lake.ok(&["retention", "drop", "ev"]).trim(),
+        "ev has no retention policy now"
+    );
+    assert!(lake
+        .ok(&["retention", "list"])
+        .contains("no retention policies"));
+}

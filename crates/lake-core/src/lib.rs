@@ -50,6 +50,7 @@ pub mod pii;
 pub mod profile;
 pub mod quality;
 pub mod query;
+pub mod retention;
 pub mod spatial;
 pub mod storage;
 pub mod temporal;

@@ -88,7 +88,10 @@ fn bounds(s: &TimeSource, from: f64, to: f64) -> (String, String) {
     if s.date {
         // A date is in the range when its day starts in it.
         let day = |ms: f64| iso((ms / DAY_MS).ceil() * DAY_MS)[..10].to_string();
-        (format!("DATE '{}'", day(from)), format!("DATE '{}'", day(to)))
+        (
+            format!("DATE '{}'", day(from)),
+            format!("DATE '{}'", day(to)),
+        )
     } else {
         (format!("'{}'", iso(from)), format!("'{}'", iso(to)))
     }
@@ -133,8 +136,17 @@ pub fn rows(lake: &Lake, req: &RowsRequest) -> Result<TimelineRows> {
         let (lo, hi) = bounds(&s, from, to);
         let (ds, col) = (ident(&s.dataset), ident(&s.column));
         let filter = format!("WHERE {col} >= {lo} AND {col} < {hi}");
-        let n = run_unlogged(lake, &format!("SELECT count(*) AS n FROM {ds} {filter}"), &opts)?;
-        let n = numbers(&n.frame, "n")?.0.first().copied().flatten().unwrap_or(0.0) as u64;
+        let n = run_unlogged(
+            lake,
+            &format!("SELECT count(*) AS n FROM {ds} {filter}"),
+            &opts,
+        )?;
+        let n = numbers(&n.frame, "n")?
+            .0
+            .first()
+            .copied()
+            .flatten()
+            .unwrap_or(0.0) as u64;
         counts.push(SourceCount {
             dataset: s.dataset.clone(),
             column: s.column.clone(),
@@ -214,7 +226,11 @@ mod tests {
             .iter()
             .map(|x| {
                 let v: Vec<String> = x.fields.iter().map(|f| f.value.clone()).collect();
-                (iso(x.ms)[11..16].to_string(), x.dataset.as_str(), v.join(" · "))
+                (
+                    iso(x.ms)[11..16].to_string(),
+                    x.dataset.as_str(),
+                    v.join(" · "),
+                )
             })
             .collect();
         let want = [
@@ -236,7 +252,14 @@ mod tests {
             .collect();
         assert_eq!(counts, [("days", 1), ("mail", 2), ("track", 2)]);
         // The limit keeps the earliest rows of all sources together.
-        let r = rows(&lake, &RowsRequest { limit: 2, ..req.clone() }).unwrap();
+        let r = rows(
+            &lake,
+            &RowsRequest {
+                limit: 2,
+                ..req.clone()
+            },
+        )
+        .unwrap();
         assert_eq!(r.rows.len(), 2);
         assert_eq!(r.rows[1].dataset, "mail");
         // Tagged columns are masked when masking is on.
@@ -246,7 +269,11 @@ mod tests {
             .unwrap();
         let r = rows(&lake, &req).unwrap();
         assert_eq!(r.masked, ["mail.sender"]);
-        assert!(r.rows[1].fields[0].value.starts_with("a"), "{:?}", r.rows[1]);
+        assert!(
+            r.rows[1].fields[0].value.starts_with("a"),
+            "{:?}",
+            r.rows[1]
+        );
         assert_ne!(r.rows[1].fields[0].value, "ann@example.com");
         let bad = RowsRequest {
             from_ms: may2,

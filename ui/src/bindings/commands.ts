@@ -35,6 +35,11 @@ export function listViews(): Promise<Array<T.ViewInfo>> {
   return call("list_views");
 }
 
+/** Every rollup (a derived dataset grouping one dataset by a time bucket), with its source and freshness. */
+export function listRollups(): Promise<Array<T.RollupInfo>> {
+  return call("list_rollups");
+}
+
 /** Saves the query `sql` as the view `name` (new or replacing one); returns every view. */
 export function createView(name: string, sql: string): Promise<Array<T.ViewInfo>> {
   return call("create_view", { name, sql });
@@ -48,6 +53,26 @@ export function dropView(name: string): Promise<Array<T.ViewInfo>> {
 /** Removes the files of versions older than `older_than` (30d, 12h, 0d) that are not current and no version still reads; with `dry_run`, only says what it would remove. */
 export function vacuum(olderThan: string, dryRun: boolean): Promise<T.VacuumReport> {
   return call("vacuum", { olderThan, dryRun });
+}
+
+/** What applying dataset `name`'s retention policy would remove now (null without a policy). */
+export function retentionPlan(name: string): Promise<T.RetentionPlan | null> {
+  return call("retention_plan", { name });
+}
+
+/** Sets dataset `name`'s retention policy (keep `keep_days` days of its time column) and says what applying it would remove. */
+export function setRetention(name: string, keepDays: number): Promise<T.RetentionPlan> {
+  return call("set_retention", { name, keepDays });
+}
+
+/** Applies a previewed retention plan: a new version without the older rows (its number; 0 when none were older). Refused if the dataset or policy changed, or the cutoff is later than the policy allows. */
+export function applyRetention(plan: T.RetentionPlan): Promise<number> {
+  return call("apply_retention", { plan });
+}
+
+/** Removes dataset `name`'s retention policy (its data is not touched). */
+export function dropRetention(name: string): Promise<boolean> {
+  return call("drop_retention", { name });
 }
 
 /** A dataset's schema, column statistics and versions. */

@@ -514,6 +514,97 @@ name: string,
 sql: string, };
 
 /**
+ * A rollup as `lake rollup list` and the app show it.
+ */
+export type RollupInfo = { 
+/**
+ * The rollup dataset.
+ */
+name: string, 
+/**
+ * Its current version.
+ */
+version: number, 
+/**
+ * Rows.
+ */
+rows: number, 
+/**
+ * The dataset it groups.
+ */
+source: string, 
+/**
+ * The source version its rows are from.
+ */
+read: number, 
+/**
+ * The source's current version (newer than `read` when stale).
+ */
+current: number, 
+/**
+ * The bucket, as SQL.
+ */
+bucket: string, 
+/**
+ * When its current version was made.
+ */
+made_at: string, };
+
+/**
+ * A dataset's retention policy.
+ */
+export type Policy = { 
+/**
+ * The dataset.
+ */
+dataset: string, 
+/**
+ * Its time column.
+ */
+column: string, 
+/**
+ * Days of rows kept, counted back from now.
+ */
+keep_days: number, };
+
+/**
+ * What applying a policy would do now.
+ */
+export type RetentionPlan = { 
+/**
+ * The policy.
+ */
+policy: Policy, 
+/**
+ * Rows older than this are removed (RFC 3339, UTC; a date for a date column).
+ */
+cutoff: string, 
+/**
+ * The version it was planned on.
+ */
+version: number, 
+/**
+ * Its rows.
+ */
+rows: number, 
+/**
+ * Rows to remove.
+ */
+rows_removed: number, 
+/**
+ * Files left out whole, carried over, and written again without their old rows.
+ */
+files_removed: number, 
+/**
+ * Files carried over as they are.
+ */
+files_kept: number, 
+/**
+ * Files written again.
+ */
+files_rewritten: number, };
+
+/**
  * What a rule checks.
  */
 export type RuleKind = { "kind": "not_null" } | { "kind": "unique" } | { "kind": "range", 

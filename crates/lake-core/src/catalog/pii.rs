@@ -89,6 +89,19 @@ impl Catalog {
             .optional()?)
     }
 
+    /// The settings whose key starts with `prefix` (set to a value, not emptied), by key.
+    pub fn settings_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>> {
+        if !self.has_table("settings")? {
+            return Ok(Vec::new());
+        }
+        let mut st = self.conn.prepare(
+            "SELECT key, value FROM settings WHERE substr(key, 1, length(?1)) = ?1 AND value <> ''
+             ORDER BY key",
+        )?;
+        let rows = st.query_map(params![prefix], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// Sets a lake setting, with an audit entry.
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         self.writable()?;

@@ -725,6 +725,7 @@ fn import_group(
         files: staged_files,
         sources,
         derivation: None,
+        carry: None,
     };
     let info = ImportedDataset {
         name: name.to_string(),

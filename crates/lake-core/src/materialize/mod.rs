@@ -109,6 +109,7 @@ pub(crate) fn keep_frame(
             sql: sql.trim().to_string(),
             inputs,
         }),
+        carry: None,
     };
     let names: Vec<String> = staged.schema.iter().map(|c| c.name.clone()).collect();
     let read = staged

@@ -3,8 +3,8 @@
 #![cfg(test)]
 
 use super::rollup::{self, shape};
-use crate::materialize::{self, How, Refreshed};
 use crate::ingest::Mode;
+use crate::materialize::{self, How, Refreshed};
 use crate::query::{output, run_query, QueryOptions};
 use crate::test_util::import_csv;
 use crate::Lake;

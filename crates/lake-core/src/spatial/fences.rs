@@ -90,6 +90,7 @@ pub fn save(lake: &Lake, dataset: &str, name: &str, wkt: &str) -> Result<Committ
             skipped_rows: 0,
         }],
         derivation: None,
+        carry: None,
     };
     let committed = lake.commit_version(&lock, staged)?;
     drop(staging);

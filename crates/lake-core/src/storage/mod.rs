@@ -82,6 +82,9 @@ pub struct StagedVersion {
     pub sources: Vec<SourceRecord>,
     /// The query that made it, for a derived dataset (`None` for imports).
     pub derivation: Option<crate::catalog::lineage::Derivation>,
+    /// With `append`: only these of the current version's files (paths) are carried over, and
+    /// the version is recorded as a `retention` (all are carried when `None`).
+    pub carry: Option<Vec<String>>,
 }
 
 /// What a commit made visible.
@@ -494,7 +497,11 @@ impl Lake {
             .map(|p| NewVersion {
                 dataset: &p.dataset,
                 version: p.version,
-                mode: if p.append { "append" } else { "replace" },
+                mode: match (p.retention, p.append) {
+                    (true, _) => "retention",
+                    (false, true) => "append",
+                    (false, false) => "replace",
+                },
                 schema: &p.schema,
                 files: &p.files,
                 sources: &p.sources,
@@ -526,7 +533,15 @@ impl Lake {
             let (files, sources) = match (staged.append, cat.dataset(&staged.dataset)?) {
                 (true, Some(current)) => {
                     let sources = cat.sources_of(current.version_id)?;
-                    (current.files, sources)
+                    let files = match &staged.carry {
+                        Some(keep) => current
+                            .files
+                            .into_iter()
+                            .filter(|f| keep.contains(&f.path))
+                            .collect(),
+                        None => current.files,
+                    };
+                    (files, sources)
                 }
                 _ => (Vec::new(), Vec::new()),
             };
@@ -582,6 +597,7 @@ impl Lake {
             dataset: staged.dataset,
             version,
             append: staged.append,
+            retention: staged.carry.is_some(),
             schema: staged.schema,
             files,
             sources,
@@ -623,6 +639,7 @@ struct CommitPlan {
     dataset: String,
     version: u32,
     append: bool,
+    retention: bool,
     schema: Vec<ColumnDef>,
     files: Vec<FileEntry>,
     sources: Vec<SourceRecord>,

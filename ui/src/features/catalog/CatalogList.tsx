@@ -1,11 +1,12 @@
 import { useMemo, useState } from "react";
-import type { DatasetInfo, ViewInfo } from "../../bindings/types";
+import type { DatasetInfo, RollupInfo, ViewInfo } from "../../bindings/types";
 import { fmtInt } from "../../lib/format";
 
 /** The sidebar: every dataset, then every view, searchable by name. */
 export function CatalogList({
   datasets,
   views = [],
+  rollups = [],
   selected,
   onOpen,
   onOpenView,
@@ -14,6 +15,8 @@ export function CatalogList({
   datasets: DatasetInfo[];
   /** Named queries, listed after the datasets; opening one queries it in a new tab. */
   views?: ViewInfo[];
+  /** The datasets that are rollups of another, with their freshness. */
+  rollups?: RollupInfo[];
   selected: string | null;
   onOpen: (name: string) => void;
   onOpenView?: (name: string) => void;
@@ -22,6 +25,7 @@ export function CatalogList({
 }) {
   const [q, setQ] = useState("");
   const [dropping, setDropping] = useState<string | null>(null);
+  const rollupOf = useMemo(() => new Map(rollups.map((r) => [r.name, r])), [rollups]);
   const shown = useMemo(() => {
     const needle = q.trim().toLowerCase();
     return needle ? datasets.filter((d) => d.name.toLowerCase().includes(needle)) : datasets;
@@ -42,20 +46,31 @@ export function CatalogList({
       />
       {datasets.length === 0 && <div className="dim small pad">No datasets yet. Import files with Ctrl+I or drop them on the window.</div>}
       <ul>
-        {shown.map((d) => (
-          <li key={d.name}>
-            <button
-              className={`dataset ${selected === d.name ? "on" : ""}`}
-              data-testid="catalog-item"
-              data-name={d.name}
-              onClick={() => onOpen(d.name)}
-              title={`${d.name} · v${d.version} · ${d.columns} columns`}
-            >
-              <span className="ellipsis">{d.name}</span>
-              <span className="dim small">{fmtInt(d.rows)}</span>
-            </button>
-          </li>
-        ))}
+        {shown.map((d) => {
+          const r = rollupOf.get(d.name);
+          const stale = r !== undefined && r.read !== r.current;
+          const about = r
+            ? ` · rollup of ${r.source} by ${r.bucket}, from its v${r.read}${stale ? `: stale, ${r.source} is at v${r.current} (refresh it in its Lineage tab)` : ": fresh"}`
+            : "";
+          return (
+            <li key={d.name}>
+              <button
+                className={`dataset ${selected === d.name ? "on" : ""}`}
+                data-testid="catalog-item"
+                data-name={d.name}
+                data-rollup={r ? (stale ? "stale" : "fresh") : undefined}
+                onClick={() => onOpen(d.name)}
+                title={`${d.name} · v${d.version} · ${d.columns} columns${about}`}
+              >
+                <span className="ellipsis">
+                  {r && <span className={stale ? "warn" : "dim"}>{stale ? "⟳! " : "⟳ "}</span>}
+                  {d.name}
+                </span>
+                <span className="dim small">{fmtInt(d.rows)}</span>
+              </button>
+            </li>
+          );
+        })}
       </ul>
       {shownViews.length > 0 && (
         <>

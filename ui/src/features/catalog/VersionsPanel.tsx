@@ -5,6 +5,7 @@ import { asLakeError } from "../../lib/errors";
 import { fmtBytes, fmtInt, fmtTs, sqlName } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
 import { VacuumBox } from "./VacuumBox";
+import { RetentionBox } from "./RetentionBox";
 
 /** What changed in a version's columns, in a few words. */
 export function columnChange(v: VersionEntry): string {
@@ -150,6 +151,7 @@ export function VersionsPanel({
         </table>
       )}
       {!entries && !error && <div className="dim">Loading…</div>}
+      <RetentionBox name={name} onApplied={() => (setReload((n) => n + 1), onRestored())} />
       <VacuumBox onVacuumed={() => setReload((n) => n + 1)} />
     </div>
   );

@@ -4,7 +4,8 @@ import { timeline } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtInt, sqlName } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
-import { fmtAt, fmtSpan, ticks, timeLiteral, zoom } from "./timeAxis";
+import { DAY_MS, dayRange, fmtAt, fmtSpan, ticks, timeLiteral, zoom } from "./timeAxis";
+import { DayView } from "./DayView";
 import "./timeline.css";
 
 const LABEL_W = 230;
@@ -14,7 +15,8 @@ const PX = 4;
 
 /** Every dataset with a time column on one axis, from the whole history down to minutes: each
  *  a strip of its rows per bucket, counted by the engine for the range in view. Scroll to zoom,
- *  drag to move, click a bar for its rows. */
+ *  drag to move, click a bar for its rows; Shift+drag (or a day, or "Rows in view") lists what
+ *  happened in a stretch of time, every source together in time order. */
 export function TimelinePanel({ onQuery }: { onQuery: (sql: string) => void }) {
   const [range, setRange] = useState<[number, number] | null>(null);
   const [view, setView] = useState<TimelineView | null>(null);
@@ -22,6 +24,10 @@ export function TimelinePanel({ onQuery }: { onQuery: (sql: string) => void }) {
   const [width, setWidth] = useState(0);
   const area = useRef<HTMLDivElement>(null);
   const drag = useRef<{ x: number; from: number; to: number } | null>(null);
+  const [picked, setPicked] = useState<[number, number] | null>(null);
+  const [selecting, setSelecting] = useState<[number, number] | null>(null);
+  const [dayText, setDayText] = useState("");
+  const [dayError, setDayError] = useState(false);
 
   useEffect(() => {
     const el = area.current;
@@ -64,9 +70,37 @@ export function TimelinePanel({ onQuery }: { onQuery: (sql: string) => void }) {
     setRange(zoom(from, to, timeAt(e.clientX), e.deltaY < 0 ? 0.8 : 1.25));
   };
   const onDown = (e: React.MouseEvent) => {
-    if (d) drag.current = { x: e.clientX, from, to };
+    if (!d) return;
+    if (e.shiftKey) {
+      const t = timeAt(e.clientX);
+      setSelecting([t, t]);
+    } else drag.current = { x: e.clientX, from, to };
+  };
+  const onUp = () => {
+    drag.current = null;
+    if (selecting) {
+      const [a, b] = [Math.min(...selecting), Math.max(...selecting)];
+      if (b - a >= 1000) setPicked([Math.floor(a), Math.ceil(b)]);
+      setSelecting(null);
+    }
+  };
+  const goToDay = () => {
+    const day = dayRange(dayText);
+    setDayError(!day);
+    if (!day) return;
+    setRange(day);
+    setPicked(day);
+  };
+  const dayAtCentre = () => {
+    const start = Math.floor((from + to) / 2 / DAY_MS) * DAY_MS;
+    setRange([start, start + DAY_MS]);
+    setPicked([start, start + DAY_MS]);
   };
   const onMove = (e: React.MouseEvent) => {
+    if (selecting) {
+      setSelecting([selecting[0], timeAt(e.clientX)]);
+      return;
+    }
     const g = drag.current;
     if (!g || width === 0) return;
     const shift = ((g.x - e.clientX) / width) * (g.to - g.from);
@@ -103,7 +137,23 @@ export function TimelinePanel({ onQuery }: { onQuery: (sql: string) => void }) {
         <button onClick={() => setRange(null)} disabled={!range} data-testid="timeline-all">
           Whole history
         </button>
-        <span className="dim">Scroll to zoom, drag to move, click a bar for its rows.</span>
+        <button onClick={dayAtCentre} disabled={!d} data-testid="timeline-day-centre" title="Zoom to the day in the middle and list its rows">
+          Day
+        </button>
+        <button onClick={() => d && setPicked([Math.floor(from), Math.ceil(to)])} disabled={!d} data-testid="timeline-list" title="List the rows of the range in view">
+          Rows in view
+        </button>
+        <input
+          className={`timeline-day-input${dayError ? " invalid" : ""}`}
+          value={dayText}
+          placeholder="YYYY-MM-DD"
+          aria-label="Go to a day"
+          title="Go to a day (UTC) and list its rows: type it and press Enter"
+          data-testid="timeline-day"
+          onChange={(e) => setDayText(e.target.value)}
+          onKeyDown={(e) => e.key === "Enter" && goToDay()}
+        />
+        <span className="dim">Scroll to zoom, drag to move, Shift+drag to list a stretch, click a bar for its rows.</span>
       </div>
       {error && <ErrorBox error={error} />}
       {view && view.sources.length === 0 && <div className="dim">No dataset has a time column yet. Import a Takeout, or files with dates.</div>}
@@ -113,14 +163,25 @@ export function TimelinePanel({ onQuery }: { onQuery: (sql: string) => void }) {
         onWheel={onWheel}
         onMouseDown={onDown}
         onMouseMove={onMove}
-        onMouseUp={() => (drag.current = null)}
-        onMouseLeave={() => (drag.current = null)}
+        onMouseUp={onUp}
+        onMouseLeave={onUp}
+        onKeyDown={(e) => e.key === "Escape" && setPicked(null)}
+        tabIndex={-1}
       >
         {d && (
           <>
             <div className="timeline-row">
               <span className="timeline-label" />
               <div className="timeline-axis" style={{ width }}>
+                {selecting && (
+                  <div
+                    className="timeline-select"
+                    style={{
+                      left: `${((Math.min(...selecting) - from) / span) * 100}%`,
+                      width: `${(Math.abs(selecting[1] - selecting[0]) / span) * 100}%`,
+                    }}
+                  />
+                )}
                 {ticks(from, to, 6).map((t) => (
                   <span key={t} style={{ left: `${((t - from) / span) * 100}%` }}>
                     {fmtAt(t, span)}
@@ -134,7 +195,14 @@ export function TimelinePanel({ onQuery }: { onQuery: (sql: string) => void }) {
               const w = (d.bucket_ms / span) * width;
               const x0 = ((d.from_ms - from) / span) * width;
               return (
-                <div key={s.dataset} className="timeline-row" data-testid="timeline-strip" data-dataset={s.dataset} data-total={s.total}>
+                <div
+                  key={s.dataset}
+                  className="timeline-row"
+                  data-testid="timeline-strip"
+                  data-dataset={s.dataset}
+                  data-total={s.total}
+                  data-min-ms={view?.sources.find((x) => x.dataset === s.dataset)?.min_ms ?? undefined}
+                >
                   <span className="timeline-label ellipsis" title={`${s.dataset}.${s.column}`}>
                     {s.dataset} <span className="dim">{fmtInt(s.total)}</span>
                   </span>
@@ -164,6 +232,7 @@ export function TimelinePanel({ onQuery }: { onQuery: (sql: string) => void }) {
           </>
         )}
       </div>
+      {picked && <DayView range={picked} onClose={() => setPicked(null)} />}
     </div>
   );
 }

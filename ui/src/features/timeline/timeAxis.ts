@@ -45,3 +45,28 @@ export function timeLiteral(ms: number, date: boolean): string {
   const day = Math.ceil(ms / 86_400_000) * 86_400_000;
   return `DATE '${new Date(day).toISOString().slice(0, 10)}'`;
 }
+
+export const DAY_MS = 86_400_000;
+
+/** A row's time within a listed stretch: the clock in a day, the date too over longer. */
+export function fmtClock(ms: number, spanMs: number): string {
+  const d = new Date(ms);
+  const clock = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  return spanMs <= DAY_MS ? clock : `${d.toISOString().slice(0, 10)} ${clock}`;
+}
+
+/** A stretch of time as a heading: one whole UTC day as its date. */
+export function fmtRange(from: number, to: number): string {
+  if (to - from === DAY_MS && from % DAY_MS === 0) return `${new Date(from).toISOString().slice(0, 10)} (UTC)`;
+  return `${fmtAt(from, to - from)} → ${fmtAt(to, to - from)} (UTC)`;
+}
+
+/** The UTC day `text` names (`2024-05-02`), as its range; null when it is not a date. */
+export function dayRange(text: string): [number, number] | null {
+  const m = /^\s*(\d{4})-(\d{2})-(\d{2})\s*$/.exec(text);
+  if (!m) return null;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const back = new Date(ms);
+  if (back.getUTCMonth() !== Number(m[2]) - 1 || back.getUTCDate() !== Number(m[3])) return null;
+  return [ms, ms + DAY_MS];
+}

@@ -444,6 +444,7 @@ fn stage_tables(
                 })
                 .collect(),
             derivation: None,
+            carry: None,
         });
     }
     Ok((batch, report, table_reports))
