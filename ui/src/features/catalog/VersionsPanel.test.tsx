@@ -13,6 +13,7 @@ vi.mock("../../bindings/commands", () => ({
     restored.push([name, version]);
     return 4;
   }),
+  retentionPlan: vi.fn(async () => null),
 }));
 
 import { VersionsPanel, columnChange } from "./VersionsPanel";
