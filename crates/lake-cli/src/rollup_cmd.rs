@@ -22,11 +22,17 @@ pub enum RollupAction {
         /// `AS SELECT ...` (quoted or not).
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
         sql: Vec<String>,
+        /// Print to standard error how long it took (not the process start).
+        #[arg(long)]
+        timing: bool,
     },
     /// Bring rollups up to date with their sources (all stale ones when no name is given).
     Refresh {
         /// One rollup.
         name: Option<String>,
+        /// Print to standard error how long it took (not the process start).
+        #[arg(long)]
+        timing: bool,
     },
     /// List rollups with their source, bucket and freshness.
     List {
@@ -38,15 +44,22 @@ pub enum RollupAction {
 
 pub fn run(lake: &Lake, action: RollupAction) -> Result<ExitCode, LakeError> {
     let opts = QueryOptions::default();
+    let start = std::time::Instant::now();
+    let timed = |on: bool| {
+        if on {
+            eprintln!("time: {:.3} ms", start.elapsed().as_secs_f64() * 1000.0);
+        }
+    };
     match action {
-        RollupAction::Create { name, sql } => {
+        RollupAction::Create { name, sql, timing } => {
             let v = rollup::create(lake, &name, &sql.join(" "), &opts)?;
             println!(
                 "created rollup {name} version {}: {} rows",
                 v.version, v.rows
             );
+            timed(timing);
         }
-        RollupAction::Refresh { name } => {
+        RollupAction::Refresh { name, timing } => {
             let names = match name {
                 Some(n) => vec![n],
                 None => rollup::list(lake)?
@@ -66,6 +79,7 @@ pub fn run(lake: &Lake, action: RollupAction) -> Result<ExitCode, LakeError> {
                     }
                 }
             }
+            timed(timing);
         }
         RollupAction::List { json } => {
             let list = rollup::list(lake)?;

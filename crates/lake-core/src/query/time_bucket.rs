@@ -303,15 +303,38 @@ fn run(cols: &[Column]) -> PolarsResult<Column> {
     };
     let s = ts.as_materialized_series();
     let out = match s.dtype() {
-        DataType::Datetime(tu, _) => {
+        DataType::Datetime(tu, tz) => {
             let (mul, div) = per_us(*tu);
             let ca = s.to_physical_repr();
             let ca = ca.i64()?;
-            let b: Int64Chunked = ca.apply_values(|v| {
-                let us = (v * mul).div_euclid(div);
-                (bucket(w, us, third) * div).div_euclid(mul)
-            });
-            b.into_series().cast(s.dtype())?
+            // A fixed width from a fixed origin (the common case) in the column's own unit: one
+            // subtraction, division and multiplication per value.
+            let origin = match third {
+                Third::Default => Some(ORIGIN_US),
+                Third::Origin(o) => Some(o),
+                _ => None,
+            };
+            let fixed = match (w, origin) {
+                (Width::Micros(u), Some(o)) => {
+                    let o = o.rem_euclid(u);
+                    let (u, o) = (u.checked_mul(div), o.checked_mul(div));
+                    match (u, o) {
+                        (Some(u), Some(o)) if u % mul == 0 && o % mul == 0 => {
+                            Some((u / mul, o / mul))
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            let b: Int64Chunked = match fixed {
+                Some((u, o)) => ca.apply_values(|v| v.saturating_sub(o).div_euclid(u) * u + o),
+                None => ca.apply_values(|v| {
+                    let us = (v * mul).div_euclid(div);
+                    (bucket(w, us, third) * div).div_euclid(mul)
+                }),
+            };
+            b.into_datetime(*tu, tz.clone()).into_series()
         }
         DataType::Date => {
             let ca = s.to_physical_repr();
