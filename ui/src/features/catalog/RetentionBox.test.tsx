@@ -42,13 +42,13 @@ describe("RetentionBox", () => {
     fireEvent.change(screen.getByTestId("retention-days"), { target: { value: "30" } });
     fireEvent.click(screen.getByTestId("retention-save"));
     const shown = await screen.findByTestId("retention-plan");
-    expect(shown.textContent).toContain("4 of 10 rows are older than 2026-11-06T10:00:00.000Z");
+    expect(shown.textContent).toContain("4 of 10 rows are older than 2026-11-06 10:00 UTC");
     expect(calls).toEqual(["set ev 30"]);
     fireEvent.click(screen.getByTestId("retention-apply"));
     await waitFor(() => expect(onApplied).toHaveBeenCalledTimes(1));
     // The plan that was shown is the one applied.
     expect(calls).toEqual(["set ev 30", "apply ev v3 2026-11-06T10:00:00.000Z"]);
-    expect(screen.getByTestId("retention-done").textContent).toContain("Version 4 keeps the rows from 2026-11-06");
+    expect(screen.getByTestId("retention-done").textContent).toContain("Version 4 keeps the rows from 2026-11-06 10:00 UTC on");
     expect(screen.getByTestId("retention-plan").textContent).toContain("No row is older");
   });
 });

@@ -7,6 +7,9 @@ import { ErrorBox } from "../../components/ErrorBox";
 
 const DAYS = [7, 30, 90, 365, 730];
 
+/** A cutoff as people read it: `2025-12-06 20:24 UTC` (a date stays a date). */
+const when = (cutoff: string) => (cutoff.includes("T") ? `${cutoff.slice(0, 16).replace("T", " ")} UTC` : cutoff);
+
 /** A dataset's retention policy: keep the last N days of its time column. Setting it shows what
  *  it would remove; only "Remove N rows" removes them, as a new version (the old ones stay
  *  restorable above until a vacuum). */
@@ -49,7 +52,7 @@ export function RetentionBox({ name, onApplied }: { name: string; onApplied: () 
   const apply = (p: RetentionPlan) =>
     act(async () => {
       const v = await applyRetention(p);
-      setDone(v > 0 ? `Version ${v} keeps the rows from ${p.cutoff} on; version ${p.version} is still restorable above.` : "No row was older.");
+      setDone(v > 0 ? `Version ${v} keeps the rows from ${when(p.cutoff)} on; version ${p.version} is still restorable above.` : "No row was older.");
       setPlan(await retentionPlan(name));
       onApplied();
     });
@@ -86,10 +89,10 @@ export function RetentionBox({ name, onApplied }: { name: string; onApplied: () 
       {plan && (
         <div data-testid="retention-plan" data-removed={String(plan.rows_removed)}>
           {Number(plan.rows_removed) === 0 ? (
-            <span className="dim">No row is older than {plan.cutoff}.</span>
+            <span className="dim">No row is older than {when(plan.cutoff)}.</span>
           ) : (
             <>
-              {fmtInt(Number(plan.rows_removed))} of {fmtInt(Number(plan.rows))} rows are older than {plan.cutoff}: {plan.files_removed} files
+              {fmtInt(Number(plan.rows_removed))} of {fmtInt(Number(plan.rows))} rows are older than {when(plan.cutoff)}: {plan.files_removed} files
               left out, {plan.files_kept} kept as they are, {plan.files_rewritten} written again.{" "}
               <button className="danger" disabled={busy} onClick={() => void apply(plan)} data-testid="retention-apply">
                 {busy ? "Removing…" : `Remove ${fmtInt(Number(plan.rows_removed))} rows`}
