@@ -177,3 +177,26 @@ fn a_replaced_source_or_another_shape_is_made_in_full_and_says_why() {
     assert_eq!((s.source.as_str(), s.bucket_index), ("ev", 0));
     assert_eq!(s.bucket, "date_trunc('day', ts)");
 }
+
+#[test]
+fn a_rollup_of_dates_refreshes_incrementally_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    let opts = QueryOptions::default();
+    let csv = "d,v\n2024-01-05,1\n2024-02-10,2\n2024-02-20,3\n";
+    import_csv(&lake, dir.path(), "a.csv", "days", csv, Mode::Replace);
+    let q = "SELECT time_bucket(INTERVAL '1 month', d) AS m, sum(v) AS s FROM days GROUP BY m";
+    rollup::create(&lake, "monthly", q, &opts).unwrap();
+    let csv = "d,v\n2024-02-28,10\n2024-03-01,20\n";
+    import_csv(&lake, dir.path(), "b.csv", "days", csv, Mode::Append);
+    let Refreshed::Made(2, _, How::Incremental(done)) =
+        materialize::refresh(&lake, "monthly", &opts).unwrap()
+    else {
+        panic!("not incremental")
+    };
+    assert_eq!((done.kept, done.made), (1, 2));
+    assert_eq!(
+        rows(&lake, "SELECT * FROM monthly"),
+        ["2024-01-01,1", "2024-02-01,15", "2024-03-01,20", "m,s"]
+    );
+}
