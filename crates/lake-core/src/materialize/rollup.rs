@@ -189,7 +189,13 @@ fn expr_from(template: &str, with: &[(&str, &Expr)]) -> Expr {
     let _ = visit_expressions_mut(&mut e, |x| {
         if let Expr::Identifier(i) = x {
             if let Some((_, by)) = with.iter().find(|(n, _)| *n == i.value) {
-                *x = (*by).clone();
+                // In brackets: `a + b IS NULL` would read as `a + (b IS NULL)`.
+                *x = match by {
+                    Expr::Identifier(_) | Expr::CompoundIdentifier(_) | Expr::Value(_) => {
+                        (*by).clone()
+                    }
+                    _ => Expr::Nested(Box::new((*by).clone())),
+                };
             }
         }
         ControlFlow::<()>::Continue(())

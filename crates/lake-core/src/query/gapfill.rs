@@ -311,6 +311,32 @@ pub fn prepare(statement: &mut Statement) -> Result<Option<GapFill>> {
     Ok(Some(spec))
 }
 
+/// A step over a query's answer: gap filling, or LTTB downsampling ([`super::lttb`]).
+pub enum PostStep {
+    /// `time_bucket_gapfill`.
+    Gapfill(GapFill),
+    /// `lttb(time, value, n)`.
+    Lttb(super::lttb::Lttb),
+}
+
+impl PostStep {
+    /// The step over `frame`'s answer, when it runs.
+    pub fn apply(self, frame: LazyFrame) -> LazyFrame {
+        match self {
+            PostStep::Gapfill(g) => g.apply(frame),
+            PostStep::Lttb(l) => l.apply(frame),
+        }
+    }
+}
+
+/// The step the query asks for over its answer, if any; the query is made ready for it.
+pub fn prepare_post(statement: &mut Statement) -> Result<Option<PostStep>> {
+    if let Some(g) = prepare(statement)? {
+        return Ok(Some(PostStep::Gapfill(g)));
+    }
+    Ok(super::lttb::prepare(statement)?.map(PostStep::Lttb))
+}
+
 fn engine(message: String) -> PolarsError {
     PolarsError::ComputeError(message.into())
 }

@@ -17,6 +17,7 @@ mod geofence_tests;
 pub mod guard;
 mod index_only;
 mod index_only_tests;
+pub mod lttb;
 pub mod mask;
 pub mod output;
 pub mod plan;
@@ -265,7 +266,7 @@ fn prepare_with(
         .map(|(name, ds)| (name.clone(), table_stats(ds)))
         .collect();
     let rules = rewrite::rewrite(&mut bound.statement, &stats);
-    let gapfill = gapfill::prepare(&mut bound.statement)?;
+    let post = gapfill::prepare_post(&mut bound.statement)?;
     let mut ctx = SQLContext::new();
     if time_bucket::prepare(&mut bound.statement) | uses_spatial_functions(&bound.statement) {
         // Only then: a context with functions of its own plans the SQL eagerly.
@@ -358,8 +359,8 @@ fn prepare_with(
     let mut frame = ctx
         .execute(&rewritten)
         .map_err(|e| polars_query_error(e, &original, &columns))?;
-    if let Some(g) = gapfill {
-        frame = g.apply(frame);
+    if let Some(step) = post {
+        frame = step.apply(frame);
     }
     frame
         .collect_schema()
