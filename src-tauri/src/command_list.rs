@@ -97,6 +97,8 @@ macro_rules! with_commands {
             result_chart(id: u32, req: ChartRequest) -> ChartData;
             /// Writes a chart the page drew to `path` (chosen with pick_paths): `png`, base64 (checked to be a PNG).
             export_chart(path: String, format: String, data: String) -> ();
+            /// Draws the chart `req` of kept result `id` as SVG in the engine (titled `title`) and writes it to `path`, which the user chose.
+            export_chart_svg(path: String, id: u32, req: ChartRequest, title: String) -> ();
             /// The row behind a point on the map, kept for the grid.
             map_row(dataset: String, file: u32, row: u32) -> ResultMeta;
             /// One day (`YYYY-MM-DD`, or the last with points) of a dataset's points as a track, days in time zone `zone` (IANA; UTC if None).

@@ -387,6 +387,26 @@ pub async fn export_chart(
     blocking(write).await
 }
 
+pub async fn export_chart_svg(
+    cx: &Cx<'_>,
+    path: String,
+    id: u32,
+    req: ChartRequest,
+    title: String,
+) -> CmdResult<()> {
+    let path = cx.state.grants.check(&path, Use::Write)?;
+    let r = cx.state.result(id)?;
+    let write = move || {
+        let data = chart::chart(lock(&r).view(), &req)?;
+        let text = lake_core::query::chart_svg::svg(&data, &title)?;
+        let io = |e| LakeError::io(format!("writing {}", path.display()), e);
+        Ok(write_file_atomically(&path, |w| {
+            w.write_all(text.as_bytes()).map_err(io)
+        })?)
+    };
+    blocking(write).await
+}
+
 pub async fn map_viewport(cx: &Cx<'_>, req: MapRequest) -> CmdResult<Response> {
     let lake = cx.state.lake()?;
     let req = ViewportRequest {

@@ -33,6 +33,8 @@ pub enum PickKind {
     ExportPlanJson,
     /// Where to write a chart as PNG.
     ExportChartPng,
+    /// Where to save a chart as SVG.
+    ExportChartSvg,
 }
 
 impl PickKind {
@@ -44,7 +46,8 @@ impl PickKind {
             | PickKind::ExportGeojson
             | PickKind::ExportPlanHtml
             | PickKind::ExportPlanJson
-            | PickKind::ExportChartPng => Use::Write,
+            | PickKind::ExportChartPng
+            | PickKind::ExportChartSvg => Use::Write,
             _ => Use::Read,
         }
     }
@@ -122,6 +125,11 @@ pub fn pick(app: &AppHandle, kind: PickKind) -> Vec<PathBuf> {
             .set_title("Save the chart as PNG")
             .set_file_name("chart.png")
             .add_filter("PNG image", &["png"])
+            .blocking_save_file()),
+        PickKind::ExportChartSvg => one(d
+            .set_title("Save the chart as SVG")
+            .set_file_name("chart.svg")
+            .add_filter("SVG image", &["svg"])
             .blocking_save_file()),
     }
 }

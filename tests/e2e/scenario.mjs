@@ -391,6 +391,11 @@ try {
   await d.wait('.tab-panel:not([hidden]) [data-testid="chart-saved"]', { text: "chart.png" });
   const png = readFileSync(join(data, "chart.png"));
   check(png.subarray(1, 4).toString() === "PNG" && png.length > 2000, `Save as PNG writes the chart's image (${png.length} bytes)`);
+  answerNextDialog(join(data, "chart.svg"));
+  await d.click('.tab-panel:not([hidden]) [data-testid="chart-save-svg"]');
+  await d.wait('.tab-panel:not([hidden]) [data-testid="chart-saved"]', { text: "chart.svg" });
+  const svgText = readFileSync(join(data, "chart.svg"), "utf8");
+  check(svgText.startsWith("<svg") && (svgText.match(/<rect/g) ?? []).length >= 4 && svgText.includes("sum(total)"), `Save as SVG writes the engine's drawing: ${svgText.length} bytes, ${(svgText.match(/<rect/g) ?? []).length} rects`);
   // A line over time: 3,000 numbers by day, downsampled by the engine to the chart's width.
   await setEditor("SELECT CAST('2024-01-01' AS DATE) + n AS day, n % 97 AS v FROM nums");
   await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}${ENTER}${NULL_KEY}`);

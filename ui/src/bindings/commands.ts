@@ -230,6 +230,11 @@ export function exportChart(path: string, format: string, data: string): Promise
   return call("export_chart", { path, format, data });
 }
 
+/** Draws the chart `req` of kept result `id` as SVG in the engine (titled `title`) and writes it to `path`, which the user chose. */
+export function exportChartSvg(path: string, id: number, req: T.ChartRequest, title: string): Promise<null> {
+  return call("export_chart_svg", { path, id, req, title });
+}
+
 /** The row behind a point on the map, kept for the grid. */
 export function mapRow(dataset: string, file: number, row: number): Promise<T.ResultMeta> {
   return call("map_row", { dataset, file, row });

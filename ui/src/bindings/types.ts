@@ -1391,7 +1391,7 @@ dataset: string | null, };
 /**
  * What a dialog is for.
  */
-export type PickKind = "import_files" | "import_folders" | "lake_folder" | "export_csv" | "export_parquet" | "export_geojson" | "export_plan_html" | "export_plan_json" | "export_chart_png";
+export type PickKind = "import_files" | "import_folders" | "lake_folder" | "export_csv" | "export_parquet" | "export_geojson" | "export_plan_html" | "export_plan_json" | "export_chart_png" | "export_chart_svg";
 
 /**
  * Live progress of an import.

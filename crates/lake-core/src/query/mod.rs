@@ -4,6 +4,7 @@
 pub mod arrow_ipc;
 pub mod bind;
 pub mod chart;
+pub mod chart_svg;
 pub mod column_lineage;
 mod errors;
 mod estimate;

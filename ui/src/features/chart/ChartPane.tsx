@@ -3,7 +3,7 @@ import "./safeLocale";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { ChartData, ChartKind, ErrorPayload, ResultMeta } from "../../bindings/types";
-import { exportChart, pickPaths, resultChart } from "../../bindings/commands";
+import { exportChart, exportChartSvg, pickPaths, resultChart } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtInt } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
@@ -112,6 +112,21 @@ export default function ChartPane({ meta }: { meta: ResultMeta }) {
       setError(asLakeError(e));
     }
   };
+  // SVG is drawn by the engine from the same request (the page sends no markup).
+  const saveSvg = async () => {
+    if (!data) return;
+    setError(null);
+    setSaved(null);
+    try {
+      const [path] = await pickPaths("export_chart_svg");
+      if (!path) return;
+      const title = `${choice.ys.join(", ") || "rows"}${choice.x ? ` by ${choice.x}` : ""}`;
+      await exportChartSvg(path, meta.id, { kind: choice.kind, x: choice.x, ys: choice.ys, agg: choice.agg, max_points: maxPoints }, title);
+      setSaved(path);
+    } catch (e) {
+      setError(asLakeError(e));
+    }
+  };
 
   const setKind = (kind: ChartKind) => {
     const next = choices(meta.columns, kind);
@@ -186,6 +201,9 @@ export default function ChartPane({ meta }: { meta: ResultMeta }) {
         <div className="chart-save">
           <button onClick={() => void save()} data-testid="chart-save-png">
             Save as PNG
+          </button>{" "}
+          <button onClick={() => void saveSvg()} data-testid="chart-save-svg" title="The engine draws the chart as a vector image">
+            Save as SVG
           </button>
           {saved && (
             <span className="dim" data-testid="chart-saved">
