@@ -23,6 +23,8 @@ use crate::Lake;
 
 const PREFIX: &str = "retention:";
 const ROWS_PER_FILE: u64 = 1_000_000;
+/// A century: more is surely a mistake (and beyond the calendar's arithmetic).
+const MAX_DAYS: u32 = 36_500;
 
 /// A dataset's retention policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -90,8 +92,15 @@ fn time_column(d: &DatasetVersion, column: Option<&str>) -> Result<(String, bool
 /// Sets `dataset`'s policy: keep `keep_days` days of `column` (its time column by default).
 pub fn set(lake: &Lake, dataset: &str, column: Option<&str>, keep_days: u32) -> Result<Policy> {
     let d = lake.catalog().require_dataset(dataset)?;
-    if keep_days == 0 {
-        return Err(bad("keep at least one day".into()));
+    if keep_days == 0 || keep_days > MAX_DAYS {
+        return Err(bad(format!("keep from 1 to {MAX_DAYS} days")));
+    }
+    if lake.catalog().derivation_of(d.version_id)?.is_some() {
+        return Err(bad(format!(
+            "{} is made by a query (`lake refresh` makes it again from its inputs); set the \
+             policy on the datasets it reads",
+            d.name
+        )));
     }
     let (column, _) = time_column(&d, column)?;
     let p = Policy {
@@ -126,7 +135,7 @@ pub fn list(lake: &Lake) -> Result<Vec<Policy>> {
 
 /// The cutoff `keep_days` before now, as the lake's SQL compares it with `date` or times.
 fn cutoff(keep_days: u32, date: bool) -> String {
-    let t = chrono::Utc::now() - chrono::Duration::days(keep_days as i64);
+    let t = chrono::Utc::now() - chrono::Duration::days(keep_days.min(MAX_DAYS) as i64);
     match date {
         true => t.format("%Y-%m-%d").to_string(),
         false => t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
@@ -230,15 +239,27 @@ pub fn apply(
         )));
     }
     let (column, date) = time_column(&d, Some(&plan.policy.column))?;
-    if plan.cutoff.len() != cutoff(1, date).len()
-        || plan.cutoff > cutoff(plan.policy.keep_days, date)
-    {
-        return Err(bad(format!(
-            "the cutoff {} is not one {} days ago; preview again",
-            plan.cutoff, plan.policy.keep_days
-        )));
-    }
-    let (removed, kept, rewritten) = sort_files(&d, &column, &plan.cutoff);
+    // The cutoff is read as an instant (or a day), checked, and written again by the lake: the
+    // text handed back never reaches the SQL.
+    let allowed = cutoff(plan.policy.keep_days, date);
+    let read = match date {
+        true => chrono::NaiveDate::parse_from_str(&plan.cutoff, "%Y-%m-%d")
+            .ok()
+            .map(|d| d.format("%Y-%m-%d").to_string()),
+        false => chrono::NaiveDateTime::parse_from_str(&plan.cutoff, "%Y-%m-%dT%H:%M:%S%.3fZ")
+            .ok()
+            .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()),
+    };
+    let cut = match read {
+        Some(c) if c == plan.cutoff && c <= allowed => c,
+        _ => {
+            return Err(bad(format!(
+                "the cutoff {} is not one {} days ago; preview again",
+                plan.cutoff, plan.policy.keep_days
+            )))
+        }
+    };
+    let (removed, kept, rewritten) = sort_files(&d, &column, &cut);
     if plan.rows_removed == 0 && removed.is_empty() {
         return Ok(None);
     }
@@ -250,7 +271,7 @@ pub fn apply(
         let sql = format!(
             "SELECT * FROM {} WHERE {col} >= {} OR {col} IS NULL",
             ident(name),
-            literal(&plan.cutoff, date)
+            literal(&cut, date)
         );
         let prepared = prepare_over(lake, &sql, &only)?;
         sink.write(collect_cancellable(prepared.frame, opts)?)?;
@@ -312,6 +333,12 @@ mod tests {
         let e = set(&lake, "ev", Some("v"), 30).unwrap_err();
         assert!(e.to_string().contains("not times"), "{e}");
         assert_eq!(set(&lake, "ev", None, 30).unwrap().column, "ts");
+        let e = set(&lake, "ev", None, 40_000).unwrap_err();
+        assert!(e.to_string().contains("from 1 to 36500 days"), "{e}");
+        crate::materialize::create(&lake, "made", "SELECT * FROM ev", &QueryOptions::default())
+            .unwrap();
+        let e = set(&lake, "made", None, 30).unwrap_err();
+        assert!(e.to_string().contains("made by a query"), "{e}");
         assert_eq!(list(&lake).unwrap().len(), 1);
 
         let pl = plan(&lake, "ev").unwrap();
@@ -358,6 +385,18 @@ mod tests {
         forged.cutoff = ago(-1);
         let e = apply(&lake, &forged, &QueryOptions::default()).unwrap_err();
         assert!(e.to_string().contains("is not one 30 days ago"), "{e}");
+        for text in [
+            "2000-01-01' AND 1=0 --xx",
+            "2025-05-10 23:59:59-2300",
+            "2000-01-01T00:00:00.000Z ",
+        ] {
+            forged.cutoff = text.into();
+            let e = apply(&lake, &forged, &QueryOptions::default()).unwrap_err();
+            assert!(
+                e.to_string().contains("is not one 30 days ago"),
+                "{text}: {e}"
+            );
+        }
         // Rows without a time stay.
         set(&lake, "ev", None, 1).unwrap();
         let pl = plan(&lake, "ev").unwrap();

@@ -173,15 +173,18 @@ pub fn refresh(lake: &Lake, name: &str, opts: &QueryOptions) -> Result<Refreshed
     if f.newer.is_empty() {
         return Ok(Refreshed::Fresh);
     }
-    let why = match rollup::incremental(lake, name, &f.derivation, opts)? {
-        Ok((made, done)) => {
+    let why = match rollup::incremental(lake, name, &f.derivation, opts) {
+        Ok(Ok((made, done))) => {
             return Ok(Refreshed::Made(
                 made.version,
                 f.newer,
                 How::Incremental(done),
             ));
         }
-        Err(why) => why,
+        Ok(Err(why)) => why,
+        // A stop is a stop; any other failure of the shortcut leaves the full way.
+        Err(e) if e.code() == crate::ErrorCode::Cancelled => return Err(e),
+        Err(e) => format!("the incremental refresh failed ({e})"),
     };
     let made = create(lake, name, &f.derivation.sql, opts)?;
     Ok(Refreshed::Made(made.version, f.newer, How::Full(why)))

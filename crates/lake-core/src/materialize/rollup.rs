@@ -64,6 +64,17 @@ pub struct Incremental {
 }
 
 const BUCKET_FUNCTIONS: [&str; 2] = ["time_bucket", "date_trunc"];
+/// Functions whose value changes between runs: a rollup using them is made again in full.
+const MOVING: [&str; 8] = [
+    "now",
+    "current_date",
+    "current_timestamp",
+    "current_time",
+    "localtimestamp",
+    "localtime",
+    "random",
+    "rand",
+];
 
 /// The bucket call and its time argument, if `e` is one.
 fn bucket_call(e: &Expr) -> Option<&Expr> {
@@ -128,10 +139,16 @@ fn shape_of(query: Query) -> std::result::Result<Shape, String> {
     if source.contains('@') {
         return Err("it reads a fixed version of its source".into());
     }
+    if matches!(s.distinct, Some(sqlparser::ast::Distinct::On(_))) {
+        return Err("it has DISTINCT ON".into());
+    }
     let mut why = None;
     let _ = visit_expressions(&query, |e| {
         why = match e {
             Expr::Function(f) if f.over.is_some() => Some("it has a window function"),
+            Expr::Function(f) if MOVING.contains(&f.name.to_string().to_lowercase().as_str()) => {
+                Some("it depends on the time it runs (now(), current_date) or on chance")
+            }
             Expr::Subquery(_) | Expr::InSubquery { .. } | Expr::Exists { .. } => {
                 Some("it has a subquery")
             }
@@ -383,6 +400,14 @@ pub(crate) fn incremental(
         .map_err(failed)?
         .dtype()
         .clone();
+    // The lake's SQL reads a time literal in the column's zone: only UTC (or none) is exact.
+    if let DataType::Datetime(_, Some(tz)) = &bucket_type {
+        if tz.as_str() != "UTC" {
+            return Ok(Err(format!(
+                "its buckets are times in the zone {tz}, not UTC"
+            )));
+        }
+    }
     let lo_col = bounds.column("lo").map_err(failed)?;
     let lo = literal_of(lo_col, &bucket_type);
     if lo.is_none() && !lo_col.get(0).map(|v| v.is_null()).unwrap_or(true) {

@@ -167,6 +167,16 @@ fn a_replaced_source_or_another_shape_is_made_in_full_and_says_why() {
             "SELECT date_trunc('day', ts) AS d, v FROM ev",
             "no time_bucket",
         ),
+        (
+            "SELECT DISTINCT ON (kind) kind, date_trunc('day', ts) AS d, count(*) AS n FROM ev \
+             GROUP BY kind, d",
+            "DISTINCT ON",
+        ),
+        (
+            "SELECT date_trunc('day', ts) AS d, count(*) AS n FROM ev WHERE ts >= now() - \
+             INTERVAL '7 days' GROUP BY d",
+            "depends on the time it runs",
+        ),
     ] {
         let got = shape(q).unwrap().map(|s| s.bucket).unwrap_err();
         assert!(got.contains(why), "{q}: {got}");

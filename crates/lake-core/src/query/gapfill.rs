@@ -133,6 +133,9 @@ pub fn prepare(statement: &mut Statement) -> Result<Option<GapFill>> {
     let Statement::Query(q) = statement else {
         return Err(outer_only());
     };
+    if q.fetch.is_some() {
+        return Err(bad(format!("with {NAME}, write LIMIT rather than FETCH")));
+    }
     let SetExpr::Select(s) = q.body.as_mut() else {
         return Err(outer_only());
     };
@@ -232,6 +235,36 @@ pub fn prepare(statement: &mut Statement) -> Result<Option<GapFill>> {
             }
             _ if grouped => spec.keys.push(i),
             _ => {}
+        }
+    }
+    let items: Vec<(Option<String>, Option<Expr>)> = s
+        .projection
+        .iter()
+        .map(|item| match item {
+            SelectItem::UnnamedExpr(e) => (None, Some(e.clone())),
+            SelectItem::ExprWithAlias { expr, alias } => {
+                (Some(alias.value.clone()), Some(expr.clone()))
+            }
+            _ => (None, None),
+        })
+        .collect();
+    for g in &groups {
+        let listed = items.iter().enumerate().any(|(i, (alias, e))| match g {
+            Expr::Identifier(id) => {
+                alias
+                    .as_ref()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(&id.value))
+                    || e.as_ref() == Some(g)
+            }
+            Expr::Value(v) => matches!(&v.value, SqlValue::Number(n, _) if n.parse() == Ok(i + 1)),
+            _ => e.as_ref() == Some(g),
+        });
+        // (The bucket's own call was renamed above: its GROUP BY names it by alias or number.)
+        if !listed {
+            return Err(bad(format!(
+                "with {NAME}, every GROUP BY column is in the SELECT list too (`{g}` is not): \
+                 the gaps are filled per value of those columns"
+            )));
         }
     }
     if spec.bucket == usize::MAX && spec.fills.is_empty() {
@@ -660,6 +693,16 @@ mod tests {
                 "SELECT time_bucket_gapfill(INTERVAL '1 hour', ts) AS h, count(*) AS n FROM ev \
                  GROUP BY h ORDER BY count(*)",
                 "ORDER BY names output columns",
+            ),
+            (
+                "SELECT time_bucket_gapfill(INTERVAL '1 hour', ts) AS h, locf(avg(v)) AS v FROM ev \
+                 GROUP BY h, kind",
+                "every GROUP BY column is in the SELECT list too (`kind` is not)",
+            ),
+            (
+                "SELECT time_bucket_gapfill(INTERVAL '1 hour', ts) AS h, count(*) AS n FROM ev \
+                 GROUP BY h ORDER BY h FETCH FIRST 3 ROWS ONLY",
+                "rather than FETCH",
             ),
             (
                 "SELECT time_bucket_gapfill(INTERVAL '1 second', ts, '2000-01-01', '2030-01-01') \

@@ -86,8 +86,16 @@ pub fn mask_result(lake: &Lake, sql: &str, frame: &mut DataFrame) -> Result<Vec<
         let c = ds.and_then(|d| d.schema.into_iter().find(|c| c.name == t.column));
         c.is_none_or(|c| c.dtype.starts_with('i') || c.dtype.starts_with('u'))
     };
+    let mut tagged = tagged_outputs(&lineage, &tags, frame, integer_column);
+    // A step over the answer (lttb's two columns of one call) leaves the lineage's columns
+    // apart from the answer's: then a tag on any of them masks every column.
+    if lineage.columns.len() != frame.width() {
+        if let Some((_, kind)) = tagged.first().cloned() {
+            tagged = (0..frame.width()).map(|i| (i, kind.clone())).collect();
+        }
+    }
     let mut masked = Vec::new();
-    for (i, kind) in tagged_outputs(&lineage, &tags, frame, integer_column) {
+    for (i, kind) in tagged {
         let Some(col) = frame.columns().get(i) else {
             continue;
         };

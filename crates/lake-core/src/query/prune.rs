@@ -31,6 +31,22 @@ fn literal_for(dtype: &str, v: &Value) -> Option<Value> {
     }
 }
 
+/// A time column's statistic in microseconds, the unit of the literals: a file's statistics
+/// are in its column's own unit (milliseconds from a Parquet file written so). Nanoseconds
+/// are widened by `widen` microseconds, as their division may round.
+fn in_micros(dtype: &str, v: &Value, widen: f64) -> Value {
+    let Some(x) = v.as_f64() else {
+        return v.clone();
+    };
+    if dtype.starts_with("datetime[ms") {
+        Value::from(x * 1000.0)
+    } else if dtype.starts_with("datetime[ns") {
+        Value::from(x / 1000.0 + widen)
+    } else {
+        v.clone()
+    }
+}
+
 /// Whether a file may hold rows matching every predicate, judging by its statistics.
 pub fn file_may_match(file: &FileEntry, preds: &[SimplePredicate]) -> bool {
     stats_may_match(file.rows, &file.stats, preds)
@@ -55,6 +71,10 @@ fn stats_may_match(rows: u64, stats: &[ColumnStats], preds: &[SimplePredicate]) 
         let (Some(min), Some(max)) = (&st.min, &st.max) else {
             return true;
         };
+        let (min, max) = (
+            &in_micros(&st.dtype, min, -1.0),
+            &in_micros(&st.dtype, max, 1.0),
+        );
         // Whether some value within the file's [min, max] can hold: `max > v` for `>`, ...
         // (an incomparable pair keeps the file).
         let may = |bound: &Value, holds: fn(std::cmp::Ordering) -> bool| {
@@ -165,4 +185,66 @@ fn row_group_stat(
         max,
         distinct: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(dtype: &str, min: i64, max: i64) -> FileEntry {
+        FileEntry {
+            path: "p".into(),
+            rows: 2,
+            bytes: 1,
+            stats: vec![ColumnStats {
+                column: "ts".into(),
+                dtype: dtype.into(),
+                null_count: 0,
+                min: Some(min.into()),
+                max: Some(max.into()),
+                distinct: None,
+            }],
+        }
+    }
+
+    fn pred(op: &'static str, v: &str) -> Vec<SimplePredicate> {
+        vec![SimplePredicate {
+            column: "ts".into(),
+            op,
+            value: Value::String(v.into()),
+        }]
+    }
+
+    #[test]
+    fn time_statistics_in_any_unit_compare_with_the_same_instant() {
+        // 2024-05-01T00:00:00Z and 2024-05-02T00:00:00Z in each unit.
+        let (a, b) = (1_714_521_600_i64, 1_714_608_000_i64);
+        for (dtype, k) in [
+            ("datetime[ms]", 1_000),
+            ("datetime[μs, UTC]", 1_000_000),
+            ("datetime[ns]", 1_000_000_000),
+        ] {
+            let f = file(dtype, a * k, b * k);
+            assert!(
+                file_may_match(&f, &pred(">=", "2024-05-01 12:00:00")),
+                "{dtype}"
+            );
+            assert!(
+                !file_may_match(&f, &pred(">", "2024-05-02 00:00:01")),
+                "{dtype}"
+            );
+            assert!(
+                !file_may_match(&f, &pred("<", "2024-04-30 23:59:59")),
+                "{dtype}"
+            );
+            assert!(
+                file_may_match(&f, &pred("<", "2024-05-01 00:00:00.001")),
+                "{dtype}"
+            );
+            assert!(
+                file_may_match(&f, &pred("=", "2024-05-02 00:00:00")),
+                "{dtype}"
+            );
+        }
+    }
 }
