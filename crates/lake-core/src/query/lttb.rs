@@ -237,6 +237,21 @@ mod tests {
         let mut sorted = lines[1..].to_vec();
         sorted.sort();
         assert_eq!(sorted, lines[1..]);
+        // A tagged value column is masked, though lttb makes two columns of one call.
+        crate::pii::tag(&lake, "hr", "hr", "other").unwrap();
+        lake.catalog()
+            .set_setting(crate::query::mask::MASK_SETTING, "on")
+            .unwrap();
+        let out = run_query(
+            &lake,
+            "SELECT lttb(ts, hr, 50) FROM hr",
+            &QueryOptions::default(),
+        )
+        .unwrap();
+        assert!(out.masked.contains(&"hr".to_string()), "{:?}", out.masked);
+        let hr = out.frame.column("hr").unwrap();
+        let text = hr.cast(&polars::prelude::DataType::String).unwrap();
+        assert!(!text.str().unwrap().iter().any(|v| v == Some("190")));
         for (sql, says) in [
             ("SELECT lttb(ts, hr, 2) FROM hr", "from 3 to 1000000"),
             ("SELECT kind, lttb(ts, hr, 20) FROM hr", "whole SELECT list"),
