@@ -37,7 +37,10 @@ pub fn refresh(lake: &Lake, name: &str) -> Result<ExitCode, LakeError> {
                 "refreshed {name} as version {version} ({})",
                 changed.join(", ")
             );
-            println!("{}", how_text(&how));
+            // A plain derived dataset is always made again in full: that needs no word.
+            if !matches!(&how, How::Full(why) if why.starts_with("not a rollup")) {
+                println!("{}", how_text(&how));
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
