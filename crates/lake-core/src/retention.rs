@@ -66,14 +66,10 @@ fn bad(message: String) -> LakeError {
 
 /// The time column of `d` named `column`, or its `ts`, or its first time column.
 fn time_column(d: &DatasetVersion, column: Option<&str>) -> Result<(String, bool)> {
-    let is_time = |t: &str| t.starts_with("datetime") || t == "date";
+    use crate::timeline::is_time;
     let c = match column {
         Some(c) => d.schema.iter().find(|x| x.name == c),
-        None => d
-            .schema
-            .iter()
-            .find(|x| x.name == "ts" && is_time(&x.dtype))
-            .or_else(|| d.schema.iter().find(|x| is_time(&x.dtype))),
+        None => crate::timeline::time_column(&d.schema),
     };
     match c {
         Some(c) if is_time(&c.dtype) => Ok((c.name.clone(), c.dtype == "date")),
