@@ -66,13 +66,12 @@ fn bad(message: String) -> LakeError {
 
 /// The time column of `d` named `column`, or its `ts`, or its first time column.
 fn time_column(d: &DatasetVersion, column: Option<&str>) -> Result<(String, bool)> {
-    use crate::timeline::is_time;
     let c = match column {
         Some(c) => d.schema.iter().find(|x| x.name == c),
-        None => crate::timeline::time_column(&d.schema),
+        None => crate::catalog::ColumnDef::time_column(&d.schema),
     };
     match c {
-        Some(c) if is_time(&c.dtype) => Ok((c.name.clone(), c.dtype == "date")),
+        Some(c) if c.is_time() => Ok((c.name.clone(), c.dtype == "date")),
         Some(c) => Err(bad(format!(
             "{}.{} holds {}, not times; name a timestamp or date column",
             d.name, c.name, c.dtype

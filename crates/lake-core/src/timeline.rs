@@ -71,27 +71,12 @@ pub(crate) fn iso(ms: f64) -> String {
         .to_string()
 }
 
-/// Whether a column type (as the catalog writes it) holds times or dates.
-pub(crate) fn is_time(dtype: &str) -> bool {
-    dtype.starts_with("datetime") || dtype == "date"
-}
-
-/// A dataset's time column: `ts` when it is one, else its first timestamp or date column.
-pub(crate) fn time_column(
-    schema: &[crate::catalog::ColumnDef],
-) -> Option<&crate::catalog::ColumnDef> {
-    schema
-        .iter()
-        .find(|c| c.name == "ts" && is_time(&c.dtype))
-        .or_else(|| schema.iter().find(|c| is_time(&c.dtype)))
-}
-
 /// Every dataset with a time column, with its first and last time.
 pub fn sources(lake: &Lake) -> Result<Vec<TimeSource>> {
     let list = lake.catalog().list_datasets()?;
     let mut out = Vec::new();
     for d in list {
-        let Some(c) = time_column(&d.schema) else {
+        let Some(c) = crate::catalog::ColumnDef::time_column(&d.schema) else {
             continue;
         };
         let key = format!(

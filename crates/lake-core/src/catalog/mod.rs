@@ -30,6 +30,22 @@ pub struct ColumnDef {
     pub dtype: String,
 }
 
+impl ColumnDef {
+    /// Whether it holds times or dates.
+    pub fn is_time(&self) -> bool {
+        self.dtype.starts_with("datetime") || self.dtype == "date"
+    }
+
+    /// A dataset's time column: `ts` when it is one, else its first timestamp or date column
+    /// (the timeline's, the map's tracks and geofences', retention's).
+    pub fn time_column(schema: &[ColumnDef]) -> Option<&ColumnDef> {
+        schema
+            .iter()
+            .find(|c| c.name == "ts" && c.is_time())
+            .or_else(|| schema.iter().find(|c| c.is_time()))
+    }
+}
+
 /// Statistics of one column in one file.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ColumnStats {

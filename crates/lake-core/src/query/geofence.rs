@@ -172,11 +172,7 @@ fn bind_use(
 }
 
 pub(crate) fn time_column(ds: &DatasetVersion) -> Result<String> {
-    let is_time = |t: &str| t.starts_with("datetime") || t == "date";
-    ds.schema
-        .iter()
-        .find(|c| c.name == "ts" && is_time(&c.dtype))
-        .or_else(|| ds.schema.iter().find(|c| is_time(&c.dtype)))
+    crate::catalog::ColumnDef::time_column(&ds.schema)
         .map(|c| c.name.clone())
         .ok_or_else(|| {
             LakeError::QueryFailed(format!(
