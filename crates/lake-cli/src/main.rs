@@ -683,39 +683,25 @@ fn read_plan(path: &Path) -> lake_core::Result<lake_core::query::plan::QueryPlan
 }
 
 /// A statistic as people read it: timestamps and dates in ISO 8601, the rest as JSON.
+/// Statistics are in the column's own unit (`datetime[ms]` from some Parquet files).
 fn show_stat(dtype: &str, v: &Option<serde_json::Value>) -> String {
     let Some(v) = v else { return String::new() };
-    let as_i64 = v.as_i64();
-    match (dtype, as_i64) {
-        (d, Some(us)) if d.starts_with("datetime") => chrono_like_iso(us),
-        ("date", Some(days)) => chrono_like_iso(days * 86_400_000_000)[..10].to_string(),
-        (_, _) => match v {
+    let iso = |us: f64| {
+        chrono::DateTime::from_timestamp_micros(us as i64)
+            .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .unwrap_or_else(|| v.to_string())
+    };
+    match (lake_core::temporal::micros_per_unit(dtype), v.as_f64()) {
+        (Some(per), Some(x)) => iso(x * per),
+        (None, Some(days)) if dtype == "date" => {
+            let t = iso(days * 86_400_000_000.0);
+            t.get(..10).unwrap_or(&t).to_string()
+        }
+        _ => match v {
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
         },
     }
-}
-
-/// Microseconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ` (civil-from-days, no time zone data).
-fn chrono_like_iso(us: i64) -> String {
-    let secs = us.div_euclid(1_000_000);
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        sod / 3600,
-        sod % 3600 / 60,
-        sod % 60
-    )
 }
 
 fn print_coverage(t: &lake_core::ingest::takeout::TakeoutReport) {

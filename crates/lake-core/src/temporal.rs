@@ -47,3 +47,17 @@ pub fn parse_date_days(s: &str) -> Option<i32> {
     let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
     Some((d - NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days() as i32)
 }
+
+/// Microseconds per stored unit of a time column whose type the catalog writes as `dtype`
+/// (`datetime[ms]`, `datetime[μs, UTC]`, `datetime[ns]`): file statistics are in that unit.
+/// `None` for any other type.
+pub fn micros_per_unit(dtype: &str) -> Option<f64> {
+    let unit = dtype.strip_prefix("datetime[")?;
+    Some(if unit.starts_with("ms") {
+        1000.0
+    } else if unit.starts_with("ns") {
+        0.001
+    } else {
+        1.0
+    })
+}

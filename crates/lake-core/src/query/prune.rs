@@ -35,15 +35,10 @@ fn literal_for(dtype: &str, v: &Value) -> Option<Value> {
 /// are in its column's own unit (milliseconds from a Parquet file written so). Nanoseconds
 /// are widened by `widen` microseconds, as their division may round.
 fn in_micros(dtype: &str, v: &Value, widen: f64) -> Value {
-    let Some(x) = v.as_f64() else {
-        return v.clone();
-    };
-    if dtype.starts_with("datetime[ms") {
-        Value::from(x * 1000.0)
-    } else if dtype.starts_with("datetime[ns") {
-        Value::from(x / 1000.0 + widen)
-    } else {
-        v.clone()
+    match (v.as_f64(), crate::temporal::micros_per_unit(dtype)) {
+        (Some(x), Some(per)) if per < 1.0 => Value::from(x * per + widen),
+        (Some(x), Some(per)) if per > 1.0 => Value::from(x * per),
+        _ => v.clone(),
     }
 }
 
