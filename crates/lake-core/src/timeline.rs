@@ -79,13 +79,7 @@ pub fn sources(lake: &Lake) -> Result<Vec<TimeSource>> {
         let Some(c) = crate::catalog::ColumnDef::time_column(&d.schema) else {
             continue;
         };
-        let key = format!(
-            "{}\0{}\0{}\0{}",
-            lake.root().display(),
-            d.name,
-            d.version,
-            c.name
-        );
+        let key = kept_key(lake, "range", &d.name, d.version, &c.name);
         let f = kept(&key, || {
             let (ds, col) = (ident(&d.name), ident(&c.name));
             let sql =
@@ -182,15 +176,15 @@ fn kept(key: &str, count: impl FnOnce() -> Result<DataFrame>) -> Result<std::syn
     Ok(f)
 }
 
+/// What [`kept`] keeps a count under: its kind, and the lake, dataset version and column.
+fn kept_key(lake: &Lake, kind: &str, dataset: &str, version: u32, column: &str) -> String {
+    let root = lake.root().display();
+    format!("{kind}\0{root}\0{dataset}\0{version}\0{column}")
+}
+
 /// `s`'s rows per UTC day, counted once per dataset version.
 fn day_counts(lake: &Lake, s: &TimeSource) -> Result<std::sync::Arc<DataFrame>> {
-    let key = format!(
-        "days\0{}\0{}\0{}\0{}",
-        lake.root().display(),
-        s.dataset,
-        s.version,
-        s.column
-    );
+    let key = kept_key(lake, "days", &s.dataset, s.version, &s.column);
     kept(&key, || {
         let col = ident(&s.column);
         let sql = format!(
