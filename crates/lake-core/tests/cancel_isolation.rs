@@ -159,3 +159,69 @@ fn a_cancel_during_shielded_work_takes_effect_when_it_ends() {
         "the query stops once the shield is gone"
     );
 }
+
+/// Shielded work that keeps overlapping (imports in other tabs, one starting before the last
+/// ends) cannot keep a Cancel pending for as long as it goes on: once an abort is pending, new
+/// shields on other threads wait for it, so the shields alive then end, the flag goes up and
+/// the cancelled query stops. A thread that holds a shield still takes another at once.
+#[test]
+fn overlapping_shielded_work_does_not_keep_a_cancel_pending() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let first = shield_engine_work();
+    let (started_tx, started) = mpsc::channel();
+    let cancelled = std::thread::spawn(move || {
+        let t = Instant::now();
+        let stopped = catch_polars_abort(move || {
+            started_tx.send(request_polars_abort()).unwrap();
+            while t.elapsed() < Duration::from_secs(20) {
+                polars::error::abort::try_raise_polars_abort();
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        })
+        .is_err();
+        (stopped, t.elapsed())
+    });
+    assert!(
+        !started.recv().unwrap(),
+        "kept pending while the shield lives"
+    );
+    // Two other threads' work, one piece starting before the other's ends.
+    let done = std::sync::Arc::new(AtomicBool::new(false));
+    let workers: Vec<_> = (0..2)
+        .map(|k| {
+            let done = done.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(15 * k));
+                let mut pieces = 0;
+                while !done.load(Ordering::Relaxed) && pieces < 400 {
+                    let piece = shield_engine_work();
+                    // Nested on this thread: at once, even with an abort pending.
+                    let t = Instant::now();
+                    drop(shield_engine_work());
+                    assert!(
+                        t.elapsed() < Duration::from_millis(500),
+                        "{:?}",
+                        t.elapsed()
+                    );
+                    std::thread::sleep(Duration::from_millis(30));
+                    drop(piece);
+                    pieces += 1;
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(40));
+    drop(first);
+    let (stopped, took) = cancelled.join().unwrap();
+    done.store(true, Ordering::Relaxed);
+    for w in workers {
+        w.join().unwrap();
+    }
+    assert!(stopped, "the cancelled query stops");
+    assert!(
+        took < Duration::from_secs(5),
+        "it stopped only after {took:?}"
+    );
+}

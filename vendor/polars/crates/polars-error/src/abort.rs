@@ -122,25 +122,50 @@ static ABORT_SHIELDS: std::sync::Mutex<(u64, bool)> = std::sync::Mutex::new((0, 
 /// Datapunk Lake: keeps other queries' Cancel from raising the abort flag while it lives (see
 /// [`shield_from_polars_abort`]).
 #[must_use]
-pub struct AbortShield(());
+pub struct AbortShield(std::thread::ThreadId);
 
 /// Datapunk Lake: waits until no abort is pending (the cancelled queries have wound down), then
 /// keeps the abort flag down until the returned shield is dropped.
+///
+/// Datapunk Lake: a pending abort also holds back new shields (as a lock that prefers its
+/// writers), or overlapping shielded work could keep a Cancel pending, and the cancelled
+/// query's fused loops running, for as long as it lasts (minutes, in a busy test run). A thread
+/// that already holds a shield takes another at once (an import holds one and takes the write
+/// lock's), and no thread waits longer than [`PENDING_ABORT_WAIT`] for a pending abort, so
+/// shielded work that waits on another thread's shield cannot deadlock.
 pub fn shield_from_polars_abort() -> AbortShield {
+    let held = SHIELDS_HELD_HERE.with(|n| n.get());
+    let started = std::time::Instant::now();
     loop {
         {
             let mut shields = ABORT_SHIELDS.lock().unwrap_or_else(|e| e.into_inner());
-            if ABORT_STATE.load(Ordering::Acquire) & (ABORT_CATCHERS_UNIT - 1) == 0 {
+            let flag_down = ABORT_STATE.load(Ordering::Acquire) & (ABORT_CATCHERS_UNIT - 1) == 0;
+            let may_pass =
+                held > 0 || !shields.1 || started.elapsed() >= PENDING_ABORT_WAIT;
+            if held > 0 || (flag_down && may_pass) {
                 shields.0 += 1;
-                return AbortShield(());
+                SHIELDS_HELD_HERE.with(|n| n.set(held + 1));
+                return AbortShield(std::thread::current().id());
             }
         }
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
 }
 
+/// Datapunk Lake: the longest a new shield waits for a pending abort to be raised (the shields
+/// alive when it came are dropped) before it is taken anyway.
+pub const PENDING_ABORT_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+std::thread_local! {
+    /// Datapunk Lake: how many shields this thread holds.
+    static SHIELDS_HELD_HERE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 impl Drop for AbortShield {
     fn drop(&mut self) {
+        if self.0 == std::thread::current().id() {
+            SHIELDS_HELD_HERE.with(|n| n.set(n.get().saturating_sub(1)));
+        }
         let mut shields = ABORT_SHIELDS.lock().unwrap_or_else(|e| e.into_inner());
         shields.0 -= 1;
         if shields.0 == 0 && shields.1 {
