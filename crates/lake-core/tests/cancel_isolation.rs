@@ -225,3 +225,31 @@ fn overlapping_shielded_work_does_not_keep_a_cancel_pending() {
         "it stopped only after {took:?}"
     );
 }
+
+/// A Cancel kept pending whose query has ended anyway (at its own stop flag) holds nothing
+/// back: a long import's shield must not make every later read wait.
+#[test]
+fn a_pending_cancel_whose_query_ended_holds_back_nothing() {
+    use std::time::{Duration, Instant};
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let import = shield_engine_work();
+    let raised = std::thread::spawn(|| catch_polars_abort(request_polars_abort).ok())
+        .join()
+        .unwrap();
+    assert_eq!(
+        raised,
+        Some(false),
+        "kept pending while the import's shield lives"
+    );
+    let t = Instant::now();
+    let read = std::thread::spawn(|| drop(shield_engine_work()));
+    read.join().unwrap();
+    assert!(
+        t.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        t.elapsed()
+    );
+    drop(import);
+    // Nothing was raised when the import ended: a query started now runs.
+    assert!(catch_polars_abort(polars::error::abort::try_raise_polars_abort).is_ok());
+}

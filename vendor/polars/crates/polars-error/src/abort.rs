@@ -93,8 +93,8 @@ pub fn register_polars_abort_mechanism() {
 /// meanwhile, where it checks one). Returns whether the flag was raised now.
 pub fn request_polars_abort() -> bool {
     let mut shields = ABORT_SHIELDS.lock().unwrap_or_else(|e| e.into_inner());
-    if shields.0 > 0 {
-        shields.1 = true;
+    if shields.live > 0 {
+        shields.pending = true;
         return false;
     }
     raise_keyboard_interrupt()
@@ -116,8 +116,30 @@ fn raise_keyboard_interrupt() -> bool {
 /// Datapunk Lake: engine work that is not under `catch_polars_abort` (an import, an index
 /// build) panics if the abort flag goes up while it runs. Shielded work never sees it: taking a
 /// shield waits until the flag is down, and [`request_polars_abort`] keeps the abort pending
-/// while a shield is alive. (live shields, an abort pending)
-static ABORT_SHIELDS: std::sync::Mutex<(u64, bool)> = std::sync::Mutex::new((0, false));
+/// while a shield is alive.
+static ABORT_SHIELDS: std::sync::Mutex<Shields> = std::sync::Mutex::new(Shields {
+    live: 0,
+    pending: false,
+    per_thread: Vec::new(),
+});
+
+/// Datapunk Lake: the live shields, whether an abort is pending, and how many shields each
+/// thread holds (kept here, not in a thread-local, so a shield dropped on another thread than
+/// the one that took it is counted off its own thread's).
+struct Shields {
+    live: u64,
+    pending: bool,
+    per_thread: Vec<(std::thread::ThreadId, u64)>,
+}
+
+impl Shields {
+    fn held_by(&self, thread: std::thread::ThreadId) -> u64 {
+        self.per_thread
+            .iter()
+            .find(|(t, _)| *t == thread)
+            .map_or(0, |(_, n)| *n)
+    }
+}
 
 /// Datapunk Lake: keeps other queries' Cancel from raising the abort flag while it lives (see
 /// [`shield_from_polars_abort`]).
@@ -132,20 +154,29 @@ pub struct AbortShield(std::thread::ThreadId);
 /// query's fused loops running, for as long as it lasts (minutes, in a busy test run). A thread
 /// that already holds a shield takes another at once (an import holds one and takes the write
 /// lock's), and no thread waits longer than [`PENDING_ABORT_WAIT`] for a pending abort, so
-/// shielded work that waits on another thread's shield cannot deadlock.
+/// shielded work that waits on another thread's shield cannot deadlock. A pending abort with
+/// no query left to stop (the cancelled one ended at its own stop flag) is dropped, so it
+/// holds back nothing.
 pub fn shield_from_polars_abort() -> AbortShield {
-    let held = SHIELDS_HELD_HERE.with(|n| n.get());
+    let me = std::thread::current().id();
     let started = std::time::Instant::now();
     loop {
         {
             let mut shields = ABORT_SHIELDS.lock().unwrap_or_else(|e| e.into_inner());
-            let flag_down = ABORT_STATE.load(Ordering::Acquire) & (ABORT_CATCHERS_UNIT - 1) == 0;
-            let may_pass =
-                held > 0 || !shields.1 || started.elapsed() >= PENDING_ABORT_WAIT;
-            if held > 0 || (flag_down && may_pass) {
-                shields.0 += 1;
-                SHIELDS_HELD_HERE.with(|n| n.set(held + 1));
-                return AbortShield(std::thread::current().id());
+            let state = ABORT_STATE.load(Ordering::Acquire);
+            if state >> ABORT_CATCHERS_UNIT.trailing_zeros() == 0 {
+                shields.pending = false;
+            }
+            let flag_down = state & (ABORT_CATCHERS_UNIT - 1) == 0;
+            let held = shields.held_by(me) > 0;
+            let may_pass = !shields.pending || started.elapsed() >= PENDING_ABORT_WAIT;
+            if held || (flag_down && may_pass) {
+                shields.live += 1;
+                match shields.per_thread.iter_mut().find(|(t, _)| *t == me) {
+                    Some((_, n)) => *n += 1,
+                    None => shields.per_thread.push((me, 1)),
+                }
+                return AbortShield(me);
             }
         }
         std::thread::sleep(std::time::Duration::from_millis(1));
@@ -156,21 +187,19 @@ pub fn shield_from_polars_abort() -> AbortShield {
 /// alive when it came are dropped) before it is taken anyway.
 pub const PENDING_ABORT_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
-std::thread_local! {
-    /// Datapunk Lake: how many shields this thread holds.
-    static SHIELDS_HELD_HERE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-}
-
 impl Drop for AbortShield {
     fn drop(&mut self) {
-        if self.0 == std::thread::current().id() {
-            SHIELDS_HELD_HERE.with(|n| n.set(n.get().saturating_sub(1)));
-        }
         let mut shields = ABORT_SHIELDS.lock().unwrap_or_else(|e| e.into_inner());
-        shields.0 -= 1;
-        if shields.0 == 0 && shields.1 {
+        if let Some(i) = shields.per_thread.iter().position(|(t, _)| *t == self.0) {
+            shields.per_thread[i].1 -= 1;
+            if shields.per_thread[i].1 == 0 {
+                shields.per_thread.swap_remove(i);
+            }
+        }
+        shields.live -= 1;
+        if shields.live == 0 && shields.pending {
             // The Cancel that came while shielded work ran takes effect now.
-            shields.1 = false;
+            shields.pending = false;
             raise_keyboard_interrupt();
         }
     }
