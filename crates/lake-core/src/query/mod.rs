@@ -26,6 +26,7 @@ pub mod plan_diff;
 pub mod plan_html;
 mod plan_text;
 mod prune;
+mod range_window_tests;
 pub mod results;
 pub mod rewrite;
 mod selectivity;

@@ -31,6 +31,9 @@ enum FrameShape {
     Peers,
     /// The current row and the given number of rows before it.
     Preceding(usize),
+    /// Datapunk Lake: the rows whose ORDER BY key is at most this much before the current
+    /// row's, up to its last peer (`RANGE BETWEEN <offset> PRECEDING AND CURRENT ROW`).
+    RangePreceding(polars_defs::time::duration::Duration),
 }
 
 /// A bound of a window frame, as a row of the sorted window partition.
@@ -163,6 +166,23 @@ impl SQLFunctionVisitor<'_> {
                 (expr, Vec::new(), order_keys)
             },
             FrameShape::Preceding(n) => (aggregate.rolling(n)?, Vec::new(), order_keys),
+            // Datapunk Lake: a rolling aggregate by the one ascending key, taken at the last
+            // peer so that rows with the same key see the same frame, as SQL says.
+            FrameShape::RangePreceding(window) => {
+                let key = match order_keys.as_slice() {
+                    [(key, options)] if !options.descending => key.clone(),
+                    _ => polars_bail!(
+                        SQLInterface: "{} with a RANGE frame of an offset needs exactly one ascending ORDER BY key (a time, a date or an integer) in its OVER clause",
+                        self.func.name
+                    ),
+                };
+                let by = self.range_frame_key(key.clone(), &window)?;
+                let rolled = at_last_peer(aggregate.rolling_by(by, window)?, &keys);
+                // A row whose key is NULL has the frame of its NULL peers, as in PostgreSQL.
+                let null_peers = aggregate.where_rows(key.clone().is_null());
+                let expr = when(key.is_null()).then(null_peers).otherwise(rolled);
+                (expr, Vec::new(), order_keys)
+            },
         };
         let expr = match function {
             Total => expr.cast(DataType::Float64).fill_null(lit(0.0)),
@@ -201,6 +221,16 @@ impl SQLFunctionVisitor<'_> {
                 Some(FrameShape::Preceding(self.window_frame_offset(n)?))
             },
             (WindowFrameUnits::Rows, _, _) => None,
+            // Datapunk Lake: `RANGE BETWEEN INTERVAL '1 hour' PRECEDING AND CURRENT ROW`.
+            (WindowFrameUnits::Range, Preceding(Some(offset)), CurrentRow) if has_order_keys => {
+                let window = self.range_frame_offset(offset)?;
+                // An offset of nothing leaves the current row and its peers.
+                Some(if window.is_zero() {
+                    FrameShape::Peers
+                } else {
+                    FrameShape::RangePreceding(window)
+                })
+            },
             // In RANGE and GROUPS frames, the current row includes its peers.
             (_, Preceding(None) | CurrentRow, CurrentRow | Following(None)) if !has_order_keys => {
                 Some(FrameShape::Partition)
@@ -428,7 +458,137 @@ impl SQLFunctionVisitor<'_> {
     }
 }
 
+impl SQLFunctionVisitor<'_> {
+    /// Datapunk Lake: the offset of a RANGE frame: an interval for a time or date key, a
+    /// non-negative integer for an integer key.
+    fn range_frame_offset(
+        &mut self,
+        offset: &SQLExpr,
+    ) -> PolarsResult<polars_defs::time::duration::Duration> {
+        use polars_defs::time::duration::Duration;
+        let bad = || {
+            polars_err!(
+                SQLSyntax: "a RANGE frame's offset is an interval, as INTERVAL '1 hour', or a non-negative integer; found {}", offset
+            )
+        };
+        let duration = match offset {
+            SQLExpr::Interval(interval) => {
+                crate::sql_expr::interval_to_duration(interval, false).map_err(|_| bad())?
+            },
+            _ => match parse_sql_expr(offset, self.ctx, self.active_schema)? {
+                Expr::Literal(LiteralValue::Dyn(DynLiteralValue::Int(n))) if n >= 0 => {
+                    Duration::try_parse(&format!("{n}i")).map_err(|_| bad())?
+                },
+                _ => return Err(bad()),
+            },
+        };
+        if duration.negative() {
+            return Err(bad());
+        }
+        Ok(duration)
+    }
+
+    /// Datapunk Lake: the ORDER BY key of a RANGE frame as the rolling functions read it, or an
+    /// error in SQL words when the offset does not fit its type.
+    fn range_frame_key(
+        &self,
+        key: Expr,
+        window: &polars_defs::time::duration::Duration,
+    ) -> PolarsResult<Expr> {
+        let Some(dtype) = self
+            .active_schema
+            .and_then(|schema| key.to_field(schema).ok())
+            .map(|f| f.dtype)
+        else {
+            return Ok(key);
+        };
+        let name = &self.func.name;
+        match (window.parsed_int, &dtype) {
+            (true, d) if d.is_integer() => Ok(key.cast(DataType::Int64)),
+            (false, DataType::Date | DataType::Datetime(_, _)) => Ok(key),
+            (true, _) => polars_bail!(
+                SQLSyntax: "{name}: a RANGE frame over a {} key takes an interval offset, as INTERVAL '1 hour'", sql_type_name(&dtype)
+            ),
+            (false, _) => polars_bail!(
+                SQLSyntax: "{name}: a RANGE frame over a {} key takes a whole-number offset; an interval offset needs a DATE or TIMESTAMP key", sql_type_name(&dtype)
+            ),
+        }
+    }
+}
+
+/// Datapunk Lake: a type as SQL names it, for errors.
+fn sql_type_name(dtype: &DataType) -> String {
+    let name = match dtype.to_string().split('[').next().unwrap_or_default() {
+        "i8" => "TINYINT",
+        "i16" => "SMALLINT",
+        "i32" => "INTEGER",
+        "i64" => "BIGINT",
+        "u8" => "UTINYINT",
+        "u16" => "USMALLINT",
+        "u32" => "UINTEGER",
+        "u64" => "UBIGINT",
+        "f32" => "REAL",
+        "f64" => "DOUBLE",
+        "str" => "VARCHAR",
+        "bool" => "BOOLEAN",
+        "date" => "DATE",
+        "datetime" => "TIMESTAMP",
+        "time" => "TIME",
+        other => return other.to_uppercase(),
+    };
+    name.into()
+}
+
 impl Aggregate {
+    /// Datapunk Lake: the aggregate over the rows of the partition where `cond` holds.
+    fn where_rows(&self, cond: Expr) -> Expr {
+        match self {
+            Aggregate::Avg(value) => value.clone().filter(cond).mean(),
+            Aggregate::Count(value) => value.clone().filter(cond).count().cast(DataType::Int64),
+            Aggregate::CountRows => cond.cast(DataType::Int64).sum(),
+            Aggregate::Max(value) => value.clone().filter(cond).max(),
+            Aggregate::Min(value) => value.clone().filter(cond).min(),
+            Aggregate::Sum(value) => sql_sum(value.clone().filter(cond)),
+        }
+    }
+
+    /// Datapunk Lake: the aggregate over the rows whose `by` is at most `window` before each
+    /// row's (both ends in the frame), in any order of the rows.
+    fn rolling_by(
+        &self,
+        by: Expr,
+        window: polars_defs::time::duration::Duration,
+    ) -> PolarsResult<Expr> {
+        #[cfg(feature = "rolling_window_by")]
+        {
+            use polars_defs::time::group_by::ClosedWindow;
+            use polars_defs::time::rolling::RollingOptionsDynamicWindow;
+            let options = RollingOptionsDynamicWindow {
+                window_size: window,
+                min_periods: 1,
+                closed_window: ClosedWindow::Both,
+                fn_params: None,
+            };
+            Ok(match self {
+                Aggregate::Avg(value) => value.clone().rolling_mean_by(by, options),
+                Aggregate::Count(value) => value
+                    .clone()
+                    .is_not_null()
+                    .cast(DataType::Int64)
+                    .rolling_sum_by(by, options),
+                Aggregate::CountRows => repeat(lit(1i64), len()).rolling_sum_by(by, options),
+                Aggregate::Max(value) => value.clone().rolling_max_by(by, options),
+                Aggregate::Min(value) => value.clone().rolling_min_by(by, options),
+                Aggregate::Sum(value) => value.clone().rolling_sum_by(by, options),
+            })
+        }
+        #[cfg(not(feature = "rolling_window_by"))]
+        {
+            let _ = (by, window);
+            polars_bail!(SQLInterface: "'RANGE <offset> PRECEDING' window frames require the 'rolling_window_by' feature")
+        }
+    }
+
     /// The aggregate over all rows. A `scalar` value counts once per row.
     fn whole(self, scalar: bool) -> Expr {
         match self {
