@@ -397,7 +397,9 @@ try {
   const svgText = readFileSync(join(data, "chart.svg"), "utf8");
   check(svgText.startsWith("<svg") && (svgText.match(/<rect/g) ?? []).length >= 4 && svgText.includes("sum(total)"), `Save as SVG writes the engine's drawing: ${svgText.length} bytes, ${(svgText.match(/<rect/g) ?? []).length} rects`);
   // A line over time: 3,000 numbers by day, downsampled by the engine to the chart's width.
-  await setEditor("SELECT CAST('2024-01-01' AS DATE) + n AS day, n % 97 AS v FROM nums");
+  await setEditor(
+    "SELECT CAST('2024-01-01' AS DATE) + n AS day, n % 97 AS v, CASE n % 3 WHEN 0 THEN 'walk' WHEN 1 THEN 'bus' ELSE 'bike' END AS mode FROM nums",
+  );
   await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}${ENTER}${NULL_KEY}`);
   await d.wait('.tab-panel:not([hidden]) [data-testid="grid-count"]', { text: "3,000" });
   await d.click('.tab-panel:not([hidden]) [data-testid="pane-chart"]');
@@ -405,6 +407,13 @@ try {
   const pts = Number(await d.attr(lineStatus, "data-points"));
   check(pts > 100 && pts < 3000 && (await d.text(lineStatus)).includes(`drawn as ${pts.toLocaleString("en-US")} points`), `3,000 rows reach the page as ${pts} points: ${await d.text(lineStatus)}`);
   await shot("chart-line");
+  // Coloured by a column: a line per value, each downsampled on its own.
+  await d.selectByValue('.tab-panel:not([hidden]) [data-testid="chart-color"]', "mode");
+  const split = await d.wait('.tab-panel:not([hidden]) [data-testid="chart-status"]', { text: "series by mode" });
+  check((await d.text(split)).includes("3 series by mode"), `coloured by mode, the chart has a line per mode: ${await d.text(split)}`);
+  const splitLegend = await d.text(await d.wait('.tab-panel:not([hidden]) [data-testid="chart-plot"] .u-legend'));
+  check(["walk", "bus", "bike"].every((m) => splitLegend.includes(m)), `the legend names the modes: ${splitLegend.replace(/\s+/g, " ")}`);
+  await shot("chart-colour");
   await d.click('.tab-panel:not([hidden]) [data-testid="pane-results"]');
 
   console.log("6b. the timeline: every dataset with times on one axis, zoomed, and a bar's rows");
@@ -456,6 +465,13 @@ try {
   );
   check(Number(await d.attr(dayCount, "data-rows")) >= dayRows.length, "the day's count covers the rows listed");
   await shot("timeline-day");
+  // The day's places: "map" on the location history opens its map with that day's track.
+  await d.click('[data-testid="day-source"][data-dataset="takeout.location_points"] [data-testid="day-map"]');
+  const dayTrack = await d.wait(`.tab-panel:not([hidden]) [data-testid="map-trackbar"][data-day="${dayText}"]`, { timeout: 20000 });
+  check(Number(await d.attr(dayTrack, "data-points")) === lpDay, `"map" in the day view shows the day's ${lpDay} points as a track: ${await d.text(dayTrack)}`);
+  await shot("timeline-day-map");
+  await d.click('[aria-label="Close takeout.location_points"]');
+  await d.click('[data-testid="tab"][data-kind="timeline"] [role="tab"]');
   await d.click('[data-testid="day-close"]');
   await d.click('[aria-label="Close Timeline"]');
 

@@ -800,7 +800,11 @@ agg: string | null,
 /**
  * Points per series at most (line, area, scatter); bars at most; bins of a histogram.
  */
-max_points: number, };
+max_points: number, 
+/**
+ * A column whose values split the y into one series each (line, area, scatter, bar).
+ */
+color: string | null, };
 
 /**
  * One series.
@@ -847,7 +851,12 @@ rows: number,
 /**
  * Whether the engine drew fewer points than rows (downsampled, or the largest bars).
  */
-reduced: boolean, };
+reduced: boolean, 
+/**
+ * The column whose values the series are (coloured by it): a series has no value at the
+ * x of another's points.
+ */
+split_by: string | null, };
 
 /**
  * A dataset on the timeline.
@@ -1020,7 +1029,11 @@ column: string,
 /**
  * Its rows in the range.
  */
-rows: number, };
+rows: number, 
+/**
+ * Whether it has coordinates (lon/lat) the map draws as a day's track.
+ */
+mappable: boolean, };
 
 /**
  * The rows of a range.

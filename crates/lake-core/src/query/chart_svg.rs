@@ -9,13 +9,15 @@ use crate::error::{LakeError, Result};
 
 const SIZE: (u32, u32) = (1000, 560);
 /// The series' colours (the app's accent first).
-const COLOURS: [RGBColor; 6] = [
+const COLOURS: [RGBColor; 8] = [
     RGBColor(0x3b, 0x9e, 0xb0),
     RGBColor(0xe5, 0xa5, 0x50),
     RGBColor(0x8e, 0x6f, 0xd0),
     RGBColor(0x5c, 0xb8, 0x5c),
     RGBColor(0xd0, 0x5c, 0x5c),
     RGBColor(0x70, 0x70, 0x70),
+    RGBColor(0xc0, 0x7a, 0x3a),
+    RGBColor(0x3a, 0x6e, 0xc0),
 ];
 
 fn drawing<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> LakeError {
@@ -162,6 +164,7 @@ mod tests {
             categories: categories.into_iter().map(String::from).collect(),
             rows: 3,
             reduced: false,
+            split_by: None,
         }
     }
 

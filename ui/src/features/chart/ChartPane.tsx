@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import "./safeLocale";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import type { ChartData, ChartKind, ErrorPayload, ResultMeta } from "../../bindings/types";
+import type { ChartData, ChartKind, ChartRequest, ErrorPayload, ResultMeta } from "../../bindings/types";
 import { exportChart, exportChartSvg, pickPaths, resultChart } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtInt } from "../../lib/format";
@@ -12,13 +12,23 @@ import "./chart.css";
 
 const KINDS: ChartKind[] = ["line", "area", "scatter", "bar", "histogram"];
 const AGGS = ["sum", "avg", "min", "max", "count"];
-const COLORS = ["#4fb3bf", "#e5a550", "#c678dd", "#98c379", "#e06c75", "#61afef"];
+const COLORS = ["#4fb3bf", "#e5a550", "#c678dd", "#98c379", "#e06c75", "#61afef", "#d19a66", "#abb2bf"];
 
 /** uPlot's options for `d`, `width` × `height` pixels. */
 function options(d: ChartData, xName: string, width: number, height: number): uPlot.Options {
   const cat = d.x_type === "category";
   const bars = d.kind === "bar" || d.kind === "histogram";
   const axis = { stroke: "#9aa4b2", grid: { stroke: "#2a3038" }, ticks: { stroke: "#2a3038" } };
+  // Several series of bars stand side by side in each x's slot (0.8 of it, centred).
+  const w = 0.8 / Math.max(d.series.length, 1);
+  const barPaths = (k: number) =>
+    uPlot.paths.bars!({
+      size: [1, Infinity],
+      disp: {
+        x0: { unit: 1, values: (u: uPlot) => (u.data[0] as number[]).map((x) => x - 0.4 + k * w) },
+        size: { unit: 1, values: () => [w] },
+      },
+    });
   return {
     width,
     height,
@@ -42,12 +52,20 @@ function options(d: ChartData, xName: string, width: number, height: number): uP
           stroke: c,
           width: d.kind === "scatter" ? 0 : 1.5,
           fill: d.kind === "area" || bars ? `${c}55` : undefined,
-          paths: bars ? uPlot.paths.bars!({ size: [0.7, 80] }) : d.kind === "scatter" ? () => null : undefined,
+          paths: bars ? barPaths(i) : d.kind === "scatter" ? () => null : undefined,
+          // Split by a column's values, a series has no value at the others' x: draw across.
+          spanGaps: d.split_by != null,
           points: { show: d.kind === "scatter", size: 4, fill: c },
         };
       }),
     ],
   };
+}
+
+/** The engine's request for `choice`. */
+function request(choice: ChartChoice, maxPoints: number): ChartRequest {
+  const color = choice.kind === "histogram" ? null : choice.color;
+  return { kind: choice.kind, x: choice.x, ys: choice.ys, agg: choice.agg, max_points: maxPoints, color };
 }
 
 /** A chart of a query's result: its kind and columns picked from the column types, editable;
@@ -74,7 +92,7 @@ export default function ChartPane({ meta }: { meta: ResultMeta }) {
     if (maxPoints === 0) return;
     let stale = false;
     setError(null);
-    resultChart(meta.id, { kind: choice.kind, x: choice.x, ys: choice.ys, agg: choice.agg, max_points: maxPoints })
+    resultChart(meta.id, request(choice, maxPoints))
       .then((d) => !stale && setData(d))
       .catch((e) => {
         if (stale) return;
@@ -121,7 +139,7 @@ export default function ChartPane({ meta }: { meta: ResultMeta }) {
       const [path] = await pickPaths("export_chart_svg");
       if (!path) return;
       const title = `${choice.ys.join(", ") || "rows"}${choice.x ? ` by ${choice.x}` : ""}`;
-      await exportChartSvg(path, meta.id, { kind: choice.kind, x: choice.x, ys: choice.ys, agg: choice.agg, max_points: maxPoints }, title);
+      await exportChartSvg(path, meta.id, request(choice, maxPoints), title);
       setSaved(path);
     } catch (e) {
       setError(asLakeError(e));
@@ -137,8 +155,10 @@ export default function ChartPane({ meta }: { meta: ResultMeta }) {
       ys: c.ys.filter((y) => next.ys.includes(y)).slice(0, kind === "histogram" ? 1 : 6).concat(c.ys.length ? [] : next.ys.slice(0, 1)),
     }));
   };
+  // One y at a time in a histogram, and in a chart coloured by a column (a series per value).
   const toggleY = (y: string) =>
-    setChoice((c) => ({ ...c, ys: c.ys.includes(y) ? c.ys.filter((v) => v !== y) : c.kind === "histogram" ? [y] : [...c.ys, y] }));
+    setChoice((c) => ({ ...c, ys: c.ys.includes(y) ? c.ys.filter((v) => v !== y) : c.kind === "histogram" || c.color ? [y] : [...c.ys, y] }));
+  const setColor = (color: string) => setChoice((c) => ({ ...c, color: color || null, ys: color ? c.ys.slice(0, 1) : c.ys }));
 
   return (
     <div className="chart-pane" data-testid="chart-pane">
@@ -156,7 +176,7 @@ export default function ChartPane({ meta }: { meta: ResultMeta }) {
         {choice.kind !== "histogram" && (
           <label>
             x{" "}
-            <select value={choice.x ?? ""} onChange={(e) => setChoice((c) => ({ ...c, x: e.target.value }))} data-testid="chart-x">
+            <select value={choice.x ?? ""} onChange={(e) => setChoice((c) => ({ ...c, x: e.target.value, color: c.color === e.target.value ? null : c.color }))} data-testid="chart-x">
               {opts.xs.map((x) => (
                 <option key={x} value={x}>
                   {x}
@@ -186,9 +206,24 @@ export default function ChartPane({ meta }: { meta: ResultMeta }) {
             </select>
           </label>
         )}
+        {choice.kind !== "histogram" && (
+          <label title="A series for each value of this column (the 7 with the most rows, and the rest as other)">
+            colour{" "}
+            <select value={choice.color ?? ""} onChange={(e) => setColor(e.target.value)} data-testid="chart-color">
+              <option value="">none</option>
+              {meta.columns
+                .filter((c) => c.name !== choice.x)
+                .map((c) => (
+                  <option key={c.name} value={c.name}>
+                    {c.name}
+                  </option>
+                ))}
+            </select>
+          </label>
+        )}
         {data && (
           <span className="dim" data-testid="chart-status" data-points={data.x.length}>
-            {fmtInt(Number(data.rows))} rows
+            {fmtInt(Number(data.rows))} rows{data.split_by ? `, ${fmtInt(data.series.length)} series by ${data.split_by}` : ""}
             {data.kind === "bar" || data.kind === "histogram"
               ? ` in ${fmtInt(data.x.length)} ${data.kind === "bar" ? "bars" : "bins"}${data.reduced ? " (the largest)" : ""}`
               : data.reduced

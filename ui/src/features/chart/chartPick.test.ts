@@ -19,6 +19,7 @@ describe("chartPick", () => {
       x: "ts",
       ys: ["n", "v"],
       agg: "sum",
+      color: null,
     });
     expect(suggestChart([col("name", "str"), col("total", "f64")])).toMatchObject({ kind: "bar", x: "name", ys: ["total"] });
     expect(suggestChart([col("a", "f64"), col("b", "i32")])).toMatchObject({ kind: "scatter", x: "a", ys: ["b"] });

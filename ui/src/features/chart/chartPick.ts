@@ -13,6 +13,8 @@ export interface ChartChoice {
   x: string | null;
   ys: string[];
   agg: string;
+  /** The column whose values are one series each, or none. */
+  color: string | null;
 }
 
 /** The chart a result suggests: a line over its first time column, bars per its first text
@@ -20,12 +22,12 @@ export interface ChartChoice {
 export function suggestChart(columns: ColumnDef[]): ChartChoice {
   const of = (role: string) => columns.filter((c) => columnRole(c.dtype) === role).map((c) => c.name);
   const [times, numbers, texts] = [of("time"), of("number"), of("text")];
-  if (times.length && numbers.length) return { kind: "line", x: times[0], ys: numbers.slice(0, 3), agg: "sum" };
-  if (texts.length) return { kind: "bar", x: texts[0], ys: numbers.slice(0, 1), agg: "sum" };
-  if (times.length) return { kind: "histogram", x: null, ys: [times[0]], agg: "sum" };
-  if (numbers.length >= 2) return { kind: "scatter", x: numbers[0], ys: [numbers[1]], agg: "sum" };
-  if (numbers.length === 1) return { kind: "histogram", x: null, ys: [numbers[0]], agg: "sum" };
-  return { kind: "bar", x: columns[0]?.name ?? null, ys: [], agg: "count" };
+  if (times.length && numbers.length) return { kind: "line", x: times[0], ys: numbers.slice(0, 3), agg: "sum", color: null };
+  if (texts.length) return { kind: "bar", x: texts[0], ys: numbers.slice(0, 1), agg: "sum", color: null };
+  if (times.length) return { kind: "histogram", x: null, ys: [times[0]], agg: "sum", color: null };
+  if (numbers.length >= 2) return { kind: "scatter", x: numbers[0], ys: [numbers[1]], agg: "sum", color: null };
+  if (numbers.length === 1) return { kind: "histogram", x: null, ys: [numbers[0]], agg: "sum", color: null };
+  return { kind: "bar", x: columns[0]?.name ?? null, ys: [], agg: "count", color: null };
 }
 
 /** The columns that may be x for `kind`, and those that may be y. */

@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{LakeError, Result};
 
+pub mod split;
+
 /// The kinds of chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -44,6 +46,9 @@ pub struct ChartRequest {
     pub agg: Option<String>,
     /// Points per series at most (line, area, scatter); bars at most; bins of a histogram.
     pub max_points: u32,
+    /// A column whose values split the y into one series each (line, area, scatter, bar).
+    #[serde(default)]
+    pub color: Option<String>,
 }
 
 /// One series.
@@ -75,13 +80,16 @@ pub struct ChartData {
     pub rows: u64,
     /// Whether the engine drew fewer points than rows (downsampled, or the largest bars).
     pub reduced: bool,
+    /// The column whose values the series are (coloured by it): a series has no value at the
+    /// x of another's points.
+    pub split_by: Option<String>,
 }
 
-fn pe(e: PolarsError) -> LakeError {
+pub(super) fn pe(e: PolarsError) -> LakeError {
     super::errors::engine_error(e)
 }
 
-fn bad(message: String) -> LakeError {
+pub(super) fn bad(message: String) -> LakeError {
     LakeError::bad_input("chart", None, message)
 }
 
@@ -226,6 +234,7 @@ fn xy(df: &DataFrame, req: &ChartRequest) -> Result<ChartData> {
             .collect(),
         rows: df.height() as u64,
         reduced,
+        split_by: None,
     })
 }
 
@@ -242,15 +251,7 @@ fn bars(df: &DataFrame, req: &ChartRequest) -> Result<ChartData> {
     let mut names = Vec::new();
     for y in &req.ys {
         numbers(df, y)?;
-        let e = col(y.as_str()).cast(DataType::Float64);
-        let (e, label) = match agg {
-            "sum" => (e.sum(), format!("sum({y})")),
-            "avg" => (e.mean(), format!("avg({y})")),
-            "min" => (e.min(), format!("min({y})")),
-            "max" => (e.max(), format!("max({y})")),
-            "count" => (e.count().cast(DataType::Float64), format!("count({y})")),
-            other => return Err(bad(format!("'{other}' is not sum, avg, min, max or count"))),
-        };
+        let (e, label) = aggregate(y, agg)?;
         aggs.push(e.alias(label.as_str()));
         names.push(label);
     }
@@ -321,6 +322,20 @@ fn bars(df: &DataFrame, req: &ChartRequest) -> Result<ChartData> {
         series,
         rows: df.height() as u64,
         reduced,
+        split_by: None,
+    })
+}
+
+/// The aggregation `agg` of the column `y` per bar, and its label (`sum(y)`).
+pub(super) fn aggregate(y: &str, agg: &str) -> Result<(Expr, String)> {
+    let e = col(y).cast(DataType::Float64);
+    Ok(match agg {
+        "sum" => (e.sum(), format!("sum({y})")),
+        "avg" => (e.mean(), format!("avg({y})")),
+        "min" => (e.min(), format!("min({y})")),
+        "max" => (e.max(), format!("max({y})")),
+        "count" => (e.count().cast(DataType::Float64), format!("count({y})")),
+        other => return Err(bad(format!("'{other}' is not sum, avg, min, max or count"))),
     })
 }
 
@@ -370,11 +385,24 @@ fn histogram(df: &DataFrame, req: &ChartRequest) -> Result<ChartData> {
         }],
         rows: df.height() as u64,
         reduced: false,
+        split_by: None,
     })
 }
 
 /// The series of `req` from `df` (a kept result's current view).
 pub fn chart(df: &DataFrame, req: &ChartRequest) -> Result<ChartData> {
+    match (req.kind, req.color.as_deref().filter(|c| !c.is_empty())) {
+        (ChartKind::Line | ChartKind::Area | ChartKind::Scatter, Some(c)) => {
+            return split::xy(df, req, c)
+        }
+        (ChartKind::Bar, Some(c)) => return split::bars(df, req, c),
+        (ChartKind::Histogram, Some(c)) => {
+            return Err(bad(format!(
+                "a histogram is not coloured by a column ({c}); choose a bar chart of {c}, or no colour"
+            )))
+        }
+        _ => {}
+    }
     match req.kind {
         ChartKind::Line | ChartKind::Area | ChartKind::Scatter => xy(df, req),
         ChartKind::Bar => bars(df, req),
@@ -413,6 +441,7 @@ mod tests {
             ys: ys.iter().map(|s| s.to_string()).collect(),
             agg: None,
             max_points: max,
+            color: None,
         }
     }
 
