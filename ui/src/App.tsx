@@ -16,7 +16,7 @@ import type { CompletionSchema } from "./features/query/SqlEditor";
 
 type Tab =
   | { id: string; kind: "query"; title: string; sql: string }
-  | { id: string; kind: "dataset"; title: string; name: string }
+  | { id: string; kind: "dataset"; title: string; name: string; mapDay?: { day: string; asked: number } }
   | { id: string; kind: "audit"; title: string }
   | { id: string; kind: "timeline"; title: string };
 
@@ -126,14 +126,16 @@ export function App() {
     };
   }, []);
 
-  const openDataset = useCallback((name: string) => {
+  // `mapDay`: open it on the map, with that day's track (the timeline's day view asks).
+  const openDataset = useCallback((name: string, mapDay?: string) => {
     setTabs((old) => {
+      const asked = mapDay ? { day: mapDay, asked: Date.now() } : undefined;
       const found = old.find((t) => t.kind === "dataset" && t.name === name);
       if (found) {
         setActive(found.id);
-        return old;
+        return asked ? old.map((t) => (t === found ? { ...found, mapDay: asked } : t)) : old;
       }
-      const t: Tab = { id: `d-${name}`, kind: "dataset", title: name, name };
+      const t: Tab = { id: `d-${name}`, kind: "dataset", title: name, name, mapDay: asked };
       setActive(t.id);
       return [...old, t];
     });
@@ -272,7 +274,7 @@ export function App() {
                 ) : t.kind === "audit" ? (
                   <AuditPanel />
                 ) : t.kind === "timeline" ? (
-                  <TimelinePanel onQuery={openQuery} />
+                  <TimelinePanel onQuery={openQuery} onMapDay={openDataset} />
                 ) : (
                   <DatasetView
                     name={t.name}
@@ -280,6 +282,7 @@ export function App() {
                     onQuery={openQuery}
                     onChanged={() => void refresh()}
                     onOpenDataset={openDataset}
+                    mapDay={t.mapDay}
                   />
                 )}
               </div>

@@ -63,6 +63,8 @@ pub struct SourceCount {
     pub column: String,
     /// Its rows in the range.
     pub rows: u64,
+    /// Whether it has coordinates (lon/lat) the map draws as a day's track.
+    pub mappable: bool,
 }
 
 /// The rows of a range.
@@ -144,6 +146,7 @@ pub fn rows(lake: &Lake, req: &RowsRequest) -> Result<TimelineRows> {
                 dataset: s.dataset.clone(),
                 column: s.column.clone(),
                 rows: 0,
+                mappable: false,
             });
             continue;
         }
@@ -161,10 +164,16 @@ pub fn rows(lake: &Lake, req: &RowsRequest) -> Result<TimelineRows> {
             .copied()
             .flatten()
             .unwrap_or(0.0) as u64;
+        let mappable = n > 0
+            && lake
+                .catalog()
+                .dataset(&s.dataset)?
+                .is_some_and(|d| crate::spatial::index::map_target(&d).is_some());
         counts.push(SourceCount {
             dataset: s.dataset.clone(),
             column: s.column.clone(),
             rows: n,
+            mappable,
         });
         if n == 0 {
             continue;

@@ -25,6 +25,7 @@ export function DatasetView({
   onChanged,
   onOpenDataset,
   version,
+  mapDay,
 }: {
   name: string;
   /** The current version as the catalog list knows it: a newer one (from the CLI, say) is read
@@ -35,6 +36,9 @@ export function DatasetView({
   onOpenDataset?: (name: string) => void;
   /** The lake got a new dataset or version (a saved fence, a restore). */
   onChanged?: () => void;
+  /** A day to show on the map as a track (the timeline's "map" asks for it), with a count
+   *  that changes each time it is asked. */
+  mapDay?: { day: string; asked: number };
 }) {
   const [desc, setDesc] = useState<DatasetDescription | null>(null);
   const [meta, setMeta] = useState<ResultMeta | null>(null);
@@ -44,6 +48,9 @@ export function DatasetView({
   const [quality, setQuality] = useState<RuleResult[]>([]);
   // Bumped when a restore made a new current version: everything shown is read again.
   const [reload, setReload] = useState(0);
+  useEffect(() => {
+    if (mapDay) setView("map");
+  }, [mapDay]);
 
   useEffect(() => {
     let stale = false;
@@ -119,6 +126,7 @@ export function DatasetView({
               return n;
             }}
             loadTrack={timed ? (day) => mapTrack(name, day, localZone()) : undefined}
+            trackDay={mapDay?.day}
             loadFences={mapFences}
           />
         </Suspense>

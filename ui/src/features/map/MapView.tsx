@@ -91,6 +91,7 @@ export default function MapView({
   onSaveFence,
   loadTrack,
   loadFences,
+  trackDay,
 }: {
   /** The coordinate columns drawn, `lon,lat`. */
   column: string;
@@ -108,6 +109,8 @@ export default function MapView({
   onSaveFence?: (name: string, wkt: string) => Promise<number>;
   /** A day's track (`YYYY-MM-DD`, or null for the last day). */
   loadTrack?: (day: string | null) => Promise<Track>;
+  /** A day whose track is shown once the map is ready (from the timeline's day view). */
+  trackDay?: string;
   /** The saved fences, drawn under the points. */
   loadFences?: () => Promise<Fence[]>;
 }) {
@@ -134,6 +137,8 @@ export default function MapView({
   const [fenceName, setFenceName] = useState("");
   const [saved, setSaved] = useState<string | null>(null);
   const [track, setTrack] = useState<Track | null>(null);
+  // Set once the map's style has loaded: a track can be drawn from then on.
+  const [loaded, setLoaded] = useState(false);
   const [heat, setHeat] = useState(false);
   const [fences, setFences] = useState<number | null>(null);
   const [fenceHit, setFenceHit] = useState<string | null>(null);
@@ -261,6 +266,7 @@ export default function MapView({
     mapRef.current = map;
     map.on("load", refresh);
     map.on("load", () => void drawFences());
+    map.on("load", () => setLoaded(true));
     map.on("moveend", refresh);
     // What is on screen, for people checking the map (and the e2e): the point features drawn.
     map.on("idle", () => {
@@ -458,6 +464,10 @@ export default function MapView({
     },
     [loadTrack],
   );
+
+  useEffect(() => {
+    if (loaded && trackDay) void showTrack(trackDay);
+  }, [loaded, trackDay, showTrack]);
 
   const hideTrack = () => {
     setTrack(null);

@@ -11,7 +11,16 @@ const LIMIT = 500;
 
 /** What happened in a stretch of time: the rows of every source in time order, each summed up
  *  by its first filled columns, with each source's count. */
-export function DayView({ range, onClose }: { range: [number, number]; onClose: () => void }) {
+export function DayView({
+  range,
+  onClose,
+  onMapDay,
+}: {
+  range: [number, number];
+  onClose: () => void;
+  /** Opens a dataset on the map with a day's track. */
+  onMapDay?: (dataset: string, day: string) => void;
+}) {
   const [rows, setRows] = useState<TimelineRows | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [from, to] = range;
@@ -49,6 +58,16 @@ export function DayView({ range, onClose }: { range: [number, number]; onClose: 
         {withRows.map((s) => (
           <span key={s.dataset} className="chip" data-testid="day-source" data-dataset={s.dataset} data-rows={String(s.rows)}>
             {s.dataset} <b>{fmtInt(Number(s.rows))}</b>
+            {s.mappable && onMapDay && (
+              <button
+                className="chip-action"
+                onClick={() => onMapDay(s.dataset, new Date(from).toISOString().slice(0, 10))}
+                title={`Show ${s.dataset}'s track of ${new Date(from).toISOString().slice(0, 10)} on its map`}
+                data-testid="day-map"
+              >
+                map
+              </button>
+            )}
           </span>
         ))}
       </div>

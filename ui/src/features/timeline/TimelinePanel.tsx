@@ -17,7 +17,7 @@ const PX = 4;
  *  a strip of its rows per bucket, counted by the engine for the range in view. Scroll to zoom,
  *  drag to move, click a bar for its rows; Shift+drag (or a day, or "Rows in view") lists what
  *  happened in a stretch of time, every source together in time order. */
-export function TimelinePanel({ onQuery }: { onQuery: (sql: string) => void }) {
+export function TimelinePanel({ onQuery, onMapDay }: { onQuery: (sql: string) => void; onMapDay?: (dataset: string, day: string) => void }) {
   const [range, setRange] = useState<[number, number] | null>(null);
   const [view, setView] = useState<TimelineView | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
@@ -232,7 +232,7 @@ export function TimelinePanel({ onQuery }: { onQuery: (sql: string) => void }) {
           </>
         )}
       </div>
-      {picked && <DayView range={picked} onClose={() => setPicked(null)} />}
+      {picked && <DayView range={picked} onClose={() => setPicked(null)} onMapDay={onMapDay} />}
     </div>
   );
 }
