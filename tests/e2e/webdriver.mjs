@@ -52,8 +52,16 @@ export class Driver {
   }
 
   async findAll(css) {
-    const v = await this.cmd("POST", "/elements", { using: "css selector", value: css });
-    return v.map((e) => ({ id: Object.values(e)[0] }));
+    // WebKitWebDriver reports a node React replaced during the search as stale; search again.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const v = await this.cmd("POST", "/elements", { using: "css selector", value: css });
+        return v.map((e) => ({ id: Object.values(e)[0] }));
+      } catch (e) {
+        if (attempt >= 5 || !/stale element/i.test(String(e?.message ?? e))) throw e;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
   }
 
   /** Waits until `css` matches an element (and, if given, `pred(text)` holds); returns it. */
