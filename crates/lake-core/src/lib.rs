@@ -55,6 +55,7 @@ pub mod spatial;
 pub mod storage;
 pub mod temporal;
 pub mod timeline;
+mod timeline_kept;
 pub mod timeline_rows;
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use crate::error::{LakeError, Result};
 use crate::quality::ident;
 use crate::query::chart::numbers;
 use crate::query::{run_unlogged, QueryOptions};
+use crate::timeline_kept::Kept;
 use crate::Lake;
 
 /// A dataset on the timeline.
@@ -32,6 +33,10 @@ pub struct TimeSource {
     pub date: bool,
     /// The dataset's current version (what was counted).
     pub version: u32,
+    /// When that version was committed (its counts are kept under it).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub(crate) created_at: String,
 }
 
 /// One source's rows per bucket.
@@ -79,8 +84,15 @@ pub fn sources(lake: &Lake) -> Result<Vec<TimeSource>> {
         let Some(c) = crate::catalog::ColumnDef::time_column(&d.schema) else {
             continue;
         };
-        let key = kept_key(lake, "range", &d.name, d.version, &c.name);
-        let f = kept(&key, || {
+        let at = Kept {
+            lake,
+            kind: "range",
+            dataset: &d.name,
+            version: d.version,
+            created_at: &d.created_at,
+            column: &c.name,
+        };
+        let f = at.get(|| {
             let (ds, col) = (ident(&d.name), ident(&c.name));
             let sql =
                 format!("SELECT min({col}) AS lo, max({col}) AS hi, count({col}) AS n FROM {ds}");
@@ -101,6 +113,7 @@ pub fn sources(lake: &Lake) -> Result<Vec<TimeSource>> {
             rows: n.u64().ok().and_then(|n| n.get(0)).unwrap_or(0),
             date: c.dtype == "date",
             version: d.version,
+            created_at: d.created_at.clone(),
         });
     }
     Ok(out)
@@ -157,35 +170,17 @@ fn add_counts(f: &DataFrame, from: f64, bucket_ms: f64, counts: &mut [u32]) -> R
     Ok(())
 }
 
-/// What was counted for a dataset version, kept for the process (the app zooms the same
-/// versions again and again; a new version has a new key), at most 512 answers.
-fn kept(key: &str, count: impl FnOnce() -> Result<DataFrame>) -> Result<std::sync::Arc<DataFrame>> {
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex, OnceLock};
-    static KEPT: OnceLock<Mutex<HashMap<String, Arc<DataFrame>>>> = OnceLock::new();
-    let map = KEPT.get_or_init(Default::default);
-    if let Some(d) = map.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
-        return Ok(d.clone());
-    }
-    let f = Arc::new(count()?);
-    let mut m = map.lock().unwrap_or_else(|e| e.into_inner());
-    if m.len() >= 512 {
-        m.clear();
-    }
-    m.insert(key.to_string(), f.clone());
-    Ok(f)
-}
-
-/// What [`kept`] keeps a count under: its kind, and the lake, dataset version and column.
-fn kept_key(lake: &Lake, kind: &str, dataset: &str, version: u32, column: &str) -> String {
-    let root = lake.root().display();
-    format!("{kind}\0{root}\0{dataset}\0{version}\0{column}")
-}
-
 /// `s`'s rows per UTC day, counted once per dataset version.
 fn day_counts(lake: &Lake, s: &TimeSource) -> Result<std::sync::Arc<DataFrame>> {
-    let key = kept_key(lake, "days", &s.dataset, s.version, &s.column);
-    kept(&key, || {
+    let at = Kept {
+        lake,
+        kind: "days",
+        dataset: &s.dataset,
+        version: s.version,
+        created_at: &s.created_at,
+        column: &s.column,
+    };
+    at.get(|| {
         let col = ident(&s.column);
         let sql = format!(
             "SELECT time_bucket('1 day', {col}) AS b, count(*) AS n FROM {} WHERE {col} IS NOT NULL GROUP BY 1",

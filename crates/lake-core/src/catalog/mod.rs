@@ -13,6 +13,7 @@ pub mod profiles;
 pub mod quality;
 pub mod schema;
 pub mod sql_type;
+pub mod time_counts;
 pub use indexes::IndexInfo;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};

@@ -177,6 +177,11 @@ CREATE TABLE pii_columns (
 );
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 "#,
+    // What the timeline counted per version and time column (the timeline module): a version's
+    // files never change, so neither do its counts.
+    // Keyed by the version's name, number and commit time, so a dataset made again under the
+    // same name never reads the counts of the one before.
+    "CREATE TABLE time_counts (dataset TEXT NOT NULL, version INTEGER NOT NULL, created_at TEXT NOT NULL, column_name TEXT NOT NULL, kind TEXT NOT NULL, counts TEXT NOT NULL, PRIMARY KEY (dataset, version, created_at, column_name, kind));",
 ];
 
 /// Tables every lake catalog has had since the first release (a catalog written before the
