@@ -238,7 +238,8 @@ fn xy(df: &DataFrame, req: &ChartRequest) -> Result<ChartData> {
     })
 }
 
-fn bars(df: &DataFrame, req: &ChartRequest) -> Result<ChartData> {
+/// The request's x column, which the result must have.
+pub(super) fn x_column<'a>(df: &DataFrame, req: &'a ChartRequest) -> Result<&'a str> {
     let x = req
         .x
         .as_deref()
@@ -246,6 +247,11 @@ fn bars(df: &DataFrame, req: &ChartRequest) -> Result<ChartData> {
     if df.column(x).is_err() {
         return Err(bad(format!("the result has no column {x}")));
     }
+    Ok(x)
+}
+
+fn bars(df: &DataFrame, req: &ChartRequest) -> Result<ChartData> {
+    let x = x_column(df, req)?;
     let agg = req.agg.as_deref().unwrap_or("sum");
     let mut aggs = vec![len().alias("__rows")];
     let mut names = Vec::new();

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use super::{bad, lttb, numbers, pe, ChartData, ChartKind, ChartRequest, ChartSeries};
+use super::{bad, lttb, numbers, pe, x_column, ChartData, ChartKind, ChartRequest, ChartSeries};
 use crate::error::Result;
 
 /// Series at most; past it the smallest values are one series, `other`.
@@ -61,17 +61,32 @@ fn groups(df: &DataFrame, name: &str) -> Result<(Vec<String>, Vec<usize>)> {
     Ok((labels, rows))
 }
 
+/// The request's one y column (none: bars count rows), or an error saying to choose one.
+fn one_y<'a>(req: &'a ChartRequest, color: &str) -> Result<Option<&'a str>> {
+    match req.ys.as_slice() {
+        [] => Ok(None),
+        [y] => Ok(Some(y)),
+        many => Err(bad(format!(
+            "a chart coloured by {color} draws one y column; choose one (it has {})",
+            many.len()
+        ))),
+    }
+}
+
+/// A series per label, in order.
+fn named(labels: Vec<String>, values: Vec<Vec<Option<f64>>>) -> Vec<ChartSeries> {
+    labels
+        .into_iter()
+        .zip(values)
+        .map(|(name, values)| ChartSeries { name, values })
+        .collect()
+}
+
 /// Line, area or scatter of one y, a series per value of `color`.
 pub(super) fn xy(df: &DataFrame, req: &ChartRequest, color: &str) -> Result<ChartData> {
-    let x_name = req
-        .x
-        .as_deref()
-        .ok_or_else(|| bad("choose an x column".into()))?;
-    let [y_name] = req.ys.as_slice() else {
-        return Err(bad(format!(
-            "a chart coloured by {color} draws one y column; choose one (it has {})",
-            req.ys.len()
-        )));
+    let x_name = x_column(df, req)?;
+    let Some(y_name) = one_y(req, color)? else {
+        return Err(bad("choose a y column".into()));
     };
     let (xs, x_type) = numbers(df, x_name)?;
     let (ys, _) = numbers(df, y_name)?;
@@ -120,11 +135,7 @@ pub(super) fn xy(df: &DataFrame, req: &ChartRequest, color: &str) -> Result<Char
         x_type: x_type.into(),
         x,
         categories: Vec::new(),
-        series: labels
-            .into_iter()
-            .zip(values)
-            .map(|(name, values)| ChartSeries { name, values })
-            .collect(),
+        series: named(labels, values),
         rows: df.height() as u64,
         reduced,
         split_by: Some(color.to_string()),
@@ -133,25 +144,13 @@ pub(super) fn xy(df: &DataFrame, req: &ChartRequest, color: &str) -> Result<Char
 
 /// Bars of one y (or of the rows) per x, a series per value of `color`.
 pub(super) fn bars(df: &DataFrame, req: &ChartRequest, color: &str) -> Result<ChartData> {
-    let x = req
-        .x
-        .as_deref()
-        .ok_or_else(|| bad("choose an x column".into()))?;
-    if df.column(x).is_err() {
-        return Err(bad(format!("the result has no column {x}")));
-    }
+    let x = x_column(df, req)?;
     let agg = req.agg.as_deref().unwrap_or("sum");
-    let (value, _) = match req.ys.as_slice() {
-        [] => (len().cast(DataType::Float64), "count(*)".to_string()),
-        [y] => {
+    let value = match one_y(req, color)? {
+        None => len().cast(DataType::Float64),
+        Some(y) => {
             numbers(df, y)?;
-            super::aggregate(y, agg)?
-        }
-        many => {
-            return Err(bad(format!(
-                "a chart coloured by {color} draws one y column; choose one (it has {})",
-                many.len()
-            )))
+            super::aggregate(y, agg)?.0
         }
     };
     let (labels, row_group) = groups(df, color)?;
@@ -228,11 +227,7 @@ pub(super) fn bars(df: &DataFrame, req: &ChartRequest, color: &str) -> Result<Ch
         x_type: "category".into(),
         x: (0..categories.len()).map(|i| i as f64).collect(),
         categories,
-        series: labels
-            .into_iter()
-            .zip(values)
-            .map(|(name, values)| ChartSeries { name, values })
-            .collect(),
+        series: named(labels, values),
         rows: df.height() as u64,
         reduced,
         split_by: Some(color.to_string()),
