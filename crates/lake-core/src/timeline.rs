@@ -37,6 +37,10 @@ pub struct TimeSource {
     #[serde(skip)]
     #[cfg_attr(feature = "ts", ts(skip))]
     pub(crate) created_at: String,
+    /// Whether it has coordinates (lon/lat) the map draws.
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub(crate) mappable: bool,
 }
 
 /// One source's rows per bucket.
@@ -114,6 +118,7 @@ pub fn sources(lake: &Lake) -> Result<Vec<TimeSource>> {
             date: c.dtype == "date",
             version: d.version,
             created_at: d.created_at.clone(),
+            mappable: !crate::spatial::index::coordinate_pairs(&d.schema).is_empty(),
         });
     }
     Ok(out)

@@ -164,16 +164,11 @@ pub fn rows(lake: &Lake, req: &RowsRequest) -> Result<TimelineRows> {
             .copied()
             .flatten()
             .unwrap_or(0.0) as u64;
-        let mappable = n > 0
-            && lake
-                .catalog()
-                .dataset(&s.dataset)?
-                .is_some_and(|d| crate::spatial::index::map_target(&d).is_some());
         counts.push(SourceCount {
             dataset: s.dataset.clone(),
             column: s.column.clone(),
             rows: n,
-            mappable,
+            mappable: n > 0 && s.mappable,
         });
         if n == 0 {
             continue;
@@ -274,6 +269,16 @@ mod tests {
             .map(|s| (s.dataset.as_str(), s.rows))
             .collect();
         assert_eq!(counts, [("days", 1), ("mail", 2), ("track", 2)]);
+        // Only the source with coordinates offers its map.
+        let mappable: Vec<(&str, bool)> = r
+            .sources
+            .iter()
+            .map(|s| (s.dataset.as_str(), s.mappable))
+            .collect();
+        assert_eq!(
+            mappable,
+            [("days", false), ("mail", false), ("track", true)]
+        );
         // The limit keeps the earliest rows of all sources together.
         let r = rows(
             &lake,

@@ -126,7 +126,7 @@ export function DatasetView({
               return n;
             }}
             loadTrack={timed ? (day) => mapTrack(name, day, localZone()) : undefined}
-            trackDay={mapDay?.day}
+            trackDay={mapDay}
             loadFences={mapFences}
           />
         </Suspense>

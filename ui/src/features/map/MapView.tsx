@@ -109,8 +109,9 @@ export default function MapView({
   onSaveFence?: (name: string, wkt: string) => Promise<number>;
   /** A day's track (`YYYY-MM-DD`, or null for the last day). */
   loadTrack?: (day: string | null) => Promise<Track>;
-  /** A day whose track is shown once the map is ready (from the timeline's day view). */
-  trackDay?: string;
+  /** A day whose track is shown once the map is ready (from the timeline's day view); shown
+   *  again each time it is asked (`asked` changes), not on every render. */
+  trackDay?: { day: string; asked: number };
   /** The saved fences, drawn under the points. */
   loadFences?: () => Promise<Fence[]>;
 }) {
@@ -465,9 +466,15 @@ export default function MapView({
     [loadTrack],
   );
 
+  // showTrack changes with the parent's loadTrack, which may be new on every render: read it
+  // through a ref, so only a new request (or the map becoming ready) draws the track again.
+  const showTrackRef = useRef(showTrack);
   useEffect(() => {
-    if (loaded && trackDay) void showTrack(trackDay);
-  }, [loaded, trackDay, showTrack]);
+    showTrackRef.current = showTrack;
+  }, [showTrack]);
+  useEffect(() => {
+    if (loaded && trackDay) void showTrackRef.current(trackDay.day);
+  }, [loaded, trackDay]);
 
   const hideTrack = () => {
     setTrack(null);

@@ -440,7 +440,8 @@ pub fn chart_file(format: &str, data: &str) -> Result<Vec<u8>> {
 mod tests {
     use super::*;
 
-    fn req(kind: ChartKind, x: &str, ys: &[&str], max: u32) -> ChartRequest {
+    /// A request for `kind` of `ys` by `x`, not coloured.
+    pub(super) fn req(kind: ChartKind, x: &str, ys: &[&str], max: u32) -> ChartRequest {
         ChartRequest {
             kind,
             x: Some(x.into()),

@@ -28,15 +28,10 @@ fn groups(df: &DataFrame, name: &str) -> Result<(Vec<String>, Vec<usize>)> {
         .column(name)
         .map_err(|_| bad(format!("the result has no column {name} to colour by")))?;
     let text = c.cast(&DataType::String).map_err(pe)?;
-    let values: Vec<String> = text
-        .str()
-        .map_err(pe)?
-        .iter()
-        .map(|v| v.unwrap_or("NULL").to_string())
-        .collect();
+    let values = text.str().map_err(pe)?;
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    for v in &values {
-        *counts.entry(v.as_str()).or_default() += 1;
+    for v in values.iter() {
+        *counts.entry(v.unwrap_or("NULL")).or_default() += 1;
     }
     let mut order: Vec<(&str, usize)> = counts.into_iter().collect();
     order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
@@ -56,7 +51,7 @@ fn groups(df: &DataFrame, name: &str) -> Result<(Vec<String>, Vec<usize>)> {
     }
     let rows = values
         .iter()
-        .map(|v| index.get(v.as_str()).copied().unwrap_or(own))
+        .map(|v| index.get(v.unwrap_or("NULL")).copied().unwrap_or(own))
         .collect();
     Ok((labels, rows))
 }
@@ -241,12 +236,8 @@ mod tests {
 
     fn req(kind: ChartKind, x: &str, ys: &[&str], color: &str, max: u32) -> ChartRequest {
         ChartRequest {
-            kind,
-            x: Some(x.into()),
-            ys: ys.iter().map(|s| s.to_string()).collect(),
-            agg: None,
-            max_points: max,
             color: Some(color.into()),
+            ..crate::query::chart::tests::req(kind, x, ys, max)
         }
     }
 
