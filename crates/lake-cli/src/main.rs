@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod index_cmd;
 mod lineage_cmd;
+mod metrics_cmd;
 mod pii_cmd;
 mod profile_cmd;
 mod quality_cmd;
@@ -184,6 +185,10 @@ enum Command {
     Profile(profile_cmd::ProfileArgs),
     /// Every dataset with a time column, its rows per bucket of a range, on one time axis.
     Timeline(timeline_cmd::TimelineArgs),
+    /// How imports, queries, storage and the app behaved over a period.
+    Metrics(metrics_cmd::MetricsArgs),
+    /// The monitoring charts in one file: .html, .svg or .png.
+    Report(metrics_cmd::ReportArgs),
     /// Personal data: suggest and tag columns, and mask them in results and exports.
     Pii {
         #[command(subcommand)]
@@ -471,6 +476,8 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
         Command::Rule { action } => quality_cmd::rule(&open(lake_dir)?, action),
         Command::Profile(args) => profile_cmd::run(&open(lake_dir)?, args),
         Command::Timeline(args) => timeline_cmd::run(&open(lake_dir)?, args),
+        Command::Metrics(args) => metrics_cmd::run(&open(lake_dir)?, args),
+        Command::Report(args) => metrics_cmd::report(&open(lake_dir)?, args),
         Command::Pii { action } => pii_cmd::run(&open(lake_dir)?, action),
         Command::Check { dataset, json } => quality_cmd::check(&open(lake_dir)?, &dataset, json),
         Command::Audit {

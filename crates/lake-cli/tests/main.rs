@@ -10,6 +10,7 @@ mod import;
 mod lakefolder;
 mod limits;
 mod lineage;
+mod metrics;
 mod offline;
 mod quality;
 mod query;

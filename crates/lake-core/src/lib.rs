@@ -46,6 +46,8 @@ pub mod hints;
 pub mod ingest;
 pub mod lineage;
 pub mod materialize;
+pub mod meter;
+pub mod metrics;
 pub mod pii;
 pub mod profile;
 pub mod quality;

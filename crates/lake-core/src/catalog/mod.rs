@@ -8,13 +8,16 @@ pub mod history;
 pub mod indexes;
 pub mod journal;
 pub mod lineage;
+pub mod metrics;
 pub mod pii;
 pub mod profiles;
 pub mod quality;
+pub mod query_log;
 pub mod schema;
 pub mod sql_type;
 pub mod time_counts;
 pub use indexes::IndexInfo;
+pub use query_log::{HistoryEntry, PLANS_KEPT};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
@@ -388,88 +391,6 @@ impl Catalog {
         Ok(())
     }
 
-    /// Records a finished or failed query.
-    pub fn log_query(
-        &self,
-        sql: &str,
-        status: &str,
-        error_code: Option<&str>,
-        duration_ms: f64,
-        rows: Option<u64>,
-    ) -> Result<()> {
-        // In the query history, and in the audit chain (what was asked, and how it ended).
-        let ts = now_rfc3339();
-        let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO query_log (ts, sql, status, error_code, duration_ms, rows) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![ts, sql, status, error_code, duration_ms, rows.map(|r| r as i64)],
-        )?;
-        let details = serde_json::json!({"sql": sql, "status": status, "error": error_code,
-            "rows": rows, "ms": (duration_ms * 10.0).round() / 10.0});
-        audit::append(&tx, &ts, "query", None, None, &details.to_string())?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Records an EXPLAIN ANALYZE of `sql` with its plan (JSON).
-    pub fn log_plan(
-        &self,
-        sql: &str,
-        duration_ms: f64,
-        rows: Option<u64>,
-        plan: &str,
-    ) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO query_log (ts, sql, status, error_code, duration_ms, rows, plan)
-             VALUES (?1, ?2, 'ok', NULL, ?3, ?4, ?5)",
-            params![
-                now_rfc3339(),
-                sql,
-                duration_ms,
-                rows.map(|r| r as i64),
-                plan
-            ],
-        )?;
-        // The plans of the runs before the last PLANS_KEPT are dropped (the runs stay).
-        self.conn.execute(
-            "UPDATE query_log SET plan = NULL WHERE sql = ?1 AND plan IS NOT NULL AND id NOT IN
-               (SELECT id FROM query_log WHERE sql = ?1 AND plan IS NOT NULL
-                ORDER BY id DESC LIMIT ?2)",
-            params![sql, PLANS_KEPT],
-        )?;
-        Ok(())
-    }
-
-    /// The plans of the latest analyzed runs of `sql`, newest first: (when, plan JSON).
-    pub fn plan_runs(&self, sql: &str, limit: u32) -> Result<Vec<(String, String)>> {
-        let mut st = self.conn.prepare(
-            "SELECT ts, plan FROM query_log WHERE sql = ?1 AND plan IS NOT NULL
-             ORDER BY id DESC LIMIT ?2",
-        )?;
-        let rows = st.query_map(params![sql, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
-    }
-
-    /// The most recent distinct queries, newest first (the editor's history).
-    pub fn query_history(&self, limit: u32) -> Result<Vec<HistoryEntry>> {
-        let mut st = self.conn.prepare(
-            "SELECT ts, sql, status, error_code, duration_ms, rows FROM query_log
-             WHERE id IN (SELECT max(id) FROM query_log GROUP BY sql)
-             ORDER BY id DESC LIMIT ?1",
-        )?;
-        let rows = st.query_map(params![limit], |r| {
-            Ok(HistoryEntry {
-                ts: r.get(0)?,
-                sql: r.get(1)?,
-                status: r.get(2)?,
-                error_code: r.get(3)?,
-                duration_ms: r.get::<_, Option<f64>>(4)?.unwrap_or(0.0),
-                rows: r.get::<_, Option<i64>>(5)?.map(|v| v as u64),
-            })
-        })?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
-    }
-
     /// Entries of the audit log at or after `since` (RFC 3339, UTC; all when empty), newest
     /// first.
     pub fn audit_log(&self, since: &str, limit: u32) -> Result<Vec<AuditEntry>> {
@@ -479,27 +400,6 @@ impl Catalog {
             ..Default::default()
         })
     }
-}
-
-/// How many analyzed plans of one query the log keeps.
-pub const PLANS_KEPT: u32 = 20;
-
-/// A query the user ran.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct HistoryEntry {
-    /// When (RFC 3339, UTC).
-    pub ts: String,
-    /// The SQL text.
-    pub sql: String,
-    /// `ok` or `error`.
-    pub status: String,
-    /// The error's code.
-    pub error_code: Option<String>,
-    /// How long it took.
-    pub duration_ms: f64,
-    /// Rows returned.
-    pub rows: Option<u64>,
 }
 
 /// One row of the audit log.

@@ -182,6 +182,55 @@ CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     // Keyed by the version's name, number and commit time, so a dataset made again under the
     // same name never reads the counts of the one before.
     "CREATE TABLE time_counts (dataset TEXT NOT NULL, version INTEGER NOT NULL, created_at TEXT NOT NULL, column_name TEXT NOT NULL, kind TEXT NOT NULL, counts TEXT NOT NULL, PRIMARY KEY (dataset, version, created_at, column_name, kind));",
+    // Metrics (`catalog::metrics`, `catalog::query_log`): what each query read and its peak
+    // memory; each import's sizes and phases; the app's memory and CPU; and the daily roll-up
+    // that older detail is folded into, so none of it grows without bound.
+    r#"
+ALTER TABLE query_log ADD COLUMN datasets TEXT;
+ALTER TABLE query_log ADD COLUMN files_scanned INTEGER;
+ALTER TABLE query_log ADD COLUMN files_pruned INTEGER;
+ALTER TABLE query_log ADD COLUMN bytes_scanned INTEGER;
+ALTER TABLE query_log ADD COLUMN row_groups_pruned INTEGER;
+ALTER TABLE query_log ADD COLUMN peak_bytes INTEGER;
+ALTER TABLE query_log ADD COLUMN cache TEXT;
+CREATE INDEX query_log_by_ts ON query_log(ts);
+CREATE TABLE import_metrics (
+  id INTEGER PRIMARY KEY,
+  ts TEXT NOT NULL,
+  status TEXT NOT NULL,
+  datasets TEXT NOT NULL,
+  sources INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  rows INTEGER NOT NULL,
+  duration_ms REAL NOT NULL,
+  read_ms REAL NOT NULL,
+  parse_ms REAL NOT NULL,
+  write_ms REAL NOT NULL,
+  commit_ms REAL NOT NULL,
+  peak_bytes INTEGER,
+  errors INTEGER NOT NULL,
+  skipped INTEGER NOT NULL
+);
+CREATE INDEX import_metrics_by_ts ON import_metrics(ts);
+CREATE TABLE process_metrics (
+  ts TEXT PRIMARY KEY,
+  rss_bytes INTEGER NOT NULL,
+  cpu_percent REAL NOT NULL
+);
+CREATE TABLE metrics_daily (
+  day TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  errors INTEGER NOT NULL,
+  total_ms REAL NOT NULL,
+  p50_ms REAL,
+  p95_ms REAL,
+  max_ms REAL,
+  rows INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  PRIMARY KEY (day, kind)
+);
+"#,
 ];
 
 /// Tables every lake catalog has had since the first release (a catalog written before the

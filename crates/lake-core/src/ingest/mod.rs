@@ -5,6 +5,8 @@ mod csv;
 mod format;
 mod gate;
 mod geo;
+mod metered;
+pub use metered::import_paths;
 mod parallel;
 pub use parallel::worker_count;
 mod parquet_src;
@@ -313,6 +315,7 @@ fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// sha256 of a file, hex.
 pub fn sha256_file(path: &Path) -> Result<String> {
+    let _t = crate::meter::phases::Phase::Read.timer();
     let mut f = std::fs::File::open(path).ctx(|| format!("opening {}", path.display()))?;
     let mut h = sha2::Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
@@ -334,12 +337,8 @@ struct Planned {
     format: Format,
 }
 
-/// Imports files and folders into the lake.
-///
-/// Each target dataset gets one new version, committed atomically; a failure in one dataset
-/// is reported and does not stop the others. Cancellation stops at once and leaves the lake as
-/// it was for the dataset being read.
-pub fn import_paths(
+/// [`import_paths`], without its metrics.
+fn import_unmetered(
     lake: &Lake,
     paths: &[PathBuf],
     opts: &ImportOptions,
@@ -487,6 +486,7 @@ pub fn import_paths(
         }
     }
     cancel_check(cancel)?;
+    let _commit = crate::meter::phases::Phase::Commit.timer();
     let batch = gate::check_rules(lake, batch, &mut report.errors)?;
     if let (Some(lock), false) = (&lock, batch.is_empty()) {
         let (staged, infos): (Vec<_>, Vec<_>) = batch.into_iter().unzip();

@@ -20,7 +20,19 @@ const COLOURS: [RGBColor; 8] = [
     RGBColor(0x3a, 0x6e, 0xc0),
 ];
 
-fn drawing<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> LakeError {
+/// The font charts are drawn in, bundled (DejaVu Sans, its licence beside it in `assets/`), so
+/// a PNG has its text on any machine, offline.
+const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+
+/// Registers the bundled font as plotters' `sans-serif` (once; before anything is measured).
+pub(crate) fn fonts() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
+    });
+}
+
+pub(crate) fn drawing<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> LakeError {
     LakeError::Internal(format!("drawing the chart: {e}"))
 }
 
@@ -56,7 +68,9 @@ fn span(values: impl Iterator<Item = f64>, from_zero: bool) -> (f64, f64) {
         (lo, hi) = (lo.min(0.0), hi.max(0.0));
     }
     if hi - lo < 1e-12 {
-        (lo, hi) = (lo - 1.0, hi + 1.0);
+        // One value: a tenth of it either side (at least 1), so the axis reads in its units.
+        let d = (lo.abs() * 0.1).max(1.0);
+        (lo, hi) = (lo - d, hi + d);
     }
     let pad = (hi - lo) * 0.05;
     (
@@ -71,21 +85,39 @@ fn span(values: impl Iterator<Item = f64>, from_zero: bool) -> (f64, f64) {
 
 /// `data` drawn as an SVG document titled `title`.
 pub fn svg(data: &ChartData, title: &str) -> Result<String> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(drawing)?;
+        draw(&root, data, title, None)?;
+        root.present().map_err(drawing)?;
+    }
+    Ok(out)
+}
+
+/// `data` drawn on `area` (of any backend: SVG, or a bitmap for PNG) titled `title`, over
+/// `x_range` when given (else over its points).
+pub(crate) fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    data: &ChartData,
+    title: &str,
+    x_range: Option<(f64, f64)>,
+) -> Result<()> {
+    fonts();
     let bars = matches!(data.kind, ChartKind::Bar | ChartKind::Histogram);
-    let (x0, x1) = match bars {
-        true => (-0.5, data.x.len().max(1) as f64 - 0.5),
-        false => span(data.x.iter().copied(), false),
+    let (x0, x1) = match (bars, x_range) {
+        (true, _) => (-0.5, data.x.len().max(1) as f64 - 0.5),
+        (false, Some(r)) => r,
+        (false, None) => span(data.x.iter().copied(), false),
     };
     let ys = data
         .series
         .iter()
         .flat_map(|s| s.values.iter().flatten().copied());
     let (y0, y1) = span(ys, bars || data.kind == ChartKind::Area);
-    let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(drawing)?;
-        let mut chart = ChartBuilder::on(&root)
+        let root = area;
+        let mut chart = ChartBuilder::on(root)
             .caption(title, ("sans-serif", 18))
             .margin(16)
             .x_label_area_size(48)
@@ -110,9 +142,11 @@ pub fn svg(data: &ChartData, title: &str) -> Result<String> {
                 .filter_map(|(x, y)| y.map(|y| (*x, y)))
                 .collect();
             let drawn = match data.kind {
-                ChartKind::Line => {
-                    chart.draw_series(LineSeries::new(points, colour.stroke_width(2)))
-                }
+                // Few points: each is marked too, so a lone one is seen.
+                ChartKind::Line => chart.draw_series(
+                    LineSeries::new(points, colour.stroke_width(2))
+                        .point_size(if data.x.len() <= 60 { 3 } else { 0 }),
+                ),
                 ChartKind::Area => chart.draw_series(
                     AreaSeries::new(points, 0.0, colour.mix(0.25))
                         .border_style(colour.stroke_width(2)),
@@ -142,9 +176,8 @@ pub fn svg(data: &ChartData, title: &str) -> Result<String> {
                 .draw()
                 .map_err(drawing)?;
         }
-        root.present().map_err(drawing)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]

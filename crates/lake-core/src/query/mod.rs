@@ -18,6 +18,7 @@ mod geofence_tests;
 pub mod guard;
 mod index_only;
 mod index_only_tests;
+mod logged;
 pub mod lttb;
 pub mod mask;
 pub mod output;
@@ -115,6 +116,8 @@ pub struct QueryOutput {
     pub inputs: Vec<crate::catalog::lineage::InputVersion>,
     /// Columns masked as personal data (the lake's `mask_pii` setting).
     pub masked: Vec<String>,
+    /// What it read (none for an EXPLAIN).
+    pub scan: Option<crate::catalog::query_log::ScanSummary>,
 }
 
 /// Files of a dataset kept for a query after pruning.
@@ -469,16 +472,9 @@ fn table_stats(ds: &DatasetVersion) -> rewrite::TableStats {
 /// Runs `sql` (a query or an EXPLAIN) and logs it in the catalog.
 pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOutput> {
     let start = Instant::now();
+    let watch = crate::meter::process::PeakWatch::start();
     let result = no_panic(sql, || run_inner(lake, sql, opts, start));
-    let ms = start.elapsed().as_secs_f64() * 1e3;
-    let _ = match &result {
-        Ok(out) => lake
-            .catalog()
-            .log_query(sql, "ok", None, ms, Some(out.frame.height() as u64)),
-        Err(e) => lake
-            .catalog()
-            .log_query(sql, "error", Some(e.code().as_str()), ms, None),
-    };
+    logged::log_query(lake, sql, &result, start.elapsed(), watch.peak_bytes());
     result
 }
 
@@ -506,9 +502,11 @@ fn run_inner(lake: &Lake, sql: &str, opts: &QueryOptions, start: Instant) -> Res
             elapsed: start.elapsed(),
             inputs,
             masked: Vec::new(),
+            scan: None,
         });
     }
     let inputs = prepared.inputs;
+    let scan = logged::scan_summary(&prepared.scans);
     let mut frame = collect_cancellable(prepared.frame, opts)?;
     let masked = mask::mask_result(lake, sql, &mut frame)?;
     Ok(QueryOutput {
@@ -517,6 +515,7 @@ fn run_inner(lake: &Lake, sql: &str, opts: &QueryOptions, start: Instant) -> Res
         elapsed: start.elapsed(),
         inputs,
         masked,
+        scan: Some(scan),
     })
 }
 

@@ -429,6 +429,7 @@ impl ParquetSink {
 
     /// Writes a batch, splitting it across files as needed.
     pub fn write(&mut self, mut df: DataFrame) -> Result<()> {
+        let _t = crate::meter::phases::Phase::Write.timer();
         if let Some(f) = self.transform {
             f(&mut df).map_err(|e| LakeError::Internal(format!("preparing a batch: {e}")))?;
         }
@@ -565,6 +566,7 @@ impl ParquetSink {
     /// Closes the last file and returns all files. A sink that saw only an empty batch still
     /// yields one empty file so the dataset has a schema.
     pub fn finish(mut self) -> Result<Vec<StagedFile>> {
+        let _t = crate::meter::phases::Phase::Write.timer();
         let parts = std::mem::take(&mut self.parts);
         if !parts.is_empty() {
             // Batches before the partition column appeared (none in practice) stay as written.

@@ -1,0 +1,348 @@
+//! The query log: every query people ran, how it ended and what it read (the editor's history,
+//! the monitoring page's query history and slow queries, `lake metrics`), and the plans of
+//! EXPLAIN ANALYZE runs for "compare with an earlier run".
+
+use rusqlite::{params, params_from_iter, types::Value};
+use serde::Serialize;
+
+use super::{audit, now_rfc3339, Catalog};
+use crate::error::Result;
+
+/// How many analyzed plans of one query the log keeps.
+pub const PLANS_KEPT: u32 = 20;
+
+/// What one query did, as the log records it.
+#[derive(Debug, Clone, Default)]
+pub struct QueryRecord<'a> {
+    /// The SQL text.
+    pub sql: &'a str,
+    /// `ok`, `error` or `cancelled`.
+    pub status: &'a str,
+    /// The error's code.
+    pub error_code: Option<&'a str>,
+    /// Wall time.
+    pub duration_ms: f64,
+    /// Rows returned.
+    pub rows: Option<u64>,
+    /// What it read (unknown when it failed before reading).
+    pub scan: Option<ScanSummary>,
+    /// The process's peak resident memory while it ran (Linux).
+    pub peak_bytes: Option<u64>,
+    /// `hit` when the result cache answered it, `miss` when it was run and cached.
+    pub cache: Option<&'a str>,
+}
+
+/// What a query read: files kept after pruning, their bytes, and the datasets.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ScanSummary {
+    /// The datasets it read, sorted.
+    pub datasets: Vec<String>,
+    /// Files it read.
+    pub files_scanned: u64,
+    /// Files pruning skipped (statistics, partitions or an R-tree).
+    pub files_pruned: u64,
+    /// Bytes on disk of the files it read.
+    pub bytes_scanned: u64,
+    /// Row groups the statistics ruled out, where the plan counted them (EXPLAIN ANALYZE).
+    pub row_groups_pruned: Option<u64>,
+}
+
+/// A query the user ran.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HistoryEntry {
+    /// When (RFC 3339, UTC).
+    pub ts: String,
+    /// The SQL text.
+    pub sql: String,
+    /// `ok`, `error` or `cancelled`.
+    pub status: String,
+    /// The error's code.
+    pub error_code: Option<String>,
+    /// How long it took.
+    pub duration_ms: f64,
+    /// Rows returned.
+    pub rows: Option<u64>,
+}
+
+/// One run of a query, with what it read (the monitoring page's history and slow queries).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct QueryRun {
+    /// The run's id in the log.
+    pub id: i64,
+    /// When, what, how it ended, how long and how many rows.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub entry: HistoryEntry,
+    /// What it read, when known.
+    pub scan: Option<ScanSummary>,
+    /// The process's peak resident memory while it ran.
+    pub peak_bytes: Option<u64>,
+    /// `hit`, `miss`, or none (not cacheable, or from before the cache).
+    pub cache: Option<String>,
+    /// Whether the log keeps an analyzed plan of this run.
+    pub has_plan: bool,
+}
+
+/// Which runs to list.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct RunFilter {
+    /// Text the SQL contains (any case).
+    pub text: String,
+    /// A dataset the query read.
+    pub dataset: String,
+    /// `ok`, `error` or `cancelled`; any when empty.
+    pub status: String,
+    /// At least this long.
+    pub min_ms: f64,
+    /// At or after this time (RFC 3339, UTC); any when empty.
+    pub since: String,
+    /// Slowest first instead of newest first.
+    pub slowest: bool,
+    /// At most this many (100 when 0).
+    pub limit: u32,
+}
+
+const RUN_COLUMNS: &str = "id, ts, sql, status, error_code, duration_ms, rows, datasets, \
+    files_scanned, files_pruned, bytes_scanned, row_groups_pruned, peak_bytes, cache, \
+    plan IS NOT NULL";
+
+fn opt_u64(v: Option<i64>) -> Option<u64> {
+    v.map(|x| x.max(0) as u64)
+}
+
+fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueryRun> {
+    let datasets: Option<String> = r.get(7)?;
+    let files_scanned: Option<i64> = r.get(8)?;
+    let scan = files_scanned.map(|files| -> rusqlite::Result<ScanSummary> {
+        Ok(ScanSummary {
+            datasets: datasets
+                .as_deref()
+                .and_then(|d| serde_json::from_str(d).ok())
+                .unwrap_or_default(),
+            files_scanned: files.max(0) as u64,
+            files_pruned: opt_u64(r.get(9)?).unwrap_or(0),
+            bytes_scanned: opt_u64(r.get(10)?).unwrap_or(0),
+            row_groups_pruned: opt_u64(r.get(11)?),
+        })
+    });
+    Ok(QueryRun {
+        id: r.get(0)?,
+        entry: HistoryEntry {
+            ts: r.get(1)?,
+            sql: r.get(2)?,
+            status: r.get(3)?,
+            error_code: r.get(4)?,
+            duration_ms: r.get::<_, Option<f64>>(5)?.unwrap_or(0.0),
+            rows: opt_u64(r.get(6)?),
+        },
+        scan: scan.transpose()?,
+        peak_bytes: opt_u64(r.get(12)?),
+        cache: r.get(13)?,
+        has_plan: r.get(14)?,
+    })
+}
+
+impl Catalog {
+    /// Records a finished, failed or cancelled query, in the query log and in the audit chain
+    /// (what was asked, and how it ended).
+    pub fn log_query(&self, q: &QueryRecord<'_>) -> Result<()> {
+        let ts = now_rfc3339();
+        let tx = self.conn.unchecked_transaction()?;
+        let scan = q.scan.as_ref();
+        let datasets = scan.map(|s| serde_json::to_string(&s.datasets).unwrap_or_default());
+        tx.execute(
+            "INSERT INTO query_log (ts, sql, status, error_code, duration_ms, rows, datasets,
+               files_scanned, files_pruned, bytes_scanned, row_groups_pruned, peak_bytes, cache)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                ts,
+                q.sql,
+                q.status,
+                q.error_code,
+                q.duration_ms,
+                q.rows.map(|r| r as i64),
+                datasets,
+                scan.map(|s| s.files_scanned as i64),
+                scan.map(|s| s.files_pruned as i64),
+                scan.map(|s| s.bytes_scanned as i64),
+                scan.and_then(|s| s.row_groups_pruned).map(|n| n as i64),
+                q.peak_bytes.map(|b| b as i64),
+                q.cache,
+            ],
+        )?;
+        let details = serde_json::json!({"sql": q.sql, "status": q.status, "error": q.error_code,
+            "rows": q.rows, "ms": (q.duration_ms * 10.0).round() / 10.0});
+        audit::append(&tx, &ts, "query", None, None, &details.to_string())?;
+        tx.commit()?;
+        self.maybe_compact_queries()
+    }
+
+    /// Records an EXPLAIN ANALYZE of `sql` with its plan (JSON).
+    pub fn log_plan(
+        &self,
+        sql: &str,
+        duration_ms: f64,
+        rows: Option<u64>,
+        plan: &str,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO query_log (ts, sql, status, error_code, duration_ms, rows, plan)
+             VALUES (?1, ?2, 'ok', NULL, ?3, ?4, ?5)",
+            params![
+                now_rfc3339(),
+                sql,
+                duration_ms,
+                rows.map(|r| r as i64),
+                plan
+            ],
+        )?;
+        // The plans of the runs before the last PLANS_KEPT are dropped (the runs stay).
+        self.conn.execute(
+            "UPDATE query_log SET plan = NULL WHERE sql = ?1 AND plan IS NOT NULL AND id NOT IN
+               (SELECT id FROM query_log WHERE sql = ?1 AND plan IS NOT NULL
+                ORDER BY id DESC LIMIT ?2)",
+            params![sql, PLANS_KEPT],
+        )?;
+        Ok(())
+    }
+
+    /// The plans of the latest analyzed runs of `sql`, newest first: (when, plan JSON).
+    pub fn plan_runs(&self, sql: &str, limit: u32) -> Result<Vec<(String, String)>> {
+        let mut st = self.conn.prepare(
+            "SELECT ts, plan FROM query_log WHERE sql = ?1 AND plan IS NOT NULL
+             ORDER BY id DESC LIMIT ?2",
+        )?;
+        let rows = st.query_map(params![sql, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The most recent distinct queries, newest first (the editor's history).
+    pub fn query_history(&self, limit: u32) -> Result<Vec<HistoryEntry>> {
+        let mut st = self.conn.prepare(
+            "SELECT ts, sql, status, error_code, duration_ms, rows FROM query_log
+             WHERE id IN (SELECT max(id) FROM query_log GROUP BY sql)
+             ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = st.query_map(params![limit], |r| {
+            Ok(HistoryEntry {
+                ts: r.get(0)?,
+                sql: r.get(1)?,
+                status: r.get(2)?,
+                error_code: r.get(3)?,
+                duration_ms: r.get::<_, Option<f64>>(4)?.unwrap_or(0.0),
+                rows: opt_u64(r.get(5)?),
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Runs of queries that match `f`, newest (or slowest) first.
+    pub fn query_runs(&self, f: &RunFilter) -> Result<Vec<QueryRun>> {
+        if !self.has_metrics()? {
+            return Ok(Vec::new());
+        }
+        let mut wh = vec!["1 = 1".to_string()];
+        let mut args: Vec<Value> = Vec::new();
+        let mut arg = |clause: &str, v: Value| {
+            args.push(v);
+            wh.push(clause.replace('?', &format!("?{}", args.len())));
+        };
+        if !f.text.is_empty() {
+            arg(
+                "instr(lower(sql), lower(?)) > 0",
+                Value::Text(f.text.clone()),
+            );
+        }
+        if !f.dataset.is_empty() {
+            // The list is JSON: look for the quoted name, so `trips` does not match `trips2`.
+            let quoted = serde_json::to_string(&f.dataset).unwrap_or_default();
+            arg("instr(datasets, ?) > 0", Value::Text(quoted));
+        }
+        if !f.status.is_empty() {
+            arg("status = ?", Value::Text(f.status.clone()));
+        }
+        if f.min_ms > 0.0 {
+            arg("duration_ms >= ?", Value::Real(f.min_ms));
+        }
+        if !f.since.is_empty() {
+            arg("ts >= ?", Value::Text(f.since.clone()));
+        }
+        let order = if f.slowest {
+            "duration_ms DESC, id DESC"
+        } else {
+            "id DESC"
+        };
+        let limit = if f.limit == 0 { 100 } else { f.limit };
+        let sql = format!(
+            "SELECT {RUN_COLUMNS} FROM query_log WHERE {} ORDER BY {order} LIMIT {limit}",
+            wh.join(" AND ")
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map(params_from_iter(args), run_from_row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The analyzed plan (JSON) kept with run `id`, if any.
+    pub fn run_plan(&self, id: i64) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT plan FROM query_log WHERE id = ?1", [id], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()?
+            .flatten())
+    }
+}
+
+/// One query as the metrics count it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryPoint {
+    /// When (milliseconds since 1970, UTC).
+    pub t: f64,
+    /// Wall time.
+    pub ms: f64,
+    /// `ok`, `error` or `cancelled`.
+    pub status: String,
+    /// Rows returned.
+    pub rows: u64,
+    /// Files read and skipped, and bytes read (0 when unknown).
+    pub files_scanned: u64,
+    /// Files skipped.
+    pub files_pruned: u64,
+    /// Bytes read.
+    pub bytes_scanned: u64,
+    /// `hit`, `miss` or none.
+    pub cache: Option<String>,
+}
+
+impl Catalog {
+    /// Every query at or after `since` (RFC 3339), oldest first.
+    pub fn query_points(&self, since: &str) -> Result<Vec<QueryPoint>> {
+        if !self.has_metrics()? {
+            return Ok(Vec::new());
+        }
+        let mut st = self.conn.prepare(
+            "SELECT ts, duration_ms, status, rows, files_scanned, files_pruned, bytes_scanned, cache
+             FROM query_log WHERE ts >= ?1 ORDER BY ts, id",
+        )?;
+        let rows = st.query_map([since], |r| {
+            Ok(QueryPoint {
+                t: super::metrics::ts_ms(&r.get::<_, String>(0)?),
+                ms: r.get::<_, Option<f64>>(1)?.unwrap_or(0.0),
+                status: r.get(2)?,
+                rows: opt_u64(r.get(3)?).unwrap_or(0),
+                files_scanned: opt_u64(r.get(4)?).unwrap_or(0),
+                files_pruned: opt_u64(r.get(5)?).unwrap_or(0),
+                bytes_scanned: opt_u64(r.get(6)?).unwrap_or(0),
+                cache: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+}

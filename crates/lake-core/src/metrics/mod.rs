@@ -1,0 +1,257 @@
+//! How the lake and its queries behave over time: the figures `lake metrics`, the monitoring
+//! page and `lake report` show, computed from what the catalog records ([`crate::catalog::
+//! metrics`], [`crate::catalog::query_log`]). [`report`] draws the charts into one
+//! file. What the queries and imports measured is in [`crate::meter`].
+
+pub mod report;
+mod tests;
+
+use serde::Serialize;
+
+use crate::catalog::metrics::{percentile, DailyMetric, DatasetSize, ImportMetric, ProcessSample};
+use crate::catalog::query_log::{QueryPoint, QueryRun, RunFilter};
+use crate::error::{LakeError, Result};
+use crate::Lake;
+
+/// The queries of a period, summed up.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct QueryTotals {
+    /// Queries run.
+    pub count: u64,
+    /// Failed ones.
+    pub errors: u64,
+    /// Cancelled ones.
+    pub cancelled: u64,
+    /// Median time (of the queries kept in detail).
+    pub p50_ms: Option<f64>,
+    /// 95th percentile.
+    pub p95_ms: Option<f64>,
+    /// Longest.
+    pub max_ms: Option<f64>,
+    /// Rows returned.
+    pub rows: u64,
+    /// Files read.
+    pub files_scanned: u64,
+    /// Files pruning skipped.
+    pub files_pruned: u64,
+    /// Bytes of the files read.
+    pub bytes_scanned: u64,
+    /// Answers the result cache gave.
+    pub cache_hits: u64,
+    /// Answers run and then cached.
+    pub cache_misses: u64,
+    /// hits / (hits + misses), when any query was cacheable.
+    pub cache_hit_rate: Option<f64>,
+}
+
+/// The queries of one hour or day.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct QueryBucket {
+    /// The bucket's start (milliseconds since 1970, UTC).
+    pub t: f64,
+    /// Queries.
+    pub count: u64,
+    /// Failed or cancelled.
+    pub errors: u64,
+    /// Median time.
+    pub p50_ms: Option<f64>,
+    /// 95th percentile.
+    pub p95_ms: Option<f64>,
+}
+
+/// The lake's size at one moment.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SizePoint {
+    /// When (milliseconds since 1970, UTC).
+    pub t: f64,
+    /// Bytes of every dataset's current version.
+    pub bytes: u64,
+}
+
+/// Everything `lake metrics`, the monitoring page and `lake report` show.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct MetricsReport {
+    /// The period's start (RFC 3339, UTC; empty for all time).
+    pub since: String,
+    /// When the report was made.
+    pub until: String,
+    /// The series' bucket: `hour` or `day`.
+    pub bucket: String,
+    /// The period's queries.
+    pub queries: QueryTotals,
+    /// Per bucket.
+    pub query_series: Vec<QueryBucket>,
+    /// The period's imports (the latest 500), oldest first.
+    pub imports: Vec<ImportMetric>,
+    /// Imports in the period, with the ones folded into days.
+    pub import_count: u64,
+    /// Rows imported in the period.
+    pub import_rows: u64,
+    /// Failed or cancelled imports.
+    pub import_errors: u64,
+    /// Each dataset's size, largest first.
+    pub storage: Vec<DatasetSize>,
+    /// The lake's size over time (after each commit).
+    pub growth: Vec<SizePoint>,
+    /// The app's memory and CPU (one sample a minute while it ran), oldest first.
+    pub process: Vec<ProcessSample>,
+    /// Folded days in the period (older detail), oldest first.
+    pub daily: Vec<DailyMetric>,
+    /// The slowest queries of the period.
+    pub slowest: Vec<QueryRun>,
+}
+
+/// Reads `--since` (`30d`, `12h`, `45m`, or `all`) as the instant it names (RFC 3339; empty
+/// for all time).
+pub fn since_instant(text: &str) -> Result<String> {
+    if text.trim().eq_ignore_ascii_case("all") {
+        return Ok(String::new());
+    }
+    let age = crate::storage::versions::parse_age(text).map_err(|_| {
+        LakeError::bad_input(
+            "--since",
+            None,
+            format!(
+                "'{}' is not a period; write it as 30d (days), 12h (hours), 45m (minutes) or all",
+                text.trim()
+            ),
+        )
+    })?;
+    Ok(crate::storage::versions::cutoff(age))
+}
+
+/// The report of the period since `since` (RFC 3339; all when empty).
+pub fn report(lake: &Lake, since: &str) -> Result<MetricsReport> {
+    let cat = lake.catalog();
+    let points = cat.query_points(since)?;
+    let daily = cat.daily_metrics(since.get(..10).unwrap_or(""))?;
+    let all_imports = cat.import_metrics(since)?;
+    let process = cat.process_metrics(since)?;
+    let storage = cat.dataset_sizes()?;
+    let growth = cat.lake_growth()?;
+    let slowest = cat.query_runs(&RunFilter {
+        since: since.to_string(),
+        slowest: true,
+        limit: 10,
+        ..Default::default()
+    })?;
+    drop(cat);
+    let until = crate::catalog::now_rfc3339();
+    let start_ms = if since.is_empty() {
+        points.first().map(|p| p.t).unwrap_or(0.0)
+    } else {
+        crate::catalog::metrics::ts_ms(since)
+    };
+    let span_ms = crate::catalog::metrics::ts_ms(&until) - start_ms;
+    let bucket_ms = if span_ms <= 2.0 * 86_400_000.0 {
+        3_600_000.0
+    } else {
+        86_400_000.0
+    };
+    let folded = |kind: &'static str| daily.iter().filter(move |d| d.kind == kind);
+    let mut queries = totals(&points);
+    for d in folded("query") {
+        queries.count += d.count;
+        queries.errors += d.errors;
+        queries.rows += d.rows;
+        queries.bytes_scanned += d.bytes;
+    }
+    let mut query_series = buckets(&points, bucket_ms);
+    for d in folded("query") {
+        query_series.push(QueryBucket {
+            t: crate::catalog::metrics::ts_ms(&format!("{}T00:00:00Z", d.day)),
+            count: d.count,
+            errors: d.errors,
+            p50_ms: d.p50_ms,
+            p95_ms: d.p95_ms,
+        });
+    }
+    query_series.sort_by(|a, b| a.t.total_cmp(&b.t));
+    let import_count = all_imports.len() as u64 + folded("import").map(|d| d.count).sum::<u64>();
+    let import_rows = all_imports.iter().map(|i| i.rows).sum::<u64>()
+        + folded("import").map(|d| d.rows).sum::<u64>();
+    let import_errors = all_imports.iter().filter(|i| i.status != "ok").count() as u64
+        + folded("import").map(|d| d.errors).sum::<u64>();
+    let imports = all_imports[all_imports.len().saturating_sub(500)..].to_vec();
+    Ok(MetricsReport {
+        since: since.to_string(),
+        until,
+        bucket: if bucket_ms < 86_400_000.0 {
+            "hour"
+        } else {
+            "day"
+        }
+        .into(),
+        queries,
+        query_series,
+        imports,
+        import_count,
+        import_rows,
+        import_errors,
+        storage,
+        growth: growth
+            .into_iter()
+            .map(|(t, bytes)| SizePoint { t, bytes })
+            .collect(),
+        process,
+        daily,
+        slowest,
+    })
+}
+
+fn totals(points: &[QueryPoint]) -> QueryTotals {
+    let mut ms: Vec<f64> = points.iter().map(|p| p.ms).collect();
+    ms.sort_by(f64::total_cmp);
+    let hits = points
+        .iter()
+        .filter(|p| p.cache.as_deref() == Some("hit"))
+        .count() as u64;
+    let misses = points
+        .iter()
+        .filter(|p| p.cache.as_deref() == Some("miss"))
+        .count() as u64;
+    QueryTotals {
+        count: points.len() as u64,
+        errors: points.iter().filter(|p| p.status == "error").count() as u64,
+        cancelled: points.iter().filter(|p| p.status == "cancelled").count() as u64,
+        p50_ms: percentile(&ms, 0.5),
+        p95_ms: percentile(&ms, 0.95),
+        max_ms: ms.last().copied(),
+        rows: points.iter().map(|p| p.rows).sum(),
+        files_scanned: points.iter().map(|p| p.files_scanned).sum(),
+        files_pruned: points.iter().map(|p| p.files_pruned).sum(),
+        bytes_scanned: points.iter().map(|p| p.bytes_scanned).sum(),
+        cache_hits: hits,
+        cache_misses: misses,
+        cache_hit_rate: (hits + misses > 0).then(|| hits as f64 / (hits + misses) as f64),
+    }
+}
+
+/// Per bucket of `width` ms: the count, failures and percentiles of `points` (sorted by time).
+fn buckets(points: &[QueryPoint], width: f64) -> Vec<QueryBucket> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < points.len() {
+        let t = (points[i].t / width).floor() * width;
+        let mut ms = Vec::new();
+        let mut errors = 0;
+        while i < points.len() && points[i].t < t + width {
+            ms.push(points[i].ms);
+            errors += (points[i].status != "ok") as u64;
+            i += 1;
+        }
+        ms.sort_by(f64::total_cmp);
+        out.push(QueryBucket {
+            t,
+            count: ms.len() as u64,
+            errors,
+            p50_ms: percentile(&ms, 0.5),
+            p95_ms: percentile(&ms, 0.95),
+        });
+    }
+    out
+}

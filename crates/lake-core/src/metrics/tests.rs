@@ -1,0 +1,234 @@
+#![cfg(test)]
+//! Metrics checked against known imports and queries.
+
+use super::*;
+use crate::ingest::{import_paths, CancelToken, ImportOptions, Mode, NoProgress};
+use crate::query::{run_query, QueryOptions};
+use crate::test_util::import_csv;
+
+fn csv(rows: std::ops::Range<i64>) -> String {
+    let mut s = String::from("id,ts,v\n");
+    for i in rows {
+        // Two years, so a partitioned import makes a file per year.
+        let year = if i % 2 == 0 { 2020 } else { 2021 };
+        s.push_str(&format!("{i},{year}-03-01T10:00:00Z,{}\n", i * 10));
+    }
+    s
+}
+
+fn lake() -> (tempfile::TempDir, Lake) {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::open_or_init(&dir.path().join("lake")).unwrap();
+    (dir, lake)
+}
+
+#[test]
+fn an_import_records_its_sources_rows_and_phases() {
+    let (dir, lake) = lake();
+    let p = dir.path().join("t.csv");
+    let text = csv(0..1000);
+    std::fs::write(&p, &text).unwrap();
+    let opts = ImportOptions {
+        name: Some("t".into()),
+        partition_by: Some("ts".into()),
+        ..Default::default()
+    };
+    import_paths(
+        &lake,
+        std::slice::from_ref(&p),
+        &opts,
+        &NoProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    // An append of 10 rows counts 10, not the version's 1010.
+    let p2 = dir.path().join("more.csv");
+    std::fs::write(&p2, csv(1000..1010)).unwrap();
+    let opts2 = ImportOptions {
+        mode: Mode::Append,
+        ..opts.clone()
+    };
+    import_paths(&lake, &[p2], &opts2, &NoProgress, &CancelToken::new()).unwrap();
+    // A file that does not exist is an import that failed.
+    let missing = dir.path().join("nope.csv");
+    import_paths(&lake, &[missing], &opts2, &NoProgress, &CancelToken::new()).unwrap();
+
+    let m = lake.catalog().import_metrics("").unwrap();
+    assert_eq!(m.len(), 3, "{m:?}");
+    assert_eq!(
+        (m[0].status.as_str(), m[0].rows, m[0].sources),
+        ("ok", 1000, 1)
+    );
+    assert_eq!(m[0].bytes, text.len() as u64);
+    assert_eq!(m[0].datasets, vec!["t".to_string()]);
+    assert_eq!((m[0].errors, m[0].skipped), (0, 0));
+    assert!(m[0].duration_ms > 0.0);
+    assert!(
+        m[0].read_ms > 0.0 && m[0].write_ms > 0.0 && m[0].commit_ms > 0.0,
+        "{:?}",
+        m[0]
+    );
+    assert!(m[0].read_ms + m[0].parse_ms + m[0].commit_ms <= m[0].duration_ms + 1e-6);
+    assert!(m[0].rows_per_s() > 0.0);
+    #[cfg(target_os = "linux")]
+    assert!(m[0].peak_bytes.unwrap() > 1 << 20);
+    assert_eq!((m[1].status.as_str(), m[1].rows), ("ok", 10));
+    assert_eq!(
+        (m[2].status.as_str(), m[2].rows, m[2].errors),
+        ("error", 0, 1)
+    );
+
+    let r = report(&lake, "").unwrap();
+    assert_eq!(
+        (r.import_count, r.import_rows, r.import_errors),
+        (3, 1010, 1)
+    );
+    let t = r.storage.iter().find(|d| d.name == "t").unwrap();
+    assert_eq!(t.versions, 2);
+    assert!(t.bytes > 0 && t.retained_bytes >= t.bytes);
+    assert_eq!(r.growth.len(), 2);
+    assert!(r.growth[1].bytes > r.growth[0].bytes);
+}
+
+#[test]
+fn queries_record_what_they_read_and_how_they_ended() {
+    let (dir, lake) = lake();
+    let p = dir.path().join("t.csv");
+    std::fs::write(&p, csv(0..100)).unwrap();
+    let opts = ImportOptions {
+        name: Some("t".into()),
+        partition_by: Some("ts".into()),
+        ..Default::default()
+    };
+    import_paths(&lake, &[p], &opts, &NoProgress, &CancelToken::new()).unwrap();
+    import_csv(&lake, dir.path(), "u.csv", "u", "a\n1\n2\n", Mode::Replace);
+    let q = QueryOptions::default();
+    run_query(&lake, "SELECT count(*) FROM t", &q).unwrap();
+    // One year's file of two is pruned.
+    run_query(&lake, "SELECT * FROM t WHERE ts < '2021-01-01'", &q).unwrap();
+    run_query(&lake, "SELECT * FROM t JOIN u ON t.id = u.a", &q).unwrap();
+    assert!(run_query(&lake, "SELECT nope FROM t", &q).is_err());
+
+    let runs = lake.catalog().query_runs(&RunFilter::default()).unwrap();
+    assert_eq!(runs.len(), 4);
+    let (bad, join, pruned, all) = (&runs[0], &runs[1], &runs[2], &runs[3]);
+    assert_eq!(bad.entry.status, "error");
+    assert_eq!(bad.entry.error_code.as_deref(), Some("unknown_column"));
+    assert!(bad.scan.is_none());
+    let s = all.scan.as_ref().unwrap();
+    assert_eq!((s.files_scanned, s.files_pruned), (2, 0));
+    assert!(s.bytes_scanned > 0);
+    assert_eq!(all.entry.rows, Some(1));
+    let s = pruned.scan.as_ref().unwrap();
+    assert_eq!((s.files_scanned, s.files_pruned), (1, 1));
+    assert_eq!(pruned.entry.rows, Some(50));
+    assert_eq!(join.scan.as_ref().unwrap().datasets, vec!["t", "u"]);
+
+    // The filters of the history.
+    let f = |f: RunFilter| lake.catalog().query_runs(&f).unwrap().len();
+    assert_eq!(
+        f(RunFilter {
+            dataset: "u".into(),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        f(RunFilter {
+            dataset: "t".into(),
+            ..Default::default()
+        }),
+        3
+    );
+    assert_eq!(
+        f(RunFilter {
+            status: "error".into(),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        f(RunFilter {
+            text: "WHERE TS".into(),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        f(RunFilter {
+            min_ms: 1e9,
+            ..Default::default()
+        }),
+        0
+    );
+    let slow = lake
+        .catalog()
+        .query_runs(&RunFilter {
+            slowest: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(slow
+        .windows(2)
+        .all(|w| w[0].entry.duration_ms >= w[1].entry.duration_ms));
+
+    let r = report(&lake, &since_instant("1d").unwrap()).unwrap();
+    assert_eq!(
+        (r.queries.count, r.queries.errors, r.queries.cancelled),
+        (4, 1, 0)
+    );
+    assert_eq!(r.queries.rows, 1 + 50 + 2);
+    assert_eq!(
+        (r.queries.files_scanned, r.queries.files_pruned),
+        (2 + 1 + 3, 1)
+    );
+    assert_eq!(r.bucket, "hour");
+    assert_eq!(r.query_series.iter().map(|b| b.count).sum::<u64>(), 4);
+    assert!(r.queries.p50_ms.unwrap() <= r.queries.p95_ms.unwrap());
+}
+
+#[test]
+fn old_detail_is_folded_into_days_with_exact_percentiles() {
+    let (_dir, lake) = lake();
+    let old = "2020-01-02T10:00:00.000Z";
+    let mut sql = String::new();
+    for ms in 1..=100 {
+        let status = if ms % 10 == 0 { "error" } else { "ok" };
+        sql.push_str(&format!(
+            "INSERT INTO query_log (ts, sql, status, duration_ms, rows) VALUES ('{old}', 'q', '{status}', {ms}, 2);"
+        ));
+    }
+    sql.push_str(&format!(
+        "INSERT INTO import_metrics (ts, status, datasets, sources, bytes, rows, duration_ms, read_ms,
+           parse_ms, write_ms, commit_ms, errors, skipped) VALUES ('{old}', 'ok', '[]', 1, 100, 7, 5, 1, 1, 1, 1, 0, 0);"
+    ));
+    lake.catalog().execute_for_tests(&sql);
+    lake.catalog().compact_metrics().unwrap();
+    let days = lake.catalog().daily_metrics("").unwrap();
+    let q = days.iter().find(|d| d.kind == "query").unwrap();
+    assert_eq!(
+        (q.day.as_str(), q.count, q.errors, q.rows),
+        ("2020-01-02", 100, 10, 200)
+    );
+    assert_eq!(
+        (q.p50_ms, q.p95_ms, q.max_ms),
+        (Some(50.0), Some(95.0), Some(100.0))
+    );
+    let i = days.iter().find(|d| d.kind == "import").unwrap();
+    assert_eq!((i.count, i.rows, i.bytes), (1, 7, 100));
+    assert!(lake.catalog().query_points("").unwrap().is_empty());
+    // The report still counts them.
+    let r = report(&lake, "").unwrap();
+    assert_eq!((r.queries.count, r.queries.errors), (100, 10));
+    assert_eq!((r.import_count, r.import_rows), (1, 7));
+    assert_eq!(r.query_series.len(), 1);
+    assert_eq!(r.query_series[0].p95_ms, Some(95.0));
+}
+
+#[test]
+fn a_period_is_read_as_users_write_it() {
+    assert!(since_instant("all").unwrap().is_empty());
+    assert!(since_instant("30d").unwrap() < crate::catalog::now_rfc3339());
+    let e = since_instant("last week").unwrap_err();
+    assert!(e.to_string().contains("30d"), "{e}");
+}
