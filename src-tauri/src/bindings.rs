@@ -7,8 +7,10 @@ use lake_core::catalog::history::{Retyped, VersionEntry, VersionSource};
 use lake_core::catalog::lineage::{
     Derivation, InputVersion, LineageEdge, LineageGraph, LineageNode, ViewInfo,
 };
+use lake_core::catalog::metrics::{DailyMetric, DatasetSize, ImportMetric, ProcessSample};
 use lake_core::catalog::pii::PiiTag;
 use lake_core::catalog::quality::{Rule, RuleKind, RuleResult};
+use lake_core::catalog::query_log::{QueryRun, RunFilter, ScanSummary};
 use lake_core::catalog::AuditEntry;
 use lake_core::catalog::{
     ColumnDef, ColumnSummary, DatasetDescription, DatasetInfo, HistoryEntry, IndexInfo, VersionInfo,
@@ -22,6 +24,7 @@ use lake_core::ingest::{ImportFailure, ImportReport, ImportedDataset, Unchanged}
 use lake_core::lineage::{ColumnEdge, ColumnGraph, NodeColumns};
 use lake_core::materialize::rollup::RollupInfo;
 use lake_core::materialize::NewerInput;
+use lake_core::metrics::{MetricsReport, QueryBucket, QueryTotals, SizePoint};
 use lake_core::pii::{PiiStatus, PiiSuggestion};
 use lake_core::profile::{ColumnProfile, DatasetProfile, Histogram, TopValue};
 use lake_core::query::chart::{ChartData, ChartKind, ChartRequest, ChartSeries};
@@ -39,7 +42,7 @@ use lake_core::ingest::progress::ImportProgress;
 
 use crate::commands::{
     CreatedDataset, ExportFormat, ImportItem, LakeStatus, LineageView, MapRequest, MapView,
-    PlanFormat, QueryResponse,
+    MonitorView, PlanFormat, QueryResponse,
 };
 use crate::pick::PickKind;
 use lake_core::query::track::Track;
@@ -96,6 +99,18 @@ pub fn types_ts() -> String {
     decl::<PiiStatus>(&mut s);
     decl::<AuditCheck>(&mut s);
     decl::<AuditView>(&mut s);
+    decl::<ScanSummary>(&mut s);
+    decl::<QueryRun>(&mut s);
+    decl::<RunFilter>(&mut s);
+    decl::<ImportMetric>(&mut s);
+    decl::<ProcessSample>(&mut s);
+    decl::<DailyMetric>(&mut s);
+    decl::<DatasetSize>(&mut s);
+    decl::<QueryTotals>(&mut s);
+    decl::<QueryBucket>(&mut s);
+    decl::<SizePoint>(&mut s);
+    decl::<MetricsReport>(&mut s);
+    decl::<MonitorView>(&mut s);
     decl::<VacuumReport>(&mut s);
     decl::<ChartKind>(&mut s);
     decl::<ChartRequest>(&mut s);

@@ -71,6 +71,10 @@ macro_rules! with_commands {
             timeline_rows(req: RowsRequest) -> TimelineRows;
             /// The editor's query history, newest first.
             query_history(limit: u32) -> Vec<HistoryEntry>;
+            /// How imports, queries, storage and the app behaved since `since` (30d, 12h, all; 30d when null), with the app's memory and CPU now and the running import's progress.
+            metrics_report(since: Option<String>) -> MonitorView;
+            /// Runs of queries matching `filter` (text, dataset, status, duration, period), newest or slowest first.
+            query_runs(filter: RunFilter) -> Vec<QueryRun>;
             /// What importing `paths` would do.
             preview_import(paths: Vec<String>) -> ImportPreview;
             /// Opens the shell's dialog for `kind`; what the user picks may be used (empty on cancel).

@@ -95,6 +95,8 @@ pub struct QueryResponse {
     pub plan: Option<QueryPlan>,
     /// Columns masked as personal data (the lake's setting).
     pub masked: Vec<String>,
+    /// Answered from the result cache (the datasets it read are unchanged since).
+    pub cached: bool,
 }
 
 /// What the map shows: the visible box (west, south, east, north) of a dataset's points.
@@ -306,10 +308,9 @@ pub async fn start_import(
         skip_bad,
         ..Default::default()
     };
+    let report = cx.state.progress_to(on_progress);
     blocking(move || {
-        let progress = ProgressTracker::new(total_bytes(&paths), |p: &ImportProgress| {
-            let _ = on_progress.send(p.clone());
-        });
+        let progress = ProgressTracker::new(total_bytes(&paths), report);
         Ok(import_paths(&lake, &paths, &opts, &progress, &cancel)?)
     })
     .await
@@ -331,6 +332,7 @@ pub async fn run_query(cx: &Cx<'_>, sql: String, tab: String) -> CmdResult<Query
         result,
         plan: out.plan,
         masked: out.masked,
+        cached: out.cached,
     })
 }
 

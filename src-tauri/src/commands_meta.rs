@@ -3,10 +3,14 @@
 //! `commands.rs`, which re-exports them so the command list names them in one place.
 
 use lake_core::catalog::lineage::{Direction, LineageGraph, ViewInfo};
+use lake_core::catalog::metrics::ProcessSample;
 use lake_core::catalog::quality::{Rule, RuleResult};
+use lake_core::catalog::query_log::{QueryRun, RunFilter};
 use lake_core::lineage::ColumnGraph;
 use lake_core::materialize::rollup::RollupInfo;
 use lake_core::materialize::{self, NewerInput};
+use lake_core::meter::process::{rss_bytes, CpuMeter};
+use lake_core::metrics::{self, MetricsReport};
 use lake_core::pii::{self, PiiStatus};
 use lake_core::profile::DatasetProfile;
 use lake_core::query::QueryOptions;
@@ -154,6 +158,70 @@ pub async fn audit_view(
 ) -> CmdResult<AuditView> {
     let lake = cx.state.lake()?;
     blocking(move || Ok(lake.audit_view(since.as_deref(), action, text)?)).await
+}
+
+/// The app's memory and CPU now (CPU since the page last asked).
+fn live_sample() -> Option<ProcessSample> {
+    static CPU: std::sync::Mutex<Option<CpuMeter>> = std::sync::Mutex::new(None);
+    let mut cpu = CPU.lock().unwrap_or_else(|p| p.into_inner());
+    let pct = cpu
+        .get_or_insert_with(CpuMeter::default)
+        .sample()
+        .unwrap_or(0.0);
+    Some(ProcessSample {
+        t: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as f64)
+            .unwrap_or(0.0),
+        rss_bytes: rss_bytes()?,
+        cpu_percent: pct,
+    })
+}
+
+/// The monitoring page's figures, and the import running now.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct MonitorView {
+    /// The period's figures and series, with the app's memory and CPU now as the last sample.
+    pub report: MetricsReport,
+    /// The running import's progress, if one runs.
+    pub import: Option<lake_core::ingest::progress::ImportProgress>,
+}
+
+pub async fn metrics_report(cx: &Cx<'_>, since: Option<String>) -> CmdResult<MonitorView> {
+    let lake = cx.state.lake()?;
+    let import = crate::state::lock(&cx.state.import_progress).clone();
+    blocking(move || {
+        let since = metrics::since_instant(since.as_deref().unwrap_or("30d"))?;
+        let mut report = metrics::report(&lake, &since)?;
+        report.process.extend(live_sample());
+        Ok(MonitorView { report, import })
+    })
+    .await
+}
+
+pub async fn query_runs(cx: &Cx<'_>, filter: RunFilter) -> CmdResult<Vec<QueryRun>> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(lake.catalog().query_runs(&filter)?)).await
+}
+
+/// Records the app's memory and CPU in the open lake once a minute (the monitoring page's
+/// chart), for as long as the app runs.
+pub fn sample_process(app: tauri::AppHandle) {
+    use tauri::Manager;
+    std::thread::spawn(move || {
+        let mut cpu = CpuMeter::default();
+        cpu.sample();
+        let mut wait = std::time::Duration::from_secs(5);
+        loop {
+            std::thread::sleep(wait);
+            wait = std::time::Duration::from_secs(60);
+            let pct = cpu.sample().unwrap_or(0.0);
+            let state = app.state::<crate::state::AppState>();
+            if let (Ok(lake), Some(rss)) = (state.lake(), rss_bytes()) {
+                let _ = lake.catalog().record_process(rss, pct);
+            }
+        }
+    });
 }
 
 pub async fn pii_status(cx: &Cx<'_>, name: String) -> CmdResult<PiiStatus> {

@@ -5,6 +5,7 @@
 
 use lake_core::catalog::history::VersionEntry;
 use lake_core::catalog::quality::RuleResult;
+use lake_core::catalog::query_log::{QueryRun, RunFilter};
 use lake_core::catalog::{DatasetDescription, DatasetInfo, HistoryEntry};
 use lake_core::ingest::preview::ImportPreview;
 use lake_core::ingest::progress::ImportProgress;
@@ -19,7 +20,7 @@ use ts_rs::{Config, TS};
 
 use crate::commands::{
     self, CreatedDataset, Cx, ExportFormat, ImportItem, LakeStatus, LineageView, MapRequest,
-    MapView, PlanFormat, QueryResponse,
+    MapView, MonitorView, PlanFormat, QueryResponse,
 };
 use crate::error::CmdResult;
 use crate::pick::PickKind;
@@ -96,6 +97,9 @@ ts_types!(
     Vec<DatasetInfo>,
     DatasetDescription,
     Vec<HistoryEntry>,
+    MonitorView,
+    RunFilter,
+    Vec<QueryRun>,
     Vec<VersionEntry>,
     DatasetProfile,
     Vec<ViewInfo>,
@@ -130,7 +134,7 @@ ts_types!(
     Track,
     Vec<Fence>,
 );
-arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat, Rule, ChartRequest, TimelineRequest, RowsRequest, RetentionPlan);
+arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat, Rule, ChartRequest, TimelineRequest, RowsRequest, RetentionPlan, RunFilter);
 arg_types!(true: Option<SortSpec>, Option<FilterSpec>, Option<String>);
 
 impl IpcType for Channel<ImportProgress> {

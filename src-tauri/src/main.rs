@@ -75,6 +75,7 @@ fn main() {
                 }
             }
             app.manage(st);
+            commands_meta::sample_process(app.handle().clone());
             Ok(())
         })
         .on_window_event(|window, event| {

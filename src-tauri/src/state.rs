@@ -42,11 +42,30 @@ pub struct AppState {
     pub imports: ImportSlot,
     /// Running queries' cancel tokens, by editor tab.
     pub query_cancel: Mutex<HashMap<String, CancelToken>>,
+    /// The running import's latest progress (the monitoring page shows it live).
+    pub import_progress: Arc<Mutex<Option<lake_core::ingest::progress::ImportProgress>>>,
     settings_file: PathBuf,
     /// Where a new lake goes by default.
     pub default_lake: PathBuf,
     /// The paths the user chose (dialogs and drops); the page may name no others.
     pub grants: Grants,
+}
+
+/// The running import's progress as the monitoring page reads it; cleared when the import
+/// ends (this is dropped with it).
+pub struct LiveImport(Arc<Mutex<Option<lake_core::ingest::progress::ImportProgress>>>);
+
+impl LiveImport {
+    /// Shows `p` as the running import's progress.
+    pub fn show(&self, p: &lake_core::ingest::progress::ImportProgress) {
+        *lock(&self.0) = Some(p.clone());
+    }
+}
+
+impl Drop for LiveImport {
+    fn drop(&mut self) {
+        *lock(&self.0) = None;
+    }
 }
 
 /// Locks a mutex even if a panicking thread poisoned it (the data stays usable).
@@ -63,6 +82,7 @@ impl AppState {
             next_id: AtomicU32::new(1),
             imports: ImportSlot::default(),
             query_cancel: Mutex::new(HashMap::new()),
+            import_progress: Arc::default(),
             settings_file: config_dir.join("settings.json"),
             default_lake: data_dir.join("lake"),
             grants: Grants::default(),
@@ -81,6 +101,19 @@ impl AppState {
     /// The open lake.
     pub fn lake(&self) -> CmdResult<Arc<Lake>> {
         lock(&self.lake).clone().ok_or_else(AppError::no_lake)
+    }
+
+    /// Where a running import's progress goes: to the window's `channel`, and to the
+    /// monitoring page (until the import ends and this is dropped).
+    pub fn progress_to(
+        &self,
+        channel: tauri::ipc::Channel<lake_core::ingest::progress::ImportProgress>,
+    ) -> impl Fn(&lake_core::ingest::progress::ImportProgress) + Send + Sync + 'static {
+        let live = LiveImport(self.import_progress.clone());
+        move |p| {
+            live.show(p);
+            let _ = channel.send(p.clone());
+        }
     }
 
     /// The open lake's folder.

@@ -556,6 +556,36 @@ try {
   check(true, "the next query runs at once");
   await shot("after-cancel");
 
+  console.log("8b. monitoring: the figures of this session, the slowest queries, the history filtered, a past query re-run");
+  await d.click('[data-testid="open-monitor"]');
+  const figQueries = Number((await d.text(await d.wait('[data-testid="fig-queries"] b'))).replace(/,/g, ""));
+  const figImports = Number((await d.text(await d.wait('[data-testid="fig-imports"] b'))).replace(/,/g, ""));
+  check(figQueries >= 5 && figImports >= 3, `the figures count this session: ${figQueries} queries, ${figImports} imports`);
+  await d.wait('[data-testid="chart-ingest"] canvas');
+  await d.wait('[data-testid="chart-latency"] canvas');
+  check(true, "the latency and ingest charts are drawn");
+  await d.wait('[data-testid="slow-queries"]');
+  const slowRows = await d.tableRows('[data-testid="slow-queries"]');
+  check(slowRows.length >= 4, `the slowest queries are listed (${slowRows.length - 1}), slowest first: ${slowRows[1]?.[1]}`);
+  await d.selectByValue('[data-testid="runs-status"]', "cancelled");
+  const cancelledRow = await d.wait('[data-testid="runs-table"] [data-testid="run-row"][data-status="cancelled"]');
+  check((await d.text(cancelledRow)).includes("CROSS JOIN"), "filtered by status, the history shows the cancelled cross join");
+  await shot("monitoring");
+  await d.selectByValue('[data-testid="runs-status"]', "ok");
+  await d.type('[data-testid="runs-text"]', "AS n FROM nums");
+  let numsRows = [];
+  for (let i = 0; i < 50; i++) {
+    numsRows = (await d.tableRows('[data-testid="runs-table"]')).slice(1);
+    if (numsRows.length > 0 && numsRows.every((r) => r[7].includes("AS n FROM nums"))) break;
+    await sleep(100);
+  }
+  check(numsRows.length >= 1 && numsRows.every((r) => r[7].includes("AS n FROM nums")), `the text filter keeps only that query's runs (${numsRows.length})`);
+  await d.click('[data-testid="runs-table"] [data-testid="run-again"]');
+  await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="0"]', { text: "3000" });
+  check(true, "Re-run opens the past query in a new tab and runs it (3000)");
+  await d.type(".tab-panel:not([hidden]) .cm-content", `${CTRL}w${NULL_KEY}`);
+  await d.click('[aria-label="Close Monitoring"]');
+
   console.log("9. the map: a Takeout's places from the R-tree; a box drawn on it becomes SQL");
   await d.click(await d.wait('[data-testid="catalog-item"][data-name="takeout.location_points"]'));
   await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="dataset-tab-map"]'));

@@ -8,6 +8,7 @@ import { ErrorBox } from "./components/ErrorBox";
 import { StartScreen } from "./features/lake/StartScreen";
 import { AuditPanel } from "./features/audit/AuditPanel";
 import { TimelinePanel } from "./features/timeline/TimelinePanel";
+import { MonitorPanel } from "./features/monitor/MonitorPanel";
 import { ImportWizard } from "./features/import/ImportWizard";
 import { CatalogList } from "./features/catalog/CatalogList";
 import { DatasetView } from "./features/catalog/DatasetView";
@@ -15,15 +16,16 @@ import { QueryTab } from "./features/query/QueryTab";
 import type { CompletionSchema } from "./features/query/SqlEditor";
 
 type Tab =
-  | { id: string; kind: "query"; title: string; sql: string }
+  | { id: string; kind: "query"; title: string; sql: string; autoRun?: "run" | "analyze" }
   | { id: string; kind: "dataset"; title: string; name: string; mapDay?: { day: string; asked: number } }
   | { id: string; kind: "audit"; title: string }
-  | { id: string; kind: "timeline"; title: string };
+  | { id: string; kind: "timeline"; title: string }
+  | { id: string; kind: "monitor"; title: string };
 
 let tabCounter = 0;
-function newQueryTab(sql = ""): Tab {
+function newQueryTab(sql = "", autoRun?: "run" | "analyze"): Tab {
   tabCounter += 1;
-  return { id: `q${Date.now()}-${tabCounter}`, kind: "query", title: `Query ${tabCounter}`, sql };
+  return { id: `q${Date.now()}-${tabCounter}`, kind: "query", title: `Query ${tabCounter}`, sql, autoRun };
 }
 
 export function App() {
@@ -141,8 +143,8 @@ export function App() {
     });
   }, []);
 
-  const openQuery = useCallback((sql = "") => {
-    const t = newQueryTab(sql);
+  const openQuery = useCallback((sql = "", autoRun?: "run" | "analyze") => {
+    const t = newQueryTab(sql, autoRun);
     setTabs((old) => [...old, t]);
     setActive(t.id);
   }, []);
@@ -155,6 +157,11 @@ export function App() {
   const openTimeline = useCallback(() => {
     setTabs((old) => (old.some((t) => t.kind === "timeline") ? old : [...old, { id: "timeline", kind: "timeline", title: "Timeline" }]));
     setActive("timeline");
+  }, []);
+
+  const openMonitor = useCallback(() => {
+    setTabs((old) => (old.some((t) => t.kind === "monitor") ? old : [...old, { id: "monitor", kind: "monitor", title: "Monitoring" }]));
+    setActive("monitor");
   }, []);
 
   const closeTab = useCallback((id: string) => {
@@ -181,6 +188,9 @@ export function App() {
       } else if (k === "w") {
         e.preventDefault();
         if (active) closeTab(active);
+      } else if (k === "m" && statusRef.current?.path) {
+        e.preventDefault();
+        openMonitor();
       } else if (k === "p") {
         e.preventDefault();
         document.getElementById("catalog-search")?.focus();
@@ -188,7 +198,7 @@ export function App() {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [active, closeTab, openQuery]);
+  }, [active, closeTab, openQuery, openMonitor]);
 
   if (!status) {
     return <div className="pad dim">{error ? <ErrorBox error={error} /> : "Starting…"}</div>;
@@ -214,6 +224,9 @@ export function App() {
         </button>
         <button onClick={openTimeline} data-testid="open-timeline" title="Every dataset with times on one axis">
           Timeline
+        </button>
+        <button onClick={openMonitor} data-testid="open-monitor" title="Query history, slow queries, and how the lake behaves over time (Ctrl+M)">
+          Monitoring
         </button>
         <button onClick={openAudit} data-testid="open-audit" title="Everything done to this lake, hash-chained">
           Audit log
@@ -254,7 +267,7 @@ export function App() {
             {tabs.map((t) => (
               <div key={t.id} className={`tab ${t.id === active ? "on" : ""}`} data-testid="tab" data-kind={t.kind}>
                 <button role="tab" aria-selected={t.id === active} onClick={() => setActive(t.id)} className="tab-title ellipsis">
-                  {t.kind === "dataset" ? "▦ " : t.kind === "audit" ? "☰ " : t.kind === "timeline" ? "◷ " : "✎ "}
+                  {t.kind === "dataset" ? "▦ " : t.kind === "audit" ? "☰ " : t.kind === "timeline" ? "◷ " : t.kind === "monitor" ? "◔ " : "✎ "}
                   {t.title}
                 </button>
                 <button className="tab-close" aria-label={`Close ${t.title}`} onClick={() => closeTab(t.id)}>
@@ -270,7 +283,9 @@ export function App() {
             {tabs.map((t) => (
               <div key={t.id} className="tab-panel" hidden={t.id !== active}>
                 {t.kind === "query" ? (
-                  <QueryTab tabId={t.id} initialSql={t.sql} schema={schema} onDatasetCreated={() => void refresh()} />
+                  <QueryTab tabId={t.id} initialSql={t.sql} autoRun={t.autoRun} schema={schema} onDatasetCreated={() => void refresh()} />
+                ) : t.kind === "monitor" ? (
+                  <MonitorPanel datasets={datasets.map((d) => d.name)} onQuery={openQuery} />
                 ) : t.kind === "audit" ? (
                   <AuditPanel />
                 ) : t.kind === "timeline" ? (

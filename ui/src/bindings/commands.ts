@@ -165,6 +165,16 @@ export function queryHistory(limit: number): Promise<Array<T.HistoryEntry>> {
   return call("query_history", { limit });
 }
 
+/** How imports, queries, storage and the app behaved since `since` (30d, 12h, all; 30d when null), with the app's memory and CPU now and the running import's progress. */
+export function metricsReport(since: string | null): Promise<T.MonitorView> {
+  return call("metrics_report", { since });
+}
+
+/** Runs of queries matching `filter` (text, dataset, status, duration, period), newest or slowest first. */
+export function queryRuns(filter: T.RunFilter): Promise<Array<T.QueryRun>> {
+  return call("query_runs", { filter });
+}
+
 /** What importing `paths` would do. */
 export function previewImport(paths: Array<string>): Promise<T.ImportPreview> {
   return call("preview_import", { paths });

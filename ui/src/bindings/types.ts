@@ -238,7 +238,7 @@ ts: string,
  */
 sql: string, 
 /**
- * `ok` or `error`.
+ * `ok`, `error` or `cancelled`.
  */
 status: string, 
 /**
@@ -750,6 +750,430 @@ actions: Array<string>,
  * Whether the hash chain is intact.
  */
 check: AuditCheck, };
+
+/**
+ * What a query read: files kept after pruning, their bytes, and the datasets.
+ */
+export type ScanSummary = { 
+/**
+ * The datasets it read, sorted.
+ */
+datasets: Array<string>, 
+/**
+ * Files it read.
+ */
+files_scanned: number, 
+/**
+ * Files pruning skipped (statistics, partitions or an R-tree).
+ */
+files_pruned: number, 
+/**
+ * Bytes on disk of the files it read.
+ */
+bytes_scanned: number, 
+/**
+ * Row groups the statistics ruled out, where the plan counted them (EXPLAIN ANALYZE).
+ */
+row_groups_pruned: number | null, };
+
+/**
+ * One run of a query, with what it read (the monitoring page's history and slow queries).
+ */
+export type QueryRun = { 
+/**
+ * The run's id in the log.
+ */
+id: number, 
+/**
+ * What it read, when known.
+ */
+scan: ScanSummary | null, 
+/**
+ * The process's peak resident memory while it ran.
+ */
+peak_bytes: number | null, 
+/**
+ * `hit`, `miss`, or none (not cacheable, or from before the cache).
+ */
+cache: string | null, 
+/**
+ * Whether the log keeps an analyzed plan of this run.
+ */
+has_plan: boolean, 
+/**
+ * When (RFC 3339, UTC).
+ */
+ts: string, 
+/**
+ * The SQL text.
+ */
+sql: string, 
+/**
+ * `ok`, `error` or `cancelled`.
+ */
+status: string, 
+/**
+ * The error's code.
+ */
+error_code: string | null, 
+/**
+ * How long it took.
+ */
+duration_ms: number, 
+/**
+ * Rows returned.
+ */
+rows: number | null, };
+
+/**
+ * Which runs to list.
+ */
+export type RunFilter = { 
+/**
+ * Text the SQL contains (any case).
+ */
+text: string, 
+/**
+ * A dataset the query read.
+ */
+dataset: string, 
+/**
+ * `ok`, `error` or `cancelled`; any when empty.
+ */
+status: string, 
+/**
+ * At least this long.
+ */
+min_ms: number, 
+/**
+ * At or after this time (RFC 3339, UTC); any when empty.
+ */
+since: string, 
+/**
+ * Slowest first instead of newest first.
+ */
+slowest: boolean, 
+/**
+ * At most this many (100 when 0).
+ */
+limit: number, };
+
+/**
+ * One import, as the metrics record it.
+ */
+export type ImportMetric = { 
+/**
+ * When it ended (RFC 3339, UTC).
+ */
+ts: string, 
+/**
+ * `ok`, `error` (nothing was imported) or `cancelled`.
+ */
+status: string, 
+/**
+ * The datasets it made new versions of.
+ */
+datasets: Array<string>, 
+/**
+ * Source files or Takeout parts given.
+ */
+sources: number, 
+/**
+ * Bytes of the sources read.
+ */
+bytes: number, 
+/**
+ * Rows imported.
+ */
+rows: number, 
+/**
+ * Wall time.
+ */
+duration_ms: number, 
+/**
+ * Reading the sources' bytes (and their checksums).
+ */
+read_ms: number, 
+/**
+ * Parsing records into columns (the rest of staging).
+ */
+parse_ms: number, 
+/**
+ * Encoding and writing Parquet.
+ */
+write_ms: number, 
+/**
+ * Quality rules, the catalog commit, indexes and profiles.
+ */
+commit_ms: number, 
+/**
+ * The process's peak resident memory during the import (Linux).
+ */
+peak_bytes: number | null, 
+/**
+ * Files or parts that failed.
+ */
+errors: number, 
+/**
+ * Bad records skipped (`--skip-bad`).
+ */
+skipped: number, };
+
+/**
+ * The app's memory and CPU at one moment.
+ */
+export type ProcessSample = { 
+/**
+ * When (milliseconds since 1970, UTC).
+ */
+t: number, 
+/**
+ * Resident memory.
+ */
+rss_bytes: number, 
+/**
+ * CPU time over wall time since the last sample, in percent of one core.
+ */
+cpu_percent: number, };
+
+/**
+ * A day of folded detail.
+ */
+export type DailyMetric = { 
+/**
+ * The day (`YYYY-MM-DD`, UTC).
+ */
+day: string, 
+/**
+ * `query`, `import` or `process`.
+ */
+kind: string, 
+/**
+ * Queries, imports or samples.
+ */
+count: number, 
+/**
+ * Failed or cancelled.
+ */
+errors: number, 
+/**
+ * Summed time (for `process`: summed CPU percent).
+ */
+total_ms: number, 
+/**
+ * Median time.
+ */
+p50_ms: number | null, 
+/**
+ * 95th percentile.
+ */
+p95_ms: number | null, 
+/**
+ * Longest (for `process`: the highest CPU percent).
+ */
+max_ms: number | null, 
+/**
+ * Rows returned or imported.
+ */
+rows: number, 
+/**
+ * Bytes scanned or imported (for `process`: the highest resident memory).
+ */
+bytes: number, };
+
+/**
+ * A dataset's size on disk.
+ */
+export type DatasetSize = { 
+/**
+ * The dataset.
+ */
+name: string, 
+/**
+ * Its current version's files.
+ */
+bytes: number, 
+/**
+ * The files of every version not yet vacuumed (each file once).
+ */
+retained_bytes: number, 
+/**
+ * Its versions.
+ */
+versions: number, 
+/**
+ * Its indexes' files.
+ */
+index_bytes: number, };
+
+/**
+ * The queries of a period, summed up.
+ */
+export type QueryTotals = { 
+/**
+ * Queries run.
+ */
+count: number, 
+/**
+ * Failed ones.
+ */
+errors: number, 
+/**
+ * Cancelled ones.
+ */
+cancelled: number, 
+/**
+ * Median time (of the queries kept in detail).
+ */
+p50_ms: number | null, 
+/**
+ * 95th percentile.
+ */
+p95_ms: number | null, 
+/**
+ * Longest.
+ */
+max_ms: number | null, 
+/**
+ * Rows returned.
+ */
+rows: number, 
+/**
+ * Files read.
+ */
+files_scanned: number, 
+/**
+ * Files pruning skipped.
+ */
+files_pruned: number, 
+/**
+ * Bytes of the files read.
+ */
+bytes_scanned: number, 
+/**
+ * Answers the result cache gave.
+ */
+cache_hits: number, 
+/**
+ * Answers run and then cached.
+ */
+cache_misses: number, 
+/**
+ * hits / (hits + misses), when any query was cacheable.
+ */
+cache_hit_rate: number | null, };
+
+/**
+ * The queries of one hour or day.
+ */
+export type QueryBucket = { 
+/**
+ * The bucket's start (milliseconds since 1970, UTC).
+ */
+t: number, 
+/**
+ * Queries.
+ */
+count: number, 
+/**
+ * Failed or cancelled.
+ */
+errors: number, 
+/**
+ * Median time.
+ */
+p50_ms: number | null, 
+/**
+ * 95th percentile.
+ */
+p95_ms: number | null, };
+
+/**
+ * The lake's size at one moment.
+ */
+export type SizePoint = { 
+/**
+ * When (milliseconds since 1970, UTC).
+ */
+t: number, 
+/**
+ * Bytes of every dataset's current version.
+ */
+bytes: number, };
+
+/**
+ * Everything `lake metrics`, the monitoring page and `lake report` show.
+ */
+export type MetricsReport = { 
+/**
+ * The period's start (RFC 3339, UTC; empty for all time).
+ */
+since: string, 
+/**
+ * When the report was made.
+ */
+until: string, 
+/**
+ * The series' bucket: `hour` or `day`.
+ */
+bucket: string, 
+/**
+ * The period's queries.
+ */
+queries: QueryTotals, 
+/**
+ * Per bucket.
+ */
+query_series: Array<QueryBucket>, 
+/**
+ * The period's imports (the latest 500), oldest first.
+ */
+imports: Array<ImportMetric>, 
+/**
+ * Imports in the period, with the ones folded into days.
+ */
+import_count: number, 
+/**
+ * Rows imported in the period.
+ */
+import_rows: number, 
+/**
+ * Failed or cancelled imports.
+ */
+import_errors: number, 
+/**
+ * Each dataset's size, largest first.
+ */
+storage: Array<DatasetSize>, 
+/**
+ * The lake's size over time (after each commit).
+ */
+growth: Array<SizePoint>, 
+/**
+ * The app's memory and CPU (one sample a minute while it ran), oldest first.
+ */
+process: Array<ProcessSample>, 
+/**
+ * Folded days in the period (older detail), oldest first.
+ */
+daily: Array<DailyMetric>, 
+/**
+ * The slowest queries of the period.
+ */
+slowest: Array<QueryRun>, };
+
+/**
+ * The monitoring page's figures, and the import running now.
+ */
+export type MonitorView = { 
+/**
+ * The period's figures and series, with the app's memory and CPU now as the last sample.
+ */
+report: MetricsReport, 
+/**
+ * The running import's progress, if one runs.
+ */
+import: ImportProgress | null, };
 
 /**
  * What `vacuum` did, or would do with `--dry-run`.
@@ -1780,7 +2204,12 @@ total_ms?: number,
 /**
  * The optimizer rules that changed the plan.
  */
-rules_fired: Array<string>, };
+rules_fired: Array<string>, 
+/**
+ * A run of this query now would be answered from the result cache (its datasets are at
+ * the versions the kept answer read), not by this plan.
+ */
+cached?: boolean, };
 
 /**
  * An earlier EXPLAIN ANALYZE of a query.
@@ -1858,7 +2287,11 @@ plan: QueryPlan | null,
 /**
  * Columns masked as personal data (the lake's setting).
  */
-masked: Array<string>, };
+masked: Array<string>, 
+/**
+ * Answered from the result cache (the datasets it read are unchanged since).
+ */
+cached: boolean, };
 
 /**
  * What an export writes.

@@ -472,3 +472,43 @@ impl Catalog {
         self.conn.execute_batch(sql).unwrap();
     }
 }
+
+impl Catalog {
+    /// What shapes a query's answer besides its datasets' versions: the names there are, the
+    /// views' definitions, the columns
+    /// tagged as personal data and the lake's settings, as one text (the result cache's key).
+    pub fn answer_context(&self) -> Result<String> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce((SELECT group_concat(name, char(0)) FROM
+                 (SELECT name FROM datasets ORDER BY name)), '')
+               || char(1) || coalesce((SELECT group_concat(name || '=' || sql, char(0)) FROM
+                 (SELECT name, sql FROM views ORDER BY name)), '')
+               || char(1) || coalesce((SELECT group_concat(dataset || '.' || column_name || ':' || kind, char(0))
+                 FROM (SELECT * FROM pii_columns ORDER BY dataset, column_name)), '')
+               || char(1) || coalesce((SELECT group_concat(key || '=' || value, char(0))
+                 FROM (SELECT * FROM settings ORDER BY key)), '')",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// When version `version` of `dataset` was committed, if it is still there and not
+    /// vacuumed, and (with `current`) it is the dataset's current version.
+    pub fn version_stamp(
+        &self,
+        dataset: &str,
+        version: u32,
+        current: bool,
+    ) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT v.created_at FROM versions v JOIN datasets d ON d.id = v.dataset_id
+                 WHERE d.name = ?1 AND v.version = ?2 AND v.vacuumed_at IS NULL
+                   AND (?3 = 0 OR d.current_version = v.version)",
+                params![dataset, version, current as i64],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}

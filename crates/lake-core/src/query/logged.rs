@@ -1,9 +1,53 @@
-//! What each query run leaves in the query log: how it ended, what it read, its peak memory.
+//! A query as people run it: answered from the result cache when it can be, else run and
+//! kept there; and logged either way (how it ended, what it read, its peak memory, whether the
+//! cache answered).
 
-use super::{QueryOutput, ScanChoice};
+use std::time::Instant;
+
+use super::cache::{self, ResultCache};
+use super::{no_panic, run_inner, QueryOptions, QueryOutput, ScanChoice};
 use crate::catalog::query_log::ScanSummary;
 use crate::error::Result;
 use crate::Lake;
+
+/// Runs `sql` (a query or an EXPLAIN) and logs it in the catalog; a query asked before over the
+/// same dataset versions is answered from the result cache.
+pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOutput> {
+    let start = Instant::now();
+    let watch = crate::meter::process::PeakWatch::start();
+    let results = lake.memo::<ResultCache>();
+    let key = cache::key(lake, sql).unwrap_or(None);
+    if let Some(k) = &key {
+        if let Ok(Some(hit)) = results.get(lake, k) {
+            let out = Ok(QueryOutput {
+                frame: hit.frame,
+                plan: None,
+                elapsed: start.elapsed(),
+                inputs: hit.inputs,
+                masked: hit.masked,
+                scan: hit.scan,
+                cached: true,
+            });
+            log_query(lake, sql, &out, start.elapsed(), None, Some("hit"));
+            return out;
+        }
+    }
+    let result = no_panic(sql, || run_inner(lake, sql, opts, start));
+    let kept = match (&result, key) {
+        (Ok(out), Some(k)) if out.plan.is_none() => results.put(lake, k, out).unwrap_or(false),
+        _ => false,
+    };
+    let cache = kept.then_some("miss");
+    log_query(
+        lake,
+        sql,
+        &result,
+        start.elapsed(),
+        watch.peak_bytes(),
+        cache,
+    );
+    result
+}
 
 /// What a query read, from the scans its plan chose.
 pub(crate) fn scan_summary(scans: &[ScanChoice]) -> ScanSummary {
@@ -27,14 +71,14 @@ pub(crate) fn scan_summary(scans: &[ScanChoice]) -> ScanSummary {
     }
 }
 
-/// Logs a query run by [`crate::query::run_query`]: how it ended, what it read, its peak
-/// memory. A lake that cannot be written (read-only) keeps no log; the query still answers.
-pub(crate) fn log_query(
+/// Logs a query run by [`run_query`]: how it ended, what it read, its peak memory. A lake that cannot be written (read-only) keeps no log; the query still answers.
+fn log_query(
     lake: &Lake,
     sql: &str,
     result: &Result<QueryOutput>,
     elapsed: std::time::Duration,
     peak_bytes: Option<u64>,
+    cache: Option<&str>,
 ) {
     let code = result.as_ref().err().map(|e| e.code());
     let record = crate::catalog::query_log::QueryRecord {
@@ -49,7 +93,7 @@ pub(crate) fn log_query(
         rows: result.as_ref().ok().map(|o| o.frame.height() as u64),
         scan: result.as_ref().ok().and_then(|o| o.scan.clone()),
         peak_bytes,
-        cache: None,
+        cache,
     };
     let _ = lake.catalog().log_query(&record);
 }

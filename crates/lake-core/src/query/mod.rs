@@ -3,6 +3,8 @@
 
 pub mod arrow_ipc;
 pub mod bind;
+pub mod cache;
+mod cache_tests;
 pub mod chart;
 pub mod chart_svg;
 pub mod column_lineage;
@@ -19,6 +21,7 @@ pub mod guard;
 mod index_only;
 mod index_only_tests;
 mod logged;
+pub use logged::run_query;
 pub mod lttb;
 pub mod mask;
 pub mod output;
@@ -118,6 +121,8 @@ pub struct QueryOutput {
     pub masked: Vec<String>,
     /// What it read (none for an EXPLAIN).
     pub scan: Option<crate::catalog::query_log::ScanSummary>,
+    /// Answered from the result cache ([`cache`]).
+    pub cached: bool,
 }
 
 /// Files of a dataset kept for a query after pruning.
@@ -469,15 +474,6 @@ fn table_stats(ds: &DatasetVersion) -> rewrite::TableStats {
     }
 }
 
-/// Runs `sql` (a query or an EXPLAIN) and logs it in the catalog.
-pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOutput> {
-    let start = Instant::now();
-    let watch = crate::meter::process::PeakWatch::start();
-    let result = no_panic(sql, || run_inner(lake, sql, opts, start));
-    logged::log_query(lake, sql, &result, start.elapsed(), watch.peak_bytes());
-    result
-}
-
 /// Runs `sql` for the lake's own views (the timeline's counts), without logging it: the query
 /// history and the audit log keep what people ran.
 pub(crate) fn run_unlogged(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOutput> {
@@ -503,6 +499,7 @@ fn run_inner(lake: &Lake, sql: &str, opts: &QueryOptions, start: Instant) -> Res
             inputs,
             masked: Vec::new(),
             scan: None,
+            cached: false,
         });
     }
     let inputs = prepared.inputs;
@@ -516,6 +513,7 @@ fn run_inner(lake: &Lake, sql: &str, opts: &QueryOptions, start: Instant) -> Res
         inputs,
         masked,
         scan: Some(scan),
+        cached: false,
     })
 }
 
@@ -531,7 +529,8 @@ pub fn explain_query(
         // `sql` may itself be `EXPLAIN [ANALYZE] ...`: the guard already parsed that.
         let analyze = analyze || prepared.explain == Some(true);
         prepared.explain = Some(analyze);
-        let plan = plan::explain(prepared, analyze, opts)?;
+        let mut plan = plan::explain(prepared, analyze, opts)?;
+        plan.cached = !analyze && cache::would_answer(lake, sql);
         if analyze {
             // Kept for "compare with the previous run"; the engine text is left out (it is the
             // bulk of a plan, and a diff does not read it).

@@ -69,6 +69,11 @@ pub struct QueryPlan {
     /// The optimizer rules that changed the plan.
     #[serde(default)]
     pub rules_fired: Vec<String>,
+    /// A run of this query now would be answered from the result cache (its datasets are at
+    /// the versions the kept answer read), not by this plan.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub cached: bool,
 }
 
 fn kind_of(ir: &IR) -> &'static str {
@@ -349,6 +354,7 @@ pub fn explain(prepared: Prepared, analyze: bool, opts: &QueryOptions) -> Result
         analyzed: analyze,
         total_ms,
         rules_fired: rules,
+        cached: false,
     })
 }
 
@@ -393,6 +399,11 @@ impl QueryPlan {
         }
         if !self.rules_fired.is_empty() {
             s.push_str(&format!("rules fired: {}\n", self.rules_fired.join(", ")));
+        }
+        if self.cached {
+            s.push_str(
+                "result cache: a run now is answered from the cache (its datasets are unchanged)\n",
+            );
         }
         s
     }

@@ -281,6 +281,7 @@ mod tests {
             analyzed: true,
             total_ms: Some(total),
             rules_fired: vec![],
+            cached: false,
         }
     }
 

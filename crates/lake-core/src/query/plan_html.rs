@@ -254,6 +254,7 @@ mod tests {
             analyzed: true,
             total_ms: Some(101.0),
             rules_fired: vec!["predicate_pushdown".into()],
+            cached: false,
         };
         let html = to_html(&plan, Some("SELECT * FROM t WHERE a < 3"));
         assert!(html.contains("60% of the time in Join (t ⋈ u)"), "{html}");

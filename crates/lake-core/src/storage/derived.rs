@@ -99,6 +99,16 @@ impl Lake {
         }
     }
 
+    /// This lake's one `T`, made on first use and kept while the lake is open (state that
+    /// belongs to an open lake, such as the result cache, without storage knowing it).
+    pub fn memo<T: Default + std::any::Any + Send + Sync>(&self) -> Arc<T> {
+        let mut m = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+        let slot = m
+            .entry(std::any::TypeId::of::<T>())
+            .or_insert_with(|| Arc::new(T::default()));
+        slot.clone().downcast::<T>().expect("kept by its type")
+    }
+
     /// A derived file, mapped and parsed once per process by `parse` and kept: an index is
     /// immutable once recorded, so its path names its content.
     pub fn cached<T: Any + Send + Sync>(

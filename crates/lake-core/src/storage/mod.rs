@@ -36,6 +36,13 @@ pub struct Lake {
     cleanup: Option<CleanupReport>,
     /// Derived files (indexes) read by this process, by path ([`Lake::cached`]).
     derived: DerivedCache,
+    /// Per-lake state of other modules, by type ([`Lake::memo`]): the result cache.
+    memo: Mutex<
+        std::collections::HashMap<
+            std::any::TypeId,
+            std::sync::Arc<dyn std::any::Any + Send + Sync>,
+        >,
+    >,
 }
 
 type DerivedCache =
@@ -292,6 +299,7 @@ impl Lake {
             read_only,
             cleanup: None,
             derived: Mutex::default(),
+            memo: Mutex::default(),
         };
         if read_only {
             return Ok(lake);

@@ -203,6 +203,11 @@ export function PlanView({
             {line}
           </button>
         )}
+        {plan.cached && (
+          <span className="plan-chip" data-testid="plan-cached" title="The datasets this query reads are at the versions of a kept answer: a run now is answered from the result cache, not by this plan">
+            answered from the result cache
+          </span>
+        )}
         {!compact && plan.rules_fired.length > 0 && (
           <span className="plan-rules">
             <span className="plan-rules-label">rules</span>

@@ -30,11 +30,14 @@ const ChartPane = lazy(() => import("../chart/ChartPane"));
 export function QueryTab({
   tabId,
   initialSql,
+  autoRun,
   schema,
   onDatasetCreated,
 }: {
   tabId: string;
   initialSql: string;
+  /** Run the SQL (or EXPLAIN ANALYZE it) as soon as the tab opens (from the query history). */
+  autoRun?: "run" | "analyze";
   schema: CompletionSchema;
   /** A result was kept as a dataset (the catalog should list it). */
   onDatasetCreated?: (name: string) => void;
@@ -66,6 +69,8 @@ export function QueryTab({
   const [notice, setNotice] = useState<string | null>(null);
   // Result columns masked as personal data (the lake's setting).
   const [masked, setMasked] = useState<string[]>([]);
+  // The result came from the lake's result cache.
+  const [cached, setCached] = useState(false);
   // The SQL behind the result shown (what "Keep as dataset" keeps).
   const [resultSql, setResultSql] = useState<string | null>(null);
   const editor = useRef<SqlEditorHandle | null>(null);
@@ -96,6 +101,7 @@ export function QueryTab({
       metrics.resultId = r.result.id;
       setMeta(r.result);
       setMasked(r.masked);
+      setCached(r.cached);
       setResultSql(r.plan ? null : q);
       if (r.plan) {
         // `EXPLAIN …` run as a query: the plan view gets the same state as from Analyze.
@@ -142,6 +148,15 @@ export function QueryTab({
     },
     [running, tabId],
   );
+
+  // Opened to run at once (Re-run or Plan in the query history): once, when the editor is there.
+  const autoDone = useRef(false);
+  useEffect(() => {
+    if (!autoRun || autoDone.current || !editor.current) return;
+    autoDone.current = true;
+    if (autoRun === "run") void run();
+    else void runExplain(true);
+  }, [autoRun, run, runExplain]);
 
   const format = useCallback(async () => {
     const h = editor.current;
@@ -280,6 +295,11 @@ export function QueryTab({
         {!running && meta && (
           <span className="dim" data-testid="result-summary">
             {fmtInt(meta.total_rows)} rows · {fmtMs(meta.elapsed_ms)}
+          </span>
+        )}
+        {!running && meta && cached && (
+          <span className="badge" data-testid="result-cached" title="The datasets this query reads are unchanged since it last ran: the kept answer was used">
+            from cache
           </span>
         )}
         {!running && meta && masked.length > 0 && (

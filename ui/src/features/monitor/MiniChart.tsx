@@ -1,0 +1,83 @@
+import { useEffect, useRef } from "react";
+import "../chart/safeLocale";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+
+export type MiniSeries = { name: string; values: (number | null)[]; color: string };
+
+/** An axis number in few characters: 1.2k, 3.4M. */
+export function compact(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e9) return `${+(v / 1e9).toFixed(1)}G`;
+  if (a >= 1e6) return `${+(v / 1e6).toFixed(1)}M`;
+  if (a >= 1e4) return `${+(v / 1e3).toFixed(0)}k`;
+  if (a >= 1e3) return `${+(v / 1e3).toFixed(1)}k`;
+  return `${+v.toFixed(a < 10 ? 2 : 0)}`;
+}
+
+/** A small time chart of the monitoring page: lines (or points, or a filled area) over UTC
+ *  times in milliseconds, as wide as its box. */
+export function MiniChart({
+  title,
+  x,
+  series,
+  kind = "line",
+  range,
+  testId,
+}: {
+  title: string;
+  x: number[];
+  series: MiniSeries[];
+  kind?: "line" | "points" | "area";
+  /** The period the x axis spans (UTC ms), so charts of one period line up. */
+  range?: [number, number];
+  testId: string;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el || x.length === 0) return;
+    const axis = { stroke: "#9aa4b2", grid: { stroke: "#2a3038" }, ticks: { stroke: "#2a3038" } };
+    const few = x.length <= 60;
+    const make = (width: number) =>
+      new uPlot(
+        {
+          width,
+          height: 170,
+          ms: 1,
+          tzDate: (ts: number) => uPlot.tzDate(new Date(ts), "Etc/UTC"),
+          legend: { show: true },
+          scales: { x: range ? { time: true, range: () => range } : { time: true } },
+          axes: [axis, { ...axis, size: 50, values: (_u: uPlot, splits: number[]) => splits.map(compact) }],
+          series: [
+            { label: "time" },
+            ...series.map((s) => ({
+              label: s.name,
+              stroke: s.color,
+              width: kind === "points" ? 0 : 1.5,
+              fill: kind === "area" ? `${s.color}44` : undefined,
+              paths: kind === "points" ? () => null : undefined,
+              spanGaps: true,
+              points: { show: kind === "points" || few, size: 5, fill: s.color },
+            })),
+          ],
+        },
+        [x, ...series.map((s) => s.values)] as uPlot.AlignedData,
+        el,
+      );
+    let u = make(Math.max(el.clientWidth, 240));
+    const seen = new ResizeObserver(() => u.setSize({ width: Math.max(el.clientWidth, 240), height: 170 }));
+    seen.observe(el);
+    return () => {
+      seen.disconnect();
+      u.destroy();
+      u = null as unknown as uPlot;
+    };
+  }, [x, series, kind, range]);
+  return (
+    <figure className="mini-chart" data-testid={testId}>
+      <figcaption>{title}</figcaption>
+      {x.length === 0 ? <div className="dim mini-empty">Nothing recorded in this period.</div> : <div ref={box} />}
+    </figure>
+  );
+}
