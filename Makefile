@@ -8,7 +8,7 @@ APP_BIN := $(CARGO_TARGET_DIR)/debug/datapunk-lake
 # "Create lake" default.
 LAKE ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/org.datapunk.lake/lake
 
-.PHONY: deps ui build run demo test lint unit ui-test e2e check-boundaries bindings audit fuzz bench bench-takeout bench-app bench-tpch bench-spatial bench-lineage bench-time fmt
+.PHONY: deps ui build run demo test lint unit ui-test e2e check-boundaries bindings audit fuzz bench bench-takeout bench-app bench-tpch bench-spatial bench-lineage bench-time bench-metrics fmt
 
 deps:
 	@bash scripts/install-deps.sh
@@ -124,6 +124,11 @@ bench-lineage: deps
 # The timeline's density counts at three zooms against DuckDB on the same files.
 bench-time: deps
 	bash bench/time.sh
+
+# Metrics and the result cache: recording's cost per TPC-H SF1 query, a cached repeat against
+# DuckDB, lake metrics / lake report over a year of 100,000 queries.
+bench-metrics: deps
+	bash bench/metrics.sh
 
 # TPC-H (SF=1 by default): the 22 queries through the lake, DuckDB and raw Polars, answers
 # checked against DuckDB's, per-query medians and ratios.

@@ -953,9 +953,13 @@ kind: string,
  */
 count: number, 
 /**
- * Failed or cancelled.
+ * Failed.
  */
 errors: number, 
+/**
+ * Cancelled (or stopped by a timeout).
+ */
+cancelled: number, 
 /**
  * Summed time (for `process`: summed CPU percent).
  */

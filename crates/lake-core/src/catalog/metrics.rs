@@ -84,8 +84,10 @@ pub struct DailyMetric {
     pub kind: String,
     /// Queries, imports or samples.
     pub count: u64,
-    /// Failed or cancelled.
+    /// Failed.
     pub errors: u64,
+    /// Cancelled (or stopped by a timeout).
+    pub cancelled: u64,
     /// Summed time (for `process`: summed CPU percent).
     pub total_ms: f64,
     /// Median time.
@@ -135,10 +137,14 @@ pub fn ts_ms(ts: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
+/// The start of the day `days` before today, written as the logs write times (with
+/// milliseconds, so a time logged at midnight sorts with its own day).
 fn days_ago(days: i64) -> String {
-    (chrono::Utc::now() - chrono::Duration::days(days))
-        .format("%Y-%m-%dT00:00:00Z")
-        .to_string()
+    day_start(chrono::Utc::now().date_naive() - chrono::Duration::days(days))
+}
+
+fn day_start(day: chrono::NaiveDate) -> String {
+    format!("{day}T00:00:00.000Z")
 }
 
 impl Catalog {
@@ -215,6 +221,15 @@ impl Catalog {
              VALUES (?1, ?2, ?3)",
             params![minute, rss_bytes as i64, cpu_percent],
         )?;
+        // A lake only browsed (no imports, few queries) still folds its old samples.
+        let old: i64 = self.conn.query_row(
+            "SELECT count(*) FROM process_metrics WHERE ts < ?1",
+            [days_ago(PROCESS_DAYS)],
+            |r| r.get(0),
+        )?;
+        if old > 0 {
+            self.compact_metrics()?;
+        }
         Ok(())
     }
 
@@ -242,7 +257,7 @@ impl Catalog {
             return Ok(Vec::new());
         }
         let mut st = self.conn.prepare(
-            "SELECT day, kind, count, errors, total_ms, p50_ms, p95_ms, max_ms, rows, bytes
+            "SELECT day, kind, count, errors, cancelled, total_ms, p50_ms, p95_ms, max_ms, rows, bytes
              FROM metrics_daily WHERE day >= ?1 ORDER BY day, kind",
         )?;
         let rows = st.query_map([since_day], |r| {
@@ -251,12 +266,13 @@ impl Catalog {
                 kind: r.get(1)?,
                 count: r.get::<_, i64>(2)?.max(0) as u64,
                 errors: r.get::<_, i64>(3)?.max(0) as u64,
-                total_ms: r.get(4)?,
-                p50_ms: r.get(5)?,
-                p95_ms: r.get(6)?,
-                max_ms: r.get(7)?,
-                rows: r.get::<_, i64>(8)?.max(0) as u64,
-                bytes: r.get::<_, i64>(9)?.max(0) as u64,
+                cancelled: r.get::<_, i64>(4)?.max(0) as u64,
+                total_ms: r.get(5)?,
+                p50_ms: r.get(6)?,
+                p95_ms: r.get(7)?,
+                max_ms: r.get(8)?,
+                rows: r.get::<_, i64>(9)?.max(0) as u64,
+                bytes: r.get::<_, i64>(10)?.max(0) as u64,
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -264,6 +280,9 @@ impl Catalog {
 
     /// Every dataset's size on disk, largest first.
     pub fn dataset_sizes(&self) -> Result<Vec<DatasetSize>> {
+        if !self.has_metrics()? {
+            return Ok(Vec::new());
+        }
         let mut st = self.conn.prepare(
             "SELECT d.name,
                coalesce((SELECT v.bytes FROM versions v
@@ -321,21 +340,21 @@ impl Catalog {
         let import_cut = self.cutoff("import_metrics", MAX_IMPORT_ROWS, DETAIL_DAYS)?;
         let tx = self.conn.unchecked_transaction()?;
         fold(&tx, "query", &query_cut,
-            "SELECT substr(ts, 1, 10), duration_ms, status != 'ok', coalesce(rows, 0), coalesce(bytes_scanned, 0)
+            "SELECT substr(ts, 1, 10), duration_ms, status, coalesce(rows, 0), coalesce(bytes_scanned, 0)
              FROM query_log WHERE ts < ?1 ORDER BY 1",
             "DELETE FROM query_log WHERE ts < ?1")?;
         fold(
             &tx,
             "import",
             &import_cut,
-            "SELECT substr(ts, 1, 10), duration_ms, status != 'ok', rows, bytes
+            "SELECT substr(ts, 1, 10), duration_ms, status, rows, bytes
              FROM import_metrics WHERE ts < ?1 ORDER BY 1",
             "DELETE FROM import_metrics WHERE ts < ?1",
         )?;
         tx.execute(
             "INSERT OR REPLACE INTO metrics_daily
-               (day, kind, count, errors, total_ms, p50_ms, p95_ms, max_ms, rows, bytes)
-             SELECT substr(ts, 1, 10), 'process', count(*), 0, sum(cpu_percent), NULL, NULL,
+               (day, kind, count, errors, cancelled, total_ms, p50_ms, p95_ms, max_ms, rows, bytes)
+             SELECT substr(ts, 1, 10), 'process', count(*), 0, 0, sum(cpu_percent), NULL, NULL,
                max(cpu_percent), 0, max(rss_bytes)
              FROM process_metrics WHERE ts < ?1 GROUP BY 1",
             [days_ago(PROCESS_DAYS)],
@@ -360,13 +379,14 @@ impl Catalog {
                 |r| r.get(0),
             )
             .optional()?;
-        // The day after the row past the limit: that whole day goes too.
+        // The day after the row past the limit: that whole day goes too, but never today.
         let by_rows = nth.and_then(|ts| {
             let day = chrono::NaiveDate::parse_from_str(ts.get(..10)?, "%Y-%m-%d").ok()?;
-            Some(format!("{}T00:00:00Z", day.succ_opt()?))
+            Some(day_start(day.succ_opt()?))
         });
+        let today = days_ago(0);
         Ok(match by_rows {
-            Some(r) if r > by_age => r,
+            Some(r) if r > by_age => r.min(today),
             _ => by_age,
         })
     }
@@ -395,7 +415,7 @@ fn fold(
     delete: &str,
 ) -> Result<()> {
     let mut st = tx.prepare(select)?;
-    let rows: Vec<(String, f64, bool, i64, i64)> = st
+    let rows: Vec<(String, f64, String, i64, i64)> = st
         .query_map([cut], |r| {
             Ok((
                 r.get(0)?,
@@ -414,10 +434,11 @@ fn fold(
     while i < rows.len() {
         let day = rows[i].0.clone();
         let mut ms = Vec::new();
-        let (mut errors, mut nrows, mut bytes) = (0i64, 0i64, 0i64);
+        let (mut errors, mut cancelled, mut nrows, mut bytes) = (0i64, 0i64, 0i64, 0i64);
         while i < rows.len() && rows[i].0 == day {
             ms.push(rows[i].1);
-            errors += rows[i].2 as i64;
+            errors += (rows[i].2 == "error") as i64;
+            cancelled += (rows[i].2 == "cancelled") as i64;
             nrows += rows[i].3;
             bytes += rows[i].4;
             i += 1;
@@ -432,16 +453,17 @@ fn fold(
         );
         tx.execute(
             "INSERT INTO metrics_daily
-               (day, kind, count, errors, total_ms, p50_ms, p95_ms, max_ms, rows, bytes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+               (day, kind, count, errors, cancelled, total_ms, p50_ms, p95_ms, max_ms, rows, bytes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT (day, kind) DO UPDATE SET
                p50_ms = CASE WHEN excluded.count > count THEN excluded.p50_ms ELSE p50_ms END,
                p95_ms = CASE WHEN excluded.count > count THEN excluded.p95_ms ELSE p95_ms END,
                max_ms = max(coalesce(max_ms, 0), excluded.max_ms),
                count = count + excluded.count, errors = errors + excluded.errors,
+               cancelled = cancelled + excluded.cancelled,
                total_ms = total_ms + excluded.total_ms, rows = rows + excluded.rows,
                bytes = bytes + excluded.bytes",
-            params![day, kind, count, errors, total, p50, p95, max, nrows, bytes],
+            params![day, kind, count, errors, cancelled, total, p50, p95, max, nrows, bytes],
         )?;
     }
     tx.execute(delete, [cut])?;

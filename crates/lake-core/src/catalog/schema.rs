@@ -222,6 +222,7 @@ CREATE TABLE metrics_daily (
   kind TEXT NOT NULL,
   count INTEGER NOT NULL,
   errors INTEGER NOT NULL,
+  cancelled INTEGER NOT NULL,
   total_ms REAL NOT NULL,
   p50_ms REAL,
   p95_ms REAL,

@@ -60,8 +60,9 @@ fn measure(
         read_ms,
         write_ms,
         commit_ms,
-        // Parsing is what is left of the wall time (the other phases are summed over threads,
-        // so it is never below zero).
+        // Parsing is what is left of the wall time. Writing is summed over the threads that
+        // write, so on an import that writes from several threads read + write + commit can
+        // pass the wall time; parse is then 0 (never below).
         parse_ms: (duration_ms - read_ms - write_ms - commit_ms).max(0.0),
         peak_bytes,
         ..Default::default()

@@ -126,20 +126,21 @@ pub fn since_instant(text: &str) -> Result<String> {
 
 /// The report of the period since `since` (RFC 3339; all when empty).
 pub fn report(lake: &Lake, since: &str) -> Result<MetricsReport> {
-    let cat = lake.catalog();
-    let points = cat.query_points(since)?;
-    let daily = cat.daily_metrics(since.get(..10).unwrap_or(""))?;
-    let all_imports = cat.import_metrics(since)?;
-    let process = cat.process_metrics(since)?;
-    let storage = cat.dataset_sizes()?;
-    let growth = cat.lake_growth()?;
-    let slowest = cat.query_runs(&RunFilter {
+    // One read at a time, so queries and imports are not held up by the whole report.
+    let points = lake.catalog().query_points(since)?;
+    let daily = lake
+        .catalog()
+        .daily_metrics(since.get(..10).unwrap_or(""))?;
+    let all_imports = lake.catalog().import_metrics(since)?;
+    let process = lake.catalog().process_metrics(since)?;
+    let storage = lake.catalog().dataset_sizes()?;
+    let growth = lake.catalog().lake_growth()?;
+    let slowest = lake.catalog().query_runs(&RunFilter {
         since: since.to_string(),
         slowest: true,
         limit: 10,
         ..Default::default()
     })?;
-    drop(cat);
     let until = crate::catalog::now_rfc3339();
     let start_ms = if since.is_empty() {
         points.first().map(|p| p.t).unwrap_or(0.0)
@@ -157,6 +158,7 @@ pub fn report(lake: &Lake, since: &str) -> Result<MetricsReport> {
     for d in folded("query") {
         queries.count += d.count;
         queries.errors += d.errors;
+        queries.cancelled += d.cancelled;
         queries.rows += d.rows;
         queries.bytes_scanned += d.bytes;
     }
@@ -165,7 +167,7 @@ pub fn report(lake: &Lake, since: &str) -> Result<MetricsReport> {
         query_series.push(QueryBucket {
             t: crate::catalog::metrics::ts_ms(&format!("{}T00:00:00Z", d.day)),
             count: d.count,
-            errors: d.errors,
+            errors: d.errors + d.cancelled,
             p50_ms: d.p50_ms,
             p95_ms: d.p95_ms,
         });
@@ -175,7 +177,9 @@ pub fn report(lake: &Lake, since: &str) -> Result<MetricsReport> {
     let import_rows = all_imports.iter().map(|i| i.rows).sum::<u64>()
         + folded("import").map(|d| d.rows).sum::<u64>();
     let import_errors = all_imports.iter().filter(|i| i.status != "ok").count() as u64
-        + folded("import").map(|d| d.errors).sum::<u64>();
+        + folded("import")
+            .map(|d| d.errors + d.cancelled)
+            .sum::<u64>();
     let imports = all_imports[all_imports.len().saturating_sub(500)..].to_vec();
     Ok(MetricsReport {
         since: since.to_string(),

@@ -9,7 +9,9 @@
 //!   new version, a restore or a retention run invalidates it; the check reads the catalog, not a
 //!   flag someone must remember to clear.
 //! - **Not cached:** EXPLAIN, answers of time-dependent or random functions (`now()`,
-//!   `random()`...), and answers larger than [`MAX_ENTRY_BYTES`]. The cache holds at most
+//!   `random()`..., in the query or a view it reads), time travel, answers larger than
+//!   [`MAX_ENTRY_BYTES`], and an answer whose key changed while it ran (masking turned off or
+//!   a view redefined meanwhile: kept under the old key it would be served wrongly). The cache holds at most
 //!   [`MAX_BYTES`]; the least recently used entries go first.
 
 use std::collections::HashMap;
@@ -90,6 +92,13 @@ pub fn key(lake: &Lake, sql: &str) -> Result<Option<String>> {
     if guarded.explain.is_some() || volatile(&guarded.statement) {
         return Ok(None);
     }
+    // A view may call `now()` too: look at the statement with its views in front.
+    let mut expanded = guarded.statement.clone();
+    let known: std::collections::HashSet<String> =
+        lake.catalog().dataset_names()?.into_iter().collect();
+    if super::views::expand(lake, &mut expanded, &known).is_err() || volatile(&expanded) {
+        return Ok(None);
+    }
     let context = lake.catalog().answer_context()?;
     Ok(Some(format!("{}\u{0}{context}", guarded.statement)))
 }
@@ -166,7 +175,9 @@ impl ResultCache {
     /// Keeps an answer under `key`; `false` when it is too large to keep.
     pub fn put(&self, lake: &Lake, key: String, out: &super::QueryOutput) -> Result<bool> {
         let bytes = out.frame.estimated_size(false) + key.len();
-        if bytes > MAX_ENTRY_BYTES {
+        // Time travel (`TIMESTAMP AS OF` a time still to come reads the current version, which
+        // moves on) is answered from the files.
+        if bytes > MAX_ENTRY_BYTES || out.inputs.iter().any(|i| i.pinned) {
             return Ok(false);
         }
         let Some(stamps) = stamps(lake, &out.inputs)? else {

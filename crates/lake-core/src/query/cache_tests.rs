@@ -63,6 +63,49 @@ fn a_repeated_query_is_answered_from_the_cache_until_a_new_version() {
     );
 }
 
+#[test]
+fn answers_that_would_change_without_a_new_version_are_not_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::open_or_init(&dir.path().join("lake")).unwrap();
+    import_csv(
+        &lake,
+        dir.path(),
+        "a.csv",
+        "t",
+        "x,ts\n1,2024-01-01T00:00:00Z\n",
+        Mode::Replace,
+    );
+    let q = QueryOptions::default();
+    let twice = |sql: &str| {
+        run_query(&lake, sql, &q).unwrap();
+        run_query(&lake, sql, &q).unwrap().cached
+    };
+    // now() hidden in a view.
+    super::views::create(&lake, "stamped", "SELECT x, now() AS asked FROM t").unwrap();
+    assert!(!twice("SELECT x, asked FROM stamped"));
+    // A time still to come reads the current version, which moves on.
+    assert!(!twice(
+        "SELECT count(*) FROM t TIMESTAMP AS OF '2099-01-01'"
+    ));
+    // A hit reads nothing, and says so in the log (the datasets stay, for the filters).
+    assert!(twice("SELECT sum(x) FROM t"));
+    let runs = lake.catalog().query_runs(&Default::default()).unwrap();
+    let hit = runs
+        .iter()
+        .find(|r| r.cache.as_deref() == Some("hit"))
+        .unwrap();
+    let s = hit.scan.as_ref().unwrap();
+    assert_eq!(
+        (s.files_scanned, s.bytes_scanned, s.datasets.clone()),
+        (0, 0, vec!["t".to_string()])
+    );
+    let miss = runs
+        .iter()
+        .find(|r| r.cache.as_deref() == Some("miss"))
+        .unwrap();
+    assert_eq!(miss.scan.as_ref().unwrap().files_scanned, 1);
+}
+
 /// A tiny deterministic generator (xorshift), so a failure replays.
 struct Rng(u64);
 impl Rng {

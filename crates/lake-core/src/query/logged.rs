@@ -28,13 +28,27 @@ pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOut
                 scan: hit.scan,
                 cached: true,
             });
-            log_query(lake, sql, &out, start.elapsed(), None, Some("hit"));
+            // Nothing was read to answer it.
+            let read_nothing =
+                out.as_ref()
+                    .ok()
+                    .and_then(|o| o.scan.clone())
+                    .map(|s| ScanSummary {
+                        datasets: s.datasets,
+                        ..Default::default()
+                    });
+            log_hit(lake, sql, &out, start.elapsed(), read_nothing);
             return out;
         }
     }
     let result = no_panic(sql, || run_inner(lake, sql, opts, start));
+    // Kept only under the key it still has (masking or a view may have changed meanwhile).
     let kept = match (&result, key) {
-        (Ok(out), Some(k)) if out.plan.is_none() => results.put(lake, k, out).unwrap_or(false),
+        (Ok(out), Some(k))
+            if out.plan.is_none() && cache::key(lake, sql).ok().flatten().as_ref() == Some(&k) =>
+        {
+            results.put(lake, k, out).unwrap_or(false)
+        }
         _ => false,
     };
     let cache = kept.then_some("miss");
@@ -49,9 +63,36 @@ pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOut
     result
 }
 
+/// Logs a query the cache answered: its datasets, with nothing read.
+fn log_hit(
+    lake: &Lake,
+    sql: &str,
+    out: &Result<QueryOutput>,
+    elapsed: std::time::Duration,
+    scan: Option<ScanSummary>,
+) {
+    let record = crate::catalog::query_log::QueryRecord {
+        sql,
+        status: "ok",
+        duration_ms: elapsed.as_secs_f64() * 1e3,
+        rows: out.as_ref().ok().map(|o| o.frame.height() as u64),
+        scan,
+        cache: Some("hit"),
+        ..Default::default()
+    };
+    let _ = lake.catalog().log_query(&record);
+}
+
 /// What a query read, from the scans its plan chose.
 pub(crate) fn scan_summary(scans: &[ScanChoice]) -> ScanSummary {
-    let mut datasets: Vec<String> = scans.iter().map(|s| s.dataset.clone()).collect();
+    // `events@v3` (time travel) is `events` to the history's dataset filter.
+    let mut datasets: Vec<String> = scans
+        .iter()
+        .map(|s| match super::time_travel::split_name(&s.dataset) {
+            Some((base, _)) => base.to_string(),
+            None => s.dataset.clone(),
+        })
+        .collect();
     datasets.sort();
     datasets.dedup();
     let kept = |s: &ScanChoice| if s.index_only { 0 } else { s.kept.len() as u64 };

@@ -250,7 +250,9 @@ pub fn write_file_atomically(
         .unwrap_or_else(|| "export".into());
     let tmp = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
     let written = (|| {
-        let mut f = std::fs::File::create(&tmp)
+        // A new file only: a link planted under the temporary name (a shared folder) is not
+        // followed and written through.
+        let mut f = std::fs::File::create_new(&tmp)
             .map_err(|e| LakeError::io(format!("creating {}", tmp.display()), e))?;
         let mut w = std::io::BufWriter::new(&mut f);
         write(&mut w)?;

@@ -48,7 +48,11 @@ pub fn parse_age(text: &str) -> Result<Duration> {
 
 /// The instant `age` ago, as the catalog writes times (RFC 3339, UTC, milliseconds).
 pub fn cutoff(age: Duration) -> String {
-    let t = chrono::Utc::now() - chrono::Duration::from_std(age).unwrap_or(chrono::Duration::MAX);
+    // An age beyond the calendar (`99999999999d`) means from the beginning.
+    let t = chrono::Duration::from_std(age)
+        .ok()
+        .and_then(|d| chrono::Utc::now().checked_sub_signed(d))
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 

@@ -15,7 +15,8 @@ const PERIODS: [string, string][] = [
   ["all", "All time"],
 ];
 
-/** How often the page asks again while it is shown (an import's progress, the app's memory). */
+/** How long the page waits after an answer before asking again while it is shown (an import's
+ *  progress, the app's memory); a slow answer is never asked for twice at once. */
 const POLL_MS = 3000;
 
 const tsMs = (iso: string) => Date.parse(iso);
@@ -108,9 +109,13 @@ export function MonitorPanel({
 
   useEffect(() => {
     let stale = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const next = () => {
+      if (!stale) timer = setTimeout(() => load(false), POLL_MS);
+    };
     const load = (first: boolean) => {
-      // Hidden (another tab is on top): nothing to refresh.
-      if (!first && root.current?.offsetParent == null) return;
+      // Hidden (another tab is on top): nothing to refresh; look again later.
+      if (!first && root.current?.offsetParent == null) return next();
       if (first) monitorTimings.askedAt = performance.now();
       metricsReport(since)
         .then((v) => {
@@ -118,13 +123,13 @@ export function MonitorPanel({
           setView(v);
           setError(null);
         })
-        .catch((e) => !stale && setError(asLakeError(e)));
+        .catch((e) => !stale && setError(asLakeError(e)))
+        .finally(next);
     };
     load(true);
-    const t = setInterval(() => load(false), POLL_MS);
     return () => {
       stale = true;
-      clearInterval(t);
+      clearTimeout(timer);
     };
   }, [since]);
 

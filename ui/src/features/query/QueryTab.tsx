@@ -150,13 +150,15 @@ export function QueryTab({
   );
 
   // Opened to run at once (Re-run or Plan in the query history): once, when the editor is there.
+  // (The editor loads lazily: `editorReady` says when it is there.)
   const autoDone = useRef(false);
+  const [editorReady, setEditorReady] = useState(false);
   useEffect(() => {
-    if (!autoRun || autoDone.current || !editor.current) return;
+    if (!autoRun || autoDone.current || !editorReady || !editor.current) return;
     autoDone.current = true;
     if (autoRun === "run") void run();
     else void runExplain(true);
-  }, [autoRun, run, runExplain]);
+  }, [autoRun, editorReady, run, runExplain]);
 
   const format = useCallback(async () => {
     const h = editor.current;
@@ -357,7 +359,10 @@ export function QueryTab({
           onFormat={format}
           onCursor={onCursor}
           linked={linked}
-            handle={(h) => (editor.current = h)}
+            handle={(h) => {
+              editor.current = h;
+              if (h) setEditorReady(true);
+            }}
           />
         </Suspense>
       </div>
