@@ -36,8 +36,8 @@ g = statistics.geometric_mean(added)
 print(f"geomean added by recording: {(g - 1) * 100:.2f}% (goal <= 2%)")
 
 print("\n== 2. a repeated query with a 10,000-row answer: the result cache against DuckDB again")
-sql = ("SELECT user, count(*) AS n, sum(amount) AS total FROM t WHERE user <= 10000 "
-       "GROUP BY user ORDER BY user")
+sql = ('SELECT "user", count(*) AS n, sum(amount) AS total FROM t WHERE "user" <= 10000 '
+       'GROUP BY "user" ORDER BY "user"')
 runs = repeated(a.time_lake, sql, 6)
 first = runs[0]
 hits = [r for r in runs[1:] if r[1]]

@@ -147,11 +147,31 @@ fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueryRun> {
     })
 }
 
+/// `synchronous=NORMAL` while it lives; `FULL` again when dropped.
+struct Relaxed<'a>(&'a rusqlite::Connection);
+
+impl<'a> Relaxed<'a> {
+    fn new(conn: &'a rusqlite::Connection) -> Result<Relaxed<'a>> {
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(Relaxed(conn))
+    }
+}
+
+impl Drop for Relaxed<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.pragma_update(None, "synchronous", "FULL");
+    }
+}
+
 impl Catalog {
     /// Records a finished, failed or cancelled query, in the query log and in the audit chain
     /// (what was asked, and how it ended).
     pub fn log_query(&self, q: &QueryRecord<'_>) -> Result<()> {
         let ts = now_rfc3339();
+        // A log entry is not worth a disk flush per query (it was most of what logging cost):
+        // it is committed without one, atomically still (WAL), and a power cut may lose the
+        // last few. Data commits keep `synchronous=FULL`, set back when this returns.
+        let _relaxed = Relaxed::new(&self.conn)?;
         let tx = self.conn.unchecked_transaction()?;
         let scan = q.scan.as_ref();
         let datasets = scan.map(|s| serde_json::to_string(&s.datasets).unwrap_or_default());
