@@ -132,9 +132,7 @@ pub fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
 
 /// RFC 3339 text as milliseconds since 1970 (0 when it does not parse).
 pub fn ts_ms(ts: &str) -> f64 {
-    chrono::DateTime::parse_from_rfc3339(ts)
-        .map(|t| t.timestamp_millis() as f64)
-        .unwrap_or(0.0)
+    crate::temporal::parse_datetime_us(ts).map_or(0.0, |us| us as f64 / 1e3)
 }
 
 /// The start of the day `days` before today, written as the logs write times (with

@@ -1,7 +1,7 @@
 //! Every import, measured: its sizes, its time per phase and its peak memory go to the
 //! catalog's metrics (`lake metrics`, the monitoring page), whether it worked or not.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use super::{import_unmetered, CancelToken, ImportOptions, ImportReport, Progress};
@@ -55,7 +55,8 @@ fn measure(
     let mut m = ImportMetric {
         ts: crate::catalog::now_rfc3339(),
         sources: paths.len() as u64,
-        bytes: paths.iter().map(|p| tree_bytes(p)).sum(),
+        // Counted as the import's progress counts them.
+        bytes: super::progress::total_bytes(paths),
         duration_ms,
         read_ms,
         write_ms,
@@ -96,17 +97,4 @@ fn measure(
         }
     }
     m
-}
-
-/// Bytes of a file, or of every file under a folder (links are not followed).
-fn tree_bytes(p: &Path) -> u64 {
-    let Ok(meta) = std::fs::symlink_metadata(p) else {
-        return 0;
-    };
-    if !meta.is_dir() {
-        return if meta.is_file() { meta.len() } else { 0 };
-    }
-    std::fs::read_dir(p)
-        .map(|it| it.flatten().map(|e| tree_bytes(&e.path())).sum())
-        .unwrap_or(0)
 }

@@ -83,8 +83,28 @@ pub struct Hit {
     pub scan: Option<ScanSummary>,
 }
 
+/// Where an answer is kept: the statement as parsed, and what else shaped its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheKey {
+    statement: String,
+    context: String,
+}
+
+impl CacheKey {
+    /// The text entries are kept under.
+    pub fn text(&self) -> String {
+        format!("{}\u{0}{}", self.statement, self.context)
+    }
+
+    /// Whether nothing that shapes the answer (masking, views, names) changed since the key
+    /// was made: the statement is the same text, so only the catalog is read again.
+    pub fn still_current(&self, lake: &Lake) -> bool {
+        matches!(lake.catalog().answer_context(), Ok(c) if c == self.context)
+    }
+}
+
 /// The cache key of `sql`, or `None` when its answer must not be cached.
-pub fn key(lake: &Lake, sql: &str) -> Result<Option<String>> {
+pub fn key(lake: &Lake, sql: &str) -> Result<Option<CacheKey>> {
     let Ok(guarded) = super::guard::guard(sql) else {
         // Its error comes from running it.
         return Ok(None);
@@ -99,8 +119,10 @@ pub fn key(lake: &Lake, sql: &str) -> Result<Option<String>> {
     if super::views::expand(lake, &mut expanded, &known).is_err() || volatile(&expanded) {
         return Ok(None);
     }
-    let context = lake.catalog().answer_context()?;
-    Ok(Some(format!("{}\u{0}{context}", guarded.statement)))
+    Ok(Some(CacheKey {
+        statement: guarded.statement.to_string(),
+        context: lake.catalog().answer_context()?,
+    }))
 }
 
 /// Whether a run of `sql` now would be answered from the cache (for EXPLAIN, which may be
@@ -114,7 +136,7 @@ pub fn would_answer(lake: &Lake, sql: &str) -> bool {
         _ => sql.to_string(),
     };
     match key(lake, &inner) {
-        Ok(Some(k)) => matches!(lake.memo::<ResultCache>().peek(lake, &k), Ok(true)),
+        Ok(Some(k)) => matches!(lake.memo::<ResultCache>().peek(lake, &k.text()), Ok(true)),
         _ => false,
     }
 }

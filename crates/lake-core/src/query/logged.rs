@@ -18,7 +18,12 @@ pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOut
     let results = lake.memo::<ResultCache>();
     let key = cache::key(lake, sql).unwrap_or(None);
     if let Some(k) = &key {
-        if let Ok(Some(hit)) = results.get(lake, k) {
+        if let Ok(Some(hit)) = results.get(lake, &k.text()) {
+            // Nothing was read to answer it: the log names the datasets, with no reads.
+            let read_nothing = hit.scan.as_ref().map(|s| ScanSummary {
+                datasets: s.datasets.clone(),
+                ..Default::default()
+            });
             let out = Ok(QueryOutput {
                 frame: hit.frame,
                 plan: None,
@@ -28,15 +33,6 @@ pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOut
                 scan: hit.scan,
                 cached: true,
             });
-            // Nothing was read to answer it.
-            let read_nothing =
-                out.as_ref()
-                    .ok()
-                    .and_then(|o| o.scan.clone())
-                    .map(|s| ScanSummary {
-                        datasets: s.datasets,
-                        ..Default::default()
-                    });
             log_hit(lake, sql, &out, start.elapsed(), read_nothing);
             return out;
         }
@@ -44,10 +40,8 @@ pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOut
     let result = no_panic(sql, || run_inner(lake, sql, opts, start));
     // Kept only under the key it still has (masking or a view may have changed meanwhile).
     let kept = match (&result, key) {
-        (Ok(out), Some(k))
-            if out.plan.is_none() && cache::key(lake, sql).ok().flatten().as_ref() == Some(&k) =>
-        {
-            results.put(lake, k, out).unwrap_or(false)
+        (Ok(out), Some(k)) if out.plan.is_none() && k.still_current(lake) => {
+            results.put(lake, k.text(), out).unwrap_or(false)
         }
         _ => false,
     };
