@@ -253,3 +253,112 @@ fn a_pending_cancel_whose_query_ended_holds_back_nothing() {
     // Nothing was raised when the import ended: a query started now runs.
     assert!(catch_polars_abort(polars::error::abort::try_raise_polars_abort).is_ok());
 }
+
+/// A lake with one dataset `n`: a column `a` of the numbers 0 to 2999.
+fn lake_with_numbers() -> (tempfile::TempDir, Lake) {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("n.csv");
+    let text: String = std::iter::once("a".to_string())
+        .chain((0..3000).map(|i| i.to_string()))
+        .map(|l| l + "\n")
+        .collect();
+    std::fs::write(&csv, text).unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    let r = import_paths(
+        &lake,
+        &[csv],
+        &ImportOptions::default(),
+        &NoProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    assert_eq!(r.datasets[0].rows, 3000);
+    (dir, lake)
+}
+
+/// Here, not among the query module's tests: in its own process no other test's import or read
+/// holds an abort shield, which keeps a Cancel pending (the cancelled cross join then runs on
+/// for as long as that work lasts; see `overlapping_shielded_work_does_not_keep_a_cancel_pending`).
+#[test]
+fn in_memory_cancel_stops_the_work_so_the_next_query_is_fast() {
+    use polars::prelude::AnyValue;
+    use std::time::{Duration, Instant};
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // (The streaming engine's prompt return is covered by the CLI timeout test; its
+    // computation runs on, see QueryEngine, so only this engine can promise the next query.)
+    let (_dir, lake) = lake_with_numbers();
+    let slow = "SELECT count(*) FROM n x CROSS JOIN n y CROSS JOIN n z WHERE x.a + y.a + z.a = -1";
+    let opts = QueryOptions {
+        timeout: Some(Duration::from_millis(300)),
+        ..Default::default()
+    };
+    assert_eq!(
+        opts.engine,
+        QueryEngine::InMemory,
+        "the library default is cancellable"
+    );
+    let t = Instant::now();
+    let err = run_query(&lake, slow, &opts).err().expect("cancelled");
+    assert_eq!(err.code(), "cancelled");
+    assert!(
+        t.elapsed() < Duration::from_millis(800),
+        "{:?}",
+        t.elapsed()
+    );
+    let t = Instant::now();
+    let out = run_query(&lake, "SELECT sum(a) AS s FROM n", &QueryOptions::default()).unwrap();
+    assert!(
+        t.elapsed() < Duration::from_secs(2),
+        "next query took {:?}",
+        t.elapsed()
+    );
+    assert_eq!(
+        out.frame.column("s").unwrap().get(0).unwrap(),
+        AnyValue::Int64(4_498_500)
+    );
+    // A user's Cancel, 1.5 s in (as in the app's e2e; by then the engine is deep in the
+    // join): the query returns within 0.5 s of it, and the next one runs at once.
+    let token = CancelToken::new();
+    let opts = QueryOptions {
+        cancel: Some(token.clone()),
+        ..Default::default()
+    };
+    let (cancelled_at, returned_at) = std::thread::scope(|s| {
+        let h = s.spawn(|| {
+            let r = run_query(&lake, slow, &opts);
+            (r.err().map(|e| e.code()), Instant::now())
+        });
+        std::thread::sleep(Duration::from_millis(1500));
+        let at = Instant::now();
+        token.cancel();
+        let (code, done) = h.join().unwrap();
+        assert_eq!(code, Some(lake_core::ErrorCode::Cancelled));
+        (at, done)
+    });
+    let latency = returned_at.saturating_duration_since(cancelled_at);
+    assert!(latency < Duration::from_millis(500), "{latency:?}");
+    let t = Instant::now();
+    let out = run_query(
+        &lake,
+        "SELECT count(*) AS c FROM n",
+        &QueryOptions::default(),
+    )
+    .unwrap();
+    assert!(
+        t.elapsed() < Duration::from_secs(2),
+        "the query after a cancel took {:?}",
+        t.elapsed()
+    );
+    assert_eq!(out.frame.height(), 1);
+    let token = CancelToken::new();
+    token.cancel();
+    let opts = QueryOptions {
+        cancel: Some(token),
+        engine: QueryEngine::InMemory,
+        ..Default::default()
+    };
+    assert_eq!(
+        run_query(&lake, slow, &opts).err().unwrap().code(),
+        "cancelled"
+    );
+}

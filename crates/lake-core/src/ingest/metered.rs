@@ -61,9 +61,8 @@ fn measure(
         read_ms,
         write_ms,
         commit_ms,
-        // Parsing is what is left of the wall time. Writing is summed over the threads that
-        // write, so on an import that writes from several threads read + write + commit can
-        // pass the wall time; parse is then 0 (never below).
+        // Parsing is what is left of the wall time (the phases are timed on this thread, so
+        // they never add up to more than it; `max` only absorbs rounding).
         parse_ms: (duration_ms - read_ms - write_ms - commit_ms).max(0.0),
         peak_bytes,
         ..Default::default()

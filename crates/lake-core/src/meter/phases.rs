@@ -1,8 +1,10 @@
-//! Time an import spends in each phase, summed over its threads: reading the sources' bytes,
-//! writing Parquet, and committing. Imports run one at a time (the write lock), so the
-//! counters' difference over an import is that import's (parsing is the rest of its time).
+//! Time an import spends in each phase: reading the sources' bytes, writing Parquet, and
+//! committing. An import times its phases on its own thread (its workers only parse, and hand
+//! their batches back to it to write), so the counters are per thread: the difference over an
+//! import is that import's, also while other lakes import on other threads (parsing is the rest
+//! of its time).
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::cell::Cell;
 use std::time::Instant;
 
 /// A phase of an import.
@@ -16,33 +18,30 @@ pub enum Phase {
     Commit,
 }
 
-static NANOS: [AtomicU64; 3] = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
-
 thread_local! {
+    /// Nanoseconds this thread has spent in each phase.
+    static NANOS: [Cell<u64>; 3] = const { [const { Cell::new(0) }; 3] };
     /// Timers alive on this thread, per phase: a timer inside another of its phase (a sink
     /// closing its partitions' sinks) adds nothing, so no time counts twice.
-    static DEPTH: [std::cell::Cell<u32>; 3] = const { [const { std::cell::Cell::new(0) }; 3] };
+    static DEPTH: [Cell<u32>; 3] = const { [const { Cell::new(0) }; 3] };
 }
 
-/// Adds the time it lives to its phase.
+/// Adds the time it lives to its phase, on the thread that started it.
 pub struct Timer {
     phase: Phase,
     start: Instant,
-    into: &'static [AtomicU64; 3],
+    /// Not `Send`: it must drop on the thread whose counters it adds to.
+    _here: std::marker::PhantomData<*const ()>,
 }
 
 impl Phase {
     /// Starts timing this phase until the timer drops.
     pub fn timer(self) -> Timer {
-        self.timer_into(&NANOS)
-    }
-
-    fn timer_into(self, into: &'static [AtomicU64; 3]) -> Timer {
         DEPTH.with(|d| d[self as usize].set(d[self as usize].get() + 1));
         Timer {
             phase: self,
             start: Instant::now(),
-            into,
+            _here: std::marker::PhantomData,
         }
     }
 }
@@ -56,25 +55,25 @@ impl Drop for Timer {
         });
         if outer {
             let ns = self.start.elapsed().as_nanos().min(u64::MAX as u128) as u64;
-            self.into[i].fetch_add(ns, Ordering::Relaxed);
+            NANOS.with(|n| n[i].set(n[i].get().saturating_add(ns)));
         }
     }
 }
 
-/// The counters now: read, write and commit, in nanoseconds.
+/// This thread's counters now: read, write and commit, in nanoseconds.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Snapshot([u64; 3]);
 
 impl Snapshot {
-    /// Reads the counters.
+    /// Reads this thread's counters.
     pub fn now() -> Snapshot {
-        Snapshot(std::array::from_fn(|i| NANOS[i].load(Ordering::Relaxed)))
+        Snapshot(NANOS.with(|n| std::array::from_fn(|i| n[i].get())))
     }
 
-    /// Milliseconds spent in `phase` since `self`.
+    /// Milliseconds this thread spent in `phase` since `self`.
     pub fn ms_since(&self, phase: Phase) -> f64 {
         let i = phase as usize;
-        NANOS[i].load(Ordering::Relaxed).saturating_sub(self.0[i]) as f64 / 1e6
+        NANOS.with(|n| n[i].get()).saturating_sub(self.0[i]) as f64 / 1e6
     }
 }
 
@@ -84,14 +83,14 @@ mod tests {
 
     #[test]
     fn nested_timers_of_a_phase_count_once() {
-        static MINE: [AtomicU64; 3] = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
+        let start = Snapshot::now();
         {
-            let _outer = Phase::Commit.timer_into(&MINE);
-            let _inner = Phase::Commit.timer_into(&MINE);
-            let _other = Phase::Write.timer_into(&MINE);
+            let _outer = Phase::Commit.timer();
+            let _inner = Phase::Commit.timer();
+            let _other = Phase::Write.timer();
             std::thread::sleep(std::time::Duration::from_millis(30));
         }
-        let ms = |p: Phase| MINE[p as usize].load(Ordering::Relaxed) as f64 / 1e6;
+        let ms = |p: Phase| start.ms_since(p);
         assert!(
             (30.0..59.0).contains(&ms(Phase::Commit)),
             "{}",
@@ -103,5 +102,17 @@ mod tests {
             ms(Phase::Write)
         );
         assert_eq!(ms(Phase::Read), 0.0);
+    }
+
+    #[test]
+    fn another_thread_timing_the_same_phase_counts_only_there() {
+        let start = Snapshot::now();
+        std::thread::spawn(|| {
+            let _t = Phase::Write.timer();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        })
+        .join()
+        .unwrap();
+        assert_eq!(start.ms_since(Phase::Write), 0.0);
     }
 }

@@ -461,11 +461,11 @@ pub fn frames(
             sj.build.dataset
         ))
     };
-    let build_cols = build
-        .clone()
-        .select(sj.build.target.exprs())
-        .collect()
-        .map_err(failed)?;
+    // Read while the query is prepared, before the engine's abort catcher runs it: shielded,
+    // so another tab's Cancel cannot stop it half-way (storage::shield_engine_work).
+    let build_cols =
+        crate::storage::collect_shielded(build.clone().select(sj.build.target.exprs()))
+            .map_err(failed)?;
     let geoms = sj
         .build
         .target
