@@ -16,7 +16,9 @@ export function compact(v: number): string {
 }
 
 /** A small time chart of the monitoring page: lines (or points, or a filled area) over UTC
- *  times in milliseconds, as wide as its box. */
+ *  times in milliseconds, as wide as its box. The page refreshes every few seconds: new values
+ *  are given to the chart it has (uPlot's setData), which is only made again when its series
+ *  or kind change. */
 export function MiniChart({
   title,
   x,
@@ -34,50 +36,67 @@ export function MiniChart({
   testId: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  // Read by the x scale at each draw, so a new range needs no new chart.
+  const span = useRef(range);
+  span.current = range;
+  const empty = x.length === 0;
+  const few = x.length <= 60;
+  const shape = `${kind}|${few}|${range ? 1 : 0}|${series.map((s) => `${s.name}:${s.color}`).join(",")}`;
+  const data = [x, ...series.map((s) => s.values)] as uPlot.AlignedData;
+  const latest = useRef(data);
+  latest.current = data;
+
   useEffect(() => {
     const el = box.current;
-    if (!el || x.length === 0) return;
+    if (!el || empty) return;
     const axis = { stroke: "#9aa4b2", grid: { stroke: "#2a3038" }, ticks: { stroke: "#2a3038" } };
-    const few = x.length <= 60;
-    const make = (width: number) =>
-      new uPlot(
-        {
-          width,
-          height: 170,
-          ms: 1,
-          tzDate: (ts: number) => uPlot.tzDate(new Date(ts), "Etc/UTC"),
-          legend: { show: true },
-          scales: { x: range ? { time: true, range: () => range } : { time: true } },
-          axes: [axis, { ...axis, size: 50, values: (_u: uPlot, splits: number[]) => splits.map(compact) }],
-          series: [
-            { label: "time" },
-            ...series.map((s) => ({
-              label: s.name,
-              stroke: s.color,
-              width: kind === "points" ? 0 : 1.5,
-              fill: kind === "area" ? `${s.color}44` : undefined,
-              paths: kind === "points" ? () => null : undefined,
-              spanGaps: true,
-              points: { show: kind === "points" || few, size: 5, fill: s.color },
-            })),
-          ],
-        },
-        [x, ...series.map((s) => s.values)] as uPlot.AlignedData,
-        el,
-      );
-    let u = make(Math.max(el.clientWidth, 240));
+    const u = new uPlot(
+      {
+        width: Math.max(el.clientWidth, 240),
+        height: 170,
+        ms: 1,
+        tzDate: (ts: number) => uPlot.tzDate(new Date(ts), "Etc/UTC"),
+        legend: { show: true },
+        scales: { x: span.current ? { time: true, range: (_u, lo, hi) => span.current ?? [lo, hi] } : { time: true } },
+        axes: [axis, { ...axis, size: 50, values: (_u: uPlot, splits: number[]) => splits.map(compact) }],
+        series: [
+          { label: "time" },
+          ...series.map((s) => ({
+            label: s.name,
+            stroke: s.color,
+            width: kind === "points" ? 0 : 1.5,
+            fill: kind === "area" ? `${s.color}44` : undefined,
+            paths: kind === "points" ? () => null : undefined,
+            spanGaps: true,
+            points: { show: kind === "points" || few, size: 5, fill: s.color },
+          })),
+        ],
+      },
+      latest.current,
+      el,
+    );
+    plot.current = u;
     const seen = new ResizeObserver(() => u.setSize({ width: Math.max(el.clientWidth, 240), height: 170 }));
     seen.observe(el);
     return () => {
       seen.disconnect();
       u.destroy();
-      u = null as unknown as uPlot;
+      plot.current = null;
     };
-  }, [x, series, kind, range]);
+    // The chart is made again only when its shape changes; values go through setData below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shape, empty]);
+
+  useEffect(() => {
+    const u = plot.current;
+    if (u && u.data !== latest.current && !empty) u.setData(latest.current);
+  });
+
   return (
     <figure className="mini-chart" data-testid={testId}>
       <figcaption>{title}</figcaption>
-      {x.length === 0 ? <div className="dim mini-empty">Nothing recorded in this period.</div> : <div ref={box} />}
+      {empty ? <div className="dim mini-empty">Nothing recorded in this period.</div> : <div ref={box} />}
     </figure>
   );
 }
