@@ -126,9 +126,11 @@ bench-time: deps
 	bash bench/time.sh
 
 # Metrics and the result cache: recording's cost per TPC-H SF1 query, a cached repeat against
-# DuckDB, lake metrics / lake report over a year of 100,000 queries.
+# DuckDB, lake metrics / lake report over a year of 100,000 queries; then the app's Monitoring
+# page drawing that year in the real window (Xvfb).
 bench-metrics: deps
 	bash bench/metrics.sh
+	bash bench/monitor.sh
 
 # TPC-H (SF=1 by default): the 22 queries through the lake, DuckDB and raw Polars, answers
 # checked against DuckDB's, per-query medians and ratios.

@@ -5,8 +5,9 @@
    running it again on the same Parquet files (goal: < 5 ms);
 3. `lake metrics --json` and `lake report --out x.png` over a year of 100,000 recorded queries.
   python bench/metrics_bench.py --lake-bin BIN --tpch-lake DIR --tpch-data DIR --time-lake DIR --out DIR"""
-import argparse, glob, os, random, re, shutil, sqlite3, statistics, subprocess, time
+import argparse, glob, os, re, shutil, statistics, subprocess, time
 import duckdb
+import seed_metrics
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--lake-bin", required=True)
@@ -62,19 +63,7 @@ print(f"lake cached / duckdb: {hit_ms / duck:.3f}")
 print("\n== 3. a year of 100,000 recorded queries: lake metrics and lake report")
 lake = os.path.join(a.out, "lake-metrics")
 shutil.rmtree(lake, ignore_errors=True)
-subprocess.run([a.lake_bin, "--lake", lake, "init"], check=True, stdout=subprocess.DEVNULL)
-subprocess.run([a.lake_bin, "--lake", lake, "query", "SELECT 1"], check=True, stdout=subprocess.DEVNULL)
-random.seed(7)
-now = time.time()
-with sqlite3.connect(os.path.join(lake, "catalog.sqlite")) as db:
-    rowsq = []
-    for i in range(100_000):
-        t = now - 364 * 86400 + i * (364 * 86400 / 100_000)
-        ts = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(t))
-        ms = random.lognormvariate(3, 1.2)
-        status = "error" if random.random() < 0.02 else "ok"
-        rowsq.append((ts, f"SELECT {i % 500} FROM t", status, ms, 10, '["t"]', 2, 1, 4096))
-    db.executemany("INSERT INTO query_log (ts, sql, status, duration_ms, rows, datasets, files_scanned, files_pruned, bytes_scanned) VALUES (?,?,?,?,?,?,?,?,?)", rowsq)
+seed_metrics.seed(a.lake_bin, lake, 100_000)
 def timed(*args):
     t0 = time.perf_counter()
     subprocess.run([a.lake_bin, "--lake", lake, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -1,0 +1,83 @@
+// The Monitoring page over a year of metrics in the real window (bench/monitor.sh runs it).
+//   node bench/monitor_bench.mjs <app> <lake> <out dir> <queries> <runs> "<engine ms...>"
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Driver } from "../tests/e2e/webdriver.mjs";
+
+const [app, lake, out, queriesArg, runsArg, engineArg] = process.argv.slice(2);
+const queries = Number(queriesArg);
+const runs = Number(runsArg);
+const engine = engineArg.split(" ").map(Number);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+// In the page: choose a period, then wait for the frame after its report's figures and charts
+// are in the document (the page notes when, in window.__datapunkMonitor).
+const DRAW = `
+const [since, want, minCharts, done] = arguments;
+const sel = document.querySelector('[data-testid="monitor-since"]');
+const set = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set;
+const m = window.__datapunkMonitor;
+m.paintedAt = undefined;
+const t0 = performance.now();
+set.call(sel, since);
+sel.dispatchEvent(new Event('change', { bubbles: true }));
+const tick = () => {
+  const charts = document.querySelectorAll('[data-testid="monitor-panel"] canvas').length;
+  if (m.paintedAt !== undefined && m.askedAt >= t0 && m.queries >= want && charts >= minCharts) done(m.paintedAt - t0);
+  else if (performance.now() - t0 > 25000) done(JSON.stringify({ ...m, t0, charts }));
+  else requestAnimationFrame(tick);
+};
+tick();`;
+
+// The commands alone, called from the page (the engine's part, IPC included).
+const INVOKE = `
+const [cmd, args, done] = arguments;
+const t0 = performance.now();
+window.__TAURI_INTERNALS__.invoke(cmd, args).then(() => done(performance.now() - t0), (e) => done(-1));`;
+
+const d = new Driver("http://127.0.0.1:4450");
+await d.waitReady();
+await d.start(app, ["--lake", lake]);
+const draw = [];
+const report = [];
+const history = [];
+const filter = { text: "", dataset: "", status: "", min_ms: 0, since: "", slowest: false, limit: 200 };
+try {
+  await d.click(await d.wait('[data-testid="open-monitor"]', { timeout: 30000 }));
+  await d.wait('[data-testid="monitor-panel"] [data-testid="run-row"]', { timeout: 30000 });
+  for (let i = 0; i < runs + 1; i++) {
+    // A short period, then the whole year; the first round warms up.
+    const day = await d.execAsync(DRAW, ["1d", 0, 0]);
+    if (typeof day !== "number") throw new Error(`the last day was not drawn in 25 s: ${day}`);
+    const ms = await d.execAsync(DRAW, ["365d", queries, 5]);
+    if (typeof ms !== "number") throw new Error(`the year of ${queries} queries was not drawn in 25 s: ${ms}`);
+    const r = await d.execAsync(INVOKE, ["metrics_report", { since: "365d" }]);
+    const h = await d.execAsync(INVOKE, ["query_runs", { filter }]);
+    if (r < 0 || h < 0) throw new Error("a command failed");
+    if (i > 0) {
+      draw.push(ms);
+      report.push(r);
+      history.push(h);
+    }
+  }
+  await d.screenshot(join(out, "monitor-year.png"));
+} finally {
+  await d.stop();
+}
+const result = {
+  queries,
+  draw_ms: median(draw),
+  command_ms: median(report),
+  history_ms: median(history),
+  engine_ms: median(engine),
+  runs: { draw, report, history, engine },
+};
+writeFileSync(join(out, "..", "monitor.json"), JSON.stringify(result, null, 2));
+console.log(`\n| Monitoring page, a year of ${queries} queries | median ms | goal |\n|---|---|---|`);
+console.log(`| app: "Last year" chosen → figures and charts painted | ${result.draw_ms.toFixed(0)} | < 300 |`);
+console.log(`| of which the command alone (metrics_report, engine and IPC) | ${result.command_ms.toFixed(0)} | |`);
+console.log(`| the query history's first 200 runs (query_runs) | ${result.history_ms.toFixed(0)} | |`);
+console.log(`| engine: lake metrics --since 365d --json (process included) | ${result.engine_ms} | |`);
