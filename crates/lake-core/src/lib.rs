@@ -59,6 +59,7 @@ pub mod temporal;
 pub mod timeline;
 mod timeline_kept;
 pub mod timeline_rows;
+pub mod vector;
 
 #[cfg(test)]
 mod layout_tests;

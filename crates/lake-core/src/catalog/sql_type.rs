@@ -31,7 +31,20 @@ pub fn sql_type_name(dtype: &str) -> String {
                 .replace('[', "(")
                 .replace(']', ")")
         }
-        "list" | "array" => {
+        "array" => {
+            // A vector: `array[f32, 384]` is DuckDB's FLOAT[384].
+            let inner = t
+                .find('[')
+                .map(|i| &t[i + 1..t.len().saturating_sub(1)])
+                .unwrap_or_default();
+            let (elem, size) = inner.rsplit_once(',').unwrap_or((inner, ""));
+            let elem = match elem.trim() {
+                "f32" => "FLOAT".to_string(),
+                other => sql_type_name(other),
+            };
+            return format!("{elem}[{}]", size.trim());
+        }
+        "list" => {
             let inner = t
                 .find('[')
                 .map(|i| t[i + 1..t.len().saturating_sub(1)].to_string())
@@ -57,6 +70,8 @@ mod tests {
             ("datetime[μs, UTC]", "TIMESTAMP WITH TIME ZONE"),
             ("datetime[ms]", "TIMESTAMP"),
             ("list[f32]", "REAL[]"),
+            ("array[f32, 384]", "FLOAT[384]"),
+            ("array[f64, 3]", "DOUBLE[3]"),
             ("decimal[15,2]", "DECIMAL(15,2)"),
             ("bool", "BOOLEAN"),
         ] {

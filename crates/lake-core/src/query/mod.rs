@@ -278,7 +278,7 @@ fn prepare_with(
     let rules = rewrite::rewrite(&mut bound.statement, &stats);
     let post = gapfill::prepare_post(&mut bound.statement)?;
     let mut ctx = SQLContext::new();
-    if time_bucket::prepare(&mut bound.statement) | uses_spatial_functions(&bound.statement) {
+    if time_bucket::prepare(&mut bound.statement) | uses_lake_functions(&bound.statement) {
         // Only then: a context with functions of its own plans the SQL eagerly.
         ctx = ctx.with_function_registry(time_bucket::registry());
     }
@@ -430,11 +430,21 @@ fn rtree_files(
 
 /// Whether `statement` calls an `ST_` function.
 fn uses_spatial_functions(statement: &sqlparser::ast::Statement) -> bool {
+    calls(statement, crate::spatial::is_spatial_function)
+}
+
+/// Whether `statement` calls a function of the lake's own besides `time_bucket`.
+fn uses_lake_functions(statement: &sqlparser::ast::Statement) -> bool {
+    calls(statement, |f| {
+        crate::spatial::is_spatial_function(f) || crate::vector::is_vector_function(f)
+    })
+}
+
+/// Whether `statement` calls a function whose name `is` says yes to.
+fn calls(statement: &sqlparser::ast::Statement, is: impl Fn(&str) -> bool) -> bool {
     use sqlparser::ast::{visit_expressions, Expr};
     visit_expressions(statement, |e| match e {
-        Expr::Function(f) if crate::spatial::is_spatial_function(&f.name.to_string()) => {
-            std::ops::ControlFlow::Break(())
-        }
+        Expr::Function(f) if is(&f.name.to_string()) => std::ops::ControlFlow::Break(()),
         _ => std::ops::ControlFlow::Continue(()),
     })
     .is_break()

@@ -368,7 +368,7 @@ fn udf() -> UserDefinedFunction {
     u
 }
 
-/// The lake's SQL functions: `time_bucket` and the `ST_` functions.
+/// The lake's SQL functions: `time_bucket`, the vector functions and the `ST_` functions.
 struct LakeFunctions;
 
 impl FunctionRegistry for LakeFunctions {
@@ -380,11 +380,15 @@ impl FunctionRegistry for LakeFunctions {
         if name.eq_ignore_ascii_case(NAME) {
             return Ok(Some(udf()));
         }
+        if let Some(f) = crate::vector::VectorFunctions.get_udf(name)? {
+            return Ok(Some(f));
+        }
         crate::spatial::functions::SpatialFunctions.get_udf(name)
     }
 
     fn contains(&self, name: &str) -> bool {
         name.eq_ignore_ascii_case(NAME)
+            || crate::vector::is_vector_function(name)
             || crate::spatial::functions::SpatialFunctions.contains(name)
     }
 }

@@ -1,0 +1,9 @@
+//! Vectors: columns of fixed-size lists of numbers (`float[N]`: embeddings, features), and the
+//! SQL functions that compare them, with DuckDB's names and semantics.
+//!
+//! A vector column is an Arrow fixed-size list of `f32` (Polars' `Array(Float32, N)`), and any
+//! list of numbers works as a vector too (a literal `[0.1, 0.2, 0.3]`, a JSON array).
+
+pub mod functions;
+
+pub use functions::{is_vector_function, VectorFunctions};
