@@ -61,7 +61,7 @@ enum Command {
         #[arg(long)]
         json: bool,
         /// Force the format instead of detecting it.
-        #[arg(long, value_parser = ["csv", "tsv", "json", "ndjson", "parquet", "geojson", "gpx", "takeout"])]
+        #[arg(long, value_parser = ["csv", "tsv", "json", "ndjson", "parquet", "geojson", "gpx", "npy", "takeout"])]
         format: Option<String>,
         /// Rows per Parquet file in the lake.
         #[arg(long, default_value_t = 1_000_000)]

@@ -1725,7 +1725,7 @@ path: string,
  */
 bytes: number, 
 /**
- * `csv`, `tsv`, `json`, `ndjson`, `parquet`, `geojson`, `gpx`, `takeout`, or `unknown`.
+ * `csv`, `tsv`, `json`, `ndjson`, `parquet`, `geojson`, `gpx`, `npy`, `takeout`, or `unknown`.
  */
 kind: string, 
 /**

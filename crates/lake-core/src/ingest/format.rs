@@ -25,6 +25,8 @@ pub enum Format {
     Geojson,
     /// GPS Exchange Format.
     Gpx,
+    /// A NumPy array (`.npy`): vectors or numbers.
+    Npy,
     /// A Google Takeout export (archives, folders or product files).
     Takeout,
 }
@@ -40,6 +42,7 @@ impl Format {
             "parquet" => Format::Parquet,
             "geojson" => Format::Geojson,
             "gpx" => Format::Gpx,
+            "npy" => Format::Npy,
             "takeout" => Format::Takeout,
             _ => return None,
         })
@@ -55,6 +58,7 @@ impl Format {
             Format::Parquet => "parquet",
             Format::Geojson => "geojson",
             Format::Gpx => "gpx",
+            Format::Npy => "npy",
             Format::Takeout => "takeout",
         }
     }
@@ -84,6 +88,9 @@ pub fn detect_format(path: &Path) -> Result<Option<Format>> {
         .unwrap_or_default();
     if head.starts_with(b"PAR1") {
         return Ok(Some(Format::Parquet));
+    }
+    if head.starts_with(b"\x93NUMPY") {
+        return Ok(Some(Format::Npy));
     }
     let text = String::from_utf8_lossy(head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head));
     let trimmed = text.trim_start();
@@ -119,11 +126,12 @@ pub fn detect_format(path: &Path) -> Result<Option<Format>> {
         "geojson" => Some(Format::Geojson),
         "gpx" => Some(Format::Gpx),
         "parquet" => Some(Format::Parquet),
+        "npy" => Some(Format::Npy),
         _ => None,
     })
 }
 
 /// The extensions of files the lake imports (a folder's other files are skipped).
 pub(super) const EXTENSIONS: &[&str] = &[
-    "csv", "tsv", "tab", "json", "ndjson", "jsonl", "parquet", "geojson", "gpx",
+    "csv", "tsv", "tab", "json", "ndjson", "jsonl", "parquet", "geojson", "gpx", "npy",
 ];

@@ -7,6 +7,7 @@ mod gate;
 mod geo;
 mod metered;
 pub use metered::import_paths;
+mod npy;
 mod parallel;
 pub use parallel::worker_count;
 mod parquet_src;
@@ -584,6 +585,7 @@ fn read_file(ctx: &ReadCtx<'_>, format: Format) -> Result<FileReport> {
             false,
         ),
         Format::Parquet => parquet_src::import_parquet(ctx),
+        Format::Npy => npy::import_npy(ctx),
         Format::Takeout => Err(LakeError::Internal(
             "Takeout files are read by the Takeout importer".into(),
         )),

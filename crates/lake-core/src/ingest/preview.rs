@@ -28,7 +28,7 @@ pub struct FilePreview {
     pub path: String,
     /// Size on disk.
     pub bytes: u64,
-    /// `csv`, `tsv`, `json`, `ndjson`, `parquet`, `geojson`, `gpx`, `takeout`, or `unknown`.
+    /// `csv`, `tsv`, `json`, `ndjson`, `parquet`, `geojson`, `gpx`, `npy`, `takeout`, or `unknown`.
     pub kind: String,
     /// The dataset it would be imported into (Takeout parts fill the `takeout.*` tables).
     pub dataset: Option<String>,
@@ -150,7 +150,7 @@ fn sample_file(path: &Path, format: Format, bytes: u64, fp: &mut FilePreview) ->
     )));
     std::fs::create_dir_all(&scratch.0)
         .map_err(|e| LakeError::io("creating a scratch folder", e))?;
-    let source = if bytes <= WHOLE_FILE || format == Format::Parquet {
+    let source = if bytes <= WHOLE_FILE || matches!(format, Format::Parquet | Format::Npy) {
         fp.sampled = "whole file".into();
         path.to_path_buf()
     } else if line_based {

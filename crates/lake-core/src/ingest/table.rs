@@ -21,6 +21,8 @@ pub enum LType {
     Utf8,
     /// Bytes given as hex text (used for WKB geometry).
     BinaryHex,
+    /// A vector: this many `f32` numbers in every row (FLOAT[N]), from JSON arrays.
+    Vector(u32),
 }
 
 impl LType {
@@ -65,6 +67,12 @@ pub struct TypeGuess {
     can_date: bool,
     can_datetime: bool,
     nested: bool,
+    /// How many values were arrays of numbers, per length (at least 2).
+    vector_lengths: Vec<(u32, u32)>,
+    /// How many values were not null.
+    values: u32,
+    /// Some array held a number with a fraction (an integer list, such as ids, is no vector).
+    fraction: bool,
 }
 
 impl TypeGuess {
@@ -78,11 +86,31 @@ impl TypeGuess {
             can_date: true,
             can_datetime: true,
             nested: false,
+            vector_lengths: Vec::new(),
+            values: 0,
+            fraction: false,
         }
     }
 
     /// Takes one sample cell into account.
     pub fn observe(&mut self, cell: Cell<'_>) {
+        match cell {
+            Cell::Null | Cell::Json(Value::Null) => {}
+            Cell::Json(Value::Array(a)) => {
+                self.values += 1;
+                if a.len() >= 2 && a.iter().all(Value::is_number) {
+                    let n = u32::try_from(a.len()).unwrap_or(u32::MAX);
+                    let lengths = &mut self.vector_lengths;
+                    match lengths.iter().position(|(l, _)| *l == n) {
+                        Some(i) => lengths[i].1 += 1,
+                        None if lengths.len() < 8 => lengths.push((n, 1)),
+                        None => {}
+                    }
+                    self.fraction |= a.iter().any(|v| v.is_f64());
+                }
+            }
+            _ => self.values += 1,
+        }
         match cell {
             Cell::Null | Cell::Json(Value::Null) => {}
             Cell::Str(s) => self.observe_text(s),
@@ -142,6 +170,14 @@ impl TypeGuess {
 
     /// The proposed type.
     pub fn ltype(&self) -> LType {
+        // Arrays of one length of numbers, at least 90% of the values (the rest are bad rows:
+        // an error naming them, or skipped), and not whole numbers only (ids, counts).
+        let common = self.vector_lengths.iter().max_by_key(|(_, count)| *count);
+        if let (true, Some(&(n, count))) = (self.fraction, common) {
+            if u64::from(count) * 10 >= u64::from(self.values) * 9 {
+                return LType::Vector(n);
+            }
+        }
         if !self.seen || self.nested {
             LType::Utf8
         } else if self.can_bool {
@@ -176,6 +212,15 @@ pub enum ColumnBuilder {
     Utf8(TextColumn),
     /// Bytes.
     Binary(Vec<Option<Vec<u8>>>),
+    /// Vectors of `dim` numbers, one after another (zeros under a null).
+    Vector {
+        /// Numbers per row.
+        dim: usize,
+        /// The rows' numbers.
+        values: Vec<f32>,
+        /// Which rows have a vector.
+        valid: Vec<bool>,
+    },
 }
 
 /// Text values in one buffer: `data[offsets[i]..offsets[i + 1]]`, null where `valid[i]` is false.
@@ -224,11 +269,57 @@ impl TextColumn {
     }
 }
 
-/// A value that does not fit its column's type; the caller widens the type and starts over.
+/// A value that does not fit its column's type; the caller widens the type and starts over,
+/// or, where no wider type will do (a vector of the wrong size), the row is bad.
 #[derive(Debug)]
 pub struct Mismatch {
     /// The type it should become.
     pub widened: LType,
+    /// Why the row is bad, when widening will not do.
+    pub bad: Option<String>,
+}
+
+fn widen(t: LType) -> Mismatch {
+    Mismatch {
+        widened: t,
+        bad: None,
+    }
+}
+
+/// A row whose value cannot be a vector of `dim` numbers.
+fn not_a_vector(dim: usize, why: String) -> Mismatch {
+    Mismatch {
+        widened: LType::Vector(dim as u32),
+        bad: Some(format!(
+            "{why}; the column holds vectors of {dim} numbers (FLOAT[{dim}])"
+        )),
+    }
+}
+
+/// Appends the numbers of a JSON array as one vector of `dim`.
+fn push_vector(values: &mut Vec<f32>, dim: usize, a: &[Value]) -> Result<(), Mismatch> {
+    if a.len() != dim {
+        return Err(not_a_vector(dim, format!("an array of {} values", a.len())));
+    }
+    let start = values.len();
+    for (i, v) in a.iter().enumerate() {
+        let x = v.as_f64().map(|x| x as f32).filter(|x| x.is_finite());
+        match x {
+            Some(x) => values.push(x),
+            None => {
+                values.truncate(start);
+                let what = match v {
+                    Value::Number(n) => format!("{n}, too large for FLOAT,"),
+                    other => other.to_string(),
+                };
+                return Err(not_a_vector(
+                    dim,
+                    format!("value {} of the array is {what} not a number", i + 1),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
@@ -252,6 +343,11 @@ impl ColumnBuilder {
             LType::Datetime => ColumnBuilder::Datetime(Vec::with_capacity(cap)),
             LType::Utf8 => ColumnBuilder::Utf8(TextColumn::with_capacity(cap)),
             LType::BinaryHex => ColumnBuilder::Binary(Vec::with_capacity(cap)),
+            LType::Vector(n) => ColumnBuilder::Vector {
+                dim: n as usize,
+                values: Vec::with_capacity(cap * n as usize),
+                valid: Vec::with_capacity(cap),
+            },
         }
     }
 
@@ -265,6 +361,10 @@ impl ColumnBuilder {
             ColumnBuilder::Datetime(v) => v.push(None),
             ColumnBuilder::Utf8(v) => v.push(None),
             ColumnBuilder::Binary(v) => v.push(None),
+            ColumnBuilder::Vector { dim, values, valid } => {
+                values.resize(values.len() + *dim, 0.0);
+                valid.push(false);
+            }
         }
     }
 
@@ -274,9 +374,7 @@ impl ColumnBuilder {
             self.push_null();
             return Ok(());
         }
-        let fail = |t: LType| Mismatch {
-            widened: t.widen_for(s),
-        };
+        let fail = |t: LType| widen(t.widen_for(s));
         match self {
             ColumnBuilder::Bool(v) => v.push(Some(parse_bool(s).ok_or_else(|| fail(LType::Bool))?)),
             ColumnBuilder::Int64(v) => {
@@ -295,12 +393,36 @@ impl ColumnBuilder {
             ColumnBuilder::Binary(v) => {
                 v.push(Some(decode_hex(s).ok_or_else(|| fail(LType::BinaryHex))?))
             }
+            ColumnBuilder::Vector { dim, .. } => {
+                return Err(not_a_vector(*dim, format!("the text {s:?}")))
+            }
         }
         Ok(())
     }
 
     /// Appends a JSON cell.
     pub fn push_json(&mut self, value: &Value) -> Result<(), Mismatch> {
+        if let ColumnBuilder::Vector { dim, values, valid } = self {
+            return match value {
+                Value::Null => {
+                    self.push_null();
+                    Ok(())
+                }
+                Value::Array(a) => {
+                    push_vector(values, *dim, a)?;
+                    valid.push(true);
+                    Ok(())
+                }
+                other => Err(not_a_vector(
+                    *dim,
+                    match other {
+                        Value::String(_) => "a string".to_string(),
+                        Value::Object(_) => "an object".to_string(),
+                        v => format!("the value {v}"),
+                    },
+                )),
+            };
+        }
         match value {
             Value::Null => {
                 self.push_null();
@@ -309,9 +431,7 @@ impl ColumnBuilder {
             Value::String(s) => match self {
                 // JSON strings are never numbers or booleans: widen to text.
                 ColumnBuilder::Bool(_) | ColumnBuilder::Int64(_) | ColumnBuilder::Float64(_) => {
-                    Err(Mismatch {
-                        widened: LType::Utf8,
-                    })
+                    Err(widen(LType::Utf8))
                 }
                 _ => self.push_text(s),
             },
@@ -324,9 +444,7 @@ impl ColumnBuilder {
                     v.push(Some(if *b { "true" } else { "false" }));
                     Ok(())
                 }
-                _ => Err(Mismatch {
-                    widened: LType::Utf8,
-                }),
+                _ => Err(widen(LType::Utf8)),
             },
             Value::Number(n) => match self {
                 ColumnBuilder::Int64(v) => match n.as_i64() {
@@ -334,9 +452,7 @@ impl ColumnBuilder {
                         v.push(Some(i));
                         Ok(())
                     }
-                    None => Err(Mismatch {
-                        widened: LType::Float64,
-                    }),
+                    None => Err(widen(LType::Float64)),
                 },
                 ColumnBuilder::Float64(v) => {
                     v.push(n.as_f64());
@@ -346,18 +462,14 @@ impl ColumnBuilder {
                     v.push(Some(&n.to_string()));
                     Ok(())
                 }
-                _ => Err(Mismatch {
-                    widened: LType::Utf8,
-                }),
+                _ => Err(widen(LType::Utf8)),
             },
             nested => match self {
                 ColumnBuilder::Utf8(v) => {
                     v.push(Some(&nested.to_string()));
                     Ok(())
                 }
-                _ => Err(Mismatch {
-                    widened: LType::Utf8,
-                }),
+                _ => Err(widen(LType::Utf8)),
             },
         }
     }
@@ -384,6 +496,10 @@ impl ColumnBuilder {
             ColumnBuilder::Datetime(v) => v.truncate(len),
             ColumnBuilder::Utf8(v) => v.truncate(len),
             ColumnBuilder::Binary(v) => v.truncate(len),
+            ColumnBuilder::Vector { dim, values, valid } => {
+                values.truncate(len * *dim);
+                valid.truncate(len);
+            }
         }
     }
 
@@ -411,8 +527,40 @@ impl ColumnBuilder {
                 let ca: BinaryChunked = std::mem::take(v).into_iter().collect();
                 ca.with_name(name).into_series().into()
             }
+            ColumnBuilder::Vector { dim, values, valid } => {
+                let values = std::mem::take(values);
+                let valid = std::mem::take(valid);
+                vector_column(name, *dim, &values, &valid)
+            }
         }
     }
+}
+
+/// A FLOAT[dim] column from rows of `dim` numbers each.
+pub(super) fn vector_column(
+    name: PlSmallStr,
+    dim: usize,
+    values: &[f32],
+    valid: &[bool],
+) -> Column {
+    let mut b = ListPrimitiveChunkedBuilder::<Float32Type>::new(
+        name,
+        valid.len(),
+        values.len(),
+        DataType::Float32,
+    );
+    for (row, ok) in valid.iter().enumerate() {
+        if *ok {
+            b.append_slice(&values[row * dim..(row + 1) * dim]);
+        } else {
+            b.append_null();
+        }
+    }
+    b.finish()
+        .into_series()
+        .cast(&DataType::Array(Box::new(DataType::Float32), dim))
+        .expect("every row holds dim numbers")
+        .into()
 }
 
 /// Rows under construction for a fixed list of typed fields.
@@ -432,6 +580,8 @@ pub struct RowMismatch {
     pub field: usize,
     /// Proposed wider type.
     pub widened: LType,
+    /// Why the row is bad (naming the field), when no wider type will do.
+    pub bad: Option<String>,
 }
 
 impl TableBuilder {
@@ -461,9 +611,11 @@ impl TableBuilder {
                 for c in &mut self.columns[..i] {
                     c.truncate(self.rows);
                 }
+                let name = &self.names[i];
                 return Err(RowMismatch {
                     field: i,
                     widened: m.widened,
+                    bad: m.bad.map(|why| format!("`{name}`: {why}")),
                 });
             }
         }

@@ -42,6 +42,7 @@ pub mod time_bucket;
 mod time_bucket_tests;
 pub mod time_travel;
 pub mod track;
+mod vector_tests;
 pub mod views;
 
 use std::collections::{HashMap, HashSet};

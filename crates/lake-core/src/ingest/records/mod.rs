@@ -275,21 +275,26 @@ struct PassOutcome {
     restart: Option<Restart>,
 }
 
-/// Types one record into `builder`, or says why the read must restart.
+/// Types one record into `builder` (`Ok(Some(why))`: the record is bad and was left out), or
+/// says why the read must restart.
 fn push_record(
     schema: &Schema,
     builder: &mut TableBuilder,
     m: &Map<String, Value>,
-) -> std::result::Result<(), Restart> {
+) -> std::result::Result<Option<String>, Restart> {
     if m.keys().any(|k| !schema.index.contains_key(k)) {
         return Err(Restart::NewFields(m.clone()));
     }
-    builder
-        .push_row(|i| match m.get(&schema.names[i]) {
-            Some(v) => Cell::Json(v),
-            None => Cell::Null,
-        })
-        .map_err(|mm| Restart::Widen(mm.field, mm.widened))
+    match builder.push_row(|i| match m.get(&schema.names[i]) {
+        Some(v) => Cell::Json(v),
+        None => Cell::Null,
+    }) {
+        Ok(()) => Ok(None),
+        Err(mm) => match mm.bad {
+            Some(why) => Ok(Some(why)),
+            None => Err(Restart::Widen(mm.field, mm.widened)),
+        },
+    }
 }
 
 /// One full read through a record source, on this thread.
@@ -321,9 +326,16 @@ fn serial_pass(
                 return Ok(Flow::Continue);
             }
         };
-        if let Err(r) = push_record(schema, &mut builder, &m) {
-            out.restart = Some(r);
-            return Ok(Flow::Stop);
+        match push_record(schema, &mut builder, &m) {
+            Ok(None) => {}
+            Ok(Some(why)) => {
+                ctx.bad_record(&mut out.bad, &loc, &why)?;
+                return Ok(Flow::Continue);
+            }
+            Err(r) => {
+                out.restart = Some(r);
+                return Ok(Flow::Stop);
+            }
         }
         out.rows += 1;
         if builder.rows() >= BATCH_ROWS {
@@ -478,6 +490,10 @@ fn parse_lines(chunk: LineChunk, schema: &Schema) -> ChunkOut {
             }
         }
         if let Err(mm) = builder.push_row(|i| Cell::Json(&slots[i])) {
+            if let Some(why) = mm.bad {
+                out.bad.push((format!("line {n}"), why));
+                continue;
+            }
             out.restart = Some(Restart::Widen(mm.field, mm.widened));
             break;
         }

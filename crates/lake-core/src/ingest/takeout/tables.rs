@@ -631,6 +631,7 @@ fn kind(c: &ColumnBuilder) -> &'static str {
         ColumnBuilder::Datetime(_) => "datetime",
         ColumnBuilder::Utf8(_) => "utf8",
         ColumnBuilder::Binary(_) => "binary",
+        ColumnBuilder::Vector { .. } => "vector",
     }
 }
 

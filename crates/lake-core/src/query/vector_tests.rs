@@ -1,0 +1,124 @@
+#![cfg(test)]
+//! Vectors end to end: JSON arrays imported as FLOAT[N] columns, compared in SQL, ranked for the
+//! nearest; rows that cannot be vectors are errors naming the file and line, or skipped.
+
+use crate::ingest::{import_paths, CancelToken, ImportOptions, ImportReport, NoProgress};
+use crate::query::{run_query, QueryOptions};
+use crate::Lake;
+use polars::prelude::*;
+
+fn import(lake: &Lake, dir: &std::path::Path, text: &str, skip_bad: bool) -> ImportReport {
+    let p = dir.join("notes.ndjson");
+    std::fs::write(&p, text).unwrap();
+    let opts = ImportOptions {
+        name: Some("notes".into()),
+        skip_bad,
+        ..Default::default()
+    };
+    import_paths(lake, &[p], &opts, &NoProgress, &CancelToken::new()).unwrap()
+}
+
+const GOOD: &str = r#"{"id": 1, "title": "Lisbon trip", "emb": [0.9, 0.1, 0.0], "tags": [1, 2]}
+{"id": 2, "title": "Porto weekend", "emb": [0.8, 0.3, 0.1], "tags": [3]}
+{"id": 3, "title": "tax return", "emb": [0.0, 0.2, 0.95], "tags": []}
+{"id": 4, "title": "no vector yet", "emb": null, "tags": [4, 5]}
+"#;
+
+#[test]
+fn json_arrays_of_numbers_become_vector_columns_that_rank_the_nearest() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    let r = import(&lake, dir.path(), GOOD, false);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let ds = lake.catalog().require_dataset("notes").unwrap();
+    let ty = |c: &str| {
+        let d = ds.schema.iter().find(|d| d.name == c).unwrap();
+        crate::catalog::sql_type::sql_type_name(&d.dtype)
+    };
+    assert_eq!(ty("emb"), "FLOAT[3]");
+    // Whole numbers only (ids, counts): not a vector; kept as JSON text, as before.
+    assert_eq!(ty("tags"), "VARCHAR");
+
+    let q = "SELECT id, title, array_cosine_distance(emb, [1.0, 0.2, 0.0]) AS d FROM notes \
+             WHERE emb IS NOT NULL ORDER BY d LIMIT 2";
+    let out = run_query(&lake, q, &QueryOptions::default()).unwrap();
+    let ids: Vec<i64> = out
+        .frame
+        .column("id")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect();
+    assert_eq!(ids, vec![1, 2]);
+    let d = out.frame.column("d").unwrap();
+    assert_eq!(d.dtype(), &DataType::Float64);
+    // Row 1: cos([0.9, 0.1, 0], [1, 0.2, 0]) worked out by hand.
+    let want = 1.0 - (0.9 + 0.02) / ((0.81f64 + 0.01).sqrt() * (1.0f64 + 0.04).sqrt());
+    assert!((d.f64().unwrap().get(0).unwrap() - want).abs() < 1e-6);
+    // Another row's vector as the probe ("more like this"), and the row without one.
+    let q = "SELECT b.id, array_distance(a.emb, b.emb) AS d FROM notes a CROSS JOIN notes b \
+             WHERE a.id = 1 AND b.id <> 1 ORDER BY d NULLS LAST";
+    let out = run_query(&lake, q, &QueryOptions::default()).unwrap();
+    let ids: Vec<i64> = out
+        .frame
+        .column("id")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect();
+    assert_eq!(ids, vec![2, 3, 4]);
+    assert_eq!(out.frame.column("d").unwrap().null_count(), 1);
+}
+
+#[test]
+fn a_row_that_is_no_vector_is_an_error_naming_its_line_or_is_skipped() {
+    // 30 good rows, then three that cannot be FLOAT[3] (lines 31 to 33): few enough that the
+    // column is still taken for vectors (at least 90% of the values are).
+    let mut text: String = (1..=30)
+        .map(|i| {
+            format!(
+                "{{\"id\": {i}, \"emb\": [{}, 0.5, 0.1]}}\n",
+                i as f64 / 30.0
+            )
+        })
+        .collect();
+    text.push_str(r#"{"id": 31, "emb": [0.5, 0.5]}"#);
+    text.push('\n');
+    text.push_str(r#"{"id": 32, "emb": [0.5, "x", 0.1]}"#);
+    text.push('\n');
+    text.push_str(r#"{"id": 33, "emb": "0.1,0.2,0.3"}"#);
+    text.push('\n');
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    let r = import(&lake, dir.path(), &text, false);
+    assert_eq!(r.errors.len(), 1, "{r:?}");
+    let e = &r.errors[0].error;
+    assert!(e.contains("notes.ndjson") && e.contains("line 31"), "{e}");
+    assert!(
+        e.contains("`emb`: an array of 2 values") && e.contains("FLOAT[3]"),
+        "{e}"
+    );
+    // Nothing was written.
+    assert!(lake.catalog().dataset("notes").unwrap().is_none());
+
+    let r = import(&lake, dir.path(), &text, true);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let ds = &r.datasets[0];
+    assert_eq!((ds.rows, ds.skipped_rows), (30, 3));
+    let examples = ds.bad_examples.join("\n");
+    assert!(
+        examples.contains("value 2 of the array is \"x\" not a number"),
+        "{examples}"
+    );
+    assert!(
+        examples.contains("line 33") && examples.contains("a string"),
+        "{examples}"
+    );
+    assert_eq!(
+        crate::test_util::first_i64(&lake, "SELECT count(*) FROM notes WHERE emb IS NOT NULL")
+            .unwrap(),
+        30
+    );
+}
