@@ -11,7 +11,7 @@ use std::io::{Read, Seek, SeekFrom};
 
 use polars::prelude::*;
 
-use super::table::vector_column;
+use super::table::{vector_column, MAX_VECTOR_DIM};
 use super::{FileReport, ReadCtx, BATCH_ROWS};
 use crate::error::{IoContext, LakeError, Result};
 
@@ -38,6 +38,7 @@ fn parse_header(head: &[u8]) -> std::result::Result<Header, String> {
             u32::from_le_bytes([head[8], head[9], head[10], head[11]]) as usize,
             12,
         ),
+        2 | 3 => return Err("the header is cut short".into()),
         v => {
             return Err(format!(
                 "NumPy format version {v} is not supported (1 to 3 are)"
@@ -166,57 +167,87 @@ pub fn import_npy(ctx: &ReadCtx<'_>) -> Result<FileReport> {
         .read(&mut head)
         .ctx(|| format!("reading {}", ctx.display))?;
     let h = parse_header(&head[..n]).map_err(|e| bad(ctx, e))?;
+    let vectors = h.shape.len() == 2;
     let (rows, dim) = (h.shape[0], *h.shape.get(1).unwrap_or(&1));
-    let need = h.offset + (rows * dim * h.size) as u64;
-    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-    if size < need {
-        return Err(bad(ctx, format!(
-            "the file holds {size} bytes, but its header says {rows} x {dim} values ({need} bytes); check that the file is complete"
-        )));
+    if vectors && !(1..=MAX_VECTOR_DIM).contains(&dim) {
+        return Err(bad(
+            ctx,
+            format!(
+                "vectors of {dim} values; the lake takes vectors of 1 to {MAX_VECTOR_DIM} numbers"
+            ),
+        ));
     }
-    if h.shape.len() == 2 && dim == 0 {
-        return Err(bad(ctx, "the vectors have no values (shape (n, 0))"));
+    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    // In u64 and checked: a header may claim any shape.
+    let need = (rows as u64)
+        .checked_mul(dim as u64)
+        .and_then(|v| v.checked_mul(h.size as u64))
+        .and_then(|v| v.checked_add(h.offset));
+    if need.is_none_or(|need| size < need) {
+        return Err(bad(
+            ctx,
+            format!(
+                "the file holds {size} bytes, less than its header's {rows} x {dim} values of {} \
+                 bytes each; check that the file is complete",
+                h.size
+            ),
+        ));
     }
     let mut sink = ctx.sink(&ctx.prefix);
     let (mut written, mut skipped) = (0u64, 0u64);
     let mut values = Vec::new();
-    let step = (BATCH_ROWS * 8 / dim.max(1)).clamp(1, BATCH_ROWS);
+    let step = (BATCH_ROWS * 8 / dim).clamp(1, BATCH_ROWS);
     let mut r0 = 0;
-    while r0 < rows {
+    // An empty array still makes the dataset's columns: one empty batch.
+    let mut first = true;
+    while r0 < rows || std::mem::take(&mut first) {
+        first = false;
         ctx.check_cancel()?;
         let r1 = (r0 + step).min(rows);
         read_rows(&mut f, &h, r0, r1, &mut values).ctx(|| format!("reading {}", ctx.display))?;
-        let (mut idx, mut kept, mut valid) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut idx, mut kept, mut numbers) = (Vec::new(), Vec::new(), Vec::new());
         for (i, row) in values.chunks_exact(dim).enumerate() {
-            let r = r0 + i;
-            if let Some(j) = row.iter().position(|v| !v.is_finite()) {
-                let msg = format!(
-                    "value {} of the row is {}; a vector's values must be numbers",
-                    j + 1,
-                    row[j]
-                );
-                ctx.bad_record(&mut skipped, &format!("row {r}"), &msg)?;
+            // Checked as stored: a float64 beyond FLOAT's range is infinite in a vector.
+            let finite = |v: &f64| {
+                if vectors {
+                    (*v as f32).is_finite()
+                } else {
+                    v.is_finite()
+                }
+            };
+            if let Some(j) = row.iter().position(|v| !finite(v)) {
+                let msg = if vectors {
+                    format!(
+                        "value {} of the row is {}; a vector's values must be numbers within \
+                         FLOAT's range",
+                        j + 1,
+                        row[j]
+                    )
+                } else {
+                    format!("the value is {}; values must be numbers", row[j])
+                };
+                ctx.bad_record(&mut skipped, &format!("row {}", r0 + i), &msg)?;
                 continue;
             }
-            idx.push(r as i64);
-            kept.extend(row.iter().map(|v| *v as f32));
-            valid.push(true);
+            idx.push((r0 + i) as i64);
+            if vectors {
+                kept.extend(row.iter().map(|v| *v as f32));
+            } else {
+                numbers.push(row[0]);
+            }
         }
         let height = idx.len();
-        let data = if h.shape.len() == 2 {
-            vector_column("vector".into(), dim, &kept, &valid)
+        let data = if vectors {
+            vector_column("vector".into(), dim, &kept, &vec![true; height])
         } else {
-            Column::new(
-                "value".into(),
-                kept.iter().map(|v| *v as f64).collect::<Vec<_>>(),
-            )
+            Column::new("value".into(), numbers)
         };
         let frame = DataFrame::new(height, vec![Column::new("row".into(), idx), data])
             .map_err(|e| LakeError::Internal(e.to_string()))?;
         sink.write(frame)?;
         written += height as u64;
         ctx.bytes_read.store(
-            h.offset + (r1 * dim * h.size) as u64,
+            h.offset + (r1 as u64) * (dim as u64) * (h.size as u64),
             std::sync::atomic::Ordering::Relaxed,
         );
         ctx.report(written);
@@ -329,7 +360,52 @@ mod tests {
             "{:?}",
             r.errors
         );
-        // A 1-D array is a column of numbers.
+        // A header that claims more than any file holds, and an empty array.
+        let huge = header("<f4", false, "(8, 576460752303423488)");
+        let r = import(dir.path(), &lake, &huge, false);
+        assert!(
+            r.errors[0]
+                .error
+                .contains("vectors of 576460752303423488 values"),
+            "{:?}",
+            r.errors
+        );
+        let huge = header("<f8", false, "(4611686018427387904, 4)");
+        let r = import(dir.path(), &lake, &huge, false);
+        assert!(
+            r.errors[0]
+                .error
+                .contains("check that the file is complete"),
+            "{:?}",
+            r.errors
+        );
+        let r = import(dir.path(), &lake, &header("<f4", false, "(0, 5)"), false);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(
+            crate::test_util::first_i64(&lake, "SELECT count(*) FROM emb").unwrap(),
+            0
+        );
+        // A float64 beyond FLOAT's range is a bad row in a vector.
+        let mut big = header("<f8", false, "(1, 2)");
+        for v in [1e39f64, 0.0] {
+            big.extend(v.to_le_bytes());
+        }
+        let r = import(dir.path(), &lake, &big, false);
+        assert!(
+            r.errors[0].error.contains("within FLOAT's range"),
+            "{:?}",
+            r.errors
+        );
+        // A 1-D array is a column of numbers, kept as DOUBLE.
+        let mut exact = header("<f8", false, "(1,)");
+        exact.extend(0.1f64.to_le_bytes());
+        import(dir.path(), &lake, &exact, false);
+        let out =
+            crate::query::run_query(&lake, "SELECT value FROM emb", &Default::default()).unwrap();
+        assert_eq!(
+            out.frame.column("value").unwrap().f64().unwrap().get(0),
+            Some(0.1)
+        );
         let mut one = header("<i4", false, "(4,)");
         for v in [7i32, -1, 0, 9] {
             one.extend(v.to_le_bytes());

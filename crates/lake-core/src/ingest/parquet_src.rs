@@ -15,6 +15,51 @@ fn bad(ctx: &ReadCtx<'_>, e: PolarsError) -> LakeError {
     )
 }
 
+/// The list-of-floats columns of the first batch whose rows all hold the same number (at least
+/// 2) of values: vectors, stored as `FLOAT[N]`.
+fn vector_columns(df: &DataFrame) -> Vec<(PlSmallStr, usize)> {
+    df.columns()
+        .iter()
+        .filter(|c| {
+            matches!(c.dtype(), DataType::List(i) if matches!(**i, DataType::Float32 | DataType::Float64))
+        })
+        .filter_map(|c| {
+            let lens = c.list().ok()?.lst_lengths();
+            let (min, max) = (lens.min()?, lens.max()?);
+            (min == max && min >= 2).then(|| (c.name().clone(), min as usize))
+        })
+        .collect()
+}
+
+/// Casts the vector columns of a batch whose first row is row `first` of the file.
+fn as_vectors(
+    ctx: &ReadCtx<'_>,
+    df: &mut DataFrame,
+    vectors: &[(PlSmallStr, usize)],
+    first: usize,
+) -> Result<()> {
+    for (name, dim) in vectors {
+        let c = df.column(name).map_err(|e| bad(ctx, e))?;
+        let lens = c.list().map_err(|e| bad(ctx, e))?.lst_lengths();
+        if let Some((i, n)) = lens
+            .iter()
+            .enumerate()
+            .find_map(|(i, n)| n.filter(|n| *n as usize != *dim).map(|n| (i, n)))
+        {
+            return Err(LakeError::bad_input(
+                &ctx.display,
+                Some(format!("row {}", first + i + 1)),
+                format!("`{name}` holds {n} values; the column holds vectors of {dim} numbers (FLOAT[{dim}])"),
+            ));
+        }
+        let cast = c
+            .cast(&DataType::Array(Box::new(DataType::Float32), *dim))
+            .map_err(|e| bad(ctx, e))?;
+        df.replace(name, cast).map_err(|e| bad(ctx, e))?;
+    }
+    Ok(())
+}
+
 /// Copies a Parquet file into staging, re-encoded with statistics.
 pub fn import_parquet(ctx: &ReadCtx<'_>) -> Result<FileReport> {
     let open = || File::open(ctx.path).ctx(|| format!("opening {}", ctx.display));
@@ -25,12 +70,15 @@ pub fn import_parquet(ctx: &ReadCtx<'_>) -> Result<FileReport> {
     let mut sink = ctx.sink(&ctx.prefix);
     let step = BATCH_ROWS * 4;
     let mut offset = 0usize;
+    let mut vectors = None;
     loop {
         ctx.check_cancel()?;
-        let df = ParquetReader::new(open()?)
+        let mut df = ParquetReader::new(open()?)
             .with_slice(Some((offset, step)))
             .finish()
             .map_err(|e| bad(ctx, e))?;
+        let vectors = vectors.get_or_insert_with(|| vector_columns(&df));
+        as_vectors(ctx, &mut df, vectors, offset)?;
         let n = df.height();
         sink.write(df)?;
         offset += n;

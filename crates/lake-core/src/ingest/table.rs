@@ -67,13 +67,18 @@ pub struct TypeGuess {
     can_date: bool,
     can_datetime: bool,
     nested: bool,
-    /// How many values were arrays of numbers, per length (at least 2).
-    vector_lengths: Vec<(u32, u32)>,
+    /// Arrays of numbers of a vector's length: per length, how many, and whether one held a
+    /// number with a fraction (an integer list, such as ids, is no vector).
+    vector_lengths: Vec<(u32, u32, bool)>,
     /// How many values were not null.
     values: u32,
-    /// Some array held a number with a fraction (an integer list, such as ids, is no vector).
-    fraction: bool,
 }
+
+/// The fewest numbers a JSON array needs to be taken for a vector: shorter arrays of floats
+/// (a box, a centre, a few prices) stay JSON text, exact.
+pub const MIN_VECTOR_DIM: usize = 8;
+/// The most numbers a vector may hold.
+pub const MAX_VECTOR_DIM: usize = 65_536;
 
 impl TypeGuess {
     /// A guess that has seen nothing yet.
@@ -88,7 +93,6 @@ impl TypeGuess {
             nested: false,
             vector_lengths: Vec::new(),
             values: 0,
-            fraction: false,
         }
     }
 
@@ -98,15 +102,19 @@ impl TypeGuess {
             Cell::Null | Cell::Json(Value::Null) => {}
             Cell::Json(Value::Array(a)) => {
                 self.values += 1;
-                if a.len() >= 2 && a.iter().all(Value::is_number) {
-                    let n = u32::try_from(a.len()).unwrap_or(u32::MAX);
+                let dims = MIN_VECTOR_DIM..=MAX_VECTOR_DIM;
+                if dims.contains(&a.len()) && a.iter().all(Value::is_number) {
+                    let n = a.len() as u32;
+                    let fraction = a.iter().any(|v| v.is_f64());
                     let lengths = &mut self.vector_lengths;
-                    match lengths.iter().position(|(l, _)| *l == n) {
-                        Some(i) => lengths[i].1 += 1,
-                        None if lengths.len() < 8 => lengths.push((n, 1)),
+                    match lengths.iter().position(|(l, _, _)| *l == n) {
+                        Some(i) => {
+                            lengths[i].1 += 1;
+                            lengths[i].2 |= fraction;
+                        }
+                        None if lengths.len() < 8 => lengths.push((n, 1, fraction)),
                         None => {}
                     }
-                    self.fraction |= a.iter().any(|v| v.is_f64());
                 }
             }
             _ => self.values += 1,
@@ -172,8 +180,11 @@ impl TypeGuess {
     pub fn ltype(&self) -> LType {
         // Arrays of one length of numbers, at least 90% of the values (the rest are bad rows:
         // an error naming them, or skipped), and not whole numbers only (ids, counts).
-        let common = self.vector_lengths.iter().max_by_key(|(_, count)| *count);
-        if let (true, Some(&(n, count))) = (self.fraction, common) {
+        let common = self
+            .vector_lengths
+            .iter()
+            .max_by_key(|(_, count, _)| *count);
+        if let Some(&(n, count, true)) = common {
             if u64::from(count) * 10 >= u64::from(self.values) * 9 {
                 return LType::Vector(n);
             }
@@ -345,7 +356,8 @@ impl ColumnBuilder {
             LType::BinaryHex => ColumnBuilder::Binary(Vec::with_capacity(cap)),
             LType::Vector(n) => ColumnBuilder::Vector {
                 dim: n as usize,
-                values: Vec::with_capacity(cap * n as usize),
+                // Grown as rows come: a few long vectors must not reserve gigabytes.
+                values: Vec::with_capacity(cap.min(256) * n as usize),
                 valid: Vec::with_capacity(cap),
             },
         }

@@ -9,8 +9,8 @@
 //! | `array_cosine_distance(a, b)` | 1 − the cosine similarity |
 //!
 //! and the same with `list_` in place of `array_`. As in DuckDB: a NULL vector gives NULL; a
-//! NULL inside a vector, or two vectors of different sizes, is an error naming the row; a zero
-//! vector's cosine is NaN. The value is a `FLOAT` (`REAL`) when both vectors are `float[N]`, a
+//! NULL inside a vector, or two vectors of different sizes, is an error (naming the sizes); a
+//! zero vector's cosine is NaN. The value is a `FLOAT` (`REAL`) when both vectors are `float[N]`, a
 //! `DOUBLE` otherwise. Sums are taken in `f64` (DuckDB sums `float` vectors in `f32`, so the
 //! last digits may differ).
 
@@ -146,7 +146,7 @@ fn compute(f: &str, m: Measure, a: &Vectors, b: &Vectors) -> PolarsResult<Vec<Op
     let mut out = Vec::with_capacity(rows);
     let mut it_a = (la != 1).then(|| a.list.amortized_iter());
     let mut it_b = (lb != 1).then(|| b.list.amortized_iter());
-    for row in 0..rows {
+    for _ in 0..rows {
         let sa = match &mut it_a {
             Some(it) => it.next().flatten().map(|s| s.as_ref().clone()),
             None => fixed_a.clone(),
@@ -161,14 +161,13 @@ fn compute(f: &str, m: Measure, a: &Vectors, b: &Vectors) -> PolarsResult<Vec<Op
         };
         if sa.len() != sb.len() {
             polars_bail!(ComputeError:
-                "{f}: the vectors differ in size at row {}: {} and {}; compare vectors of one size",
-                row + 1, sa.len(), sb.len());
+                "{f}: vectors of {} and {} values; compare vectors of one size",
+                sa.len(), sb.len());
         }
         for (s, side) in [(&sa, "left"), (&sb, "right")] {
             if s.null_count() > 0 {
                 polars_bail!(ComputeError:
-                    "{f}: the {side} vector of row {} holds a NULL; a vector's values must all be numbers",
-                    row + 1);
+                    "{f}: a {side} vector holds a NULL; a vector's values must all be numbers");
             }
         }
         out.push(Some(value(m, &sa, &sb)?));

@@ -648,7 +648,12 @@ pub fn import_records(
                         let before = schema.types.len();
                         schema.types.resize(schema.names.len(), LType::Utf8);
                         for i in before..schema.names.len() {
-                            schema.types[i] = schema.guesses[i].ltype();
+                            // One late record is too little to call a field vectors (its
+                            // other rows would all have to fit): such a field stays JSON text.
+                            schema.types[i] = match schema.guesses[i].ltype() {
+                                LType::Vector(_) => LType::Utf8,
+                                t => t,
+                            };
                         }
                     }
                 }
