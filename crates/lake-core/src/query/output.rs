@@ -71,6 +71,55 @@ pub fn temporal_to_text(df: &DataFrame) -> Result<DataFrame> {
     DataFrame::new(df.height(), cols).map_err(|e| LakeError::Internal(e.to_string()))
 }
 
+/// Lists, vectors and structs as JSON text (`[0.1, 0.2]`), for CSV, which has no nested values.
+fn nested_to_text(df: &DataFrame) -> Result<DataFrame> {
+    let nested = |t: &DataType| {
+        matches!(
+            t,
+            DataType::List(_) | DataType::Array(..) | DataType::Struct(_)
+        )
+    };
+    if !df.columns().iter().any(|c| nested(c.dtype())) {
+        return Ok(df.clone());
+    }
+    let cols = df
+        .columns()
+        .iter()
+        .map(|c| {
+            if !nested(c.dtype()) {
+                return Ok(c.clone());
+            }
+            let s = c.as_materialized_series();
+            let mut one = DataFrame::new(s.len(), vec![s.clone().into_column()])?;
+            let mut buf = Vec::new();
+            JsonWriter::new(&mut buf)
+                .with_json_format(JsonFormat::JsonLines)
+                .finish(&mut one)?;
+            let text = String::from_utf8_lossy(&buf);
+            // Each line is {"name":value}: the value is what follows the key.
+            let key = serde_json::to_string(s.name().as_str()).unwrap_or_default();
+            let values: StringChunked = text
+                .lines()
+                .zip(s.iter())
+                .map(|(line, v)| {
+                    (!matches!(v, AnyValue::Null)).then(|| {
+                        line.trim()
+                            .strip_prefix('{')
+                            .and_then(|l| l.strip_suffix('}'))
+                            .and_then(|l| l.strip_prefix(key.as_str()))
+                            .and_then(|l| l.strip_prefix(':'))
+                            .unwrap_or(line)
+                            .to_string()
+                    })
+                })
+                .collect();
+            Ok(values.with_name(s.name().clone()).into_column())
+        })
+        .collect::<PolarsResult<Vec<_>>>()
+        .map_err(|e| LakeError::Internal(format!("formatting nested values: {e}")))?;
+    DataFrame::new(df.height(), cols).map_err(|e| LakeError::Internal(e.to_string()))
+}
+
 fn io_err(e: PolarsError) -> LakeError {
     LakeError::io("writing the result", std::io::Error::other(e.to_string()))
 }
@@ -84,7 +133,7 @@ pub fn write_frame<W: Write>(df: &DataFrame, format: OutputFormat, out: &mut W) 
             Ok(())
         }
         OutputFormat::Csv => {
-            let mut text = temporal_to_text(df)?;
+            let mut text = nested_to_text(&temporal_to_text(df)?)?;
             CsvWriter::new(out)
                 .include_header(true)
                 .finish(&mut text)

@@ -64,6 +64,27 @@ fn json_arrays_of_numbers_become_vector_columns_that_rank_the_nearest() {
     // Row 1: cos([0.9, 0.1, 0], [1, 0.2, 0]) worked out by hand.
     let want = 1.0 - (0.9 + 0.02) / ((0.81f64 + 0.01).sqrt() * (1.0f64 + 0.04).sqrt());
     assert!((d.f64().unwrap().get(0).unwrap() - want).abs() < 1e-6);
+    // Vectors print in every output format (a list of numbers as text in CSV).
+    let out = run_query(
+        &lake,
+        "SELECT id, emb FROM notes WHERE id = 1",
+        &QueryOptions::default(),
+    )
+    .unwrap();
+    for f in ["table", "csv", "json", "ndjson", "parquet"] {
+        let mut buf = Vec::new();
+        let fmt = crate::query::output::OutputFormat::parse(f).unwrap();
+        crate::query::output::write_frame(&out.frame, fmt, &mut buf)
+            .unwrap_or_else(|e| panic!("{f}: {e}"));
+        if f != "parquet" {
+            let text = String::from_utf8(buf).unwrap();
+            assert!(text.contains("0.9"), "{f}: {text}");
+            if f == "csv" {
+                assert_eq!(text, "id,emb\n1,\"[0.9,0.1,0.0,0.0,0.0,0.0,0.0,0.0]\"\n");
+            }
+        }
+    }
+    crate::query::arrow_ipc::frame_to_ipc(&out.frame).unwrap();
     // Another row's vector as the probe, through a scalar subquery.
     let q = "SELECT id FROM notes WHERE id <> 2 \
              ORDER BY array_cosine_distance(emb, (SELECT emb FROM notes WHERE id = 2)) LIMIT 1";
