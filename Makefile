@@ -8,7 +8,7 @@ APP_BIN := $(CARGO_TARGET_DIR)/debug/datapunk-lake
 # "Create lake" default.
 LAKE ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/org.datapunk.lake/lake
 
-.PHONY: deps ui build run demo test lint unit ui-test e2e check-boundaries bindings audit fuzz bench bench-takeout bench-app bench-tpch bench-spatial bench-lineage bench-time bench-metrics fmt
+.PHONY: deps ui build run demo test lint unit ui-test e2e check-boundaries bindings audit fuzz bench bench-takeout bench-app bench-tpch bench-spatial bench-lineage bench-time bench-metrics bench-vector fmt
 
 deps:
 	@bash scripts/install-deps.sh
@@ -131,6 +131,11 @@ bench-time: deps
 bench-metrics: deps
 	bash bench/metrics.sh
 	bash bench/monitor.sh
+
+# Vectors (N=100000 x DIM=384): the .npy import, and the nearest 10 by exact scan against DuckDB
+# on the same Parquet files (and DuckDB's vss HNSW index for scale).
+bench-vector: deps
+	bash bench/vector.sh
 
 # TPC-H (SF=1 by default): the 22 queries through the lake, DuckDB and raw Polars, answers
 # checked against DuckDB's, per-query medians and ratios.
