@@ -97,12 +97,35 @@ pub struct MetricsReport {
     pub storage: Vec<DatasetSize>,
     /// The lake's size over time (after each commit).
     pub growth: Vec<SizePoint>,
-    /// The app's memory and CPU (one sample a minute while it ran), oldest first.
+    /// The app's memory and CPU, oldest first: one sample a minute while it ran, or over a
+    /// long period at most [`MAX_PROCESS_POINTS`], each the highest memory and the mean CPU of
+    /// the samples it stands for.
     pub process: Vec<ProcessSample>,
     /// Folded days in the period (older detail), oldest first.
     pub daily: Vec<DailyMetric>,
     /// The slowest queries of the period.
     pub slowest: Vec<QueryRun>,
+}
+
+/// The most app samples a report carries: a chart a thousand pixels wide shows no more, and 14
+/// days of minutes (20,160 samples, 2.4 MB of JSON) made the Monitoring page slow to draw.
+pub const MAX_PROCESS_POINTS: usize = 1000;
+
+/// At most `max` samples: runs of consecutive samples, each as its first time, its highest
+/// memory (a peak stays visible) and its mean CPU.
+fn thin(samples: Vec<ProcessSample>, max: usize) -> Vec<ProcessSample> {
+    if samples.len() <= max || max == 0 {
+        return samples;
+    }
+    let per = samples.len().div_ceil(max);
+    samples
+        .chunks(per)
+        .map(|run| ProcessSample {
+            t: run[0].t,
+            rss_bytes: run.iter().map(|p| p.rss_bytes).max().unwrap_or(0),
+            cpu_percent: run.iter().map(|p| p.cpu_percent).sum::<f64>() / run.len() as f64,
+        })
+        .collect()
 }
 
 /// Reads `--since` (`30d`, `12h`, `45m`, or `all`) as the instant it names (RFC 3339; empty
@@ -132,7 +155,7 @@ pub fn report(lake: &Lake, since: &str) -> Result<MetricsReport> {
         .catalog()
         .daily_metrics(since.get(..10).unwrap_or(""))?;
     let all_imports = lake.catalog().import_metrics(since)?;
-    let process = lake.catalog().process_metrics(since)?;
+    let process = thin(lake.catalog().process_metrics(since)?, MAX_PROCESS_POINTS);
     let storage = lake.catalog().dataset_sizes()?;
     let growth = lake.catalog().lake_growth()?;
     let slowest = lake.catalog().query_runs(&RunFilter {

@@ -236,3 +236,25 @@ fn a_period_is_read_as_users_write_it() {
     let e = since_instant("last week").unwrap_err();
     assert!(e.to_string().contains("30d"), "{e}");
 }
+
+#[test]
+fn a_long_run_of_app_samples_is_thinned_keeping_its_peaks() {
+    use crate::catalog::metrics::ProcessSample;
+    let samples: Vec<ProcessSample> = (0..20_160)
+        .map(|i| ProcessSample {
+            t: i as f64 * 60_000.0,
+            rss_bytes: if i == 12_345 { 9 << 30 } else { 300 << 20 },
+            cpu_percent: if i % 2 == 0 { 10.0 } else { 30.0 },
+        })
+        .collect();
+    let thin = super::thin(samples, super::MAX_PROCESS_POINTS);
+    assert!(thin.len() <= 1000 && thin.len() > 900, "{}", thin.len());
+    assert_eq!(thin[0].t, 0.0);
+    // The one peak of 9 GB is still there; the CPU is the mean of each run.
+    assert_eq!(thin.iter().filter(|p| p.rss_bytes == 9 << 30).count(), 1);
+    // Each run of 21 alternating 10% and 30% samples means 19.05% or 20.95%.
+    assert!(thin.iter().all(|p| (p.cpu_percent - 20.0).abs() < 1.0));
+    // Fewer samples than the limit are left as they are.
+    let few: Vec<ProcessSample> = thin[..10].to_vec();
+    assert_eq!(super::thin(few.clone(), 1000), few);
+}
