@@ -1154,7 +1154,9 @@ storage: Array<DatasetSize>,
  */
 growth: Array<SizePoint>, 
 /**
- * The app's memory and CPU (one sample a minute while it ran), oldest first.
+ * The app's memory and CPU, oldest first: one sample a minute while it ran, or over a
+ * long period at most [`MAX_PROCESS_POINTS`], each the highest memory and the mean CPU of
+ * the samples it stands for.
  */
 process: Array<ProcessSample>, 
 /**
