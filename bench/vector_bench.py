@@ -56,7 +56,8 @@ def lake_run():
 
 duck = duckdb.connect(config={"allow_unsigned_extensions": "true"})
 paths = "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in files) + "]"
-duck.execute(f"CREATE VIEW emb AS SELECT * FROM read_parquet({paths})")
+# Parquet has no fixed-size list: DuckDB reads the column as FLOAT[] and needs the cast.
+duck.execute(f"CREATE VIEW emb AS SELECT row, vector::FLOAT[{a.dim}] AS vector FROM read_parquet({paths})")
 duck_sql = (f"SELECT row, array_cosine_distance(vector, (SELECT vector FROM emb WHERE row = {PROBE})) AS d "
             f"FROM emb ORDER BY d LIMIT 10")
 
@@ -90,7 +91,7 @@ for sp in site.getsitepackages():
         ext = found[0]
 if ext:
     duck.execute(f"LOAD '{ext}'")
-    duck.execute(f"CREATE TABLE t AS SELECT row, vector::FLOAT[{a.dim}] AS vector FROM emb")
+    duck.execute("CREATE TABLE t AS SELECT row, vector FROM emb")
     t0 = time.perf_counter()
     duck.execute("CREATE INDEX t_hnsw ON t USING HNSW (vector) WITH (metric = 'cosine')")
     build = time.perf_counter() - t0
