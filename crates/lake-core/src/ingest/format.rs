@@ -132,6 +132,6 @@ pub fn detect_format(path: &Path) -> Result<Option<Format>> {
 }
 
 /// The extensions of files the lake imports (a folder's other files are skipped).
-pub(super) const EXTENSIONS: &[&str] = &[
+pub const EXTENSIONS: &[&str] = &[
     "csv", "tsv", "tab", "json", "ndjson", "jsonl", "parquet", "geojson", "gpx", "npy",
 ];

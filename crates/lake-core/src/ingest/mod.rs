@@ -34,8 +34,7 @@ use crate::storage::{
 };
 
 pub use self::csv::{detect_encoding, sniff_delimiter};
-use format::EXTENSIONS;
-pub use format::{detect_format, Format};
+pub use format::{detect_format, Format, EXTENSIONS};
 
 /// Rows per batch handed to the Parquet writer.
 pub const BATCH_ROWS: usize = 65_536;
@@ -130,6 +129,8 @@ pub struct ReadCtx<'a> {
     pub bad_examples: RefCell<Vec<String>>,
     /// Whether rows get a `geometry` column from their coordinates (GPX).
     pub geometry: bool,
+    /// The columns the rows must match: the dataset's when appending, else the first file's.
+    pub earlier: Option<Vec<ColumnDef>>,
 }
 
 impl ReadCtx<'_> {
@@ -681,6 +682,7 @@ fn import_group(
             progress,
             cancel,
             bad_examples: RefCell::new(Vec::new()),
+            earlier: schema.as_ref().map(|(s, _)| s.clone()),
             // Appending to a table made without one (by an older version) keeps it so.
             geometry: f.format == Format::Gpx
                 && schema

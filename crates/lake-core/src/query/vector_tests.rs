@@ -219,3 +219,54 @@ fn parquet_lists_of_one_length_become_vectors_and_others_stay_lists() {
         "DOUBLE[]"
     );
 }
+
+#[test]
+fn appends_keep_the_vector_type_the_dataset_has() {
+    use crate::ingest::Mode;
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    let row = |id: i64, v: &str| format!("{{\"id\": {id}, \"emb\": {v}}}\n");
+    let append = |file: &str, text: String| {
+        let p = dir.path().join(file);
+        std::fs::write(&p, text).unwrap();
+        let opts = ImportOptions {
+            name: Some("notes".into()),
+            mode: Mode::Append,
+            ..Default::default()
+        };
+        import_paths(&lake, &[p], &opts, &NoProgress, &CancelToken::new()).unwrap()
+    };
+    let v8 = "[0.5, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]";
+    let r = append("a.ndjson", row(1, v8));
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    // A later file whose arrays are whole numbers only would be text on its own: joining
+    // FLOAT[8] rows, they are vectors too.
+    let r = append("b.ndjson", row(2, "[1, 2, 3, 4, 5, 6, 7, 8]"));
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(
+        crate::test_util::first_i64(&lake, "SELECT count(*) FROM notes WHERE emb IS NOT NULL")
+            .unwrap(),
+        2
+    );
+    // A table whose field is text (made before vectors): new float arrays stay text.
+    let p = dir.path().join("old.ndjson");
+    std::fs::write(&p, row(1, "\"made as text\"")).unwrap();
+    let opts = ImportOptions {
+        name: Some("old".into()),
+        ..Default::default()
+    };
+    import_paths(&lake, &[p], &opts, &NoProgress, &CancelToken::new()).unwrap();
+    let p = dir.path().join("new.ndjson");
+    std::fs::write(&p, row(2, v8)).unwrap();
+    let opts = ImportOptions {
+        name: Some("old".into()),
+        mode: Mode::Append,
+        ..Default::default()
+    };
+    let r = import_paths(&lake, &[p], &opts, &NoProgress, &CancelToken::new()).unwrap();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(
+        crate::test_util::first_i64(&lake, "SELECT count(*) FROM old").unwrap(),
+        2
+    );
+}

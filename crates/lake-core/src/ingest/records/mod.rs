@@ -250,6 +250,30 @@ impl Schema {
     }
 }
 
+impl Schema {
+    /// Types vector fields as the rows they join have them: a field that is `FLOAT[N]` there
+    /// stays so (a row that does not fit is bad), and one that is text there (a table made
+    /// before vectors, or a first file whose sample had none) stays text.
+    fn keep_vectors_as(&mut self, earlier: Option<&[crate::catalog::ColumnDef]>) {
+        let Some(earlier) = earlier else { return };
+        for (name, t) in self.names.iter().zip(self.types.iter_mut()) {
+            let Some(c) = earlier.iter().find(|c| &c.name == name) else {
+                continue;
+            };
+            let dim = c
+                .dtype
+                .strip_prefix("array[f32, ")
+                .and_then(|d| d.strip_suffix(']'))
+                .and_then(|d| d.parse::<u32>().ok());
+            match (dim, *t) {
+                (Some(n), _) => *t = LType::Vector(n),
+                (None, LType::Vector(_)) if c.dtype == "str" => *t = LType::Utf8,
+                _ => {}
+            }
+        }
+    }
+}
+
 fn apply(
     t: Option<Transform>,
     m: Map<String, Value>,
@@ -619,6 +643,7 @@ pub fn import_records(
         })
     })?;
     schema.settle(forced);
+    schema.keep_vectors_as(ctx.earlier.as_deref());
     let mut attempt = 0;
     loop {
         attempt += 1;
