@@ -637,6 +637,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                     "refusing to write Parquet to a terminal; add --output FILE".into(),
                 ));
             }
+            let written = std::time::Instant::now();
             match out_path {
                 // Whole or not at all: a temporary file beside it, then a rename.
                 Some(p) => {
@@ -658,7 +659,10 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 }
             }
             if timing && repeat == 1 {
-                eprintln!("query time: {:.3} ms", result.elapsed.as_secs_f64() * 1e3);
+                let ms = result.elapsed.as_secs_f64() * 1e3;
+                let stages = lake_core::meter::stages::summary();
+                let output = written.elapsed().as_secs_f64() * 1e3;
+                eprintln!("query time: {ms:.3} ms ({stages}); output {output:.2} ms");
             }
             if !result.masked.is_empty() {
                 eprintln!(

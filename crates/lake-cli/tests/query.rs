@@ -371,10 +371,41 @@ fn timing_reports_the_query_time_on_stderr_and_leaves_the_result_alone() {
     let err = String::from_utf8_lossy(&out.stderr);
     let ms: f64 = err
         .strip_prefix("query time: ")
-        .and_then(|r| r.strip_suffix(" ms\n"))
+        .and_then(|r| r.split(" ms (").next())
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| panic!("no 'query time: N ms' line: {err:?}"));
     assert!(ms > 0.0 && ms < 60_000.0, "{ms}");
+    // Then where the time went, stage by stage, and the output's own time.
+    let stages: Vec<(&str, f64)> = err
+        .split_once(" ms (")
+        .and_then(|(_, r)| r.split_once("); output "))
+        .map(|(list, _)| list)
+        .unwrap_or_else(|| panic!("no stages: {err:?}"))
+        .split(", ")
+        .map(|part| {
+            let (name, v) = part.rsplit_once(' ').unwrap().0.rsplit_once(' ').unwrap();
+            (name, v.parse().unwrap())
+        })
+        .collect();
+    let names: Vec<&str> = stages.iter().map(|(n, _)| *n).collect();
+    assert_eq!(
+        names,
+        [
+            "result cache",
+            "parse and guard",
+            "catalog and bind",
+            "rewrite",
+            "pruning",
+            "plan",
+            "execute"
+        ]
+    );
+    let sum: f64 = stages.iter().map(|(_, v)| v).sum();
+    assert!(sum > 0.0 && sum <= ms + 0.5, "{stages:?} against {ms}");
+    assert!(
+        err.trim_end().ends_with(" ms") && err.contains("; output "),
+        "{err}"
+    );
     // Without the flag, nothing is printed besides the result.
     let out = lake.run(&["query", "--format", "csv", "SELECT sum(a) AS s FROM t"]);
     assert!(out.stderr.is_empty(), "{out:?}");

@@ -1,6 +1,7 @@
-//! Measuring work as it runs: the process's memory and CPU ([`process`]), and the time an
-//! import spends in each phase ([`phases`]). A leaf that storage, ingest and query all use;
+//! Measuring work as it runs: the process's memory and CPU ([`process`]), the time an
+//! import spends in each phase ([`phases`]), and a query in each stage ([`stages`]). A leaf that storage, ingest and query all use;
 //! what is measured is recorded in the catalog and summed up by the metrics module.
 
 pub mod phases;
 pub mod process;
+pub mod stages;

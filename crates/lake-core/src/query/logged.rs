@@ -14,28 +14,33 @@ use crate::Lake;
 /// same dataset versions is answered from the result cache.
 pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOutput> {
     let start = Instant::now();
+    crate::meter::stages::reset();
+    let mut lap = crate::meter::stages::Lap::start();
     let watch = crate::meter::process::PeakWatch::start();
     let results = lake.memo::<ResultCache>();
     let key = cache::key(lake, sql).unwrap_or(None);
-    if let Some(k) = &key {
-        if let Ok(Some(hit)) = results.get(lake, &k.text()) {
-            // Nothing was read to answer it: the log names the datasets, with no reads.
-            let read_nothing = hit.scan.as_ref().map(|s| ScanSummary {
-                datasets: s.datasets.clone(),
-                ..Default::default()
-            });
-            let out = Ok(QueryOutput {
-                frame: hit.frame,
-                plan: None,
-                elapsed: start.elapsed(),
-                inputs: hit.inputs,
-                masked: hit.masked,
-                scan: hit.scan,
-                cached: true,
-            });
-            log_hit(lake, sql, &out, start.elapsed(), read_nothing);
-            return out;
-        }
+    let hit = match &key {
+        Some(k) => results.get(lake, &k.text()).ok().flatten(),
+        None => None,
+    };
+    lap.to(crate::meter::stages::Stage::Cache);
+    if let Some(hit) = hit {
+        // Nothing was read to answer it: the log names the datasets, with no reads.
+        let read_nothing = hit.scan.as_ref().map(|s| ScanSummary {
+            datasets: s.datasets.clone(),
+            ..Default::default()
+        });
+        let out = Ok(QueryOutput {
+            frame: hit.frame,
+            plan: None,
+            elapsed: start.elapsed(),
+            inputs: hit.inputs,
+            masked: hit.masked,
+            scan: hit.scan,
+            cached: true,
+        });
+        log_hit(lake, sql, &out, start.elapsed(), read_nothing);
+        return out;
     }
     let result = no_panic(sql, || run_inner(lake, sql, opts, start));
     // Kept only under the key it still has (masking or a view may have changed meanwhile).

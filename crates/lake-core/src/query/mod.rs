@@ -201,7 +201,10 @@ fn prepare_with(
     for_explain: bool,
     only: Option<&HashSet<String>>,
 ) -> Result<Prepared> {
+    use crate::meter::stages::{Lap, Stage};
+    let mut lap = Lap::start();
     let guarded = guard::guard(sql)?;
+    lap.to(Stage::Guard);
     let for_explain = for_explain || guarded.explain.is_some();
     let original = guarded.statement.clone();
     let query_stmt = match guarded.statement {
@@ -243,6 +246,7 @@ fn prepare_with(
         .collect();
     inputs.sort();
     inputs.dedup();
+    lap.to(Stage::Bind);
     bind::float_quotients(&mut bound.statement);
     let mut covered = None;
     let (spatial_uses, joins) = if uses_spatial_functions(&bound.statement) {
@@ -283,6 +287,7 @@ fn prepare_with(
         // Only then: a context with functions of its own plans the SQL eagerly.
         ctx = ctx.with_function_registry(time_bucket::registry());
     }
+    lap.to(Stage::Rewrite);
     let mut scans = Vec::new();
     let mut columns: HashMap<String, Vec<String>> = HashMap::new();
     for name in &bound.datasets {
@@ -360,6 +365,7 @@ fn prepare_with(
         ctx.register(&sj.build.frame, build);
         ctx.register(&sj.probe.frame, probe);
     }
+    lap.to(Stage::Prune);
     let rewritten = bound.statement.to_string();
     // Polars parses this text again: it must be exactly the statement checked and rewritten.
     guard::recheck_for_engine(&rewritten, &bound.statement)?;
@@ -376,6 +382,7 @@ fn prepare_with(
     frame
         .collect_schema()
         .map_err(|e| polars_query_error(e, &original, &columns))?;
+    lap.to(Stage::Plan);
     Ok(Prepared {
         frame,
         scans,
@@ -515,8 +522,10 @@ fn run_inner(lake: &Lake, sql: &str, opts: &QueryOptions, start: Instant) -> Res
     }
     let inputs = prepared.inputs;
     let scan = logged::scan_summary(&prepared.scans);
+    let mut lap = crate::meter::stages::Lap::start();
     let mut frame = collect_cancellable(prepared.frame, opts)?;
     let masked = mask::mask_result(lake, sql, &mut frame)?;
+    lap.to(crate::meter::stages::Stage::Execute);
     Ok(QueryOutput {
         frame,
         plan: None,
