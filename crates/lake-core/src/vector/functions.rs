@@ -127,7 +127,7 @@ impl Vectors {
     }
 }
 
-/// One argument's vectors as offsets into one buffer of numbers (no vector holds a NULL).
+/// One argument's vectors as offsets into one buffer of numbers.
 struct Flat {
     offsets: Vec<usize>,
     valid: Vec<bool>,
@@ -135,27 +135,49 @@ struct Flat {
 }
 
 impl Flat {
-    fn new(v: &Vectors) -> Option<Flat> {
+    /// Fails naming the side when a vector that is not NULL holds a NULL.
+    fn new(v: &Vectors, f: &str, side: &str) -> PolarsResult<Flat> {
+        let n = v.list.len();
         if v.list.chunks().len() != 1 {
-            return None;
+            // Only an empty column has no chunk (Vectors::new rechunked the list).
+            return Ok(Flat {
+                offsets: vec![0; n + 1],
+                valid: vec![false; n],
+                inner: Series::new_empty(
+                    "".into(),
+                    &if v.f32 {
+                        DataType::Float32
+                    } else {
+                        DataType::Float64
+                    },
+                ),
+            });
         }
         let arr = v.list.downcast_as_array();
-        let inner = v.list.get_inner().rechunk();
-        if inner.null_count() > 0 {
-            return None;
-        }
         let offsets: Vec<usize> = arr
             .offsets()
             .as_slice()
             .iter()
             .map(|o| *o as usize)
             .collect();
-        let n = v.list.len();
-        let valid = match arr.validity() {
+        let valid: Vec<bool> = match arr.validity() {
             Some(b) => (0..n).map(|i| b.get_bit(i)).collect(),
             None => vec![true; n],
         };
-        Some(Flat {
+        let mut inner = v.list.get_inner().rechunk();
+        if inner.null_count() > 0 {
+            let present = inner.is_not_null();
+            let holes = (0..n).any(|i| {
+                valid[i] && (offsets[i]..offsets[i + 1]).any(|k| !present.get(k).unwrap_or(false))
+            });
+            if holes {
+                polars_bail!(ComputeError:
+                    "{f}: a {side} vector holds a NULL; a vector's values must all be numbers");
+            }
+            // NULLs left only under NULL vectors, never read: zeros make one plain slice.
+            inner = inner.fill_null(FillNullStrategy::Zero)?;
+        }
+        Ok(Flat {
             offsets,
             valid,
             inner,
@@ -200,93 +222,40 @@ fn compute(f: &str, m: Measure, a: &Vectors, b: &Vectors) -> PolarsResult<Vec<Op
     if la != 1 && lb != 1 && la != lb {
         polars_bail!(ComputeError: "{f}: its arguments have {la} and {lb} rows");
     }
-    // The fast way: straight over the numbers, no series per row.
-    if let (Some(fa), Some(fb)) = (Flat::new(a), Flat::new(b)) {
-        let (ia, ib) = (&fa.inner, &fb.inner);
-        return match (a.f32, b.f32) {
-            (true, true) => flat_values(
-                f,
-                m,
-                (&fa, ia.f32()?.cont_slice()?),
-                (&fb, ib.f32()?.cont_slice()?),
-                rows,
-            ),
-            (true, false) => flat_values(
-                f,
-                m,
-                (&fa, ia.f32()?.cont_slice()?),
-                (&fb, ib.f64()?.cont_slice()?),
-                rows,
-            ),
-            (false, true) => flat_values(
-                f,
-                m,
-                (&fa, ia.f64()?.cont_slice()?),
-                (&fb, ib.f32()?.cont_slice()?),
-                rows,
-            ),
-            (false, false) => flat_values(
-                f,
-                m,
-                (&fa, ia.f64()?.cont_slice()?),
-                (&fb, ib.f64()?.cont_slice()?),
-                rows,
-            ),
-        };
+    // Straight over the numbers: no series per row.
+    let (fa, fb) = (Flat::new(a, f, "left")?, Flat::new(b, f, "right")?);
+    let (ia, ib) = (&fa.inner, &fb.inner);
+    match (a.f32, b.f32) {
+        (true, true) => flat_values(
+            f,
+            m,
+            (&fa, ia.f32()?.cont_slice()?),
+            (&fb, ib.f32()?.cont_slice()?),
+            rows,
+        ),
+        (true, false) => flat_values(
+            f,
+            m,
+            (&fa, ia.f32()?.cont_slice()?),
+            (&fb, ib.f64()?.cont_slice()?),
+            rows,
+        ),
+        (false, true) => flat_values(
+            f,
+            m,
+            (&fa, ia.f64()?.cont_slice()?),
+            (&fb, ib.f32()?.cont_slice()?),
+            rows,
+        ),
+        (false, false) => flat_values(
+            f,
+            m,
+            (&fa, ia.f64()?.cont_slice()?),
+            (&fb, ib.f64()?.cont_slice()?),
+            rows,
+        ),
     }
-    let one = |v: &Vectors| -> PolarsResult<Option<Series>> {
-        Ok(if v.list.len() == 1 {
-            v.list.get_as_series(0)
-        } else {
-            None
-        })
-    };
-    let (fixed_a, fixed_b) = (one(a)?, one(b)?);
-    let mut out = Vec::with_capacity(rows);
-    let mut it_a = (la != 1).then(|| a.list.amortized_iter());
-    let mut it_b = (lb != 1).then(|| b.list.amortized_iter());
-    for _ in 0..rows {
-        let sa = match &mut it_a {
-            Some(it) => it.next().flatten().map(|s| s.as_ref().clone()),
-            None => fixed_a.clone(),
-        };
-        let sb = match &mut it_b {
-            Some(it) => it.next().flatten().map(|s| s.as_ref().clone()),
-            None => fixed_b.clone(),
-        };
-        let (Some(sa), Some(sb)) = (sa, sb) else {
-            out.push(None);
-            continue;
-        };
-        if sa.len() != sb.len() {
-            polars_bail!(ComputeError:
-                "{f}: vectors of {} and {} values; compare vectors of one size",
-                sa.len(), sb.len());
-        }
-        for (s, side) in [(&sa, "left"), (&sb, "right")] {
-            if s.null_count() > 0 {
-                polars_bail!(ComputeError:
-                    "{f}: a {side} vector holds a NULL; a vector's values must all be numbers");
-            }
-        }
-        out.push(Some(value(m, &sa, &sb)?));
-    }
-    Ok(out)
 }
-
-/// One row's value from its two vectors (the same size, no NULLs).
-fn value(m: Measure, a: &Series, b: &Series) -> PolarsResult<f64> {
-    let (a, b) = (a.rechunk(), b.rechunk());
-    Ok(match (a.dtype(), b.dtype()) {
-        (DataType::Float32, DataType::Float32) => {
-            m.of(a.f32()?.cont_slice()?, b.f32()?.cont_slice()?)
-        }
-        (DataType::Float32, _) => m.of(a.f32()?.cont_slice()?, b.f64()?.cont_slice()?),
-        (_, DataType::Float32) => m.of(a.f64()?.cont_slice()?, b.f32()?.cont_slice()?),
-        _ => m.of(a.f64()?.cont_slice()?, b.f64()?.cont_slice()?),
-    })
-}
-
 fn run(f: &str, m: Measure, cols: &[Column]) -> PolarsResult<Column> {
     let [a, b] = cols else {
         polars_bail!(ComputeError: "{f} takes 2 arguments (two vectors), not {}", cols.len());

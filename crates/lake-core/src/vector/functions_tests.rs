@@ -87,6 +87,14 @@ fn literals_nulls_zero_vectors_and_wrong_calls() {
         .is_nan());
     assert_eq!(out.column("cs").unwrap().null_count(), 1);
     assert_eq!(out.column("d").unwrap().f64().unwrap().get(0), Some(5.0));
+    // No rows: no values, and no error.
+    let empty = DataFrame::new(0, vec![vectors("a", &[], 2)]).unwrap();
+    let out = ctx(empty)
+        .execute("SELECT array_distance(a, [1.0, 2.0]) AS d FROM t")
+        .unwrap()
+        .collect()
+        .unwrap();
+    assert_eq!(out.height(), 0);
     // Different sizes, a NULL inside, not a vector, the wrong number of arguments.
     for (sql, want) in [
         (
