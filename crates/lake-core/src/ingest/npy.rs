@@ -283,6 +283,18 @@ mod tests {
         out
     }
 
+    /// A whole file: the header, then each value's bytes.
+    fn file<const N: usize>(
+        descr: &str,
+        fortran: bool,
+        shape: &str,
+        values: &[[u8; N]],
+    ) -> Vec<u8> {
+        let mut out = header(descr, fortran, shape);
+        values.iter().for_each(|v| out.extend(v));
+        out
+    }
+
     fn import(
         dir: &std::path::Path,
         lake: &crate::Lake,
@@ -305,10 +317,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let lake = crate::Lake::init(&dir.path().join("lake")).unwrap();
         // 3 rows of 2, float32, C order: [[1, 2], [3, 4], [5, 6]].
-        let mut c = header("<f4", false, "(3, 2)");
-        for v in [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0] {
-            c.extend(v.to_le_bytes());
-        }
+        let c = file(
+            "<f4",
+            false,
+            "(3, 2)",
+            &[1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0].map(|v| v.to_le_bytes()),
+        );
         let r = import(dir.path(), &lake, &c, false);
         assert!(r.errors.is_empty(), "{:?}", r.errors);
         let ds = lake.catalog().require_dataset("emb").unwrap();
@@ -327,18 +341,22 @@ mod tests {
         let q = "SELECT row FROM emb ORDER BY array_distance(vector, [4.9, 6.1]) LIMIT 1";
         assert_eq!(crate::test_util::first_i64(&lake, q).unwrap(), 2);
         // The same array as float64 in Fortran order (column after column), big-endian.
-        let mut f = header(">f8", true, "(3, 2)");
-        for v in [1.0f64, 3.0, 5.0, 2.0, 4.0, 6.0] {
-            f.extend(v.to_be_bytes());
-        }
+        let f = file(
+            ">f8",
+            true,
+            "(3, 2)",
+            &[1.0f64, 3.0, 5.0, 2.0, 4.0, 6.0].map(|v| v.to_be_bytes()),
+        );
         import(dir.path(), &lake, &f, false);
         let q = "SELECT sum(array_inner_product(vector, [1.0, 0.0]) * 10 + array_inner_product(vector, [0.0, 1.0])) FROM emb";
         assert_eq!(crate::test_util::first_i64(&lake, q).unwrap(), 12 + 34 + 56);
         // A NaN in row 1: an error naming the row, or skipped.
-        let mut nan = header("<f4", false, "(3, 2)");
-        for v in [1.0f32, 2.0, f32::NAN, 4.0, 5.0, 6.0] {
-            nan.extend(v.to_le_bytes());
-        }
+        let nan = file(
+            "<f4",
+            false,
+            "(3, 2)",
+            &[1.0f32, 2.0, f32::NAN, 4.0, 5.0, 6.0].map(|v| v.to_le_bytes()),
+        );
         let r = import(dir.path(), &lake, &nan, false);
         let e = &r.errors[0].error;
         assert!(
@@ -386,10 +404,12 @@ mod tests {
             0
         );
         // A float64 beyond FLOAT's range is a bad row in a vector.
-        let mut big = header("<f8", false, "(1, 2)");
-        for v in [1e39f64, 0.0] {
-            big.extend(v.to_le_bytes());
-        }
+        let big = file(
+            "<f8",
+            false,
+            "(1, 2)",
+            &[1e39f64, 0.0].map(|v| v.to_le_bytes()),
+        );
         let r = import(dir.path(), &lake, &big, false);
         assert!(
             r.errors[0].error.contains("within FLOAT's range"),
@@ -397,8 +417,7 @@ mod tests {
             r.errors
         );
         // A 1-D array is a column of numbers, kept as DOUBLE.
-        let mut exact = header("<f8", false, "(1,)");
-        exact.extend(0.1f64.to_le_bytes());
+        let exact = file("<f8", false, "(1,)", &[0.1f64.to_le_bytes()]);
         import(dir.path(), &lake, &exact, false);
         let out =
             crate::query::run_query(&lake, "SELECT value FROM emb", &Default::default()).unwrap();
@@ -406,10 +425,12 @@ mod tests {
             out.frame.column("value").unwrap().f64().unwrap().get(0),
             Some(0.1)
         );
-        let mut one = header("<i4", false, "(4,)");
-        for v in [7i32, -1, 0, 9] {
-            one.extend(v.to_le_bytes());
-        }
+        let one = file(
+            "<i4",
+            false,
+            "(4,)",
+            &[7i32, -1, 0, 9].map(|v| v.to_le_bytes()),
+        );
         import(dir.path(), &lake, &one, false);
         assert_eq!(
             crate::test_util::first_i64(&lake, "SELECT sum(value) FROM emb").unwrap(),
