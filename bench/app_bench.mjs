@@ -3,12 +3,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Driver, sleep } from "../tests/e2e/webdriver.mjs";
+import { median } from "./stats.mjs";
 
 const [app, lake, out, appMem, helloMem] = process.argv.slice(2);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
-};
 
 const rows = { app: [], hello: [] };
 for (const line of readFileSync(join(out, "startup.txt"), "utf8").trim().split("\n")) {

@@ -3,15 +3,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Driver } from "../tests/e2e/webdriver.mjs";
+import { median } from "./stats.mjs";
 
 const [app, lake, out, nodesArg, runsArg, engineArg, makeMs] = process.argv.slice(2);
 const nodes = Number(nodesArg);
 const runs = Number(runsArg);
 const engine = engineArg.split(" ").map(Number);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 // In the page: choose `depth`, then wait for the frame after the graph of `want` nodes is laid
 // out and the part of it in sight is in the document (the page puts only that part there).

@@ -3,15 +3,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Driver } from "../tests/e2e/webdriver.mjs";
+import { median } from "./stats.mjs";
 
 const [app, lake, out, queriesArg, runsArg, engineArg] = process.argv.slice(2);
 const queries = Number(queriesArg);
 const runs = Number(runsArg);
 const engine = engineArg.split(" ").map(Number);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 // In the page: choose a period, then wait for the frame after its report's figures and charts
 // are in the document (the page notes when, in window.__datapunkMonitor).
@@ -22,9 +19,18 @@ const set = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value'
 const m = window.__datapunkMonitor;
 m.paintedAt = undefined;
 const t0 = performance.now();
-set.call(sel, since);
-sel.dispatchEvent(new Event('change', { bubbles: true }));
+const choose = () => {
+  set.call(sel, since);
+  sel.dispatchEvent(new Event('change', { bubbles: true }));
+};
+choose();
+let again = t0 + 2000;
 const tick = () => {
+  // Seen once in ten runs: the change did not reach React (no new request); choose again.
+  if (m.askedAt < t0 && performance.now() > again) {
+    again += 2000;
+    choose();
+  }
   const charts = document.querySelectorAll('[data-testid="monitor-panel"] canvas').length;
   if (m.paintedAt !== undefined && m.askedAt >= t0 && m.queries >= want && charts >= minCharts) done(m.paintedAt - t0);
   else if (performance.now() - t0 > 25000) done(JSON.stringify({ ...m, t0, charts }));
