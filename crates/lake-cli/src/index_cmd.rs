@@ -1,10 +1,12 @@
-//! `lake index create|list|drop`: the R-tree indexes of coordinate and geometry columns.
+//! `lake index create|list|drop`: the R-tree indexes of coordinate and geometry columns, and
+//! the HNSW indexes of vector columns.
 
 use std::process::ExitCode;
 
 use clap::Subcommand;
 use lake_core::catalog::IndexInfo;
 use lake_core::spatial::{index, viewport};
+use lake_core::vector::{lake_index, BackendKind, Metric};
 use lake_core::{Lake, LakeError};
 
 #[derive(Subcommand)]
@@ -13,11 +15,19 @@ pub enum IndexAction {
     Create {
         /// Dataset name.
         dataset: String,
-        /// A geometry column, or two coordinate columns written `lon,lat`.
+        /// A geometry column, or two coordinate columns written `lon,lat`; a vector (FLOAT[N])
+        /// column for `--kind hnsw`.
         column: String,
-        /// Index kind.
-        #[arg(long, default_value = "rtree", value_parser = ["rtree"])]
-        kind: String,
+        /// Index kind: `rtree` for places, `hnsw` for vectors (the default for a vector column).
+        #[arg(long, value_parser = ["rtree", "hnsw"])]
+        kind: Option<String>,
+        /// For `hnsw`: what "near" means, as the SQL function that ranks by it: `cosine`
+        /// (array_cosine_distance), `l2` (array_distance) or `ip` (array_negative_inner_product).
+        #[arg(long, default_value = "cosine", value_parser = ["cosine", "l2", "ip"])]
+        metric: String,
+        /// For `hnsw`: the backend; by default `exact` below 20,000 vectors, `usearch` above.
+        #[arg(long, value_parser = ["usearch", "instant-distance", "exact"])]
+        backend: Option<String>,
     },
     /// List the indexes of the datasets' current versions.
     List {
@@ -40,6 +50,32 @@ pub enum IndexAction {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// The nearest rows of each vector in another dataset, from an HNSW index: what
+    /// `make bench-vector` times against hnswlib and USearch.
+    Search {
+        /// Dataset name.
+        dataset: String,
+        /// Its indexed vector column.
+        column: String,
+        /// A dataset whose vector column `--queries-column` holds the vectors to search for.
+        #[arg(long)]
+        queries: String,
+        /// That dataset's vector column (its only one by default).
+        #[arg(long)]
+        queries_column: Option<String>,
+        /// Rows per query.
+        #[arg(long, default_value_t = 10)]
+        k: usize,
+        /// How wide each search looks (HNSW's ef).
+        #[arg(long, default_value_t = 64)]
+        ef: usize,
+        /// The index's metric.
+        #[arg(long, default_value = "cosine", value_parser = ["cosine", "l2", "ip"])]
+        metric: String,
+        /// Write each query's rows here, one line per query (row numbers, comma-separated).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
     },
     /// Remove an index (queries still work, without it).
     Drop {
@@ -72,9 +108,33 @@ pub fn run(lake: &Lake, action: IndexAction) -> Result<ExitCode, LakeError> {
         IndexAction::Create {
             dataset,
             column,
-            kind: _,
+            kind,
+            metric,
+            backend,
         } => {
             let lock = lake.try_write_lock()?;
+            let ds = lake.catalog().require_dataset(&dataset)?;
+            let vector = lake_index::resolve(&ds, &column).is_ok();
+            if kind.as_deref() == Some("hnsw") || (kind.is_none() && vector) {
+                let backend = backend.as_deref().map(BackendKind::parse).transpose()?;
+                let b = lake_index::create(
+                    lake,
+                    &lock,
+                    &dataset,
+                    &column,
+                    Metric::parse(&metric)?,
+                    backend,
+                )?;
+                println!(
+                    "built {} with {} in {:.2} s (reading the vectors {:.2} s, building {:.2} s)",
+                    describe(&b.info),
+                    b.backend.name(),
+                    b.read_s + b.build_s,
+                    b.read_s,
+                    b.build_s
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             let t = std::time::Instant::now();
             let info = index::create(lake, &lock, &dataset, &column)?;
             println!(
@@ -90,7 +150,7 @@ pub fn run(lake: &Lake, action: IndexAction) -> Result<ExitCode, LakeError> {
             } else if list.is_empty() {
                 println!(
                     "no indexes; imports index coordinate and geometry columns, or run \
-                     `lake index create DATASET lon,lat`"
+                     `lake index create DATASET lon,lat` (or `DATASET VECTOR_COLUMN` for vectors)"
                 );
             }
             for i in list.iter().filter(|_| !json) {
@@ -148,8 +208,77 @@ pub fn run(lake: &Lake, action: IndexAction) -> Result<ExitCode, LakeError> {
                 );
             }
         }
+        IndexAction::Search {
+            dataset,
+            column,
+            queries,
+            queries_column,
+            k,
+            ef,
+            metric,
+            out,
+        } => {
+            let ds = lake.catalog().require_dataset(&dataset)?;
+            let (column, _) = lake_index::resolve(&ds, &column)?;
+            let metric = Metric::parse(&metric)?;
+            let index = lake_index::open(lake, &ds, &column, metric)?.ok_or_else(|| {
+                LakeError::Unsupported(format!(
+                    "{dataset}.{column} has no {} index on its current version; build one with \
+                     `lake index create {dataset} {column} --metric {}`",
+                    metric.kind(),
+                    metric.name()
+                ))
+            })?;
+            let qds = lake.catalog().require_dataset(&queries)?;
+            let qcol = match queries_column {
+                Some(c) => lake_index::resolve(&qds, &c)?,
+                None => lake_index::vector_columns(&qds)
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| {
+                        LakeError::Unsupported(format!("{queries} has no vector (FLOAT[N]) column"))
+                    })?,
+            };
+            let (flat, _) = lake_index::read_vectors(lake, &qds, &qcol.0, qcol.1)?;
+            if qcol.1 != index.dim {
+                return Err(LakeError::Unsupported(format!(
+                    "{queries}.{} holds vectors of {}, the index vectors of {}",
+                    qcol.0, qcol.1, index.dim
+                )));
+            }
+            let t = std::time::Instant::now();
+            let found = lake_index::search_many(&index, &flat, k, ef)?;
+            let secs = t.elapsed().as_secs_f64();
+            eprintln!(
+                "{} searches of {} ({} backend, ef {ef}, k {k}) in {:.3} s: {:.0} per second",
+                found.len(),
+                index.entries.len(),
+                index.index.backend().name(),
+                secs,
+                found.len() as f64 / secs.max(1e-9)
+            );
+            if let Some(path) = out {
+                let text: String = found
+                    .iter()
+                    .map(|r| {
+                        let ids: Vec<String> = r.iter().map(|x| x.to_string()).collect();
+                        ids.join(",") + "\n"
+                    })
+                    .collect();
+                std::fs::write(&path, text)
+                    .map_err(|e| LakeError::io(format!("writing {}", path.display()), e))?;
+            }
+        }
         IndexAction::Drop { dataset, column } => {
             let lock = lake.try_write_lock()?;
+            let ds = lake.catalog().require_dataset(&dataset)?;
+            if lake_index::resolve(&ds, &column).is_ok() {
+                match lake_index::drop(lake, &lock, &dataset, &column)? {
+                    0 => println!("{dataset} had no index on {column}; nothing changed"),
+                    n => println!("dropped {n} vector index(es) on {dataset} ({column})"),
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             if index::drop(lake, &lock, &dataset, &column)? {
                 println!("dropped the index on {dataset} ({column})");
             } else {

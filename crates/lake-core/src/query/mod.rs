@@ -42,6 +42,8 @@ pub mod time_bucket;
 mod time_bucket_tests;
 pub mod time_travel;
 pub mod track;
+pub mod vector_search;
+mod vector_search_tests;
 mod vector_tests;
 pub mod views;
 
@@ -142,6 +144,8 @@ pub struct ScanChoice {
     pub rtree: Option<(u64, u64)>,
     /// The R-tree stood in for the table (`index_only`); no file was read.
     pub index_only: bool,
+    /// A vector index gave the rows (`vector_search`): what it did.
+    pub vector: Option<vector_search::VectorScan>,
 }
 
 /// A query ready to run: the lazy frame plus what binding and pruning decided.
@@ -248,6 +252,11 @@ fn prepare_with(
     inputs.dedup();
     lap.to(Stage::Bind);
     bind::float_quotients(&mut bound.statement);
+    let nearest = if calls(&bound.statement, crate::vector::is_vector_function) {
+        vector_search::cover(lake, &versions, &mut bound.statement)?
+    } else {
+        None
+    };
     let mut covered = None;
     let (spatial_uses, joins) = if uses_spatial_functions(&bound.statement) {
         let schemas: HashMap<String, Vec<crate::catalog::ColumnDef>> = versions
@@ -301,6 +310,19 @@ fn prepare_with(
             scans.push(index_only_scan(ds, c));
             continue;
         }
+        if let Some(v) = nearest.as_ref().filter(|v| &v.dataset == name) {
+            ctx.register(name, v.frame.clone());
+            scans.push(ScanChoice {
+                dataset: name.clone(),
+                kept: v.kept.clone(),
+                total: ds.files.len(),
+                row_groups: None,
+                rtree: None,
+                index_only: false,
+                vector: Some(v.scan.clone()),
+            });
+            continue;
+        }
         // Keep a file if any use of the dataset may need it.
         let uses: Vec<&Vec<SimplePredicate>> = preds
             .iter()
@@ -345,6 +367,7 @@ fn prepare_with(
             row_groups,
             rtree,
             index_only: false,
+            vector: None,
         });
     }
     for g in &geofences {
@@ -402,6 +425,7 @@ fn index_only_scan(ds: &DatasetVersion, c: &index_only::Covered) -> ScanChoice {
         row_groups: None,
         rtree: Some(c.rtree),
         index_only: true,
+        vector: None,
     }
 }
 

@@ -232,6 +232,35 @@ impl Builder<'_> {
             flags.push("index_only".into());
             self.push_rule("rtree_index_only");
         }
+        // A vector search (`query::vector_search`): the index gave the candidate rows.
+        let nearest = self
+            .scans
+            .iter()
+            .find_map(|s| Some((s, s.vector.as_ref()?)));
+        if let (IR::DataFrameScan { df, .. }, Some((c, v))) = (ir, nearest) {
+            if df.schema().contains(&v.column) {
+                kind = "VectorSearch".into();
+                let how = if v.exact {
+                    format!("compared exactly ({})", v.backend)
+                } else {
+                    format!("from its {} HNSW index", v.backend)
+                };
+                let passed = v
+                    .filtered
+                    .map(|p| format!(", {p} rows passed the WHERE clause"))
+                    .unwrap_or_default();
+                detail = format!(
+                    "{}: the rows nearest by {} on {}, {how}{passed}",
+                    c.dataset,
+                    v.metric.name(),
+                    v.column
+                );
+                flags.push(format!("backend={}", v.backend));
+                flags.push(format!("ef={}", v.ef));
+                flags.push(format!("candidates={}/{}", v.candidates.0, v.candidates.1));
+                self.push_rule("vector_index");
+            }
+        }
         // A spatial join (`query::spatial_join`) is a hash join on the R-tree's matches.
         let spatial = self
             .joins
@@ -253,7 +282,11 @@ impl Builder<'_> {
                     .first_path()
                     .and_then(|p| dataset_of_path(p.as_str())),
             ),
-            IR::DataFrameScan { .. } => tables.extend(index_only.map(|c| c.dataset.clone())),
+            IR::DataFrameScan { .. } => tables.extend(
+                index_only
+                    .or(nearest.map(|(c, _)| c))
+                    .map(|c| c.dataset.clone()),
+            ),
             _ => {}
         }
         for t in children.iter().flat_map(|c| &c.tables) {

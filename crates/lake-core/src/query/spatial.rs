@@ -258,7 +258,7 @@ pub(super) fn exact_conjunct(
 }
 
 /// A number literal as the parser reads one back: a minus sign is an operator.
-fn lit(v: f64) -> Expr {
+pub(super) fn lit(v: f64) -> Expr {
     let n = Expr::value(SqlValue::Number(format!("{}", v.abs()), false));
     if v.is_sign_negative() && v != 0.0 {
         Expr::UnaryOp {

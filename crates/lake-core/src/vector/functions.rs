@@ -49,6 +49,19 @@ fn measure_of(name: &str) -> Option<Measure> {
     NAMES.iter().find(|(n, _)| *n == rest).map(|(_, m)| *m)
 }
 
+/// The index metric that ranks as `name` (any case) does, and whether nearer is larger (a
+/// similarity, so `ORDER BY … DESC` asks for the nearest).
+pub fn index_metric(name: &str) -> Option<(super::Metric, bool)> {
+    use super::Metric;
+    Some(match measure_of(name)? {
+        Measure::Distance => (Metric::L2, false),
+        Measure::Inner => (Metric::InnerProduct, true),
+        Measure::NegativeInner => (Metric::InnerProduct, false),
+        Measure::CosineSimilarity => (Metric::Cosine, true),
+        Measure::CosineDistance => (Metric::Cosine, false),
+    })
+}
+
 /// Whether `name` (any case) is one of the vector functions.
 pub fn is_vector_function(name: &str) -> bool {
     measure_of(name).is_some()

@@ -1,0 +1,253 @@
+#![cfg(test)]
+//! Top-k searches through a vector index (`vector_search`): the same rows and distances as a
+//! scan, k rows under a selective filter, the plan's `VectorSearch`, and an index that belongs
+//! to its version.
+
+use polars::prelude::*;
+
+use crate::ingest::{import_paths, CancelToken, ImportOptions, Mode, NoProgress};
+use crate::query::{explain_query, run_query, QueryOptions};
+use crate::vector::index_tests::clustered;
+use crate::vector::{lake_index, BackendKind, Metric};
+use crate::Lake;
+
+const DIM: usize = 16;
+
+struct Plan {
+    text: String,
+}
+
+fn explain(lake: &Lake, sql: &str) -> crate::Result<Plan> {
+    explain_query(lake, sql, false, &QueryOptions::default()).map(|p| Plan { text: p.to_text() })
+}
+
+/// Imports `n` clustered vectors as dataset `vecs` (id, grp = id % 100, emb FLOAT[16]), from
+/// ids `first` on.
+fn import(lake: &Lake, dir: &std::path::Path, first: usize, n: usize, mode: Mode) {
+    let flat = clustered(n, DIM, first as u64 + 1);
+    let ids: Vec<i64> = (first..first + n).map(|i| i as i64).collect();
+    let grp: Vec<i64> = ids.iter().map(|i| i % 100).collect();
+    let emb = Series::new("emb".into(), flat)
+        .reshape_array(&[
+            ReshapeDimension::Infer,
+            ReshapeDimension::new_dimension(DIM as u64),
+        ])
+        .unwrap();
+    let mut df = DataFrame::new(
+        n,
+        vec![
+            Column::new("id".into(), ids),
+            Column::new("grp".into(), grp),
+            emb.into_column(),
+        ],
+    )
+    .unwrap();
+    let p = dir.join(format!("vecs-{first}.parquet"));
+    ParquetWriter::new(std::fs::File::create(&p).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    let opts = ImportOptions {
+        name: Some("vecs".into()),
+        mode,
+        ..Default::default()
+    };
+    let r = import_paths(lake, &[p], &opts, &NoProgress, &CancelToken::new()).unwrap();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+}
+
+fn query_vector(seed: u64) -> String {
+    let v = clustered(1, DIM, seed);
+    let parts: Vec<String> = v.iter().map(|x| format!("{x}")).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+fn ids_and_distances(lake: &Lake, sql: &str) -> Vec<(i64, f64)> {
+    let out = run_query(lake, sql, &QueryOptions::default()).unwrap();
+    let ids = out.frame.column("id").unwrap().i64().unwrap().clone();
+    let d = out
+        .frame
+        .column("d")
+        .unwrap()
+        .cast(&DataType::Float64)
+        .unwrap();
+    let d = d.f64().unwrap().clone();
+    ids.into_no_null_iter().zip(d.into_no_null_iter()).collect()
+}
+
+fn build(lake: &Lake, metric: Metric, backend: Option<BackendKind>) -> lake_index::Built {
+    let lock = lake.try_write_lock().unwrap();
+    lake_index::create(lake, &lock, "vecs", "EMB", metric, backend).unwrap()
+}
+
+#[test]
+fn an_exact_index_gives_the_scans_rows_and_distances_and_the_plan_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    import(&lake, dir.path(), 0, 3000, Mode::Replace);
+    let q = query_vector(99);
+    let cases = [
+        (Metric::Cosine, format!("SELECT id, array_cosine_distance(emb, {q}) AS d FROM vecs ORDER BY d LIMIT 7")),
+        (Metric::L2, format!("SELECT v.id, array_distance(v.emb, {q}::FLOAT[16]) AS d FROM vecs v ORDER BY array_distance(v.emb, {q}::FLOAT[16]) LIMIT 5 OFFSET 2")),
+        (Metric::InnerProduct, format!("SELECT id, array_inner_product({q}, emb) AS d FROM vecs ORDER BY d DESC LIMIT 4")),
+    ];
+    for (metric, sql) in &cases {
+        let scan = ids_and_distances(&lake, sql);
+        let b = build(&lake, *metric, None);
+        assert_eq!(
+            b.backend,
+            BackendKind::Exact,
+            "3000 vectors are compared exactly"
+        );
+        assert_eq!(b.info.kind, metric.kind());
+        assert_eq!(ids_and_distances(&lake, sql), scan, "{sql}");
+        let plan = explain(&lake, sql).unwrap().text;
+        assert!(plan.contains("VectorSearch"), "{plan}");
+        assert!(plan.contains("backend=exact"), "{plan}");
+    }
+    // Another row's vector, by a subquery: the same rows as the scan, from the index.
+    let like = "SELECT id, array_cosine_distance(emb, (SELECT emb FROM vecs WHERE id = 17)) AS d \
+                FROM vecs ORDER BY d LIMIT 4";
+    let rows = ids_and_distances(&lake, like);
+    assert_eq!(rows[0], (17, 0.0), "{rows:?}");
+    // FLOAT, as without the index: the vector is written back as the f32s it is.
+    let out = run_query(&lake, like, &QueryOptions::default()).unwrap();
+    assert_eq!(out.frame.column("d").unwrap().dtype(), &DataType::Float32);
+    assert!(explain(&lake, like).unwrap().text.contains("VectorSearch"));
+    assert_eq!(ids_and_distances(&lake, like), {
+        let lock = lake.try_write_lock().unwrap();
+        lake_index::drop(&lake, &lock, "vecs", "emb").unwrap();
+        drop(lock);
+        ids_and_distances(&lake, like)
+    });
+    // A vector of the wrong size is the function's own error, index or not.
+    build(&lake, Metric::Cosine, None);
+    let e = run_query(
+        &lake,
+        "SELECT id FROM vecs ORDER BY array_cosine_distance(emb, [1.0, 2.0]) LIMIT 3",
+        &QueryOptions::default(),
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(e.contains("16") && e.contains('2'), "{e}");
+    // Shapes the index does not answer still run, over every row.
+    let other = format!(
+        "SELECT grp, min(array_distance(emb, {q})) AS d FROM vecs GROUP BY grp ORDER BY d LIMIT 3"
+    );
+    assert!(!explain(&lake, &other)
+        .unwrap()
+        .text
+        .contains("VectorSearch"));
+    assert_eq!(
+        run_query(&lake, &other, &QueryOptions::default())
+            .unwrap()
+            .frame
+            .height(),
+        3
+    );
+    // The wrong direction asks for the farthest: not from the index.
+    let far = format!(
+        "SELECT id, array_cosine_distance(emb, {q}) AS d FROM vecs ORDER BY d DESC LIMIT 3"
+    );
+    assert!(!explain(&lake, &far).unwrap().text.contains("VectorSearch"));
+}
+
+#[test]
+fn an_hnsw_index_finds_the_nearest_and_a_selective_filter_still_gets_k_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    import(&lake, dir.path(), 0, 30_000, Mode::Replace);
+    let q = query_vector(7);
+    let top = format!(
+        "SELECT id, grp, array_cosine_distance(emb, {q}) AS d FROM vecs ORDER BY d LIMIT 10"
+    );
+    // 1% of rows pass (grp = 42), and 0.5% (two ids in a range).
+    let filtered = format!("SELECT id, grp, array_cosine_distance(emb, {q}) AS d FROM vecs WHERE grp = 42 ORDER BY d LIMIT 10");
+    let scan_top = ids_and_distances(&lake, &top);
+    let scan_filtered = ids_and_distances(&lake, &filtered);
+    let b = build(&lake, Metric::Cosine, None);
+    assert_eq!(b.backend, BackendKind::USearch);
+    let got = ids_and_distances(&lake, &top);
+    let hits = got.iter().filter(|g| scan_top.contains(g)).count();
+    assert!(hits >= 9, "recall {hits}/10: {got:?} against {scan_top:?}");
+    // Distances are the function's own, and in order.
+    assert!(got.windows(2).all(|w| w[0].1 <= w[1].1));
+    let plan = explain(&lake, &top).unwrap().text;
+    assert!(
+        plan.contains("VectorSearch") && plan.contains("backend=usearch"),
+        "{plan}"
+    );
+    assert!(plan.contains("candidates=30/30000"), "{plan}");
+
+    // A filter that 1% pass is answered exactly from the index's vectors.
+    assert_eq!(ids_and_distances(&lake, &filtered), scan_filtered);
+    let plan = explain(&lake, &filtered).unwrap().text;
+    assert!(plan.contains("300 rows passed the WHERE clause"), "{plan}");
+    // One no row passes: no rows, no error.
+    let none = format!("SELECT id, array_cosine_distance(emb, {q}) AS d FROM vecs WHERE grp > 1000 ORDER BY d LIMIT 10");
+    assert!(ids_and_distances(&lake, &none).is_empty());
+    // `SELECT *` gives every column, the vectors exact.
+    let star = format!("SELECT * FROM vecs ORDER BY array_cosine_distance(emb, {q}) LIMIT 3");
+    let out = run_query(&lake, &star, &QueryOptions::default()).unwrap();
+    assert_eq!(out.frame.get_column_names(), ["id", "grp", "emb"]);
+    let first = out
+        .frame
+        .column("id")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .get(0)
+        .unwrap() as usize;
+    let emb = out
+        .frame
+        .column("emb")
+        .unwrap()
+        .array()
+        .unwrap()
+        .get_as_series(0)
+        .unwrap();
+    let want = &clustered(30_000, DIM, 1)[first * DIM..(first + 1) * DIM];
+    assert_eq!(
+        emb.f32().unwrap().into_no_null_iter().collect::<Vec<_>>(),
+        want
+    );
+}
+
+#[test]
+fn an_index_belongs_to_its_version_and_is_dropped_with_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    import(&lake, dir.path(), 0, 500, Mode::Replace);
+    let q = query_vector(3);
+    let sql = format!("SELECT id, array_distance(emb, {q}) AS d FROM vecs ORDER BY d LIMIT 5");
+    let b = build(&lake, Metric::L2, None);
+    let file = dir.path().join("lake").join(&b.info.path);
+    assert!(file.exists());
+    let listed = lake.catalog().indexes(Some("vecs")).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].column.as_str(), listed[0].entries), ("emb", 500));
+    // Reopened, the lake reads the file, and never builds again.
+    let lake = Lake::open(&dir.path().join("lake")).unwrap();
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    assert!(explain(&lake, &sql).unwrap().text.contains("VectorSearch"));
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().modified().unwrap(),
+        modified
+    );
+    // An append makes a version the index was not built from: the scan answers it, with the
+    // new rows.
+    import(&lake, dir.path(), 500, 500, Mode::Append);
+    assert!(!explain(&lake, &sql).unwrap().text.contains("VectorSearch"));
+    let after = ids_and_distances(&lake, &sql);
+    let b2 = build(&lake, Metric::L2, None);
+    assert_eq!(b2.info.entries, 1000);
+    assert_eq!(ids_and_distances(&lake, &sql), after);
+    let lock = lake.try_write_lock().unwrap();
+    assert_eq!(lake_index::drop(&lake, &lock, "vecs", "emb").unwrap(), 1);
+    assert!(!dir.path().join("lake").join(&b2.info.path).exists());
+    let e = lake_index::create(&lake, &lock, "vecs", "grp", Metric::L2, None)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("not a vector (FLOAT[N]) column"), "{e}");
+}

@@ -1,0 +1,296 @@
+//! A vector index file: which rows it holds, by what measure, and the search structure of one
+//! of the backends behind [`VectorIndex`].
+//!
+//! ```text
+//! "DPLKVX01", metric u32, backend u32, dimensions u32, files u32,
+//! per file: path length u16, path, rows u64,
+//! entries u64, checksum u64 (xxh3 of all that follows),
+//! per entry: file u32, row u32,
+//! the backend's own bytes
+//! ```
+//!
+//! Entry `i` is the `i`th non-NULL vector of the version's files, in file and row order; the
+//! backends key their vectors by it.
+
+use std::io::Write;
+
+use super::backends;
+use crate::error::{LakeError, Result};
+
+const MAGIC: &[u8; 8] = b"DPLKVX01";
+
+/// What "near" means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// `array_cosine_distance`: 1 − cos(a, b).
+    Cosine,
+    /// `array_distance`: Euclidean.
+    L2,
+    /// `array_negative_inner_product`: −a·b.
+    InnerProduct,
+}
+
+impl Metric {
+    /// Every metric, in the order of their codes.
+    pub const ALL: [Metric; 3] = [Metric::Cosine, Metric::L2, Metric::InnerProduct];
+
+    /// The name `--metric` takes and `lake index list` shows.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Cosine => "cosine",
+            Metric::L2 => "l2",
+            Metric::InnerProduct => "ip",
+        }
+    }
+
+    /// The metric named `s` (`cosine`, `l2`, `ip`, and the usual other spellings).
+    pub fn parse(s: &str) -> Result<Metric> {
+        match s.to_ascii_lowercase().as_str() {
+            "cosine" | "cos" => Ok(Metric::Cosine),
+            "l2" | "euclidean" | "l2sq" => Ok(Metric::L2),
+            "ip" | "inner_product" | "dot" => Ok(Metric::InnerProduct),
+            _ => Err(LakeError::Unsupported(format!(
+                "`{s}` is not a vector metric; use cosine, l2 or ip"
+            ))),
+        }
+    }
+
+    /// The catalog's kind for an HNSW index by this metric: `hnsw-cosine`, `hnsw-l2`, `hnsw-ip`.
+    pub fn kind(self) -> String {
+        format!("hnsw-{}", self.name())
+    }
+
+    /// The rank of `b` against `a` (smaller is nearer), in `f32`; `inv` are the reciprocal
+    /// norms, used by the cosine only.
+    pub fn rank(self, a: &[f32], inv_a: f32, b: &[f32], inv_b: f32) -> f32 {
+        match self {
+            Metric::Cosine => 1.0 - super::kernels::dot(a, b) * inv_a * inv_b,
+            Metric::L2 => super::kernels::l2_squared(a, b),
+            Metric::InnerProduct => -super::kernels::dot(a, b),
+        }
+    }
+
+    fn code(self) -> u32 {
+        Metric::ALL.iter().position(|m| *m == self).expect("listed") as u32
+    }
+}
+
+/// 1/‖v‖, or 0 for a zero vector (which is then at distance 1 from everything by the cosine).
+pub fn inv_norm(v: &[f32]) -> f32 {
+    let n = super::kernels::dot(v, v).sqrt();
+    if n > 0.0 && n.is_finite() {
+        1.0 / n
+    } else {
+        0.0
+    }
+}
+
+/// How an index finds near vectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    /// Every vector compared, with SIMD sums: exact, and fastest for small datasets.
+    Exact,
+    /// USearch's HNSW (the `usearch` crate).
+    USearch,
+    /// instant-distance's HNSW.
+    InstantDistance,
+}
+
+impl BackendKind {
+    /// Every backend, in the order of their codes.
+    pub const ALL: [BackendKind; 3] = [
+        BackendKind::Exact,
+        BackendKind::USearch,
+        BackendKind::InstantDistance,
+    ];
+
+    /// The name `--backend` takes and plans show.
+    pub fn name(self) -> &'static str {
+        match self {
+            BackendKind::Exact => "exact",
+            BackendKind::USearch => "usearch",
+            BackendKind::InstantDistance => "instant-distance",
+        }
+    }
+
+    /// The backend named `s`.
+    pub fn parse(s: &str) -> Result<BackendKind> {
+        BackendKind::ALL
+            .into_iter()
+            .find(|b| b.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                LakeError::Unsupported(format!(
+                    "`{s}` is not a vector index backend; use exact, usearch or instant-distance"
+                ))
+            })
+    }
+
+    fn code(self) -> u32 {
+        BackendKind::ALL
+            .iter()
+            .position(|b| *b == self)
+            .expect("listed") as u32
+    }
+}
+
+/// A search structure over an index's entries.
+pub trait VectorIndex: Send + Sync {
+    /// The backend's name, as plans show it.
+    fn backend(&self) -> BackendKind;
+    /// Up to `k` entries nearest to `q`, nearest first, with their ranks; `ef` is how wide an
+    /// approximate search looks (at least `k`).
+    fn search(&self, q: &[f32], k: usize, ef: usize) -> Result<Vec<(u32, f32)>>;
+    /// Entry `entry`'s vector, into `out` (cleared first).
+    fn vector(&self, entry: u32, out: &mut Vec<f32>);
+    /// Its own bytes, as the file stores them after the entries.
+    fn write(&self, w: &mut dyn Write) -> std::io::Result<()>;
+}
+
+/// An index as read from (or about to be written to) its file.
+pub struct VectorIndexFile {
+    /// The measure it ranks by.
+    pub metric: Metric,
+    /// The vectors' size.
+    pub dim: usize,
+    /// The data files it was built from, with their rows.
+    pub files: Vec<(String, u64)>,
+    /// Where each entry's row is: file (an index into `files`) and row.
+    pub entries: Vec<(u32, u32)>,
+    /// The search structure.
+    pub index: Box<dyn VectorIndex>,
+}
+
+impl VectorIndexFile {
+    /// The `k` entries of `among` nearest to `q`, by comparing every one: exact.
+    pub fn exact_among(&self, q: &[f32], among: &[u32], k: usize) -> Vec<(u32, f32)> {
+        let inv_q = inv_norm(q);
+        let mut v = Vec::with_capacity(self.dim);
+        let mut ranked: Vec<(u32, f32)> = among
+            .iter()
+            .map(|&e| {
+                self.index.vector(e, &mut v);
+                let inv = if self.metric == Metric::Cosine {
+                    inv_norm(&v)
+                } else {
+                    1.0
+                };
+                (e, self.metric.rank(q, inv_q, &v, inv))
+            })
+            .collect();
+        top_k(&mut ranked, k);
+        ranked
+    }
+
+    /// Writes the file; returns its entries and bytes.
+    pub fn write(&self, w: &mut dyn Write) -> std::io::Result<(u64, u64)> {
+        let mut head = Vec::new();
+        head.extend_from_slice(MAGIC);
+        for v in [
+            self.metric.code(),
+            self.index.backend().code(),
+            self.dim as u32,
+            self.files.len() as u32,
+        ] {
+            head.extend_from_slice(&v.to_le_bytes());
+        }
+        for (path, rows) in &self.files {
+            let b = path.as_bytes();
+            let b = &b[..b.len().min(u16::MAX as usize)];
+            head.extend_from_slice(&(b.len() as u16).to_le_bytes());
+            head.extend_from_slice(b);
+            head.extend_from_slice(&rows.to_le_bytes());
+        }
+        head.extend_from_slice(&(self.entries.len() as u64).to_le_bytes());
+        let mut body = Vec::with_capacity(self.entries.len() * 8);
+        for (f, r) in &self.entries {
+            body.extend_from_slice(&f.to_le_bytes());
+            body.extend_from_slice(&r.to_le_bytes());
+        }
+        self.index.write(&mut body)?;
+        let sum = xxhash_rust::xxh3::xxh3_64(&body);
+        head.extend_from_slice(&sum.to_le_bytes());
+        w.write_all(&head)?;
+        w.write_all(&body)?;
+        Ok((self.entries.len() as u64, (head.len() + body.len()) as u64))
+    }
+
+    /// Reads a file `write` made; `what` names it in errors.
+    pub fn parse(bytes: &[u8], what: &str) -> Result<VectorIndexFile> {
+        let bad = |why: &str| {
+            LakeError::Damaged(format!(
+                "the vector index {what} is damaged ({why}); drop it with `lake index drop` and \
+                 create it again"
+            ))
+        };
+        let mut at = 0usize;
+        let mut take = |n: usize| -> Result<&[u8]> {
+            let s = bytes
+                .get(at..at.checked_add(n).ok_or_else(|| bad("a size overflows"))?)
+                .ok_or_else(|| bad("it ends early"))?;
+            at += n;
+            Ok(s)
+        };
+        if take(8)? != MAGIC {
+            return Err(bad("it does not start as a vector index"));
+        }
+        let mut u32s = [0u32; 4];
+        for v in &mut u32s {
+            *v = u32::from_le_bytes(take(4)?.try_into().expect("4 bytes"));
+        }
+        let [metric, backend, dim, nfiles] = u32s;
+        let metric = *Metric::ALL
+            .get(metric as usize)
+            .ok_or_else(|| bad("an unknown metric"))?;
+        let backend = *BackendKind::ALL
+            .get(backend as usize)
+            .ok_or_else(|| bad("an unknown backend"))?;
+        let mut files = Vec::new();
+        for _ in 0..nfiles {
+            let len = u16::from_le_bytes(take(2)?.try_into().expect("2 bytes")) as usize;
+            let path = String::from_utf8(take(len)?.to_vec()).map_err(|_| bad("a file name"))?;
+            let rows = u64::from_le_bytes(take(8)?.try_into().expect("8 bytes"));
+            files.push((path, rows));
+        }
+        let n = u64::from_le_bytes(take(8)?.try_into().expect("8 bytes"));
+        let sum = u64::from_le_bytes(take(8)?.try_into().expect("8 bytes"));
+        let body = &bytes[at..];
+        if xxhash_rust::xxh3::xxh3_64(body) != sum {
+            return Err(bad("its checksum does not match"));
+        }
+        let n = usize::try_from(n)
+            .ok()
+            .filter(|n| n.checked_mul(8).is_some_and(|b| b <= body.len()))
+            .ok_or_else(|| bad("more entries than bytes"))?;
+        let entries: Vec<(u32, u32)> = body[..n * 8]
+            .chunks_exact(8)
+            .map(|c| {
+                (
+                    u32::from_le_bytes(c[..4].try_into().expect("4 bytes")),
+                    u32::from_le_bytes(c[4..].try_into().expect("4 bytes")),
+                )
+            })
+            .collect();
+        if entries.iter().any(|(f, _)| *f as usize >= files.len()) {
+            return Err(bad("an entry names a file it does not list"));
+        }
+        let index = backends::read(backend, metric, dim as usize, n, &body[n * 8..])
+            .map_err(|why| bad(&why))?;
+        Ok(VectorIndexFile {
+            metric,
+            dim: dim as usize,
+            files,
+            entries,
+            index,
+        })
+    }
+}
+
+/// Keeps the `k` smallest of `ranked` (by rank, then entry), sorted.
+pub fn top_k(ranked: &mut Vec<(u32, f32)>, k: usize) {
+    let order = |a: &(u32, f32), b: &(u32, f32)| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0));
+    if ranked.len() > k && k > 0 {
+        ranked.select_nth_unstable_by(k - 1, order);
+    }
+    ranked.truncate(k);
+    ranked.sort_unstable_by(order);
+}

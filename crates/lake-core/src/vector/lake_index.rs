@@ -1,0 +1,270 @@
+//! The vector indexes of a lake: building one on a dataset's `FLOAT[N]` column for its current
+//! version, dropping it, and opening the one a query can use.
+//!
+//! An index is tied to the version it was built from (its file lists the version's data files
+//! and their rows), is written beside its final name and recorded in the catalog in one step
+//! (`Lake::write_derived`), so a crash during a build leaves nothing behind.
+
+use std::sync::Arc;
+
+use polars::prelude::*;
+
+use super::backends;
+use super::index::{BackendKind, Metric, VectorIndexFile};
+use crate::catalog::{DatasetVersion, IndexInfo};
+use crate::error::{LakeError, Result};
+use crate::storage::{collect_shielded, WriteLock};
+use crate::Lake;
+
+/// The size of a `FLOAT[N]` column as the catalog records its type (`array[f32, N]`).
+pub fn vector_dim(dtype: &str) -> Option<usize> {
+    dtype
+        .strip_prefix("array[f32, ")?
+        .strip_suffix(']')?
+        .parse()
+        .ok()
+}
+
+/// The vector columns of `ds`, with their sizes.
+pub fn vector_columns(ds: &DatasetVersion) -> Vec<(String, usize)> {
+    ds.schema
+        .iter()
+        .filter_map(|c| Some((c.name.clone(), vector_dim(&c.dtype)?)))
+        .collect()
+}
+
+/// The column `spec` names in `ds` (any case), with its size, when it is a vector column.
+pub fn resolve(ds: &DatasetVersion, spec: &str) -> Result<(String, usize)> {
+    let vectors = vector_columns(ds);
+    if let Some(v) = vectors.iter().find(|(c, _)| c.eq_ignore_ascii_case(spec)) {
+        return Ok(v.clone());
+    }
+    if let Some(c) = ds.schema.iter().find(|c| c.name.eq_ignore_ascii_case(spec)) {
+        return Err(LakeError::Unsupported(format!(
+            "{}.{} is a {} column, not a vector (FLOAT[N]) column; an HNSW index is built on \
+             vectors",
+            ds.name,
+            c.name,
+            crate::catalog::sql_type::sql_type_name(&c.dtype)
+        )));
+    }
+    let names: Vec<&str> = vectors.iter().map(|(c, _)| c.as_str()).collect();
+    Err(LakeError::UnknownColumn {
+        message: format!(
+            "{} has no column `{spec}`; {}",
+            ds.name,
+            if names.is_empty() {
+                "it has no vector (FLOAT[N]) columns to index".to_string()
+            } else {
+                format!("its vector columns are: {}", names.join(", "))
+            }
+        ),
+        position: None,
+        suggestion: names.first().map(|s| s.to_string()),
+    })
+}
+
+/// Vectors end to end, and each one's file and row.
+pub type Vectors = (Vec<f32>, Vec<(u32, u32)>);
+
+/// The vectors of `column` in the version's files, end to end, and each one's file and row.
+/// NULL vectors, and vectors holding NaN or an infinity, are left out: no distance to them is
+/// a number.
+pub fn read_vectors(lake: &Lake, ds: &DatasetVersion, column: &str, dim: usize) -> Result<Vectors> {
+    let mut flat = Vec::new();
+    let mut entries = Vec::new();
+    for (fi, f) in ds.files.iter().enumerate() {
+        let failed = |e: PolarsError| {
+            LakeError::QueryFailed(format!("reading {} for its vector index: {e}", f.path))
+        };
+        let df = lake
+            .scan_files([f.path.as_str()])?
+            .and_then(|lf| collect_shielded(lf.select([col(column)])))
+            .map_err(failed)?;
+        let s = df.columns()[0].as_materialized_series().rechunk();
+        let arr = s.array().map_err(failed)?;
+        let inner = arr.get_inner();
+        let values = inner.f32().map_err(failed)?;
+        let nulls = arr.is_null();
+        for row in 0..arr.len() {
+            if nulls.get(row) == Some(true) {
+                continue;
+            }
+            let start = flat.len();
+            let mut finite = true;
+            for i in row * dim..(row + 1) * dim {
+                let v = values.get(i).unwrap_or(f32::NAN);
+                finite &= v.is_finite();
+                flat.push(v);
+            }
+            if finite {
+                entries.push((fi as u32, row as u32));
+            } else {
+                flat.truncate(start);
+            }
+        }
+    }
+    Ok((flat, entries))
+}
+
+fn file_name(metric: Metric, column: &str) -> String {
+    let clean: String = column
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect();
+    let hash = xxhash_rust::xxh3::xxh3_64(column.as_bytes());
+    format!("{}-{clean}-{:08x}.vidx", metric.kind(), hash as u32)
+}
+
+/// What a build made, and how long its parts took.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// The catalog's record.
+    pub info: IndexInfo,
+    /// The backend used.
+    pub backend: BackendKind,
+    /// Seconds reading the vectors from the data files.
+    pub read_s: f64,
+    /// Seconds building the search structure.
+    pub build_s: f64,
+}
+
+/// Builds (or rebuilds) the vector index of `column` on `dataset`'s current version; `backend`
+/// None lets [`backends::choose`] pick by size.
+pub fn create(
+    lake: &Lake,
+    lock: &WriteLock,
+    dataset: &str,
+    column: &str,
+    metric: Metric,
+    backend: Option<BackendKind>,
+) -> Result<Built> {
+    let ds = lake.catalog().require_dataset(dataset)?;
+    let (column, dim) = resolve(&ds, column)?;
+    let t = std::time::Instant::now();
+    let (flat, entries) = read_vectors(lake, &ds, &column, dim)?;
+    let read_s = t.elapsed().as_secs_f64();
+    let kind = backend.unwrap_or_else(|| backends::choose(entries.len()));
+    let t = std::time::Instant::now();
+    let index = backends::build(kind, metric, dim, flat)?;
+    let build_s = t.elapsed().as_secs_f64();
+    let file = VectorIndexFile {
+        metric,
+        dim,
+        files: ds.files.iter().map(|f| (f.path.clone(), f.rows)).collect(),
+        entries,
+        index,
+    };
+    let path = format!(
+        "index/{}/v{}/{}",
+        ds.name,
+        ds.version,
+        file_name(metric, &column)
+    );
+    let info = |(entries, bytes): (u64, u64)| IndexInfo {
+        dataset: ds.name.clone(),
+        version: ds.version,
+        column: column.clone(),
+        kind: metric.kind(),
+        path: path.clone(),
+        entries,
+        bytes,
+        created_at: crate::catalog::now_rfc3339(),
+    };
+    let written = lake.write_derived(
+        lock,
+        &path,
+        |w| {
+            file.write(w)
+                .map_err(|e| LakeError::io(format!("writing {path}"), e))
+        },
+        |cat, job, sizes| cat.add_index(job, ds.version_id, &info(*sizes)),
+    )?;
+    Ok(Built {
+        info: info(written),
+        backend: kind,
+        read_s,
+        build_s,
+    })
+}
+
+/// Drops every vector index on `column` of `dataset`'s current version; how many there were.
+pub fn drop(lake: &Lake, lock: &WriteLock, dataset: &str, column: &str) -> Result<usize> {
+    let ds = lake.catalog().require_dataset(dataset)?;
+    let (column, _) = resolve(&ds, column)?;
+    let mut dropped = 0;
+    for m in Metric::ALL {
+        if let Some(p) = lake
+            .catalog()
+            .remove_index(ds.version_id, &column, &m.kind())?
+        {
+            lake.remove_derived(lock, &p)?;
+            dropped += 1;
+        }
+    }
+    Ok(dropped)
+}
+
+/// The index of `column` by `metric` on version `ds`, if it has one built from its files.
+pub fn open(
+    lake: &Lake,
+    ds: &DatasetVersion,
+    column: &str,
+    metric: Metric,
+) -> Result<Option<Arc<VectorIndexFile>>> {
+    let kind = metric.kind();
+    let Some(info) = lake
+        .catalog()
+        .indexes(Some(&ds.name))?
+        .into_iter()
+        .find(|i| i.kind == kind && i.column == column && i.version == ds.version)
+    else {
+        return Ok(None);
+    };
+    let file = lake.cached(&info.path, |b| VectorIndexFile::parse(&b, &info.path))?;
+    let same_files = file.files.len() == ds.files.len()
+        && file
+            .files
+            .iter()
+            .zip(&ds.files)
+            .all(|((p, r), f)| *p == f.path && *r == f.rows);
+    Ok(same_files.then_some(file))
+}
+
+/// Searches `index` for each of `queries` (end to end, the index's size each), one after
+/// another on this thread: the `k` nearest rows of each, as row numbers across the version's
+/// files in order. What `lake index search` and `make bench-vector` measure.
+pub fn search_many(
+    index: &VectorIndexFile,
+    queries: &[f32],
+    k: usize,
+    ef: usize,
+) -> Result<Vec<Vec<u64>>> {
+    let mut first_row = Vec::with_capacity(index.files.len());
+    let mut at = 0u64;
+    for (_, rows) in &index.files {
+        first_row.push(at);
+        at += rows;
+    }
+    let mut out = Vec::with_capacity(queries.len() / index.dim.max(1));
+    for q in queries.chunks_exact(index.dim.max(1)) {
+        let found = index.index.search(q, k, ef.max(k))?;
+        out.push(
+            found
+                .into_iter()
+                .map(|(e, _)| {
+                    let (f, r) = index.entries[e as usize];
+                    first_row[f as usize] + r as u64
+                })
+                .collect(),
+        );
+    }
+    Ok(out)
+}
