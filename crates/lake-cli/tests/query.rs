@@ -480,3 +480,47 @@ fn the_timeline_counts_each_datasets_rows_per_bucket() {
     let e = lake.fails(&["timeline", "--from", "May 1st"]);
     assert!(e.contains("'May 1st' is not a date or time"), "{e}");
 }
+
+#[test]
+fn a_vector_index_is_built_listed_used_and_dropped() {
+    let lake = TestLake::new();
+    let mut text = String::new();
+    for i in 0..60 {
+        let v: Vec<String> = (0..8)
+            .map(|j| format!("{:.4}", (i as f64 * 0.37 + j as f64 * 1.3).sin() + 1.1))
+            .collect();
+        text.push_str(&format!("{{\"id\": {i}, \"emb\": [{}]}}\n", v.join(", ")));
+    }
+    let notes = lake.file("notes.ndjson", text);
+    lake.import(&[&notes], &[]);
+    let sql = "SELECT id, array_cosine_distance(emb, (SELECT emb FROM notes WHERE id = 7)) AS d \
+               FROM notes ORDER BY d LIMIT 3";
+    let scan = lake.csv(sql);
+    assert!(scan.starts_with("id,d\n7,0.0\n"), "{scan}");
+    let built = lake.ok(&["index", "create", "notes", "emb"]);
+    assert!(
+        built.contains("built hnsw-cosine index on notes (emb) version 1: 60 entries")
+            && built.contains("with exact"),
+        "{built}"
+    );
+    assert!(lake
+        .ok(&["index", "list"])
+        .contains("hnsw-cosine index on notes (emb)"));
+    assert_eq!(lake.csv(sql), scan);
+    let plan = lake.ok(&["query", "--format", "csv", &format!("EXPLAIN {sql}")]);
+    assert!(
+        plan.contains("VectorSearch") && plan.contains("candidates=16/60"),
+        "{plan}"
+    );
+    let e = lake.fails(&["index", "create", "notes", "id", "--kind", "hnsw"]);
+    assert!(
+        e.contains("notes.id is a BIGINT column, not a vector"),
+        "{e}"
+    );
+    assert!(lake
+        .ok(&["index", "drop", "notes", "emb"])
+        .contains("dropped 1 vector index(es) on notes (emb)"));
+    assert!(!lake
+        .ok(&["query", "--format", "csv", &format!("EXPLAIN {sql}")])
+        .contains("VectorSearch"));
+}

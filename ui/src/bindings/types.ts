@@ -168,7 +168,7 @@ version: number,
  */
 column: string, 
 /**
- * `rtree`.
+ * `rtree`; for vectors `hnsw-cosine`, `hnsw-l2` or `hnsw-ip` (the metric it ranks by).
  */
 kind: string, 
 /**

@@ -17,7 +17,7 @@ pub struct IndexInfo {
     pub version: u32,
     /// The column, or `lon,lat` for a pair of coordinate columns.
     pub column: String,
-    /// `rtree`.
+    /// `rtree`; for vectors `hnsw-cosine`, `hnsw-l2` or `hnsw-ip` (the metric it ranks by).
     pub kind: String,
     /// Its file, relative to the lake root.
     pub path: String,

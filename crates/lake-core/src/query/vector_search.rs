@@ -70,6 +70,76 @@ struct TopK {
     query: Probe,
     k: usize,
     filtered: bool,
+    /// Whether rows without an index entry (a NULL, NaN or zero vector) would sort first:
+    /// a descending order, or NULLS FIRST.
+    missing_first: bool,
+}
+
+/// Aggregates: over candidate rows they would count the candidates, not the table.
+const AGGREGATES: &[&str] = &[
+    "count",
+    "sum",
+    "avg",
+    "mean",
+    "min",
+    "max",
+    "first",
+    "last",
+    "median",
+    "mode",
+    "quantile_cont",
+    "quantile_disc",
+    "percentile_cont",
+    "percentile_disc",
+    "stddev",
+    "stddev_pop",
+    "stddev_samp",
+    "stdev",
+    "variance",
+    "var",
+    "var_pop",
+    "var_samp",
+    "array_agg",
+    "string_agg",
+    "list",
+    "bit_and",
+    "bit_or",
+    "bool_and",
+    "bool_or",
+    "every",
+    "corr",
+    "covar_pop",
+    "covar_samp",
+    "approx_count_distinct",
+    "arg_min",
+    "arg_max",
+    "min_by",
+    "max_by",
+    "any_value",
+    "n_unique",
+    "count_distinct",
+    "histogram",
+    "product",
+    "entropy",
+    "kurtosis",
+    "skewness",
+    "group_concat",
+];
+
+/// Whether the statement has a window function or an aggregate anywhere.
+fn aggregates(statement: &Statement) -> bool {
+    visit_expressions(statement, |e| match e {
+        Expr::Function(f)
+            if f.over.is_some()
+                || f.filter.is_some()
+                || !f.within_group.is_empty()
+                || AGGREGATES.contains(&f.name.to_string().to_ascii_lowercase().as_str()) =>
+        {
+            ControlFlow::Break(())
+        }
+        _ => ControlFlow::Continue(()),
+    })
+    .is_break()
 }
 
 enum Probe {
@@ -93,7 +163,15 @@ fn literal_vector(e: &Expr) -> Option<Vec<f32>> {
             .iter()
             .map(|x| super::spatial::number(x).map(|v| v as f32))
             .collect(),
-        Expr::Cast { expr, .. } | Expr::Nested(expr) => literal_vector(expr),
+        Expr::Cast {
+            expr, data_type, ..
+        } => {
+            // Only to floats: a cast to integers would change the values the engine compares.
+            let t = data_type.to_string().to_ascii_uppercase();
+            let float = ["FLOAT", "REAL", "DOUBLE"].iter().any(|f| t.starts_with(f));
+            float.then(|| literal_vector(expr)).flatten()
+        }
+        Expr::Nested(expr) => literal_vector(expr),
         _ => None,
     }
 }
@@ -158,7 +236,7 @@ fn detect(statement: &Statement, versions: &HashMap<String, DatasetVersion>) -> 
         && s.from.len() == 1
         && s.from[0].joins.is_empty()
         && matches!(&s.from[0].relation, TableFactor::Table { args: None, .. });
-    if !plain {
+    if !plain || aggregates(statement) {
         return None;
     }
     let (tables, sole) = super::bind::aliased_tables(s);
@@ -189,9 +267,12 @@ fn detect(statement: &Statement, versions: &HashMap<String, DatasetVersion>) -> 
         return None;
     };
     let (metric, descending) = crate::vector::functions::index_metric(&f.name.to_string())?;
-    if by.options.asc.unwrap_or(true) == descending {
+    let asc = by.options.asc.unwrap_or(true);
+    if asc == descending {
         return None;
     }
+    // The engine puts NULLs first in a descending order unless told otherwise.
+    let missing_first = by.options.nulls_first.unwrap_or(!asc);
     let a = super::spatial::args(f);
     let [x, y] = a.as_slice() else {
         return None;
@@ -205,7 +286,14 @@ fn detect(statement: &Statement, versions: &HashMap<String, DatasetVersion>) -> 
         Probe::Subquery(e) => Some(e.as_ref()),
         Probe::Literal(_) => None,
     };
-    if subqueries(statement, allowed)
+    // A SELECT-list alias named like the column replaces it before ORDER BY is evaluated.
+    let hidden = s.projection.iter().any(|p| match p {
+        SelectItem::ExprWithAlias { alias, .. } => alias.value.eq_ignore_ascii_case(&column),
+        SelectItem::Wildcard(o) | SelectItem::QualifiedWildcard(_, o) => o.opt_replace.is_some(),
+        _ => false,
+    });
+    if hidden
+        || subqueries(statement, allowed)
         || !lake_index::vector_columns(ds)
             .iter()
             .any(|(c, _)| *c == column)
@@ -219,6 +307,7 @@ fn detect(statement: &Statement, versions: &HashMap<String, DatasetVersion>) -> 
         query,
         k,
         filtered: s.selection.is_some(),
+        missing_first,
     })
 }
 
@@ -242,6 +331,11 @@ fn subquery_vector(lake: &Lake, e: &Expr) -> Result<Option<Vec<f32>>> {
     let df = crate::storage::collect_shielded(prepared.frame.limit(2))
         .map_err(|e| LakeError::QueryFailed(format!("the subquery that gives the vector: {e}")))?;
     if df.height() != 1 || df.width() != 1 {
+        return Ok(None);
+    }
+    // Written back as REAL[N], so only f32 vectors keep their values and type.
+    if !matches!(df.columns()[0].dtype(), DataType::Array(i, _) | DataType::List(i) if **i == DataType::Float32)
+    {
         return Ok(None);
     }
     let Ok(s) = df.columns()[0]
@@ -316,12 +410,27 @@ pub(super) fn cover(
     let dim = lake_index::vector_columns(ds)
         .into_iter()
         .find_map(|(c, d)| (c == top.column).then_some(d));
+    let Some(index) = lake_index::open(lake, ds, &top.column, top.metric)? else {
+        return Ok(None);
+    };
+    let n = index.entries.len();
+    // Rows the index does not hold: NULL vectors, NaN or infinite ones, zero ones by the cosine.
+    let missing = ds.rows.saturating_sub(n as u64);
+    if top.k == 0 || top.k > n || (missing > 0 && top.missing_first) {
+        // Rows without an entry would be in the answer: every row is needed.
+        return Ok(None);
+    }
     let query = match &top.query {
         Probe::Literal(v) => v.clone(),
         Probe::Subquery(e) => {
-            let Some(v) = subquery_vector(lake, e)? else {
+            // A subquery the lake cannot run alone (one that names the outer table) is left
+            // to the engine, with the scan.
+            let Ok(Some(v)) = subquery_vector(lake, e) else {
                 return Ok(None);
             };
+            if Some(v.len()) != dim || v.iter().any(|x| !x.is_finite()) {
+                return Ok(None);
+            }
             // The candidates stand in for the table, so the subquery must not read them: its
             // answer is written in its place.
             let (from, to) = (e.clone(), vector_literal(&v));
@@ -334,15 +443,10 @@ pub(super) fn cover(
             v
         }
     };
-    if Some(query.len()) != dim || query.iter().any(|v| !v.is_finite()) {
-        return Ok(None);
-    }
-    let Some(index) = lake_index::open(lake, ds, &top.column, top.metric)? else {
-        return Ok(None);
-    };
-    let n = index.entries.len();
-    if top.k == 0 || top.k > n {
-        // Rows without a vector would be in the answer: every row is needed.
+    let zero = query.iter().all(|v| *v == 0.0) && top.metric != Metric::L2;
+    if Some(query.len()) != dim || query.iter().any(|v| !v.is_finite()) || zero {
+        // A zero vector has no direction: every cosine is NaN and every inner product 0, so
+        // no row is nearer than another.
         return Ok(None);
     }
     // A few more than asked, so rounding (the index ranks in f32, SQL in f64) cannot change
@@ -350,14 +454,32 @@ pub(super) fn cover(
     let want = (top.k * 2 + 10).min(n);
     let ef = EF_SEARCH.max(want);
     let (entries, filtered, exact, looked) = if top.filtered {
-        let passing = passing_entries(lake, ds, statement, &top.dataset, &index)?;
+        let (passing, rows) = passing_entries(lake, ds, statement, &top.dataset, &index)?;
+        if passing.len() < top.k && rows > passing.len() {
+            // Passing rows without an entry would be in the answer.
+            return Ok(None);
+        }
         let (found, exact, looked) = filtered_search(&index, &query, &passing, want)?;
-        (found, Some(passing.len() as u64), exact, looked)
+        (found, Some(rows as u64), exact, looked)
     } else {
         let found = index.index.search(&query, want, ef)?;
-        let exact = index.index.backend() == crate::vector::BackendKind::Exact;
-        (found.into_iter().map(|(e, _)| e).collect(), None, exact, ef)
+        if found.len() < want {
+            // A backend that gives fewer than asked (instant-distance stops at its ef).
+            let all: Vec<u32> = (0..n as u32).collect();
+            let found = index.exact_among(&query, &all, want);
+            (found.into_iter().map(|(e, _)| e).collect(), None, true, n)
+        } else {
+            let exact = index.index.backend() == crate::vector::BackendKind::Exact;
+            (found.into_iter().map(|(e, _)| e).collect(), None, exact, ef)
+        }
     };
+    if entries.iter().any(|e| *e as usize >= n) {
+        return Err(LakeError::Damaged(format!(
+            "the vector index of {}.{} gave a row it does not hold; drop it with `lake index \
+             drop {} {}` and create it again",
+            ds.name, top.column, ds.name, top.column
+        )));
+    }
     let columns = read_columns(statement, ds);
     let (frame, kept) = candidate_frame(lake, ds, &index, &top.column, &columns, entries.clone())?;
     Ok(Some(Covered {
@@ -402,6 +524,7 @@ fn filtered_search(
     let mut wide = (want * n / passing.len()).saturating_mul(2).max(EF_SEARCH);
     while wide < n / 2 {
         let found = index.index.search(q, wide, wide)?;
+        let found_len = found.len();
         let hits: Vec<u32> = found
             .into_iter()
             .map(|(e, _)| e)
@@ -410,6 +533,10 @@ fn filtered_search(
             .collect();
         if hits.len() >= want.min(passing.len()) {
             return Ok((hits, false, wide));
+        }
+        if found_len < wide {
+            // The backend gives no more than this (instant-distance stops at its ef).
+            break;
         }
         wide *= 4;
     }
@@ -423,7 +550,7 @@ fn passing_entries(
     statement: &Statement,
     name: &str,
     index: &VectorIndexFile,
-) -> Result<Vec<u32>> {
+) -> Result<(Vec<u32>, usize)> {
     let failed = |e: PolarsError| LakeError::QueryFailed(format!("filtering {}: {e}", ds.name));
     let mut frames = Vec::new();
     for (fi, f) in ds.files.iter().enumerate() {
@@ -434,7 +561,7 @@ fn passing_entries(
         );
     }
     let ids = if frames.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     } else {
         concat(frames, UnionArgs::default()).map_err(failed)?
     };
@@ -477,7 +604,7 @@ fn passing_entries(
         .collect();
     out.sort_unstable();
     out.dedup();
-    Ok(out)
+    Ok((out, df.height()))
 }
 
 /// The candidate rows, in file and row order: their `columns` read from the data files, and

@@ -251,3 +251,94 @@ fn an_index_belongs_to_its_version_and_is_dropped_with_its_file() {
         .to_string();
     assert!(e.contains("not a vector (FLOAT[N]) column"), "{e}");
 }
+
+/// The answer of `sql` (all columns, as text), and whether the index gave its rows.
+fn answer_and_used(lake: &Lake, sql: &str) -> (String, bool) {
+    let out = run_query(lake, sql, &QueryOptions::default()).unwrap();
+    let used = explain(lake, sql).unwrap().text.contains("VectorSearch");
+    (format!("{:?}", out.frame), used)
+}
+
+#[test]
+fn rows_the_index_leaves_out_keep_their_place_in_every_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    // 40 rows: NULL, zero and NaN-free vectors; row 0 has no vector, row 1 a zero one.
+    let mut lines = String::new();
+    for i in 0..40 {
+        let emb = match i {
+            0 => "null".to_string(),
+            1 => format!("[{}]", ["0.0"; 8].join(", ")),
+            _ => {
+                let v: Vec<String> = (0..8)
+                    .map(|j| format!("{:.3}", ((i * 7 + j * 3) % 11) as f64 / 10.0 + 0.05))
+                    .collect();
+                format!("[{}]", v.join(", "))
+            }
+        };
+        lines.push_str(&format!(
+            "{{\"id\": {i}, \"grp\": {}, \"emb\": {emb}}}\n",
+            i % 4
+        ));
+    }
+    let p = dir.path().join("v.ndjson");
+    std::fs::write(&p, lines).unwrap();
+    let opts = ImportOptions {
+        name: Some("vecs".into()),
+        ..Default::default()
+    };
+    import_paths(&lake, &[p], &opts, &NoProgress, &CancelToken::new()).unwrap();
+    let q = "[0.9, 0.1, 0.5, 0.3, 0.7, 0.2, 0.4, 0.6]";
+    let cases = [
+        // (query, whether the index may answer it)
+        (format!("SELECT id, array_cosine_distance(emb, {q}) AS d FROM vecs ORDER BY d LIMIT 5"), true),
+        (format!("SELECT id, array_cosine_similarity(emb, {q}) AS s FROM vecs ORDER BY s DESC LIMIT 3"), false),
+        (format!("SELECT id, array_distance(emb, {q}) AS d FROM vecs ORDER BY d NULLS FIRST LIMIT 3"), false),
+        (format!("SELECT id, count(*) OVER () AS n FROM vecs ORDER BY array_distance(emb, {q}) LIMIT 3"), false),
+        (format!("SELECT count(*) AS n FROM vecs ORDER BY array_distance(emb, {q}) LIMIT 1"), false),
+        (format!("SELECT id, [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0] AS emb FROM vecs ORDER BY array_distance(emb, {q}) LIMIT 3"), false),
+        // Three rows pass, one without a vector: LIMIT 3 needs it too.
+        (format!("SELECT id, array_distance(emb, {q}) AS d FROM vecs WHERE id IN (0, 5, 9) ORDER BY d LIMIT 3"), false),
+        (format!("SELECT id, array_distance(emb, {q}) AS d FROM vecs WHERE grp = 1 ORDER BY d LIMIT 4"), true),
+    ];
+    let scans: Vec<String> = cases
+        .iter()
+        .map(|(sql, _)| {
+            format!(
+                "{:?}",
+                run_query(&lake, sql, &QueryOptions::default())
+                    .unwrap()
+                    .frame
+            )
+        })
+        .collect();
+    build(&lake, Metric::Cosine, None);
+    build(&lake, Metric::L2, None);
+    let ds = lake.catalog().require_dataset("vecs").unwrap();
+    let listed = lake.catalog().indexes(Some("vecs")).unwrap();
+    // The cosine index leaves out the NULL and the zero vector; L2 only the NULL.
+    let entries = |k: &str| listed.iter().find(|i| i.kind == k).unwrap().entries;
+    assert_eq!(
+        (ds.rows, entries("hnsw-cosine"), entries("hnsw-l2")),
+        (40, 38, 39)
+    );
+    for ((sql, may), scan) in cases.iter().zip(&scans) {
+        let (with, used) = answer_and_used(&lake, sql);
+        assert_eq!(used, *may, "{sql}");
+        assert_eq!(&with, scan, "{sql}");
+    }
+}
+
+#[test]
+fn a_backend_that_gives_fewer_than_asked_still_gives_k_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    import(&lake, dir.path(), 0, 2000, Mode::Replace);
+    let q = query_vector(5);
+    let sql = format!("SELECT id, array_distance(emb, {q}) AS d FROM vecs ORDER BY d LIMIT 100");
+    let scan = ids_and_distances(&lake, &sql);
+    build(&lake, Metric::L2, Some(BackendKind::InstantDistance));
+    let got = ids_and_distances(&lake, &sql);
+    assert_eq!(got.len(), 100);
+    assert_eq!(got, scan);
+}

@@ -2,8 +2,6 @@
 //! HNSW. `make bench-vector` measures them against hnswlib and USearch's Python package;
 //! [`choose`] picks by those figures.
 
-use std::io::Write;
-
 use instant_distance::{Builder, HnswMap, Point, Search};
 use serde::{Deserialize, Serialize};
 
@@ -67,9 +65,17 @@ pub fn read(
         BackendKind::USearch => {
             let index = usearch::Index::restore_from_buffer(bytes)
                 .map_err(|e| format!("USearch cannot read it: {e}"))?;
-            if index.size() != n || index.dimensions() != dim {
+            if index.size() != n
+                || index.dimensions() != dim
+                || !(0..n as u64).all(|k| index.contains(k))
+            {
                 return Err("its graph does not hold the entries its header lists".into());
             }
+            // Room for many searches at once (a restored index has one per core).
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            index
+                .reserve_capacity_and_threads(n, threads.max(64))
+                .map_err(|e| format!("USearch cannot make room for searches: {e}"))?;
             Ok(Box::new(USearch { index, dim }))
         }
         BackendKind::InstantDistance => instant::read(metric, dim, n, bytes),
@@ -129,12 +135,12 @@ impl VectorIndex for Exact {
         out.extend_from_slice(&self.flat[at..at + self.dim]);
     }
 
-    fn write(&self, w: &mut dyn Write) -> std::io::Result<()> {
+    fn to_bytes(&self) -> std::io::Result<Vec<u8>> {
         let mut buf = Vec::with_capacity(self.flat.len() * 4);
         for v in &self.flat {
             buf.extend_from_slice(&v.to_le_bytes());
         }
-        w.write_all(&buf)
+        Ok(buf)
     }
 }
 
@@ -196,11 +202,13 @@ impl VectorIndex for USearch {
     }
 
     fn search(&self, q: &[f32], k: usize, ef: usize) -> Result<Vec<(u32, f32)>> {
-        self.index.change_expansion_search(ef.max(k));
-        let m = self.index.search(q, k).map_err(usearch_error)?;
+        // USearch looks max(its ef, the results asked for) wide: asking for `ef` results and
+        // keeping `k` is a search `ef` wide, with no setting shared between searches.
+        let m = self.index.search(q, k.max(ef)).map_err(usearch_error)?;
         Ok(m.keys
             .iter()
             .zip(&m.distances)
+            .take(k)
             .map(|(k, d)| (*k as u32, *d))
             .collect())
     }
@@ -212,12 +220,12 @@ impl VectorIndex for USearch {
         let _ = self.index.get(entry as u64, out.as_mut_slice());
     }
 
-    fn write(&self, w: &mut dyn Write) -> std::io::Result<()> {
+    fn to_bytes(&self) -> std::io::Result<Vec<u8>> {
         let mut buf = vec![0u8; self.index.serialized_length()];
         self.index
             .save_to_buffer(&mut buf)
             .map_err(|e| std::io::Error::other(e.to_string()))?;
-        w.write_all(&buf)
+        Ok(buf)
     }
 }
 
@@ -348,10 +356,8 @@ mod instant {
             out.extend_from_slice(&self.flat[at..at + self.dim]);
         }
 
-        fn write(&self, w: &mut dyn Write) -> std::io::Result<()> {
-            let mut w = w;
-            bincode::serde::encode_into_std_write(&self.map, &mut w, bincode::config::standard())
-                .map(|_| ())
+        fn to_bytes(&self) -> std::io::Result<Vec<u8>> {
+            bincode::serde::encode_to_vec(&self.map, bincode::config::standard())
                 .map_err(|e| std::io::Error::other(e.to_string()))
         }
     }

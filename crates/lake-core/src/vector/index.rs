@@ -14,7 +14,6 @@
 
 use std::io::Write;
 
-use super::backends;
 use crate::error::{LakeError, Result};
 
 const MAGIC: &[u8; 8] = b"DPLKVX01";
@@ -143,8 +142,17 @@ pub trait VectorIndex: Send + Sync {
     /// Entry `entry`'s vector, into `out` (cleared first).
     fn vector(&self, entry: u32, out: &mut Vec<f32>);
     /// Its own bytes, as the file stores them after the entries.
-    fn write(&self, w: &mut dyn Write) -> std::io::Result<()>;
+    fn to_bytes(&self) -> std::io::Result<Vec<u8>>;
 }
+
+/// What makes a backend from its bytes, or says what is wrong with them.
+pub type ReadBackend = fn(
+    BackendKind,
+    Metric,
+    usize,
+    usize,
+    &[u8],
+) -> std::result::Result<Box<dyn VectorIndex>, String>;
 
 /// An index as read from (or about to be written to) its file.
 pub struct VectorIndexFile {
@@ -201,21 +209,29 @@ impl VectorIndexFile {
             head.extend_from_slice(&rows.to_le_bytes());
         }
         head.extend_from_slice(&(self.entries.len() as u64).to_le_bytes());
-        let mut body = Vec::with_capacity(self.entries.len() * 8);
+        let mut entries = Vec::with_capacity(self.entries.len() * 8);
         for (f, r) in &self.entries {
-            body.extend_from_slice(&f.to_le_bytes());
-            body.extend_from_slice(&r.to_le_bytes());
+            entries.extend_from_slice(&f.to_le_bytes());
+            entries.extend_from_slice(&r.to_le_bytes());
         }
-        self.index.write(&mut body)?;
-        let sum = xxhash_rust::xxh3::xxh3_64(&body);
-        head.extend_from_slice(&sum.to_le_bytes());
+        // The backend's bytes are written as they are, not copied again (a graph of 200k × 128
+        // vectors is 130 MB).
+        let own = self.index.to_bytes()?;
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(&head);
+        h.update(&entries);
+        h.update(&own);
+        head.extend_from_slice(&h.digest().to_le_bytes());
         w.write_all(&head)?;
-        w.write_all(&body)?;
-        Ok((self.entries.len() as u64, (head.len() + body.len()) as u64))
+        w.write_all(&entries)?;
+        w.write_all(&own)?;
+        let size = head.len() + entries.len() + own.len();
+        Ok((self.entries.len() as u64, size as u64))
     }
 
-    /// Reads a file `write` made; `what` names it in errors.
-    pub fn parse(bytes: &[u8], what: &str) -> Result<VectorIndexFile> {
+    /// Reads a file `write` made; `what` names it in errors. `read` makes the backend from its
+    /// bytes (`backends::read`: kind, metric, dimensions, entries, bytes).
+    pub fn parse(bytes: &[u8], what: &str, read: ReadBackend) -> Result<VectorIndexFile> {
         let bad = |why: &str| {
             LakeError::Damaged(format!(
                 "the vector index {what} is damaged ({why}); drop it with `lake index drop` and \
@@ -253,8 +269,12 @@ impl VectorIndexFile {
         }
         let n = u64::from_le_bytes(take(8)?.try_into().expect("8 bytes"));
         let sum = u64::from_le_bytes(take(8)?.try_into().expect("8 bytes"));
+        let head_len = at - 8;
         let body = &bytes[at..];
-        if xxhash_rust::xxh3::xxh3_64(body) != sum {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(&bytes[..head_len]);
+        h.update(body);
+        if h.digest() != sum {
             return Err(bad("its checksum does not match"));
         }
         let n = usize::try_from(n)
@@ -273,8 +293,8 @@ impl VectorIndexFile {
         if entries.iter().any(|(f, _)| *f as usize >= files.len()) {
             return Err(bad("an entry names a file it does not list"));
         }
-        let index = backends::read(backend, metric, dim as usize, n, &body[n * 8..])
-            .map_err(|why| bad(&why))?;
+        let index =
+            read(backend, metric, dim as usize, n, &body[n * 8..]).map_err(|why| bad(&why))?;
         Ok(VectorIndexFile {
             metric,
             dim: dim as usize,

@@ -54,7 +54,7 @@ fn every_backend_reads_back_what_it_wrote_and_finds_the_same_nearest() {
             let mut bytes = Vec::new();
             let (entries, size) = f.write(&mut bytes).unwrap();
             assert_eq!((entries, size), (3000, bytes.len() as u64));
-            let back = VectorIndexFile::parse(&bytes, "t.vidx").unwrap();
+            let back = VectorIndexFile::parse(&bytes, "t.vidx", backends::read).unwrap();
             assert_eq!((back.metric, back.dim), (metric, dim));
             assert_eq!(back.index.backend(), kind);
             assert_eq!(back.entries, f.entries);
@@ -87,7 +87,7 @@ fn a_damaged_or_foreign_file_is_an_error_that_says_what_to_do() {
             .unwrap();
         let last = bytes.len() - 3;
         bytes[last] ^= 0x55;
-        let e = VectorIndexFile::parse(&bytes, "x.vidx")
+        let e = VectorIndexFile::parse(&bytes, "x.vidx", backends::read)
             .err()
             .unwrap()
             .to_string();
@@ -96,9 +96,9 @@ fn a_damaged_or_foreign_file_is_an_error_that_says_what_to_do() {
             "{e}"
         );
         bytes.truncate(40);
-        assert!(VectorIndexFile::parse(&bytes, "x.vidx").is_err());
+        assert!(VectorIndexFile::parse(&bytes, "x.vidx", backends::read).is_err());
     }
-    let e = VectorIndexFile::parse(b"PAR1 not an index at all", "y.vidx")
+    let e = VectorIndexFile::parse(b"PAR1 not an index at all", "y.vidx", backends::read)
         .err()
         .unwrap()
         .to_string();

@@ -97,8 +97,15 @@ pub fn read_vectors(lake: &Lake, ds: &DatasetVersion, column: &str, dim: usize) 
                 finite &= v.is_finite();
                 flat.push(v);
             }
+            let Ok(row) = u32::try_from(row) else {
+                return Err(LakeError::Unsupported(format!(
+                    "{} holds more than 4,294,967,295 rows; a vector index covers files of \
+                     fewer",
+                    f.path
+                )));
+            };
             if finite {
-                entries.push((fi as u32, row as u32));
+                entries.push((fi as u32, row));
             } else {
                 flat.truncate(start);
             }
@@ -148,8 +155,40 @@ pub fn create(
 ) -> Result<Built> {
     let ds = lake.catalog().require_dataset(dataset)?;
     let (column, dim) = resolve(&ds, column)?;
+    // Rebuilding: the old file goes first (queries scan meanwhile), so a failed write never
+    // removes a file the catalog still lists, and no process keeps the old one cached.
+    if let Some(p) = lake
+        .catalog()
+        .remove_index(ds.version_id, &column, &metric.kind())?
+    {
+        lake.remove_derived(lock, &p)?;
+    }
     let t = std::time::Instant::now();
-    let (flat, entries) = read_vectors(lake, &ds, &column, dim)?;
+    let (mut flat, mut entries) = read_vectors(lake, &ds, &column, dim)?;
+    if metric == Metric::Cosine {
+        // A zero vector has no direction: its cosine is NaN, so it is never among the nearest.
+        let keep: Vec<bool> = flat
+            .chunks_exact(dim.max(1))
+            .map(|v| super::index::inv_norm(v) > 0.0)
+            .collect();
+        if keep.contains(&false) {
+            let mut i = 0;
+            entries.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+            let mut i = 0;
+            flat = flat
+                .chunks_exact(dim.max(1))
+                .filter(|_| {
+                    i += 1;
+                    keep[i - 1]
+                })
+                .flatten()
+                .copied()
+                .collect();
+        }
+    }
     let read_s = t.elapsed().as_secs_f64();
     let kind = backend.unwrap_or_else(|| backends::choose(entries.len()));
     let t = std::time::Instant::now();
@@ -228,7 +267,22 @@ pub fn open(
     else {
         return Ok(None);
     };
-    let file = lake.cached(&info.path, |b| VectorIndexFile::parse(&b, &info.path))?;
+    let file = lake.cached(&info.path, |b| {
+        VectorIndexFile::parse(&b, &info.path, backends::read)
+    })?;
+    let dim = vector_columns(ds)
+        .into_iter()
+        .find_map(|(c, d)| (c == column).then_some(d));
+    if file.metric != metric || Some(file.dim) != dim {
+        return Err(LakeError::Damaged(format!(
+            "the vector index {} is not the {} index of {} it is listed as; drop it with \
+             `lake index drop {} {column}` and create it again",
+            info.path,
+            metric.kind(),
+            column,
+            ds.name
+        )));
+    }
     let same_files = file.files.len() == ds.files.len()
         && file
             .files
@@ -259,9 +313,9 @@ pub fn search_many(
         out.push(
             found
                 .into_iter()
-                .map(|(e, _)| {
-                    let (f, r) = index.entries[e as usize];
-                    first_row[f as usize] + r as u64
+                .filter_map(|(e, _)| {
+                    let (f, r) = *index.entries.get(e as usize)?;
+                    Some(first_row[f as usize] + r as u64)
                 })
                 .collect(),
         );
