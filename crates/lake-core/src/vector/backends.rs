@@ -20,7 +20,7 @@ pub const EF_CONSTRUCTION: usize = 128;
 pub const EF_SEARCH: usize = 64;
 
 /// The backend a build uses when none is named: exact for small datasets, USearch otherwise
-/// (instant-distance built 20k × 128 vectors in 24 s where USearch took 0.9 s).
+/// (in `make bench-vector`, instant-distance built 20k × 128 vectors in 12.2 s, USearch in 1.5 s).
 pub fn choose(n: usize) -> BackendKind {
     if n < EXACT_BELOW {
         BackendKind::Exact
