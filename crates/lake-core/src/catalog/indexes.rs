@@ -94,6 +94,22 @@ impl Catalog {
         Ok(out)
     }
 
+    /// The indexes of version `version` of `dataset`.
+    pub fn indexes_at(&self, dataset: &str, version: u32) -> Result<Vec<IndexInfo>> {
+        if !self.has_table("indexes")? {
+            return Ok(Vec::new());
+        }
+        let mut st = self.conn.prepare(&format!(
+            "{SELECT} WHERE d.name = ?1 AND v.version = ?2 ORDER BY i.column_name, i.kind"
+        ))?;
+        let rows = st.query_map(params![dataset, version], info)?;
+        let out: Vec<IndexInfo> = rows.collect::<std::result::Result<_, _>>()?;
+        for i in &out {
+            check_index_path(&i.path)?;
+        }
+        Ok(out)
+    }
+
     /// Forgets the index of `column` on version `version_id`; returns its file, which the
     /// caller removes after this commits.
     pub fn remove_index(

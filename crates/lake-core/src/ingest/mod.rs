@@ -5,6 +5,7 @@ mod csv;
 mod format;
 mod gate;
 mod geo;
+mod indexes;
 mod metered;
 pub use metered::import_paths;
 mod npy;
@@ -498,35 +499,12 @@ fn import_unmetered(
             info.files = committed.files;
             report.datasets.push(info);
         }
-        index_imported(lake, lock, &mut report);
+        indexes::index_imported(lake, lock, &mut report);
         let names = report.datasets.iter().map(|d| d.name.as_str());
         crate::profile::profile_imported(lake, opts.profile, names);
     }
     drop(stagings);
     Ok(report)
-}
-
-/// Builds the spatial indexes of the versions just committed. The data is in either way: a
-/// failure here is reported with what to run, and the queries it would speed up still work.
-pub(crate) fn index_imported(
-    lake: &Lake,
-    lock: &crate::storage::WriteLock,
-    report: &mut ImportReport,
-) {
-    let names: Vec<String> = report.datasets.iter().map(|d| d.name.clone()).collect();
-    for name in names {
-        match crate::spatial::index::index_new_versions(lake, lock, std::slice::from_ref(&name)) {
-            Ok(built) => report.indexes.extend(built),
-            Err(e) => report.errors.push(ImportFailure {
-                path: name.clone(),
-                error: format!(
-                    "{name} was imported, but its spatial index could not be built ({e}); \
-                     queries still work, more slowly; build it with `lake index create {name} lon,lat`"
-                ),
-                code: e.code(),
-            }),
-        }
-    }
 }
 
 /// One dataset read into staging: the version to commit, its report line, and the folder

@@ -234,14 +234,20 @@ fn an_index_belongs_to_its_version_and_is_dropped_with_its_file() {
         std::fs::metadata(&file).unwrap().modified().unwrap(),
         modified
     );
-    // An append makes a version the index was not built from: the scan answers it, with the
-    // new rows.
+    // An append makes a new version: the import builds its index again, with the new rows.
     import(&lake, dir.path(), 500, 500, Mode::Append);
-    assert!(!explain(&lake, &sql).unwrap().text.contains("VectorSearch"));
+    let listed = lake.catalog().indexes(Some("vecs")).unwrap();
+    assert_eq!(
+        (listed.len(), listed[0].version, listed[0].entries),
+        (1, 2, 1000)
+    );
+    assert!(explain(&lake, &sql).unwrap().text.contains("VectorSearch"));
     let after = ids_and_distances(&lake, &sql);
     let b2 = build(&lake, Metric::L2, None);
     assert_eq!(b2.info.entries, 1000);
     assert_eq!(ids_and_distances(&lake, &sql), after);
+    // The first version keeps its own index.
+    assert!(file.exists());
     let lock = lake.try_write_lock().unwrap();
     assert_eq!(lake_index::drop(&lake, &lock, "vecs", "emb").unwrap(), 1);
     assert!(!dir.path().join("lake").join(&b2.info.path).exists());
@@ -341,4 +347,31 @@ fn a_backend_that_gives_fewer_than_asked_still_gives_k_rows() {
     let got = ids_and_distances(&lake, &sql);
     assert_eq!(got.len(), 100);
     assert_eq!(got, scan);
+}
+
+#[test]
+fn an_append_adds_its_rows_to_a_usearch_graph_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    import(&lake, dir.path(), 0, 25_000, Mode::Replace);
+    let b = build(&lake, Metric::Cosine, None);
+    assert_eq!(b.backend, BackendKind::USearch);
+    import(&lake, dir.path(), 25_000, 300, Mode::Append);
+    let listed = lake.catalog().indexes(Some("vecs")).unwrap();
+    assert_eq!((listed[0].version, listed[0].entries), (2, 25_300));
+    // A new row's own vector finds it first, from the graph.
+    let v = &clustered(300, DIM, 25_001)[17 * DIM..18 * DIM];
+    let parts: Vec<String> = v.iter().map(|x| format!("{}", *x as f64)).collect();
+    let sql = format!(
+        "SELECT id, array_cosine_distance(emb, [{}]) AS d FROM vecs ORDER BY d LIMIT 3",
+        parts.join(", ")
+    );
+    let plan = explain(&lake, &sql).unwrap().text;
+    assert!(
+        plan.contains("backend=usearch") && plan.contains("/25300"),
+        "{plan}"
+    );
+    let got = ids_and_distances(&lake, &sql);
+    assert_eq!(got[0].0, 25_017, "{got:?}");
+    assert!(got[0].1.abs() < 1e-6, "{got:?}");
 }

@@ -220,6 +220,20 @@ impl VectorIndex for USearch {
         let _ = self.index.get(entry as u64, out.as_mut_slice());
     }
 
+    fn append(&self, first: u32, flat: &[f32]) -> Result<bool> {
+        let n = flat.len().checked_div(self.dim).unwrap_or(0);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.index
+            .reserve_capacity_and_threads(self.index.size() + n, threads.max(64))
+            .map_err(usearch_error)?;
+        for (i, v) in flat.chunks_exact(self.dim.max(1)).enumerate() {
+            self.index
+                .add(first as u64 + i as u64, v)
+                .map_err(usearch_error)?;
+        }
+        Ok(true)
+    }
+
     fn to_bytes(&self) -> std::io::Result<Vec<u8>> {
         let mut buf = vec![0u8; self.index.serialized_length()];
         self.index

@@ -143,6 +143,11 @@ pub trait VectorIndex: Send + Sync {
     fn vector(&self, entry: u32, out: &mut Vec<f32>);
     /// Its own bytes, as the file stores them after the entries.
     fn to_bytes(&self) -> std::io::Result<Vec<u8>>;
+    /// Adds vectors (end to end) as entries from `first` on, in place, where the backend can
+    /// (USearch can; the others are built again). Only on an index no query shares.
+    fn append(&self, _first: u32, _flat: &[f32]) -> Result<bool> {
+        Ok(false)
+    }
 }
 
 /// What makes a backend from its bytes, or says what is wrong with them.

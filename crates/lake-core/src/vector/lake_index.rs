@@ -157,38 +157,19 @@ pub fn create(
     let (column, dim) = resolve(&ds, column)?;
     // Rebuilding: the old file goes first (queries scan meanwhile), so a failed write never
     // removes a file the catalog still lists, and no process keeps the old one cached.
-    if let Some(p) = lake
+    let listed = lake
         .catalog()
-        .remove_index(ds.version_id, &column, &metric.kind())?
-    {
+        .remove_index(ds.version_id, &column, &metric.kind())?;
+    if let Some(p) = listed {
         lake.remove_derived(lock, &p)?;
     }
     let t = std::time::Instant::now();
-    let (mut flat, mut entries) = read_vectors(lake, &ds, &column, dim)?;
-    if metric == Metric::Cosine {
-        // A zero vector has no direction: its cosine is NaN, so it is never among the nearest.
-        let keep: Vec<bool> = flat
-            .chunks_exact(dim.max(1))
-            .map(|v| super::index::inv_norm(v) > 0.0)
-            .collect();
-        if keep.contains(&false) {
-            let mut i = 0;
-            entries.retain(|_| {
-                i += 1;
-                keep[i - 1]
-            });
-            let mut i = 0;
-            flat = flat
-                .chunks_exact(dim.max(1))
-                .filter(|_| {
-                    i += 1;
-                    keep[i - 1]
-                })
-                .flatten()
-                .copied()
-                .collect();
-        }
-    }
+    let (flat, entries) = read_vectors(lake, &ds, &column, dim)?;
+    let (flat, entries) = if metric == Metric::Cosine {
+        drop_zero_vectors(flat, entries, dim)
+    } else {
+        (flat, entries)
+    };
     let read_s = t.elapsed().as_secs_f64();
     let kind = backend.unwrap_or_else(|| backends::choose(entries.len()));
     let t = std::time::Instant::now();
@@ -201,16 +182,58 @@ pub fn create(
         entries,
         index,
     };
+    Ok(Built {
+        info: write(lake, lock, &ds, &column, metric, &file)?,
+        backend: kind,
+        read_s,
+        build_s,
+    })
+}
+
+/// A zero vector has no direction: its cosine is NaN, so it is never among the nearest, and
+/// the cosine index leaves it out.
+fn drop_zero_vectors(flat: Vec<f32>, entries: Vec<(u32, u32)>, dim: usize) -> Vectors {
+    let keep: Vec<bool> = flat
+        .chunks_exact(dim.max(1))
+        .map(|v| super::index::inv_norm(v) > 0.0)
+        .collect();
+    if !keep.contains(&false) {
+        return (flat, entries);
+    }
+    let flat = flat
+        .chunks_exact(dim.max(1))
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .flat_map(|(v, _)| v.iter().copied())
+        .collect();
+    let entries = entries
+        .into_iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(e, _)| e)
+        .collect();
+    (flat, entries)
+}
+
+/// Writes `file` as the index of `column` by `metric` on version `ds`, and records it.
+fn write(
+    lake: &Lake,
+    lock: &WriteLock,
+    ds: &DatasetVersion,
+    column: &str,
+    metric: Metric,
+    file: &VectorIndexFile,
+) -> Result<IndexInfo> {
     let path = format!(
         "index/{}/v{}/{}",
         ds.name,
         ds.version,
-        file_name(metric, &column)
+        file_name(metric, column)
     );
     let info = |(entries, bytes): (u64, u64)| IndexInfo {
         dataset: ds.name.clone(),
         version: ds.version,
-        column: column.clone(),
+        column: column.to_string(),
         kind: metric.kind(),
         path: path.clone(),
         entries,
@@ -226,12 +249,88 @@ pub fn create(
         },
         |cat, job, sizes| cat.add_index(job, ds.version_id, &info(*sizes)),
     )?;
-    Ok(Built {
-        info: info(written),
-        backend: kind,
-        read_s,
-        build_s,
-    })
+    Ok(info(written))
+}
+
+/// Carries the vector indexes of `dataset`'s previous version over to its current one, after
+/// an import or any other new version: an append adds its rows to a USearch graph in place (the
+/// old version's file is left as it was); anything else is built again. Returns what it built.
+pub fn carry_forward(lake: &Lake, lock: &WriteLock, dataset: &str) -> Result<Vec<IndexInfo>> {
+    let Some(ds) = lake.catalog().dataset(dataset)? else {
+        return Ok(Vec::new());
+    };
+    if ds.version < 2 || !lake.catalog().indexes_at(dataset, ds.version)?.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    // Bound first: the catalog's guard must not live through the loop, which writes to it.
+    let before = lake.catalog().indexes_at(dataset, ds.version - 1)?;
+    for old in before {
+        let Some(metric) = Metric::ALL.into_iter().find(|m| m.kind() == old.kind) else {
+            continue;
+        };
+        let Some((column, dim)) = vector_columns(&ds)
+            .into_iter()
+            .find(|(c, _)| *c == old.column)
+        else {
+            continue;
+        };
+        if ds.rows > crate::spatial::index::AUTO_INDEX_MAX_ROWS {
+            continue;
+        }
+        if let Some(info) = extend(lake, lock, &ds, &old, metric, &column, dim)? {
+            out.push(info);
+        } else {
+            out.push(create(lake, lock, dataset, &column, metric, None)?.info);
+        }
+    }
+    Ok(out)
+}
+
+/// The index `old` of the previous version with the current version's new files added, when
+/// its files are the first of the current version's and its backend adds in place.
+fn extend(
+    lake: &Lake,
+    lock: &WriteLock,
+    ds: &DatasetVersion,
+    old: &IndexInfo,
+    metric: Metric,
+    column: &str,
+    dim: usize,
+) -> Result<Option<IndexInfo>> {
+    // A private copy: the cached one may be in use by queries of the old version.
+    let bytes = std::fs::read(lake.root().join(&old.path))
+        .map_err(|e| LakeError::io(format!("reading {}", old.path), e))?;
+    let mut file = VectorIndexFile::parse(&bytes, &old.path, backends::read)?;
+    std::mem::drop(bytes);
+    let prefix = file.files.len() <= ds.files.len()
+        && file
+            .files
+            .iter()
+            .zip(&ds.files)
+            .all(|((p, r), f)| *p == f.path && *r == f.rows);
+    if !prefix || file.dim != dim || file.metric != metric {
+        return Ok(None);
+    }
+    let known = file.files.len();
+    let added = DatasetVersion {
+        files: ds.files[known..].to_vec(),
+        ..ds.clone()
+    };
+    let (flat, entries) = read_vectors(lake, &added, column, dim)?;
+    let (flat, entries) = if metric == Metric::Cosine {
+        drop_zero_vectors(flat, entries, dim)
+    } else {
+        (flat, entries)
+    };
+    let first = file.entries.len() as u32;
+    if !file.index.append(first, &flat)? {
+        return Ok(None);
+    }
+    file.entries
+        .extend(entries.into_iter().map(|(f, r)| (f + known as u32, r)));
+    file.files = ds.files.iter().map(|f| (f.path.clone(), f.rows)).collect();
+    Ok(Some(write(lake, lock, ds, column, metric, &file)?))
 }
 
 /// Drops every vector index on `column` of `dataset`'s current version; how many there were.
@@ -240,10 +339,10 @@ pub fn drop(lake: &Lake, lock: &WriteLock, dataset: &str, column: &str) -> Resul
     let (column, _) = resolve(&ds, column)?;
     let mut dropped = 0;
     for m in Metric::ALL {
-        if let Some(p) = lake
+        let listed = lake
             .catalog()
-            .remove_index(ds.version_id, &column, &m.kind())?
-        {
+            .remove_index(ds.version_id, &column, &m.kind())?;
+        if let Some(p) = listed {
             lake.remove_derived(lock, &p)?;
             dropped += 1;
         }
