@@ -75,56 +75,20 @@ struct TopK {
     missing_first: bool,
 }
 
-/// Aggregates: over candidate rows they would count the candidates, not the table.
-const AGGREGATES: &[&str] = &[
-    "count",
-    "sum",
-    "avg",
-    "mean",
-    "min",
-    "max",
-    "first",
-    "last",
-    "median",
-    "mode",
-    "quantile_cont",
-    "quantile_disc",
-    "percentile_cont",
-    "percentile_disc",
-    "stddev",
-    "stddev_pop",
-    "stddev_samp",
-    "stdev",
-    "variance",
-    "var",
-    "var_pop",
-    "var_samp",
-    "array_agg",
-    "string_agg",
-    "list",
-    "bit_and",
-    "bit_or",
-    "bool_and",
-    "bool_or",
-    "every",
-    "corr",
-    "covar_pop",
-    "covar_samp",
-    "approx_count_distinct",
-    "arg_min",
-    "arg_max",
+/// Aggregates the lake adds to the engine's (`time_bucket`'s `min_by`/`max_by`), and some the
+/// engine may learn: over candidate rows any of them would see the candidates, not the table.
+const MORE_AGGREGATES: &[&str] = &[
     "min_by",
     "max_by",
     "any_value",
-    "n_unique",
-    "count_distinct",
-    "histogram",
-    "product",
-    "entropy",
-    "kurtosis",
-    "skewness",
-    "group_concat",
+    "corr",
+    "covar_pop",
+    "covar_samp",
 ];
+
+fn aggregate(name: &str) -> bool {
+    super::expr::is_aggregate(name) || MORE_AGGREGATES.contains(&name)
+}
 
 /// Whether the statement has a window function or an aggregate anywhere.
 fn aggregates(statement: &Statement) -> bool {
@@ -133,7 +97,7 @@ fn aggregates(statement: &Statement) -> bool {
             if f.over.is_some()
                 || f.filter.is_some()
                 || !f.within_group.is_empty()
-                || AGGREGATES.contains(&f.name.to_string().to_ascii_lowercase().as_str()) =>
+                || aggregate(&f.name.to_string().to_ascii_lowercase()) =>
         {
             ControlFlow::Break(())
         }

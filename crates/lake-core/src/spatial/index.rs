@@ -160,23 +160,6 @@ pub fn resolve(ds: &DatasetVersion, spec: &str) -> Result<Target> {
     })
 }
 
-fn file_name(t: &Target) -> String {
-    let clean: String = t
-        .key()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .take(60)
-        .collect();
-    let hash = xxhash_rust::xxh3::xxh3_64(t.key().as_bytes());
-    format!("rtree-{clean}-{:08x}.rtree", hash as u32)
-}
-
 /// Reads what the index holds from the version's files.
 /// The boxes of `geoms` (rows of data file `file`) as index items; NULLs are left out.
 pub fn items_of(geoms: &[Option<Geometry>], file: u32, out: &mut Vec<Item>) {
@@ -287,7 +270,7 @@ fn store<T: rtree::Indexed>(
     points: bool,
 ) -> Result<IndexInfo> {
     let files: Vec<(String, u64)> = ds.files.iter().map(|f| (f.path.clone(), f.rows)).collect();
-    let path = format!("index/{}/v{}/{}", ds.name, ds.version, file_name(t));
+    let path = crate::storage::index_file_path(&ds.name, ds.version, RTREE, &t.key(), "rtree");
     let info = |(entries, bytes): (u64, u64)| IndexInfo {
         dataset: ds.name.clone(),
         version: ds.version,

@@ -162,6 +162,25 @@ impl Lake {
     }
 }
 
+/// The path of version `version` of `dataset`'s index file for `key` (a column, or `lon,lat`):
+/// `index/<dataset>/v<version>/<kind>-<key, cleaned>-<hash of key>.<ext>`; the hash keeps keys
+/// that clean to the same text apart.
+pub fn index_file_path(dataset: &str, version: u32, kind: &str, key: &str, ext: &str) -> String {
+    let clean: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect();
+    let hash = xxhash_rust::xxh3::xxh3_64(key.as_bytes()) as u32;
+    format!("index/{dataset}/v{version}/{kind}-{clean}-{hash:08x}.{ext}")
+}
+
 /// A derived file's bytes: mapped from disk (pages are read as a search touches them, so
 /// opening a 300 MB index costs nothing up front), or owned.
 pub enum FileBytes {

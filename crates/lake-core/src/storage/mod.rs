@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 pub use cleanup::CleanupReport;
-pub use derived::FileBytes;
+pub use derived::{index_file_path, FileBytes};
 pub use writer::{
     geoparquet_metadata, is_geometry_column_name, BatchTransform, ParquetSink, PartitionBy,
     StagedFile,

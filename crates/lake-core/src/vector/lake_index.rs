@@ -114,22 +114,6 @@ pub fn read_vectors(lake: &Lake, ds: &DatasetVersion, column: &str, dim: usize) 
     Ok((flat, entries))
 }
 
-fn file_name(metric: Metric, column: &str) -> String {
-    let clean: String = column
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .take(60)
-        .collect();
-    let hash = xxhash_rust::xxh3::xxh3_64(column.as_bytes());
-    format!("{}-{clean}-{:08x}.vidx", metric.kind(), hash as u32)
-}
-
 /// What a build made, and how long its parts took.
 #[derive(Debug, Clone)]
 pub struct Built {
@@ -224,12 +208,8 @@ fn write(
     metric: Metric,
     file: &VectorIndexFile,
 ) -> Result<IndexInfo> {
-    let path = format!(
-        "index/{}/v{}/{}",
-        ds.name,
-        ds.version,
-        file_name(metric, column)
-    );
+    let path =
+        crate::storage::index_file_path(&ds.name, ds.version, &metric.kind(), column, "vidx");
     let info = |(entries, bytes): (u64, u64)| IndexInfo {
         dataset: ds.name.clone(),
         version: ds.version,
