@@ -1,6 +1,38 @@
 //! Small helpers over SQL expressions that binding and rewriting both use.
 
-use sqlparser::ast::{BinaryOperator, Expr};
+use sqlparser::ast::{BinaryOperator, Expr, Query, Select, SetExpr, Statement, TableFactor};
+
+/// The statement as one plain SELECT over one table: no WITH, set operation, join, table
+/// function or dialect clause that changes which rows it reads. What the index rewrites
+/// (`index_only`, `vector_search`) stand an index in for.
+pub(crate) fn single_table_select(statement: &Statement) -> Option<(&Query, &Select)> {
+    let Statement::Query(q) = statement else {
+        return None;
+    };
+    let plain_query = q.with.is_none()
+        && q.locks.is_empty()
+        && q.for_clause.is_none()
+        && q.settings.is_none()
+        && q.format_clause.is_none()
+        && q.pipe_operators.is_empty();
+    let SetExpr::Select(s) = q.body.as_ref() else {
+        return None;
+    };
+    let plain_select = s.top.is_none()
+        && s.exclude.is_none()
+        && s.into.is_none()
+        && s.lateral_views.is_empty()
+        && s.prewhere.is_none()
+        && s.connect_by.is_empty()
+        && s.cluster_by.is_empty()
+        && s.distribute_by.is_empty()
+        && s.sort_by.is_empty()
+        && s.value_table_mode.is_none()
+        && s.from.len() == 1
+        && s.from[0].joins.is_empty()
+        && matches!(&s.from[0].relation, TableFactor::Table { args: None, .. });
+    (plain_query && plain_select).then_some((q.as_ref(), s.as_ref()))
+}
 
 /// `=`, `<>`, `<`, `<=`, `>`, `>=`.
 pub fn is_comparison(op: &BinaryOperator) -> bool {

@@ -18,7 +18,7 @@ use std::ops::ControlFlow;
 
 use polars::prelude::*;
 use sqlparser::ast::{
-    visit_expressions, Expr, GroupByExpr, Select, SelectItem, SetExpr, Statement, TableFactor,
+    visit_expressions, Expr, GroupByExpr, Select, SelectItem, SetExpr, Statement,
 };
 
 use super::spatial::{exact_conjunct, Exact};
@@ -119,34 +119,7 @@ pub(super) fn cover(
 /// conditions that test one coordinate pair against constant geometries, and no other column
 /// of the table read anywhere.
 fn detect(statement: &Statement, schemas: &HashMap<String, Vec<ColumnDef>>) -> Option<IndexOnly> {
-    let Statement::Query(q) = statement else {
-        return None;
-    };
-    let plain_query = q.with.is_none()
-        && q.locks.is_empty()
-        && q.for_clause.is_none()
-        && q.settings.is_none()
-        && q.format_clause.is_none()
-        && q.pipe_operators.is_empty();
-    let SetExpr::Select(s) = q.body.as_ref() else {
-        return None;
-    };
-    let plain_select = s.top.is_none()
-        && s.exclude.is_none()
-        && s.into.is_none()
-        && s.lateral_views.is_empty()
-        && s.prewhere.is_none()
-        && s.connect_by.is_empty()
-        && s.cluster_by.is_empty()
-        && s.distribute_by.is_empty()
-        && s.sort_by.is_empty()
-        && s.value_table_mode.is_none()
-        && s.from.len() == 1
-        && s.from[0].joins.is_empty()
-        && matches!(&s.from[0].relation, TableFactor::Table { args: None, .. });
-    if !(plain_query && plain_select) {
-        return None;
-    }
+    let (q, s) = super::expr::single_table_select(statement)?;
     let (tables, sole) = super::bind::aliased_tables(s);
     let [(dataset, alias)] = tables.as_slice() else {
         return None;

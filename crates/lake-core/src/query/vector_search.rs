@@ -22,7 +22,6 @@ use std::ops::ControlFlow;
 use polars::prelude::*;
 use sqlparser::ast::{
     visit_expressions, Expr, GroupByExpr, LimitClause, OrderByKind, SelectItem, SetExpr, Statement,
-    TableFactor,
 };
 
 use crate::catalog::{DatasetVersion, FileEntry};
@@ -179,27 +178,16 @@ fn limit_of(q: &sqlparser::ast::Query) -> Option<usize> {
 
 /// The statement as a top-k search on one table's vector column, if it is one.
 fn detect(statement: &Statement, versions: &HashMap<String, DatasetVersion>) -> Option<TopK> {
-    let Statement::Query(q) = statement else {
-        return None;
-    };
-    if q.with.is_some() || q.fetch.is_some() || !q.pipe_operators.is_empty() {
-        return None;
-    }
-    let SetExpr::Select(s) = q.body.as_ref() else {
-        return None;
-    };
+    let (q, s) = super::expr::single_table_select(statement)?;
     let ungrouped =
         matches!(&s.group_by, GroupByExpr::Expressions(e, m) if e.is_empty() && m.is_empty());
+    // Rows per group, distinct rows or a window would be computed over the candidates only.
     let plain = ungrouped
+        && q.fetch.is_none()
         && s.distinct.is_none()
         && s.having.is_none()
         && s.qualify.is_none()
-        && s.named_window.is_empty()
-        && s.top.is_none()
-        && s.into.is_none()
-        && s.from.len() == 1
-        && s.from[0].joins.is_empty()
-        && matches!(&s.from[0].relation, TableFactor::Table { args: None, .. });
+        && s.named_window.is_empty();
     if !plain || aggregates(statement) {
         return None;
     }
