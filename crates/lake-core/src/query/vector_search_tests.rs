@@ -24,7 +24,9 @@ fn explain(lake: &Lake, sql: &str) -> crate::Result<Plan> {
 /// Imports `n` clustered vectors as dataset `vecs` (id, grp = id % 100, emb FLOAT[16]), from
 /// ids `first` on.
 fn import(lake: &Lake, dir: &std::path::Path, first: usize, n: usize, mode: Mode) {
-    let flat = clustered(n, DIM, first as u64 + 1);
+    // Rows `first..first + n` of one stream: an append brings more rows around the same
+    // centres, as more of the same data would.
+    let flat = clustered(first + n, DIM, 1)[first * DIM..].to_vec();
     let ids: Vec<i64> = (first..first + n).map(|i| i as i64).collect();
     let grp: Vec<i64> = ids.iter().map(|i| i % 100).collect();
     let emb = Series::new("emb".into(), flat)
@@ -360,7 +362,7 @@ fn an_append_adds_its_rows_to_a_usearch_graph_in_place() {
     let listed = lake.catalog().indexes(Some("vecs")).unwrap();
     assert_eq!((listed[0].version, listed[0].entries), (2, 25_300));
     // A new row's own vector finds it first, from the graph.
-    let v = &clustered(300, DIM, 25_001)[17 * DIM..18 * DIM];
+    let v = &clustered(25_300, DIM, 1)[25_017 * DIM..25_018 * DIM];
     let parts: Vec<String> = v.iter().map(|x| format!("{}", *x as f64)).collect();
     let sql = format!(
         "SELECT id, array_cosine_distance(emb, [{}]) AS d FROM vecs ORDER BY d LIMIT 3",
