@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 pkgs=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev
   libayatana-appindicator3-dev libsoup-3.0-dev libxdo-dev xvfb xauth webkit2gtk-driver strace
-  python3-jsonschema)
+  python3-jsonschema python3-venv)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
 need_apt=()
 for pkg in "${pkgs[@]}"; do
@@ -34,3 +34,5 @@ if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-d
 fi
 # Lets a fresh clone reuse the persistent build of the vendored Polars (see the script).
 bash scripts/vendor-mtimes.sh
+# The text model `embed()` uses, embedded at compile time (once per machine, from PyPI).
+bash scripts/text-model.sh

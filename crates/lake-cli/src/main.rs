@@ -8,11 +8,14 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
+mod embed_cmd;
 mod index_cmd;
 mod lineage_cmd;
 mod metrics_cmd;
 mod pii_cmd;
 mod profile_cmd;
+mod progress;
+use progress::{install_ctrlc, Bar};
 mod quality_cmd;
 mod retention_cmd;
 mod rollup_cmd;
@@ -23,7 +26,7 @@ mod versions_cmd;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use indicatif::{ProgressBar, ProgressStyle};
-use lake_core::ingest::{self, CancelToken, ImportOptions, Mode};
+use lake_core::ingest::{self, ImportOptions, Mode};
 use lake_core::query::{self, output, QueryOptions};
 use lake_core::{Lake, LakeError};
 
@@ -158,6 +161,8 @@ enum Command {
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
         sql: Vec<String>,
     },
+    /// Add a text column's vectors (embeddings) as a new column, and index them.
+    Embed(embed_cmd::EmbedArgs),
     /// Rollups: time-bucketed aggregates of a dataset, refreshed from what it appended.
     Rollup {
         #[command(subcommand)]
@@ -252,48 +257,6 @@ enum Command {
         #[arg(required_unless_present = "diff")]
         sql: Option<String>,
     },
-}
-
-struct Bar {
-    bar: Option<ProgressBar>,
-    file: std::sync::Mutex<String>,
-}
-
-impl ingest::Progress for Bar {
-    fn file_started(&self, path: &str, bytes: u64) {
-        *self.file.lock().unwrap() = short(path);
-        if let Some(b) = &self.bar {
-            b.set_length(bytes);
-            b.set_position(0);
-            b.reset_eta();
-            b.set_message(format!("{} · 0 records", short(path)));
-        }
-    }
-    fn update(&self, bytes_read: u64, records: u64) {
-        if let Some(b) = &self.bar {
-            b.set_position(bytes_read);
-            b.set_message(format!("{} · {records} records", self.file.lock().unwrap()));
-        }
-    }
-}
-
-fn short(path: &str) -> String {
-    std::path::Path::new(path)
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.to_string())
-}
-
-fn install_ctrlc() -> CancelToken {
-    let token = CancelToken::new();
-    let t = token.clone();
-    let _ = ctrlc::set_handler(move || {
-        if t.is_cancelled() {
-            std::process::exit(130);
-        }
-        t.cancel();
-    });
-    token
 }
 
 fn print_error(e: &LakeError, sql: Option<&str>) {
@@ -523,6 +486,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
         } => versions_cmd::audit(&open(lake_dir)?, since.as_deref(), json, verify),
         Command::View { action } => lineage_cmd::view(&open(lake_dir)?, action),
         Command::Retention { action } => retention_cmd::run(&open(lake_dir)?, action),
+        Command::Embed(args) => embed_cmd::run(&open(lake_dir)?, args),
         Command::Rollup { action } => rollup_cmd::run(&open(lake_dir)?, action),
         Command::Refresh { name } => lineage_cmd::refresh(&open(lake_dir)?, &name),
         Command::Lineage(args) => lineage_cmd::lineage(&open(lake_dir)?, args),

@@ -748,3 +748,41 @@ fn a_fence_drawn_around_the_points_holds_one_stay_of_them_all() {
     let bad = lake.fails(&["fence", "Line", "LINESTRING(0 0, 1 1)"]);
     assert!(bad.contains("POLYGON"), "{bad}");
 }
+
+/// `lake embed` on a Takeout's mail: a new version with a `FLOAT[50]` column and its index, and
+/// searches by text that find the message they describe, through the index.
+#[test]
+fn mail_made_searchable_is_found_by_what_it_says() {
+    let lake = TestLake::new();
+    lake.import(&[&fixture("en")], &[]);
+    let out = lake.ok(&["embed", "takeout.emails", "body_text"]);
+    assert!(
+        out.contains(
+            "takeout.emails v2: body_text_embedding FLOAT[50] from body_text (3 of 3 rows"
+        ) && out.contains("index: hnsw-cosine index on takeout.emails (body_text_embedding)"),
+        "{out}"
+    );
+    let top = |q: &str| {
+        let sql = format!(
+            "SELECT subject FROM takeout.emails \
+             ORDER BY array_cosine_distance(body_text_embedding, embed('{q}')) LIMIT 1"
+        );
+        let plan = lake.ok(&["query", "--format", "csv", &format!("EXPLAIN {sql}")]);
+        assert!(plan.contains("VectorSearch"), "{plan}");
+        lake.csv(&sql)
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(
+        top("which book do we read next month"),
+        "Book club: next pick"
+    );
+    assert_eq!(top("the library steps"), "Photos from the weekend");
+    // Its history says what was added.
+    let h = lake.ok(&["history", "takeout.emails"]);
+    assert!(h.contains("+ body_text_embedding FLOAT[50]"), "{h}");
+    let e = lake.fails(&["embed", "takeout.emails", "size_bytes"]);
+    assert!(e.contains("embed a text (VARCHAR) column"), "{e}");
+}

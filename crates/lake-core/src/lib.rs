@@ -56,6 +56,7 @@ pub mod retention;
 pub mod spatial;
 pub mod storage;
 pub mod temporal;
+pub mod text;
 pub mod timeline;
 mod timeline_kept;
 pub mod timeline_rows;

@@ -468,7 +468,9 @@ fn uses_spatial_functions(statement: &sqlparser::ast::Statement) -> bool {
 /// Whether `statement` calls a function of the lake's own besides `time_bucket`.
 fn uses_lake_functions(statement: &sqlparser::ast::Statement) -> bool {
     calls(statement, |f| {
-        crate::spatial::is_spatial_function(f) || crate::vector::is_vector_function(f)
+        crate::spatial::is_spatial_function(f)
+            || crate::vector::is_vector_function(f)
+            || crate::text::is_text_function(f)
     })
 }
 

@@ -368,7 +368,8 @@ fn udf() -> UserDefinedFunction {
     u
 }
 
-/// The lake's SQL functions: `time_bucket`, the vector functions and the `ST_` functions.
+/// The lake's SQL functions: `time_bucket`, the vector functions, `embed` and the `ST_`
+/// functions.
 struct LakeFunctions;
 
 impl FunctionRegistry for LakeFunctions {
@@ -383,12 +384,16 @@ impl FunctionRegistry for LakeFunctions {
         if let Some(f) = crate::vector::VectorFunctions.get_udf(name)? {
             return Ok(Some(f));
         }
+        if crate::text::is_text_function(name) {
+            return Ok(Some(crate::text::embed_udf()));
+        }
         crate::spatial::functions::SpatialFunctions.get_udf(name)
     }
 
     fn contains(&self, name: &str) -> bool {
         name.eq_ignore_ascii_case(NAME)
             || crate::vector::is_vector_function(name)
+            || crate::text::is_text_function(name)
             || crate::spatial::functions::SpatialFunctions.contains(name)
     }
 }

@@ -109,13 +109,48 @@ enum Probe {
     Literal(Vec<f32>),
     /// `(SELECT emb FROM t WHERE id = 42)`: another row's vector.
     Subquery(Box<Expr>),
+    /// `embed('trip to Lisbon')`: a text's vector (the call, and the text).
+    Embed(Box<Expr>, String),
 }
 
 fn probe_of(e: &Expr) -> Option<Probe> {
     match e {
         Expr::Subquery(_) => Some(Probe::Subquery(Box::new(e.clone()))),
+        Expr::Function(f) if crate::text::is_text_function(&f.name.to_string()) => {
+            embed_text(f).map(|t| Probe::Embed(Box::new(e.clone()), t))
+        }
         other => literal_vector(other).map(Probe::Literal),
     }
+}
+
+/// The text of `embed('…')` written as one string literal.
+fn embed_text(f: &sqlparser::ast::Function) -> Option<String> {
+    use sqlparser::ast::{FunctionArg, FunctionArgExpr, FunctionArguments, Value};
+    let FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    let [FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v)))] = list.args.as_slice() else {
+        return None;
+    };
+    if f.over.is_some() || f.filter.is_some() || !list.clauses.is_empty() {
+        return None;
+    }
+    match &v.value {
+        Value::SingleQuotedString(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// Writes `v` in place of `from` (a subquery or an `embed` call) in the statement: the
+/// candidates stand in for the table, so nothing may compute the vector from them.
+fn write_in(statement: &mut Statement, from: &Expr, v: &[f32]) {
+    let to = vector_literal(v);
+    let _ = sqlparser::ast::visit_expressions_mut(statement, |x| {
+        if *x == *from {
+            *x = to.clone();
+        }
+        ControlFlow::<()>::Continue(())
+    });
 }
 
 /// A vector written with number literals: `[0.1, 0.2]`, maybe cast (`[…]::FLOAT[2]`).
@@ -236,7 +271,7 @@ fn detect(statement: &Statement, versions: &HashMap<String, DatasetVersion>) -> 
     // The only subquery may be the one that gives the vector.
     let allowed = match &query {
         Probe::Subquery(e) => Some(e.as_ref()),
-        Probe::Literal(_) => None,
+        Probe::Literal(_) | Probe::Embed(..) => None,
     };
     // A SELECT-list alias named like the column replaces it before ORDER BY is evaluated.
     let hidden = s.projection.iter().any(|p| match p {
@@ -385,13 +420,18 @@ pub(super) fn cover(
             }
             // The candidates stand in for the table, so the subquery must not read them: its
             // answer is written in its place.
-            let (from, to) = (e.clone(), vector_literal(&v));
-            let _ = sqlparser::ast::visit_expressions_mut(statement, |x| {
-                if *x == *from {
-                    *x = to.clone();
-                }
-                ControlFlow::<()>::Continue(())
-            });
+            write_in(statement, e, &v);
+            v
+        }
+        Probe::Embed(e, text) => {
+            // A text without a known word has no vector: every distance is NULL.
+            let Some(v) = crate::text::embed_one(text)? else {
+                return Ok(None);
+            };
+            if Some(v.len()) != dim {
+                return Ok(None);
+            }
+            write_in(statement, e, &v);
             v
         }
     };

@@ -1,0 +1,202 @@
+//! `lake embed DATASET COLUMN`: a new version of the dataset with each text's vector in a new
+//! `FLOAT[N]` column (`COLUMN_embedding` unless named), and a cosine vector index on it, so
+//! `ORDER BY array_cosine_distance(col, embed('…')) LIMIT k` finds the nearest texts.
+//!
+//! The rows are read file by file and written to staging; the version is committed in one
+//! step at the end, so a Cancel or a crash leaves the dataset as it was.
+
+use std::time::Instant;
+
+use polars::prelude::*;
+
+use crate::cancel::CancelToken;
+use crate::catalog::IndexInfo;
+use crate::error::{LakeError, Result};
+use crate::storage::{collect_shielded, ParquetSink, StagedVersion};
+use crate::Lake;
+
+/// Rows per Parquet file of the new version.
+const ROWS_PER_FILE: u64 = 1_000_000;
+/// Texts embedded between two progress reports (and Cancel checks).
+const BATCH: usize = 20_000;
+
+/// What `lake embed` did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EmbedReport {
+    /// The dataset.
+    pub dataset: String,
+    /// Its new version.
+    pub version: u32,
+    /// The text column read.
+    pub column: String,
+    /// The vector column added.
+    pub name: String,
+    /// The size of its vectors.
+    pub dim: usize,
+    /// Rows in the dataset.
+    pub rows: u64,
+    /// Rows whose text gave a vector (the others are NULL: no text, or no known word).
+    pub embedded: u64,
+    /// Seconds spent embedding (not reading or writing).
+    pub embed_s: f64,
+    /// Seconds in all.
+    pub total_s: f64,
+    /// The index built on the new column, if asked.
+    pub index: Option<IndexInfo>,
+}
+
+fn bad(message: String) -> LakeError {
+    LakeError::bad_input("lake embed", None, message)
+}
+
+/// The text column `spec` names (any case), checked.
+fn text_column(ds: &crate::catalog::DatasetVersion, spec: &str) -> Result<String> {
+    if let Some(c) = ds.schema.iter().find(|c| c.name.eq_ignore_ascii_case(spec)) {
+        if c.dtype == "str" {
+            return Ok(c.name.clone());
+        }
+        return Err(LakeError::Unsupported(format!(
+            "{}.{} is a {} column; embed a text (VARCHAR) column",
+            ds.name,
+            c.name,
+            crate::catalog::sql_type::sql_type_name(&c.dtype)
+        )));
+    }
+    let texts: Vec<&str> = ds
+        .schema
+        .iter()
+        .filter(|c| c.dtype == "str")
+        .map(|c| c.name.as_str())
+        .collect();
+    Err(LakeError::UnknownColumn {
+        message: format!(
+            "{} has no column `{spec}`; {}",
+            ds.name,
+            if texts.is_empty() {
+                "it has no text columns to embed".to_string()
+            } else {
+                format!("its text columns are: {}", texts.join(", "))
+            }
+        ),
+        position: None,
+        suggestion: crate::hints::closest(spec, texts.iter().copied()),
+    })
+}
+
+/// Adds the vectors of `column`'s texts to `dataset` as the column `name` (default
+/// `<column>_embedding`) in a new version; with `index`, builds its cosine vector index.
+/// `progress(done, total)` follows the rows; `cancel` stops it with the lake unchanged.
+pub fn embed_column(
+    lake: &Lake,
+    dataset: &str,
+    column: &str,
+    name: Option<&str>,
+    index: bool,
+    progress: &dyn Fn(u64, u64),
+    cancel: &CancelToken,
+) -> Result<EmbedReport> {
+    let start = Instant::now();
+    let model = super::builtin()?;
+    let ds = lake.catalog().require_dataset(dataset)?;
+    let column = text_column(&ds, column)?;
+    let name = name.map_or_else(|| format!("{column}_embedding"), str::to_string);
+    if name.trim().is_empty() || name.chars().any(char::is_control) {
+        return Err(bad(format!(
+            "`{name}` cannot name a column; choose another --name"
+        )));
+    }
+    if let Some(c) = ds
+        .schema
+        .iter()
+        .find(|c| c.name.eq_ignore_ascii_case(&name))
+    {
+        return Err(bad(format!(
+            "{} already has a column `{}`; choose another name with --name, or query the \
+             vectors it holds",
+            ds.name, c.name
+        )));
+    }
+    let staging = lake.new_staging()?;
+    let mut sink = ParquetSink::new(staging.path(), "part", ROWS_PER_FILE);
+    let (mut done, mut embedded, mut embed_s) = (0u64, 0u64, 0f64);
+    progress(0, ds.rows);
+    let read = |e: PolarsError| LakeError::QueryFailed(format!("reading {}: {e}", ds.name));
+    for file in &ds.files {
+        let lf = lake.scan_files([file.path.as_str()])?.map_err(read)?;
+        let frame = collect_shielded(lf).map_err(read)?;
+        let mut at = 0;
+        while at < frame.height() || (at == 0 && frame.height() == 0) {
+            if cancel.is_cancelled() {
+                return Err(LakeError::Cancelled(format!(
+                    "embedding {}.{column} cancelled; the dataset is unchanged",
+                    ds.name
+                )));
+            }
+            let mut part = frame.slice(at as i64, BATCH);
+            let t = Instant::now();
+            let texts = part
+                .column(&column)
+                .map_err(read)?
+                .as_materialized_series()
+                .clone();
+            let vectors =
+                super::embed_strings(model, texts.str().map_err(read)?, name.as_str().into())
+                    .map_err(read)?;
+            embed_s += t.elapsed().as_secs_f64();
+            embedded += (vectors.len() - vectors.null_count()) as u64;
+            part.with_column(vectors.into_column()).map_err(read)?;
+            at += part.height().max(1);
+            done += part.height() as u64;
+            sink.write(part)?;
+            progress(done, ds.rows);
+        }
+    }
+    let lock = lake.try_write_lock()?;
+    if lake.catalog().require_dataset(dataset)?.version != ds.version {
+        return Err(bad(format!(
+            "{} changed while its texts were being embedded (version {} now, {} then); run \
+             `lake embed` again",
+            ds.name,
+            lake.catalog().require_dataset(dataset)?.version,
+            ds.version
+        )));
+    }
+    let staged = StagedVersion {
+        dataset: ds.name.clone(),
+        append: false,
+        schema: sink.column_defs(),
+        files: sink.finish()?,
+        sources: Vec::new(),
+        derivation: None,
+        carry: None,
+    };
+    let committed = lake.commit_version(&lock, staged)?;
+    drop(staging);
+    crate::spatial::index::index_new_versions(lake, &lock, std::slice::from_ref(&ds.name))?;
+    crate::vector::lake_index::carry_forward(lake, &lock, &ds.name)?;
+    let index = if index {
+        let built = crate::vector::lake_index::create(
+            lake,
+            &lock,
+            &ds.name,
+            &name,
+            crate::vector::Metric::Cosine,
+            None,
+        )?;
+        Some(built.info)
+    } else {
+        None
+    };
+    Ok(EmbedReport {
+        dataset: ds.name,
+        version: committed.version,
+        column,
+        name,
+        dim: model.dim(),
+        rows: done,
+        embedded,
+        embed_s,
+        total_s: start.elapsed().as_secs_f64(),
+        index,
+    })
+}
