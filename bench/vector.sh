@@ -5,7 +5,8 @@
 # Parquet files, so both read the same bytes). Also the .npy import's time. Then the vector
 # indexes (vector_index_bench.py): 200k x 128 clustered vectors, the lake's HNSW against hnswlib
 # and USearch (PyPI): build time, peak memory, searches per second at recall@10 >= 0.95, and a
-# filtered top-10 through SQL against the exact scan. One run; ratios.
+# filtered top-10 through SQL against the exact scan. Then text embeddings (text_embed_bench.py):
+# `lake embed` on 200k generated texts against NumPy with the same model. One run; ratios.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -27,3 +28,5 @@ fi
   --n "${N:-100000}" --dim "${DIM:-384}" --runs "${RUNS:-5}"
 "$venv/bin/python" "$here/vector_index_bench.py" --lake-bin "$CARGO_TARGET_DIR/release/lake" \
   --out "$out/index" --n "${INDEX_N:-200000}" --dim "${INDEX_DIM:-128}" --queries "${INDEX_QUERIES:-1000}"
+"$venv/bin/python" "$here/text_embed_bench.py" --lake-bin "$CARGO_TARGET_DIR/release/lake" --out "$out/text" \
+  --model "${LAKE_TEXT_MODEL:-$HOME/.cache/datapunk-lake/text-model/glove-6b-50d.v1.dpte}" --n "${TEXTS:-200000}"

@@ -33,6 +33,8 @@ use lake_core::query::results::{FilterSpec, ResultMeta, SortSpec};
 use lake_core::query::{PlanNode, PlanRun, QueryPlan};
 use lake_core::retention::{Policy, RetentionPlan};
 use lake_core::storage::versions::{AuditView, VacuumReport};
+use lake_core::text::column::EmbedReport;
+use lake_core::text::search::{Searchable, SemanticHit};
 use lake_core::timeline::{Density, Strip, TimeSource, TimelineRequest, TimelineView};
 use lake_core::timeline_rows::{Field, RowsRequest, SourceCount, TimelineRow, TimelineRows};
 use lake_core::{ErrorCode, ErrorPayload};
@@ -135,6 +137,9 @@ pub fn types_ts() -> String {
     decl::<NewerInput>(&mut s);
     decl::<LineageView>(&mut s);
     decl::<CreatedDataset>(&mut s);
+    decl::<Searchable>(&mut s);
+    decl::<SemanticHit>(&mut s);
+    decl::<EmbedReport>(&mut s);
     decl::<RuleResult>(&mut s);
     decl::<FilePreview>(&mut s);
     decl::<SurveyProduct>(&mut s);

@@ -123,6 +123,14 @@ macro_rules! with_commands {
             close_result(id: u32) -> ();
             /// Writes a kept result's view to `path` (chosen with pick_paths), optionally spreadsheet-safe; returns the rows.
             export_result(id: u32, path: String, format: ExportFormat, spreadsheet_safe: bool) -> u32;
+            /// The datasets whose texts can be searched by meaning (a text column with its `_embedding` vectors).
+            searchable_datasets() -> Vec<Searchable>;
+            /// The `k` rows nearest in meaning to `text` across every searchable dataset, nearest first.
+            semantic_search(text: String, k: u32) -> Vec<SemanticHit>;
+            /// Makes dataset `name`'s text column `column` searchable: its vectors as a new version's column, indexed (`cancel_query(tab)` stops it, the lake unchanged).
+            make_searchable(name: String, column: String, tab: String) -> EmbedReport;
+            /// The SQL of "Find similar" for row `row` of kept result `id`, a view of dataset `dataset`, by its vector column `column`.
+            similar_rows_sql(id: u32, row: u32, dataset: String, column: String) -> String;
             /// The UI has painted its first screen (start-up time is logged).
             ui_ready() -> ();
         }

@@ -191,7 +191,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 }
 
 /// Runs `work` on a blocking thread with a cancel token that `cancel_query(tab)` can reach.
-async fn in_tab<T: Send + 'static>(
+pub(crate) async fn in_tab<T: Send + 'static>(
     state: &AppState,
     tab: &str,
     work: impl FnOnce(&Lake, &QueryOptions) -> lake_core::Result<T> + Send + 'static,

@@ -22,8 +22,12 @@ use lake_core::Lake;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::commands::{blocking, Cx};
+use lake_core::text::column::{embed_column, EmbedReport};
+use lake_core::text::search::{self, Searchable, SemanticHit};
+
+use crate::commands::{blocking, in_tab, Cx};
 use crate::error::CmdResult;
+use crate::state::lock;
 
 /// A dataset's lineage for the Lineage tab, and the inputs that moved on since it was made.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -330,4 +334,44 @@ pub async fn drop_rule(cx: &Cx<'_>, name: String, rule: String) -> CmdResult<Vec
 pub async fn quality_status(cx: &Cx<'_>, name: String) -> CmdResult<Vec<RuleResult>> {
     let lake = cx.state.lake()?;
     Ok(lake_core::quality::latest(&lake, &name)?)
+}
+
+pub async fn searchable_datasets(cx: &Cx<'_>) -> CmdResult<Vec<Searchable>> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(search::searchable(&lake)?)).await
+}
+
+pub async fn semantic_search(cx: &Cx<'_>, text: String, k: u32) -> CmdResult<Vec<SemanticHit>> {
+    let lake = cx.state.lake()?;
+    blocking(move || Ok(search::semantic_search(&lake, &text, k as usize)?)).await
+}
+
+pub async fn make_searchable(
+    cx: &Cx<'_>,
+    name: String,
+    column: String,
+    tab: String,
+) -> CmdResult<EmbedReport> {
+    in_tab(cx.state, &tab, move |lake, opts| {
+        let cancel = opts.cancel.clone().unwrap_or_default();
+        embed_column(lake, &name, &column, None, true, &|_, _| {}, &cancel)
+    })
+    .await
+}
+
+pub async fn similar_rows_sql(
+    cx: &Cx<'_>,
+    id: u32,
+    row: u32,
+    dataset: String,
+    column: String,
+) -> CmdResult<String> {
+    let r = cx.state.result(id)?;
+    let frame = lock(&r).view().slice(i64::from(row), 1);
+    let lake = cx.state.lake()?;
+    blocking(move || {
+        let v = search::row_vector(&frame, &column)?;
+        Ok(search::similar_sql(&lake, &dataset, &column, &v, 20)?)
+    })
+    .await
 }

@@ -37,6 +37,8 @@ use lake_core::retention::RetentionPlan;
 use lake_core::spatial::fences::Fence;
 use lake_core::spatial::viewport::Viewport;
 use lake_core::storage::versions::{AuditView, VacuumReport};
+use lake_core::text::column::EmbedReport;
+use lake_core::text::search::{Searchable, SemanticHit};
 use lake_core::timeline::{TimelineRequest, TimelineView};
 use lake_core::timeline_rows::{RowsRequest, TimelineRows};
 
@@ -133,6 +135,9 @@ ts_types!(
     Option<String>,
     Track,
     Vec<Fence>,
+    Vec<Searchable>,
+    Vec<SemanticHit>,
+    EmbedReport,
 );
 arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat, Rule, ChartRequest, TimelineRequest, RowsRequest, RetentionPlan, RunFilter);
 arg_types!(true: Option<SortSpec>, Option<FilterSpec>, Option<String>);

@@ -679,6 +679,43 @@ try {
     check(true, "◀ goes to the previous day with points");
   }
 
+  console.log("9e. find similar: mail made searchable, a search by meaning, the rows like one row");
+  await d.click(await d.wait('[data-testid="catalog-item"][data-name="takeout.emails"]'));
+  await d.wait('.tab-panel:not([hidden]) [data-testid="searchable-column"]');
+  await d.selectByValue('.tab-panel:not([hidden]) [data-testid="searchable-column"]', "body_text");
+  await d.click('.tab-panel:not([hidden]) [data-testid="make-searchable"]');
+  const made = await d.wait('.tab-panel:not([hidden]) [data-testid="searchable-report"]', { timeout: 60000 });
+  check((await d.text(made)).includes("3 of 3 rows searchable"), `make searchable: ${await d.text(made)}`);
+  await d.wait('.tab-panel:not([hidden]) [data-testid="searchable-done"]', { text: "body_text" });
+  await d.wait('.tab-panel:not([hidden]) .dataset-head', { text: "v2" });
+  check(true, "the dataset has a new version, with the body_text_embedding column");
+  await shot("make-searchable");
+  await d.click(await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="0"]', { text: "Book club" }));
+  await d.click('.tab-panel:not([hidden]) [data-testid="find-similar"]:not([disabled])');
+  const near = await d.wait('.tab-panel:not([hidden]) [data-testid="query-tab"] [data-testid="grid-row"][data-row="0"]', { timeout: 30000 });
+  const nearText = await d.text(near);
+  check(nearText.includes("Book club"), `Find similar: the row itself first (${nearText.slice(0, 80)})`);
+  await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="2"]');
+  await shot("find-similar");
+  await d.click('[data-testid="open-search"]');
+  await d.type(await d.wait('[data-testid="semantic-input"]'), "which book do we read next month");
+  await d.click('[data-testid="semantic-go"]');
+  const firstHit = await d.wait('[data-testid="search-hit"]', { text: "Moonstone", timeout: 30000 });
+  const hitsText = (await d.findAll('[data-testid="search-hit"]')).length;
+  check((await d.attr(firstHit, "data-dataset")) === "takeout.emails" && hitsText === 3, `the top hit is the book club mail (${hitsText} hits)`);
+  const firstIsIt = await d.exec(`return document.querySelector('[data-testid="search-hit"]').textContent;`);
+  check(firstIsIt.includes("Moonstone"), "and it is first");
+  await d.click(await d.find('[data-testid="search-hit"] .hit'));
+  await d.wait('[data-testid="search-row"] [data-testid="grid-row"][data-row="0"]', { text: "Book club" });
+  check(true, "a hit opens its row");
+  await shot("semantic-search");
+  await d.click('[data-testid="search-as-sql"]');
+  await d.wait('.tab-panel:not([hidden]) [data-testid="query-tab"] [data-testid="grid-row"][data-row="0"]', { text: "Book club", timeout: 30000 });
+  await d.click('.tab-panel:not([hidden]) [data-testid="explain"]');
+  await d.wait('.tab-panel:not([hidden]) [data-testid="plan-node"]', { text: "VectorSearch", timeout: 30000 });
+  check(true, "the same search as SQL is answered by the index: its plan has a VectorSearch node");
+  await shot("semantic-plan");
+
   console.log("9b. the IPC surface: bad calls get typed errors, and the app goes on");
   // Through the UI's own entry point (bindings/commands.ts `call`), as every screen calls.
   const call = (cmd, args) =>

@@ -13,6 +13,7 @@ import { ImportWizard } from "./features/import/ImportWizard";
 import { CatalogList } from "./features/catalog/CatalogList";
 import { DatasetView } from "./features/catalog/DatasetView";
 import { QueryTab } from "./features/query/QueryTab";
+import { SearchPanel } from "./features/search/SearchPanel";
 import type { CompletionSchema } from "./features/query/SqlEditor";
 
 type Tab =
@@ -20,7 +21,8 @@ type Tab =
   | { id: string; kind: "dataset"; title: string; name: string; mapDay?: { day: string; asked: number } }
   | { id: string; kind: "audit"; title: string }
   | { id: string; kind: "timeline"; title: string }
-  | { id: string; kind: "monitor"; title: string };
+  | { id: string; kind: "monitor"; title: string }
+  | { id: string; kind: "search"; title: string };
 
 let tabCounter = 0;
 function newQueryTab(sql = "", autoRun?: "run" | "analyze"): Tab {
@@ -164,6 +166,11 @@ export function App() {
     setActive("monitor");
   }, []);
 
+  const openSearch = useCallback(() => {
+    setTabs((old) => (old.some((t) => t.kind === "search") ? old : [...old, { id: "search", kind: "search", title: "Search" }]));
+    setActive("search");
+  }, []);
+
   const closeTab = useCallback((id: string) => {
     setTabs((old) => {
       const i = old.findIndex((t) => t.id === id);
@@ -191,6 +198,9 @@ export function App() {
       } else if (k === "m" && statusRef.current?.path) {
         e.preventDefault();
         openMonitor();
+      } else if (k === "k" && statusRef.current?.path) {
+        e.preventDefault();
+        openSearch();
       } else if (k === "p") {
         e.preventDefault();
         document.getElementById("catalog-search")?.focus();
@@ -198,7 +208,7 @@ export function App() {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [active, closeTab, openQuery, openMonitor]);
+  }, [active, closeTab, openQuery, openMonitor, openSearch]);
 
   if (!status) {
     return <div className="pad dim">{error ? <ErrorBox error={error} /> : "Starting…"}</div>;
@@ -221,6 +231,9 @@ export function App() {
         </button>
         <button onClick={() => openQuery()} data-testid="new-query" title="New query tab (Ctrl+T)">
           New query
+        </button>
+        <button onClick={openSearch} data-testid="open-search" title="Search your texts by meaning: notes, mail, searches, videos (Ctrl+K)">
+          Search
         </button>
         <button onClick={openTimeline} data-testid="open-timeline" title="Every dataset with times on one axis">
           Timeline
@@ -267,7 +280,7 @@ export function App() {
             {tabs.map((t) => (
               <div key={t.id} className={`tab ${t.id === active ? "on" : ""}`} data-testid="tab" data-kind={t.kind}>
                 <button role="tab" aria-selected={t.id === active} onClick={() => setActive(t.id)} className="tab-title ellipsis">
-                  {t.kind === "dataset" ? "▦ " : t.kind === "audit" ? "☰ " : t.kind === "timeline" ? "◷ " : t.kind === "monitor" ? "◔ " : "✎ "}
+                  {t.kind === "dataset" ? "▦ " : t.kind === "audit" ? "☰ " : t.kind === "timeline" ? "◷ " : t.kind === "monitor" ? "◔ " : t.kind === "search" ? "⌕ " : "✎ "}
                   {t.title}
                 </button>
                 <button className="tab-close" aria-label={`Close ${t.title}`} onClick={() => closeTab(t.id)}>
@@ -286,6 +299,8 @@ export function App() {
                   <QueryTab tabId={t.id} initialSql={t.sql} autoRun={t.autoRun} schema={schema} onDatasetCreated={() => void refresh()} />
                 ) : t.kind === "monitor" ? (
                   <MonitorPanel datasets={datasets.map((d) => d.name)} onQuery={openQuery} />
+                ) : t.kind === "search" ? (
+                  <SearchPanel onQuery={openQuery} onOpenDataset={(n) => openDataset(n)} />
                 ) : t.kind === "audit" ? (
                   <AuditPanel />
                 ) : t.kind === "timeline" ? (

@@ -780,6 +780,12 @@ fn mail_made_searchable_is_found_by_what_it_says() {
         "Book club: next pick"
     );
     assert_eq!(top("the library steps"), "Photos from the weekend");
+    // The files keep their year folders, as the import made them.
+    let v2: Vec<String> = std::fs::read_dir(lake.path().join("data/takeout.emails/v2"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(v2.iter().any(|d| d.starts_with("year=")), "{v2:?}");
     // Its history says what was added.
     let h = lake.ok(&["history", "takeout.emails"]);
     assert!(h.contains("+ body_text_embedding FLOAT[50]"), "{h}");

@@ -295,6 +295,26 @@ export function exportResult(id: number, path: string, format: T.ExportFormat, s
   return call("export_result", { id, path, format, spreadsheetSafe });
 }
 
+/** The datasets whose texts can be searched by meaning (a text column with its `_embedding` vectors). */
+export function searchableDatasets(): Promise<Array<T.Searchable>> {
+  return call("searchable_datasets");
+}
+
+/** The `k` rows nearest in meaning to `text` across every searchable dataset, nearest first. */
+export function semanticSearch(text: string, k: number): Promise<Array<T.SemanticHit>> {
+  return call("semantic_search", { text, k });
+}
+
+/** Makes dataset `name`'s text column `column` searchable: its vectors as a new version's column, indexed (`cancel_query(tab)` stops it, the lake unchanged). */
+export function makeSearchable(name: string, column: string, tab: string): Promise<T.EmbedReport> {
+  return call("make_searchable", { name, column, tab });
+}
+
+/** The SQL of "Find similar" for row `row` of kept result `id`, a view of dataset `dataset`, by its vector column `column`. */
+export function similarRowsSql(id: number, row: number, dataset: string, column: string): Promise<string> {
+  return call("similar_rows_sql", { id, row, dataset, column });
+}
+
 /** The UI has painted its first screen (start-up time is logged). */
 export function uiReady(): Promise<null> {
   return call("ui_ready");

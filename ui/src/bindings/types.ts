@@ -1677,6 +1677,101 @@ version: number,
 rows: number, };
 
 /**
+ * A dataset whose texts can be searched by meaning.
+ */
+export type Searchable = { 
+/**
+ * The dataset.
+ */
+dataset: string, 
+/**
+ * Its text column.
+ */
+text_column: string, 
+/**
+ * The vectors of that column.
+ */
+vector_column: string, 
+/**
+ * Whether the vectors have a cosine index on the current version (searches need one).
+ */
+indexed: boolean, };
+
+/**
+ * One row found by a search.
+ */
+export type SemanticHit = { 
+/**
+ * The dataset it is in.
+ */
+dataset: string, 
+/**
+ * The text column searched.
+ */
+column: string, 
+/**
+ * The start of its text.
+ */
+text: string, 
+/**
+ * Its cosine distance to the text searched for (0 = same direction, 2 = opposite).
+ */
+distance: number, 
+/**
+ * Its file in the version (for opening the row).
+ */
+file: number, 
+/**
+ * Its row in that file.
+ */
+row: number, };
+
+/**
+ * What `lake embed` did.
+ */
+export type EmbedReport = { 
+/**
+ * The dataset.
+ */
+dataset: string, 
+/**
+ * Its new version.
+ */
+version: number, 
+/**
+ * The text column read.
+ */
+column: string, 
+/**
+ * The vector column added.
+ */
+name: string, 
+/**
+ * The size of its vectors.
+ */
+dim: number, 
+/**
+ * Rows in the dataset.
+ */
+rows: number, 
+/**
+ * Rows whose text gave a vector (the others are NULL: no text, or no known word).
+ */
+embedded: number, 
+/**
+ * Seconds spent embedding (not reading or writing).
+ */
+embed_s: number, 
+/**
+ * Seconds in all.
+ */
+total_s: number, 
+/**
+ * The index built on the new column, if asked.
+ */
+index: IndexInfo | null, };
+
+/**
  * One check of a rule on one version.
  */
 export type RuleResult = { 

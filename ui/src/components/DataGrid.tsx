@@ -17,6 +17,7 @@ export type DataGridProps = {
   fetchPage: (offset: number, limit: number) => Promise<ArrayBuffer>; // Arrow IPC stream bytes
   onSort?: (sort: SortSpec | null) => void; // the engine sorts; parent then passes a new meta
   onFilter?: (filter: FilterSpec | null) => void; // the engine filters
+  onSelect?: (row: number | null) => void; // the selected row of the current view
   busy?: boolean;
 };
 
@@ -130,7 +131,7 @@ const GridRow = memo(function GridRow({ index, row, y, layout, colStart, colEnd,
 
 type ScrollState = { pos: number; top: number; left: number };
 
-export function DataGrid({ meta, fetchPage, onSort, onFilter, busy = false }: DataGridProps) {
+export function DataGrid({ meta, fetchPage, onSort, onFilter, onSelect, busy = false }: DataGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [, bump] = useReducer((n: number) => n + 1, 0);
   const [loader] = useState(() => new PageLoader({ onChange: bump }));
@@ -143,6 +144,7 @@ export function DataGrid({ meta, fetchPage, onSort, onFilter, busy = false }: Da
   const programmaticTop = useRef<number | null>(null);
 
   const [selected, setSelected] = useState<number | null>(null);
+  useEffect(() => onSelect?.(selected), [selected, onSelect]);
   const [sort, setSort] = useState<SortSpec | null>(meta.sort); // optimistic until meta follows
   const [widthOverrides, setWidthOverrides] = useState<Record<string, number>>({});
   const [filterText, setFilterText] = useState(meta.filter?.text ?? "");

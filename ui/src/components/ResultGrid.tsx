@@ -7,7 +7,14 @@ import { ErrorBox } from "./ErrorBox";
 import { markFirstPage } from "../lib/metrics";
 
 /** A kept result in the grid: rows come from the engine a window at a time, as Arrow IPC. */
-export default function ResultGrid({ meta: initial }: { meta: ResultMeta }) {
+export default function ResultGrid({
+  meta: initial,
+  onSelect,
+}: {
+  meta: ResultMeta;
+  /** The selected row of the grid's view (sorted and filtered by the engine), if any. */
+  onSelect?: (row: number | null) => void;
+}) {
   const [meta, setMeta] = useState(initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
@@ -46,6 +53,7 @@ export default function ResultGrid({ meta: initial }: { meta: ResultMeta }) {
         busy={busy}
         onSort={(s) => void apply(s, meta.filter)}
         onFilter={(f) => void apply(meta.sort, f)}
+        onSelect={onSelect}
       />
     </div>
   );

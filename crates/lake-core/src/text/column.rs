@@ -22,6 +22,7 @@ const BATCH: usize = 20_000;
 
 /// What `lake embed` did.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EmbedReport {
     /// The dataset.
     pub dataset: String,
@@ -83,6 +84,13 @@ fn text_column(ds: &crate::catalog::DatasetVersion, spec: &str) -> Result<String
     })
 }
 
+/// The Hive-style folder (`year=2024`) a data file is in, if any.
+fn partition_folder(path: &str) -> Option<String> {
+    let mut parts = path.rsplit('/');
+    parts.next();
+    parts.next().filter(|d| d.contains('=')).map(str::to_string)
+}
+
 /// Adds the vectors of `column`'s texts to `dataset` as the column `name` (default
 /// `<column>_embedding`) in a new version; with `index`, builds its cosine vector index.
 /// `progress(done, total)` follows the rows; `cancel` stops it with the lake unchanged.
@@ -116,12 +124,21 @@ pub fn embed_column(
             ds.name, c.name
         )));
     }
+    if ds.files.is_empty() {
+        return Err(bad(format!(
+            "{} has no files to read; import rows first",
+            ds.name
+        )));
+    }
     let staging = lake.new_staging()?;
-    let mut sink = ParquetSink::new(staging.path(), "part", ROWS_PER_FILE);
+    let (mut files, mut schema) = (Vec::new(), Vec::new());
     let (mut done, mut embedded, mut embed_s) = (0u64, 0u64, 0f64);
     progress(0, ds.rows);
     let read = |e: PolarsError| LakeError::QueryFailed(format!("reading {}: {e}", ds.name));
-    for file in &ds.files {
+    for (i, file) in ds.files.iter().enumerate() {
+        // A file for each file: the rows keep their order and their year folders
+        // (`year=2024/`, as a Takeout's tables have).
+        let mut sink = ParquetSink::new(staging.path(), &format!("part-{i:05}"), ROWS_PER_FILE);
         let lf = lake.scan_files([file.path.as_str()])?.map_err(read)?;
         let frame = collect_shielded(lf).map_err(read)?;
         let mut at = 0;
@@ -150,6 +167,12 @@ pub fn embed_column(
             sink.write(part)?;
             progress(done, ds.rows);
         }
+        schema = sink.column_defs();
+        let folder = partition_folder(&file.path);
+        files.extend(sink.finish()?.into_iter().map(|mut f| {
+            f.partition = f.partition.or_else(|| folder.clone());
+            f
+        }));
     }
     let lock = lake.try_write_lock()?;
     if lake.catalog().require_dataset(dataset)?.version != ds.version {
@@ -164,8 +187,8 @@ pub fn embed_column(
     let staged = StagedVersion {
         dataset: ds.name.clone(),
         append: false,
-        schema: sink.column_defs(),
-        files: sink.finish()?,
+        schema,
+        files,
         sources: Vec::new(),
         derivation: None,
         carry: None,

@@ -9,6 +9,7 @@
 
 pub mod column;
 pub mod model;
+pub mod search;
 pub mod tokens;
 
 use polars::prelude::*;

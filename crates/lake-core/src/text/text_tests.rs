@@ -309,3 +309,89 @@ fn a_cancelled_embed_leaves_the_dataset_as_it_was() {
     assert_eq!(staged, 0);
     assert_eq!(lake.catalog().require_dataset("notes").unwrap().version, 1);
 }
+
+#[test]
+fn a_semantic_search_ranks_the_texts_of_every_searchable_dataset_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    notes(&lake, dir.path());
+    import_csv(
+        &lake,
+        dir.path(),
+        "mail.csv",
+        "mail",
+        "id,subject,size\n1,Your train to Porto leaves at nine,3\n2,Invoice for the electricity bill,4\n",
+        Mode::Replace,
+    );
+    assert!(super::search::searchable(&lake).unwrap().is_empty());
+    for (ds, col) in [("notes", "title"), ("mail", "subject")] {
+        embed_column(&lake, ds, col, None, true, &|_, _| {}, &CancelToken::new()).unwrap();
+    }
+    let s = super::search::searchable(&lake).unwrap();
+    assert_eq!(s.len(), 2);
+    assert!(s.iter().all(|s| s.indexed), "{s:?}");
+    // 100 notes about Lisbon and one mail about Porto are the travel texts: they come first.
+    let hits = super::search::semantic_search(&lake, "holiday trip to Portugal", 200).unwrap();
+    assert_eq!(hits.len(), 200);
+    assert!(hits.windows(2).all(|w| w[0].distance <= w[1].distance));
+    let travel =
+        |h: &super::search::SemanticHit| h.text.contains("Lisbon") || h.text.contains("Porto");
+    assert!(hits[..101].iter().all(travel), "{:?}", &hits[..101]);
+    assert!(!hits[101..].iter().any(travel));
+    // Every row with a vector can be found: 500 notes and 2 mails.
+    let all = super::search::semantic_search(&lake, "holiday trip to Portugal", 1000).unwrap();
+    assert_eq!(all.len(), 502);
+    // The hit's row is the one with that text.
+    let row = crate::spatial::viewport::row_at(&lake, &hits[0].dataset, hits[0].file, hits[0].row)
+        .unwrap();
+    let col = row
+        .column(&hits[0].column)
+        .unwrap()
+        .str()
+        .unwrap()
+        .get(0)
+        .unwrap()
+        .to_string();
+    assert_eq!(col, hits[0].text);
+    // Nothing the model knows: nothing found.
+    assert!(super::search::semantic_search(&lake, "zzqx", 5)
+        .unwrap()
+        .is_empty());
+    // Find similar to the first note: itself first, then the other Lisbon notes.
+    let v = super::embed_one("Flight to Portugal booked, hotel in Lisbon for four nights")
+        .unwrap()
+        .unwrap();
+    let sql = super::search::similar_sql(&lake, "notes", "title_embedding", &v, 5).unwrap();
+    assert!(
+        sql.starts_with("SELECT array_cosine_distance(\"title_embedding\""),
+        "{sql}"
+    );
+    let plan = explain_query(&lake, &sql, false, &QueryOptions::default())
+        .unwrap()
+        .to_text();
+    assert!(plan.contains("VectorSearch"), "{plan}");
+    let out = run_query(&lake, &sql, &QueryOptions::default()).unwrap();
+    let ids: Vec<i64> = out
+        .frame
+        .column("id")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect();
+    assert_eq!(ids.len(), 5);
+    assert!(ids.iter().all(|i| i % 7 == 0), "{ids:?}");
+    let d = out
+        .frame
+        .column("distance")
+        .unwrap()
+        .f32()
+        .unwrap()
+        .get(0)
+        .unwrap();
+    assert!(d.abs() < 1e-4, "{d}");
+    let e = super::search::similar_sql(&lake, "notes", "title_embedding", &v[..3], 5).unwrap_err();
+    assert!(e.to_string().contains("not a vector of 50 numbers"), "{e}");
+    let e = super::search::similar_sql(&lake, "notes", "title", &v, 5).unwrap_err();
+    assert!(e.to_string().contains("not a vector"), "{e}");
+}

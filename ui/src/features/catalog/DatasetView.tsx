@@ -1,6 +1,6 @@
 import { Suspense, lazy, useEffect, useState } from "react";
-import type { DatasetDescription, ErrorPayload, ResultMeta, RuleResult } from "../../bindings/types";
-import { describeDataset, qualityStatus, mapFences, mapRow, mapTrack, mapViewport, runQuery, saveFence } from "../../bindings/commands";
+import type { DatasetDescription, EmbedReport, ErrorPayload, ResultMeta, RuleResult } from "../../bindings/types";
+import { describeDataset, qualityStatus, mapFences, mapRow, mapTrack, mapViewport, runQuery, saveFence, similarRowsSql } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { fmtBytes, fmtInt, sqlName } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
@@ -10,6 +10,8 @@ import { VersionsPanel } from "./VersionsPanel";
 import { ProfileTable } from "./ProfileTable";
 import { LineagePanel } from "../lineage/LineagePanel";
 import { QualityPanel, failingText } from "../quality/QualityPanel";
+import { EmbedSummary, SearchableBox } from "../search/SearchableBox";
+import "../search/search.css";
 
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
 const MapView = lazy(() => import("../map/MapView"));
@@ -31,7 +33,7 @@ export function DatasetView({
   /** The current version as the catalog list knows it: a newer one (from the CLI, say) is read
    *  again. */
   version?: number;
-  onQuery: (sql: string) => void;
+  onQuery: (sql: string, autoRun?: "run" | "analyze") => void;
   /** Opens another dataset (a node of the lineage graph). */
   onOpenDataset?: (name: string) => void;
   /** The lake got a new dataset or version (a saved fence, a restore). */
@@ -48,6 +50,11 @@ export function DatasetView({
   const [quality, setQuality] = useState<RuleResult[]>([]);
   // Bumped when a restore made a new current version: everything shown is read again.
   const [reload, setReload] = useState(0);
+  // The grid's selected row (of its sorted, filtered view), for "Find similar".
+  const [selectedRow, setSelectedRow] = useState<number | null>(null);
+  // What the last "Make searchable" of this dataset did.
+  const [embedded, setEmbedded] = useState<EmbedReport | null>(null);
+  useEffect(() => setEmbedded(null), [name]);
   useEffect(() => {
     if (mapDay) setView("map");
   }, [mapDay]);
@@ -76,6 +83,17 @@ export function DatasetView({
   const [lonCol, latCol] = mapColumn?.split(",") ?? ["", ""];
   // A located dataset with a time can be shown a day at a time.
   const timed = desc?.columns.some((c) => c.dtype.startsWith("datetime")) ?? false;
+  // A vector column (FLOAT[N]) gives "Find similar"; an indexed one first.
+  const vectorColumns = desc?.columns.filter((c) => c.dtype.startsWith("array[f32")).map((c) => c.name) ?? [];
+  const vectorColumn = vectorColumns.find((c) => desc?.indexes.some((i) => i.column === c && i.kind.startsWith("hnsw"))) ?? vectorColumns[0] ?? null;
+  const findSimilar = async () => {
+    if (!meta || selectedRow === null || !vectorColumn) return;
+    try {
+      onQuery(await similarRowsSql(meta.id, selectedRow, name, vectorColumn), "run");
+    } catch (e) {
+      setError(asLakeError(e));
+    }
+  };
   const views: View[] = mapColumn ? ["data", "schema", "versions", "lineage", "quality", "map"] : ["data", "schema", "versions", "lineage", "quality"];
 
   return (
@@ -103,10 +121,37 @@ export function DatasetView({
         <button onClick={() => onQuery(`SELECT *\nFROM ${sqlName(name)}\nLIMIT 100`)}>Query</button>
       </header>
       {error && <ErrorBox error={error} />}
+      {view === "data" && (
+        <div className="dataset-tools">
+          {desc && (
+          <SearchableBox
+            key={name}
+            name={name}
+            columns={desc.columns}
+            onDone={(r) => {
+              setEmbedded(r);
+              setReload((n) => n + 1);
+              onChanged?.();
+            }}
+          />
+          )}
+          {embedded && <EmbedSummary report={embedded} />}
+          {vectorColumn && (
+            <button
+              onClick={() => void findSimilar()}
+              disabled={selectedRow === null}
+              data-testid="find-similar"
+              title={`The rows nearest to the selected row by ${vectorColumn}, with their distances (select a row first)`}
+            >
+              Find similar
+            </button>
+          )}
+        </div>
+      )}
       {view === "data" &&
         (meta ? (
           <Suspense fallback={<div className="dim pad">Loading…</div>}>
-            <ResultGrid meta={meta} />
+            <ResultGrid meta={meta} onSelect={setSelectedRow} />
           </Suspense>
         ) : (
           !error && <div className="dim pad">Loading…</div>

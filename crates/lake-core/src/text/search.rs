@@ -1,0 +1,254 @@
+//! Searching the lake's texts by meaning: every dataset made searchable by `lake embed` (a
+//! text column `c` beside its vectors `c_embedding`, with their cosine index) is searched for
+//! one text at once, and the nearest rows of all of them are ranked together. Also the SQL of
+//! "Find similar" for a row whose vector is known.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+
+use crate::catalog::DatasetVersion;
+use crate::error::{LakeError, Result};
+use crate::vector::{lake_index, Metric};
+use crate::Lake;
+
+/// Characters of a hit's text that are returned (the row itself has all of it).
+const SNIPPET: usize = 300;
+
+/// A dataset whose texts can be searched by meaning.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Searchable {
+    /// The dataset.
+    pub dataset: String,
+    /// Its text column.
+    pub text_column: String,
+    /// The vectors of that column.
+    pub vector_column: String,
+    /// Whether the vectors have a cosine index on the current version (searches need one).
+    pub indexed: bool,
+}
+
+/// One row found by a search.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SemanticHit {
+    /// The dataset it is in.
+    pub dataset: String,
+    /// The text column searched.
+    pub column: String,
+    /// The start of its text.
+    pub text: String,
+    /// Its cosine distance to the text searched for (0 = same direction, 2 = opposite).
+    pub distance: f32,
+    /// Its file in the version (for opening the row).
+    pub file: u32,
+    /// Its row in that file.
+    pub row: u32,
+}
+
+/// The text column a vector column was made from, when `vector` is `<text>_embedding` and
+/// `<text>` is a text column of `ds`.
+fn source_of<'a>(ds: &'a DatasetVersion, vector: &str) -> Option<&'a str> {
+    let text = vector.strip_suffix("_embedding")?;
+    ds.schema
+        .iter()
+        .find(|c| c.name == text && c.dtype == "str")
+        .map(|c| c.name.as_str())
+}
+
+/// The searchable datasets, by name.
+pub fn searchable(lake: &Lake) -> Result<Vec<Searchable>> {
+    let dim = super::builtin().map(|m| m.dim()).ok();
+    let names = lake.catalog().dataset_names()?;
+    let mut out = Vec::new();
+    for name in names {
+        let Some(ds) = lake.catalog().dataset(&name)? else {
+            continue;
+        };
+        let indexes = lake.catalog().indexes_at(&name, ds.version)?;
+        for (vector, d) in lake_index::vector_columns(&ds) {
+            let Some(text) = source_of(&ds, &vector) else {
+                continue;
+            };
+            if Some(d) != dim {
+                continue;
+            }
+            let indexed = indexes
+                .iter()
+                .any(|i| i.column == vector && i.kind == Metric::Cosine.kind());
+            out.push(Searchable {
+                dataset: name.clone(),
+                text_column: text.to_string(),
+                vector_column: vector,
+                indexed,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn cosine_distance(a: &[f32], b: &[f32]) -> f32 {
+    let (mut dot, mut aa, mut bb) = (0f64, 0f64, 0f64);
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (f64::from(*x), f64::from(*y));
+        dot += x * y;
+        aa += x * x;
+        bb += y * y;
+    }
+    (1.0 - (dot / (aa * bb).sqrt()).clamp(-1.0, 1.0)) as f32
+}
+
+/// The `k` rows nearest to `text` across every searchable dataset with an index, nearest
+/// first. Empty when `text` has no word the model knows.
+pub fn semantic_search(lake: &Lake, text: &str, k: usize) -> Result<Vec<SemanticHit>> {
+    let k = k.clamp(1, 1000);
+    let Some(q) = super::embed_one(text)? else {
+        return Ok(Vec::new());
+    };
+    let mut hits: Vec<SemanticHit> = Vec::new();
+    for s in searchable(lake)?.into_iter().filter(|s| s.indexed) {
+        let ds = lake.catalog().require_dataset(&s.dataset)?;
+        let Some(index) = lake_index::open(lake, &ds, &s.vector_column, Metric::Cosine)? else {
+            continue;
+        };
+        let found = index
+            .index
+            .search(&q, k, crate::vector::backends::EF_SEARCH.max(k))?;
+        // Rows by file, to read each file once.
+        let mut by_file: BTreeMap<u32, Vec<(u32, f32)>> = BTreeMap::new();
+        let mut v = vec![0f32; index.dim];
+        for (e, _) in found {
+            let Some(&(file, row)) = index.entries.get(e as usize) else {
+                continue;
+            };
+            index.index.vector(e, &mut v);
+            by_file
+                .entry(file)
+                .or_default()
+                .push((row, cosine_distance(&q, &v)));
+        }
+        for (file, rows) in by_file {
+            let texts = texts_at(lake, &ds, file, &s.text_column, &rows)?;
+            for ((row, distance), text) in rows.into_iter().zip(texts) {
+                hits.push(SemanticHit {
+                    dataset: s.dataset.clone(),
+                    column: s.text_column.clone(),
+                    text,
+                    distance,
+                    file,
+                    row,
+                });
+            }
+        }
+    }
+    hits.sort_by(|a, b| {
+        a.distance
+            .total_cmp(&b.distance)
+            .then_with(|| (&a.dataset, a.file, a.row).cmp(&(&b.dataset, b.file, b.row)))
+    });
+    hits.truncate(k);
+    Ok(hits)
+}
+
+/// The start of `column`'s text at each of `rows` of file `file`.
+fn texts_at(
+    lake: &Lake,
+    ds: &DatasetVersion,
+    file: u32,
+    column: &str,
+    rows: &[(u32, f32)],
+) -> Result<Vec<String>> {
+    let f = ds
+        .files
+        .get(file as usize)
+        .ok_or_else(|| LakeError::Internal(format!("{} has no file {file}", ds.name)))?;
+    let read = |e: PolarsError| LakeError::QueryFailed(format!("reading {}: {e}", f.path));
+    let idx = IdxCa::from_vec(
+        "i".into(),
+        rows.iter().map(|(r, _)| *r as IdxSize).collect(),
+    );
+    let lf = lake.scan_files([f.path.as_str()])?.map_err(read)?;
+    let frame = crate::storage::collect_shielded(lf.select([col(column)])).map_err(read)?;
+    let taken = frame.take(&idx).map_err(read)?;
+    let c = taken
+        .column(column)
+        .map_err(read)?
+        .str()
+        .map_err(read)?
+        .clone();
+    Ok(c.iter()
+        .map(|t| t.unwrap_or_default().chars().take(SNIPPET).collect())
+        .collect())
+}
+
+/// `name` as a quoted SQL identifier.
+fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The SQL of "Find similar": the `limit` rows of `dataset` nearest to `vector` in `column` by
+/// the metric of its index (cosine when it has none), with their distances, nearest first.
+/// Names are checked against the catalog and the numbers written by the lake.
+pub fn similar_sql(
+    lake: &Lake,
+    dataset: &str,
+    column: &str,
+    vector: &[f32],
+    limit: usize,
+) -> Result<String> {
+    let ds = lake.catalog().require_dataset(dataset)?;
+    let (column, dim) = lake_index::resolve(&ds, column)?;
+    if vector.len() != dim || vector.iter().any(|v| !v.is_finite()) {
+        return Err(LakeError::Unsupported(format!(
+            "this row's {column} is not a vector of {dim} numbers; it has no similar rows"
+        )));
+    }
+    let kinds: Vec<String> = lake
+        .catalog()
+        .indexes_at(&ds.name, ds.version)?
+        .into_iter()
+        .filter(|i| i.column == column)
+        .map(|i| i.kind)
+        .collect();
+    let f = match Metric::ALL.into_iter().find(|m| kinds.contains(&m.kind())) {
+        Some(Metric::L2) => "array_distance",
+        Some(Metric::InnerProduct) => "array_negative_inner_product",
+        _ => "array_cosine_distance",
+    };
+    let nums: Vec<String> = vector
+        .iter()
+        .map(|v| format!("{}", f64::from(*v)))
+        .collect();
+    Ok(format!(
+        "SELECT {f}({c}, [{v}]::REAL[{dim}]) AS distance, *\nFROM {t}\nORDER BY distance\nLIMIT {limit}",
+        c = ident(&column),
+        v = nums.join(", "),
+        t = ident(&ds.name),
+        limit = limit.clamp(1, 10_000)
+    ))
+}
+
+/// The vector in `column` of the first row of `frame` (a row the app shows), as `f32`s.
+pub fn row_vector(frame: &DataFrame, column: &str) -> Result<Vec<f32>> {
+    let bad =
+        |why: String| LakeError::Unsupported(format!("this row has no vector to compare: {why}"));
+    let c = frame
+        .column(column)
+        .map_err(|_| bad(format!("the rows shown have no column {column}")))?;
+    let s = c
+        .as_materialized_series()
+        .cast(&DataType::List(Box::new(DataType::Float32)))
+        .map_err(|e| bad(e.to_string()))?;
+    let inner = s
+        .list()
+        .ok()
+        .and_then(|l| l.get_as_series(0))
+        .ok_or_else(|| bad(format!("its {column} is NULL")))?;
+    let v: Option<Vec<f32>> = inner
+        .f32()
+        .map_err(|e| bad(e.to_string()))?
+        .iter()
+        .collect();
+    v.ok_or_else(|| bad(format!("its {column} holds a NULL")))
+}
