@@ -322,10 +322,7 @@ fn a_failed_index_write_leaves_nothing_and_a_crashed_one_is_cleaned_on_open() {
         .write_derived(
             &lock,
             rel,
-            |w| {
-                w.write_all(b"bytes")
-                    .map_err(|e| crate::LakeError::io("test", e))
-            },
+            |w| std::io::Write::write_all(w, b"bytes").map_err(|e| crate::LakeError::io("test", e)),
             |_, _, _| Err(crate::LakeError::Internal("refused".into())),
         )
         .err()

@@ -6,7 +6,6 @@
 
 use std::any::Any;
 use std::fs;
-use std::io::Write;
 use std::sync::Arc;
 
 use super::{fsync_dir, job_name, Lake, WriteLock};
@@ -23,7 +22,7 @@ impl Lake {
         &self,
         _lock: &WriteLock,
         rel: &str,
-        write: impl FnOnce(&mut dyn Write) -> Result<T>,
+        write: impl FnOnce(&mut fs::File) -> Result<T>,
         record: impl FnOnce(&mut Catalog, &str, &T) -> Result<()>,
     ) -> Result<T> {
         crate::catalog::indexes::check_index_path(rel)?;

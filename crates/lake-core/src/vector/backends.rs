@@ -50,6 +50,7 @@ pub fn read(
     dim: usize,
     n: usize,
     bytes: &[u8],
+    mapped: Option<&std::sync::Arc<crate::storage::FileBytes>>,
 ) -> std::result::Result<Box<dyn VectorIndex>, String> {
     match kind {
         BackendKind::Exact => {
@@ -63,8 +64,26 @@ pub fn read(
             Ok(Box::new(Exact::new(metric, dim, flat)))
         }
         BackendKind::USearch => {
-            let index = usearch::Index::restore_from_buffer(bytes)
-                .map_err(|e| format!("USearch cannot read it: {e}"))?;
+            // A mapped file's graph is searched where it lies (the pages are read as searches
+            // touch them); anything else is copied into USearch's memory.
+            let view = mapped
+                .filter(|_| (bytes.as_ptr() as usize).is_multiple_of(64))
+                .cloned();
+            let index = match &view {
+                Some(_) => {
+                    let meta = usearch::Index::metadata_from_buffer(bytes)
+                        .map_err(|e| format!("USearch cannot read it: {e}"))?;
+                    let index = usearch::Index::new(&meta.into())
+                        .map_err(|e| format!("USearch cannot read it: {e}"))?;
+                    // SAFETY: `bytes` lie in the mapping `view` holds, which the index keeps
+                    // (dropped after it) and which the lake never changes in place.
+                    unsafe { index.view_from_buffer(bytes) }
+                        .map_err(|e| format!("USearch cannot read it: {e}"))?;
+                    index
+                }
+                None => usearch::Index::restore_from_buffer(bytes)
+                    .map_err(|e| format!("USearch cannot read it: {e}"))?,
+            };
             if index.size() != n
                 || index.dimensions() != dim
                 || !(0..n as u64).all(|k| index.contains(k))
@@ -76,7 +95,11 @@ pub fn read(
             index
                 .reserve_capacity_and_threads(n, threads.max(64))
                 .map_err(|e| format!("USearch cannot make room for searches: {e}"))?;
-            Ok(Box::new(USearch { index, dim }))
+            Ok(Box::new(USearch {
+                index,
+                dim,
+                _mapped: view,
+            }))
         }
         BackendKind::InstantDistance => instant::read(metric, dim, n, bytes),
     }
@@ -135,12 +158,15 @@ impl VectorIndex for Exact {
         out.extend_from_slice(&self.flat[at..at + self.dim]);
     }
 
-    fn to_bytes(&self) -> std::io::Result<Vec<u8>> {
-        let mut buf = Vec::with_capacity(self.flat.len() * 4);
-        for v in &self.flat {
-            buf.extend_from_slice(&v.to_le_bytes());
+    fn byte_len(&self) -> usize {
+        self.flat.len() * 4
+    }
+
+    fn fill(&self, out: &mut [u8]) -> std::io::Result<()> {
+        for (o, v) in out.chunks_exact_mut(4).zip(&self.flat) {
+            o.copy_from_slice(&v.to_le_bytes());
         }
-        Ok(buf)
+        Ok(())
     }
 }
 
@@ -148,6 +174,8 @@ impl VectorIndex for Exact {
 struct USearch {
     index: usearch::Index,
     dim: usize,
+    /// The mapped file the graph is viewed in, if it is (dropped after `index`).
+    _mapped: Option<std::sync::Arc<crate::storage::FileBytes>>,
 }
 
 fn usearch_error(e: impl std::fmt::Display) -> LakeError {
@@ -192,7 +220,11 @@ impl USearch {
         if let Some(e) = failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
             return Err(usearch_error(e));
         }
-        Ok(USearch { index, dim })
+        Ok(USearch {
+            index,
+            dim,
+            _mapped: None,
+        })
     }
 }
 
@@ -221,6 +253,10 @@ impl VectorIndex for USearch {
     }
 
     fn append(&self, first: u32, flat: &[f32]) -> Result<bool> {
+        // A viewed graph lies in a file shared with queries: it is never changed.
+        if self._mapped.is_some() {
+            return Ok(false);
+        }
         let n = flat.len().checked_div(self.dim).unwrap_or(0);
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         self.index
@@ -234,12 +270,14 @@ impl VectorIndex for USearch {
         Ok(true)
     }
 
-    fn to_bytes(&self) -> std::io::Result<Vec<u8>> {
-        let mut buf = vec![0u8; self.index.serialized_length()];
+    fn byte_len(&self) -> usize {
+        self.index.serialized_length()
+    }
+
+    fn fill(&self, out: &mut [u8]) -> std::io::Result<()> {
         self.index
-            .save_to_buffer(&mut buf)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        Ok(buf)
+            .save_to_buffer(out)
+            .map_err(|e| std::io::Error::other(e.to_string()))
     }
 }
 
@@ -344,6 +382,15 @@ mod instant {
         }
     }
 
+    impl<const M: u8> Instant<M> {
+        /// Its graph's bytes (only on request, below 20,000 vectors or so: made twice when
+        /// written, once to size the file).
+        fn bytes(&self) -> std::io::Result<Vec<u8>> {
+            bincode::serde::encode_to_vec(&self.map, bincode::config::standard())
+                .map_err(|e| std::io::Error::other(e.to_string()))
+        }
+    }
+
     impl<const M: u8> VectorIndex for Instant<M> {
         fn backend(&self) -> BackendKind {
             BackendKind::InstantDistance
@@ -370,9 +417,16 @@ mod instant {
             out.extend_from_slice(&self.flat[at..at + self.dim]);
         }
 
-        fn to_bytes(&self) -> std::io::Result<Vec<u8>> {
-            bincode::serde::encode_to_vec(&self.map, bincode::config::standard())
-                .map_err(|e| std::io::Error::other(e.to_string()))
+        fn byte_len(&self) -> usize {
+            self.bytes().map_or(0, |b| b.len())
+        }
+
+        fn fill(&self, out: &mut [u8]) -> std::io::Result<()> {
+            let b = self.bytes()?;
+            out.get_mut(..b.len())
+                .ok_or_else(|| std::io::Error::other("the graph grew while written"))?
+                .copy_from_slice(&b);
+            Ok(())
         }
     }
 }

@@ -2,21 +2,29 @@
 //! of the backends behind [`VectorIndex`].
 //!
 //! ```text
-//! "DPLKVX01", metric u32, backend u32, dimensions u32, files u32,
+//! "DPLKVX02", metric u32, backend u32, dimensions u32, files u32,
 //! per file: path length u16, path, rows u64,
-//! entries u64, checksum u64 (xxh3 of all that follows),
+//! entries u64, checksum u64 (xxh3 of what comes before it, then of all that follows),
 //! per entry: file u32, row u32,
+//! zeros up to the next multiple of 64 bytes from the file's start,
 //! the backend's own bytes
 //! ```
 //!
 //! Entry `i` is the `i`th non-NULL vector of the version's files, in file and row order; the
-//! backends key their vectors by it.
+//! backends key their vectors by it. The backend's bytes start 64-byte aligned so that a mapped
+//! file can be searched where it lies (USearch's view), without copying the graph into memory.
+//! Files of the first layout (`DPLKVX01`, no padding) are still read, by copying.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use crate::error::{LakeError, Result};
+use crate::storage::FileBytes;
 
-const MAGIC: &[u8; 8] = b"DPLKVX01";
+const MAGIC: &[u8; 8] = b"DPLKVX02";
+const MAGIC_V1: &[u8; 8] = b"DPLKVX01";
+/// Where the backend's bytes may start.
+const ALIGN: usize = 64;
 
 /// What "near" means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,8 +149,10 @@ pub trait VectorIndex: Send + Sync {
     fn search(&self, q: &[f32], k: usize, ef: usize) -> Result<Vec<(u32, f32)>>;
     /// Entry `entry`'s vector, into `out` (cleared first).
     fn vector(&self, entry: u32, out: &mut Vec<f32>);
-    /// Its own bytes, as the file stores them after the entries.
-    fn to_bytes(&self) -> std::io::Result<Vec<u8>>;
+    /// The size of its own bytes, as the file stores them after the entries.
+    fn byte_len(&self) -> usize;
+    /// Writes its own bytes into `out` (of [`VectorIndex::byte_len`] bytes).
+    fn fill(&self, out: &mut [u8]) -> std::io::Result<()>;
     /// Adds vectors (end to end) as entries from `first` on, in place, where the backend can
     /// (USearch can; the others are built again). Only on an index no query shares.
     fn append(&self, _first: u32, _flat: &[f32]) -> Result<bool> {
@@ -150,13 +160,15 @@ pub trait VectorIndex: Send + Sync {
     }
 }
 
-/// What makes a backend from its bytes, or says what is wrong with them.
+/// What makes a backend from its bytes, or says what is wrong with them. With the mapped file
+/// that holds the bytes (aligned), a backend may search them where they lie, keeping the file.
 pub type ReadBackend = fn(
     BackendKind,
     Metric,
     usize,
     usize,
     &[u8],
+    Option<&Arc<FileBytes>>,
 ) -> std::result::Result<Box<dyn VectorIndex>, String>;
 
 /// An index as read from (or about to be written to) its file.
@@ -194,8 +206,9 @@ impl VectorIndexFile {
         ranked
     }
 
-    /// Writes the file; returns its entries and bytes.
-    pub fn write(&self, w: &mut dyn Write) -> std::io::Result<(u64, u64)> {
+    /// The file's first bytes: the header (its checksum still zero), the entries and the
+    /// padding; the backend's bytes follow.
+    fn head(&self) -> Vec<u8> {
         let mut head = Vec::new();
         head.extend_from_slice(MAGIC);
         for v in [
@@ -214,29 +227,86 @@ impl VectorIndexFile {
             head.extend_from_slice(&rows.to_le_bytes());
         }
         head.extend_from_slice(&(self.entries.len() as u64).to_le_bytes());
-        let mut entries = Vec::with_capacity(self.entries.len() * 8);
+        head.extend_from_slice(&0u64.to_le_bytes());
         for (f, r) in &self.entries {
-            entries.extend_from_slice(&f.to_le_bytes());
-            entries.extend_from_slice(&r.to_le_bytes());
+            head.extend_from_slice(&f.to_le_bytes());
+            head.extend_from_slice(&r.to_le_bytes());
         }
-        // The backend's bytes are written as they are, not copied again (a graph of 200k × 128
-        // vectors is 130 MB).
-        let own = self.index.to_bytes()?;
+        head.resize(head.len().next_multiple_of(ALIGN), 0);
+        head
+    }
+
+    /// Where the checksum is in [`VectorIndexFile::head`].
+    fn sum_at(&self) -> usize {
+        8 + 16
+            + self
+                .files
+                .iter()
+                .map(|(p, _)| 2 + p.len().min(u16::MAX as usize) + 8)
+                .sum::<usize>()
+            + 8
+    }
+
+    /// Fills in the checksum of a whole file's bytes.
+    fn seal(&self, bytes: &mut [u8]) {
+        let at = self.sum_at();
         let mut h = xxhash_rust::xxh3::Xxh3::new();
-        h.update(&head);
-        h.update(&entries);
-        h.update(&own);
-        head.extend_from_slice(&h.digest().to_le_bytes());
-        w.write_all(&head)?;
-        w.write_all(&entries)?;
-        w.write_all(&own)?;
-        let size = head.len() + entries.len() + own.len();
+        h.update(&bytes[..at]);
+        h.update(&bytes[at + 8..]);
+        bytes[at..at + 8].copy_from_slice(&h.digest().to_le_bytes());
+    }
+
+    /// Writes the file into memory; returns its entries and bytes.
+    pub fn write(&self, w: &mut dyn Write) -> std::io::Result<(u64, u64)> {
+        let mut bytes = self.head();
+        let start = bytes.len();
+        bytes.resize(start + self.index.byte_len(), 0);
+        self.index.fill(&mut bytes[start..])?;
+        self.seal(&mut bytes);
+        w.write_all(&bytes)?;
+        Ok((self.entries.len() as u64, bytes.len() as u64))
+    }
+
+    /// Writes the file into `f` (new and empty) through a mapping, so the backend writes its
+    /// bytes (a graph of 200k × 128 vectors is 130 MB) straight into the file's pages, never a
+    /// copy in memory; returns its entries and bytes.
+    pub fn write_file(&self, f: &mut std::fs::File) -> std::io::Result<(u64, u64)> {
+        let head = self.head();
+        let size = head.len() + self.index.byte_len();
+        f.set_len(size as u64)?;
+        // SAFETY: the file is new, private to this write (its name is journaled and no reader
+        // knows it until the rename) and was just sized.
+        let mut map = unsafe { memmap2::MmapMut::map_mut(&*f)? };
+        map[..head.len()].copy_from_slice(&head);
+        self.index.fill(&mut map[head.len()..])?;
+        self.seal(&mut map);
+        map.flush()?;
         Ok((self.entries.len() as u64, size as u64))
     }
 
-    /// Reads a file `write` made; `what` names it in errors. `read` makes the backend from its
-    /// bytes (`backends::read`: kind, metric, dimensions, entries, bytes).
+    /// Reads a file `write` made (copying the backend's bytes); `what` names it in errors.
+    /// `read` makes the backend from its bytes (`backends::read`).
     pub fn parse(bytes: &[u8], what: &str, read: ReadBackend) -> Result<VectorIndexFile> {
+        Self::parse_in(bytes, what, read, None)
+    }
+
+    /// Reads a file mapped from disk; a backend that can searches its bytes where they lie,
+    /// keeping the mapping.
+    pub fn parse_mapped(
+        bytes: FileBytes,
+        what: &str,
+        read: ReadBackend,
+    ) -> Result<VectorIndexFile> {
+        let owner = Arc::new(bytes);
+        Self::parse_in(&owner, what, read, Some(&owner))
+    }
+
+    fn parse_in(
+        bytes: &[u8],
+        what: &str,
+        read: ReadBackend,
+        owner: Option<&Arc<FileBytes>>,
+    ) -> Result<VectorIndexFile> {
         let bad = |why: &str| {
             LakeError::Damaged(format!(
                 "the vector index {what} is damaged ({why}); drop it with `lake index drop` and \
@@ -251,9 +321,11 @@ impl VectorIndexFile {
             at += n;
             Ok(s)
         };
-        if take(8)? != MAGIC {
-            return Err(bad("it does not start as a vector index"));
-        }
+        let v2 = match take(8)? {
+            m if m == MAGIC => true,
+            m if m == MAGIC_V1 => false,
+            _ => return Err(bad("it does not start as a vector index")),
+        };
         let mut u32s = [0u32; 4];
         for v in &mut u32s {
             *v = u32::from_le_bytes(take(4)?.try_into().expect("4 bytes"));
@@ -275,6 +347,7 @@ impl VectorIndexFile {
         let n = u64::from_le_bytes(take(8)?.try_into().expect("8 bytes"));
         let sum = u64::from_le_bytes(take(8)?.try_into().expect("8 bytes"));
         let head_len = at - 8;
+        let body_at = at;
         let body = &bytes[at..];
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         h.update(&bytes[..head_len]);
@@ -298,8 +371,15 @@ impl VectorIndexFile {
         if entries.iter().any(|(f, _)| *f as usize >= files.len()) {
             return Err(bad("an entry names a file it does not list"));
         }
+        let mut own = body_at + n * 8;
+        if v2 {
+            own = own.next_multiple_of(ALIGN);
+        }
+        let own_bytes = bytes.get(own..).ok_or_else(|| bad("it ends early"))?;
+        // Only the new layout's bytes are aligned where they lie.
+        let owner = owner.filter(|_| v2);
         let index =
-            read(backend, metric, dim as usize, n, &body[n * 8..]).map_err(|why| bad(&why))?;
+            read(backend, metric, dim as usize, n, own_bytes, owner).map_err(|why| bad(&why))?;
         Ok(VectorIndexFile {
             metric,
             dim: dim as usize,

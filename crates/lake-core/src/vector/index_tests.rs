@@ -149,3 +149,78 @@ fn metrics_and_backends_are_named_as_users_write_them() {
     assert_eq!(backends::choose(100), BackendKind::Exact);
     assert_eq!(backends::choose(1_000_000), BackendKind::USearch);
 }
+
+/// A file as the first layout (`DPLKVX01`) wrote it: no padding before the backend's bytes.
+fn first_layout(f: &VectorIndexFile) -> Vec<u8> {
+    let mut v2 = Vec::new();
+    f.write(&mut v2).unwrap();
+    let sum_at = 8 + 16 + f.files.iter().map(|(p, _)| 2 + p.len() + 8).sum::<usize>() + 8;
+    let entries_end = sum_at + 8 + f.entries.len() * 8;
+    let own = entries_end.next_multiple_of(64);
+    let mut v1 = v2[..entries_end].to_vec();
+    v1.extend_from_slice(&v2[own..]);
+    v1[..8].copy_from_slice(b"DPLKVX01");
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&v1[..sum_at]);
+    h.update(&v1[sum_at + 8..]);
+    v1[sum_at..sum_at + 8].copy_from_slice(&h.digest().to_le_bytes());
+    v1
+}
+
+#[test]
+fn a_mapped_file_is_searched_where_it_lies_and_old_files_are_still_read() {
+    let dim = 16;
+    let flat = clustered(2000, dim, 9);
+    let dir = tempfile::tempdir().unwrap();
+    for kind in BackendKind::ALL {
+        let f = file(kind, Metric::Cosine, dim, &flat);
+        // Written through a mapping, as the lake writes it: the same bytes as in memory.
+        let path = dir.path().join(format!("{}.vidx", kind.name()));
+        let mut out = std::fs::File::create_new(&path).unwrap();
+        let (_, size) = f.write_file(&mut out).unwrap();
+        drop(out);
+        let on_disk = std::fs::read(&path).unwrap();
+        let mut in_memory = Vec::new();
+        f.write(&mut in_memory).unwrap();
+        assert_eq!(on_disk.len() as u64, size);
+        assert!(on_disk == in_memory, "{kind:?}");
+        let map = unsafe { memmap2::Mmap::map(&std::fs::File::open(&path).unwrap()).unwrap() };
+        let mapped = VectorIndexFile::parse_mapped(
+            crate::storage::FileBytes::Mapped(map),
+            "m.vidx",
+            backends::read,
+        )
+        .unwrap();
+        let copied = VectorIndexFile::parse(&on_disk, "c.vidx", backends::read).unwrap();
+        let old = VectorIndexFile::parse(&first_layout(&f), "o.vidx", backends::read).unwrap();
+        // A mapped graph is never changed in place.
+        if kind == BackendKind::USearch {
+            assert!(!mapped.index.append(2000, &flat[..dim]).unwrap());
+        }
+        // Many searches at once on the mapped file give what the copies give.
+        let mapped = std::sync::Arc::new(mapped);
+        let handles: Vec<_> = (0..16)
+            .map(|t| {
+                let (m, flat) = (mapped.clone(), flat.clone());
+                std::thread::spawn(move || {
+                    (0..20)
+                        .map(|i| {
+                            let q = &flat[(t * 97 + i * 13) * dim..][..dim];
+                            m.index.search(q, 10, 64).unwrap()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for (t, h) in handles.into_iter().enumerate() {
+            for (i, got) in h.join().unwrap().into_iter().enumerate() {
+                let q = &flat[(t * 97 + i * 13) * dim..][..dim];
+                assert_eq!(got, copied.index.search(q, 10, 64).unwrap(), "{kind:?}");
+                assert_eq!(got, old.index.search(q, 10, 64).unwrap(), "{kind:?}");
+            }
+        }
+        let mut v = Vec::new();
+        mapped.index.vector(1234, &mut v);
+        assert_eq!(v, flat[1234 * dim..1235 * dim]);
+    }
+}

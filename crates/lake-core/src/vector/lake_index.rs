@@ -223,8 +223,8 @@ fn write(
     let written = lake.write_derived(
         lock,
         &path,
-        |w| {
-            file.write(w)
+        |f| {
+            file.write_file(f)
                 .map_err(|e| LakeError::io(format!("writing {path}"), e))
         },
         |cat, job, sizes| cat.add_index(job, ds.version_id, &info(*sizes)),
@@ -347,7 +347,7 @@ pub fn open(
         return Ok(None);
     };
     let file = lake.cached(&info.path, |b| {
-        VectorIndexFile::parse(&b, &info.path, backends::read)
+        VectorIndexFile::parse_mapped(b, &info.path, backends::read)
     })?;
     let dim = vector_columns(ds)
         .into_iter()
