@@ -17,8 +17,9 @@ use crate::Lake;
 
 /// Rows per Parquet file of the new version.
 const ROWS_PER_FILE: u64 = 1_000_000;
-/// Texts embedded between two progress reports (and Cancel checks).
-const BATCH: usize = 20_000;
+/// Rows read, embedded and written at a time (a row group of the lake's files), between two
+/// progress reports and Cancel checks.
+const BATCH: usize = 128 * 1024;
 
 /// What `lake embed` did.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -140,16 +141,22 @@ pub fn embed_column(
         // (`year=2024/`, as a Takeout's tables have).
         let mut sink = ParquetSink::new(staging.path(), &format!("part-{i:05}"), ROWS_PER_FILE);
         let lf = lake.scan_files([file.path.as_str()])?.map_err(read)?;
-        let frame = collect_shielded(lf).map_err(read)?;
-        let mut at = 0;
-        while at < frame.height() || (at == 0 && frame.height() == 0) {
+        // A slice of rows at a time (a row group's worth), so a file of long texts is never
+        // all in memory.
+        let mut at = 0u64;
+        loop {
             if cancel.is_cancelled() {
                 return Err(LakeError::Cancelled(format!(
                     "embedding {}.{column} cancelled; the dataset is unchanged",
                     ds.name
                 )));
             }
-            let mut part = frame.slice(at as i64, BATCH);
+            let slice = lf.clone().slice(at as i64, BATCH as IdxSize);
+            let mut part = collect_shielded(slice).map_err(read)?;
+            let rows = part.height() as u64;
+            if rows == 0 && at > 0 {
+                break;
+            }
             let t = Instant::now();
             let texts = part
                 .column(&column)
@@ -162,10 +169,12 @@ pub fn embed_column(
             embed_s += t.elapsed().as_secs_f64();
             embedded += (vectors.len() - vectors.null_count()) as u64;
             part.with_column(vectors.into_column()).map_err(read)?;
-            at += part.height().max(1);
-            done += part.height() as u64;
             sink.write(part)?;
+            (at, done) = (at + rows, done + rows);
             progress(done, ds.rows);
+            if rows < BATCH as u64 {
+                break;
+            }
         }
         schema = sink.column_defs();
         let folder = partition_folder(&file.path);

@@ -283,6 +283,72 @@ fn lake_embed_adds_a_vector_column_and_an_index_that_answers_embed_searches() {
 }
 
 #[test]
+fn every_file_keeps_its_rows_in_their_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    let mut csv = String::from("id,title\n");
+    for i in 0..950 {
+        writeln!(csv, "{i},note {} about lisbon and porto", i * 7).unwrap();
+    }
+    let p = dir.path().join("many.csv");
+    std::fs::write(&p, csv).unwrap();
+    let opts = crate::ingest::ImportOptions {
+        name: Some("many".into()),
+        rows_per_file: 100,
+        ..Default::default()
+    };
+    let r = crate::ingest::import_paths(
+        &lake,
+        &[p],
+        &opts,
+        &crate::ingest::NoProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let before = lake.catalog().require_dataset("many").unwrap();
+    assert_eq!(before.files.len(), 10);
+    embed_column(
+        &lake,
+        "many",
+        "title",
+        Some("v"),
+        false,
+        &|_, _| {},
+        &CancelToken::new(),
+    )
+    .unwrap();
+    let after = lake.catalog().require_dataset("many").unwrap();
+    let rows =
+        |d: &crate::catalog::DatasetVersion| d.files.iter().map(|f| f.rows).collect::<Vec<_>>();
+    assert_eq!(rows(&after), rows(&before));
+    let out = run_query(
+        &lake,
+        "SELECT id, title FROM many",
+        &QueryOptions::default(),
+    )
+    .unwrap();
+    let ids: Vec<i64> = out
+        .frame
+        .column("id")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect();
+    assert_eq!(ids, (0..950).collect::<Vec<i64>>());
+    // Each row's vector is its own text's.
+    let out = run_query(
+        &lake,
+        "SELECT count(*) FROM many WHERE array_cosine_distance(v, embed(title)) > 1e-5",
+        &QueryOptions::default(),
+    )
+    .unwrap();
+    let c = out.frame.columns()[0].cast(&DataType::Int64).unwrap();
+    assert_eq!(c.i64().unwrap().get(0), Some(0));
+}
+
+#[test]
 fn a_cancelled_embed_leaves_the_dataset_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let lake = Lake::init(&dir.path().join("lake")).unwrap();
