@@ -34,7 +34,7 @@ use lake_core::query::{PlanNode, PlanRun, QueryPlan};
 use lake_core::retention::{Policy, RetentionPlan};
 use lake_core::storage::versions::{AuditView, VacuumReport};
 use lake_core::text::column::EmbedReport;
-use lake_core::text::search::{Searchable, SemanticHit};
+use lake_core::text::search::{Searchable, SemanticHit, SemanticResults};
 use lake_core::timeline::{Density, Strip, TimeSource, TimelineRequest, TimelineView};
 use lake_core::timeline_rows::{Field, RowsRequest, SourceCount, TimelineRow, TimelineRows};
 use lake_core::{ErrorCode, ErrorPayload};
@@ -139,6 +139,7 @@ pub fn types_ts() -> String {
     decl::<CreatedDataset>(&mut s);
     decl::<Searchable>(&mut s);
     decl::<SemanticHit>(&mut s);
+    decl::<SemanticResults>(&mut s);
     decl::<EmbedReport>(&mut s);
     decl::<RuleResult>(&mut s);
     decl::<FilePreview>(&mut s);

@@ -126,7 +126,7 @@ macro_rules! with_commands {
             /// The datasets whose texts can be searched by meaning (a text column with its `_embedding` vectors).
             searchable_datasets() -> Vec<Searchable>;
             /// The `k` rows nearest in meaning to `text` across every searchable dataset, nearest first.
-            semantic_search(text: String, k: u32) -> Vec<SemanticHit>;
+            semantic_search(text: String, k: u32) -> SemanticResults;
             /// Makes dataset `name`'s text column `column` searchable: its vectors as a new version's column, indexed (`cancel_query(tab)` stops it, the lake unchanged).
             make_searchable(name: String, column: String, tab: String) -> EmbedReport;
             /// The SQL of "Find similar" for row `row` of kept result `id`, a view of dataset `dataset`, by its vector column `column`.

@@ -23,7 +23,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use lake_core::text::column::{embed_column, EmbedReport};
-use lake_core::text::search::{self, Searchable, SemanticHit};
+use lake_core::text::search::{self, Searchable, SemanticResults};
 
 use crate::commands::{blocking, in_tab, Cx};
 use crate::error::CmdResult;
@@ -341,7 +341,7 @@ pub async fn searchable_datasets(cx: &Cx<'_>) -> CmdResult<Vec<Searchable>> {
     blocking(move || Ok(search::searchable(&lake)?)).await
 }
 
-pub async fn semantic_search(cx: &Cx<'_>, text: String, k: u32) -> CmdResult<Vec<SemanticHit>> {
+pub async fn semantic_search(cx: &Cx<'_>, text: String, k: u32) -> CmdResult<SemanticResults> {
     let lake = cx.state.lake()?;
     blocking(move || Ok(search::semantic_search(&lake, &text, k as usize)?)).await
 }
@@ -352,6 +352,11 @@ pub async fn make_searchable(
     column: String,
     tab: String,
 ) -> CmdResult<EmbedReport> {
+    // One run per dataset: a second would take over the first one's Cancel.
+    if lock(&cx.state.query_cancel).contains_key(&tab) {
+        let msg = format!("{name} is being made searchable already; wait for it or cancel it");
+        return Err(lake_core::LakeError::Busy(msg).into());
+    }
     in_tab(cx.state, &tab, move |lake, opts| {
         let cancel = opts.cancel.clone().unwrap_or_default();
         embed_column(lake, &name, &column, None, true, &|_, _| {}, &cancel)

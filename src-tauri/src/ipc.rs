@@ -38,7 +38,7 @@ use lake_core::spatial::fences::Fence;
 use lake_core::spatial::viewport::Viewport;
 use lake_core::storage::versions::{AuditView, VacuumReport};
 use lake_core::text::column::EmbedReport;
-use lake_core::text::search::{Searchable, SemanticHit};
+use lake_core::text::search::{Searchable, SemanticResults};
 use lake_core::timeline::{TimelineRequest, TimelineView};
 use lake_core::timeline_rows::{RowsRequest, TimelineRows};
 
@@ -136,7 +136,7 @@ ts_types!(
     Track,
     Vec<Fence>,
     Vec<Searchable>,
-    Vec<SemanticHit>,
+    SemanticResults,
     EmbedReport,
 );
 arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat, Rule, ChartRequest, TimelineRequest, RowsRequest, RetentionPlan, RunFilter);

@@ -198,7 +198,7 @@ export function App() {
       } else if (k === "m" && statusRef.current?.path) {
         e.preventDefault();
         openMonitor();
-      } else if (k === "k" && statusRef.current?.path) {
+      } else if (k === "k" && !e.shiftKey && !e.defaultPrevented && statusRef.current?.path) {
         e.preventDefault();
         openSearch();
       } else if (k === "p") {

@@ -81,6 +81,9 @@ pub fn run(lake: &Lake, a: EmbedArgs) -> Result<ExitCode, LakeError> {
     if let Some(i) = &r.index {
         println!("  index: {}", crate::index_cmd::describe(i));
     }
+    if let Some(w) = &r.warning {
+        eprintln!("warning: {w}");
+    }
     let q = |n: &str| format!("\"{}\"", n.replace('"', "\"\""));
     println!(
         "  search it with SQL: SELECT * FROM {} ORDER BY array_cosine_distance({}, \

@@ -301,7 +301,7 @@ export function searchableDatasets(): Promise<Array<T.Searchable>> {
 }
 
 /** The `k` rows nearest in meaning to `text` across every searchable dataset, nearest first. */
-export function semanticSearch(text: string, k: number): Promise<Array<T.SemanticHit>> {
+export function semanticSearch(text: string, k: number): Promise<T.SemanticResults> {
   return call("semantic_search", { text, k });
 }
 

@@ -1695,7 +1695,12 @@ vector_column: string,
 /**
  * Whether the vectors have a cosine index on the current version (searches need one).
  */
-indexed: boolean, };
+indexed: boolean, 
+/**
+ * A name for the distance that no column of the dataset has (`distance` mostly), for the
+ * search's SQL.
+ */
+distance_column: string, };
 
 /**
  * One row found by a search.
@@ -1725,6 +1730,19 @@ file: number,
  * Its row in that file.
  */
 row: number, };
+
+/**
+ * What a search found.
+ */
+export type SemanticResults = { 
+/**
+ * The nearest rows, nearest first.
+ */
+hits: Array<SemanticHit>, 
+/**
+ * Datasets that could not be searched, each with why (the others were).
+ */
+skipped: Array<string>, };
 
 /**
  * What `lake embed` did.
@@ -1769,7 +1787,12 @@ total_s: number,
 /**
  * The index built on the new column, if asked.
  */
-index: IndexInfo | null, };
+index: IndexInfo | null, 
+/**
+ * What went wrong after the version was committed (an index that could not be built):
+ * the vectors are in; what to run is said.
+ */
+warning: string | null, };
 
 /**
  * One check of a rule on one version.

@@ -180,8 +180,8 @@ pub fn index_file_path(dataset: &str, version: u32, kind: &str, key: &str, ext: 
     format!("index/{dataset}/v{version}/{kind}-{clean}-{hash:08x}.{ext}")
 }
 
-/// A derived file's bytes: mapped from disk (pages are read as a search touches them, so
-/// opening a 300 MB index costs nothing up front), or owned.
+/// A derived file's bytes: mapped from disk (read through the page cache, never copied into
+/// the process; a vector index's checksum reads them once when it is opened), or owned.
 pub enum FileBytes {
     /// Made in memory (or read, where mapping failed).
     Owned(Vec<u8>),

@@ -45,6 +45,9 @@ pub struct EmbedReport {
     pub total_s: f64,
     /// The index built on the new column, if asked.
     pub index: Option<IndexInfo>,
+    /// What went wrong after the version was committed (an index that could not be built):
+    /// the vectors are in; what to run is said.
+    pub warning: Option<String>,
 }
 
 fn bad(message: String) -> LakeError {
@@ -106,8 +109,17 @@ pub fn embed_column(
 ) -> Result<EmbedReport> {
     let start = Instant::now();
     let model = super::builtin()?;
+    // A lake that cannot be written says so before the work, not after.
+    lake.catalog().writable()?;
     let ds = lake.catalog().require_dataset(dataset)?;
     let column = text_column(&ds, column)?;
+    if lake.catalog().derivation_of(ds.version_id)?.is_some() {
+        return Err(bad(format!(
+            "{} is made by a query (`lake create`): add `embed({})` to its query and refresh it, \
+             or embed the dataset it reads",
+            ds.name, column
+        )));
+    }
     let name = name.map_or_else(|| format!("{column}_embedding"), str::to_string);
     if name.trim().is_empty() || name.chars().any(char::is_control) {
         return Err(bad(format!(
@@ -193,29 +205,46 @@ pub fn embed_column(
             ds.version
         )));
     }
+    // The same source files: a re-import of them still finds nothing new, and lineage still
+    // leads to them.
+    let sources = lake.catalog().sources_of(ds.version_id)?;
     let staged = StagedVersion {
         dataset: ds.name.clone(),
         append: false,
         schema,
         files,
-        sources: Vec::new(),
+        sources,
         derivation: None,
         carry: None,
     };
     let committed = lake.commit_version(&lock, staged)?;
     drop(staging);
-    crate::spatial::index::index_new_versions(lake, &lock, std::slice::from_ref(&ds.name))?;
-    crate::vector::lake_index::carry_forward(lake, &lock, &ds.name)?;
+    // The vectors are in: an index that fails is a warning with what to run, not an error.
+    let mut warning = None;
+    let mut warn = |what: &str, e: LakeError| {
+        warning = Some(format!(
+            "{} has its vectors, but {what} could not be built ({e}); searches still work, more \
+             slowly; build it with `lake index create {} {name}`",
+            ds.name, ds.name
+        ))
+    };
+    if let Err(e) =
+        crate::spatial::index::index_new_versions(lake, &lock, std::slice::from_ref(&ds.name))
+    {
+        warn("its spatial index", e);
+    }
+    if let Err(e) = crate::vector::lake_index::carry_forward(lake, &lock, &ds.name) {
+        warn("a vector index of its previous version", e);
+    }
     let index = if index {
-        let built = crate::vector::lake_index::create(
-            lake,
-            &lock,
-            &ds.name,
-            &name,
-            crate::vector::Metric::Cosine,
-            None,
-        )?;
-        Some(built.info)
+        let metric = crate::vector::Metric::Cosine;
+        match crate::vector::lake_index::create(lake, &lock, &ds.name, &name, metric, None) {
+            Ok(built) => Some(built.info),
+            Err(e) => {
+                warn("the index of the new column", e);
+                None
+            }
+        }
     } else {
         None
     };
@@ -230,5 +259,6 @@ pub fn embed_column(
         embed_s,
         total_s: start.elapsed().as_secs_f64(),
         index,
+        warning,
     })
 }

@@ -3,8 +3,6 @@
 //! one text at once, and the nearest rows of all of them are ranked together. Also the SQL of
 //! "Find similar" for a row whose vector is known.
 
-use std::collections::BTreeMap;
-
 use polars::prelude::*;
 
 use crate::catalog::DatasetVersion;
@@ -27,6 +25,19 @@ pub struct Searchable {
     pub vector_column: String,
     /// Whether the vectors have a cosine index on the current version (searches need one).
     pub indexed: bool,
+    /// A name for the distance that no column of the dataset has (`distance` mostly), for the
+    /// search's SQL.
+    pub distance_column: String,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SemanticResults {
+    /// The nearest rows, nearest first.
+    pub hits: Vec<SemanticHit>,
+    /// Datasets that could not be searched, each with why (the others were).
+    pub skipped: Vec<String>,
 }
 
 /// One row found by a search.
@@ -82,6 +93,7 @@ pub fn searchable(lake: &Lake) -> Result<Vec<Searchable>> {
                 text_column: text.to_string(),
                 vector_column: vector,
                 indexed,
+                distance_column: distance_alias(&ds),
             });
         }
     }
@@ -99,87 +111,88 @@ fn cosine_distance(a: &[f32], b: &[f32]) -> f32 {
     (1.0 - (dot / (aa * bb).sqrt()).clamp(-1.0, 1.0)) as f32
 }
 
+/// `distance`, or `distance_2`, `distance_3`, ... when the dataset has a column of that name.
+pub fn distance_alias(ds: &DatasetVersion) -> String {
+    let taken = |n: &str| ds.schema.iter().any(|c| c.name.eq_ignore_ascii_case(n));
+    std::iter::once("distance".to_string())
+        .chain((2..).map(|i| format!("distance_{i}")))
+        .find(|n| !taken(n))
+        .expect("a free name")
+}
+
 /// The `k` rows nearest to `text` across every searchable dataset with an index, nearest
-/// first. Empty when `text` has no word the model knows.
-pub fn semantic_search(lake: &Lake, text: &str, k: usize) -> Result<Vec<SemanticHit>> {
+/// first (none when `text` has no word the model knows). A dataset that cannot be searched (a
+/// damaged index, a missing file) is skipped and named, and the others are searched.
+pub fn semantic_search(lake: &Lake, text: &str, k: usize) -> Result<SemanticResults> {
     let k = k.clamp(1, 1000);
-    let Some(q) = super::embed_one(text)? else {
-        return Ok(Vec::new());
+    let mut out = SemanticResults {
+        hits: Vec::new(),
+        skipped: Vec::new(),
     };
-    let mut hits: Vec<SemanticHit> = Vec::new();
+    let Some(q) = super::embed_one(text)? else {
+        return Ok(out);
+    };
     for s in searchable(lake)?.into_iter().filter(|s| s.indexed) {
-        let ds = lake.catalog().require_dataset(&s.dataset)?;
-        let Some(index) = lake_index::open(lake, &ds, &s.vector_column, Metric::Cosine)? else {
-            continue;
-        };
-        let found = index
-            .index
-            .search(&q, k, crate::vector::backends::EF_SEARCH.max(k))?;
-        // Rows by file, to read each file once.
-        let mut by_file: BTreeMap<u32, Vec<(u32, f32)>> = BTreeMap::new();
-        let mut v = vec![0f32; index.dim];
-        for (e, _) in found {
-            let Some(&(file, row)) = index.entries.get(e as usize) else {
-                continue;
-            };
-            index.index.vector(e, &mut v);
-            by_file
-                .entry(file)
-                .or_default()
-                .push((row, cosine_distance(&q, &v)));
-        }
-        for (file, rows) in by_file {
-            let texts = texts_at(lake, &ds, file, &s.text_column, &rows)?;
-            for ((row, distance), text) in rows.into_iter().zip(texts) {
-                hits.push(SemanticHit {
-                    dataset: s.dataset.clone(),
-                    column: s.text_column.clone(),
-                    text,
-                    distance,
-                    file,
-                    row,
-                });
-            }
+        match nearest_in(lake, &s, &q, k) {
+            Ok(hits) => out.hits.extend(hits),
+            Err(e) => out.skipped.push(format!("{}: {e}", s.dataset)),
         }
     }
-    hits.sort_by(|a, b| {
+    out.hits.sort_by(|a, b| {
         a.distance
             .total_cmp(&b.distance)
             .then_with(|| (&a.dataset, a.file, a.row).cmp(&(&b.dataset, b.file, b.row)))
     });
-    hits.truncate(k);
+    out.hits.truncate(k);
+    Ok(out)
+}
+
+/// The `k` rows of one searchable dataset nearest to `q`.
+fn nearest_in(lake: &Lake, s: &Searchable, q: &[f32], k: usize) -> Result<Vec<SemanticHit>> {
+    let ds = lake.catalog().require_dataset(&s.dataset)?;
+    let Some(index) = lake_index::open(lake, &ds, &s.vector_column, Metric::Cosine)? else {
+        return Ok(Vec::new());
+    };
+    let found = index
+        .index
+        .search(q, k, crate::vector::backends::EF_SEARCH.max(k))?;
+    let mut hits = Vec::with_capacity(found.len());
+    let mut v = vec![0f32; index.dim];
+    for (e, _) in found {
+        let Some(&(file, row)) = index.entries.get(e as usize) else {
+            continue;
+        };
+        index.index.vector(e, &mut v);
+        hits.push(SemanticHit {
+            dataset: s.dataset.clone(),
+            column: s.text_column.clone(),
+            text: text_at(lake, &ds, file, row, &s.text_column)?,
+            distance: cosine_distance(q, &v),
+            file,
+            row,
+        });
+    }
     Ok(hits)
 }
 
-/// The start of `column`'s text at each of `rows` of file `file`.
-fn texts_at(
-    lake: &Lake,
-    ds: &DatasetVersion,
-    file: u32,
-    column: &str,
-    rows: &[(u32, f32)],
-) -> Result<Vec<String>> {
+/// The start of `column`'s text at row `row` of file `file` (only that row is asked of the
+/// file, not the whole column).
+fn text_at(lake: &Lake, ds: &DatasetVersion, file: u32, row: u32, column: &str) -> Result<String> {
     let f = ds
         .files
         .get(file as usize)
         .ok_or_else(|| LakeError::Internal(format!("{} has no file {file}", ds.name)))?;
     let read = |e: PolarsError| LakeError::QueryFailed(format!("reading {}: {e}", f.path));
-    let idx = IdxCa::from_vec(
-        "i".into(),
-        rows.iter().map(|(r, _)| *r as IdxSize).collect(),
-    );
     let lf = lake.scan_files([f.path.as_str()])?.map_err(read)?;
-    let frame = crate::storage::collect_shielded(lf.select([col(column)])).map_err(read)?;
-    let taken = frame.take(&idx).map_err(read)?;
-    let c = taken
+    let frame = crate::storage::collect_shielded(lf.select([col(column)]).slice(i64::from(row), 1))
+        .map_err(read)?;
+    let c = frame
         .column(column)
         .map_err(read)?
         .str()
         .map_err(read)?
         .clone();
-    Ok(c.iter()
-        .map(|t| t.unwrap_or_default().chars().take(SNIPPET).collect())
-        .collect())
+    Ok(c.get(0).unwrap_or_default().chars().take(SNIPPET).collect())
 }
 
 /// `name` as a quoted SQL identifier.
@@ -221,7 +234,8 @@ pub fn similar_sql(
         .map(|v| format!("{}", f64::from(*v)))
         .collect();
     Ok(format!(
-        "SELECT {f}({c}, [{v}]::REAL[{dim}]) AS distance, *\nFROM {t}\nORDER BY distance\nLIMIT {limit}",
+        "SELECT {f}({c}, [{v}]::REAL[{dim}]) AS {d}, *\nFROM {t}\nORDER BY {d}\nLIMIT {limit}",
+        d = ident(&distance_alias(&ds)),
         c = ident(&column),
         v = nums.join(", "),
         t = ident(&ds.name),
@@ -233,6 +247,9 @@ pub fn similar_sql(
 pub fn row_vector(frame: &DataFrame, column: &str) -> Result<Vec<f32>> {
     let bad =
         |why: String| LakeError::Unsupported(format!("this row has no vector to compare: {why}"));
+    if frame.height() == 0 {
+        return Err(bad("the row is not among the rows shown".into()));
+    }
     let c = frame
         .column(column)
         .map_err(|_| bad(format!("the rows shown have no column {column}")))?;

@@ -397,7 +397,9 @@ fn a_semantic_search_ranks_the_texts_of_every_searchable_dataset_together() {
     assert_eq!(s.len(), 2);
     assert!(s.iter().all(|s| s.indexed), "{s:?}");
     // 100 notes about Lisbon and one mail about Porto are the travel texts: they come first.
-    let hits = super::search::semantic_search(&lake, "holiday trip to Portugal", 200).unwrap();
+    let found = super::search::semantic_search(&lake, "holiday trip to Portugal", 200).unwrap();
+    assert!(found.skipped.is_empty());
+    let hits = found.hits;
     assert_eq!(hits.len(), 200);
     assert!(hits.windows(2).all(|w| w[0].distance <= w[1].distance));
     let travel =
@@ -406,7 +408,7 @@ fn a_semantic_search_ranks_the_texts_of_every_searchable_dataset_together() {
     assert!(!hits[101..].iter().any(travel));
     // Every row with a vector can be found: 500 notes and 2 mails.
     let all = super::search::semantic_search(&lake, "holiday trip to Portugal", 1000).unwrap();
-    assert_eq!(all.len(), 502);
+    assert_eq!(all.hits.len(), 502);
     // The hit's row is the one with that text.
     let row = crate::spatial::viewport::row_at(&lake, &hits[0].dataset, hits[0].file, hits[0].row)
         .unwrap();
@@ -422,6 +424,7 @@ fn a_semantic_search_ranks_the_texts_of_every_searchable_dataset_together() {
     // Nothing the model knows: nothing found.
     assert!(super::search::semantic_search(&lake, "zzqx", 5)
         .unwrap()
+        .hits
         .is_empty());
     // Find similar to the first note: itself first, then the other Lisbon notes.
     let v = super::embed_one("Flight to Portugal booked, hotel in Lisbon for four nights")
@@ -460,4 +463,69 @@ fn a_semantic_search_ranks_the_texts_of_every_searchable_dataset_together() {
     assert!(e.to_string().contains("not a vector of 50 numbers"), "{e}");
     let e = super::search::similar_sql(&lake, "notes", "title", &v, 5).unwrap_err();
     assert!(e.to_string().contains("not a vector"), "{e}");
+}
+
+#[test]
+fn embedding_keeps_the_sources_refuses_a_derived_dataset_and_names_the_distance_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::init(&dir.path().join("lake")).unwrap();
+    let csv = "id,title,distance\n1,walk to the lisbon castle,3.5\n2,tram to the beach,12.0\n";
+    import_csv(&lake, dir.path(), "walks.csv", "walks", csv, Mode::Replace);
+    embed_column(
+        &lake,
+        "walks",
+        "title",
+        None,
+        true,
+        &|_, _| {},
+        &CancelToken::new(),
+    )
+    .unwrap();
+    let v2 = lake.catalog().require_dataset("walks").unwrap();
+    assert_eq!(v2.version, 2);
+    // The same file again is nothing new: the vectors stay.
+    import_csv(&lake, dir.path(), "walks.csv", "walks", csv, Mode::Replace);
+    assert_eq!(lake.catalog().require_dataset("walks").unwrap().version, 2);
+    assert_eq!(lake.catalog().sources_of(v2.version_id).unwrap().len(), 1);
+    // The dataset has a `distance` of its own: Find similar's is `distance_2`.
+    let v = super::embed_one("walk to the lisbon castle")
+        .unwrap()
+        .unwrap();
+    let sql = super::search::similar_sql(&lake, "walks", "title_embedding", &v, 5).unwrap();
+    let out = run_query(&lake, &sql, &QueryOptions::default()).unwrap();
+    let names: Vec<&str> = out
+        .frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.as_str())
+        .collect();
+    assert_eq!(&names[..2], ["distance_2", "id"], "{sql}");
+    assert_eq!(
+        out.frame.column("id").unwrap().i64().unwrap().get(0),
+        Some(1)
+    );
+    let s = super::search::searchable(&lake).unwrap();
+    assert_eq!(s[0].distance_column, "distance_2");
+    // A dataset a query made is embedded in its query.
+    crate::materialize::create(
+        &lake,
+        "short",
+        "SELECT id, title FROM walks",
+        &QueryOptions::default(),
+    )
+    .unwrap();
+    let e = embed_column(
+        &lake,
+        "short",
+        "title",
+        None,
+        false,
+        &|_, _| {},
+        &CancelToken::new(),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("add `embed(title)` to its query"),
+        "{e}"
+    );
 }

@@ -3,7 +3,16 @@
 //! and a comma or dot between digits (`2,000`, `1.5`).
 
 /// Calls `f` with each word of `text`, in lower case (the model's vocabulary is lower case).
+/// Text is composed first (NFC), so an accent written as a separate mark stays in its word.
 pub fn each_token(text: &str, f: &mut dyn FnMut(&str)) {
+    use unicode_normalization::UnicodeNormalization;
+    let composed: String;
+    let text = if text.is_ascii() {
+        text
+    } else {
+        composed = text.nfc().collect();
+        &composed
+    };
     let mut word = String::new();
     let mut chars = text.chars().peekable();
     let mut last: Option<char> = None;

@@ -64,8 +64,8 @@ pub fn read(
             Ok(Box::new(Exact::new(metric, dim, flat)))
         }
         BackendKind::USearch => {
-            // A mapped file's graph is searched where it lies (the pages are read as searches
-            // touch them); anything else is copied into USearch's memory.
+            // A mapped file's graph is searched where it lies, in the page cache, never copied
+            // into the process; anything else is copied into USearch's memory.
             let view = mapped
                 .filter(|_| (bytes.as_ptr() as usize).is_multiple_of(64))
                 .cloned();

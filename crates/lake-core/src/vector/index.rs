@@ -273,10 +273,16 @@ impl VectorIndexFile {
     pub fn write_file(&self, f: &mut std::fs::File) -> std::io::Result<(u64, u64)> {
         let head = self.head();
         let size = head.len() + self.index.byte_len();
-        f.set_len(size as u64)?;
+        // The blocks are taken first: a full disk is then this error, not a fault when a
+        // mapped page is written.
+        reserve(f, size as u64)?;
         // SAFETY: the file is new, private to this write (its name is journaled and no reader
-        // knows it until the rename) and was just sized.
-        let mut map = unsafe { memmap2::MmapMut::map_mut(&*f)? };
+        // knows it until the rename), and its blocks are allocated.
+        let Ok(mut map) = (unsafe { memmap2::MmapMut::map_mut(&*f) }) else {
+            // A file system that cannot map files: the bytes are made in memory.
+            f.set_len(0)?;
+            return self.write(f);
+        };
         map[..head.len()].copy_from_slice(&head);
         self.index.fill(&mut map[head.len()..])?;
         self.seal(&mut map);
@@ -388,6 +394,23 @@ impl VectorIndexFile {
             index,
         })
     }
+}
+
+/// Gives `f` (empty) `size` bytes whose blocks are allocated.
+fn reserve(f: &std::fs::File, size: u64) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let len = i64::try_from(size).map_err(std::io::Error::other)?;
+        // SAFETY: a plain call on an open descriptor.
+        match unsafe { libc::posix_fallocate(f.as_raw_fd(), 0, len) } {
+            0 => return Ok(()),
+            // File systems without it (some network ones) get a plain size.
+            libc::EOPNOTSUPP | libc::EINVAL => {}
+            e => return Err(std::io::Error::from_raw_os_error(e)),
+        }
+    }
+    f.set_len(size)
 }
 
 /// Keeps the `k` smallest of `ranked` (by rank, then entry), sorted.

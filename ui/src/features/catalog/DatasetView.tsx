@@ -54,6 +54,8 @@ export function DatasetView({
   const [selectedRow, setSelectedRow] = useState<number | null>(null);
   // What the last "Make searchable" of this dataset did.
   const [embedded, setEmbedded] = useState<EmbedReport | null>(null);
+  // The column being made searchable (kept here: the box is drawn again meanwhile).
+  const [embedding, setEmbedding] = useState<string | null>(null);
   useEffect(() => setEmbedded(null), [name]);
   useEffect(() => {
     if (mapDay) setView("map");
@@ -124,16 +126,18 @@ export function DatasetView({
       {view === "data" && (
         <div className="dataset-tools">
           {desc && (
-          <SearchableBox
-            key={name}
-            name={name}
-            columns={desc.columns}
-            onDone={(r) => {
-              setEmbedded(r);
-              setReload((n) => n + 1);
-              onChanged?.();
-            }}
-          />
+            <SearchableBox
+              key={name}
+              name={name}
+              columns={desc.columns}
+              busy={embedding}
+              onBusy={setEmbedding}
+              onDone={(r) => {
+                setEmbedded(r);
+                setReload((n) => n + 1);
+                onChanged?.();
+              }}
+            />
           )}
           {embedded && <EmbedSummary report={embedded} />}
           {vectorColumn && (

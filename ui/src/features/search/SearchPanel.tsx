@@ -1,5 +1,5 @@
 import { Suspense, lazy, useEffect, useRef, useState } from "react";
-import type { ErrorPayload, ResultMeta, Searchable, SemanticHit } from "../../bindings/types";
+import type { ErrorPayload, ResultMeta, Searchable, SemanticHit, SemanticResults } from "../../bindings/types";
 import { mapRow, searchableDatasets, semanticSearch } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
 import { sqlName } from "../../lib/format";
@@ -11,8 +11,9 @@ const ResultGrid = lazy(() => import("../../components/ResultGrid"));
 const sqlText = (t: string) => `'${t.replace(/'/g, "''")}'`;
 
 /** The SQL that ranks one dataset's rows by meaning, for its plan and all its columns. */
-export function searchSql(s: { dataset: string; vector_column: string }, text: string, k = 20): string {
-  return `SELECT array_cosine_distance(${sqlName(s.vector_column)}, embed(${sqlText(text)})) AS distance, *\nFROM ${sqlName(s.dataset)}\nORDER BY distance\nLIMIT ${k}`;
+export function searchSql(s: { dataset: string; vector_column: string; distance_column: string }, text: string, k = 20): string {
+  const d = sqlName(s.distance_column);
+  return `SELECT array_cosine_distance(${sqlName(s.vector_column)}, embed(${sqlText(text)})) AS ${d}, *\nFROM ${sqlName(s.dataset)}\nORDER BY ${d}\nLIMIT ${k}`;
 }
 
 /** Search by meaning: one box over every searchable dataset (notes, mail, searches, videos),
@@ -20,12 +21,15 @@ export function searchSql(s: { dataset: string; vector_column: string }, text: s
 export function SearchPanel({ onQuery, onOpenDataset }: { onQuery: (sql: string, autoRun?: "run" | "analyze") => void; onOpenDataset: (name: string) => void }) {
   const [text, setText] = useState("");
   const [asked, setAsked] = useState("");
-  const [hits, setHits] = useState<SemanticHit[] | null>(null);
+  const [found, setFound] = useState<SemanticResults | null>(null);
+  const hits = found?.hits ?? null;
   const [sources, setSources] = useState<Searchable[] | null>(null);
   const [row, setRow] = useState<{ hit: SemanticHit; meta: ResultMeta } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  // The latest row asked for: a slower earlier answer must not replace it.
+  const asking = useRef(0);
 
   useEffect(() => {
     input.current?.focus();
@@ -40,9 +44,10 @@ export function SearchPanel({ onQuery, onOpenDataset }: { onQuery: (sql: string,
     setBusy(true);
     setError(null);
     setRow(null);
+    asking.current += 1;
     try {
-      const [found, list] = await Promise.all([semanticSearch(q, 20), searchableDatasets()]);
-      setHits(found);
+      const [results, list] = await Promise.all([semanticSearch(q, 20), searchableDatasets()]);
+      setFound(results);
       setSources(list);
       setAsked(q);
     } catch (e) {
@@ -53,10 +58,12 @@ export function SearchPanel({ onQuery, onOpenDataset }: { onQuery: (sql: string,
   };
 
   const open = async (hit: SemanticHit) => {
+    const ask = ++asking.current;
     try {
-      setRow({ hit, meta: await mapRow(hit.dataset, hit.file, hit.row) });
+      const meta = await mapRow(hit.dataset, hit.file, hit.row);
+      if (ask === asking.current) setRow({ hit, meta });
     } catch (e) {
-      setError(asLakeError(e));
+      if (ask === asking.current) setError(asLakeError(e));
     }
   };
 
@@ -97,7 +104,16 @@ export function SearchPanel({ onQuery, onOpenDataset }: { onQuery: (sql: string,
           ))}
       </div>
       {error && <ErrorBox error={error} onDismiss={() => setError(null)} />}
-      {hits && hits.length === 0 && <div className="dim pad">No match: the model knows none of these words.</div>}
+      {found && found.skipped.length > 0 && (
+        <div className="dim" data-testid="search-skipped">
+          Not searched: {found.skipped.join("; ")}
+        </div>
+      )}
+      {hits && hits.length === 0 && (
+        <div className="dim pad">
+          {indexed.length === 0 ? "Nothing to search yet." : "No match: the model knows none of these words (it knows English words)."}
+        </div>
+      )}
       {hits && hits.length > 0 && (
         <ol className="search-hits" data-testid="search-hits">
           {hits.map((h) => (

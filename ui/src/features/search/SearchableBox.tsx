@@ -34,12 +34,25 @@ export function EmbedSummary({ report }: { report: EmbedReport }) {
 }
 
 /** "Make searchable": a text column's vectors added as a new version, with their index. The
- *  parent keeps the report (this box is drawn again once the new version is read). */
-export function SearchableBox({ name, columns, onDone }: { name: string; columns: ColumnSummary[]; onDone: (r: EmbedReport) => void }) {
+ *  parent keeps the running state and the report (this box is drawn again when the view
+ *  changes or the new version is read). */
+export function SearchableBox({
+  name,
+  columns,
+  busy,
+  onBusy,
+  onDone,
+}: {
+  name: string;
+  columns: ColumnSummary[];
+  /** The column being made searchable now, if any. */
+  busy: string | null;
+  onBusy: (column: string | null) => void;
+  onDone: (r: EmbedReport) => void;
+}) {
   const texts = columns.filter((c) => c.dtype === "str").map((c) => c.name);
   const done = searchableColumns(columns);
   const [column, setColumn] = useState<string>(() => likelyTextColumn(columns.filter((c) => !done.includes(c.name))) ?? "");
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const tab = `embed:${name}`;
   const left = texts.filter((t) => !done.includes(t));
@@ -48,14 +61,14 @@ export function SearchableBox({ name, columns, onDone }: { name: string; columns
   if (texts.length === 0) return null;
 
   const start = async () => {
-    setBusy(true);
+    onBusy(chosen);
     setError(null);
     try {
       onDone(await makeSearchable(name, chosen, tab));
     } catch (e) {
       setError(asLakeError(e));
     } finally {
-      setBusy(false);
+      onBusy(null);
     }
   };
 
@@ -83,7 +96,7 @@ export function SearchableBox({ name, columns, onDone }: { name: string; columns
       {busy && (
         <>
           <span className="dim" data-testid="searchable-busy">
-            Making {chosen} searchable…
+            Making {busy} searchable…
           </span>
           <button onClick={() => void cancelQuery(tab)} data-testid="searchable-cancel">
             Cancel

@@ -24,9 +24,11 @@ describe("make searchable", () => {
 
 describe("search as SQL", () => {
   it("quotes the text and the names", () => {
-    const sql = searchSql({ dataset: "takeout.emails", vector_column: "body_text_embedding" }, "it's O'Brien's");
-    expect(sql).toContain("embed('it''s O''Brien''s')");
+    const sql = searchSql({ dataset: "takeout.emails", vector_column: "body_text_embedding", distance_column: "distance" }, "it's O'Brien's");
+    expect(sql).toContain("embed('it''s O''Brien''s')) AS distance");
     expect(sql).toContain("FROM takeout.emails");
-    expect(searchSql({ dataset: "my notes", vector_column: "v" }, "x")).toContain('FROM "my notes"');
+    const other = searchSql({ dataset: "my notes", vector_column: "v", distance_column: "distance_2" }, "x");
+    expect(other).toContain('FROM "my notes"');
+    expect(other).toContain("ORDER BY distance_2");
   });
 });
