@@ -64,6 +64,9 @@ pub fn resolve(ds: &DatasetVersion, spec: &str) -> Result<(String, usize)> {
     })
 }
 
+/// Rows of a file read at a time (a row group of the lake's files).
+const SLICE: usize = 128 * 1024;
+
 /// Vectors end to end, and each one's file and row.
 pub type Vectors = (Vec<f32>, Vec<(u32, u32)>);
 
@@ -71,44 +74,57 @@ pub type Vectors = (Vec<f32>, Vec<(u32, u32)>);
 /// NULL vectors, and vectors holding NaN or an infinity, are left out: no distance to them is
 /// a number.
 pub fn read_vectors(lake: &Lake, ds: &DatasetVersion, column: &str, dim: usize) -> Result<Vectors> {
-    let mut flat = Vec::new();
+    // Sized once (no doubling on the way), and filled a row group's worth of rows at a time:
+    // the vectors are in memory once, beside one slice of the file.
+    let mut flat = Vec::with_capacity(usize::try_from(ds.rows).unwrap_or(0).saturating_mul(dim));
     let mut entries = Vec::new();
     for (fi, f) in ds.files.iter().enumerate() {
         let failed = |e: PolarsError| {
             LakeError::QueryFailed(format!("reading {} for its vector index: {e}", f.path))
         };
-        let df = lake
+        let lf = lake
             .scan_files([f.path.as_str()])?
-            .and_then(|lf| collect_shielded(lf.select([col(column)])))
-            .map_err(failed)?;
-        let s = df.columns()[0].as_materialized_series().rechunk();
-        let arr = s.array().map_err(failed)?;
-        let inner = arr.get_inner();
-        let values = inner.f32().map_err(failed)?;
-        let nulls = arr.is_null();
-        for row in 0..arr.len() {
-            if nulls.get(row) == Some(true) {
-                continue;
+            .map_err(failed)?
+            .select([col(column)]);
+        let mut at = 0u64;
+        while at < f.rows {
+            let df =
+                collect_shielded(lf.clone().slice(at as i64, SLICE as IdxSize)).map_err(failed)?;
+            let s = df.columns()[0].as_materialized_series().rechunk();
+            std::mem::drop(df);
+            let arr = s.array().map_err(failed)?;
+            let values = arr.get_inner();
+            let values = values.f32().map_err(failed)?;
+            let dense = values.cont_slice().ok();
+            let nulls = arr.is_null();
+            for i in 0..arr.len() {
+                if nulls.get(i) == Some(true) {
+                    continue;
+                }
+                let start = flat.len();
+                match dense {
+                    Some(d) => flat.extend_from_slice(&d[i * dim..(i + 1) * dim]),
+                    None => flat.extend(
+                        (i * dim..(i + 1) * dim).map(|k| values.get(k).unwrap_or(f32::NAN)),
+                    ),
+                }
+                let Ok(row) = u32::try_from(at + i as u64) else {
+                    return Err(LakeError::Unsupported(format!(
+                        "{} holds more than 4,294,967,295 rows; a vector index covers files of \
+                         fewer",
+                        f.path
+                    )));
+                };
+                if flat[start..].iter().all(|v| v.is_finite()) {
+                    entries.push((fi as u32, row));
+                } else {
+                    flat.truncate(start);
+                }
             }
-            let start = flat.len();
-            let mut finite = true;
-            for i in row * dim..(row + 1) * dim {
-                let v = values.get(i).unwrap_or(f32::NAN);
-                finite &= v.is_finite();
-                flat.push(v);
+            if arr.is_empty() {
+                break;
             }
-            let Ok(row) = u32::try_from(row) else {
-                return Err(LakeError::Unsupported(format!(
-                    "{} holds more than 4,294,967,295 rows; a vector index covers files of \
-                     fewer",
-                    f.path
-                )));
-            };
-            if finite {
-                entries.push((fi as u32, row));
-            } else {
-                flat.truncate(start);
-            }
+            at += arr.len() as u64;
         }
     }
     Ok((flat, entries))
