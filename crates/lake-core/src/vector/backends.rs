@@ -95,6 +95,7 @@ pub fn read(
             index
                 .reserve_capacity_and_threads(n, threads.max(64))
                 .map_err(|e| format!("USearch cannot make room for searches: {e}"))?;
+            index.change_expansion_search(1);
             Ok(Box::new(USearch {
                 index,
                 dim,
@@ -220,6 +221,7 @@ impl USearch {
         if let Some(e) = failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
             return Err(usearch_error(e));
         }
+        index.change_expansion_search(1);
         Ok(USearch {
             index,
             dim,
@@ -234,8 +236,9 @@ impl VectorIndex for USearch {
     }
 
     fn search(&self, q: &[f32], k: usize, ef: usize) -> Result<Vec<(u32, f32)>> {
-        // USearch looks max(its ef, the results asked for) wide: asking for `ef` results and
-        // keeping `k` is a search `ef` wide, with no setting shared between searches.
+        // USearch looks max(its ef, the results asked for) wide; its own ef is 1 (set once,
+        // when built or read), so asking for `ef` results and keeping `k` is a search exactly
+        // max(k, ef) wide, with no setting shared between searches.
         let m = self.index.search(q, k.max(ef)).map_err(usearch_error)?;
         Ok(m.keys
             .iter()
