@@ -303,6 +303,12 @@ impl VectorIndexFile {
         what: &str,
         read: ReadBackend,
     ) -> Result<VectorIndexFile> {
+        // The checksum reads every page: the page tables are filled in one call, not a fault
+        // per page (a kernel without it just faults as it goes).
+        #[cfg(target_os = "linux")]
+        if let FileBytes::Mapped(m) = &bytes {
+            let _ = m.advise(memmap2::Advice::PopulateRead);
+        }
         let owner = Arc::new(bytes);
         Self::parse_in(&owner, what, read, Some(&owner))
     }
