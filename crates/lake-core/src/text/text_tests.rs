@@ -96,6 +96,37 @@ fn a_damaged_model_is_refused() {
     }
 }
 
+/// `lake embed` without progress or Cancel.
+fn embed_quietly(
+    lake: &Lake,
+    dataset: &str,
+    column: &str,
+    name: Option<&str>,
+    index: bool,
+) -> crate::Result<super::column::EmbedReport> {
+    embed_column(
+        lake,
+        dataset,
+        column,
+        name,
+        index,
+        &|_, _| {},
+        &CancelToken::new(),
+    )
+}
+
+/// The `id` column of `sql`'s answer.
+fn ids(lake: &Lake, sql: &str) -> Vec<i64> {
+    let out = run_query(lake, sql, &QueryOptions::default()).unwrap();
+    let c = out
+        .frame
+        .column("id")
+        .unwrap()
+        .cast(&DataType::Int64)
+        .unwrap();
+    c.i64().unwrap().into_no_null_iter().collect()
+}
+
 fn cosine(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
@@ -235,50 +266,15 @@ fn lake_embed_adds_a_vector_column_and_an_index_that_answers_embed_searches() {
         .unwrap()
         .to_text();
     assert!(plan.contains("VectorSearch"), "{plan}");
-    let out = run_query(&lake, sql, &QueryOptions::default()).unwrap();
-    let ids: Vec<i64> = out
-        .frame
-        .column("id")
-        .unwrap()
-        .i64()
-        .unwrap()
-        .into_no_null_iter()
-        .collect();
+    let ids = ids(&lake, sql);
     assert_eq!(ids.len(), 5);
     assert!(ids.iter().all(|i| i % 7 == 0), "{ids:?}");
     // Again: the column is there now.
-    let e = embed_column(
-        &lake,
-        "notes",
-        "title",
-        None,
-        false,
-        &|_, _| {},
-        &CancelToken::new(),
-    )
-    .expect_err("the column exists");
+    let e = embed_quietly(&lake, "notes", "title", None, false).expect_err("the column exists");
     assert!(e.to_string().contains("already has a column"), "{e}");
-    let e = embed_column(
-        &lake,
-        "notes",
-        "id",
-        Some("x"),
-        false,
-        &|_, _| {},
-        &CancelToken::new(),
-    )
-    .expect_err("not a text");
+    let e = embed_quietly(&lake, "notes", "id", Some("x"), false).expect_err("not a text");
     assert!(e.to_string().contains("BIGINT"), "{e}");
-    let e = embed_column(
-        &lake,
-        "notes",
-        "titel",
-        Some("x"),
-        false,
-        &|_, _| {},
-        &CancelToken::new(),
-    )
-    .expect_err("no such column");
+    let e = embed_quietly(&lake, "notes", "titel", Some("x"), false).expect_err("no such column");
     assert!(e.to_string().contains("title"), "{e}");
 }
 
@@ -308,16 +304,7 @@ fn every_file_keeps_its_rows_in_their_order() {
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     let before = lake.catalog().require_dataset("many").unwrap();
     assert_eq!(before.files.len(), 10);
-    embed_column(
-        &lake,
-        "many",
-        "title",
-        Some("v"),
-        false,
-        &|_, _| {},
-        &CancelToken::new(),
-    )
-    .unwrap();
+    embed_quietly(&lake, "many", "title", Some("v"), false).unwrap();
     let after = lake.catalog().require_dataset("many").unwrap();
     let rows =
         |d: &crate::catalog::DatasetVersion| d.files.iter().map(|f| f.rows).collect::<Vec<_>>();
@@ -391,7 +378,7 @@ fn a_semantic_search_ranks_the_texts_of_every_searchable_dataset_together() {
     );
     assert!(super::search::searchable(&lake).unwrap().is_empty());
     for (ds, col) in [("notes", "title"), ("mail", "subject")] {
-        embed_column(&lake, ds, col, None, true, &|_, _| {}, &CancelToken::new()).unwrap();
+        embed_quietly(&lake, ds, col, None, true).unwrap();
     }
     let s = super::search::searchable(&lake).unwrap();
     assert_eq!(s.len(), 2);
@@ -439,17 +426,10 @@ fn a_semantic_search_ranks_the_texts_of_every_searchable_dataset_together() {
         .unwrap()
         .to_text();
     assert!(plan.contains("VectorSearch"), "{plan}");
-    let out = run_query(&lake, &sql, &QueryOptions::default()).unwrap();
-    let ids: Vec<i64> = out
-        .frame
-        .column("id")
-        .unwrap()
-        .i64()
-        .unwrap()
-        .into_no_null_iter()
-        .collect();
+    let ids = ids(&lake, &sql);
     assert_eq!(ids.len(), 5);
     assert!(ids.iter().all(|i| i % 7 == 0), "{ids:?}");
+    let out = run_query(&lake, &sql, &QueryOptions::default()).unwrap();
     let d = out
         .frame
         .column("distance")
@@ -471,16 +451,7 @@ fn embedding_keeps_the_sources_refuses_a_derived_dataset_and_names_the_distance_
     let lake = Lake::init(&dir.path().join("lake")).unwrap();
     let csv = "id,title,distance\n1,walk to the lisbon castle,3.5\n2,tram to the beach,12.0\n";
     import_csv(&lake, dir.path(), "walks.csv", "walks", csv, Mode::Replace);
-    embed_column(
-        &lake,
-        "walks",
-        "title",
-        None,
-        true,
-        &|_, _| {},
-        &CancelToken::new(),
-    )
-    .unwrap();
+    embed_quietly(&lake, "walks", "title", None, true).unwrap();
     let v2 = lake.catalog().require_dataset("walks").unwrap();
     assert_eq!(v2.version, 2);
     // The same file again is nothing new: the vectors stay.
@@ -514,16 +485,7 @@ fn embedding_keeps_the_sources_refuses_a_derived_dataset_and_names_the_distance_
         &QueryOptions::default(),
     )
     .unwrap();
-    let e = embed_column(
-        &lake,
-        "short",
-        "title",
-        None,
-        false,
-        &|_, _| {},
-        &CancelToken::new(),
-    )
-    .unwrap_err();
+    let e = embed_quietly(&lake, "short", "title", None, false).unwrap_err();
     assert!(
         e.to_string().contains("add `embed(title)` to its query"),
         "{e}"
