@@ -33,7 +33,7 @@ use lake_core::query::results::{FilterSpec, ResultMeta, SortSpec};
 use lake_core::query::{PlanNode, PlanRun, QueryPlan};
 use lake_core::retention::{Policy, RetentionPlan};
 use lake_core::storage::versions::{AuditView, VacuumReport};
-use lake_core::text::column::EmbedReport;
+use lake_core::text::column::{EmbedProgress, EmbedReport};
 use lake_core::text::search::{Searchable, SemanticHit, SemanticResults};
 use lake_core::timeline::{Density, Strip, TimeSource, TimelineRequest, TimelineView};
 use lake_core::timeline_rows::{Field, RowsRequest, SourceCount, TimelineRow, TimelineRows};
@@ -141,6 +141,7 @@ pub fn types_ts() -> String {
     decl::<SemanticHit>(&mut s);
     decl::<SemanticResults>(&mut s);
     decl::<EmbedReport>(&mut s);
+    decl::<EmbedProgress>(&mut s);
     decl::<RuleResult>(&mut s);
     decl::<FilePreview>(&mut s);
     decl::<SurveyProduct>(&mut s);

@@ -127,8 +127,8 @@ macro_rules! with_commands {
             searchable_datasets() -> Vec<Searchable>;
             /// The `k` rows nearest in meaning to `text` across every searchable dataset, nearest first.
             semantic_search(text: String, k: u32) -> SemanticResults;
-            /// Makes dataset `name`'s text column `column` searchable: its vectors as a new version's column, indexed (`cancel_query(tab)` stops it, the lake unchanged).
-            make_searchable(name: String, column: String, tab: String) -> EmbedReport;
+            /// Makes dataset `name`'s text column `column` searchable: its vectors as a new version's column, indexed, streaming progress to `on_progress` (`cancel_query(tab)` stops it, the lake unchanged).
+            make_searchable(name: String, column: String, tab: String, on_progress: Channel<EmbedProgress>) -> EmbedReport;
             /// The SQL of "Find similar" for row `row` of kept result `id`, a view of dataset `dataset`, by its vector column `column`.
             similar_rows_sql(id: u32, row: u32, dataset: String, column: String) -> String;
             /// The UI has painted its first screen (start-up time is logged).

@@ -22,7 +22,7 @@ use lake_core::Lake;
 use serde::Serialize;
 use ts_rs::TS;
 
-use lake_core::text::column::{embed_column, EmbedReport};
+use lake_core::text::column::{embed_column, EmbedProgress, EmbedReport};
 use lake_core::text::search::{self, Searchable, SemanticResults};
 
 use crate::commands::{blocking, in_tab, Cx};
@@ -351,6 +351,7 @@ pub async fn make_searchable(
     name: String,
     column: String,
     tab: String,
+    on_progress: tauri::ipc::Channel<EmbedProgress>,
 ) -> CmdResult<EmbedReport> {
     // One run per dataset: a second would take over the first one's Cancel.
     if lock(&cx.state.query_cancel).contains_key(&tab) {
@@ -359,7 +360,8 @@ pub async fn make_searchable(
     }
     in_tab(cx.state, &tab, move |lake, opts| {
         let cancel = opts.cancel.clone().unwrap_or_default();
-        embed_column(lake, &name, &column, None, true, &|_, _| {}, &cancel)
+        let progress = |p: EmbedProgress| drop(on_progress.send(p));
+        embed_column(lake, &name, &column, None, true, &progress, &cancel)
     })
     .await
 }

@@ -37,7 +37,7 @@ use lake_core::retention::RetentionPlan;
 use lake_core::spatial::fences::Fence;
 use lake_core::spatial::viewport::Viewport;
 use lake_core::storage::versions::{AuditView, VacuumReport};
-use lake_core::text::column::EmbedReport;
+use lake_core::text::column::{EmbedProgress, EmbedReport};
 use lake_core::text::search::{Searchable, SemanticResults};
 use lake_core::timeline::{TimelineRequest, TimelineView};
 use lake_core::timeline_rows::{RowsRequest, TimelineRows};
@@ -142,20 +142,25 @@ ts_types!(
 arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat, Rule, ChartRequest, TimelineRequest, RowsRequest, RetentionPlan, RunFilter);
 arg_types!(true: Option<SortSpec>, Option<FilterSpec>, Option<String>);
 
-impl IpcType for Channel<ImportProgress> {
-    fn ts() -> String {
-        format!("Channel<{}>", <ImportProgress as TS>::name(&ts_config()))
-    }
-}
-impl IpcArg for Channel<ImportProgress> {
-    /// The window sends a channel as its id (`__CHANNEL__:<n>`); Tauri resolves it.
-    fn check(v: &Value) -> Result<(), String> {
-        match v.as_str() {
-            Some(s) if s.starts_with("__CHANNEL__:") => Ok(()),
-            _ => Err("expected a Channel".into()),
+macro_rules! channels {
+    ($($t:ty),*) => { $(
+        impl IpcType for Channel<$t> {
+            fn ts() -> String {
+                format!("Channel<{}>", <$t as TS>::name(&ts_config()))
+            }
         }
-    }
+        impl IpcArg for Channel<$t> {
+            /// The window sends a channel as its id (`__CHANNEL__:<n>`); Tauri resolves it.
+            fn check(v: &Value) -> Result<(), String> {
+                match v.as_str() {
+                    Some(s) if s.starts_with("__CHANNEL__:") => Ok(()),
+                    _ => Err("expected a Channel".into()),
+                }
+            }
+        }
+    )* };
 }
+channels!(ImportProgress, EmbedProgress);
 impl IpcType for Response {
     fn ts() -> String {
         "ArrayBuffer".into()

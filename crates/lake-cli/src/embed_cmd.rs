@@ -40,10 +40,10 @@ pub fn run(lake: &Lake, a: EmbedArgs) -> Result<ExitCode, LakeError> {
         b.enable_steady_tick(Duration::from_millis(120));
         b
     });
-    let progress = |done: u64, total: u64| {
+    let progress = |p: lake_core::text::column::EmbedProgress| {
         if let Some(b) = &bar {
-            b.set_length(total);
-            b.set_position(done);
+            b.set_length(p.total);
+            b.set_position(p.done);
         }
     };
     let r = lake_core::text::column::embed_column(

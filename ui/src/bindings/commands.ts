@@ -305,9 +305,9 @@ export function semanticSearch(text: string, k: number): Promise<T.SemanticResul
   return call("semantic_search", { text, k });
 }
 
-/** Makes dataset `name`'s text column `column` searchable: its vectors as a new version's column, indexed (`cancel_query(tab)` stops it, the lake unchanged). */
-export function makeSearchable(name: string, column: string, tab: string): Promise<T.EmbedReport> {
-  return call("make_searchable", { name, column, tab });
+/** Makes dataset `name`'s text column `column` searchable: its vectors as a new version's column, indexed, streaming progress to `on_progress` (`cancel_query(tab)` stops it, the lake unchanged). */
+export function makeSearchable(name: string, column: string, tab: string, onProgress: Channel<T.EmbedProgress>): Promise<T.EmbedReport> {
+  return call("make_searchable", { name, column, tab, onProgress });
 }
 
 /** The SQL of "Find similar" for row `row` of kept result `id`, a view of dataset `dataset`, by its vector column `column`. */

@@ -1795,6 +1795,23 @@ index: IndexInfo | null,
 warning: string | null, };
 
 /**
+ * How far `lake embed` is, for a progress bar.
+ */
+export type EmbedProgress = { 
+/**
+ * Rows embedded so far.
+ */
+done: number, 
+/**
+ * Rows in all.
+ */
+total: number, 
+/**
+ * Seconds since it started.
+ */
+elapsed_s: number, };
+
+/**
  * One check of a rule on one version.
  */
 export type RuleResult = { 

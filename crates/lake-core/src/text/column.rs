@@ -50,6 +50,18 @@ pub struct EmbedReport {
     pub warning: Option<String>,
 }
 
+/// How far `lake embed` is, for a progress bar.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EmbedProgress {
+    /// Rows embedded so far.
+    pub done: u64,
+    /// Rows in all.
+    pub total: u64,
+    /// Seconds since it started.
+    pub elapsed_s: f64,
+}
+
 fn bad(message: String) -> LakeError {
     LakeError::bad_input("lake embed", None, message)
 }
@@ -97,14 +109,14 @@ fn partition_folder(path: &str) -> Option<String> {
 
 /// Adds the vectors of `column`'s texts to `dataset` as the column `name` (default
 /// `<column>_embedding`) in a new version; with `index`, builds its cosine vector index.
-/// `progress(done, total)` follows the rows; `cancel` stops it with the lake unchanged.
+/// `progress` follows the rows; `cancel` stops it with the lake unchanged.
 pub fn embed_column(
     lake: &Lake,
     dataset: &str,
     column: &str,
     name: Option<&str>,
     index: bool,
-    progress: &dyn Fn(u64, u64),
+    progress: &dyn Fn(EmbedProgress),
     cancel: &CancelToken,
 ) -> Result<EmbedReport> {
     let start = Instant::now();
@@ -146,7 +158,14 @@ pub fn embed_column(
     let staging = lake.new_staging()?;
     let (mut files, mut schema) = (Vec::new(), Vec::new());
     let (mut done, mut embedded, mut embed_s) = (0u64, 0u64, 0f64);
-    progress(0, ds.rows);
+    let report = |done| {
+        progress(EmbedProgress {
+            done,
+            total: ds.rows,
+            elapsed_s: start.elapsed().as_secs_f64(),
+        })
+    };
+    report(0);
     let read = |e: PolarsError| LakeError::QueryFailed(format!("reading {}: {e}", ds.name));
     for (i, file) in ds.files.iter().enumerate() {
         // A file for each file: the rows keep their order and their year folders
@@ -183,7 +202,7 @@ pub fn embed_column(
             part.with_column(vectors.into_column()).map_err(read)?;
             sink.write(part)?;
             (at, done) = (at + rows, done + rows);
-            progress(done, ds.rows);
+            report(done);
             if rows < BATCH as u64 {
                 break;
             }

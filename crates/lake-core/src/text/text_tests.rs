@@ -110,7 +110,7 @@ fn embed_quietly(
         column,
         name,
         index,
-        &|_, _| {},
+        &|_| {},
         &CancelToken::new(),
     )
 }
@@ -221,7 +221,7 @@ fn lake_embed_adds_a_vector_column_and_an_index_that_answers_embed_searches() {
         "TITLE",
         None,
         true,
-        &|d, t| seen.lock().unwrap().push((d, t)),
+        &|p| seen.lock().unwrap().push((p.done, p.total)),
         &CancelToken::new(),
     )
     .unwrap();
@@ -347,7 +347,7 @@ fn a_cancelled_embed_leaves_the_dataset_as_it_was() {
         "title",
         None,
         true,
-        &|_, _| cancel.cancel(),
+        &|_| cancel.cancel(),
         &cancel,
     )
     .expect_err("cancelled");

@@ -10,7 +10,7 @@ import { VersionsPanel } from "./VersionsPanel";
 import { ProfileTable } from "./ProfileTable";
 import { LineagePanel } from "../lineage/LineagePanel";
 import { QualityPanel, failingText } from "../quality/QualityPanel";
-import { EmbedSummary, SearchableBox } from "../search/SearchableBox";
+import { EmbedSummary, SearchableBox, type Embedding } from "../search/SearchableBox";
 import "../search/search.css";
 
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
@@ -55,7 +55,7 @@ export function DatasetView({
   // What the last "Make searchable" of this dataset did.
   const [embedded, setEmbedded] = useState<EmbedReport | null>(null);
   // The column being made searchable (kept here: the box is drawn again meanwhile).
-  const [embedding, setEmbedding] = useState<string | null>(null);
+  const [embedding, setEmbedding] = useState<Embedding | null>(null);
   useEffect(() => setEmbedded(null), [name]);
   useEffect(() => {
     if (mapDay) setView("map");

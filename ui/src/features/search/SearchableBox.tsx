@@ -1,8 +1,8 @@
 import { useState } from "react";
-import type { ColumnSummary, EmbedReport, ErrorPayload } from "../../bindings/types";
-import { cancelQuery, makeSearchable } from "../../bindings/commands";
+import type { ColumnSummary, EmbedProgress, EmbedReport, ErrorPayload } from "../../bindings/types";
+import { Channel, cancelQuery, makeSearchable } from "../../bindings/commands";
 import { asLakeError } from "../../lib/errors";
-import { fmtInt } from "../../lib/format";
+import { fmtInt, fmtMs } from "../../lib/format";
 import { ErrorBox } from "../../components/ErrorBox";
 
 /** Text columns people search first, best first. */
@@ -20,6 +20,16 @@ export function searchableColumns(columns: { name: string; dtype: string }[]): s
   return columns
     .filter((c) => c.dtype.startsWith("array[f32") && c.name.endsWith("_embedding") && texts.has(c.name.slice(0, -"_embedding".length)))
     .map((c) => c.name.slice(0, -"_embedding".length));
+}
+
+/** A run of "Make searchable": its column and how far it is. */
+export type Embedding = { column: string; progress: EmbedProgress | null };
+
+/** "1,234 of 5,000 texts · about 3 s left" (the time once there is a pace). */
+export function progressText(p: EmbedProgress | null): string {
+  if (!p || p.total === 0) return "";
+  const left = p.done > 0 ? (p.elapsed_s / p.done) * (p.total - p.done) : null;
+  return `${fmtInt(p.done)} of ${fmtInt(p.total)} texts${left !== null && p.done < p.total ? ` · about ${fmtMs(left * 1000)} left` : ""}`;
 }
 
 /** What the last "Make searchable" did. */
@@ -45,9 +55,9 @@ export function SearchableBox({
 }: {
   name: string;
   columns: ColumnSummary[];
-  /** The column being made searchable now, if any. */
-  busy: string | null;
-  onBusy: (column: string | null) => void;
+  /** The run going on now, if any. */
+  busy: Embedding | null;
+  onBusy: (run: Embedding | null) => void;
   onDone: (r: EmbedReport) => void;
 }) {
   const texts = columns.filter((c) => c.dtype === "str").map((c) => c.name);
@@ -61,10 +71,13 @@ export function SearchableBox({
   if (texts.length === 0) return null;
 
   const start = async () => {
-    onBusy(chosen);
+    const column = chosen;
+    onBusy({ column, progress: null });
     setError(null);
+    const channel = new Channel<EmbedProgress>();
+    channel.onmessage = (progress) => onBusy({ column, progress });
     try {
-      onDone(await makeSearchable(name, chosen, tab));
+      onDone(await makeSearchable(name, column, tab, channel));
     } catch (e) {
       setError(asLakeError(e));
     } finally {
@@ -96,7 +109,7 @@ export function SearchableBox({
       {busy && (
         <>
           <span className="dim" data-testid="searchable-busy">
-            Making {busy} searchable…
+            Making {busy.column} searchable… {progressText(busy.progress)}
           </span>
           <button onClick={() => void cancelQuery(tab)} data-testid="searchable-cancel">
             Cancel

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { likelyTextColumn, searchableColumns } from "./SearchableBox";
+import { likelyTextColumn, progressText, searchableColumns } from "./SearchableBox";
 import { searchSql } from "./SearchPanel";
 
 const cols = (spec: [string, string][]) => spec.map(([name, dtype]) => ({ name, dtype }));
@@ -30,5 +30,16 @@ describe("search as SQL", () => {
     const other = searchSql({ dataset: "my notes", vector_column: "v", distance_column: "distance_2" }, "x");
     expect(other).toContain('FROM "my notes"');
     expect(other).toContain("ORDER BY distance_2");
+  });
+});
+
+describe("make searchable progress", () => {
+  it("says how far it is and the time left at the pace so far", () => {
+    expect(progressText(null)).toBe("");
+    expect(progressText({ done: 0, total: 1000, elapsed_s: 0.1 })).toBe("0 of 1,000 texts");
+    const t = progressText({ done: 250, total: 1000, elapsed_s: 2 });
+    expect(t).toContain("250 of 1,000 texts");
+    expect(t).toMatch(/about 6(\.0)? s left/);
+    expect(progressText({ done: 1000, total: 1000, elapsed_s: 8 })).toBe("1,000 of 1,000 texts");
   });
 });
