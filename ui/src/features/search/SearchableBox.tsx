@@ -74,13 +74,18 @@ export function SearchableBox({
     const column = chosen;
     onBusy({ column, progress: null });
     setError(null);
+    // A progress message may arrive after the answer: once it is in, none counts.
+    let finished = false;
     const channel = new Channel<EmbedProgress>();
-    channel.onmessage = (progress) => onBusy({ column, progress });
+    channel.onmessage = (progress) => {
+      if (!finished) onBusy({ column, progress });
+    };
     try {
       onDone(await makeSearchable(name, column, tab, channel));
     } catch (e) {
       setError(asLakeError(e));
     } finally {
+      finished = true;
       onBusy(null);
     }
   };
