@@ -84,7 +84,7 @@ pub fn run(lake: &Lake, a: EmbedArgs) -> Result<ExitCode, LakeError> {
     if let Some(w) = &r.warning {
         eprintln!("warning: {w}");
     }
-    let q = |n: &str| format!("\"{}\"", n.replace('"', "\"\""));
+    let q = lake_core::catalog::sql_type::ident;
     println!(
         "  search it with SQL: SELECT * FROM {} ORDER BY array_cosine_distance({}, \
          embed('your words')) LIMIT 10",

@@ -16,3 +16,33 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c.to_string())
 }
+
+/// The error for a column `spec` that `dataset` does not have, naming the columns that would
+/// do (`fits`, after `listed`: "its text columns are"), or saying `none` when there are none;
+/// `suggestion` is what the error offers instead.
+pub fn no_such_column(
+    dataset: &str,
+    spec: &str,
+    fits: &[String],
+    (listed, none): (&str, &str),
+    suggestion: Option<String>,
+) -> crate::error::LakeError {
+    // Keys that hold commas (`lon,lat`) are kept apart by semicolons.
+    let sep = if fits.iter().any(|f| f.contains(',')) {
+        "; "
+    } else {
+        ", "
+    };
+    crate::error::LakeError::UnknownColumn {
+        message: format!(
+            "{dataset} has no column `{spec}`; {}",
+            if fits.is_empty() {
+                none.to_string()
+            } else {
+                format!("{listed}: {}", fits.join(sep))
+            }
+        ),
+        position: None,
+        suggestion,
+    }
+}

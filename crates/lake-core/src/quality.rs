@@ -14,10 +14,7 @@ use crate::catalog::{now_rfc3339, ColumnDef};
 use crate::error::{LakeError, Result};
 use crate::Lake;
 
-/// `name` as a quoted SQL identifier (a dotted dataset name stays one name).
-pub(crate) fn ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
+pub(crate) use crate::catalog::sql_type::ident;
 
 fn text(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))

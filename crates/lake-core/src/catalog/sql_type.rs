@@ -1,5 +1,11 @@
 //! The SQL names of the lake's column types, as users of SQL engines know them.
 
+/// `name` as a quoted SQL identifier (a dotted dataset name stays one name; a `"` in it is
+/// doubled), for SQL the lake writes itself.
+pub fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 /// The type a SQL user knows for a Polars type name (`i64` → `BIGINT`).
 pub fn sql_type_name(dtype: &str) -> String {
     let t = dtype.trim();

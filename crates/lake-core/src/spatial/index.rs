@@ -145,19 +145,17 @@ pub fn resolve(ds: &DatasetVersion, spec: &str) -> Result<Target> {
         .chain(geometry_columns(&ds.schema).iter())
         .map(Target::key)
         .collect();
-    Err(LakeError::UnknownColumn {
-        message: format!(
-            "{} has no column `{spec}`; {}",
-            ds.name,
-            if found.is_empty() {
-                "it has no geometry or coordinate columns to index".to_string()
-            } else {
-                format!("it can be indexed on: {}", found.join("; "))
-            }
+    let first = found.first().cloned();
+    Err(crate::hints::no_such_column(
+        &ds.name,
+        spec,
+        &found,
+        (
+            "it can be indexed on",
+            "it has no geometry or coordinate columns to index",
         ),
-        position: None,
-        suggestion: found.first().cloned(),
-    })
+        first,
+    ))
 }
 
 /// Reads what the index holds from the version's files.

@@ -79,25 +79,20 @@ fn text_column(ds: &crate::catalog::DatasetVersion, spec: &str) -> Result<String
             crate::catalog::sql_type::sql_type_name(&c.dtype)
         )));
     }
-    let texts: Vec<&str> = ds
+    let texts: Vec<String> = ds
         .schema
         .iter()
         .filter(|c| c.dtype == "str")
-        .map(|c| c.name.as_str())
+        .map(|c| c.name.clone())
         .collect();
-    Err(LakeError::UnknownColumn {
-        message: format!(
-            "{} has no column `{spec}`; {}",
-            ds.name,
-            if texts.is_empty() {
-                "it has no text columns to embed".to_string()
-            } else {
-                format!("its text columns are: {}", texts.join(", "))
-            }
-        ),
-        position: None,
-        suggestion: crate::hints::closest(spec, texts.iter().copied()),
-    })
+    let closest = crate::hints::closest(spec, texts.iter().map(String::as_str));
+    Err(crate::hints::no_such_column(
+        &ds.name,
+        spec,
+        &texts,
+        ("its text columns are", "it has no text columns to embed"),
+        closest,
+    ))
 }
 
 /// The Hive-style folder (`year=2024`) a data file is in, if any.

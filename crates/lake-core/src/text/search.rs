@@ -5,8 +5,10 @@
 
 use polars::prelude::*;
 
+use crate::catalog::sql_type::ident;
 use crate::catalog::DatasetVersion;
 use crate::error::{LakeError, Result};
+use crate::vector::index::inv_norm;
 use crate::vector::{lake_index, Metric};
 use crate::Lake;
 
@@ -100,17 +102,6 @@ pub fn searchable(lake: &Lake) -> Result<Vec<Searchable>> {
     Ok(out)
 }
 
-fn cosine_distance(a: &[f32], b: &[f32]) -> f32 {
-    let (mut dot, mut aa, mut bb) = (0f64, 0f64, 0f64);
-    for (x, y) in a.iter().zip(b) {
-        let (x, y) = (f64::from(*x), f64::from(*y));
-        dot += x * y;
-        aa += x * x;
-        bb += y * y;
-    }
-    (1.0 - (dot / (aa * bb).sqrt()).clamp(-1.0, 1.0)) as f32
-}
-
 /// `distance`, or `distance_2`, `distance_3`, ... when the dataset has a column of that name.
 pub fn distance_alias(ds: &DatasetVersion) -> String {
     let taken = |n: &str| ds.schema.iter().any(|c| c.name.eq_ignore_ascii_case(n));
@@ -167,7 +158,7 @@ fn nearest_in(lake: &Lake, s: &Searchable, q: &[f32], k: usize) -> Result<Vec<Se
             dataset: s.dataset.clone(),
             column: s.text_column.clone(),
             text: text_at(lake, &ds, file, row, &s.text_column)?,
-            distance: cosine_distance(q, &v),
+            distance: Metric::Cosine.rank(q, inv_norm(q), &v, inv_norm(&v)),
             file,
             row,
         });
@@ -193,11 +184,6 @@ fn text_at(lake: &Lake, ds: &DatasetVersion, file: u32, row: u32, column: &str) 
         .map_err(read)?
         .clone();
     Ok(c.get(0).unwrap_or_default().chars().take(SNIPPET).collect())
-}
-
-/// `name` as a quoted SQL identifier.
-fn ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// The SQL of "Find similar": the `limit` rows of `dataset` nearest to `vector` in `column` by

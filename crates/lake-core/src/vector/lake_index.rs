@@ -48,20 +48,18 @@ pub fn resolve(ds: &DatasetVersion, spec: &str) -> Result<(String, usize)> {
             crate::catalog::sql_type::sql_type_name(&c.dtype)
         )));
     }
-    let names: Vec<&str> = vectors.iter().map(|(c, _)| c.as_str()).collect();
-    Err(LakeError::UnknownColumn {
-        message: format!(
-            "{} has no column `{spec}`; {}",
-            ds.name,
-            if names.is_empty() {
-                "it has no vector (FLOAT[N]) columns to index".to_string()
-            } else {
-                format!("its vector columns are: {}", names.join(", "))
-            }
+    let names: Vec<String> = vectors.into_iter().map(|(c, _)| c).collect();
+    let first = names.first().cloned();
+    Err(crate::hints::no_such_column(
+        &ds.name,
+        spec,
+        &names,
+        (
+            "its vector columns are",
+            "it has no vector (FLOAT[N]) columns to index",
         ),
-        position: None,
-        suggestion: names.first().map(|s| s.to_string()),
-    })
+        first,
+    ))
 }
 
 /// Rows of a file read at a time (a row group of the lake's files).
