@@ -1742,7 +1742,12 @@ hits: Array<SemanticHit>,
 /**
  * Datasets that could not be searched, each with why (the others were).
  */
-skipped: Array<string>, };
+skipped: Array<string>, 
+/**
+ * The searchable datasets, as the search found them (the app lists them; no second
+ * look through the catalog).
+ */
+sources: Array<Searchable>, };
 
 /**
  * What `lake embed` did.

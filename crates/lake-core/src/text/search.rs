@@ -40,6 +40,9 @@ pub struct SemanticResults {
     pub hits: Vec<SemanticHit>,
     /// Datasets that could not be searched, each with why (the others were).
     pub skipped: Vec<String>,
+    /// The searchable datasets, as the search found them (the app lists them; no second
+    /// look through the catalog).
+    pub sources: Vec<Searchable>,
 }
 
 /// One row found by a search.
@@ -119,12 +122,13 @@ pub fn semantic_search(lake: &Lake, text: &str, k: usize) -> Result<SemanticResu
     let mut out = SemanticResults {
         hits: Vec::new(),
         skipped: Vec::new(),
+        sources: searchable(lake)?,
     };
     let Some(q) = super::embed_one(text)? else {
         return Ok(out);
     };
-    for s in searchable(lake)?.into_iter().filter(|s| s.indexed) {
-        match nearest_in(lake, &s, &q, k) {
+    for s in out.sources.iter().filter(|s| s.indexed) {
+        match nearest_in(lake, s, &q, k) {
             Ok(hits) => out.hits.extend(hits),
             Err(e) => out.skipped.push(format!("{}: {e}", s.dataset)),
         }

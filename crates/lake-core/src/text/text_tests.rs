@@ -386,6 +386,7 @@ fn a_semantic_search_ranks_the_texts_of_every_searchable_dataset_together() {
     // 100 notes about Lisbon and one mail about Porto are the travel texts: they come first.
     let found = super::search::semantic_search(&lake, "holiday trip to Portugal", 200).unwrap();
     assert!(found.skipped.is_empty());
+    assert_eq!(found.sources, s);
     let hits = found.hits;
     assert_eq!(hits.len(), 200);
     assert!(hits.windows(2).all(|w| w[0].distance <= w[1].distance));

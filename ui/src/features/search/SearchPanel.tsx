@@ -46,9 +46,9 @@ export function SearchPanel({ onQuery, onOpenDataset }: { onQuery: (sql: string,
     setRow(null);
     asking.current += 1;
     try {
-      const [results, list] = await Promise.all([semanticSearch(q, 20), searchableDatasets()]);
+      const results = await semanticSearch(q, 20);
       setFound(results);
-      setSources(list);
+      setSources(results.sources);
       setAsked(q);
     } catch (e) {
       setError(asLakeError(e));
