@@ -1,5 +1,5 @@
-//! Helpers the unit tests share: importing a CSV text into a real lake and reading a query's
-//! first value.
+//! Helpers the unit tests share: importing a CSV text into a real lake, reading a query's
+//! first value and a column of integers.
 
 use std::path::Path;
 
@@ -29,4 +29,14 @@ pub fn first_i64(lake: &Lake, sql: &str) -> Result<i64> {
         .cast(&polars::prelude::DataType::Int64)
         .unwrap();
     Ok(c.i64().unwrap().get(0).unwrap())
+}
+
+/// Column `name` of `frame` as integers (its NULLs left out).
+pub fn i64s(frame: &polars::prelude::DataFrame, name: &str) -> Vec<i64> {
+    let c = frame
+        .column(name)
+        .unwrap()
+        .cast(&polars::prelude::DataType::Int64)
+        .unwrap();
+    c.i64().unwrap().into_no_null_iter().collect()
 }

@@ -50,14 +50,7 @@ fn json_arrays_of_numbers_become_vector_columns_that_rank_the_nearest() {
     );
     let q = q.as_str();
     let out = run_query(&lake, q, &QueryOptions::default()).unwrap();
-    let ids: Vec<i64> = out
-        .frame
-        .column("id")
-        .unwrap()
-        .i64()
-        .unwrap()
-        .into_no_null_iter()
-        .collect();
+    let ids = crate::test_util::i64s(&out.frame, "id");
     assert_eq!(ids, vec![1, 2]);
     let d = out.frame.column("d").unwrap();
     assert_eq!(d.dtype(), &DataType::Float64);
@@ -93,14 +86,7 @@ fn json_arrays_of_numbers_become_vector_columns_that_rank_the_nearest() {
     let q = "SELECT b.id, array_distance(a.emb, b.emb) AS d FROM notes a CROSS JOIN notes b \
              WHERE a.id = 1 AND b.id <> 1 ORDER BY d NULLS LAST";
     let out = run_query(&lake, q, &QueryOptions::default()).unwrap();
-    let ids: Vec<i64> = out
-        .frame
-        .column("id")
-        .unwrap()
-        .i64()
-        .unwrap()
-        .into_no_null_iter()
-        .collect();
+    let ids = crate::test_util::i64s(&out.frame, "id");
     assert_eq!(ids, vec![2, 3, 4]);
     assert_eq!(out.frame.column("d").unwrap().null_count(), 1);
 }

@@ -118,13 +118,7 @@ fn embed_quietly(
 /// The `id` column of `sql`'s answer.
 fn ids(lake: &Lake, sql: &str) -> Vec<i64> {
     let out = run_query(lake, sql, &QueryOptions::default()).unwrap();
-    let c = out
-        .frame
-        .column("id")
-        .unwrap()
-        .cast(&DataType::Int64)
-        .unwrap();
-    c.i64().unwrap().into_no_null_iter().collect()
+    crate::test_util::i64s(&out.frame, "id")
 }
 
 fn cosine(a: &[f32], b: &[f32]) -> f32 {
