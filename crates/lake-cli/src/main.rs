@@ -119,6 +119,10 @@ enum Command {
         /// written.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
         repeat: u32,
+        /// Run the query even when the result cache holds its answer (with --repeat: times
+        /// the engine on a warm process, as the app's later queries run).
+        #[arg(long)]
+        no_cache: bool,
         /// The SQL.
         sql: String,
     },
@@ -574,6 +578,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
             timeout,
             timing,
             repeat,
+            no_cache,
             sql,
         } => {
             let lake = open(lake_dir)?;
@@ -582,6 +587,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 cancel: Some(install_ctrlc()),
                 // The process exits right after a cancel, so the fastest engine is safe here.
                 engine: query::QueryEngine::Streaming,
+                no_cache,
             };
             let result = repeated(&lake, &sql, &opts, repeat, timing)?;
             // `--output x.csv` writes CSV unless --format says otherwise.
@@ -664,6 +670,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 cancel: Some(install_ctrlc()),
                 // The process exits right after a cancel, so the fastest engine is safe here.
                 engine: query::QueryEngine::Streaming,
+                no_cache: false,
             };
             let plan = query::explain_query(&lake, &sql, analyze, &opts)?;
             match format.as_str() {

@@ -409,6 +409,23 @@ fn timing_reports_the_query_time_on_stderr_and_leaves_the_result_alone() {
     // Without the flag, nothing is printed besides the result.
     let out = lake.run(&["query", "--format", "csv", "SELECT sum(a) AS s FROM t"]);
     assert!(out.stderr.is_empty(), "{out:?}");
+    // A repeat is answered from the result cache, unless --no-cache says to run it again.
+    for (flags, cached) in [(&[][..], 1), (&["--no-cache"][..], 0)] {
+        let mut args = vec!["query", "--format", "csv", "--timing", "--repeat", "3"];
+        args.extend_from_slice(flags);
+        args.push("SELECT max(a) AS m FROM t");
+        let out = lake.run(&args);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "m\n3\n");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            err.lines().filter(|l| l.starts_with("run ")).count(),
+            3,
+            "{err}"
+        );
+        // The first run of this SQL in the first process only fills the cache.
+        let hits = err.matches("from the result cache").count();
+        assert_eq!(hits, if cached == 1 { 2 } else { 0 }, "{flags:?}: {err}");
+    }
 }
 
 #[test]

@@ -124,6 +124,7 @@ pub fn collect_cancellable(frame: LazyFrame, opts: &QueryOptions) -> Result<Data
                             timeout: opts.timeout.map(|t| t.saturating_sub(start.elapsed())),
                             cancel: opts.cancel.clone(),
                             engine: QueryEngine::InMemory,
+                            no_cache: opts.no_cache,
                         };
                         return collect_cancellable(fallback, &rest);
                     }

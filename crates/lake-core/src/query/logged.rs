@@ -20,8 +20,8 @@ pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOut
     let results = lake.memo::<ResultCache>();
     let key = cache::key(lake, sql).unwrap_or(None);
     let hit = match &key {
-        Some(k) => results.get(lake, &k.text()).ok().flatten(),
-        None => None,
+        Some(k) if !opts.no_cache => results.get(lake, &k.text()).ok().flatten(),
+        _ => None,
     };
     lap.to(crate::meter::stages::Stage::Cache);
     if let Some(hit) = hit {

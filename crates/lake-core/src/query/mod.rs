@@ -91,6 +91,9 @@ pub struct QueryOptions {
     pub cancel: Option<CancelToken>,
     /// The engine.
     pub engine: QueryEngine,
+    /// Run it even when the result cache holds its answer (to time the engine, as `lake query
+    /// --repeat N --no-cache` does); the answer is still kept there.
+    pub no_cache: bool,
 }
 
 impl QueryOptions {
