@@ -229,6 +229,8 @@ pub fn run(lake: &Lake, action: IndexAction) -> Result<ExitCode, LakeError> {
                     metric.name()
                 ))
             })?;
+            // Opened and checked before the searches are timed.
+            index.checked.wait()?;
             let qds = lake.catalog().require_dataset(&queries)?;
             let qcol = match queries_column {
                 Some(c) => lake_index::resolve(&qds, &c)?,

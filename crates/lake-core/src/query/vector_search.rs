@@ -465,6 +465,9 @@ pub(super) fn cover(
             (found.into_iter().map(|(e, _)| e).collect(), None, exact, ef)
         }
     };
+    // The file's checksum, summed on another thread the first time it is opened, must have
+    // matched before its candidates' rows are read.
+    index.checked.wait()?;
     if entries.iter().any(|e| *e as usize >= n) {
         return Err(LakeError::Damaged(format!(
             "the vector index of {}.{} gave a row it does not hold; drop it with `lake index \

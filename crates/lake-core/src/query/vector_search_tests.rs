@@ -377,3 +377,40 @@ fn an_append_adds_its_rows_to_a_usearch_graph_in_place() {
     assert_eq!(got[0].0, 25_017, "{got:?}");
     assert!(got[0].1.abs() < 1e-6, "{got:?}");
 }
+
+#[test]
+fn a_query_of_an_index_file_changed_on_disk_fails_and_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lake");
+    let lake = Lake::init(&root).unwrap();
+    import(&lake, dir.path(), 0, 3000, Mode::Replace);
+    let q = query_vector(3);
+    let sql = format!("SELECT id, array_distance(emb, {q}) AS d FROM vecs ORDER BY d LIMIT 5");
+    let scan = ids_and_distances(&lake, &sql);
+    let b = build(&lake, Metric::L2, Some(BackendKind::USearch));
+    // Another process opens the file (mapped) and searches the graph where it lies.
+    let fresh = Lake::open(&root).unwrap();
+    let got = ids_and_distances(&fresh, &sql);
+    let same = got
+        .iter()
+        .filter(|g| scan.iter().any(|s| s.0 == g.0))
+        .count();
+    assert!(same >= 4, "{got:?} against {scan:?}");
+    drop(fresh);
+    // One vector's byte changed in the file: the next process's query fails, naming the file.
+    let path = root.join(&b.info.path);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let matrix = [3000u32.to_le_bytes(), ((DIM * 4) as u32).to_le_bytes()].concat();
+    let at = bytes.windows(8).position(|w| w == matrix).unwrap() + 8 + 1234 * DIM * 4 + 3;
+    bytes[at] ^= 0x40;
+    std::fs::write(&path, &bytes).unwrap();
+    let e = run_query(&Lake::open(&root).unwrap(), &sql, &QueryOptions::default())
+        .err()
+        .expect("a damaged index is an error")
+        .to_string();
+    assert!(
+        e.contains(&b.info.path) && e.contains("is damaged (its checksum does not match)"),
+        "{e}"
+    );
+    assert!(e.contains("lake index drop"), "{e}");
+}

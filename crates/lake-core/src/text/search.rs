@@ -151,6 +151,8 @@ fn nearest_in(lake: &Lake, s: &Searchable, q: &[f32], k: usize) -> Result<Vec<Se
     let found = index
         .index
         .search(q, k, crate::vector::backends::EF_SEARCH.max(k))?;
+    // No row is read for a file whose checksum did not match.
+    index.checked.wait()?;
     let mut hits = Vec::with_capacity(found.len());
     let mut v = vec![0f32; index.dim];
     for (e, _) in found {

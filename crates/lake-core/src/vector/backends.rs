@@ -43,7 +43,10 @@ pub fn build(
     }
 }
 
-/// Reads `kind`'s structure from its bytes; the error says what is wrong.
+/// Reads `kind`'s structure from its bytes; the error says what is wrong. With `unchecked`
+/// (the file's checksum not known yet), only the lake's own search of a mapped USearch graph,
+/// which checks every read against the file, is made; else `None`.
+#[allow(clippy::too_many_arguments)]
 pub fn read(
     kind: BackendKind,
     metric: Metric,
@@ -51,7 +54,12 @@ pub fn read(
     n: usize,
     bytes: &[u8],
     mapped: Option<&std::sync::Arc<crate::storage::FileBytes>>,
-) -> std::result::Result<Box<dyn VectorIndex>, String> {
+    what: &str,
+    unchecked: bool,
+) -> std::result::Result<Option<Box<dyn VectorIndex>>, String> {
+    if unchecked && kind != BackendKind::USearch {
+        return Ok(None);
+    }
     match kind {
         BackendKind::Exact => {
             if n.checked_mul(dim).and_then(|x| x.checked_mul(4)) != Some(bytes.len()) {
@@ -61,7 +69,7 @@ pub fn read(
                 .chunks_exact(4)
                 .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
                 .collect();
-            Ok(Box::new(Exact::new(metric, dim, flat)))
+            Ok(Some(Box::new(Exact::new(metric, dim, flat))))
         }
         BackendKind::USearch => {
             // A mapped file's graph is searched where it lies, in the page cache, never copied
@@ -69,6 +77,16 @@ pub fn read(
             let view = mapped
                 .filter(|_| (bytes.as_ptr() as usize).is_multiple_of(64))
                 .cloned();
+            // The lake's own search over the saved graph, where it knows the form.
+            if let Some(m) = &view {
+                let at = bytes.as_ptr() as usize - m.as_ptr() as usize;
+                if let Some(g) = super::graph::GraphView::open(m, at, metric, dim, n, what)? {
+                    return Ok(Some(Box::new(g)));
+                }
+            }
+            if unchecked {
+                return Ok(None);
+            }
             let index = match &view {
                 Some(_) => {
                     let meta = usearch::Index::metadata_from_buffer(bytes)
@@ -96,13 +114,13 @@ pub fn read(
                 .reserve_capacity_and_threads(n, threads.max(64))
                 .map_err(|e| format!("USearch cannot make room for searches: {e}"))?;
             index.change_expansion_search(1);
-            Ok(Box::new(USearch {
+            Ok(Some(Box::new(USearch {
                 index,
                 dim,
                 _mapped: view,
-            }))
+            })))
         }
-        BackendKind::InstantDistance => instant::read(metric, dim, n, bytes),
+        BackendKind::InstantDistance => instant::read(metric, dim, n, bytes).map(Some),
     }
 }
 

@@ -161,7 +161,10 @@ pub trait VectorIndex: Send + Sync {
 }
 
 /// What makes a backend from its bytes, or says what is wrong with them. With the mapped file
-/// that holds the bytes (aligned), a backend may search them where they lie, keeping the file.
+/// that holds the bytes (aligned), a backend may search them where they lie, keeping the file;
+/// the file's name is for the errors its searches may give. `unchecked`: the file's checksum
+/// is not known yet, so only a backend that checks every read against the file may be made
+/// (`None` otherwise); with it false, a backend is always made.
 pub type ReadBackend = fn(
     BackendKind,
     Metric,
@@ -169,7 +172,9 @@ pub type ReadBackend = fn(
     usize,
     &[u8],
     Option<&Arc<FileBytes>>,
-) -> std::result::Result<Box<dyn VectorIndex>, String>;
+    &str,
+    bool,
+) -> std::result::Result<Option<Box<dyn VectorIndex>>, String>;
 
 /// An index as read from (or about to be written to) its file.
 pub struct VectorIndexFile {
@@ -183,6 +188,62 @@ pub struct VectorIndexFile {
     pub entries: Vec<(u32, u32)>,
     /// The search structure.
     pub index: Box<dyn VectorIndex>,
+    /// Whether its checksum matched.
+    pub checked: Checked,
+}
+
+/// Whether an index file's checksum matched. A file read into memory (or just built) is
+/// known at once; a mapped one is summed on another thread while the first query that opened
+/// it searches (a 200k × 128 index is 130 MB: summing it first would take most of a query's
+/// time), and [`Checked::wait`] makes that query wait for the answer before it gives rows.
+pub struct Checked {
+    what: String,
+    pending: std::sync::Mutex<Option<std::thread::JoinHandle<bool>>>,
+    ok: std::sync::OnceLock<bool>,
+}
+
+impl Checked {
+    /// A file whose checksum is known: `ok`.
+    pub fn known(what: &str, ok: bool) -> Checked {
+        Checked {
+            what: what.to_string(),
+            pending: std::sync::Mutex::new(None),
+            ok: std::sync::OnceLock::from(ok),
+        }
+    }
+
+    fn later(what: &str, job: std::thread::JoinHandle<bool>) -> Checked {
+        Checked {
+            what: what.to_string(),
+            pending: std::sync::Mutex::new(Some(job)),
+            ok: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Waits for the checksum (once per file and process); an error when it did not match.
+    pub fn wait(&self) -> Result<()> {
+        let ok = *self.ok.get_or_init(|| {
+            let job = self
+                .pending
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take();
+            job.is_some_and(|j| j.join().unwrap_or(false))
+        });
+        if ok {
+            Ok(())
+        } else {
+            Err(damaged(&self.what, "its checksum does not match"))
+        }
+    }
+}
+
+/// The error for a damaged index file: what is wrong, and what to do.
+pub(crate) fn damaged(what: &str, why: &str) -> LakeError {
+    LakeError::Damaged(format!(
+        "the vector index {what} is damaged ({why}); drop it with `lake index drop` and create \
+         it again"
+    ))
 }
 
 impl VectorIndexFile {
@@ -303,12 +364,6 @@ impl VectorIndexFile {
         what: &str,
         read: ReadBackend,
     ) -> Result<VectorIndexFile> {
-        // The checksum reads every page: the page tables are filled in one call, not a fault
-        // per page (a kernel without it just faults as it goes).
-        #[cfg(target_os = "linux")]
-        if let FileBytes::Mapped(m) = &bytes {
-            let _ = m.advise(memmap2::Advice::PopulateRead);
-        }
         let owner = Arc::new(bytes);
         Self::parse_in(&owner, what, read, Some(&owner))
     }
@@ -319,12 +374,7 @@ impl VectorIndexFile {
         read: ReadBackend,
         owner: Option<&Arc<FileBytes>>,
     ) -> Result<VectorIndexFile> {
-        let bad = |why: &str| {
-            LakeError::Damaged(format!(
-                "the vector index {what} is damaged ({why}); drop it with `lake index drop` and \
-                 create it again"
-            ))
-        };
+        let bad = |why: &str| damaged(what, why);
         let mut at = 0usize;
         let mut take = |n: usize| -> Result<&[u8]> {
             let s = bytes
@@ -361,10 +411,15 @@ impl VectorIndexFile {
         let head_len = at - 8;
         let body_at = at;
         let body = &bytes[at..];
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        h.update(&bytes[..head_len]);
-        h.update(body);
-        if h.digest() != sum {
+        let digest = move |bytes: &[u8]| {
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            h.update(&bytes[..head_len]);
+            h.update(&bytes[body_at..]);
+            h.digest() == sum
+        };
+        // Only the new layout's bytes are aligned where they lie.
+        let owner = owner.filter(|_| v2);
+        if owner.is_none() && !digest(bytes) {
             return Err(bad("its checksum does not match"));
         }
         let n = usize::try_from(n)
@@ -388,16 +443,51 @@ impl VectorIndexFile {
             own = own.next_multiple_of(ALIGN);
         }
         let own_bytes = bytes.get(own..).ok_or_else(|| bad("it ends early"))?;
-        // Only the new layout's bytes are aligned where they lie.
-        let owner = owner.filter(|_| v2);
-        let index =
-            read(backend, metric, dim as usize, n, own_bytes, owner).map_err(|why| bad(&why))?;
+        let dim = dim as usize;
+        let read = |unchecked| {
+            read(backend, metric, dim, n, own_bytes, owner, what, unchecked).map_err(|w| bad(&w))
+        };
+        // A mapped file whose backend checks every read against the file (the lake's search of
+        // a USearch graph) is summed on another thread, while the query that opened it runs;
+        // any other reader gets only bytes whose checksum matched.
+        let early = match owner {
+            Some(_) => read(true)?,
+            None => None,
+        };
+        let (index, checked) = match (early, owner) {
+            (Some(index), Some(o)) => {
+                let o = o.clone();
+                let job = std::thread::Builder::new()
+                    .name("vidx-checksum".into())
+                    .spawn(move || {
+                        // The page tables are filled in one call, for the query's reads too.
+                        #[cfg(target_os = "linux")]
+                        if let FileBytes::Mapped(m) = &*o {
+                            let _ = m.advise(memmap2::Advice::PopulateRead);
+                        }
+                        digest(&o)
+                    });
+                match job {
+                    Ok(job) => (index, Checked::later(what, job)),
+                    Err(_) if digest(bytes) => (index, Checked::known(what, true)),
+                    Err(_) => return Err(bad("its checksum does not match")),
+                }
+            }
+            _ => {
+                if owner.is_some() && !digest(bytes) {
+                    return Err(bad("its checksum does not match"));
+                }
+                let index = read(false)?.ok_or_else(|| bad("no reader for its backend"))?;
+                (index, Checked::known(what, true))
+            }
+        };
         Ok(VectorIndexFile {
             metric,
-            dim: dim as usize,
+            dim,
             files,
             entries,
             index,
+            checked,
         })
     }
 }

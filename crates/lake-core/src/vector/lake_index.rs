@@ -179,6 +179,7 @@ pub fn create(
         files: ds.files.iter().map(|f| (f.path.clone(), f.rows)).collect(),
         entries,
         index,
+        checked: super::index::Checked::known("", true),
     };
     Ok(Built {
         info: write(lake, lock, &ds, &column, metric, &file)?,

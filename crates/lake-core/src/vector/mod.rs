@@ -7,6 +7,7 @@
 
 pub mod backends;
 pub mod functions;
+pub mod graph;
 pub mod index;
 pub mod kernels;
 pub mod lake_index;
@@ -14,5 +15,7 @@ pub mod lake_index;
 pub use functions::{is_vector_function, VectorFunctions};
 pub use index::{BackendKind, Metric, VectorIndex, VectorIndexFile};
 
+#[cfg(test)]
+mod graph_tests;
 #[cfg(test)]
 pub(crate) mod index_tests;
