@@ -292,13 +292,16 @@ impl VectorIndex for USearch {
     }
 
     fn byte_len(&self) -> usize {
-        self.index.serialized_length()
+        // USearch's bytes, then each key's slot (`graph::key_slots`).
+        self.index.serialized_length() + 4 * self.index.size()
     }
 
     fn fill(&self, out: &mut [u8]) -> std::io::Result<()> {
+        let (saved, slots) = out.split_at_mut(self.index.serialized_length());
         self.index
-            .save_to_buffer(out)
-            .map_err(|e| std::io::Error::other(e.to_string()))
+            .save_to_buffer(saved)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        super::graph::key_slots(saved, self.dim, self.index.size(), slots)
     }
 }
 

@@ -15,6 +15,7 @@
 //!        each slot's level (i16), then each slot's node:
 //!        key u64, level i16, per level 0..=level: count u32, then that level's room of slots
 //!        (u32; the base connectivity at level 0, the connectivity above)
+//! then, written by the lake (`key_slots`): each key's slot, u32 (u32::MAX for none)
 //! ```
 //!
 //! Every count, slot and level read is checked against the headers, so damaged bytes are an
@@ -34,28 +35,143 @@ pub struct GraphView {
     /// The file, for errors.
     what: String,
     bytes: Arc<FileBytes>,
-    /// Where, in `bytes`, slot 0's vector starts, and each slot's node.
-    vectors_at: usize,
-    nodes: Vec<usize>,
-    levels_at: usize,
-    /// Where the saved bytes end.
-    end: usize,
+    parts: Layout,
     metric: Metric,
     dim: usize,
     n: usize,
+    /// Each key's slot, made the first time a vector is asked for by key, for a file without
+    /// them written after the graph.
+    slots: OnceLock<Vec<u32>>,
+    visited: Mutex<Vec<Visited>>,
+}
+
+/// Where the parts of USearch's saved bytes are.
+struct Layout {
+    /// Slot 0's vector.
+    vectors_at: usize,
+    /// Each slot's node.
+    nodes: Vec<usize>,
+    levels_at: usize,
+    /// Where USearch's bytes end.
+    end: usize,
+    /// Each key's slot (u32), where the lake wrote them after USearch's bytes.
+    slots_at: Option<usize>,
     connectivity: usize,
     base_connectivity: usize,
     max_level: usize,
     entry: u32,
-    /// Each key's slot, made the first time a vector is asked for by key.
-    slots: OnceLock<Vec<u32>>,
-    visited: Mutex<Vec<Visited>>,
 }
 
 const NODE_HEAD: usize = 8 + 2;
 
 fn u64_at(b: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// Reads where the parts of the graph saved at `b[at..]` are; `None` for a form this reader
+/// does not know, an error for damaged bytes. `metric`, when given, must be the graph's.
+fn layout(
+    b: &[u8],
+    at: usize,
+    metric: Option<Metric>,
+    dim: usize,
+    n: usize,
+) -> std::result::Result<Option<Layout>, String> {
+    let end = |what: &str| format!("its graph ends early ({what})");
+    let rows = u32_at(b, at).ok_or_else(|| end("rows"))?;
+    let width = u32_at(b, at + 4).ok_or_else(|| end("rows"))?;
+    if rows as usize != n || width as usize != dim * 4 {
+        return Err("its vectors are not the size its header says".into());
+    }
+    let vectors_at = at + 8;
+    let head = vectors_at
+        .checked_add(n.checked_mul(dim * 4).ok_or("a size overflows")?)
+        .ok_or("a size overflows")?;
+    let h = b.get(head..head + 64).ok_or_else(|| end("head"))?;
+    if &h[..7] != b"usearch" {
+        return Err("its graph is not one USearch saved".into());
+    }
+    let code = |m: Metric| match m {
+        Metric::Cosine => b'c',
+        Metric::L2 => b'e',
+        Metric::InnerProduct => b'i',
+    };
+    if metric.is_some_and(|m| h[13] != code(m)) {
+        return Err("its graph is not of the metric its header lists".into());
+    }
+    let (f32_kind, u64_kind, u32_kind) = (11, 14, 15);
+    let deleted = u64_at(h, 13 + 4 + 8).unwrap_or(1);
+    let multi = h[13 + 4 + 24];
+    let version = u16::from_le_bytes([h[7], h[8]]);
+    let types = (h[14], h[15], h[16]) == (f32_kind, u64_kind, u32_kind);
+    if version != 2 || !types || deleted != 0 || multi != 0 {
+        // Not a form this reader knows (another USearch, other types, removed entries):
+        // USearch's own reader takes it, after the file's checksum.
+        return Ok(None);
+    }
+    let g = head + 64;
+    let field = |i: usize| u64_at(b, g + 8 * i).ok_or_else(|| end("graph header"));
+    let (size, conn, base, max_level, entry) =
+        (field(0)?, field(1)?, field(2)?, field(3)?, field(4)?);
+    if size as usize != n || (n > 0 && entry >= size) {
+        return Err("its graph does not hold the entries its header lists".into());
+    }
+    if !(2..=4096).contains(&conn) || !(2..=8192).contains(&base) || (n > 0 && max_level > 64) {
+        return Err("its graph's header is out of range".into());
+    }
+    let (conn, base) = (conn as usize, base as usize);
+    let levels_at = g + 40;
+    let levels = b
+        .get(levels_at..levels_at + 2 * n)
+        .ok_or_else(|| end("levels"))?;
+    let mut nodes = Vec::with_capacity(n);
+    let mut off = levels_at + 2 * n;
+    let base_bytes = 4 + 4 * base;
+    let level_bytes = 4 + 4 * conn;
+    for l in levels.chunks_exact(2) {
+        let l = i16::from_le_bytes([l[0], l[1]]);
+        if l < 0 || l as u64 > max_level {
+            return Err("a node's level is out of range".into());
+        }
+        nodes.push(off);
+        off += NODE_HEAD + base_bytes + l as usize * level_bytes;
+    }
+    if off > b.len() {
+        return Err(end("nodes"));
+    }
+    Ok(Some(Layout {
+        vectors_at,
+        nodes,
+        levels_at,
+        end: off,
+        slots_at: (b.len() - off == 4 * n).then_some(off),
+        connectivity: conn,
+        base_connectivity: base,
+        max_level: if n == 0 { 0 } else { max_level as usize },
+        entry: entry as u32,
+    }))
+}
+
+/// Writes into `out` (`4 × n` bytes) each key's slot in the graph USearch saved as `saved`:
+/// the lake puts them after USearch's bytes, so that a query finds a vector by key without
+/// reading every node first (a key with no slot is `u32::MAX`).
+pub fn key_slots(saved: &[u8], dim: usize, n: usize, out: &mut [u8]) -> std::io::Result<()> {
+    out.fill(0xFF);
+    // A form this reader does not know gets no slots: the reader then finds them itself.
+    let Some(l) = layout(saved, 0, None, dim, n).map_err(std::io::Error::other)? else {
+        return Ok(());
+    };
+    for (s, &at) in l.nodes.iter().enumerate() {
+        let key = u64_at(saved, at).unwrap_or(u64::MAX);
+        if let Some(o) = usize::try_from(key).ok().filter(|k| *k < n) {
+            out[4 * o..4 * o + 4].copy_from_slice(&(s as u32).to_le_bytes());
+        }
+    }
+    Ok(())
 }
 
 impl GraphView {
@@ -70,107 +186,27 @@ impl GraphView {
         n: usize,
         what: &str,
     ) -> std::result::Result<Option<GraphView>, String> {
-        if cfg!(target_endian = "big") {
-            return Ok(None);
-        }
-        let b: &[u8] = bytes;
-        let end = |what: &str| format!("its graph ends early ({what})");
-        let rows = u32::from_le_bytes(
-            b.get(at..at + 4)
-                .ok_or_else(|| end("rows"))?
-                .try_into()
-                .expect("4"),
-        );
-        let width = u32::from_le_bytes(
-            b.get(at + 4..at + 8)
-                .ok_or_else(|| end("rows"))?
-                .try_into()
-                .expect("4"),
-        );
-        if rows as usize != n || width as usize != dim * 4 {
-            return Err("its vectors are not the size its header says".into());
-        }
-        let vectors_at = at + 8;
-        if !(b.as_ptr() as usize + vectors_at).is_multiple_of(4) {
+        if cfg!(target_endian = "big") || !(bytes.as_ptr() as usize + at + 8).is_multiple_of(4) {
             // Not where f32s can be read in place: USearch copies them.
             return Ok(None);
         }
-        let head = vectors_at
-            .checked_add(n.checked_mul(dim * 4).ok_or("a size overflows")?)
-            .ok_or("a size overflows")?;
-        let h = b.get(head..head + 64).ok_or_else(|| end("head"))?;
-        if &h[..7] != b"usearch" {
-            return Err("its graph is not one USearch saved".into());
-        }
-        let want_metric = match metric {
-            Metric::Cosine => b'c',
-            Metric::L2 => b'e',
-            Metric::InnerProduct => b'i',
-        };
-        let (f32_kind, u64_kind, u32_kind) = (11, 14, 15);
-        let deleted = u64_at(h, 13 + 4 + 8).unwrap_or(1);
-        let multi = h[13 + 4 + 24];
-        if h[13] != want_metric {
-            return Err("its graph is not of the metric its header lists".into());
-        }
-        let version = u16::from_le_bytes([h[7], h[8]]);
-        let types = (h[14], h[15], h[16]) == (f32_kind, u64_kind, u32_kind);
-        if version != 2 || !types || deleted != 0 || multi != 0 {
-            // Not a form this reader knows (another USearch, other types, removed entries):
-            // USearch's own reader takes it, after the file's checksum.
+        let Some(layout) = layout(bytes, at, Some(metric), dim, n)? else {
             return Ok(None);
-        }
-        let g = head + 64;
-        let field = |i: usize| u64_at(b, g + 8 * i).ok_or_else(|| end("graph header"));
-        let (size, conn, base, max_level, entry) =
-            (field(0)?, field(1)?, field(2)?, field(3)?, field(4)?);
-        if size as usize != n || (n > 0 && entry >= size) {
-            return Err("its graph does not hold the entries its header lists".into());
-        }
-        if !(2..=4096).contains(&conn) || !(2..=8192).contains(&base) || (n > 0 && max_level > 64) {
-            return Err("its graph's header is out of range".into());
-        }
-        let (conn, base) = (conn as usize, base as usize);
-        let levels_at = g + 40;
-        let levels = b
-            .get(levels_at..levels_at + 2 * n)
-            .ok_or_else(|| end("levels"))?;
-        let mut nodes = Vec::with_capacity(n);
-        let mut off = levels_at + 2 * n;
-        let base_bytes = 4 + 4 * base;
-        let level_bytes = 4 + 4 * conn;
-        for l in levels.chunks_exact(2) {
-            let l = i16::from_le_bytes([l[0], l[1]]);
-            if l < 0 || l as u64 > max_level {
-                return Err("a node's level is out of range".into());
-            }
-            nodes.push(off);
-            off += NODE_HEAD + base_bytes + l as usize * level_bytes;
-        }
-        if off > b.len() {
-            return Err(end("nodes"));
-        }
+        };
         Ok(Some(GraphView {
             what: what.to_string(),
             bytes: bytes.clone(),
-            vectors_at,
-            nodes,
-            levels_at,
-            end: off,
+            parts: layout,
             metric,
             dim,
             n,
-            connectivity: conn,
-            base_connectivity: base,
-            max_level: if n == 0 { 0 } else { max_level as usize },
-            entry: entry as u32,
             slots: OnceLock::new(),
             visited: Mutex::new(Vec::new()),
         }))
     }
 
     fn vectors(&self) -> &[f32] {
-        let b = &self.bytes[self.vectors_at..self.vectors_at + self.n * self.dim * 4];
+        let b = &self.bytes[self.parts.vectors_at..self.parts.vectors_at + self.n * self.dim * 4];
         // SAFETY: `open` checked that these bytes lie in the file (the head after them was
         // read) and start 4-byte aligned; any bytes are valid f32s, and `self.bytes` keeps
         // them for as long as the slice lives.
@@ -179,23 +215,23 @@ impl GraphView {
 
     /// Slot `s`'s neighbours at `level`, or an error when `s` has no such level.
     fn neighbours<'a>(&self, b: &'a [u8], s: u32, level: usize) -> Result<&'a [u8]> {
-        let at = self.nodes[s as usize];
+        let at = self.parts.nodes[s as usize];
         let node_level = i16::from_le_bytes([
-            b[self.levels_at + 2 * s as usize],
-            b[self.levels_at + 2 * s as usize + 1],
+            b[self.parts.levels_at + 2 * s as usize],
+            b[self.parts.levels_at + 2 * s as usize + 1],
         ]);
         if level > node_level.max(0) as usize {
             return Err(self.damaged());
         }
         let (at, room) = if level == 0 {
-            (at + NODE_HEAD, self.base_connectivity)
+            (at + NODE_HEAD, self.parts.base_connectivity)
         } else {
             (
                 at + NODE_HEAD
                     + 4
-                    + 4 * self.base_connectivity
-                    + (level - 1) * (4 + 4 * self.connectivity),
-                self.connectivity,
+                    + 4 * self.parts.base_connectivity
+                    + (level - 1) * (4 + 4 * self.parts.connectivity),
+                self.parts.connectivity,
             )
         };
         let count = u32::from_le_bytes(b[at..at + 4].try_into().expect("4")) as usize;
@@ -207,7 +243,7 @@ impl GraphView {
     }
 
     fn key(&self, b: &[u8], s: u32) -> u64 {
-        let at = self.nodes[s as usize];
+        let at = self.parts.nodes[s as usize];
         u64::from_le_bytes(b[at..at + 8].try_into().expect("8"))
     }
 
@@ -248,9 +284,9 @@ impl GraphView {
             }
         };
         // Greedy down the upper levels.
-        let mut cur = self.entry;
+        let mut cur = self.parts.entry;
         let mut d = dist(vec_of(cur));
-        for level in (1..=self.max_level).rev() {
+        for level in (1..=self.parts.max_level).rev() {
             loop {
                 let mut moved = false;
                 for c in self.neighbours(b, cur, level)?.chunks_exact(4) {
@@ -384,11 +420,17 @@ impl VectorIndex for GraphView {
 
     fn vector(&self, entry: u32, out: &mut Vec<f32>) {
         out.clear();
-        let slot = self
-            .slots()
-            .get(entry as usize)
-            .copied()
-            .unwrap_or(u32::MAX);
+        let written = self
+            .parts
+            .slots_at
+            .and_then(|at| u32_at(&self.bytes, at + 4 * entry as usize))
+            .filter(|s| (*s as usize) < self.n);
+        let slot = written.unwrap_or_else(|| {
+            self.slots()
+                .get(entry as usize)
+                .copied()
+                .unwrap_or(u32::MAX)
+        });
         let v = self.vectors();
         let at = slot as usize * self.dim;
         match v.get(at..at + self.dim) {
@@ -398,11 +440,15 @@ impl VectorIndex for GraphView {
     }
 
     fn byte_len(&self) -> usize {
-        self.end - (self.vectors_at - 8)
+        let end = self
+            .parts
+            .slots_at
+            .map_or(self.parts.end, |at| at + 4 * self.n);
+        end - (self.parts.vectors_at - 8)
     }
 
     fn fill(&self, out: &mut [u8]) -> std::io::Result<()> {
-        let at = self.vectors_at - 8;
+        let at = self.parts.vectors_at - 8;
         out.copy_from_slice(&self.bytes[at..at + out.len()]);
         Ok(())
     }

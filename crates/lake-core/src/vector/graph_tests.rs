@@ -81,12 +81,20 @@ fn the_lakes_search_of_a_saved_graph_finds_the_nearest_by_every_metric() {
             portable >= 990,
             "{metric:?}: {portable}/1000 of the portable search's"
         );
-        // Each key's vector, though the graph's slots are in the order the threads added.
+        // Each key's vector, though the graph's slots are in the order the threads added: by
+        // the slots written after the graph, and (a file written before them) by its nodes.
+        let before = changed(&bytes, |b| b.truncate(b.len() - 4 * n));
+        let old = GraphView::open(&before, own, metric, dim, n, "g.vidx")
+            .unwrap()
+            .unwrap();
         let mut v = Vec::new();
         for e in [0u32, 1, 2999, 5999] {
             g.vector(e, &mut v);
             assert_eq!(v, flat[e as usize * dim..][..dim], "{metric:?} entry {e}");
+            old.vector(e, &mut v);
+            assert_eq!(v, flat[e as usize * dim..][..dim], "{metric:?} entry {e}");
         }
+        assert_eq!(old.byte_len() + 4 * n, g.byte_len());
         // Wider than it holds, and k larger than ef: every entry at most once.
         let all = g.search(&flat[..dim], n + 5, 8).unwrap();
         assert!(all.len() <= n && all.len() >= 8);
@@ -105,7 +113,7 @@ fn the_lakes_search_of_a_saved_graph_finds_the_nearest_by_every_metric() {
 }
 
 /// `bytes` with `f` applied to a copy, in memory.
-fn damaged(bytes: &[u8], f: impl FnOnce(&mut Vec<u8>)) -> Arc<FileBytes> {
+fn changed(bytes: &[u8], f: impl FnOnce(&mut Vec<u8>)) -> Arc<FileBytes> {
     let mut copy = bytes.to_vec();
     f(&mut copy);
     Arc::new(FileBytes::Owned(copy))
@@ -122,11 +130,11 @@ fn damaged_graph_bytes_are_an_error_never_a_read_outside_the_file() {
     let nodes = levels + 2 * n;
     let err = |b: Arc<FileBytes>| open(&b).err().unwrap_or_else(|| panic!("opened"));
     // Cut short, a level out of range, a header that is not USearch's, another metric.
-    assert!(err(damaged(&bytes, |b| b.truncate(nodes + 100))).contains("ends early"));
-    assert!(err(damaged(&bytes, |b| b[levels..levels + 2]
+    assert!(err(changed(&bytes, |b| b.truncate(nodes + 100))).contains("ends early"));
+    assert!(err(changed(&bytes, |b| b[levels..levels + 2]
         .copy_from_slice(&99i16.to_le_bytes())))
     .contains("level is out of range"));
-    assert!(err(damaged(&bytes, |b| b[graph - 64] = b'x')).contains("not one USearch saved"));
+    assert!(err(changed(&bytes, |b| b[graph - 64] = b'x')).contains("not one USearch saved"));
     assert!(GraphView::open(&bytes, own, Metric::Cosine, dim, n, "g.vidx").is_err());
     assert!(GraphView::open(&bytes, own, Metric::L2, dim, n + 1, "g.vidx").is_err());
     // Each node's first neighbour at level 0 pointed past the end: a search fails, it does not
@@ -144,7 +152,7 @@ fn damaged_graph_bytes_are_an_error_never_a_read_outside_the_file() {
             .collect()
     };
     let starts = node_at(&bytes);
-    let g = open(&damaged(&bytes, |b| {
+    let g = open(&changed(&bytes, |b| {
         for &at in &starts {
             b[at + 14..at + 18].copy_from_slice(&u32::MAX.to_le_bytes());
         }
@@ -158,7 +166,7 @@ fn damaged_graph_bytes_are_an_error_never_a_read_outside_the_file() {
         "{e}"
     );
     // Counts larger than a node's room are held to the room.
-    let g = open(&damaged(&bytes, |b| {
+    let g = open(&changed(&bytes, |b| {
         for &at in &starts {
             b[at + 10..at + 14].copy_from_slice(&u32::MAX.to_le_bytes());
         }

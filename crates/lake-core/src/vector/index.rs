@@ -7,7 +7,8 @@
 //! entries u64, checksum u64 (xxh3 of what comes before it, then of all that follows),
 //! per entry: file u32, row u32,
 //! zeros up to the next multiple of 64 bytes from the file's start,
-//! the backend's own bytes
+//! the backend's own bytes (a USearch graph: USearch's saved bytes, then each entry's slot in
+//! the graph, u32, `graph::key_slots`)
 //! ```
 //!
 //! Entry `i` is the `i`th non-NULL vector of the version's files, in file and row order; the
