@@ -705,9 +705,13 @@ try {
   check((await d.attr(firstHit, "data-dataset")) === "takeout.emails" && hitsText === 3, `the top hit is the book club mail (${hitsText} hits)`);
   const firstIsIt = await d.exec(`return document.querySelector('[data-testid="search-hit"]').textContent;`);
   check(firstIsIt.includes("Moonstone"), "and it is first");
-  await d.click(await d.find('[data-testid="search-hit"] .hit'));
+  // By keyboard: ↓ from the box to the first hit, Enter opens it.
+  await d.type('[data-testid="semantic-input"]', "\uE015");
+  const focused = await d.exec(`return document.activeElement?.closest('[data-testid="search-hit"]')?.textContent ?? "";`);
+  check(focused.includes("Moonstone"), "the down arrow goes from the search box to the first hit");
+  await d.type(await d.find('[data-testid="search-hit"] .hit'), ENTER);
   await d.wait('[data-testid="search-row"] [data-testid="grid-row"][data-row="0"]', { text: "Book club" });
-  check(true, "a hit opens its row");
+  check(true, "Enter on a hit opens its row");
   await shot("semantic-search");
   await d.click('[data-testid="search-as-sql"]');
   await d.wait('.tab-panel:not([hidden]) [data-testid="query-tab"] [data-testid="grid-row"][data-row="0"]', { text: "Book club", timeout: 30000 });

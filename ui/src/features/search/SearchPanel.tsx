@@ -16,6 +16,26 @@ export function searchSql(s: { dataset: string; vector_column: string; distance_
   return `SELECT array_cosine_distance(${sqlName(s.vector_column)}, embed(${sqlText(text)})) AS ${d}, *\nFROM ${sqlName(s.dataset)}\nORDER BY ${d}\nLIMIT ${k}`;
 }
 
+/** Where the keyboard goes from hit `at` (-1: the search box) of `count` on `key`: a hit's
+ *  index, -1 for the box, or null to leave the key to the browser. */
+export function nextHit(at: number, key: string, count: number): number | null {
+  if (count === 0) return null;
+  switch (key) {
+    case "ArrowDown":
+      return Math.min(at + 1, count - 1);
+    case "ArrowUp":
+      return at <= 0 ? -1 : at - 1;
+    case "Home":
+      return at < 0 ? null : 0;
+    case "End":
+      return at < 0 ? null : count - 1;
+    case "Escape":
+      return at < 0 ? null : -1;
+    default:
+      return null;
+  }
+}
+
 /** Search by meaning: one box over every searchable dataset (notes, mail, searches, videos),
  *  the nearest rows of all of them ranked together, each opening its row. */
 export function SearchPanel({ onQuery, onOpenDataset }: { onQuery: (sql: string, autoRun?: "run" | "analyze") => void; onOpenDataset: (name: string) => void }) {
@@ -28,6 +48,7 @@ export function SearchPanel({ onQuery, onOpenDataset }: { onQuery: (sql: string,
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  const list = useRef<HTMLOListElement>(null);
   // The latest row asked for: a slower earlier answer must not replace it.
   const asking = useRef(0);
 
@@ -67,6 +88,16 @@ export function SearchPanel({ onQuery, onOpenDataset }: { onQuery: (sql: string,
     }
   };
 
+  // ↓ from the box goes to the hits, ↑ ↓ Home End move among them, Esc (or ↑ from the first)
+  // goes back to the box; Enter opens the hit (it is a button).
+  const onKey = (at: number) => (e: React.KeyboardEvent) => {
+    const to = nextHit(at, e.key, hits?.length ?? 0);
+    if (to === null) return;
+    e.preventDefault();
+    if (to < 0) input.current?.focus();
+    else list.current?.querySelectorAll<HTMLButtonElement>("button.hit")[to]?.focus();
+  };
+
   const indexed = sources?.filter((s) => s.indexed) ?? [];
   return (
     <div className="search-panel" data-testid="search-panel">
@@ -82,6 +113,7 @@ export function SearchPanel({ onQuery, onOpenDataset }: { onQuery: (sql: string,
           type="search"
           value={text}
           onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKey(-1)}
           placeholder="Search by meaning, e.g. trip to Lisbon"
           data-testid="semantic-input"
           aria-label="Search by meaning"
@@ -115,10 +147,10 @@ export function SearchPanel({ onQuery, onOpenDataset }: { onQuery: (sql: string,
         </div>
       )}
       {hits && hits.length > 0 && (
-        <ol className="search-hits" data-testid="search-hits">
-          {hits.map((h) => (
+        <ol className="search-hits" data-testid="search-hits" ref={list}>
+          {hits.map((h, i) => (
             <li key={`${h.dataset}/${h.file}/${h.row}`} data-testid="search-hit" data-dataset={h.dataset} className={row?.hit === h ? "on" : ""}>
-              <button className="hit" onClick={() => void open(h)} title="Show this row">
+              <button className="hit" onClick={() => void open(h)} onKeyDown={onKey(i)} title="Show this row (↑ ↓ to move, Esc back to the box)">
                 <span className="badge">{h.dataset}</span>
                 <span className="hit-text">{h.text || "(empty)"}</span>
                 <span className="dim num">{h.distance.toFixed(3)}</span>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { likelyTextColumn, progressText, searchableColumns } from "./SearchableBox";
-import { searchSql } from "./SearchPanel";
+import { nextHit, searchSql } from "./SearchPanel";
 
 const cols = (spec: [string, string][]) => spec.map(([name, dtype]) => ({ name, dtype }));
 
@@ -41,5 +41,25 @@ describe("make searchable progress", () => {
     expect(t).toContain("250 of 1,000 texts");
     expect(t).toMatch(/about 6(\.0)? s left/);
     expect(progressText({ done: 1000, total: 1000, elapsed_s: 8 })).toBe("1,000 of 1,000 texts");
+  });
+});
+
+describe("search hits by keyboard", () => {
+  it("goes down from the box, moves among the hits and back up", () => {
+    expect(nextHit(-1, "ArrowDown", 3)).toBe(0);
+    expect(nextHit(0, "ArrowDown", 3)).toBe(1);
+    expect(nextHit(2, "ArrowDown", 3)).toBe(2);
+    expect(nextHit(1, "ArrowUp", 3)).toBe(0);
+    expect(nextHit(0, "ArrowUp", 3)).toBe(-1);
+    expect(nextHit(1, "End", 3)).toBe(2);
+    expect(nextHit(2, "Home", 3)).toBe(0);
+    expect(nextHit(2, "Escape", 3)).toBe(-1);
+  });
+  it("leaves other keys, and the box's own keys, to the browser", () => {
+    expect(nextHit(-1, "ArrowDown", 0)).toBeNull();
+    expect(nextHit(-1, "Home", 3)).toBeNull();
+    expect(nextHit(-1, "Escape", 3)).toBeNull();
+    expect(nextHit(0, "a", 3)).toBeNull();
+    expect(nextHit(1, "Enter", 3)).toBeNull();
   });
 });
