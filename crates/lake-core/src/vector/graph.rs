@@ -100,9 +100,6 @@ fn layout(
         Metric::L2 => b'e',
         Metric::InnerProduct => b'i',
     };
-    if metric.is_some_and(|m| h[13] != code(m)) {
-        return Err("its graph is not of the metric its header lists".into());
-    }
     let (f32_kind, u64_kind, u32_kind) = (11, 14, 15);
     let deleted = u64_at(h, 13 + 4 + 8).unwrap_or(1);
     let multi = h[13 + 4 + 24];
@@ -112,6 +109,9 @@ fn layout(
         // Not a form this reader knows (another USearch, other types, removed entries):
         // USearch's own reader takes it, after the file's checksum.
         return Ok(None);
+    }
+    if metric.is_some_and(|m| h[13] != code(m)) {
+        return Err("its graph is not of the metric its header lists".into());
     }
     let g = head + 64;
     let field = |i: usize| u64_at(b, g + 8 * i).ok_or_else(|| end("graph header"));
@@ -424,7 +424,9 @@ impl VectorIndex for GraphView {
             .parts
             .slots_at
             .and_then(|at| u32_at(&self.bytes, at + 4 * entry as usize))
-            .filter(|s| (*s as usize) < self.n);
+            // A slot whose node holds another key is not used (a damaged file's checksum
+            // fails the query besides).
+            .filter(|s| (*s as usize) < self.n && self.key(&self.bytes, *s) == entry as u64);
         let slot = written.unwrap_or_else(|| {
             self.slots()
                 .get(entry as usize)

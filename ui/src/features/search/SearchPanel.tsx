@@ -24,7 +24,7 @@ export function nextHit(at: number, key: string, count: number): number | null {
     case "ArrowDown":
       return Math.min(at + 1, count - 1);
     case "ArrowUp":
-      return at <= 0 ? -1 : at - 1;
+      return at < 0 ? null : at === 0 ? -1 : at - 1;
     case "Home":
       return at < 0 ? null : 0;
     case "End":

@@ -59,6 +59,7 @@ describe("search hits by keyboard", () => {
     expect(nextHit(-1, "ArrowDown", 0)).toBeNull();
     expect(nextHit(-1, "Home", 3)).toBeNull();
     expect(nextHit(-1, "Escape", 3)).toBeNull();
+    expect(nextHit(-1, "ArrowUp", 3)).toBeNull();
     expect(nextHit(0, "a", 3)).toBeNull();
     expect(nextHit(1, "Enter", 3)).toBeNull();
   });
