@@ -580,6 +580,9 @@ try {
     await sleep(100);
   }
   check(numsRows.length >= 1 && numsRows.every((r) => r[7].includes("AS n FROM nums")), `the text filter keeps only that query's runs (${numsRows.length})`);
+  // The filtered history sits at the panel's foot: its button is scrolled fully into view first
+  // (WebKitWebDriver will not click one cut off at the window's edge).
+  await d.exec(`document.querySelector('[data-testid="runs-table"] [data-testid="run-again"]').scrollIntoView({ block: "center" });`);
   await d.click('[data-testid="runs-table"] [data-testid="run-again"]');
   await d.wait('.tab-panel:not([hidden]) [data-testid="grid-row"][data-row="0"]', { text: "3000" });
   check(true, "Re-run opens the past query in a new tab and runs it (3000)");
