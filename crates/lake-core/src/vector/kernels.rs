@@ -117,6 +117,24 @@ pub(crate) mod avx512 {
     #[inline]
     #[target_feature(enable = "avx512f")]
     pub fn l2_squared(a: &[f32], b: &[f32]) -> f32 {
+        sum(a, b, |x, y, s| {
+            let d = _mm512_sub_ps(x, y);
+            _mm512_fmadd_ps(d, d, s)
+        })
+    }
+
+    /// Σ aᵢbᵢ.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+        sum(a, b, |x, y, s| _mm512_fmadd_ps(x, y, s))
+    }
+
+    /// The sum of `add(aᵢ, bᵢ, sum)` over 16 lanes at a time, in two running sums (`add` is
+    /// inlined: the loop compiles to the same zmm subtract and fused multiply-add).
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn sum(a: &[f32], b: &[f32], add: impl Fn(__m512, __m512, __m512) -> __m512) -> f32 {
         let n = a.len().min(b.len());
         let (mut s0, mut s1) = (_mm512_setzero_ps(), _mm512_setzero_ps());
         let mut i = 0;
@@ -124,37 +142,13 @@ pub(crate) mod avx512 {
         while i + 32 <= n {
             let (x0, y0) = unsafe { (load(a, i), load(b, i)) };
             let (x1, y1) = unsafe { (load(a, i + 16), load(b, i + 16)) };
-            let (d0, d1) = (_mm512_sub_ps(x0, y0), _mm512_sub_ps(x1, y1));
-            s0 = _mm512_fmadd_ps(d0, d0, s0);
-            s1 = _mm512_fmadd_ps(d1, d1, s1);
+            s0 = add(x0, y0, s0);
+            s1 = add(x1, y1, s1);
             i += 32;
         }
         while i < n {
             let (x, y) = unsafe { (tail(a, i, n), tail(b, i, n)) };
-            let d = _mm512_sub_ps(x, y);
-            s0 = _mm512_fmadd_ps(d, d, s0);
-            i += 16;
-        }
-        _mm512_reduce_add_ps(_mm512_add_ps(s0, s1))
-    }
-
-    /// Σ aᵢbᵢ.
-    #[inline]
-    #[target_feature(enable = "avx512f")]
-    pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-        let n = a.len().min(b.len());
-        let (mut s0, mut s1) = (_mm512_setzero_ps(), _mm512_setzero_ps());
-        let mut i = 0;
-        while i + 32 <= n {
-            let (x0, y0) = unsafe { (load(a, i), load(b, i)) };
-            let (x1, y1) = unsafe { (load(a, i + 16), load(b, i + 16)) };
-            s0 = _mm512_fmadd_ps(x0, y0, s0);
-            s1 = _mm512_fmadd_ps(x1, y1, s1);
-            i += 32;
-        }
-        while i < n {
-            let (x, y) = unsafe { (tail(a, i, n), tail(b, i, n)) };
-            s0 = _mm512_fmadd_ps(x, y, s0);
+            s0 = add(x, y, s0);
             i += 16;
         }
         _mm512_reduce_add_ps(_mm512_add_ps(s0, s1))
