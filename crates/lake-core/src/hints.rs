@@ -25,8 +25,10 @@ pub fn no_such_column(
     spec: &str,
     fits: &[String],
     (listed, none): (&str, &str),
-    suggestion: Option<String>,
 ) -> crate::error::LakeError {
+    // The name closest to what was asked, else the first that fits.
+    let suggestion =
+        closest(spec, fits.iter().map(String::as_str)).or_else(|| fits.first().cloned());
     // Keys that hold commas (`lon,lat`) are kept apart by semicolons.
     let sep = if fits.iter().any(|f| f.contains(',')) {
         "; "
@@ -44,5 +46,34 @@ pub fn no_such_column(
         ),
         position: None,
         suggestion,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn suggestion(e: crate::error::LakeError) -> Option<String> {
+        match e {
+            crate::error::LakeError::UnknownColumn { suggestion, .. } => suggestion,
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn a_missing_column_suggests_the_closest_name_else_the_first() {
+        let fits = vec!["title".to_string(), "body_text".to_string()];
+        let e = no_such_column("mail", "body_txt", &fits, ("its text columns are", "none"));
+        assert!(
+            e.to_string()
+                .contains("its text columns are: title, body_text"),
+            "{e}"
+        );
+        assert_eq!(suggestion(e).as_deref(), Some("body_text"));
+        let e = no_such_column("mail", "zzz", &fits, ("listed", "none"));
+        assert_eq!(suggestion(e).as_deref(), Some("title"));
+        let e = no_such_column("mail", "x", &[], ("listed", "it has none"));
+        assert!(e.to_string().ends_with("it has none"), "{e}");
+        assert_eq!(suggestion(e), None);
     }
 }

@@ -145,7 +145,6 @@ pub fn resolve(ds: &DatasetVersion, spec: &str) -> Result<Target> {
         .chain(geometry_columns(&ds.schema).iter())
         .map(Target::key)
         .collect();
-    let first = found.first().cloned();
     Err(crate::hints::no_such_column(
         &ds.name,
         spec,
@@ -154,7 +153,6 @@ pub fn resolve(ds: &DatasetVersion, spec: &str) -> Result<Target> {
             "it can be indexed on",
             "it has no geometry or coordinate columns to index",
         ),
-        first,
     ))
 }
 

@@ -85,13 +85,11 @@ fn text_column(ds: &crate::catalog::DatasetVersion, spec: &str) -> Result<String
         .filter(|c| c.dtype == "str")
         .map(|c| c.name.clone())
         .collect();
-    let closest = crate::hints::closest(spec, texts.iter().map(String::as_str));
     Err(crate::hints::no_such_column(
         &ds.name,
         spec,
         &texts,
         ("its text columns are", "it has no text columns to embed"),
-        closest,
     ))
 }
 

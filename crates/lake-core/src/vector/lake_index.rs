@@ -49,7 +49,6 @@ pub fn resolve(ds: &DatasetVersion, spec: &str) -> Result<(String, usize)> {
         )));
     }
     let names: Vec<String> = vectors.into_iter().map(|(c, _)| c).collect();
-    let first = names.first().cloned();
     Err(crate::hints::no_such_column(
         &ds.name,
         spec,
@@ -58,7 +57,6 @@ pub fn resolve(ds: &DatasetVersion, spec: &str) -> Result<(String, usize)> {
             "its vector columns are",
             "it has no vector (FLOAT[N]) columns to index",
         ),
-        first,
     ))
 }
 
