@@ -5,7 +5,8 @@ The issue's data: N=200,000 clustered vectors of DIM=128 (float32, seeded) and Q
 from the same clusters, with exact ground truth from a brute-force scan (numpy). Metric: L2.
 Every engine builds with M=16, efConstruction=128, on every core, and searches on one thread.
 
-1. build: the lake's `lake index create --metric l2` (USearch backend; its own timing of the
+1. build: the lake's `lake index create --metric l2` (its own HNSW build, saved in USearch's
+   form: the `usearch` backend; its own timing of the
    build, the vectors' read from Parquet shown apart) against hnswlib and USearch's Python
    package; peak memory of each process;
 2. query speed at recall@10 >= 0.95: each engine's searches per second at the smallest ef of
@@ -13,7 +14,7 @@ Every engine builds with M=16, efConstruction=128, on every core, and searches o
 3. a filtered top-10 that 1% of rows pass, through SQL (`lake query --timing`): the index
    against the exact scan of the same lake before the index was built, in a new process each
    time and warm in one process (as the app runs queries); answers compared;
-4. instant-distance, the card's crate, built on the first 20,000 vectors against USearch on the
+4. instant-distance, the card's crate, built on the first 20,000 vectors against the lake's HNSW on the
    same 20,000 (at 200,000 it would take minutes).
 """
 import argparse, json, os, resource, shutil, subprocess, sys, time
@@ -168,7 +169,7 @@ def at_recall(search):
 (u_ef, u_qps, u_rec), u_rows = at_recall(peers["usearch"]["search"])
 
 print("\n-- build (200k x 128)")
-print(f"lake (USearch backend): {lake_build:.2f} s building + {lake_read:.2f} s reading the vectors from Parquet; "
+print(f"lake (its own HNSW):    {lake_build:.2f} s building + {lake_read:.2f} s reading the vectors from Parquet; "
       f"peak {lake_peak:.0f} MB")
 print(f"hnswlib:                {peers['hnswlib']['build']:.2f} s; peak {peers['hnswlib']['peak_mb']:.0f} MB")
 print(f"usearch (Python):       {peers['usearch']['build']:.2f} s; peak {peers['usearch']['peak_mb']:.0f} MB")
@@ -205,5 +206,5 @@ o, _, _ = peak_mb_of(L + ["index", "create", "small", "vector", "--metric", "l2"
 inst = float(o.strip().splitlines()[-1].split("building ")[1].split(" s")[0])
 o, _, _ = peak_mb_of(L + ["index", "create", "small", "vector", "--metric", "l2", "--backend", "usearch"])
 us20 = float(o.strip().splitlines()[-1].split("building ")[1].split(" s")[0])
-print(f"\n-- 20k x 128: instant-distance builds in {inst:.2f} s, USearch in {us20:.2f} s: {inst / us20:.0f}x slower; "
-      f"USearch is the default backend at and above 20,000 vectors (below, an exact scan)")
+print(f"\n-- 20k x 128: instant-distance builds in {inst:.2f} s, the lake's HNSW in {us20:.2f} s: {inst / us20:.0f}x slower; "
+      f"the lake's HNSW (`usearch` backend) is the default at and above 20,000 vectors (below, an exact scan)")

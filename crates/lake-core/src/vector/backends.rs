@@ -36,9 +36,21 @@ pub fn build(
     dim: usize,
     flat: Vec<f32>,
 ) -> Result<Box<dyn VectorIndex>> {
+    build_watched(kind, metric, dim, flat, &mut |_, _| true)
+}
+
+/// [`build`], calling `report(inserted, all)` about ten times a second while a graph is
+/// built; when it returns `false` the build stops with [`LakeError::Cancelled`].
+pub fn build_watched(
+    kind: BackendKind,
+    metric: Metric,
+    dim: usize,
+    flat: Vec<f32>,
+    report: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<Box<dyn VectorIndex>> {
     match kind {
         BackendKind::Exact => Ok(Box::new(Exact::new(metric, dim, flat))),
-        BackendKind::USearch => Ok(Box::new(USearch::build(metric, dim, &flat)?)),
+        BackendKind::USearch => USearch::build(metric, dim, flat, report),
         BackendKind::InstantDistance => Ok(instant::build(metric, dim, &flat)),
     }
 }
@@ -189,7 +201,8 @@ impl VectorIndex for Exact {
     }
 }
 
-/// USearch's HNSW, built on every core.
+/// USearch's HNSW, for the graphs the lake's search does not read (`graph::GraphView`):
+/// another USearch's form, other types, or removed entries.
 struct USearch {
     index: usearch::Index,
     dim: usize,
@@ -202,8 +215,8 @@ fn usearch_error(e: impl std::fmt::Display) -> LakeError {
 }
 
 impl USearch {
-    fn build(metric: Metric, dim: usize, flat: &[f32]) -> Result<USearch> {
-        let options = usearch::IndexOptions {
+    fn options(metric: Metric, dim: usize) -> usearch::IndexOptions {
+        usearch::IndexOptions {
             dimensions: dim,
             metric: match metric {
                 Metric::Cosine => usearch::MetricKind::Cos,
@@ -215,36 +228,40 @@ impl USearch {
             expansion_add: EF_CONSTRUCTION,
             expansion_search: EF_SEARCH,
             multi: false,
-        };
-        let index = usearch::Index::new(&options).map_err(usearch_error)?;
-        let n = flat.len().checked_div(dim).unwrap_or(0);
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        index
-            .reserve_capacity_and_threads(n, threads)
-            .map_err(usearch_error)?;
-        let failed = std::sync::Mutex::new(None);
-        std::thread::scope(|s| {
-            for t in 0..threads {
-                let (index, failed) = (&index, &failed);
-                s.spawn(move || {
-                    for i in (t..n).step_by(threads) {
-                        if let Err(e) = index.add(i as u64, &flat[i * dim..(i + 1) * dim]) {
-                            *failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
-                            return;
-                        }
-                    }
-                });
-            }
-        });
-        if let Some(e) = failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
-            return Err(usearch_error(e));
         }
-        index.change_expansion_search(1);
-        Ok(USearch {
-            index,
-            dim,
-            _mapped: None,
-        })
+    }
+
+    /// Builds the graph with the lake's own HNSW build (`hnsw`), which writes it in USearch's
+    /// saved form straight into the index file (`graph::GraphView` then searches it there).
+    fn build(
+        metric: Metric,
+        dim: usize,
+        flat: Vec<f32>,
+        report: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Result<Box<dyn VectorIndex>> {
+        let n = flat.len().checked_div(dim).unwrap_or(0);
+        // The 64-byte head USearch writes for these types and metric, from an empty index.
+        let empty = usearch::Index::new(&Self::options(metric, dim)).map_err(usearch_error)?;
+        let mut saved = vec![0u8; empty.serialized_length()];
+        empty.save_to_buffer(&mut saved).map_err(usearch_error)?;
+        if n == 0 {
+            return Ok(Box::new(USearch {
+                index: empty,
+                dim,
+                _mapped: None,
+            }));
+        }
+        let head: [u8; 64] = saved
+            .get(8..72)
+            .and_then(|h| h.try_into().ok())
+            .ok_or_else(|| usearch_error("an empty index saved no head"))?;
+        let params = super::hnsw::Params {
+            connectivity: CONNECTIVITY,
+            ef_construction: EF_CONSTRUCTION,
+        };
+        let built = super::hnsw::build(metric, dim, flat, &params, &head, report)
+            .ok_or_else(|| LakeError::Cancelled("the index build was cancelled".into()))?;
+        Ok(Box::new(built))
     }
 }
 

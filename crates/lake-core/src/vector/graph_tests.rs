@@ -1,7 +1,7 @@
 #![cfg(test)]
-//! The lake's own search of a graph USearch saved: it finds what a brute-force scan finds,
-//! gives each key's vector, agrees with USearch's own search, and damaged bytes are an error,
-//! never a read outside the file.
+//! The lake's own build and search of a graph in USearch's saved form: it finds what a
+//! brute-force scan finds, gives each key's vector, agrees with USearch's own reader and search
+//! of the same bytes, and damaged bytes are an error, never a read outside the file.
 
 use std::sync::Arc;
 
@@ -11,8 +11,8 @@ use super::index::{BackendKind, Checked, Metric, VectorIndex, VectorIndexFile};
 use super::index_tests::clustered;
 use crate::storage::FileBytes;
 
-/// A USearch index file of `flat`, written and mapped as the lake does; with the offset of
-/// USearch's own bytes in it.
+/// An index file of `flat` in USearch's form, built, written and mapped as the lake does; with
+/// the offset of USearch's own bytes in it.
 fn mapped(metric: Metric, dim: usize, flat: &[f32]) -> (VectorIndexFile, Arc<FileBytes>, usize) {
     let n = flat.len() / dim;
     let f = VectorIndexFile {
@@ -49,6 +49,19 @@ fn the_lakes_search_of_a_saved_graph_finds_the_nearest_by_every_metric() {
         let g = GraphView::open(&bytes, own, metric, dim, n, "g.vidx")
             .unwrap()
             .expect("a graph the lake reads");
+        // USearch's own reader and search, of the graph the lake built in its form.
+        let usearch = backends::read(
+            BackendKind::USearch,
+            metric,
+            dim,
+            n,
+            &bytes[own..],
+            None,
+            "g.vidx",
+            false,
+        )
+        .unwrap()
+        .expect("a graph USearch reads");
         let (mut hits, mut same, mut portable) = (0, 0, 0);
         for i in 0..100 {
             let q = &flat[(i * 53 % n) * dim..][..dim];
@@ -56,8 +69,8 @@ fn the_lakes_search_of_a_saved_graph_finds_the_nearest_by_every_metric() {
             let keys: Vec<u32> = got.iter().map(|x| x.0).collect();
             let want = brute(metric, &flat, dim, q, 10);
             hits += keys.iter().filter(|k| want.contains(k)).count();
-            // USearch's own search of the graph it built, by its own distances.
-            let theirs = built.index.search(q, 10, 64).unwrap();
+            // USearch's own search of the same graph, by its own distances.
+            let theirs = usearch.search(q, 10, 64).unwrap();
             // The portable sums (what a processor without AVX-512 or AVX2 runs) find the same.
             let plain = g.search_portable(q, 10, 64).unwrap();
             portable += keys
@@ -81,8 +94,8 @@ fn the_lakes_search_of_a_saved_graph_finds_the_nearest_by_every_metric() {
             portable >= 990,
             "{metric:?}: {portable}/1000 of the portable search's"
         );
-        // Each key's vector, though the graph's slots are in the order the threads added: by
-        // the slots written after the graph, and (a file written before them) by its nodes.
+        // Each key's vector: by the slots written after the graph, and (a file written before
+        // them) by its nodes.
         let before = changed(&bytes, |b| b.truncate(b.len() - 4 * n));
         let old = GraphView::open(&before, own, metric, dim, n, "g.vidx")
             .unwrap()

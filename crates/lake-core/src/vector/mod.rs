@@ -8,6 +8,7 @@
 pub mod backends;
 pub mod functions;
 pub mod graph;
+pub mod hnsw;
 pub mod index;
 pub mod kernels;
 pub mod lake_index;
@@ -17,5 +18,7 @@ pub use index::{BackendKind, Metric, VectorIndex, VectorIndexFile};
 
 #[cfg(test)]
 mod graph_tests;
+#[cfg(test)]
+mod hnsw_tests;
 #[cfg(test)]
 pub(crate) mod index_tests;
