@@ -103,6 +103,25 @@ pub fn describe(i: &IndexInfo) -> String {
     )
 }
 
+/// The bar a graph build shows on a terminal: vectors inserted, the rate and the time left
+/// (Ctrl-C stops the build, with the lake unchanged).
+fn build_bar() -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal().then(|| {
+        let b = indicatif::ProgressBar::new(0);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} building the index [{bar:30}] {pos}/{len} vectors {per_sec} ETA {eta} \
+                 (Ctrl-C cancels)",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        b.enable_steady_tick(std::time::Duration::from_millis(120));
+        b
+    })
+}
+
 pub fn run(lake: &Lake, action: IndexAction) -> Result<ExitCode, LakeError> {
     match action {
         IndexAction::Create {
@@ -117,14 +136,26 @@ pub fn run(lake: &Lake, action: IndexAction) -> Result<ExitCode, LakeError> {
             let vector = lake_index::resolve(&ds, &column).is_ok();
             if kind.as_deref() == Some("hnsw") || (kind.is_none() && vector) {
                 let backend = backend.as_deref().map(BackendKind::parse).transpose()?;
-                let b = lake_index::create(
+                let (bar, cancel) = (build_bar(), crate::install_ctrlc());
+                let progress = |done: usize, all: usize| {
+                    if let Some(b) = &bar {
+                        b.set_length(all as u64);
+                        b.set_position(done as u64);
+                    }
+                };
+                let b = lake_index::create_watched(
                     lake,
                     &lock,
-                    &dataset,
-                    &column,
+                    (&dataset, &column),
                     Metric::parse(&metric)?,
                     backend,
-                )?;
+                    &progress,
+                    &cancel,
+                );
+                if let Some(bar) = &bar {
+                    bar.finish_and_clear();
+                }
+                let b = b?;
                 println!(
                     "built {} with {} in {:.2} s (reading the vectors {:.2} s, building {:.2} s)",
                     describe(&b.info),

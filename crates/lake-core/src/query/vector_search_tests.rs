@@ -169,6 +169,23 @@ fn an_hnsw_index_finds_the_nearest_and_a_selective_filter_still_gets_k_rows() {
     let scan_filtered = ids_and_distances(&lake, &filtered);
     let b = build(&lake, Metric::Cosine, None);
     assert_eq!(b.backend, BackendKind::USearch);
+    // A rebuild that is cancelled leaves the index there was.
+    let cancel = crate::cancel::CancelToken::new();
+    cancel.cancel();
+    let lock = lake.try_write_lock().unwrap();
+    let of = ("vecs", "EMB");
+    let e = lake_index::create_watched(&lake, &lock, of, Metric::Cosine, None, &|_, _| {}, &cancel)
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), crate::error::ErrorCode::Cancelled);
+    assert!(
+        e.to_string()
+            .contains("was cancelled; the lake is unchanged"),
+        "{e}"
+    );
+    drop(lock);
+    assert_eq!(lake.catalog().indexes(Some("vecs")).unwrap().len(), 1);
+    assert!(dir.path().join("lake").join(&b.info.path).exists());
     let got = ids_and_distances(&lake, &top);
     let hits = got.iter().filter(|g| scan_top.contains(g)).count();
     assert!(hits >= 9, "recall {hits}/10: {got:?} against {scan_top:?}");

@@ -250,7 +250,17 @@ pub fn embed_column(
     }
     let index = if index {
         let metric = crate::vector::Metric::Cosine;
-        match crate::vector::lake_index::create(lake, &lock, &ds.name, &name, metric, None) {
+        let of = (ds.name.as_str(), name.as_str());
+        let built = crate::vector::lake_index::create_watched(
+            lake,
+            &lock,
+            of,
+            metric,
+            None,
+            &|_, _| {},
+            cancel,
+        );
+        match built {
             Ok(built) => Some(built.info),
             Err(e) => {
                 warn("the index of the new column", e);

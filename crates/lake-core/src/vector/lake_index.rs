@@ -11,6 +11,7 @@ use polars::prelude::*;
 
 use super::backends;
 use super::index::{BackendKind, Metric, VectorIndexFile};
+use crate::cancel::CancelToken;
 use crate::catalog::{DatasetVersion, IndexInfo};
 use crate::error::{LakeError, Result};
 use crate::storage::{collect_shielded, WriteLock};
@@ -149,16 +150,31 @@ pub fn create(
     metric: Metric,
     backend: Option<BackendKind>,
 ) -> Result<Built> {
+    let none = CancelToken::new();
+    create_watched(
+        lake,
+        lock,
+        (dataset, column),
+        metric,
+        backend,
+        &|_, _| {},
+        &none,
+    )
+}
+
+/// [`create`], with `progress(inserted, all)` called about ten times a second while a graph
+/// is built; `cancel` stops the build with the lake unchanged (an index being rebuilt stays).
+pub fn create_watched(
+    lake: &Lake,
+    lock: &WriteLock,
+    (dataset, column): (&str, &str),
+    metric: Metric,
+    backend: Option<BackendKind>,
+    progress: &dyn Fn(usize, usize),
+    cancel: &CancelToken,
+) -> Result<Built> {
     let ds = lake.catalog().require_dataset(dataset)?;
     let (column, dim) = resolve(&ds, column)?;
-    // Rebuilding: the old file goes first (queries scan meanwhile), so a failed write never
-    // removes a file the catalog still lists, and no process keeps the old one cached.
-    let listed = lake
-        .catalog()
-        .remove_index(ds.version_id, &column, &metric.kind())?;
-    if let Some(p) = listed {
-        lake.remove_derived(lock, &p)?;
-    }
     let t = std::time::Instant::now();
     let (flat, entries) = read_vectors(lake, &ds, &column, dim)?;
     let (flat, entries) = if metric == Metric::Cosine {
@@ -169,8 +185,34 @@ pub fn create(
     let read_s = t.elapsed().as_secs_f64();
     let kind = backend.unwrap_or_else(|| backends::choose(entries.len()));
     let t = std::time::Instant::now();
-    let index = backends::build(kind, metric, dim, flat)?;
+    let stopped = || {
+        LakeError::Cancelled(format!(
+            "building the {} index of {} ({column}) was cancelled; the lake is unchanged",
+            metric.kind(),
+            ds.name
+        ))
+    };
+    if cancel.is_cancelled() {
+        return Err(stopped());
+    }
+    let index = backends::build_watched(kind, metric, dim, flat, &mut |done, all| {
+        progress(done, all);
+        !cancel.is_cancelled()
+    })
+    .map_err(|e| match e {
+        LakeError::Cancelled(_) => stopped(),
+        e => e,
+    })?;
     let build_s = t.elapsed().as_secs_f64();
+    // Rebuilding: the old file goes before the new one is written (queries scan meanwhile),
+    // so a failed write never removes a file the catalog still lists, and no process keeps
+    // the old one cached. It goes after the build, so a cancelled build leaves it.
+    let listed = lake
+        .catalog()
+        .remove_index(ds.version_id, &column, &metric.kind())?;
+    if let Some(p) = listed {
+        lake.remove_derived(lock, &p)?;
+    }
     let file = VectorIndexFile {
         metric,
         dim,
