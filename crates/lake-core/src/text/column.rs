@@ -234,9 +234,14 @@ pub fn embed_column(
     // The vectors are in: an index that fails is a warning with what to run, not an error.
     let mut warning = None;
     let mut warn = |what: &str, e: LakeError| {
+        // A Cancel during the index build keeps the vectors, which are committed by then.
+        let why = match e {
+            LakeError::Cancelled(_) => "its build was cancelled".to_string(),
+            e => format!("could not be built ({e})"),
+        };
         warning = Some(format!(
-            "{} has its vectors, but {what} could not be built ({e}); searches still work, more \
-             slowly; build it with `lake index create {} {name}`",
+            "{} has its vectors, but {what} {why}; searches still work, more slowly; build it \
+             with `lake index create {} {name}`",
             ds.name, ds.name
         ))
     };
