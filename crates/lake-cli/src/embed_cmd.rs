@@ -31,10 +31,12 @@ pub fn run(lake: &Lake, a: EmbedArgs) -> Result<ExitCode, LakeError> {
     let bar = (std::io::stderr().is_terminal() && !a.json).then(|| {
         let b = ProgressBar::new(0);
         b.set_style(
-            ProgressStyle::with_template(
-                "{spinner} embedding [{bar:30}] {pos}/{len} texts {per_sec} ETA {eta}",
+            crate::progress::with_rate(
+                ProgressStyle::with_template(
+                    "{spinner} embedding [{bar:30}] {pos}/{len} texts {rate} ETA {eta}",
+                )
+                .expect("valid template"),
             )
-            .expect("valid template")
             .progress_chars("=> "),
         );
         b.enable_steady_tick(Duration::from_millis(120));

@@ -110,11 +110,13 @@ fn build_bar() -> Option<indicatif::ProgressBar> {
     std::io::stderr().is_terminal().then(|| {
         let b = indicatif::ProgressBar::new(0);
         b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} building the index [{bar:30}] {pos}/{len} vectors {per_sec} ETA {eta} \
-                 (Ctrl-C cancels)",
+            crate::progress::with_rate(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} building the index [{bar:30}] {pos}/{len} vectors {rate} ETA {eta} \
+                     (Ctrl-C cancels)",
+                )
+                .expect("valid template"),
             )
-            .expect("valid template")
             .progress_chars("=> "),
         );
         b.enable_steady_tick(std::time::Duration::from_millis(120));

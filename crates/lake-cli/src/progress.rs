@@ -1,7 +1,7 @@
 //! The CLI's progress bars and Ctrl-C: an import's bar (bytes, ETA) and the cancel token a
 //! first Ctrl-C sets (a second one exits at once).
 
-use indicatif::ProgressBar;
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use lake_core::ingest::{self, CancelToken};
 
 pub struct Bar {
@@ -44,4 +44,12 @@ pub fn install_ctrlc() -> CancelToken {
         t.cancel();
     });
     token
+}
+
+/// `style` with the key `{rate}`: whole items a second ("3588/s"), where indicatif's
+/// `{per_sec}` prints four decimals ("3587.9766/s").
+pub fn with_rate(style: ProgressStyle) -> ProgressStyle {
+    style.with_key("rate", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+        let _ = write!(w, "{:.0}/s", s.per_sec());
+    })
 }

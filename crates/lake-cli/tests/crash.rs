@@ -375,3 +375,67 @@ fn kill_9_during_a_takeout_import_commits_all_tables_or_none() {
     assert!(run(&lake).status().unwrap().success());
     assert_eq!(takeout_tables(&lake), expected);
 }
+
+#[test]
+fn ctrl_c_cancels_a_vector_index_build_and_the_lake_keeps_no_half_index() {
+    let lake = TestLake::new();
+    // 30,000 vectors of 8: a graph (above the exact scan's 20,000), seconds to build here.
+    let path = lake.dir.path().join("in/vecs.ndjson");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    for i in 0..30_000u64 {
+        let v: Vec<String> = (0..8)
+            .map(|j| {
+                format!(
+                    "{:.3}",
+                    ((i * 7919 + j * 104_729) % 1000) as f64 / 999.0 + 0.001
+                )
+            })
+            .collect();
+        writeln!(f, "{{\"id\":{i},\"emb\":[{}]}}", v.join(",")).unwrap();
+    }
+    drop(f);
+    lake.ok(&["import", "--name", "vecs", path.to_str().unwrap()]);
+    let child = std::process::Command::new(lake_bin())
+        .arg("--lake")
+        .arg(lake.path())
+        .args(["index", "create", "vecs", "emb"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    let sent = Instant::now();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stopped_after = sent.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error[cancelled]: building the hnsw-cosine index of vecs (emb) was cancelled"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stopped_after < std::time::Duration::from_secs(3),
+        "took {stopped_after:?}"
+    );
+    assert!(lake
+        .ok(&["index", "list", "vecs"])
+        .trim()
+        .starts_with("no indexes"));
+    let written: Vec<_> = std::fs::read_dir(lake.path().join("index"))
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(
+        written
+            .iter()
+            .all(|n| !n.to_string_lossy().ends_with(".vidx")),
+        "{written:?}"
+    );
+}
