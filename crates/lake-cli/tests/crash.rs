@@ -208,21 +208,22 @@ fn kill_9_during_import_never_leaves_a_mix() {
     );
 }
 
-#[test]
-fn ctrl_c_cancels_an_import_and_leaves_the_lake_as_it_was() {
-    let lake = TestLake::with_keep();
-    let big = lake.dir.path().join("in/big.ndjson");
-    write_ndjson(&big, 0, 2_000_000);
+/// Runs `lake ARGS` on `lake`, sends it Ctrl-C (SIGINT) after `ms` milliseconds; its output,
+/// and how long it took to stop after the signal.
+fn interrupted(
+    lake: &TestLake,
+    args: &[&str],
+    ms: u64,
+) -> (std::process::Output, std::time::Duration) {
     let child = std::process::Command::new(lake_bin())
         .arg("--lake")
         .arg(lake.path())
-        .args(["import", "--name", "big"])
-        .arg(&big)
+        .args(args)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(400));
+    std::thread::sleep(std::time::Duration::from_millis(ms));
     let sent = Instant::now();
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
@@ -230,7 +231,16 @@ fn ctrl_c_cancels_an_import_and_leaves_the_lake_as_it_was() {
         .unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
-    let stopped_after = sent.elapsed();
+    (out, sent.elapsed())
+}
+
+#[test]
+fn ctrl_c_cancels_an_import_and_leaves_the_lake_as_it_was() {
+    let lake = TestLake::with_keep();
+    let big = lake.dir.path().join("in/big.ndjson");
+    write_ndjson(&big, 0, 2_000_000);
+    let big = big.to_str().unwrap();
+    let (out, stopped_after) = interrupted(&lake, &["import", "--name", "big", big], 400);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("error[cancelled]"), "{stderr}");
@@ -396,23 +406,7 @@ fn ctrl_c_cancels_a_vector_index_build_and_the_lake_keeps_no_half_index() {
     }
     drop(f);
     lake.ok(&["import", "--name", "vecs", path.to_str().unwrap()]);
-    let child = std::process::Command::new(lake_bin())
-        .arg("--lake")
-        .arg(lake.path())
-        .args(["index", "create", "vecs", "emb"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1200));
-    let sent = Instant::now();
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    let stopped_after = sent.elapsed();
+    let (out, stopped_after) = interrupted(&lake, &["index", "create", "vecs", "emb"], 1200);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(

@@ -370,10 +370,7 @@ impl Graph {
         let mut queue = vec![entry];
         seen[entry as usize] = true;
         while let Some(s) = queue.pop() {
-            let l = self.list(s, 0);
-            let c = (l[0].load(Relaxed) as usize).min(self.m0);
-            for e in &l[1..=c] {
-                let e = e.load(Relaxed);
+            for e in self.ids(s) {
                 if !std::mem::replace(&mut seen[e as usize], true) {
                     queue.push(e);
                 }
@@ -402,11 +399,9 @@ impl Graph {
             let mut links_to = vec![0u32; n];
             // Links from reached nodes only: a node linked from nowhere else loses its way in
             // when such a link gives way.
-            let lists = self.base.chunks_exact(1 + self.m0).zip(&reached);
-            for (e, _) in lists.filter(|(_, r)| **r) {
-                let c = (e[0].load(Relaxed) as usize).min(self.m0);
-                for x in &e[1..=c] {
-                    links_to[x.load(Relaxed) as usize] += 1;
+            for s in (0..n as u32).filter(|&s| reached[s as usize]) {
+                for e in self.ids(s) {
+                    links_to[e as usize] += 1;
                 }
             }
             for u in lost {
