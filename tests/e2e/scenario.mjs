@@ -574,12 +574,15 @@ try {
   await d.selectByValue('[data-testid="runs-status"]', "ok");
   await d.type('[data-testid="runs-text"]', "AS n FROM nums");
   let numsRows = [];
+  let sqlAt = -1;
   for (let i = 0; i < 50; i++) {
-    numsRows = (await d.tableRows('[data-testid="runs-table"]')).slice(1);
-    if (numsRows.length > 0 && numsRows.every((r) => r[7].includes("AS n FROM nums"))) break;
+    const [head = [], ...rows] = (await d.tableRows('[data-testid="runs-table"]')) ?? [];
+    sqlAt = head.indexOf("SQL");
+    numsRows = rows;
+    if (numsRows.length > 0 && numsRows.every((r) => r[sqlAt].includes("AS n FROM nums"))) break;
     await sleep(100);
   }
-  check(numsRows.length >= 1 && numsRows.every((r) => r[7].includes("AS n FROM nums")), `the text filter keeps only that query's runs (${numsRows.length})`);
+  check(numsRows.length >= 1 && numsRows.every((r) => r[sqlAt].includes("AS n FROM nums")), `the text filter keeps only that query's runs (${numsRows.length})`);
   // The filtered history sits at the panel's foot: its button is scrolled fully into view first
   // (WebKitWebDriver will not click one cut off at the window's edge).
   await d.exec(`document.querySelector('[data-testid="runs-table"] [data-testid="run-again"]').scrollIntoView({ block: "center" });`);

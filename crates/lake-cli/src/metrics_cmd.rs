@@ -61,11 +61,14 @@ fn print_text(r: &MetricsReport, since: &str) {
         ms(q.max_ms)
     );
     println!(
-        "          {} rows returned; {} files read ({}), {} skipped by pruning",
+        "          {} rows returned; {} files read ({}), {} skipped by pruning; \
+         row groups: {} read, {} skipped by their statistics",
         q.rows,
         q.files_scanned,
         bytes(q.bytes_scanned),
-        q.files_pruned
+        q.files_pruned,
+        q.row_groups_read,
+        q.row_groups_pruned
     );
     if let Some(h) = q.cache_hit_rate {
         println!(

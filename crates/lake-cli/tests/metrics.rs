@@ -57,6 +57,58 @@ fn metrics_give_the_figures_of_known_imports_and_queries() {
 }
 
 #[test]
+fn each_query_records_the_row_groups_its_statistics_skipped() {
+    let lake = TestLake::new();
+    // 262,149 ids in order: the lake writes row groups of 131,072 rows, so three groups, whose
+    // id ranges do not overlap.
+    let mut text = String::with_capacity(2 << 20);
+    text.push_str("id\n");
+    for i in 0..262_149 {
+        text.push_str(&format!("{i}\n"));
+    }
+    let csv = lake.file("ids.csv", &text);
+    lake.import(&[&csv], &[]);
+    // The first group (ids below 131,072) cannot hold an id of 200,000 or more.
+    assert_eq!(
+        lake.ok(&[
+            "query",
+            "--format",
+            "csv",
+            "SELECT count(*) AS n FROM ids WHERE id >= 200000"
+        ]),
+        "n\n62149\n"
+    );
+    lake.ok(&["query", "SELECT sum(id) FROM ids"]);
+    let m: serde_json::Value = serde_json::from_str(&lake.ok(&["metrics", "--json"])).unwrap();
+    let runs = m["slowest"].as_array().unwrap();
+    let run = |sql: &str| {
+        let r = runs
+            .iter()
+            .find(|r| r["sql"].as_str().unwrap().contains(sql));
+        let s = &r.unwrap_or_else(|| panic!("{sql} not in {runs:?}"))["scan"];
+        (
+            s["row_groups_read"].as_u64(),
+            s["row_groups_pruned"].as_u64(),
+        )
+    };
+    assert_eq!(run("WHERE id >= 200000"), (Some(2), Some(1)));
+    assert_eq!(run("sum(id)"), (Some(3), Some(0)));
+    let q = &m["queries"];
+    assert_eq!(
+        (
+            q["row_groups_read"].as_u64(),
+            q["row_groups_pruned"].as_u64()
+        ),
+        (Some(5), Some(1))
+    );
+    assert!(
+        lake.ok(&["metrics"])
+            .contains("row groups: 5 read, 1 skipped by their statistics"),
+        "the text names them too"
+    );
+}
+
+#[test]
 fn report_files_are_whole_charts_in_the_format_asked() {
     let lake = lake_with_activity();
     let dir = lake.dir.path();

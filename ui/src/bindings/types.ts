@@ -772,7 +772,12 @@ files_pruned: number,
  */
 bytes_scanned: number, 
 /**
- * Row groups the statistics ruled out, where the plan counted them (EXPLAIN ANALYZE).
+ * Row groups the engine decoded, and (below) those the Parquet statistics let it skip,
+ * as the engine counts them; unknown when other engine work ran at the same time.
+ */
+row_groups_read: number | null, 
+/**
+ * See `row_groups_read`.
  */
 row_groups_pruned: number | null, };
 
@@ -1054,6 +1059,14 @@ files_pruned: number,
  * Bytes of the files read.
  */
 bytes_scanned: number, 
+/**
+ * Row groups read, of the queries that counted them (each ran alone).
+ */
+row_groups_read: number, 
+/**
+ * Row groups their Parquet statistics let the reader skip, of those queries.
+ */
+row_groups_pruned: number, 
 /**
  * Answers the result cache gave.
  */

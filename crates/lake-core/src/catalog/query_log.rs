@@ -44,7 +44,10 @@ pub struct ScanSummary {
     pub files_pruned: u64,
     /// Bytes on disk of the files it read.
     pub bytes_scanned: u64,
-    /// Row groups the statistics ruled out, where the plan counted them (EXPLAIN ANALYZE).
+    /// Row groups the engine decoded, and (below) those the Parquet statistics let it skip,
+    /// as the engine counts them; unknown when other engine work ran at the same time.
+    pub row_groups_read: Option<u64>,
+    /// See `row_groups_read`.
     pub row_groups_pruned: Option<u64>,
 }
 
@@ -109,7 +112,7 @@ pub struct RunFilter {
 
 const RUN_COLUMNS: &str = "id, ts, sql, status, error_code, duration_ms, rows, datasets, \
     files_scanned, files_pruned, bytes_scanned, row_groups_pruned, peak_bytes, cache, \
-    plan IS NOT NULL";
+    plan IS NOT NULL, ";
 
 fn opt_u64(v: Option<i64>) -> Option<u64> {
     v.map(|x| x.max(0) as u64)
@@ -127,6 +130,7 @@ fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueryRun> {
             files_scanned: files.max(0) as u64,
             files_pruned: opt_u64(r.get(9)?).unwrap_or(0),
             bytes_scanned: opt_u64(r.get(10)?).unwrap_or(0),
+            row_groups_read: opt_u64(r.get(15)?),
             row_groups_pruned: opt_u64(r.get(11)?),
         })
     });
@@ -177,8 +181,9 @@ impl Catalog {
         let datasets = scan.map(|s| serde_json::to_string(&s.datasets).unwrap_or_default());
         tx.execute(
             "INSERT INTO query_log (ts, sql, status, error_code, duration_ms, rows, datasets,
-               files_scanned, files_pruned, bytes_scanned, row_groups_pruned, peak_bytes, cache)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+               files_scanned, files_pruned, bytes_scanned, row_groups_pruned, peak_bytes, cache,
+               row_groups_read)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 ts,
                 q.sql,
@@ -193,6 +198,7 @@ impl Catalog {
                 scan.and_then(|s| s.row_groups_pruned).map(|n| n as i64),
                 q.peak_bytes.map(|b| b as i64),
                 q.cache,
+                scan.and_then(|s| s.row_groups_read).map(|n| n as i64),
             ],
         )?;
         let details = serde_json::json!({"sql": q.sql, "status": q.status, "error": q.error_code,
@@ -299,7 +305,8 @@ impl Catalog {
         };
         let limit = if f.limit == 0 { 100 } else { f.limit };
         let sql = format!(
-            "SELECT {RUN_COLUMNS} FROM query_log WHERE {} ORDER BY {order} LIMIT {limit}",
+            "SELECT {RUN_COLUMNS}{} FROM query_log WHERE {} ORDER BY {order} LIMIT {limit}",
+            self.row_groups_read_column()?,
             wh.join(" AND ")
         );
         let mut st = self.conn.prepare(&sql)?;
@@ -320,6 +327,17 @@ impl Catalog {
     }
 }
 
+/// How a query ended, as the metrics count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// It answered.
+    Ok,
+    /// It failed.
+    Error,
+    /// It was cancelled (or timed out).
+    Cancelled,
+}
+
 /// One query as the metrics count it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryPoint {
@@ -327,8 +345,8 @@ pub struct QueryPoint {
     pub t: f64,
     /// Wall time.
     pub ms: f64,
-    /// `ok`, `error` or `cancelled`.
-    pub status: String,
+    /// How it ended.
+    pub ended: Ended,
     /// Rows returned.
     pub rows: u64,
     /// Files read and skipped, and bytes read (0 when unknown).
@@ -337,30 +355,63 @@ pub struct QueryPoint {
     pub files_pruned: u64,
     /// Bytes read.
     pub bytes_scanned: u64,
-    /// `hit`, `miss` or none.
-    pub cache: Option<String>,
+    /// Row groups decoded and skipped by their statistics (0 when unknown).
+    pub row_groups_read: u64,
+    /// Row groups skipped.
+    pub row_groups_pruned: u64,
+    /// Whether the result cache answered it (`Some(true)`), or ran it and kept the answer.
+    pub cache_hit: Option<bool>,
 }
 
 impl Catalog {
-    /// Every query at or after `since` (RFC 3339), oldest first.
+    /// `row_groups_read`, or `NULL` in a catalog opened read-only from before that column.
+    fn row_groups_read_column(&self) -> Result<&'static str> {
+        let has: i64 = self.conn.query_row(
+            "SELECT count(*) FROM pragma_table_info('query_log') WHERE name = 'row_groups_read'",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(if has > 0 { "row_groups_read" } else { "NULL" })
+    }
+
+    /// Every query at or after `since` (RFC 3339), oldest first. Read from the index that
+    /// holds these columns (`query_log_points`), never from the rows.
     pub fn query_points(&self, since: &str) -> Result<Vec<QueryPoint>> {
         if !self.has_metrics()? {
             return Ok(Vec::new());
         }
-        let mut st = self.conn.prepare(
-            "SELECT ts, duration_ms, status, rows, files_scanned, files_pruned, bytes_scanned, cache
-             FROM query_log WHERE ts >= ?1 ORDER BY ts, id",
-        )?;
+        let mut st = self.conn.prepare(&format!(
+            "SELECT ts, duration_ms, status, rows, files_scanned, files_pruned, bytes_scanned,
+                    cache, {}, row_groups_pruned
+             FROM query_log WHERE ts >= ?1 ORDER BY ts",
+            self.row_groups_read_column()?
+        ))?;
+        let count = |r: &rusqlite::Row<'_>, i| -> rusqlite::Result<u64> {
+            Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0).max(0) as u64)
+        };
         let rows = st.query_map([since], |r| {
+            let ts = r.get_ref(0)?.as_str()?;
+            let status = r.get_ref(2)?.as_str_or_null()?;
+            let cache = r.get_ref(7)?.as_str_or_null()?;
             Ok(QueryPoint {
-                t: super::metrics::ts_ms(&r.get::<_, String>(0)?),
+                t: super::metrics::ts_ms(ts),
                 ms: r.get::<_, Option<f64>>(1)?.unwrap_or(0.0),
-                status: r.get(2)?,
-                rows: opt_u64(r.get(3)?).unwrap_or(0),
-                files_scanned: opt_u64(r.get(4)?).unwrap_or(0),
-                files_pruned: opt_u64(r.get(5)?).unwrap_or(0),
-                bytes_scanned: opt_u64(r.get(6)?).unwrap_or(0),
-                cache: r.get(7)?,
+                ended: match status {
+                    Some("ok") => Ended::Ok,
+                    Some("cancelled") => Ended::Cancelled,
+                    _ => Ended::Error,
+                },
+                rows: count(r, 3)?,
+                files_scanned: count(r, 4)?,
+                files_pruned: count(r, 5)?,
+                bytes_scanned: count(r, 6)?,
+                row_groups_read: count(r, 8)?,
+                row_groups_pruned: count(r, 9)?,
+                cache_hit: match cache {
+                    Some("hit") => Some(true),
+                    Some("miss") => Some(false),
+                    _ => None,
+                },
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)

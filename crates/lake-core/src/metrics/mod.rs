@@ -9,7 +9,7 @@ mod tests;
 use serde::Serialize;
 
 use crate::catalog::metrics::{percentile, DailyMetric, DatasetSize, ImportMetric, ProcessSample};
-use crate::catalog::query_log::{QueryPoint, QueryRun, RunFilter};
+use crate::catalog::query_log::{Ended, QueryPoint, QueryRun, RunFilter};
 use crate::error::{LakeError, Result};
 use crate::Lake;
 
@@ -37,6 +37,10 @@ pub struct QueryTotals {
     pub files_pruned: u64,
     /// Bytes of the files read.
     pub bytes_scanned: u64,
+    /// Row groups read, of the queries that counted them (each ran alone).
+    pub row_groups_read: u64,
+    /// Row groups their Parquet statistics let the reader skip, of those queries.
+    pub row_groups_pruned: u64,
     /// Answers the result cache gave.
     pub cache_hits: u64,
     /// Answers run and then cached.
@@ -232,30 +236,29 @@ pub fn report(lake: &Lake, since: &str) -> Result<MetricsReport> {
 
 fn totals(points: &[QueryPoint]) -> QueryTotals {
     let mut ms: Vec<f64> = points.iter().map(|p| p.ms).collect();
-    ms.sort_by(f64::total_cmp);
-    let hits = points
-        .iter()
-        .filter(|p| p.cache.as_deref() == Some("hit"))
-        .count() as u64;
-    let misses = points
-        .iter()
-        .filter(|p| p.cache.as_deref() == Some("miss"))
-        .count() as u64;
-    QueryTotals {
+    ms.sort_unstable_by(f64::total_cmp);
+    let mut t = QueryTotals {
         count: points.len() as u64,
-        errors: points.iter().filter(|p| p.status == "error").count() as u64,
-        cancelled: points.iter().filter(|p| p.status == "cancelled").count() as u64,
         p50_ms: percentile(&ms, 0.5),
         p95_ms: percentile(&ms, 0.95),
         max_ms: ms.last().copied(),
-        rows: points.iter().map(|p| p.rows).sum(),
-        files_scanned: points.iter().map(|p| p.files_scanned).sum(),
-        files_pruned: points.iter().map(|p| p.files_pruned).sum(),
-        bytes_scanned: points.iter().map(|p| p.bytes_scanned).sum(),
-        cache_hits: hits,
-        cache_misses: misses,
-        cache_hit_rate: (hits + misses > 0).then(|| hits as f64 / (hits + misses) as f64),
+        ..Default::default()
+    };
+    for p in points {
+        t.errors += (p.ended == Ended::Error) as u64;
+        t.cancelled += (p.ended == Ended::Cancelled) as u64;
+        t.rows += p.rows;
+        t.files_scanned += p.files_scanned;
+        t.files_pruned += p.files_pruned;
+        t.bytes_scanned += p.bytes_scanned;
+        t.row_groups_read += p.row_groups_read;
+        t.row_groups_pruned += p.row_groups_pruned;
+        t.cache_hits += (p.cache_hit == Some(true)) as u64;
+        t.cache_misses += (p.cache_hit == Some(false)) as u64;
     }
+    let cacheable = t.cache_hits + t.cache_misses;
+    t.cache_hit_rate = (cacheable > 0).then(|| t.cache_hits as f64 / cacheable as f64);
+    t
 }
 
 /// Per bucket of `width` ms: the count, failures and percentiles of `points` (sorted by time).
@@ -268,10 +271,10 @@ fn buckets(points: &[QueryPoint], width: f64) -> Vec<QueryBucket> {
         let mut errors = 0;
         while i < points.len() && points[i].t < t + width {
             ms.push(points[i].ms);
-            errors += (points[i].status != "ok") as u64;
+            errors += (points[i].ended != Ended::Ok) as u64;
             i += 1;
         }
-        ms.sort_by(f64::total_cmp);
+        ms.sort_unstable_by(f64::total_cmp);
         out.push(QueryBucket {
             t,
             count: ms.len() as u64,

@@ -326,6 +326,14 @@ pub fn html(r: &MetricsReport) -> Result<String> {
             "Files pruned",
             format!("{} of {}", q.files_pruned, q.files_pruned + q.files_scanned),
         ),
+        (
+            "Row groups pruned",
+            format!(
+                "{} of {}",
+                q.row_groups_pruned,
+                q.row_groups_pruned + q.row_groups_read
+            ),
+        ),
         ("Read", bytes(q.bytes_scanned)),
         (
             "Cache hit rate",

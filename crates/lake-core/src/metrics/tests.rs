@@ -258,3 +258,52 @@ fn a_long_run_of_app_samples_is_thinned_keeping_its_peaks() {
     let few: Vec<ProcessSample> = thin[..10].to_vec();
     assert_eq!(super::thin(few.clone(), 1000), few);
 }
+
+#[test]
+fn the_catalogs_own_times_read_as_the_general_parser_reads_them() {
+    use crate::catalog::metrics::ts_ms;
+    let general =
+        |ts: &str| crate::temporal::parse_datetime_us(ts).map_or(0.0, |us| us as f64 / 1e3);
+    for ts in [
+        "2026-12-07T16:40:01.123Z",
+        "1970-01-01T00:00:00.000Z",
+        "2024-02-29T23:59:59.999Z",
+        "2026-12-07T16:40:00Z",
+        // Not the catalog's own forms: the general parser reads them, nonsense is 0 as before.
+        "2026-12-07T16:40:01.123+01:00",
+        "2026-12-07T16:40:01.5Z",
+        "2026-02-30T10:00:00.000Z",
+        "2026-12-07T24:00:00.000Z",
+        "2026-12-07T1a:00:00.000Z",
+        "2026-12-07 16:40:01Z",
+        "",
+    ] {
+        assert_eq!(ts_ms(ts), general(ts), "{ts}");
+    }
+    assert_eq!(ts_ms("2026-12-07T16:40:01.250Z"), 1_796_661_601_250.0);
+}
+
+#[test]
+fn a_read_only_catalog_from_before_row_group_counts_still_gives_its_metrics() {
+    let (dir, lake) = lake();
+    import_csv(&lake, dir.path(), "t.csv", "t", "a\n1\n2\n", Mode::Replace);
+    run_query(&lake, "SELECT sum(a) FROM t", &QueryOptions::default()).unwrap();
+    // The catalog as the release before wrote it: no row_groups_read, one migration less.
+    lake.catalog().execute_for_tests(
+        "DROP INDEX query_log_points;
+         ALTER TABLE query_log DROP COLUMN row_groups_read;
+         CREATE INDEX query_log_by_ts ON query_log(ts);",
+    );
+    let done: i64 = lake.catalog().query_value_for_tests("PRAGMA user_version");
+    lake.catalog()
+        .execute_for_tests(&format!("PRAGMA user_version = {}", done - 1));
+    let path = dir.path().join("lake").join("catalog.sqlite");
+    drop(lake);
+    let old = crate::catalog::Catalog::open_read_only(&path).unwrap();
+    let points = old.query_points("").unwrap();
+    assert_eq!(points.len(), 1);
+    assert_eq!(points[0].row_groups_read, 0);
+    let runs = old.query_runs(&RunFilter::default()).unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].scan.as_ref().unwrap().row_groups_read, None);
+}

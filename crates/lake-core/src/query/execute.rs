@@ -70,6 +70,7 @@ const INTERRUPTED: &str = "query interrupted";
 /// Collects a lazy frame on Polars' pool while watching the cancel token and the deadline.
 pub fn collect_cancellable(frame: LazyFrame, opts: &QueryOptions) -> Result<DataFrame> {
     let start = Instant::now();
+    let _busy = crate::meter::solo::Busy::start();
     match opts.engine {
         // A cancel stops the engine everywhere through Polars' process-wide abort flag (see
         // vendor/polars/VENDORED.md), so queries of other tabs running at that moment end with
@@ -82,6 +83,7 @@ pub fn collect_cancellable(frame: LazyFrame, opts: &QueryOptions) -> Result<Data
                 }
                 if let Some(stop) = opts.stop_reason(start) {
                     handle.cancel();
+                    wind_down(handle);
                     return Err(stop);
                 }
                 std::thread::sleep(Duration::from_millis(5));
@@ -91,6 +93,8 @@ pub fn collect_cancellable(frame: LazyFrame, opts: &QueryOptions) -> Result<Data
                     if let Some(stop) = opts.stop_reason(start) {
                         return Err(stop);
                     }
+                    // What the interrupted run had read counts again in the next.
+                    crate::meter::solo::taint();
                     std::thread::sleep(Duration::from_millis(10));
                 }
                 r => return r.map_err(engine_error),
@@ -120,6 +124,7 @@ pub fn collect_cancellable(frame: LazyFrame, opts: &QueryOptions) -> Result<Data
                     // Polars' streaming engine still has gaps where it panics (count(*) over
                     // UNION ALL, for one); the in-memory engine answers those.
                     Ok(Err(_panic)) => {
+                        crate::meter::solo::taint();
                         let rest = QueryOptions {
                             timeout: opts.timeout.map(|t| t.saturating_sub(start.elapsed())),
                             cancel: opts.cancel.clone(),
@@ -136,9 +141,32 @@ pub fn collect_cancellable(frame: LazyFrame, opts: &QueryOptions) -> Result<Data
                     Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
                 }
                 if let Some(stop) = opts.stop_reason(start) {
+                    // The streaming engine runs on to its end: other work must still see it.
+                    let mark = crate::meter::solo::register();
+                    let _ = std::thread::Builder::new()
+                        .name("lake-query-wind-down".into())
+                        .spawn(move || {
+                            let _ = rx.recv();
+                            drop(mark);
+                        });
                     return Err(stop);
                 }
             }
         }
     }
+}
+
+/// Keeps a cancelled in-memory query's engine visible as running work until it has stopped
+/// (at most 10 s), so a query started meanwhile does not take its reads for its own.
+fn wind_down(handle: InProcessQuery) {
+    let mark = crate::meter::solo::register();
+    let _ = std::thread::Builder::new()
+        .name("lake-query-wind-down".into())
+        .spawn(move || {
+            let until = Instant::now() + Duration::from_secs(10);
+            while handle.fetch().is_none() && Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            drop(mark);
+        });
 }

@@ -42,7 +42,23 @@ pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOut
         log_hit(lake, sql, &out, start.elapsed(), read_nothing);
         return out;
     }
-    let result = no_panic(sql, || run_inner(lake, sql, opts, start));
+    let busy = crate::meter::solo::Busy::start();
+    let groups = polars_stream::scan_counts::row_groups();
+    let mut result = no_panic(sql, || run_inner(lake, sql, opts, start));
+    if let Ok(QueryOutput {
+        scan: Some(scan), ..
+    }) = &mut result
+    {
+        // The engine's counters are the process's: this query's share is known when nothing
+        // else scanned meanwhile.
+        // Read before asking: work that starts after the read cannot have added to it.
+        let now = polars_stream::scan_counts::row_groups();
+        if busy.alone() {
+            scan.row_groups_read = Some(now.0.saturating_sub(groups.0));
+            scan.row_groups_pruned = Some(now.1.saturating_sub(groups.1));
+        }
+    }
+    drop(busy);
     // Kept only under the key it still has (masking or a view may have changed meanwhile).
     let kept = match (&result, key) {
         (Ok(out), Some(k)) if out.plan.is_none() && k.still_current(lake) => {
@@ -107,6 +123,7 @@ pub(crate) fn scan_summary(scans: &[ScanChoice]) -> ScanSummary {
             .filter(|s| !s.index_only)
             .flat_map(|s| s.kept.iter().map(|f| f.bytes))
             .sum(),
+        row_groups_read: None,
         row_groups_pruned: None,
     }
 }

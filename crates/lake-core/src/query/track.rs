@@ -90,6 +90,7 @@ pub fn day_track(
     let tz = zone_of(zone)?;
     // Its reads are the map's, not a query's: another tab's Cancel must not stop them.
     let _shield = crate::storage::shield_engine_work();
+    let _busy = crate::meter::solo::Busy::start();
     let ds = lake.catalog().require_dataset(dataset)?;
     let target = map_target(&ds).ok_or_else(|| {
         LakeError::Unsupported(format!(

@@ -53,6 +53,8 @@ pub struct WriteLock {
     _file: File,
     // Writing work (imports, index builds, fences) is never stopped by a query's Cancel.
     _shield: polars::error::abort::AbortShield,
+    // Its reads would count in a query's row groups (`meter::solo`).
+    _busy: crate::meter::solo::Mark,
 }
 
 /// A job's private folder under `staging/`, removed when dropped (committed files have been
@@ -225,6 +227,7 @@ pub fn collect_shielded(
     lf: polars::prelude::LazyFrame,
 ) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
     let _shield = shield_engine_work();
+    let _busy = crate::meter::solo::Busy::start();
     lf.collect()
 }
 
@@ -362,6 +365,7 @@ impl Lake {
             Ok(()) => Ok(WriteLock {
                 _file: file,
                 _shield: shield_engine_work(),
+                _busy: crate::meter::solo::register(),
             }),
             Err(_) => Err(LakeError::Busy(format!(
                 "another process is writing to the lake {}; wait for it to finish and try again",

@@ -13,7 +13,7 @@ const run = (id: number, sql: string, ms: number, status = "ok"): QueryRun => ({
   error_code: status === "ok" ? null : "unknown_column",
   duration_ms: ms,
   rows: status === "ok" ? 3 : null,
-  scan: status === "ok" ? { datasets: ["trips"], files_scanned: 1, files_pruned: 2, bytes_scanned: 2048, row_groups_pruned: null } : null,
+  scan: status === "ok" ? { datasets: ["trips"], files_scanned: 1, files_pruned: 2, bytes_scanned: 2048, row_groups_read: 7, row_groups_pruned: 5 } : null,
   peak_bytes: 50_000_000,
   cache: null,
   has_plan: false,
@@ -23,7 +23,7 @@ const view: MonitorView = {
     since: "2026-11-07T10:00:00.000Z",
     until: "2026-12-07T10:00:00.000Z",
     bucket: "day",
-    queries: { count: 3, errors: 1, cancelled: 0, p50_ms: 12, p95_ms: 900, max_ms: 900, rows: 6, files_scanned: 2, files_pruned: 4, bytes_scanned: 4096, cache_hits: 0, cache_misses: 0, cache_hit_rate: null },
+    queries: { count: 3, errors: 1, cancelled: 0, p50_ms: 12, p95_ms: 900, max_ms: 900, rows: 6, files_scanned: 2, files_pruned: 4, bytes_scanned: 4096, row_groups_read: 14, row_groups_pruned: 10, cache_hits: 0, cache_misses: 0, cache_hit_rate: null },
     query_series: [{ t: 1_796_000_000_000, count: 3, errors: 1, p50_ms: 12, p95_ms: 900 }],
     imports: [],
     import_count: 2,
@@ -60,10 +60,12 @@ describe("MonitorPanel", () => {
     expect(screen.getByTestId("fig-failed").textContent).toContain("1");
     expect(screen.getByTestId("fig-rows").textContent).toContain("1,500");
     expect(screen.getByTestId("fig-size").textContent).toContain("3.0 MB");
+    expect(screen.getByTestId("fig-row-groups").textContent).toContain("10 of 24");
     expect(screen.getByTestId("chart-latency").textContent).toBe("1 points");
     const slow = screen.getByTestId("slow-queries");
     expect(slow.textContent).toContain("SELECT * FROM trips ORDER BY fare");
     expect(slow.textContent).toContain("900 ms");
+    expect(slow.textContent).toContain("7 / 5 skipped");
     await waitFor(() => expect(screen.getAllByTestId("run-row")).toHaveLength(1 + 3));
     fireEvent.change(screen.getByTestId("runs-status"), { target: { value: "error" } });
     await waitFor(() => expect(filters[filters.length - 1].status).toBe("error"));

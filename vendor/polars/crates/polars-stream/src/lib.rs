@@ -32,6 +32,8 @@ pub use physical_plan::{
     NodeStyle, PhysNode, PhysNodeKey, PhysNodeKind, ZipBehavior, physical_plan_to_description,
 };
 mod pipe;
+// Datapunk Lake: row groups considered and skipped, counted for the embedding application.
+pub mod scan_counts;
 mod utils;
 
 // TODO: experiment with these.

@@ -206,6 +206,8 @@ impl ParquetReadImpl {
                 runtime_range_skipper.as_deref(),
             )
             .await?;
+            // Datapunk Lake: count what the statistics skipped, for the embedding application.
+            crate::scan_counts::add_skipped(row_group_mask.as_ref().map_or(0, |m| m.set_bits()));
 
             let mut row_groups = row_groups_to_read(
                 &metadata,

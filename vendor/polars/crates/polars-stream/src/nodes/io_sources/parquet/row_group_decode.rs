@@ -139,6 +139,8 @@ impl RowGroupDecoder {
         {
             return Ok(self.empty_df());
         }
+        // Datapunk Lake: count the row groups decoded, for the embedding application.
+        crate::scan_counts::add_read(1);
 
         row_group_data.fetched_bytes.fetch_if_evicted().await?;
 

@@ -630,6 +630,8 @@ impl RuntimeRangeSkipper {
         if skip {
             self.skipped_while_reading
                 .fetch_add(1, AtomicOrdering::Relaxed);
+            // Datapunk Lake: counted for the embedding application too.
+            crate::scan_counts::add_skipped(1);
         }
         skip
     }
