@@ -77,7 +77,12 @@ export function MiniChart({
       el,
     );
     plot.current = u;
-    const seen = new ResizeObserver(() => u.setSize({ width: Math.max(el.clientWidth, 240), height: 170 }));
+    // The observer also reports the size the chart was made with, at once: a redraw only
+    // when the width really changed.
+    const seen = new ResizeObserver(() => {
+      const width = Math.max(el.clientWidth, 240);
+      if (width !== u.width) u.setSize({ width, height: 170 });
+    });
     seen.observe(el);
     return () => {
       seen.disconnect();
