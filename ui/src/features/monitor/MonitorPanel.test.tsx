@@ -40,7 +40,8 @@ const view: MonitorView = {
 const filters: RunFilter[] = [];
 
 vi.mock("../../bindings/commands", () => ({
-  metricsReport: vi.fn(async () => view),
+  // Each period counts its own queries.
+  metricsReport: vi.fn(async (since: string) => (since === "1d" ? { ...view, report: { ...view.report, queries: { ...view.report.queries, count: 1 } } } : view)),
   queryRuns: vi.fn(async (f: RunFilter) => {
     filters.push(f);
     const all = [run(3, "SELECT * FROM trips ORDER BY fare", 900), run(2, "SELECT nope FROM trips", 5, "error"), run(1, "SELECT 1", 12)];
@@ -76,5 +77,15 @@ describe("MonitorPanel", () => {
     expect(onQuery).toHaveBeenCalledWith("SELECT nope FROM trips", "run");
     fireEvent.click(slow.querySelector("[data-testid='run-plan']")!);
     expect(onQuery).toHaveBeenCalledWith("SELECT * FROM trips ORDER BY fare", "analyze");
+  });
+
+  it("asks for the history again for new queries, not for another period", async () => {
+    render(<MonitorPanel datasets={["trips"]} onQuery={vi.fn()} />);
+    await waitFor(() => expect(screen.getAllByTestId("run-row").length).toBeGreaterThan(1));
+    const asked = filters.length;
+    fireEvent.change(screen.getByTestId("monitor-since"), { target: { value: "1d" } });
+    await waitFor(() => expect(screen.getByTestId("fig-queries").textContent).toContain("1"));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(filters.length).toBe(asked);
   });
 });

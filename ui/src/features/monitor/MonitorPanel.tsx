@@ -156,8 +156,20 @@ export function MonitorPanel({
     );
   }, [report]);
 
-  // The history follows the filters, and new queries as the report counts them.
+  // The history follows the filters, and new queries as the report counts them: a period's
+  // count that grew between two of its reports. Choosing another period changes the count too,
+  // but logs nothing new, so the history (which has no period) is not asked for again.
   const count = report ? Number(report.queries.count) : 0;
+  const [logged, setLogged] = useState(0);
+  const seen = useRef<{ since: string; count: number } | null>(null);
+  useEffect(() => {
+    if (!report) return;
+    const before = seen.current;
+    seen.current = { since, count };
+    if (before && before.since === since && before.count !== count) setLogged((n) => n + 1);
+    // Only a new report is a new count; `since` and `count` are read with it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [report]);
   useEffect(() => {
     let stale = false;
     const t = setTimeout(() => {
@@ -169,7 +181,7 @@ export function MonitorPanel({
       stale = true;
       clearTimeout(t);
     };
-  }, [filter, count]);
+  }, [filter, logged]);
 
   const charts = useMemo(() => {
     if (!report) return null;
