@@ -83,7 +83,13 @@ pub fn collect_cancellable(frame: LazyFrame, opts: &QueryOptions) -> Result<Data
                 }
                 if let Some(stop) = opts.stop_reason(start) {
                     handle.cancel();
-                    wind_down(handle);
+                    // Polars stops it within milliseconds (at most 10 s is waited for).
+                    wind_down(move || {
+                        let until = Instant::now() + Duration::from_secs(10);
+                        while handle.fetch().is_none() && Instant::now() < until {
+                            std::thread::sleep(Duration::from_millis(5));
+                        }
+                    });
                     return Err(stop);
                 }
                 std::thread::sleep(Duration::from_millis(5));
@@ -141,14 +147,10 @@ pub fn collect_cancellable(frame: LazyFrame, opts: &QueryOptions) -> Result<Data
                     Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
                 }
                 if let Some(stop) = opts.stop_reason(start) {
-                    // The streaming engine runs on to its end: other work must still see it.
-                    let mark = crate::meter::solo::register();
-                    let _ = std::thread::Builder::new()
-                        .name("lake-query-wind-down".into())
-                        .spawn(move || {
-                            let _ = rx.recv();
-                            drop(mark);
-                        });
+                    // The streaming engine runs on to its end.
+                    wind_down(move || {
+                        let _ = rx.recv();
+                    });
                     return Err(stop);
                 }
             }
@@ -156,17 +158,14 @@ pub fn collect_cancellable(frame: LazyFrame, opts: &QueryOptions) -> Result<Data
     }
 }
 
-/// Keeps a cancelled in-memory query's engine visible as running work until it has stopped
-/// (at most 10 s), so a query started meanwhile does not take its reads for its own.
-fn wind_down(handle: InProcessQuery) {
+/// Keeps a cancelled query's engine visible as running work (`meter::solo`) until `stopped`
+/// returns, so a query started meanwhile does not take its reads for its own.
+fn wind_down(stopped: impl FnOnce() + Send + 'static) {
     let mark = crate::meter::solo::register();
     let _ = std::thread::Builder::new()
         .name("lake-query-wind-down".into())
         .spawn(move || {
-            let until = Instant::now() + Duration::from_secs(10);
-            while handle.fetch().is_none() && Instant::now() < until {
-                std::thread::sleep(Duration::from_millis(5));
-            }
+            stopped();
             drop(mark);
         });
 }

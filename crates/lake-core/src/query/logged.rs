@@ -50,8 +50,8 @@ pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOut
     }) = &mut result
     {
         // The engine's counters are the process's: this query's share is known when nothing
-        // else scanned meanwhile.
-        // Read before asking: work that starts after the read cannot have added to it.
+        // else ran in the engine meanwhile. Read before asking, so work that starts after the
+        // read cannot have added to it.
         let now = polars_stream::scan_counts::row_groups();
         if busy.alone() {
             scan.row_groups_read = Some(now.0.saturating_sub(groups.0));
