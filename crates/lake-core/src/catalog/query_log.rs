@@ -2,7 +2,7 @@
 //! the monitoring page's query history and slow queries, `lake metrics`), and the plans of
 //! EXPLAIN ANALYZE runs for "compare with an earlier run".
 
-use rusqlite::{params, params_from_iter, types::Value};
+use rusqlite::{params, params_from_iter, types::Value, OptionalExtension};
 use serde::Serialize;
 
 use super::{audit, now_rfc3339, Catalog};
@@ -314,6 +314,21 @@ impl Catalog {
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
+    /// The runs `ids` (those still logged), slowest first as [`Self::query_runs`] orders them.
+    pub fn query_runs_by_id(&self, ids: &[i64]) -> Result<Vec<QueryRun>> {
+        if ids.is_empty() || !self.has_metrics()? {
+            return Ok(Vec::new());
+        }
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {RUN_COLUMNS}{} FROM query_log WHERE id IN ({list})
+             ORDER BY duration_ms DESC, id DESC",
+            self.row_groups_read_column()?
+        ))?;
+        let rows = st.query_map([], run_from_row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
     /// The analyzed plan (JSON) kept with run `id`, if any.
     pub fn run_plan(&self, id: i64) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
@@ -341,6 +356,8 @@ pub enum Ended {
 /// One query as the metrics count it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryPoint {
+    /// Its entry in the log.
+    pub id: i64,
     /// When (milliseconds since 1970, UTC).
     pub t: f64,
     /// Wall time.
@@ -377,23 +394,65 @@ impl Catalog {
     /// Every query at or after `since` (RFC 3339), oldest first. Read from the index that
     /// holds these columns (`query_log_points`), never from the rows.
     pub fn query_points(&self, since: &str) -> Result<Vec<QueryPoint>> {
+        self.points_where("ts >= ?1 ORDER BY ts", params![since])
+    }
+
+    /// The queries at or after `since` logged after the entry `after` (by id), in the order
+    /// they were logged: what a kept list of points lacks.
+    pub fn query_points_after(&self, since: &str, after: i64) -> Result<Vec<QueryPoint>> {
+        self.points_where("id > ?2 AND ts >= ?1 ORDER BY id", params![since, after])
+    }
+
+    /// How many queries at or after `since` are logged up to the entry `upto`: fewer than a
+    /// kept list of them holds when old detail was folded since (or any entry removed).
+    pub fn query_points_upto(&self, since: &str, upto: i64) -> Result<u64> {
+        if !self.has_metrics()? {
+            return Ok(0);
+        }
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM query_log WHERE ts >= ?1 AND id <= ?2",
+            params![since, upto],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// How many entries have left the query log since it was made (None in a catalog from
+    /// before this count, opened read-only).
+    pub fn query_log_forgotten(&self) -> Result<Option<u64>> {
+        if !self.has_table("log_forgotten")? {
+            return Ok(None);
+        }
+        let n: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT entries FROM log_forgotten WHERE log = 'query_log'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(n.map(|n| n.max(0) as u64))
+    }
+
+    fn points_where(&self, cond: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<QueryPoint>> {
         if !self.has_metrics()? {
             return Ok(Vec::new());
         }
         let mut st = self.conn.prepare(&format!(
             "SELECT ts, duration_ms, status, rows, files_scanned, files_pruned, bytes_scanned,
-                    cache, {}, row_groups_pruned
-             FROM query_log WHERE ts >= ?1 ORDER BY ts",
+                    cache, {}, row_groups_pruned, id
+             FROM query_log WHERE {cond}",
             self.row_groups_read_column()?
         ))?;
         let count = |r: &rusqlite::Row<'_>, i| -> rusqlite::Result<u64> {
             Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0).max(0) as u64)
         };
-        let rows = st.query_map([since], |r| {
+        let rows = st.query_map(args, |r| {
             let ts = r.get_ref(0)?.as_str()?;
             let status = r.get_ref(2)?.as_str_or_null()?;
             let cache = r.get_ref(7)?.as_str_or_null()?;
             Ok(QueryPoint {
+                id: r.get(10)?,
                 t: super::metrics::ts_ms(ts),
                 ms: r.get::<_, Option<f64>>(1)?.unwrap_or(0.0),
                 ended: match status {

@@ -241,6 +241,15 @@ DROP INDEX query_log_by_ts;
 CREATE INDEX query_log_points ON query_log(ts, duration_ms, status, cache, rows, files_scanned,
   files_pruned, bytes_scanned, row_groups_read, row_groups_pruned);
 "#,
+    // How many entries left the query log (folded into days, or removed by any writer), counted
+    // as they go: a report that kept the log's points knows at once whether all are still there.
+    r#"
+CREATE TABLE log_forgotten (log TEXT PRIMARY KEY, entries INTEGER NOT NULL);
+INSERT INTO log_forgotten VALUES ('query_log', 0);
+CREATE TRIGGER query_log_forgotten AFTER DELETE ON query_log BEGIN
+  UPDATE log_forgotten SET entries = entries + 1 WHERE log = 'query_log';
+END;
+"#,
 ];
 
 /// Tables every lake catalog has had since the first release (a catalog written before the

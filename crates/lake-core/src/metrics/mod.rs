@@ -3,13 +3,14 @@
 //! metrics`], [`crate::catalog::query_log`]). [`report`] draws the charts into one
 //! file. What the queries and imports measured is in [`crate::meter`].
 
+mod points;
 pub mod report;
 mod tests;
 
 use serde::Serialize;
 
 use crate::catalog::metrics::{percentile, DailyMetric, DatasetSize, ImportMetric, ProcessSample};
-use crate::catalog::query_log::{Ended, QueryPoint, QueryRun, RunFilter};
+use crate::catalog::query_log::{Ended, QueryPoint, QueryRun};
 use crate::error::{LakeError, Result};
 use crate::Lake;
 
@@ -153,8 +154,26 @@ pub fn since_instant(text: &str) -> Result<String> {
 
 /// The report of the period since `since` (RFC 3339; all when empty).
 pub fn report(lake: &Lake, since: &str) -> Result<MetricsReport> {
-    // One read at a time, so queries and imports are not held up by the whole report.
-    let points = lake.catalog().query_points(since)?;
+    // One read at a time, so queries and imports are not held up by the whole report. The
+    // queries were mostly read by the report before (`points`).
+    let until = crate::catalog::now_rfc3339();
+    let (mut queries, mut query_series, bucket_ms, slow) =
+        lake.memo::<points::KeptPoints>()
+            .with(lake, since, |points| {
+                let start_ms = if since.is_empty() {
+                    points.first().map(|p| p.t).unwrap_or(0.0)
+                } else {
+                    crate::catalog::metrics::ts_ms(since)
+                };
+                let span_ms = crate::catalog::metrics::ts_ms(&until) - start_ms;
+                let bucket_ms = if span_ms <= 2.0 * 86_400_000.0 {
+                    3_600_000.0
+                } else {
+                    86_400_000.0
+                };
+                let slow = slowest_ids(points, SLOWEST);
+                (totals(points), buckets(points, bucket_ms), bucket_ms, slow)
+            })?;
     let daily = lake
         .catalog()
         .daily_metrics(since.get(..10).unwrap_or(""))?;
@@ -162,26 +181,8 @@ pub fn report(lake: &Lake, since: &str) -> Result<MetricsReport> {
     let process = thin(lake.catalog().process_metrics(since)?, MAX_PROCESS_POINTS);
     let storage = lake.catalog().dataset_sizes()?;
     let growth = lake.catalog().lake_growth()?;
-    let slowest = lake.catalog().query_runs(&RunFilter {
-        since: since.to_string(),
-        slowest: true,
-        limit: 10,
-        ..Default::default()
-    })?;
-    let until = crate::catalog::now_rfc3339();
-    let start_ms = if since.is_empty() {
-        points.first().map(|p| p.t).unwrap_or(0.0)
-    } else {
-        crate::catalog::metrics::ts_ms(since)
-    };
-    let span_ms = crate::catalog::metrics::ts_ms(&until) - start_ms;
-    let bucket_ms = if span_ms <= 2.0 * 86_400_000.0 {
-        3_600_000.0
-    } else {
-        86_400_000.0
-    };
+    let slowest = lake.catalog().query_runs_by_id(&slow)?;
     let folded = |kind: &'static str| daily.iter().filter(move |d| d.kind == kind);
-    let mut queries = totals(&points);
     for d in folded("query") {
         queries.count += d.count;
         queries.errors += d.errors;
@@ -189,7 +190,6 @@ pub fn report(lake: &Lake, since: &str) -> Result<MetricsReport> {
         queries.rows += d.rows;
         queries.bytes_scanned += d.bytes;
     }
-    let mut query_series = buckets(&points, bucket_ms);
     for d in folded("query") {
         query_series.push(QueryBucket {
             t: crate::catalog::metrics::ts_ms(&format!("{}T00:00:00Z", d.day)),
@@ -232,6 +232,22 @@ pub fn report(lake: &Lake, since: &str) -> Result<MetricsReport> {
         daily,
         slowest,
     })
+}
+
+/// The slowest queries a report lists.
+const SLOWEST: usize = 10;
+
+/// The ids of the `n` slowest of `points` (the longest time first, the latest of equal ones),
+/// as the query history's "slowest" orders its runs.
+fn slowest_ids(points: &[QueryPoint], n: usize) -> Vec<i64> {
+    let mut rank: Vec<(f64, i64)> = points.iter().map(|p| (p.ms, p.id)).collect();
+    let slower = |a: &(f64, i64), b: &(f64, i64)| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1));
+    if rank.len() > n {
+        rank.select_nth_unstable_by(n, slower);
+        rank.truncate(n);
+    }
+    rank.sort_unstable_by(slower);
+    rank.into_iter().map(|(_, id)| id).collect()
 }
 
 fn totals(points: &[QueryPoint]) -> QueryTotals {

@@ -2,6 +2,7 @@
 //! Metrics checked against known imports and queries.
 
 use super::*;
+use crate::catalog::query_log::RunFilter;
 use crate::ingest::{import_paths, CancelToken, ImportOptions, Mode, NoProgress};
 use crate::query::{run_query, QueryOptions};
 use crate::test_util::import_csv;
@@ -306,4 +307,91 @@ fn a_read_only_catalog_from_before_row_group_counts_still_gives_its_metrics() {
     let runs = old.query_runs(&RunFilter::default()).unwrap();
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].scan.as_ref().unwrap().row_groups_read, None);
+}
+
+/// The points a report keeps between two reports are the log's, whatever happened in between:
+/// queries logged (some out of order), old detail folded or removed, longer and shorter
+/// periods asked. Each step's totals and buckets are checked against a read from nothing; in
+/// a catalog that counts the entries leaving its log, and in one from before that count.
+#[test]
+fn kept_points_answer_as_a_fresh_read_after_appends_folds_and_other_periods() {
+    kept_points_against_fresh_reads(true);
+    kept_points_against_fresh_reads(false);
+}
+
+fn kept_points_against_fresh_reads(counted: bool) {
+    let (_dir, lake) = lake();
+    if !counted {
+        lake.catalog()
+            .execute_for_tests("DROP TRIGGER query_log_forgotten; DROP TABLE log_forgotten;");
+    }
+    assert_eq!(
+        lake.catalog().query_log_forgotten().unwrap().is_some(),
+        counted
+    );
+    let day = 86_400_000.0;
+    let base = crate::catalog::metrics::ts_ms("2026-01-01T00:00:00Z");
+    let iso = |ms: f64| {
+        chrono::DateTime::from_timestamp_millis(ms as i64)
+            .unwrap()
+            .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+            .to_string()
+    };
+    let periods: Vec<String> = [None, Some(500.0), Some(300.0), Some(30.0), Some(1.0)]
+        .iter()
+        .map(|d| d.map(|d| iso(base - d * day)).unwrap_or_default())
+        .collect();
+    let mut s: u64 = 11;
+    let mut rnd = move |n: u64| {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (s >> 33) % n
+    };
+    let kept = points::KeptPoints::default();
+    let sum = |p: &[QueryPoint]| (totals(p), buckets(p, day), slowest_ids(p, SLOWEST));
+    let (mut reads, mut folds) = (0, 0);
+    for step in 0..60 {
+        match rnd(4) {
+            // Queries logged, most of them now, some with an earlier time (a long query).
+            0 | 1 => {
+                let mut sql = String::new();
+                for _ in 0..rnd(40) {
+                    let ago = if rnd(5) == 0 { rnd(700) } else { rnd(2) } as f64;
+                    let status = ["ok", "ok", "error", "cancelled"][rnd(4) as usize];
+                    sql.push_str(&format!(
+                        "INSERT INTO query_log (ts, sql, status, duration_ms, rows, cache)
+                         VALUES ('{}', 'q', '{status}', {}, {}, 'miss');",
+                        iso(base - ago * day - rnd(80_000_000) as f64),
+                        rnd(5000),
+                        rnd(100)
+                    ));
+                }
+                lake.catalog().execute_for_tests(&sql);
+            }
+            // Old detail leaves the log: folded, or removed.
+            2 => {
+                folds += 1;
+                lake.catalog().execute_for_tests(&format!(
+                    "DELETE FROM query_log WHERE ts < '{}'",
+                    iso(base - rnd(700) as f64 * day)
+                ));
+            }
+            _ => {}
+        }
+        let since = &periods[rnd(periods.len() as u64) as usize];
+        let got = kept.with(&lake, since, sum).unwrap();
+        let fresh = points::KeptPoints::default()
+            .with(&lake, since, sum)
+            .unwrap();
+        assert_eq!(
+            got, fresh,
+            "step {step}, since '{since}', counted {counted}"
+        );
+        reads += got.0.count;
+    }
+    assert!(
+        reads > 500 && folds > 5,
+        "{reads} queries read, {folds} folds"
+    );
 }
