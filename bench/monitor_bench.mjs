@@ -35,7 +35,7 @@ const tick = () => {
   // This period's answer, rendered, then painted (each mark after the one before it).
   const ours = m.askedAt >= t0 && m.answeredAt >= m.askedAt && m.renderedAt >= m.answeredAt && m.paintedAt >= m.renderedAt;
   if (ours && m.queries >= want && charts >= minCharts)
-    done([m.paintedAt - t0, m.answeredAt - t0, m.renderedAt - m.answeredAt, m.paintedAt - m.renderedAt]);
+    done([m.paintedAt - t0, m.answeredAt - t0, m.renderedAt - m.answeredAt, m.paintedAt - m.renderedAt, m.framedAt - m.renderedAt]);
   else if (performance.now() - t0 > 25000) done(JSON.stringify({ ...m, t0, charts }));
   else requestAnimationFrame(tick);
 };
@@ -46,6 +46,12 @@ const INVOKE = `
 const [cmd, args, done] = arguments;
 const t0 = performance.now();
 window.__TAURI_INTERNALS__.invoke(cmd, args).then(() => done(performance.now() - t0), (e) => done(-1));`;
+
+// Two frames of the page when nothing changes: the floor of "the frames until painted".
+const IDLE = `
+const [done] = arguments;
+const t0 = performance.now();
+requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0)));`;
 
 const d = new Driver("http://127.0.0.1:4450");
 await d.waitReady();
@@ -58,6 +64,7 @@ const rendered = [];
 const painted = [];
 const report = [];
 const history = [];
+const idle = [];
 const filter = { text: "", dataset: "", status: "", min_ms: 0, since: "", slowest: false, limit: 200 };
 try {
   await d.click(await d.wait('[data-testid="open-monitor"]', { timeout: 30000 }));
@@ -68,7 +75,9 @@ try {
     if (!Array.isArray(day)) throw new Error(`the last day was not drawn in 25 s: ${day}`);
     const year = await d.execAsync(DRAW, ["365d", queries, 5]);
     if (!Array.isArray(year)) throw new Error(`the year of ${queries} queries was not drawn in 25 s: ${year}`);
-    const [ms, answer, render, paint] = year;
+    const [ms, answer, render, paint, frame] = year;
+    idle.push(await d.execAsync(IDLE, []));
+    console.log(`day ${day.map((v) => v.toFixed(0)).join(" ")} | year ${year.map((v) => v.toFixed(0)).join(" ")}`);
     const r = await d.execAsync(INVOKE, ["metrics_report", { since: "365d" }]);
     const h = await d.execAsync(INVOKE, ["query_runs", { filter }]);
     if (r < 0 || h < 0) throw new Error("a command failed");
@@ -91,10 +100,11 @@ const result = {
   answered_ms: median(answered),
   render_ms: median(rendered),
   paint_ms: median(painted),
+  idle_frames_ms: median(idle),
   command_ms: median(report),
   history_ms: median(history),
   engine_ms: median(engine),
-  runs: { draw, answered, rendered, painted, report, history, engine },
+  runs: { draw, answered, rendered, painted, idle, report, history, engine },
 };
 writeFileSync(join(out, "..", "monitor.json"), JSON.stringify(result, null, 2));
 console.log(`\n| Monitoring page, a year of ${queries} queries | median ms | goal |\n|---|---|---|`);
@@ -102,6 +112,7 @@ console.log(`| app: "Last year" chosen → figures and charts painted | ${result
 console.log(`| of which: until the answer reached the page | ${result.answered_ms.toFixed(0)} | |`);
 console.log(`| of which: React's render, the charts made | ${result.render_ms.toFixed(0)} | |`);
 console.log(`| of which: the frames until painted | ${result.paint_ms.toFixed(0)} | |`);
+console.log(`| two frames of the page when nothing changes (the floor of the above) | ${result.idle_frames_ms.toFixed(0)} | |`);
 console.log(`| the command alone (metrics_report, engine and IPC) | ${result.command_ms.toFixed(0)} | |`);
 console.log(`| the query history's first 200 runs (query_runs) | ${result.history_ms.toFixed(0)} | |`);
 console.log(`| engine: lake metrics --since 365d --json (process included) | ${result.engine_ms} | |`);

@@ -3,15 +3,16 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { cleanup, render } from "@testing-library/react";
 
 // uPlot needs a canvas; a stand-in records what the chart asks of it.
-const made: { data: unknown[]; setData: ReturnType<typeof vi.fn>; destroyed: boolean; opts: { scales: { x: { range: (u: unknown, lo: number, hi: number) => number[] } } } }[] = [];
+type Opts = { scales: { x: { range: (u: unknown, lo: number, hi: number) => number[] } }; series: { points?: { show: boolean | ((u: unknown) => boolean) } }[] };
+const made: { data: unknown[][]; setData: ReturnType<typeof vi.fn>; destroyed: boolean; opts: Opts }[] = [];
 vi.mock("uplot", () => {
   class FakePlot {
-    data: unknown[];
+    data: unknown[][];
     destroyed = false;
-    setData = vi.fn((d: unknown[]) => (this.data = d));
+    setData = vi.fn((d: unknown[][]) => (this.data = d));
     constructor(
       public opts: (typeof made)[number]["opts"],
-      data: unknown[],
+      data: unknown[][],
     ) {
       this.data = data;
       made.push(this as unknown as (typeof made)[number]);
@@ -51,5 +52,20 @@ describe("MiniChart", () => {
     expect(made).toHaveLength(2);
     expect(made[0].destroyed).toBe(true);
     expect(made[1].data).toHaveLength(3);
+  });
+
+  it("keeps its chart when a period brings many values after few, and shows dots only for few", () => {
+    const s = (n: number) => [{ name: "p50 ms", values: Array.from({ length: n }, (_, i) => i), color: "#4fb3bf" }];
+    const xs = (n: number) => Array.from({ length: n }, (_, i) => i * 3_600_000);
+    const { rerender } = render(<MiniChart title="Latency" testId="c" x={xs(24)} series={s(24)} range={[0, 1]} />);
+    const dots = () => {
+      const show = made[0].opts.series[1].points?.show;
+      return typeof show === "function" ? show(made[0]) : show;
+    };
+    expect(dots()).toBe(true);
+    rerender(<MiniChart title="Latency" testId="c" x={xs(365)} series={s(365)} range={[0, 2]} />);
+    expect(made).toHaveLength(1);
+    expect(made[0].data[0]).toHaveLength(365);
+    expect(dots()).toBe(false);
   });
 });

@@ -5,6 +5,9 @@ import "uplot/dist/uPlot.min.css";
 
 export type MiniSeries = { name: string; values: (number | null)[]; color: string };
 
+/** A line shows each value as a dot up to this many values. */
+const FEW = 60;
+
 /** An axis number in few characters: 1.2k, 3.4M. */
 export function compact(v: number): string {
   const a = Math.abs(v);
@@ -41,8 +44,9 @@ export function MiniChart({
   const span = useRef(range);
   span.current = range;
   const empty = x.length === 0;
-  const few = x.length <= 60;
-  const shape = `${kind}|${few}|${range ? 1 : 0}|${series.map((s) => `${s.name}:${s.color}`).join(",")}`;
+  // Another period is new values for the same chart: a chart made again (five at once) was
+  // most of what choosing a period cost the page.
+  const shape = `${kind}|${range ? 1 : 0}|${series.map((s) => `${s.name}:${s.color}`).join(",")}`;
   const data = [x, ...series.map((s) => s.values)] as uPlot.AlignedData;
   const latest = useRef(data);
   latest.current = data;
@@ -69,7 +73,8 @@ export function MiniChart({
             fill: kind === "area" ? `${s.color}44` : undefined,
             paths: kind === "points" ? () => null : undefined,
             spanGaps: true,
-            points: { show: kind === "points" || few, size: 5, fill: s.color },
+            // Dots on a line only while they are few (read at each draw, so the values decide).
+            points: { show: kind === "points" ? true : (u: uPlot) => u.data[0].length <= FEW, size: 5, fill: s.color },
           })),
         ],
       },

@@ -23,7 +23,7 @@ const tsMs = (iso: string) => Date.parse(iso);
 
 /** Timings the benchmark reads: when the report was asked for, when it arrived, when React had
  *  rendered it (its charts made) and when that frame had painted. */
-export const monitorTimings: { askedAt?: number; answeredAt?: number; renderedAt?: number; paintedAt?: number; queries?: number } = {};
+export const monitorTimings: { askedAt?: number; answeredAt?: number; renderedAt?: number; framedAt?: number; paintedAt?: number; queries?: number } = {};
 (window as unknown as { __datapunkMonitor: typeof monitorTimings }).__datapunkMonitor = monitorTimings;
 
 function Figure({ label, value, bad, testId }: { label: string; value: string; bad?: boolean; testId?: string }) {
@@ -149,11 +149,12 @@ export function MonitorPanel({
     const rendered = performance.now();
     monitorTimings.renderedAt = rendered;
     monitorTimings.paintedAt = undefined;
-    requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      if (monitorTimings.renderedAt === rendered) monitorTimings.framedAt = performance.now();
       requestAnimationFrame(() => {
         if (monitorTimings.renderedAt === rendered) monitorTimings.paintedAt = performance.now();
-      }),
-    );
+      });
+    });
   }, [report]);
 
   // The history follows the filters, and new queries as the report counts them: a period's
@@ -268,7 +269,7 @@ export function MonitorPanel({
         </div>
       )}
       {report && (
-        <section>
+        <section className="monitor-runs">
           <h3>Slowest queries</h3>
           {report.slowest.length === 0 ? (
             <div className="dim">No queries in this period.</div>
@@ -277,7 +278,7 @@ export function MonitorPanel({
           )}
         </section>
       )}
-      <section>
+      <section className="monitor-runs">
         <h3>Query history</h3>
         <div className="monitor-bar">
           <input type="search" placeholder="SQL contains…" value={filter.text} onChange={(e) => set({ text: e.target.value })} aria-label="SQL contains" data-testid="runs-text" />
