@@ -417,10 +417,17 @@ impl Catalog {
         Ok(n.max(0) as u64)
     }
 
-    /// How many entries have left the query log since it was made (None in a catalog from
-    /// before this count, opened read-only).
+    /// How many entries have left the query log since the catalog began counting them (None
+    /// in a catalog from before the count, opened read-only).
     pub fn query_log_forgotten(&self) -> Result<Option<u64>> {
-        if !self.has_table("log_forgotten")? {
+        // The table and the trigger that keeps it, both.
+        let kept: i64 = self.conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE (type = 'table' AND name = 'log_forgotten')
+               OR (type = 'trigger' AND name = 'query_log_forgotten')",
+            [],
+            |r| r.get(0),
+        )?;
+        if kept < 2 {
             return Ok(None);
         }
         let n: Option<i64> = self
@@ -432,6 +439,12 @@ impl Catalog {
             )
             .optional()?;
         Ok(n.map(|n| n.max(0) as u64))
+    }
+
+    /// One read snapshot of the catalog while it lives: what a report reads in several
+    /// statements is of one moment, whatever another process writes meanwhile.
+    pub fn read_snapshot(&self) -> Result<rusqlite::Transaction<'_>> {
+        Ok(self.conn.unchecked_transaction()?)
     }
 
     fn points_where(&self, cond: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<QueryPoint>> {

@@ -154,29 +154,35 @@ pub fn since_instant(text: &str) -> Result<String> {
 
 /// The report of the period since `since` (RFC 3339; all when empty).
 pub fn report(lake: &Lake, since: &str) -> Result<MetricsReport> {
-    // One read at a time, so queries and imports are not held up by the whole report. The
-    // queries were mostly read by the report before (`points`).
+    // One read at a time, so queries and imports are not held up by the whole report; but
+    // the queries and the days they were folded into are read in one snapshot, so an entry
+    // folded meanwhile is never counted twice. The queries were mostly read by the report
+    // before (`points`).
+    let kept = lake.memo::<points::KeptPoints>();
+    let (period, daily) = {
+        let catalog = lake.catalog();
+        let _snapshot = catalog.read_snapshot()?;
+        let period = kept.read(&catalog, since)?;
+        let daily = catalog.daily_metrics(since.get(..10).unwrap_or(""))?;
+        (period, daily)
+    };
+    let points = period.points();
     let until = crate::catalog::now_rfc3339();
-    let (mut queries, mut query_series, bucket_ms, slow) =
-        lake.memo::<points::KeptPoints>()
-            .with(lake, since, |points| {
-                let start_ms = if since.is_empty() {
-                    points.first().map(|p| p.t).unwrap_or(0.0)
-                } else {
-                    crate::catalog::metrics::ts_ms(since)
-                };
-                let span_ms = crate::catalog::metrics::ts_ms(&until) - start_ms;
-                let bucket_ms = if span_ms <= 2.0 * 86_400_000.0 {
-                    3_600_000.0
-                } else {
-                    86_400_000.0
-                };
-                let slow = slowest_ids(points, SLOWEST);
-                (totals(points), buckets(points, bucket_ms), bucket_ms, slow)
-            })?;
-    let daily = lake
-        .catalog()
-        .daily_metrics(since.get(..10).unwrap_or(""))?;
+    let start_ms = if since.is_empty() {
+        points.first().map(|p| p.t).unwrap_or(0.0)
+    } else {
+        crate::catalog::metrics::ts_ms(since)
+    };
+    let span_ms = crate::catalog::metrics::ts_ms(&until) - start_ms;
+    let bucket_ms = if span_ms <= 2.0 * 86_400_000.0 {
+        3_600_000.0
+    } else {
+        86_400_000.0
+    };
+    let mut queries = totals(points);
+    let mut query_series = buckets(points, bucket_ms);
+    let slow = slowest_ids(points, SLOWEST);
+    drop(period);
     let all_imports = lake.catalog().import_metrics(since)?;
     let process = thin(lake.catalog().process_metrics(since)?, MAX_PROCESS_POINTS);
     let storage = lake.catalog().dataset_sizes()?;

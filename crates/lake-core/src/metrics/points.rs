@@ -1,19 +1,27 @@
 //! The query log's points, kept between two reports of one open lake. The monitoring page asks
 //! for a report every few seconds, and reading a year of queries (100k entries) again each time
 //! was most of what a report cost. A report now reads only the entries logged since the last
-//! one; the kept list is dropped and read whole again when the period asked for is longer
-//! than the one kept, or when entries it holds left the log (old detail folded into days).
+//! one. The kept list is read whole again when the period asked for is longer than the one
+//! kept, or when any entry left the log (old detail folded into days, or removed).
+//!
+//! It holds the longest period asked for since then, so at most what the log keeps
+//! (`catalog::metrics::MAX_QUERY_ROWS`, 200,000 points of 88 bytes).
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 use crate::catalog::metrics::ts_ms;
 use crate::catalog::query_log::QueryPoint;
+use crate::catalog::Catalog;
 use crate::error::Result;
-use crate::Lake;
 
-/// The points a lake's reports read, by the period they were read for ([`Lake::memo`]).
+/// The points a lake's reports read, by the period they were read for ([`crate::Lake::memo`]).
 #[derive(Default)]
-pub struct KeptPoints(Mutex<Option<Kept>>);
+pub struct KeptPoints {
+    kept: Mutex<Option<Kept>>,
+    /// How many times the whole period was read (the others read only what was new).
+    full_reads: AtomicU64,
+}
 
 struct Kept {
     /// Read for queries at or after this instant (RFC 3339; empty for all time).
@@ -26,6 +34,20 @@ struct Kept {
     forgotten: Option<u64>,
     /// Every query at or after `since` logged up to `upto`, oldest first.
     points: Vec<QueryPoint>,
+}
+
+/// The queries of one period, read by [`KeptPoints::read`].
+pub struct Period<'a> {
+    kept: MutexGuard<'a, Option<Kept>>,
+    since_ms: f64,
+}
+
+impl Period<'_> {
+    /// The period's queries, oldest first.
+    pub fn points(&self) -> &[QueryPoint] {
+        let k = self.kept.as_ref().expect("filled by read");
+        &k.points[k.points.partition_point(|p| p.t < self.since_ms)..]
+    }
 }
 
 fn instant_ms(since: &str) -> f64 {
@@ -42,24 +64,22 @@ fn by_time(points: &mut [QueryPoint]) {
 }
 
 impl KeptPoints {
-    /// `f` of the lake's queries at or after `since` (RFC 3339; all when empty), oldest first.
-    pub fn with<R>(
-        &self,
-        lake: &Lake,
-        since: &str,
-        f: impl FnOnce(&[QueryPoint]) -> R,
-    ) -> Result<R> {
-        let mut slot = self.0.lock().unwrap_or_else(|p| p.into_inner());
+    /// The queries at or after `since` (RFC 3339; all when empty), brought up to date with
+    /// `catalog`. The caller holds one read snapshot over this and whatever else it reads
+    /// with them (the days folded), so an entry folded meanwhile is never counted twice.
+    pub fn read(&self, catalog: &Catalog, since: &str) -> Result<Period<'_>> {
+        let mut slot = self.kept.lock().unwrap_or_else(|p| p.into_inner());
         let since_ms = instant_ms(since);
-        // Read before the points: an entry removed after it is seen by the next report.
-        let forgotten = lake.catalog().query_log_forgotten()?;
+        let forgotten = catalog.query_log_forgotten()?;
         let still = match slot.as_mut() {
             Some(k) if k.since_ms <= since_ms && k.forgotten == forgotten => {
-                // A catalog without the count (read-only, from before it): count them.
+                // A catalog without the count (read-only, from before it): count the kept
+                // range. That misses entries removed and as many logged again under the same
+                // ids, which only a writer that removes the newest entries could do.
                 let all_there = forgotten.is_some()
-                    || lake.catalog().query_points_upto(&k.since, k.upto)? == k.points.len() as u64;
+                    || catalog.query_points_upto(&k.since, k.upto)? == k.points.len() as u64;
                 if all_there {
-                    let new = lake.catalog().query_points_after(&k.since, k.upto)?;
+                    let new = catalog.query_points_after(&k.since, k.upto)?;
                     if let Some(last) = new.iter().map(|p| p.id).max() {
                         k.upto = last;
                         let sorted = k.points.last().is_none_or(|l| l.t <= new[0].t)
@@ -75,7 +95,8 @@ impl KeptPoints {
             _ => false,
         };
         if !still {
-            let mut points = lake.catalog().query_points(since)?;
+            self.full_reads.fetch_add(1, Ordering::Relaxed);
+            let mut points = catalog.query_points(since)?;
             by_time(&mut points);
             *slot = Some(Kept {
                 since: since.to_string(),
@@ -85,8 +106,15 @@ impl KeptPoints {
                 points,
             });
         }
-        let k = slot.as_ref().expect("filled above");
-        let start = k.points.partition_point(|p| p.t < since_ms);
-        Ok(f(&k.points[start..]))
+        Ok(Period {
+            kept: slot,
+            since_ms,
+        })
+    }
+
+    /// How many times a whole period was read.
+    #[cfg(test)]
+    pub fn full_reads(&self) -> u64 {
+        self.full_reads.load(Ordering::Relaxed)
     }
 }

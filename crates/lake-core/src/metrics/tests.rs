@@ -351,45 +351,61 @@ fn kept_points_against_fresh_reads(counted: bool) {
     let kept = points::KeptPoints::default();
     let sum = |p: &[QueryPoint]| (totals(p), buckets(p, day), slowest_ids(p, SLOWEST));
     let (mut reads, mut folds) = (0, 0);
-    for step in 0..60 {
-        match rnd(4) {
-            // Queries logged, most of them now, some with an earlier time (a long query).
-            0 | 1 => {
-                let mut sql = String::new();
-                for _ in 0..rnd(40) {
-                    let ago = if rnd(5) == 0 { rnd(700) } else { rnd(2) } as f64;
-                    let status = ["ok", "ok", "error", "cancelled"][rnd(4) as usize];
-                    sql.push_str(&format!(
-                        "INSERT INTO query_log (ts, sql, status, duration_ms, rows, cache)
-                         VALUES ('{}', 'q', '{status}', {}, {}, 'miss');",
-                        iso(base - ago * day - rnd(80_000_000) as f64),
-                        rnd(5000),
-                        rnd(100)
+    for step in 0..80 {
+        // Up to three changes between two reports.
+        for _ in 0..rnd(4) {
+            match rnd(3) {
+                // Queries logged, most of them now, some with an earlier time (a long query).
+                0 | 1 => {
+                    let mut sql = String::new();
+                    for _ in 0..rnd(40) {
+                        let ago = if rnd(5) == 0 { rnd(700) } else { rnd(2) } as f64;
+                        let status = ["ok", "ok", "error", "cancelled"][rnd(4) as usize];
+                        sql.push_str(&format!(
+                            "INSERT INTO query_log (ts, sql, status, duration_ms, rows, cache)
+                             VALUES ('{}', 'q', '{status}', {}, {}, 'miss');",
+                            iso(base - ago * day - rnd(80_000_000) as f64),
+                            rnd(5000),
+                            rnd(100)
+                        ));
+                    }
+                    lake.catalog().execute_for_tests(&sql);
+                }
+                // Old detail leaves the log: folded, or removed.
+                _ => {
+                    folds += 1;
+                    lake.catalog().execute_for_tests(&format!(
+                        "DELETE FROM query_log WHERE ts < '{}'",
+                        iso(base - rnd(700) as f64 * day)
                     ));
                 }
-                lake.catalog().execute_for_tests(&sql);
             }
-            // Old detail leaves the log: folded, or removed.
-            2 => {
-                folds += 1;
-                lake.catalog().execute_for_tests(&format!(
-                    "DELETE FROM query_log WHERE ts < '{}'",
-                    iso(base - rnd(700) as f64 * day)
-                ));
-            }
-            _ => {}
         }
         let since = &periods[rnd(periods.len() as u64) as usize];
-        let got = kept.with(&lake, since, sum).unwrap();
-        let fresh = points::KeptPoints::default()
-            .with(&lake, since, sum)
-            .unwrap();
+        let got = sum(kept.read(&lake.catalog(), since).unwrap().points());
+        let fresh = sum(points::KeptPoints::default()
+            .read(&lake.catalog(), since)
+            .unwrap()
+            .points());
         assert_eq!(
             got, fresh,
             "step {step}, since '{since}', counted {counted}"
         );
+        // The slowest, as the query history lists them.
+        let runs = lake
+            .catalog()
+            .query_runs(&RunFilter {
+                since: since.clone(),
+                slowest: true,
+                limit: SLOWEST as u32,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(got.2, runs.iter().map(|r| r.id).collect::<Vec<_>>());
         reads += got.0.count;
     }
+    // Most reports read only what was new.
+    assert!(kept.full_reads() < 40, "{} full reads", kept.full_reads());
     assert!(
         reads > 500 && folds > 5,
         "{reads} queries read, {folds} folds"
