@@ -22,7 +22,7 @@ const POLL_MS = 3000;
 const tsMs = (iso: string) => Date.parse(iso);
 
 /** Timings the benchmark reads: when the report was asked for, when it arrived, when React had
- *  rendered it (its charts made) and when that frame had painted. */
+ *  rendered it (its charts made), the next frame, and the frame after it (painted). */
 export const monitorTimings: { askedAt?: number; answeredAt?: number; renderedAt?: number; framedAt?: number; paintedAt?: number; queries?: number } = {};
 (window as unknown as { __datapunkMonitor: typeof monitorTimings }).__datapunkMonitor = monitorTimings;
 
@@ -72,28 +72,31 @@ function RunRow({ r, onQuery }: { r: QueryRun; onQuery: (sql: string, auto?: "ru
 /** A table of runs. Memoised: the page re-renders with each report (every few seconds), and
  *  the history's 200 rows need no new render unless the runs themselves changed. */
 const RunTable = memo(function RunTable({ runs, onQuery, testId }: { runs: QueryRun[]; onQuery: (sql: string, auto?: "run" | "analyze") => void; testId: string }) {
+  // Its own sideways scroll: the section around it clips what overflows (content-visibility).
   return (
-    <table className="mini runs" data-testid={testId}>
-      <thead>
-        <tr>
-          <th>When</th>
-          <th>Time</th>
-          <th>Status</th>
-          <th>Rows</th>
-          <th>Files</th>
-          <th>Row groups</th>
-          <th>Read</th>
-          <th>Peak memory</th>
-          <th>SQL</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((r) => (
-          <RunRow key={r.id} r={r} onQuery={onQuery} />
-        ))}
-      </tbody>
-    </table>
+    <div className="runs-wrap">
+      <table className="mini runs" data-testid={testId}>
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Time</th>
+            <th>Status</th>
+            <th>Rows</th>
+            <th>Files</th>
+            <th>Row groups</th>
+            <th>Read</th>
+            <th>Peak memory</th>
+            <th>SQL</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r) => (
+            <RunRow key={r.id} r={r} onQuery={onQuery} />
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 });
 
