@@ -65,6 +65,7 @@ const painted = [];
 const report = [];
 const history = [];
 const idle = [];
+const first = [];
 const filter = { text: "", dataset: "", status: "", min_ms: 0, since: "", slowest: false, limit: 200 };
 try {
   await d.click(await d.wait('[data-testid="open-monitor"]', { timeout: 30000 }));
@@ -75,13 +76,15 @@ try {
     if (!Array.isArray(day)) throw new Error(`the last day was not drawn in 25 s: ${day}`);
     const year = await d.execAsync(DRAW, ["365d", queries, 5]);
     if (!Array.isArray(year)) throw new Error(`the year of ${queries} queries was not drawn in 25 s: ${year}`);
-    const [ms, answer, render, paint, frame] = year;
-    idle.push(await d.execAsync(IDLE, []));
-    console.log(`day ${day.map((v) => v.toFixed(0)).join(" ")} | year ${year.map((v) => v.toFixed(0)).join(" ")}`);
+    const [ms, answer, render, paint] = year;
+    // The first round reads the year's queries whole (the page had kept the last 30 days');
+    // the others read what was logged since.
+    if (i === 0) first.push(ms, answer);
     const r = await d.execAsync(INVOKE, ["metrics_report", { since: "365d" }]);
     const h = await d.execAsync(INVOKE, ["query_runs", { filter }]);
     if (r < 0 || h < 0) throw new Error("a command failed");
     if (i > 0) {
+      idle.push(await d.execAsync(IDLE, []));
       draw.push(ms);
       answered.push(answer);
       rendered.push(render);
@@ -101,6 +104,8 @@ const result = {
   render_ms: median(rendered),
   paint_ms: median(painted),
   idle_frames_ms: median(idle),
+  first_draw_ms: first[0],
+  first_answered_ms: first[1],
   command_ms: median(report),
   history_ms: median(history),
   engine_ms: median(engine),
@@ -109,6 +114,7 @@ const result = {
 writeFileSync(join(out, "..", "monitor.json"), JSON.stringify(result, null, 2));
 console.log(`\n| Monitoring page, a year of ${queries} queries | median ms | goal |\n|---|---|---|`);
 console.log(`| app: "Last year" chosen → figures and charts painted | ${result.draw_ms.toFixed(0)} | < 300 |`);
+console.log(`| the first time (the year's queries read whole), once | ${result.first_draw_ms.toFixed(0)} (answer ${result.first_answered_ms.toFixed(0)}) | |`);
 console.log(`| of which: until the answer reached the page | ${result.answered_ms.toFixed(0)} | |`);
 console.log(`| of which: React's render, the charts made | ${result.render_ms.toFixed(0)} | |`);
 console.log(`| of which: the frames until painted | ${result.paint_ms.toFixed(0)} | |`);
