@@ -3,8 +3,9 @@
 # day, 14 days of the app's memory samples), release build, in the real window under Xvfb:
 #  - from choosing "Last year" to the frame that shows its figures and charts (the command, the
 #    IPC, React and uPlot), median of RUNS; the goal is < 300 ms. The app keeps the
-#    period's queries between two reports and reads what was logged since; the first time the
-#    year is asked it reads them whole, which is printed apart (once);
+#    log's queries between two reports and reads what was logged since (the whole log once, in
+#    the background, after the page's first answer); opening the page and the first time the
+#    year is chosen are printed apart (once each);
 #  - the page's frame floor: two frames when nothing changes;
 #  - of which the command alone (metrics_report, called from the page);
 #  - the query history's first 200 runs (query_runs, called from the page);

@@ -66,10 +66,18 @@ const report = [];
 const history = [];
 const idle = [];
 const first = [];
+let opened = 0;
 const filter = { text: "", dataset: "", status: "", min_ms: 0, since: "", slowest: false, limit: 200 };
 try {
   await d.click(await d.wait('[data-testid="open-monitor"]', { timeout: 30000 }));
   await d.wait('[data-testid="monitor-panel"] [data-testid="run-row"]', { timeout: 30000 });
+  // Opening the page: its first report (the last 30 days), asked for when it was made.
+  opened = await d.execAsync(
+    `const [done] = arguments; const m = window.__datapunkMonitor;
+     const tick = () => (m.paintedAt >= m.askedAt ? done(m.paintedAt - m.askedAt) : requestAnimationFrame(tick));
+     tick();`,
+    [],
+  );
   for (let i = 0; i < runs + 1; i++) {
     // A short period, then the whole year; the first round warms up.
     const day = await d.execAsync(DRAW, ["1d", 0, 0]);
@@ -77,8 +85,8 @@ try {
     const year = await d.execAsync(DRAW, ["365d", queries, 5]);
     if (!Array.isArray(year)) throw new Error(`the year of ${queries} queries was not drawn in 25 s: ${year}`);
     const [ms, answer, render, paint] = year;
-    // The first round reads the year's queries whole (the page had kept the last 30 days');
-    // the others read what was logged since.
+    // The first round: the app reads the whole log after the page's first answer, in the
+    // background; unless that was done by now, this read is the year's, whole.
     if (i === 0) first.push(ms, answer);
     const r = await d.execAsync(INVOKE, ["metrics_report", { since: "365d" }]);
     const h = await d.execAsync(INVOKE, ["query_runs", { filter }]);
@@ -104,6 +112,7 @@ const result = {
   render_ms: median(rendered),
   paint_ms: median(painted),
   idle_frames_ms: median(idle),
+  opened_ms: opened,
   first_draw_ms: first[0],
   first_answered_ms: first[1],
   command_ms: median(report),
@@ -114,7 +123,8 @@ const result = {
 writeFileSync(join(out, "..", "monitor.json"), JSON.stringify(result, null, 2));
 console.log(`\n| Monitoring page, a year of ${queries} queries | median ms | goal |\n|---|---|---|`);
 console.log(`| app: "Last year" chosen → figures and charts painted | ${result.draw_ms.toFixed(0)} | < 300 |`);
-console.log(`| the first time (the year's queries read whole), once | ${result.first_draw_ms.toFixed(0)} (answer ${result.first_answered_ms.toFixed(0)}) | |`);
+console.log(`| opening the page: its first report (the last 30 days) painted, once | ${result.opened_ms.toFixed(0)} | |`);
+console.log(`| the first time "Last year" is chosen, once | ${result.first_draw_ms.toFixed(0)} (answer ${result.first_answered_ms.toFixed(0)}) | |`);
 console.log(`| of which: until the answer reached the page | ${result.answered_ms.toFixed(0)} | |`);
 console.log(`| of which: React's render, the charts made | ${result.render_ms.toFixed(0)} | |`);
 console.log(`| of which: the frames until painted | ${result.paint_ms.toFixed(0)} | |`);

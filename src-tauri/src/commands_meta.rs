@@ -194,13 +194,17 @@ pub struct MonitorView {
 pub async fn metrics_report(cx: &Cx<'_>, since: Option<String>) -> CmdResult<MonitorView> {
     let lake = cx.state.lake()?;
     let import = crate::state::lock(&cx.state.import_progress).clone();
-    blocking(move || {
+    let all = lake.clone();
+    let view = blocking(move || {
         let since = metrics::since_instant(since.as_deref().unwrap_or("30d"))?;
         let mut report = metrics::report(&lake, &since)?;
         report.process.extend(live_sample());
         Ok(MonitorView { report, import })
     })
-    .await
+    .await;
+    // After the answer: the whole log, so a longer period chosen next is ready.
+    tauri::async_runtime::spawn_blocking(move || metrics::keep_all(&all));
+    view
 }
 
 pub async fn query_runs(cx: &Cx<'_>, filter: RunFilter) -> CmdResult<Vec<QueryRun>> {

@@ -152,6 +152,20 @@ pub fn since_instant(text: &str) -> Result<String> {
     Ok(crate::storage::versions::cutoff(age))
 }
 
+/// Reads every query of the log into what reports keep, unless it is there already: the app
+/// calls it after the monitoring page's first answer, so a longer period chosen next (a year
+/// of 100k queries) is drawn without reading them all then. Returns whether it read them.
+pub fn keep_all(lake: &Lake) -> Result<bool> {
+    let kept = lake.memo::<points::KeptPoints>();
+    if kept.holds_all() {
+        return Ok(false);
+    }
+    let catalog = lake.catalog();
+    let _snapshot = catalog.read_snapshot()?;
+    kept.read(&catalog, "")?;
+    Ok(true)
+}
+
 /// The report of the period since `since` (RFC 3339; all when empty).
 pub fn report(lake: &Lake, since: &str) -> Result<MetricsReport> {
     // One read at a time, so queries and imports are not held up by the whole report; but

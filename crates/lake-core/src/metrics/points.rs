@@ -5,7 +5,9 @@
 //! kept, or when any entry left the log (old detail folded into days, or removed).
 //!
 //! It holds the longest period asked for since then, so at most what the log keeps
-//! (`catalog::metrics::MAX_QUERY_ROWS`, 200,000 points of 88 bytes).
+//! (`catalog::metrics::MAX_QUERY_ROWS`, 200,000 points of 88 bytes). The app reads the whole
+//! log into it after the page's first answer ([`super::keep_all`]), so a longer period chosen
+//! later is ready too.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -110,6 +112,12 @@ impl KeptPoints {
             kept: slot,
             since_ms,
         })
+    }
+
+    /// Whether every query of the log is kept (all time was read), so any period is ready.
+    pub fn holds_all(&self) -> bool {
+        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.as_ref().is_some_and(|k| k.since.is_empty())
     }
 
     /// How many times a whole period was read.

@@ -411,3 +411,37 @@ fn kept_points_against_fresh_reads(counted: bool) {
         "{reads} queries read, {folds} folds"
     );
 }
+
+/// After the whole log is kept (what the app does after the page's first answer), a longer
+/// period is a filter of it: no read of the log, and the same counts.
+#[test]
+fn keeping_the_whole_log_makes_a_longer_period_ready() {
+    let (_dir, lake) = lake();
+    let now = chrono::Utc::now();
+    let mut sql = String::new();
+    for (days, n) in [(2, 5), (100, 7), (500, 3)] {
+        let ts = (now - chrono::Duration::days(days)).format("%Y-%m-%dT%H:%M:%S%.3fZ");
+        for ms in 0..n {
+            sql.push_str(&format!(
+                "INSERT INTO query_log (ts, sql, status, duration_ms, rows) VALUES ('{ts}', 'q', 'ok', {}, 1);",
+                days * 10 + ms
+            ));
+        }
+    }
+    lake.catalog().execute_for_tests(&sql);
+    let count = |period: &str| report(&lake, &since_instant(period).unwrap()).unwrap();
+    assert_eq!(count("30d").queries.count, 5);
+    let kept = lake.memo::<points::KeptPoints>();
+    assert_eq!(kept.full_reads(), 1);
+    assert!(keep_all(&lake).unwrap());
+    assert!(!keep_all(&lake).unwrap(), "kept already");
+    assert_eq!(kept.full_reads(), 2);
+    let year = count("365d");
+    assert_eq!(
+        (year.queries.count, year.queries.max_ms),
+        (12, Some(1006.0))
+    );
+    assert_eq!(year.slowest.len(), 10);
+    assert_eq!(count("all").queries.count, 15);
+    assert_eq!(kept.full_reads(), 2, "the year and all time were filters");
+}
