@@ -202,9 +202,20 @@ pub async fn metrics_report(cx: &Cx<'_>, since: Option<String>) -> CmdResult<Mon
         Ok(MonitorView { report, import })
     })
     .await;
-    // After the answer: the whole log, so a longer period chosen next is ready.
-    tauri::async_runtime::spawn_blocking(move || metrics::keep_all(&all));
+    if view.is_ok() {
+        keep_all_later(all);
+    }
     view
+}
+
+/// After the page's answer: the whole query log, read in the background (once per open lake),
+/// so a longer period chosen next is ready.
+fn keep_all_later(lake: std::sync::Arc<Lake>) {
+    tauri::async_runtime::spawn_blocking(move || {
+        if let Err(e) = metrics::keep_all(&lake) {
+            eprintln!("monitoring: reading the whole query log failed: {e}");
+        }
+    });
 }
 
 pub async fn query_runs(cx: &Cx<'_>, filter: RunFilter) -> CmdResult<Vec<QueryRun>> {

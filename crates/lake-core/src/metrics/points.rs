@@ -97,12 +97,17 @@ impl KeptPoints {
             _ => false,
         };
         if !still {
+            // The longer of the period kept and the one asked for: a fold does not shrink it.
+            let (since, since_kept) = match slot.as_ref() {
+                Some(k) if k.since_ms < since_ms => (k.since.clone(), k.since_ms),
+                _ => (since.to_string(), since_ms),
+            };
             self.full_reads.fetch_add(1, Ordering::Relaxed);
-            let mut points = catalog.query_points(since)?;
+            let mut points = catalog.query_points(&since)?;
             by_time(&mut points);
             *slot = Some(Kept {
-                since: since.to_string(),
-                since_ms,
+                since,
+                since_ms: since_kept,
                 upto: points.iter().map(|p| p.id).max().unwrap_or(0),
                 forgotten,
                 points,

@@ -444,4 +444,14 @@ fn keeping_the_whole_log_makes_a_longer_period_ready() {
     assert_eq!(year.slowest.len(), 10);
     assert_eq!(count("all").queries.count, 15);
     assert_eq!(kept.full_reads(), 2, "the year and all time were filters");
+    // A fold (here: the two oldest queries removed) is read again once, for all time still.
+    lake.catalog().execute_for_tests(
+        "DELETE FROM query_log WHERE id IN (SELECT id FROM query_log ORDER BY ts LIMIT 2)",
+    );
+    assert_eq!(count("30d").queries.count, 5);
+    assert_eq!(kept.full_reads(), 3);
+    assert!(!keep_all(&lake).unwrap(), "all time is kept still");
+    assert_eq!(count("all").queries.count, 13);
+    assert_eq!(count("365d").queries.count, 12);
+    assert_eq!(kept.full_reads(), 3);
 }
