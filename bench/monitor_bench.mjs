@@ -66,7 +66,7 @@ const report = [];
 const history = [];
 const idle = [];
 const first = [];
-let opened = 0;
+let opened = [0, 0];
 const filter = { text: "", dataset: "", status: "", min_ms: 0, since: "", slowest: false, limit: 200 };
 try {
   await d.click(await d.wait('[data-testid="open-monitor"]', { timeout: 30000 }));
@@ -74,7 +74,7 @@ try {
   // Opening the page: its first report (the last 30 days), asked for when it was made.
   opened = await d.execAsync(
     `const [done] = arguments; const m = window.__datapunkMonitor;
-     const tick = () => (m.paintedAt >= m.askedAt ? done(m.paintedAt - m.askedAt) : requestAnimationFrame(tick));
+     const tick = () => (m.paintedAt >= m.askedAt ? done([m.paintedAt - m.askedAt, m.answeredAt - m.askedAt]) : requestAnimationFrame(tick));
      tick();`,
     [],
   );
@@ -112,7 +112,8 @@ const result = {
   render_ms: median(rendered),
   paint_ms: median(painted),
   idle_frames_ms: median(idle),
-  opened_ms: opened,
+  opened_ms: opened[0],
+  opened_answered_ms: opened[1],
   first_draw_ms: first[0],
   first_answered_ms: first[1],
   command_ms: median(report),
@@ -123,7 +124,7 @@ const result = {
 writeFileSync(join(out, "..", "monitor.json"), JSON.stringify(result, null, 2));
 console.log(`\n| Monitoring page, a year of ${queries} queries | median ms | goal |\n|---|---|---|`);
 console.log(`| app: "Last year" chosen → figures and charts painted | ${result.draw_ms.toFixed(0)} | < 300 |`);
-console.log(`| opening the page: its first report (the last 30 days) painted, once | ${result.opened_ms.toFixed(0)} | |`);
+console.log(`| opening the page: its first report (the last 30 days) painted, once | ${result.opened_ms.toFixed(0)} (answer ${result.opened_answered_ms.toFixed(0)}) | |`);
 console.log(`| the first time "Last year" is chosen, once | ${result.first_draw_ms.toFixed(0)} (answer ${result.first_answered_ms.toFixed(0)}) | |`);
 console.log(`| of which: until the answer reached the page | ${result.answered_ms.toFixed(0)} | |`);
 console.log(`| of which: React's render, the charts made | ${result.render_ms.toFixed(0)} | |`);
