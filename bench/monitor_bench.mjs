@@ -69,7 +69,10 @@ const first = [];
 let opened = [0, 0];
 const filter = { text: "", dataset: "", status: "", min_ms: 0, since: "", slowest: false, limit: 200 };
 try {
-  await d.click(await d.wait('[data-testid="open-monitor"]', { timeout: 30000 }));
+  const button = await d.wait('[data-testid="open-monitor"]', { timeout: 30000 });
+  // OPEN_AFTER_MS=5000 opens the page that long after the app started (apart from start-up).
+  if (process.env.OPEN_AFTER_MS) await new Promise((r) => setTimeout(r, Number(process.env.OPEN_AFTER_MS)));
+  await d.click(button);
   await d.wait('[data-testid="monitor-panel"] [data-testid="run-row"]', { timeout: 30000 });
   // Opening the page: its first report (the last 30 days), asked for when it was made.
   opened = await d.execAsync(
