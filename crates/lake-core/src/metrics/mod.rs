@@ -158,19 +158,28 @@ pub fn since_instant(text: &str) -> Result<String> {
 /// read-only connection, so queries logged meanwhile are not held up. Returns whether it read.
 pub fn keep_all(lake: &Lake) -> Result<bool> {
     let kept = lake.memo::<points::KeptPoints>();
-    if kept.holds_all() {
+    if kept.whole_log_settled() {
         return Ok(false);
     }
-    let path = lake.root().join(crate::storage::identity::CATALOG_FILE);
-    let catalog = crate::catalog::Catalog::open_read_only(&path)?;
-    // A catalog that does not count the entries leaving its log (read-only, from before the
-    // count) has its kept points counted at each report: all time would make that slow.
-    if catalog.query_log_forgotten()?.is_none() {
-        return Ok(false);
+    let read = || -> Result<bool> {
+        let path = lake.root().join(crate::storage::identity::CATALOG_FILE);
+        let catalog = crate::catalog::Catalog::open_read_only(&path)?;
+        // A catalog that does not count the entries leaving its log (read-only, from before
+        // the count) has its kept points counted at each report: all time would make that slow.
+        if catalog.query_log_forgotten()?.is_none() {
+            return Ok(false);
+        }
+        let _snapshot = catalog.read_snapshot()?;
+        kept.read(&catalog, "")?;
+        Ok(true)
+    };
+    // Tried once per open lake: the page asks every few seconds, and each time would open
+    // a connection again for a catalog that cannot be read whole.
+    let result = read();
+    if !matches!(result, Ok(true)) {
+        kept.give_up_whole_log();
     }
-    let _snapshot = catalog.read_snapshot()?;
-    kept.read(&catalog, "")?;
-    Ok(true)
+    result
 }
 
 /// The report of the period since `since` (RFC 3339; all when empty).

@@ -23,6 +23,9 @@ pub struct KeptPoints {
     kept: Mutex<Option<Kept>>,
     /// How many times the whole period was read (the others read only what was new).
     full_reads: AtomicU64,
+    /// Whether reading the whole log was given up (a catalog without the forgotten-entries
+    /// count, or a read that failed): the page's every poll would otherwise try it again.
+    gave_up: std::sync::atomic::AtomicBool,
 }
 
 struct Kept {
@@ -117,6 +120,16 @@ impl KeptPoints {
             kept: slot,
             since_ms,
         })
+    }
+
+    /// Whether the whole log need not be read: it is kept already, or reading it was given up.
+    pub fn whole_log_settled(&self) -> bool {
+        self.gave_up.load(Ordering::Relaxed) || self.holds_all()
+    }
+
+    /// Gives up reading the whole log for this open lake.
+    pub fn give_up_whole_log(&self) {
+        self.gave_up.store(true, Ordering::Relaxed);
     }
 
     /// Whether every query of the log is kept (all time was read), so any period is ready.

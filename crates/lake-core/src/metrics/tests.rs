@@ -455,3 +455,20 @@ fn keeping_the_whole_log_makes_a_longer_period_ready() {
     assert_eq!(count("365d").queries.count, 12);
     assert_eq!(kept.full_reads(), 3);
 }
+
+/// A catalog that does not count the entries leaving its log is never read whole (each report
+/// would count all time), and the page's next polls do not try again.
+#[test]
+fn a_catalog_without_the_forgotten_count_is_not_read_whole_nor_tried_again() {
+    let (_dir, lake) = lake();
+    lake.catalog().execute_for_tests(
+        "INSERT INTO query_log (ts, sql, status, duration_ms, rows) VALUES ('2026-01-01T00:00:00.000Z', 'q', 'ok', 5, 1);
+         DROP TRIGGER query_log_forgotten; DROP TABLE log_forgotten;",
+    );
+    assert!(!keep_all(&lake).unwrap());
+    let kept = lake.memo::<points::KeptPoints>();
+    assert!(kept.whole_log_settled() && !kept.holds_all());
+    assert_eq!(kept.full_reads(), 0);
+    assert!(!keep_all(&lake).unwrap());
+    assert_eq!(report(&lake, "").unwrap().queries.count, 1);
+}
