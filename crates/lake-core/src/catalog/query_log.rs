@@ -114,6 +114,9 @@ const RUN_COLUMNS: &str = "id, ts, sql, status, error_code, duration_ms, rows, d
     files_scanned, files_pruned, bytes_scanned, row_groups_pruned, peak_bytes, cache, \
     plan IS NOT NULL, ";
 
+/// The order of "slowest first" (the latest of equal times first).
+const SLOWEST_FIRST: &str = "duration_ms DESC, id DESC";
+
 fn opt_u64(v: Option<i64>) -> Option<u64> {
     v.map(|x| x.max(0) as u64)
 }
@@ -298,16 +301,19 @@ impl Catalog {
         if !f.since.is_empty() {
             arg("ts >= ?", Value::Text(f.since.clone()));
         }
-        let order = if f.slowest {
-            "duration_ms DESC, id DESC"
-        } else {
-            "id DESC"
-        };
+        let order = if f.slowest { SLOWEST_FIRST } else { "id DESC" };
         let limit = if f.limit == 0 { 100 } else { f.limit };
+        self.runs_where(
+            &format!("{} ORDER BY {order} LIMIT {limit}", wh.join(" AND ")),
+            args,
+        )
+    }
+
+    /// The runs matching `cond` (what follows `WHERE`, ordering included).
+    fn runs_where(&self, cond: &str, args: Vec<Value>) -> Result<Vec<QueryRun>> {
         let sql = format!(
-            "SELECT {RUN_COLUMNS}{} FROM query_log WHERE {} ORDER BY {order} LIMIT {limit}",
-            self.row_groups_read_column()?,
-            wh.join(" AND ")
+            "SELECT {RUN_COLUMNS}{} FROM query_log WHERE {cond}",
+            self.row_groups_read_column()?
         );
         let mut st = self.conn.prepare(&sql)?;
         let rows = st.query_map(params_from_iter(args), run_from_row)?;
@@ -320,13 +326,10 @@ impl Catalog {
             return Ok(Vec::new());
         }
         let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        let mut st = self.conn.prepare(&format!(
-            "SELECT {RUN_COLUMNS}{} FROM query_log WHERE id IN ({list})
-             ORDER BY duration_ms DESC, id DESC",
-            self.row_groups_read_column()?
-        ))?;
-        let rows = st.query_map([], run_from_row)?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        self.runs_where(
+            &format!("id IN ({list}) ORDER BY {SLOWEST_FIRST}"),
+            Vec::new(),
+        )
     }
 
     /// The analyzed plan (JSON) kept with run `id`, if any.
