@@ -588,6 +588,8 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 // The process exits right after a cancel, so the fastest engine is safe here.
                 engine: query::QueryEngine::Streaming,
                 no_cache,
+                // One run in this process: nothing would ever be read from the cache.
+                one_shot: repeat == 1,
             };
             let result = repeated(&lake, &sql, &opts, repeat, timing)?;
             // `--output x.csv` writes CSV unless --format says otherwise.
@@ -670,7 +672,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 cancel: Some(install_ctrlc()),
                 // The process exits right after a cancel, so the fastest engine is safe here.
                 engine: query::QueryEngine::Streaming,
-                no_cache: false,
+                ..Default::default()
             };
             let plan = query::explain_query(&lake, &sql, analyze, &opts)?;
             match format.as_str() {

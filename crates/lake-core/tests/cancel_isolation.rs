@@ -66,7 +66,7 @@ fn partitioning_ignores_a_cancel_of_a_query() {
             timeout: None,
             cancel: None,
             engine: QueryEngine::InMemory,
-            no_cache: false,
+            ..Default::default()
         },
     )
     .unwrap();

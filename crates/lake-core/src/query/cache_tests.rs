@@ -192,3 +192,29 @@ fn the_cache_never_serves_a_stale_answer() {
     assert!(hits > 3, "the cache answered {hits} times");
     assert!(lake.memo::<ResultCache>().size().0 > 0);
 }
+
+#[test]
+fn a_one_shot_query_neither_asks_nor_fills_the_cache_and_is_still_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = Lake::open_or_init(&dir.path().join("lake")).unwrap();
+    import_csv(&lake, dir.path(), "a.csv", "t", "x\n1\n2\n", Mode::Replace);
+    let sql = "SELECT sum(x) AS s FROM t";
+    let one_shot = QueryOptions {
+        one_shot: true,
+        ..Default::default()
+    };
+    let first = run_query(&lake, sql, &one_shot).unwrap();
+    assert!(!first.cached);
+    assert_eq!(lake.memo::<ResultCache>().size().0, 0, "nothing kept");
+    // A later query of this process runs in full, and is the one kept.
+    let q = QueryOptions::default();
+    assert!(!run_query(&lake, sql, &q).unwrap().cached);
+    assert_eq!(lake.memo::<ResultCache>().size().0, 1);
+    // A one-shot query is not answered from what another query kept either.
+    let again = run_query(&lake, sql, &one_shot).unwrap();
+    assert!(!again.cached);
+    assert_eq!(rows(&again), rows(&first));
+    let runs = lake.catalog().query_runs(&Default::default()).unwrap();
+    let caches: Vec<Option<&str>> = runs.iter().rev().map(|r| r.cache.as_deref()).collect();
+    assert_eq!(caches, vec![None, Some("miss"), None]);
+}

@@ -136,6 +136,7 @@ pub fn collect_cancellable(frame: LazyFrame, opts: &QueryOptions) -> Result<Data
                             cancel: opts.cancel.clone(),
                             engine: QueryEngine::InMemory,
                             no_cache: opts.no_cache,
+                            one_shot: opts.one_shot,
                         };
                         return collect_cancellable(fallback, &rest);
                     }

@@ -313,9 +313,12 @@ fn count(tree: &FlatRTree, io: &IndexOnly) -> Result<(i64, u64)> {
 /// aggregates, and the candidates seen.
 fn entries(tree: &FlatRTree, io: &IndexOnly) -> Result<(Vec<f64>, Vec<f64>, u64)> {
     let rects = rectangles(io);
-    let hits: std::cell::RefCell<Vec<(u64, f64, f64)>> = Default::default();
+    // A query that only aggregates takes the coordinates as the tree gives them; any other
+    // keeps each entry's place in the files, to put them back in file order.
+    let hits = std::cell::RefCell::new(Hits::default());
     let candidates = std::cell::Cell::new(0u64);
     let mut failed = None;
+    let ordered = !io.aggregates_only;
     if searchable(io) {
         tree.search(
             &io.bbox,
@@ -326,10 +329,11 @@ fn entries(tree: &FlatRTree, io: &IndexOnly) -> Result<(Vec<f64>, Vec<f64>, u64)
                 match tree.entries_below(node) {
                     Ok(range) => {
                         candidates.set(candidates.get() + range.len() as u64);
-                        hits.borrow_mut().extend(range.map(|i| {
-                            let e = tree.entry(i);
-                            (key(e.file, e.row), e.bbox[0], e.bbox[1])
-                        }));
+                        let mut h = hits.borrow_mut();
+                        h.reserve(range.len(), ordered);
+                        for i in range {
+                            h.push(tree.entry(i), ordered);
+                        }
                     }
                     Err(e) => failed = Some(e),
                 }
@@ -338,8 +342,7 @@ fn entries(tree: &FlatRTree, io: &IndexOnly) -> Result<(Vec<f64>, Vec<f64>, u64)
             &mut |e| {
                 candidates.set(candidates.get() + 1);
                 if passes(io, &rects, e.bbox[0], e.bbox[1]) {
-                    hits.borrow_mut()
-                        .push((key(e.file, e.row), e.bbox[0], e.bbox[1]));
+                    hits.borrow_mut().push(e, ordered);
                 }
             },
         )?;
@@ -347,13 +350,45 @@ fn entries(tree: &FlatRTree, io: &IndexOnly) -> Result<(Vec<f64>, Vec<f64>, u64)
     if let Some(e) = failed {
         return Err(e);
     }
-    let mut hits = hits.into_inner();
-    if !io.aggregates_only {
-        hits.sort_unstable_by_key(|h| h.0);
+    let Hits {
+        mut xs,
+        mut ys,
+        keys,
+    } = hits.into_inner();
+    if ordered {
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        order.sort_unstable_by_key(|&i| keys[i]);
+        xs = order.iter().map(|&i| xs[i]).collect();
+        ys = order.iter().map(|&i| ys[i]).collect();
     }
-    let xs = hits.iter().map(|h| h.1).collect();
-    let ys = hits.iter().map(|h| h.2).collect();
     Ok((xs, ys, candidates.get()))
+}
+
+/// The coordinates an index-only scan found, with each one's place in the files when the
+/// rows' order matters.
+#[derive(Default)]
+struct Hits {
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    keys: Vec<u64>,
+}
+
+impl Hits {
+    fn reserve(&mut self, n: usize, ordered: bool) {
+        self.xs.reserve(n);
+        self.ys.reserve(n);
+        if ordered {
+            self.keys.reserve(n);
+        }
+    }
+
+    fn push(&mut self, e: crate::spatial::rtree::Entry, ordered: bool) {
+        self.xs.push(e.bbox[0]);
+        self.ys.push(e.bbox[1]);
+        if ordered {
+            self.keys.push(key(e.file, e.row));
+        }
+    }
 }
 
 fn key(file: u32, row: u32) -> u64 {

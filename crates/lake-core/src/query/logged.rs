@@ -18,7 +18,11 @@ pub fn run_query(lake: &Lake, sql: &str, opts: &QueryOptions) -> Result<QueryOut
     let mut lap = crate::meter::stages::Lap::start();
     let watch = crate::meter::process::PeakWatch::start();
     let results = lake.memo::<ResultCache>();
-    let key = cache::key(lake, sql).unwrap_or(None);
+    let key = if opts.one_shot {
+        None
+    } else {
+        cache::key(lake, sql).unwrap_or(None)
+    };
     let hit = match &key {
         Some(k) if !opts.no_cache => results.get(lake, &k.text()).ok().flatten(),
         _ => None,

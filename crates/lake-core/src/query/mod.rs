@@ -94,6 +94,9 @@ pub struct QueryOptions {
     /// Run it even when the result cache holds its answer (to time the engine, as `lake query
     /// --repeat N --no-cache` does); the answer is still kept there.
     pub no_cache: bool,
+    /// The process ends after this query (the CLI's `lake query`), so the result cache can
+    /// neither answer it nor keep its answer for a later one: its key is not worked out.
+    pub one_shot: bool,
 }
 
 impl QueryOptions {
