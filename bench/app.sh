@@ -6,7 +6,8 @@
 #    the real window under Xvfb;
 #  - the map on MAP_POINTS (10 M) random points: each pan or zoom, from the viewport query to
 #    the frame that shows its answer, and the engine's part of it.
-# Prints a table and writes bench/out/app-results.json.
+# Prints a table and writes bench/out/app-results.json. BENCH_NO_BUILD=1 uses the release
+# binaries already built (the app embeds ui/dist: build the UI before them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -17,8 +18,10 @@ export CARGO_TARGET_DIR NO_AT_BRIDGE=1
 RUNS=${RUNS:-5}
 ROWS=${ROWS:-1000000}
 MAP_POINTS=${MAP_POINTS:-10000000}
-npm --prefix ui run build >/dev/null
-bench_build -p lake-app -p hello-tauri -p lake-cli
+if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+  npm --prefix ui run build >/dev/null
+  bench_build -p lake-app -p hello-tauri -p lake-cli
+fi
 app="$CARGO_TARGET_DIR/release/datapunk-lake"
 hello="$CARGO_TARGET_DIR/release/hello-tauri"
 lake_bin="$CARGO_TARGET_DIR/release/lake"
