@@ -1408,7 +1408,12 @@ sources: Array<TimeSource>,
 /**
  * Their rows per bucket of the range; null when no dataset has a time.
  */
-density: Density | null, };
+density: Density | null, 
+/**
+ * The engine's time for the whole view: the sources (their first and last times, counted
+ * once per version and then kept) and the strips.
+ */
+elapsed_ms: number, };
 
 /**
  * The range to list.
