@@ -605,6 +605,22 @@ try {
   const framed = await d.wait('.tab-panel:not([hidden]) [data-testid="map-status"]:not([data-frame-ms=""])', { timeout: 30000 });
   const frameMs = Number(await d.attr(framed, "data-frame-ms"));
   check(frameMs > 0 && (await d.text(framed)).includes("on screen in"), `the map says how long the answer took to reach the screen: ${await d.text(framed)}`);
+  // The points are really on the canvas: pixels of their teal (#4fb3bf), read from the frame.
+  const teal = await d.exec(
+    `const c = document.querySelector('.tab-panel:not([hidden]) [data-testid="map"] canvas.maplibregl-canvas');
+     const t = document.createElement("canvas");
+     t.width = c.width; t.height = c.height;
+     const g = t.getContext("2d");
+     g.drawImage(c, 0, 0);
+     const px = g.getImageData(0, 0, t.width, t.height).data;
+     let n = 0;
+     for (let i = 0; i < px.length; i += 4)
+       if (Math.abs(px[i] - 0x4f) < 40 && Math.abs(px[i + 1] - 0xb3) < 40 && Math.abs(px[i + 2] - 0xbf) < 40) n++;
+     return n;`,
+    [],
+  );
+  // A point is a disc of about 30 pixels; points at one place share theirs.
+  check(teal >= 20, `the ${rendered} points are drawn on the map's canvas (${teal} pixels of their colour)`);
   await shot("map");
   await d.click('.tab-panel:not([hidden]) [data-testid="map-heat"]');
   await d.wait('.tab-panel:not([hidden]) [data-testid="map-heat"].on');

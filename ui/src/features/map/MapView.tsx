@@ -11,6 +11,7 @@ import { basemap } from "./basemap";
 import { cellsFor, clampBox, extentOf, ringWkt, type BBox } from "./mapMath";
 import { TrackBar, trackFeatures } from "./TrackBar";
 import { decodeViewport } from "./viewportIpc";
+import { PointLayer, mostOf } from "./pointLayer";
 import "./map.css";
 
 const ResultGrid = lazy(() => import("../../components/ResultGrid"));
@@ -22,17 +23,17 @@ const MAX_POINTS = 20_000;
 
 const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
 
-/** The answer as features: cells carry their count `n` and their share `w` of the largest cell (the heatmap's weight); points where their row is. */
-function toFeatures(v: Viewport): FeatureCollection<Point> {
+/** The answer as features for the heatmap: each weighs its share `w` of the largest cell (a point weighs 1). */
+function heatFeatures(v: Viewport | null): FeatureCollection<Point> {
+  if (!v) return EMPTY as FeatureCollection<Point>;
   const cells = v.counts.length > 0;
-  let most = 1;
-  for (const n of v.counts) if (n > most) most = n;
+  const most = mostOf(v.counts);
   return {
     type: "FeatureCollection",
     features: v.xs.map((x, i) => ({
       type: "Feature",
       geometry: { type: "Point", coordinates: [x, v.ys[i]] },
-      properties: cells ? { n: v.counts[i], w: v.counts[i] / most } : { f: v.rows[i][0], r: v.rows[i][1], w: 1 },
+      properties: { w: cells ? v.counts[i] / most : 1 },
     })),
   };
 }
@@ -127,6 +128,10 @@ export default function MapView({
   });
   const fitted = useRef(bounds !== null);
   const mapRef = useRef<maplibregl.Map | null>(null);
+  // The points (or cells) of the last answer, drawn by WebGL (see pointLayer.ts).
+  const layerRef = useRef<PointLayer | null>(null);
+  const answer = useRef<Viewport | null>(null);
+  const heatRef = useRef(false);
   const seq = useRef(0);
   const [status, setStatus] = useState<Status | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
@@ -165,12 +170,17 @@ export default function MapView({
         fitTo(map, extent, 40, 14);
         return;
       }
-      (map.getSource("pts") as maplibregl.GeoJSONSource).setData(toFeatures(v));
+      answer.current = v;
+      const layer = layerRef.current;
+      layer?.set(v.xs, v.ys, v.counts, mine);
+      if (heatRef.current) (map.getSource("pts") as maplibregl.GeoJSONSource).setData(heatFeatures(v));
       const status = { total: v.total, drawn: v.xs.length, cells: v.counts.length > 0, ms: v.engine_ms, entries: v.entries };
       setStatus(status);
-      // From asking to the first frame drawn once the points' source has taken the answer.
+      // From asking to the first frame drawn with the answer (the heatmap's: once its source
+      // has taken it).
       const drawn = () => {
-        if (!map.isSourceLoaded("pts")) return;
+        const shown = heatRef.current ? map.isSourceLoaded("pts") : (layer?.drawnSeq ?? 0) >= mine;
+        if (!shown) return;
         map.off("render", drawn);
         if (mine === seq.current) setStatus({ ...status, frameMs: performance.now() - asked });
       };
@@ -235,18 +245,6 @@ export default function MapView({
               "heatmap-opacity": 0.85,
             },
           },
-          {
-            id: "pts",
-            type: "circle",
-            source: "pts",
-            paint: {
-              "circle-color": ["case", ["has", "n"], "#e5c07b", "#4fb3bf"],
-              "circle-opacity": ["case", ["has", "n"], 0.75, 0.85],
-              "circle-radius": ["case", ["has", "n"], ["min", 22, ["+", 3, ["*", 1.6, ["sqrt", ["get", "n"]]]]], 3.5],
-              "circle-stroke-color": "#0b0f14",
-              "circle-stroke-width": 0.6,
-            },
-          },
           { id: "box-fill", type: "fill", source: "box", paint: { "fill-color": "#e06c75", "fill-opacity": 0.12 } },
           { id: "box-line", type: "line", source: "box", paint: { "line-color": "#e06c75", "line-width": 1.5 } },
           { id: "sketch-line", type: "line", source: "sketch", paint: { "line-color": "#e06c75", "line-width": 1.5, "line-dasharray": [2, 2] } },
@@ -265,6 +263,10 @@ export default function MapView({
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
     map.addControl(new maplibregl.ScaleControl({}), "bottom-left");
     mapRef.current = map;
+    const layer = new PointLayer();
+    layerRef.current = layer;
+    // Under the drawn box and shape, over the fences and the heatmap.
+    map.on("load", () => map.addLayer(layer, "box-fill"));
     map.on("load", refresh);
     map.on("load", () => void drawFences());
     map.on("load", () => setLoaded(true));
@@ -272,17 +274,17 @@ export default function MapView({
     // What is on screen, for people checking the map (and the e2e): the point features drawn.
     map.on("idle", () => {
       const el = map.getContainer();
-      el.dataset.rendered = String(map.queryRenderedFeatures({ layers: ["pts"] }).length);
+      el.dataset.rendered = String(layer.inView());
       el.dataset.track = String(map.queryRenderedFeatures({ layers: ["track-line"] }).length);
     });
-    map.on("click", "pts", (e) => {
-      if (shapingRef.current) return;
-      const p = e.features?.[0]?.properties as { n?: number; f?: number; r?: number } | undefined;
-      if (!p) return;
-      if (p.n != null) {
+    map.on("click", (e) => {
+      const v = answer.current;
+      const i = shapingRef.current || !v ? null : layer.pick(e.point.x, e.point.y);
+      if (i == null || !v) return;
+      if (v.counts.length > 0) {
         map.easeTo({ center: e.lngLat, zoom: map.getZoom() + 2 });
-      } else if (p.f != null && p.r != null && pointRef.current) {
-        pointRef.current(p.f, p.r)
+      } else if (v.rows[i] && pointRef.current) {
+        pointRef.current(v.rows[i][0], v.rows[i][1])
           .then(setRow)
           .catch((err) => setError(asLakeError(err)));
       }
@@ -292,8 +294,17 @@ export default function MapView({
       const name = (e.features?.[0]?.properties as { name?: string } | undefined)?.name;
       if (name != null) setFenceHit(name);
     });
-    map.on("mouseenter", "pts", () => (map.getCanvas().style.cursor = "pointer"));
-    map.on("mouseleave", "pts", () => (map.getCanvas().style.cursor = ""));
+    // A pointer over a point (looked up once per frame at most), unless a box or shape is drawn.
+    let hover: { x: number; y: number } | null = null;
+    map.on("mousemove", (e) => {
+      if (hover === null)
+        requestAnimationFrame(() => {
+          const style = map.getCanvas().style;
+          if (hover && style.cursor !== "crosshair") style.cursor = layer.pick(hover.x, hover.y) != null ? "pointer" : "";
+          hover = null;
+        });
+      hover = { x: e.point.x, y: e.point.y };
+    });
     const resize = new ResizeObserver(() => map.resize());
     resize.observe(holder.current);
     return () => {
@@ -309,9 +320,12 @@ export default function MapView({
   useEffect(() => {
     const map = mapRef.current;
     if (!map) return;
+    heatRef.current = heat;
     const apply = () => {
+      (map.getSource("pts") as maplibregl.GeoJSONSource).setData(heat ? heatFeatures(answer.current) : EMPTY);
       map.setLayoutProperty("heat", "visibility", heat ? "visible" : "none");
-      map.setLayoutProperty("pts", "visibility", heat ? "none" : "visible");
+      if (layerRef.current) layerRef.current.visible = !heat;
+      map.triggerRepaint();
     };
     if (map.isStyleLoaded()) apply();
     else map.once("load", apply);
