@@ -8,7 +8,7 @@ APP_BIN := $(CARGO_TARGET_DIR)/debug/datapunk-lake
 # "Create lake" default.
 LAKE ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/org.datapunk.lake/lake
 
-.PHONY: deps ui build run demo test lint unit ui-test e2e check-boundaries bindings audit fuzz bench bench-takeout bench-app bench-tpch bench-spatial bench-lineage bench-time bench-metrics bench-vector fmt
+.PHONY: deps ui build run demo test lint unit ui-test e2e dist check-boundaries bindings audit fuzz bench bench-takeout bench-app bench-tpch bench-spatial bench-lineage bench-time bench-metrics bench-vector fmt
 
 deps:
 	@bash scripts/install-deps.sh
@@ -78,8 +78,15 @@ ui-test: deps
 	npm --prefix ui test
 
 # The real app window under Xvfb (tauri-driver + WebKitWebDriver); screenshots in tests/e2e/out.
+# It runs on the app as a user installs it: the debug build packaged as a .deb, installed, and
+# removed again (tests/e2e/installed.sh; where it cannot install, on the build, and says why).
 e2e: ui
-	bash tests/e2e/run.sh
+	bash tests/e2e/installed.sh
+
+# The app and the lake CLI as .deb and .rpm packages in dist/ (scripts/dist.sh: a release
+# build, LTO and stripped; PROFILE=debug for a quick one).
+dist: deps
+	bash scripts/dist.sh
 
 # Dependency advisories (cargo audit, npm audit --omit=dev); each says so when its advisory
 # service cannot be reached from this machine.

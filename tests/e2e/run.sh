@@ -6,9 +6,14 @@ cd "$(dirname "$0")/../.."
 root=$(pwd)
 : "${CARGO_TARGET_DIR:=$HOME/.cache/datapunk-lake/target}"
 export CARGO_TARGET_DIR
-make --no-print-directory -s ui >/dev/null
-cargo build -p lake-app -p lake-cli
-app="$CARGO_TARGET_DIR/debug/datapunk-lake"
+# E2E_APP: an app already built or installed (tests/e2e/installed.sh gives the packaged one).
+if [ -n "${E2E_APP:-}" ]; then
+  app=$E2E_APP
+else
+  make --no-print-directory -s ui >/dev/null
+  cargo build -p lake-app -p lake-cli
+  app="$CARGO_TARGET_DIR/debug/datapunk-lake"
+fi
 out="$root/tests/e2e/out"
 mkdir -p "$out"
 driver=$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")

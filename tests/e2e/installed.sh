@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The real-window scenario against the app as a user installs it: the debug build bundled as a
+# .deb (scripts/dist.sh), installed with dpkg, started from /usr/bin, and removed afterwards
+# (also when the scenario fails). Where it cannot install (no dpkg, not root and no sudo
+# without a password, or a datapunk-lake package of someone else's already installed), it
+# says why and runs the scenario on the build instead.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+: "${CARGO_TARGET_DIR:=$HOME/.cache/datapunk-lake/target}"
+export CARGO_TARGET_DIR
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo -n"
+why=""
+if ! command -v dpkg >/dev/null 2>&1; then
+  why="dpkg is missing"
+elif [ -n "$SUDO" ] && ! sudo -n true 2>/dev/null; then
+  why="installing needs root (or sudo without a password)"
+elif dpkg -s datapunk-lake >/dev/null 2>&1; then
+  why="a datapunk-lake package is already installed here; it is left as it is"
+fi
+if [ -n "$why" ]; then
+  echo "e2e: not testing the installed package ($why); the scenario runs on the build"
+  exec bash tests/e2e/run.sh
+fi
+PROFILE=debug BUNDLES=deb bash scripts/dist.sh
+deb=""
+for f in dist/Datapunk-Lake_*_amd64.deb; do [ -e "$f" ] && deb=$f; done
+[ -n "$deb" ] || { echo "e2e: scripts/dist.sh made no .deb in dist/" >&2; exit 1; }
+trap '$SUDO dpkg -r datapunk-lake >/dev/null 2>&1 || true' EXIT
+$SUDO dpkg -i "$deb" >/dev/null
+# What the package put in place, as a user's system sees it.
+for f in /usr/bin/datapunk-lake /usr/bin/lake "/usr/share/applications/Datapunk Lake.desktop" \
+  /usr/share/icons/hicolor/128x128/apps/datapunk-lake.png; do
+  [ -e "$f" ] || { echo "e2e: the package did not install $f" >&2; exit 1; }
+done
+grep -q '^Exec=datapunk-lake' "/usr/share/applications/Datapunk Lake.desktop" ||
+  { echo "e2e: the desktop entry does not start datapunk-lake" >&2; exit 1; }
+/usr/bin/lake --version >/dev/null
+echo "e2e: installed $deb ($(du -h "$deb" | cut -f1)); the scenario runs on /usr/bin/datapunk-lake"
+E2E_APP=/usr/bin/datapunk-lake bash tests/e2e/run.sh
+$SUDO dpkg -r datapunk-lake >/dev/null
+[ ! -e /usr/bin/datapunk-lake ] && [ ! -e /usr/bin/lake ] || { echo "e2e: removing the package left files" >&2; exit 1; }
+echo "e2e: the package is removed again"
