@@ -84,93 +84,44 @@ pub(crate) fn iso(ms: f64) -> String {
 pub fn sources(lake: &Lake) -> Result<Vec<TimeSource>> {
     let list = lake.catalog().list_datasets()?;
     let mut out = Vec::new();
-    for d in &list {
-        out.extend(source(lake, d)?);
+    for d in list {
+        let Some(c) = crate::catalog::ColumnDef::time_column(&d.schema) else {
+            continue;
+        };
+        let at = Kept {
+            lake,
+            kind: "range",
+            dataset: &d.name,
+            version: d.version,
+            created_at: &d.created_at,
+            column: &c.name,
+        };
+        let f = at.get(|| {
+            let (ds, col) = (ident(&d.name), ident(&c.name));
+            let sql =
+                format!("SELECT min({col}) AS lo, max({col}) AS hi, count({col}) AS n FROM {ds}");
+            Ok(run_unlogged(lake, &sql, &QueryOptions::default())?.frame)
+        })?;
+        let internal = |e: PolarsError| LakeError::Internal(e.to_string());
+        let lo = numbers(&f, "lo")?.0;
+        let hi = numbers(&f, "hi")?.0;
+        let n = f
+            .column("n")
+            .and_then(|n| n.cast(&DataType::UInt64))
+            .map_err(internal)?;
+        out.push(TimeSource {
+            dataset: d.name.clone(),
+            column: c.name.clone(),
+            min_ms: lo.first().copied().flatten(),
+            max_ms: hi.first().copied().flatten(),
+            rows: n.u64().ok().and_then(|n| n.get(0)).unwrap_or(0),
+            date: c.dtype == "date",
+            version: d.version,
+            created_at: d.created_at.clone(),
+            mappable: !crate::spatial::index::coordinate_pairs(&d.schema).is_empty(),
+        });
     }
     Ok(out)
-}
-
-/// Counts what the timeline needs of each of `names` that has a time column now, and keeps
-/// it, so the first view after an import reads what is kept instead of scanning the files.
-/// A count that fails is left to that first view (the import itself has succeeded).
-pub(crate) fn count_imported<'a>(lake: &Lake, names: impl Iterator<Item = &'a str>) {
-    let names: Vec<&str> = names.collect();
-    let Ok(list) = lake.catalog().list_datasets() else {
-        return;
-    };
-    for d in list.iter().filter(|d| names.contains(&d.name.as_str())) {
-        let _ = source(lake, d);
-    }
-}
-
-/// `d` as a source, when it has a time column: its first and last time and its rows with a
-/// time come from its rows per day (one scan of the column counts both, once per version).
-fn source(lake: &Lake, d: &crate::catalog::DatasetInfo) -> Result<Option<TimeSource>> {
-    let Some(c) = crate::catalog::ColumnDef::time_column(&d.schema) else {
-        return Ok(None);
-    };
-    let at = Kept {
-        lake,
-        kind: "range",
-        dataset: &d.name,
-        version: d.version,
-        created_at: &d.created_at,
-        column: &c.name,
-    };
-    let f = at.get(|| {
-        let days = day_counts(lake, (&d.name, d.version, &d.created_at, &c.name))?;
-        match range_of(&days)? {
-            Some(range) => Ok(range),
-            // Days kept by an older build, without each day's first and last time.
-            None => {
-                let (ds, col) = (ident(&d.name), ident(&c.name));
-                let sql = format!(
-                    "SELECT min({col}) AS lo, max({col}) AS hi, count({col}) AS n FROM {ds}"
-                );
-                Ok(run_unlogged(lake, &sql, &QueryOptions::default())?.frame)
-            }
-        }
-    })?;
-    let internal = |e: PolarsError| LakeError::Internal(e.to_string());
-    let lo = numbers(&f, "lo")?.0;
-    let hi = numbers(&f, "hi")?.0;
-    let n = f
-        .column("n")
-        .and_then(|n| n.cast(&DataType::UInt64))
-        .map_err(internal)?;
-    Ok(Some(TimeSource {
-        dataset: d.name.clone(),
-        column: c.name.clone(),
-        min_ms: lo.first().copied().flatten(),
-        max_ms: hi.first().copied().flatten(),
-        rows: n.u64().ok().and_then(|n| n.get(0)).unwrap_or(0),
-        date: c.dtype == "date",
-        version: d.version,
-        created_at: d.created_at.clone(),
-        mappable: !crate::spatial::index::coordinate_pairs(&d.schema).is_empty(),
-    }))
-}
-
-/// The first and last time and the rows of a version, from its rows per day with each day's
-/// first and last time (`None` for days counted without them).
-fn range_of(days: &DataFrame) -> Result<Option<DataFrame>> {
-    if days.column("lo").is_err() || days.column("hi").is_err() {
-        return Ok(None);
-    }
-    let lo = numbers(days, "lo")?
-        .0
-        .into_iter()
-        .flatten()
-        .reduce(f64::min);
-    let hi = numbers(days, "hi")?
-        .0
-        .into_iter()
-        .flatten()
-        .reduce(f64::max);
-    let n: f64 = numbers(days, "n")?.0.into_iter().flatten().sum();
-    let f = df!("lo" => [lo], "hi" => [hi], "n" => [n])
-        .map_err(|e| LakeError::Internal(e.to_string()))?;
-    Ok(Some(f))
 }
 
 pub(crate) const DAY_MS: f64 = 86_400_000.0;
@@ -224,24 +175,21 @@ fn add_counts(f: &DataFrame, from: f64, bucket_ms: f64, counts: &mut [u32]) -> R
     Ok(())
 }
 
-/// A version's rows per UTC day (`b`, `n`), with each day's first and last time (`lo`, `hi`),
-/// counted once per version: `of` is its dataset, version, commit time and time column.
-fn day_counts(lake: &Lake, of: (&str, u32, &str, &str)) -> Result<std::sync::Arc<DataFrame>> {
-    let (dataset, version, created_at, column) = of;
+/// `s`'s rows per UTC day, counted once per dataset version.
+fn day_counts(lake: &Lake, s: &TimeSource) -> Result<std::sync::Arc<DataFrame>> {
     let at = Kept {
         lake,
         kind: "days",
-        dataset,
-        version,
-        created_at,
-        column,
+        dataset: &s.dataset,
+        version: s.version,
+        created_at: &s.created_at,
+        column: &s.column,
     };
     at.get(|| {
-        let col = ident(column);
+        let col = ident(&s.column);
         let sql = format!(
-            "SELECT time_bucket('1 day', {col}) AS b, count(*) AS n, min({col}) AS lo, \
-             max({col}) AS hi FROM {} WHERE {col} IS NOT NULL GROUP BY 1",
-            ident(dataset)
+            "SELECT time_bucket('1 day', {col}) AS b, count(*) AS n FROM {} WHERE {col} IS NOT NULL GROUP BY 1",
+            ident(&s.dataset)
         );
         Ok(run_unlogged(lake, &sql, &QueryOptions::default())?.frame)
     })
@@ -284,14 +232,8 @@ pub fn density(
             .zip(s.max_ms)
             .is_some_and(|(lo, hi)| hi >= from_ms && lo < to_ms);
         if overlaps && by_day {
-            let of = (
-                s.dataset.as_str(),
-                s.version,
-                s.created_at.as_str(),
-                s.column.as_str(),
-            );
             add_counts(
-                day_counts(lake, of)?.as_ref(),
+                day_counts(lake, s)?.as_ref(),
                 from_ms,
                 bucket_ms,
                 &mut counts,
@@ -428,67 +370,6 @@ mod tests {
         assert!(density(&lake, &src, may1, may1, 10).is_err());
         // The lake's own counting is not in the query history people see.
         assert!(lake.catalog().query_history(100).unwrap().is_empty());
-    }
-
-    #[test]
-    fn an_import_keeps_the_counts_so_the_first_view_scans_nothing() {
-        use crate::ingest::{import_paths, ImportOptions};
-        let dir = tempfile::tempdir().unwrap();
-        let lake = Lake::init(&dir.path().join("lake")).unwrap();
-        let csv = "ts,v\n2024-01-02T10:00:00Z,1\n2024-01-01T09:30:00Z,2\n,3\n\
-                   2024-01-02T23:59:59Z,4\n";
-        import_csv(&lake, dir.path(), "t.csv", "t", csv, Mode::Replace);
-        let d = lake.catalog().list_datasets().unwrap().remove(0);
-        let of = ("t", d.version, d.created_at.as_str(), "ts");
-        let days = lake.catalog().kept_time_counts(of, "days").unwrap();
-        let range = lake.catalog().kept_time_counts(of, "range").unwrap();
-        assert!(
-            days.is_some_and(|k| k.contains("\"n\":[")),
-            "days kept at import"
-        );
-        assert!(
-            range.is_some_and(|k| k.contains("\"n\":[3.0]")),
-            "range kept at import"
-        );
-        // What the import kept is what a query of the rows says.
-        let s = &sources(&lake).unwrap()[0];
-        let jan1 = 1_704_067_200_000.0; // 2024-01-01T00:00:00Z
-        assert_eq!(s.rows, 3);
-        assert_eq!(s.min_ms, Some(jan1 + 9.5 * 3_600_000.0));
-        assert_eq!(s.max_ms, Some(jan1 + 2.0 * DAY_MS - 1000.0));
-        let whole = density(&lake, std::slice::from_ref(s), jan1, jan1 + 2.0 * DAY_MS, 2).unwrap();
-        assert_eq!(whole.strips[0].counts, [1, 2]);
-        // Without profiles the import leaves the counting to the first view, and days kept by
-        // an older build (no first and last time per day) still give the range by a query.
-        let opts = ImportOptions {
-            name: Some("u".into()),
-            profile: false,
-            ..Default::default()
-        };
-        let p = dir.path().join("u.csv");
-        std::fs::write(&p, csv).unwrap();
-        let progress = crate::ingest::NoProgress;
-        import_paths(
-            &lake,
-            &[p],
-            &opts,
-            &progress,
-            &crate::ingest::CancelToken::new(),
-        )
-        .unwrap();
-        let u = lake.catalog().list_datasets().unwrap();
-        let u = u.iter().find(|d| d.name == "u").unwrap();
-        let of = ("u", u.version, u.created_at.as_str(), "ts");
-        assert!(lake
-            .catalog()
-            .kept_time_counts(of, "days")
-            .unwrap()
-            .is_none());
-        let old = format!(r#"{{"b":[{jan1}],"n":[99.0]}}"#);
-        lake.catalog().keep_time_counts(of, "days", &old).unwrap();
-        let s = sources(&lake).unwrap();
-        let s = s.iter().find(|s| s.dataset == "u").unwrap();
-        assert_eq!((s.rows, s.min_ms), (3, Some(jan1 + 9.5 * 3_600_000.0)));
     }
 
     #[test]

@@ -501,10 +501,7 @@ fn import_unmetered(
         }
         indexes::index_imported(lake, lock, &mut report);
         let names = report.datasets.iter().map(|d| d.name.as_str());
-        crate::profile::profile_imported(lake, opts.profile, names.clone());
-        if opts.profile {
-            crate::timeline::count_imported(lake, names);
-        }
+        crate::profile::profile_imported(lake, opts.profile, names);
     }
     drop(stagings);
     Ok(report)
