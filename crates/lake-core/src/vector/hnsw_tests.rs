@@ -41,18 +41,25 @@ fn a_graph_the_lake_builds_is_one_usearch_reads_and_appends_to() {
             "{metric:?}"
         );
         // A vector is its own nearest by the cosine and L2, not by the inner product. Each
-        // cluster holds 60 near-equal vectors, and a search as wide as 64 missed its own entry
-        // in about one build of 40 (the parallel build's graph differs from run to run): the
-        // search is given room for four clusters (256), which missed none in 100 builds.
+        // cluster holds 60 near-equal vectors, and the parallel build's graph differs from run
+        // to run: a search 256 wide still ranked a near-equal neighbour first in one CI run (of
+        // 100 builds here, none). An approximate index is asked for recall: each vector is
+        // among its own 5 nearest.
         for i in [n, n + 77, n + 199]
             .into_iter()
             .filter(|_| metric != Metric::InnerProduct)
         {
             let q = &flat[i * dim..][..dim];
-            let got = usearch.search(q, 1, 256).unwrap();
-            assert_eq!(got[0].0 as usize, i, "{metric:?}: appended {i}");
-            let old = built.search(&flat[(i - n) * dim..][..dim], 1, 256).unwrap();
-            assert_eq!(old[0].0 as usize, i - n, "{metric:?}");
+            let got = usearch.search(q, 5, 256).unwrap();
+            assert!(
+                got.iter().any(|h| h.0 as usize == i),
+                "{metric:?}: appended {i}: {got:?}"
+            );
+            let old = built.search(&flat[(i - n) * dim..][..dim], 5, 256).unwrap();
+            assert!(
+                old.iter().any(|h| h.0 as usize == i - n),
+                "{metric:?}: {i}: {old:?}"
+            );
         }
     }
 }
