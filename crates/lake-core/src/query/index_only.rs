@@ -356,10 +356,16 @@ fn entries(tree: &FlatRTree, io: &IndexOnly) -> Result<(Vec<f64>, Vec<f64>, u64)
         keys,
     } = hits.into_inner();
     if ordered {
-        let mut order: Vec<usize> = (0..keys.len()).collect();
-        order.sort_unstable_by_key(|&i| keys[i]);
-        xs = order.iter().map(|&i| xs[i]).collect();
-        ys = order.iter().map(|&i| ys[i]).collect();
+        // Sorted together, so each value moves with its key in one pass of the memory.
+        let mut rows: Vec<(u64, f64, f64)> = keys
+            .into_iter()
+            .zip(xs)
+            .zip(ys)
+            .map(|((k, x), y)| (k, x, y))
+            .collect();
+        rows.sort_unstable_by_key(|r| r.0);
+        xs = rows.iter().map(|r| r.1).collect();
+        ys = rows.iter().map(|r| r.2).collect();
     }
     Ok((xs, ys, candidates.get()))
 }
