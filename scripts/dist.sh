@@ -6,6 +6,7 @@
 #                     symbols, for baseline x86-64 (any 64-bit PC); the slowest build there is
 #   PROFILE=debug     the everyday debug build, bundled as it is (the install test uses it)
 #   BUNDLES=deb,rpm   which packages (Tauri's names: deb, rpm; appimage needs the network)
+#   DIST_DIR=dist     where the packages are copied
 #
 # The package installs /usr/bin/datapunk-lake (the app), /usr/bin/lake (the CLI), a desktop
 # entry and the icons (hicolor, 32 to 512 px).
@@ -35,11 +36,12 @@ conf=$(printf '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/lake":"%s"}},"rpm":
 out="$CARGO_TARGET_DIR/$dir/bundle"
 rm -rf "$out/deb" "$out/rpm"
 node_modules/.bin/tauri bundle "${flag[@]}" --bundles "$bundles" --config "$conf" --ci
-mkdir -p dist
+dest=${DIST_DIR:-dist}
+mkdir -p "$dest"
 for f in "$out"/deb/*.deb "$out"/rpm/*.rpm; do
   [ -e "$f" ] || continue
   # No spaces in the file names people download and type.
   name=$(basename "$f" | tr ' ' '-')
-  cp "$f" "dist/$name"
-  echo "dist/$name  $(du -h "dist/$name" | cut -f1)"
+  cp "$f" "$dest/$name"
+  echo "$dest/$name  $(du -h "$dest/$name" | cut -f1)"
 done

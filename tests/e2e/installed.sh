@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The real-window scenario against the app as a user installs it: the debug build bundled as a
-# .deb (scripts/dist.sh), installed with dpkg, started from /usr/bin, and removed afterwards
-# (also when the scenario fails). Where it cannot install (no dpkg, not root and no sudo
-# without a password, or a datapunk-lake package of someone else's already installed), it
-# says why and runs the scenario on the build instead.
+# .deb (scripts/dist.sh, into tests/e2e/out/pkg, never dist/), installed with dpkg, started
+# from /usr/bin, and removed afterwards (also when the scenario fails). Where it cannot install
+# (no dpkg, not root and no sudo without a password, a datapunk-lake package already
+# installed, or a /usr/bin/datapunk-lake or /usr/bin/lake of anyone's), it says why and runs
+# the scenario on the build instead: nothing it did not put there is replaced or removed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${CARGO_TARGET_DIR:=$HOME/.cache/datapunk-lake/target}"
@@ -13,20 +14,31 @@ SUDO=""
 why=""
 if ! command -v dpkg >/dev/null 2>&1; then
   why="dpkg is missing"
-elif [ -n "$SUDO" ] && ! sudo -n true 2>/dev/null; then
+elif [ -n "$SUDO" ] && ! sudo -k -n true 2>/dev/null; then
+  # -k: a password typed earlier may run out before the scenario ends; only password-less
+  # sudo can remove the package reliably.
   why="installing needs root (or sudo without a password)"
 elif dpkg -s datapunk-lake >/dev/null 2>&1; then
   why="a datapunk-lake package is already installed here; it is left as it is"
+elif [ -e /usr/bin/datapunk-lake ] || [ -e /usr/bin/lake ]; then
+  why="/usr/bin/datapunk-lake or /usr/bin/lake exists already; it is left as it is"
 fi
 if [ -n "$why" ]; then
   echo "e2e: not testing the installed package ($why); the scenario runs on the build"
   exec bash tests/e2e/run.sh
 fi
-PROFILE=debug BUNDLES=deb bash scripts/dist.sh
-deb=""
-for f in dist/Datapunk-Lake_*_amd64.deb; do [ -e "$f" ] && deb=$f; done
-[ -n "$deb" ] || { echo "e2e: scripts/dist.sh made no .deb in dist/" >&2; exit 1; }
-trap '$SUDO dpkg -r datapunk-lake >/dev/null 2>&1 || true' EXIT
+pkg=tests/e2e/out/pkg
+rm -rf "$pkg"
+PROFILE=debug BUNDLES=deb DIST_DIR="$pkg" bash scripts/dist.sh
+debs=("$pkg"/*.deb)
+[ -e "${debs[0]}" ] && [ ${#debs[@]} -eq 1 ] || { echo "e2e: scripts/dist.sh did not make one .deb in $pkg" >&2; exit 1; }
+deb=${debs[0]}
+name=$(dpkg-deb -f "$deb" Package)
+remove() {
+  $SUDO dpkg -r "$name" >/dev/null 2>&1 ||
+    echo "WARNING: the test could not remove the package $name; remove it with: sudo dpkg -r $name" >&2
+}
+trap remove EXIT
 $SUDO dpkg -i "$deb" >/dev/null
 # What the package put in place, as a user's system sees it.
 for f in /usr/bin/datapunk-lake /usr/bin/lake "/usr/share/applications/Datapunk Lake.desktop" \
@@ -38,6 +50,7 @@ grep -q '^Exec=datapunk-lake' "/usr/share/applications/Datapunk Lake.desktop" ||
 /usr/bin/lake --version >/dev/null
 echo "e2e: installed $deb ($(du -h "$deb" | cut -f1)); the scenario runs on /usr/bin/datapunk-lake"
 E2E_APP=/usr/bin/datapunk-lake bash tests/e2e/run.sh
-$SUDO dpkg -r datapunk-lake >/dev/null
+trap - EXIT
+$SUDO dpkg -r "$name" >/dev/null
 [ ! -e /usr/bin/datapunk-lake ] && [ ! -e /usr/bin/lake ] || { echo "e2e: removing the package left files" >&2; exit 1; }
 echo "e2e: the package is removed again"
