@@ -297,6 +297,8 @@ export default function MapView({
     // A pointer over a point (looked up once per frame at most), unless a box or shape is drawn.
     let hover: { x: number; y: number } | null = null;
     map.on("mousemove", (e) => {
+      // Not while the map is dragged or moving: the pointer is over the map, not a point.
+      if (map.isMoving() || e.originalEvent.buttons !== 0) return;
       if (hover === null)
         requestAnimationFrame(() => {
           const style = map.getCanvas().style;

@@ -146,7 +146,7 @@ export class PointLayer implements CustomLayerInterface {
       // Mercator (0..1) to clip space, in float64 (MapLibre's own matrix for custom layers).
       const matrix = translated(options.defaultProjectionData.mainMatrix, this.origin[0], this.origin[1]);
       gl.uniformMatrix4fv(gl.getUniformLocation(p, "u_matrix"), false, matrix);
-      gl.uniform1f(gl.getUniformLocation(p, "u_ratio"), window.devicePixelRatio || 1);
+      gl.uniform1f(gl.getUniformLocation(p, "u_ratio"), this.map?.getPixelRatio() ?? 1);
       const fill = this.cells ? [0.898, 0.753, 0.482, 0.75] : [0.31, 0.702, 0.749, 0.85];
       gl.uniform4f(gl.getUniformLocation(p, "u_fill"), fill[0], fill[1], fill[2], fill[3]);
       const pos = gl.getAttribLocation(p, "a_pos");
