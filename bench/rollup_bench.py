@@ -33,6 +33,8 @@ def warm_ms(sql):
     N --no-cache`, each run's whole time (its query-log entry included)."""
     import re
     r, _ = lake("query", "--format", "csv", "--timing", "--repeat", str(a.runs), "--no-cache", sql)
+    if a.runs == 1:
+        return float(r.stderr[r.stderr.rfind("query time: ") + len("query time: "):].split()[0])
     runs = [float(m) for m in re.findall(r"run \d+: ([0-9.]+) ms", r.stderr)]
     assert len(runs) == a.runs, r.stderr
     return statistics.median(runs)

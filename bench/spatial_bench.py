@@ -189,7 +189,9 @@ def run_lake(bin_, parquet, polys, work):
         for _ in range(3):
             r = lake(bin_, d, "query", "--format", "csv", "--timing", q)
             cold.append(float(re.search(r"query time: ([0-9.]+) ms", r.stderr).group(1)))
-            assert value(r.stdout.strip().splitlines()[1]) == out
+            # A parallel sum may differ in its last digit from run to run.
+            v = value(r.stdout.strip().splitlines()[1])
+            assert abs(v - out) <= 1e-9 * max(1.0, abs(out)), (v, out)
         return statistics.median(warm), statistics.median(cold), out
 
     bbox_ms, bbox_cold_ms, count = timed(sql, 5, int)
