@@ -166,8 +166,25 @@ export class PointLayer implements CustomLayerInterface {
   pick(x: number, y: number): number | null {
     const map = this.map;
     if (!map || !this.visible) return null;
+    // Only points in the lon/lat box of the square around (x, y) that holds the largest disc
+    // are projected, not all 20,000 on each mouse move. Its four corners bound it when the
+    // map is turned or tilted too.
+    const reach = radiusOf(Number.MAX_SAFE_INTEGER) + 1;
+    const corners = [
+      [x - reach, y - reach],
+      [x + reach, y - reach],
+      [x - reach, y + reach],
+      [x + reach, y + reach],
+    ].map(([cx, cy]) => map.unproject([cx, cy]));
+    const west = Math.min(...corners.map((c) => c.lng));
+    const east = Math.max(...corners.map((c) => c.lng));
+    const south = Math.min(...corners.map((c) => c.lat));
+    const north = Math.max(...corners.map((c) => c.lat));
     for (let i = this.count - 1; i >= 0; i--) {
-      const p = map.project([this.lons[i], this.lats[i]]);
+      const lon = this.lons[i];
+      const lat = this.lats[i];
+      if (lon < west || lon > east || lat < south || lat > north) continue;
+      const p = map.project([lon, lat]);
       const r = this.data[i * 3 + 2] + 1;
       if ((p.x - x) ** 2 + (p.y - y) ** 2 <= r * r) return i;
     }
@@ -179,11 +196,12 @@ export class PointLayer implements CustomLayerInterface {
     const map = this.map;
     if (!map || !this.visible) return 0;
     const b = map.getBounds();
+    const [west, east, south, north] = [b.getWest(), b.getEast(), b.getSouth(), b.getNorth()];
     let n = 0;
     for (let i = 0; i < this.count; i++) {
       const lon = this.lons[i];
       const lat = this.lats[i];
-      if (lon >= b.getWest() && lon <= b.getEast() && lat >= b.getSouth() && lat <= b.getNorth()) n++;
+      if (lon >= west && lon <= east && lat >= south && lat <= north) n++;
     }
     return n;
   }
