@@ -6,7 +6,7 @@
 - a question answered from an hourly rollup against the same question over the raw rows;
 - `lake rollup refresh` after appending 1% new rows, against making the rollup again in full.
   python bench/rollup_bench.py --lake-bin BIN --lake DIR --csv DATA.csv (DIR is made afresh)"""
-import argparse, glob, os, shutil, statistics, subprocess, time
+import argparse, glob, os, re, shutil, statistics, subprocess, time
 import duckdb, polars as pl
 
 ap = argparse.ArgumentParser()
@@ -31,7 +31,6 @@ def engine_ms(sql):
 def warm_ms(sql):
     """As the peers are timed (`runs` runs in one process, their median): `lake query --repeat
     N --no-cache`, each run's whole time (its query-log entry included)."""
-    import re
     r, _ = lake("query", "--format", "csv", "--timing", "--repeat", str(a.runs), "--no-cache", sql)
     if a.runs == 1:
         return float(r.stderr[r.stderr.rfind("query time: ") + len("query time: "):].split()[0])
