@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
+mod backup_cmd;
 mod embed_cmd;
 mod index_cmd;
 mod lineage_cmd;
@@ -135,14 +136,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Make an old version current again (as a new version; nothing is copied or lost).
-    Restore {
-        /// Dataset name.
-        dataset: String,
-        /// The version to bring back, as `lake history` lists it.
-        #[arg(long)]
-        version: u32,
-    },
+    /// Restore a backup folder into a new or empty folder (`lake restore BACKUP [--to DIR]`,
+    /// every file checked), or make an old version of a dataset current again (`lake restore
+    /// DATASET --version N`, as a new version; nothing is copied or lost).
+    Restore(backup_cmd::RestoreArgs),
     /// Remove the files of versions replaced longer ago than `--older-than` (those versions
     /// can no longer be read; current versions are never touched).
     Vacuum {
@@ -199,6 +196,11 @@ enum Command {
     Profile(profile_cmd::ProfileArgs),
     /// Every dataset with a time column, its rows per bucket of a range, on one time axis.
     Timeline(timeline_cmd::TimelineArgs),
+    /// Copy the lake to a backup folder: consistent while the app is open, incremental, checked.
+    Backup(backup_cmd::BackupArgs),
+    /// Check every file of a lake or a backup against its recorded checksum (exit 1 if one
+    /// does not match).
+    Verify(backup_cmd::VerifyArgs),
     /// How imports, queries, storage and the app behaved over a period.
     Metrics(metrics_cmd::MetricsArgs),
     /// The monitoring charts in one file: .html, .svg or .png.
@@ -479,6 +481,9 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
         Command::Rule { action } => quality_cmd::rule(&open(lake_dir)?, action),
         Command::Profile(args) => profile_cmd::run(&open(lake_dir)?, args),
         Command::Timeline(args) => timeline_cmd::run(&open(lake_dir)?, args),
+        Command::Backup(args) => backup_cmd::backup(lake_dir, args),
+        Command::Restore(args) => backup_cmd::restore(lake_dir, args),
+        Command::Verify(args) => backup_cmd::verify(lake_dir, args),
         Command::Metrics(args) => metrics_cmd::run(&open(lake_dir)?, args),
         Command::Report(args) => metrics_cmd::report(&open(lake_dir)?, args),
         Command::Pii { action } => pii_cmd::run(&open(lake_dir)?, action),
@@ -496,9 +501,6 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
         Command::Lineage(args) => lineage_cmd::lineage(&open(lake_dir)?, args),
         Command::History { dataset, json } => {
             versions_cmd::history(&open(lake_dir)?, &dataset, json)
-        }
-        Command::Restore { dataset, version } => {
-            versions_cmd::restore(&open(lake_dir)?, &dataset, version)
         }
         Command::Vacuum {
             older_than,

@@ -1,5 +1,6 @@
 //! CLI scenarios against real temporary lakes: one test binary, several modules.
 
+mod backup;
 mod baddata;
 mod common;
 mod crash;

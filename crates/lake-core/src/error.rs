@@ -100,6 +100,10 @@ pub enum LakeError {
         #[source]
         source: std::io::Error,
     },
+    /// A backup folder (to write or to restore from) that is not one, or a restore target that
+    /// is not free.
+    #[error("{0}")]
+    NotABackup(String),
     /// The catalog database failed.
     #[error("catalog: {0}")]
     Catalog(#[from] rusqlite::Error),
@@ -163,11 +167,13 @@ pub enum ErrorCode {
     InvalidArguments,
     /// An import is already running in this window (one at a time).
     ImportRunning,
+    /// A folder that is not a lake's backup, or a restore target that is not free.
+    NotABackup,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 25] = [
         ErrorCode::ParseError,
         ErrorCode::RejectedStatement,
         ErrorCode::UnknownDataset,
@@ -192,6 +198,7 @@ impl ErrorCode {
         ErrorCode::UnknownCommand,
         ErrorCode::InvalidArguments,
         ErrorCode::ImportRunning,
+        ErrorCode::NotABackup,
     ];
 
     /// The stable snake_case text.
@@ -221,6 +228,7 @@ impl ErrorCode {
             ErrorCode::UnknownCommand => "unknown_command",
             ErrorCode::InvalidArguments => "invalid_arguments",
             ErrorCode::ImportRunning => "import_running",
+            ErrorCode::NotABackup => "not_a_backup",
         }
     }
 }
@@ -302,6 +310,7 @@ impl LakeError {
             LakeError::ImportRunning(_) => ErrorCode::ImportRunning,
             LakeError::ReadOnly(_) => ErrorCode::ReadOnly,
             LakeError::Damaged(_) => ErrorCode::DamagedLake,
+            LakeError::NotABackup(_) => ErrorCode::NotABackup,
             LakeError::Io { .. } => ErrorCode::IoError,
             LakeError::Catalog(_) => ErrorCode::CatalogError,
             LakeError::Internal(_) => ErrorCode::Internal,

@@ -37,6 +37,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod backup;
 pub mod cancel;
 pub mod catalog;
 pub mod error;
@@ -62,6 +63,8 @@ mod timeline_kept;
 pub mod timeline_rows;
 pub mod vector;
 
+#[cfg(test)]
+mod backup_tests;
 #[cfg(test)]
 mod layout_tests;
 #[cfg(test)]

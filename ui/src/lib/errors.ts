@@ -44,6 +44,8 @@ export function hintFor(e: ErrorPayload): string | null {
       return "This lake's folder cannot be written: copy the lake to a folder you can write to.";
     case "damaged_lake":
       return "The lake's catalog points outside the lake; restore the lake from a backup.";
+    case "not_a_backup":
+      return "Choose an empty folder for a new backup, or a folder an earlier backup wrote.";
     case "no_lake":
       return "Create or open a lake first.";
     case "unsupported":

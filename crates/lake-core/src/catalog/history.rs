@@ -377,8 +377,9 @@ impl Catalog {
         // Its files are the old version's, in the same order, so the old indexes (whose
         // entries name files by position) serve it as they are.
         tx.execute(
-            "INSERT INTO indexes (version_id, column_name, kind, path, entries, bytes, created_at)
-             SELECT ?1, column_name, kind, path, entries, bytes, created_at FROM indexes
+            "INSERT INTO indexes
+               (version_id, column_name, kind, path, entries, bytes, created_at, sha256)
+             SELECT ?1, column_name, kind, path, entries, bytes, created_at, sha256 FROM indexes
              WHERE version_id = ?2",
             params![new_id, old.version_id],
         )?;

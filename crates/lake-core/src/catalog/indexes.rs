@@ -29,6 +29,16 @@ pub struct IndexInfo {
     pub created_at: String,
 }
 
+/// A derived file just written, as its catalog row records it: the job whose journal lists it
+/// and the SHA-256 (hex) of its bytes.
+#[derive(Debug, Clone)]
+pub struct DerivedFile<'a> {
+    /// The job.
+    pub job: &'a str,
+    /// Its checksum.
+    pub sha256: String,
+}
+
 /// An index path as the catalog stores it must stay inside the lake's `index/` folder.
 pub fn check_index_path(path: &str) -> Result<()> {
     if super::plain_under(path, "index") {
@@ -61,18 +71,29 @@ const SELECT: &str = "SELECT d.name, v.version, i.column_name, i.kind, i.path, i
 impl Catalog {
     /// Records an index of version `version_id` and forgets job `job`'s journal entries for its
     /// file, in one transaction.
-    pub fn add_index(&mut self, job: &str, version_id: i64, ix: &IndexInfo) -> Result<()> {
+    pub fn add_index(&mut self, file: &DerivedFile, version_id: i64, ix: &IndexInfo) -> Result<()> {
         self.writable()?;
         check_index_path(&ix.path)?;
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO indexes (version_id, column_name, kind, path, entries, bytes, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO indexes
+               (version_id, column_name, kind, path, entries, bytes, created_at, sha256)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT(version_id, column_name, kind) DO UPDATE SET path = excluded.path,
-               entries = excluded.entries, bytes = excluded.bytes, created_at = excluded.created_at",
-            params![version_id, ix.column, ix.kind, ix.path, ix.entries as i64, ix.bytes as i64, now_rfc3339()],
+               entries = excluded.entries, bytes = excluded.bytes, created_at = excluded.created_at,
+               sha256 = excluded.sha256",
+            params![
+                version_id,
+                ix.column,
+                ix.kind,
+                ix.path,
+                ix.entries as i64,
+                ix.bytes as i64,
+                now_rfc3339(),
+                file.sha256
+            ],
         )?;
-        journal::forget_committed(&tx, job)?;
+        journal::forget_committed(&tx, file.job)?;
         tx.commit()?;
         Ok(())
     }

@@ -4,6 +4,7 @@
 //! writing, which lets clean-up remove only what the lake wrote, is in [`journal`].
 
 pub mod audit;
+pub mod files;
 pub mod history;
 pub mod indexes;
 pub mod journal;
@@ -79,6 +80,8 @@ pub struct FileEntry {
     pub bytes: u64,
     /// Per-column statistics.
     pub stats: Vec<ColumnStats>,
+    /// SHA-256 (hex) of its bytes as written; `None` for files written before lakes kept it.
+    pub sha256: Option<String>,
 }
 
 /// A dataset as `datasets --json` lists it.
@@ -283,12 +286,13 @@ impl Catalog {
     }
 
     fn files_of(&self, version_id: i64) -> Result<Vec<FileEntry>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT id, path, rows, bytes FROM files WHERE version_id = ?1 ORDER BY id")?;
-        let heads: Vec<(i64, String, i64, i64)> = st
+        let mut st = self.conn.prepare(
+            "SELECT id, path, rows, bytes, sha256 FROM files WHERE version_id = ?1 ORDER BY id",
+        )?;
+        type Head = (i64, String, i64, i64, Option<String>);
+        let heads: Vec<Head> = st
             .query_map(params![version_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?
             .collect::<std::result::Result<_, _>>()?;
         let mut stats_st = self.conn.prepare(
@@ -296,7 +300,7 @@ impl Catalog {
              WHERE file_id = ?1 ORDER BY rowid",
         )?;
         let mut out = Vec::with_capacity(heads.len());
-        for (id, path, rows, bytes) in heads {
+        for (id, path, rows, bytes, sha256) in heads {
             check_data_path(&path)?;
             let stats = stats_st
                 .query_map(params![id], |r| {
@@ -316,6 +320,7 @@ impl Catalog {
                 rows: rows as u64,
                 bytes: bytes as u64,
                 stats,
+                sha256,
             });
         }
         Ok(out)
@@ -474,15 +479,22 @@ fn insert_version(tx: &Transaction<'_>, v: &NewVersion<'_>) -> Result<()> {
     )?;
     let version_id = tx.last_insert_rowid();
     {
-        let mut ins_file = tx
-            .prepare("INSERT INTO files (version_id, path, rows, bytes) VALUES (?1, ?2, ?3, ?4)")?;
+        let mut ins_file = tx.prepare(
+            "INSERT INTO files (version_id, path, rows, bytes, sha256) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
         let mut ins_stat = tx.prepare(
             "INSERT INTO column_stats
                (file_id, column_name, dtype, null_count, min_value, max_value, distinct_count)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for f in v.files {
-            ins_file.execute(params![version_id, f.path, f.rows as i64, f.bytes as i64])?;
+            ins_file.execute(params![
+                version_id,
+                f.path,
+                f.rows as i64,
+                f.bytes as i64,
+                f.sha256
+            ])?;
             let file_id = tx.last_insert_rowid();
             for s in &f.stats {
                 ins_stat.execute(params![

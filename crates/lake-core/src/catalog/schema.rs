@@ -250,6 +250,9 @@ CREATE TRIGGER query_log_forgotten AFTER DELETE ON query_log BEGIN
   UPDATE log_forgotten SET entries = entries + 1 WHERE log = 'query_log';
 END;
 "#,
+    // Each file's SHA-256, taken as it was written, so `lake verify` and backups can tell a
+    // file that changed on disk; NULL for files written before this.
+    "ALTER TABLE files ADD COLUMN sha256 TEXT; ALTER TABLE indexes ADD COLUMN sha256 TEXT;",
 ];
 
 /// Tables every lake catalog has had since the first release (a catalog written before the

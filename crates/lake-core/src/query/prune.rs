@@ -191,6 +191,7 @@ mod tests {
             path: "p".into(),
             rows: 2,
             bytes: 1,
+            sha256: None,
             stats: vec![ColumnStats {
                 column: "ts".into(),
                 dtype: dtype.into(),

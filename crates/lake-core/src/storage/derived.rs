@@ -9,13 +9,14 @@ use std::fs;
 use std::sync::Arc;
 
 use super::{fsync_dir, job_name, Lake, WriteLock};
+use crate::catalog::indexes::DerivedFile;
 use crate::catalog::journal::EntryKind;
 use crate::catalog::Catalog;
 use crate::error::{IoContext, Result};
 
 impl Lake {
     /// Writes the lake file `rel` (under `index/`) with `write`, then runs `record` with the
-    /// catalog, the job name and what `write` returned; `record` must record the file and
+    /// catalog, the job name and file's checksum, and what `write` returned; `record` must record the file and
     /// forget the job's journal in one transaction ([`Catalog::add_index`]). On any error
     /// nothing is left behind.
     pub fn write_derived<T>(
@@ -23,7 +24,7 @@ impl Lake {
         _lock: &WriteLock,
         rel: &str,
         write: impl FnOnce(&mut fs::File) -> Result<T>,
-        record: impl FnOnce(&mut Catalog, &str, &T) -> Result<()>,
+        record: impl FnOnce(&mut Catalog, &DerivedFile, &T) -> Result<()>,
     ) -> Result<T> {
         crate::catalog::indexes::check_index_path(rel)?;
         let index_root = self.root.join("index");
@@ -66,12 +67,15 @@ impl Lake {
             let mut f = fs::File::create_new(&tmp).ctx(|| format!("creating {}", tmp.display()))?;
             let out = write(&mut f)?;
             f.sync_all().ctx(|| format!("writing {}", tmp.display()))?;
+            drop(f);
+            let (_, sha256) =
+                super::sha256_file(&tmp).ctx(|| format!("reading {}", tmp.display()))?;
             fs::rename(&tmp, &target).ctx(|| format!("moving {} into place", tmp.display()))?;
             if let Some(parent) = target.parent() {
                 fsync_dir(parent)?;
             }
             let mut cat = self.catalog();
-            record(&mut cat, &job, &out)?;
+            record(&mut cat, &DerivedFile { job: &job, sha256 }, &out)?;
             Ok(out)
         })();
         if written.is_err() {

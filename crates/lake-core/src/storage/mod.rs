@@ -153,7 +153,30 @@ pub fn dataset_name_from_stem(stem: &str) -> String {
     }
 }
 
-fn fsync_dir(path: &Path) -> Result<()> {
+/// The size and SHA-256 (hex) of the file at `path`, read once in 1 MiB blocks.
+pub fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
+    use sha2::Digest;
+    use std::io::Read;
+    let mut f = File::open(path)?;
+    let mut h = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                h.update(&buf[..n]);
+                total += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((total, format!("{:x}", h.finalize())))
+}
+
+/// Makes a folder's entries durable (after files were created or renamed in it).
+pub(crate) fn fsync_dir(path: &Path) -> Result<()> {
     File::open(path)
         .and_then(|f| f.sync_all())
         .ctx(|| format!("syncing folder {}", path.display()))
@@ -601,6 +624,7 @@ impl Lake {
                 rows: f.rows,
                 bytes: f.bytes,
                 stats: f.stats,
+                sha256: f.sha256,
             });
             moves.push((f.path, target));
         }

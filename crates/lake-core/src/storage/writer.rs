@@ -24,18 +24,28 @@ pub struct StagedFile {
     pub stats: Vec<ColumnStats>,
     /// The Hive-style partition folder it belongs in (`year=2024`), if any.
     pub partition: Option<String>,
+    /// SHA-256 (hex) of its bytes, hashed as they were written.
+    pub sha256: Option<String>,
 }
 
 /// A file that remembers its first write error, so a failure inside the Parquet writer (which
-/// reports it as a format error) surfaces as the I/O error it was: a full disk, say.
+/// reports it as a format error) surfaces as the I/O error it was: a full disk, say. It hashes
+/// what it writes (the checksum `lake verify` and backups compare with), so the file is never
+/// read back for it.
 struct Recording {
     file: File,
     first_error: std::sync::Arc<std::sync::Mutex<Option<(std::io::ErrorKind, String)>>>,
+    hash: std::sync::Arc<std::sync::Mutex<sha2::Sha256>>,
 }
 
 impl std::io::Write for Recording {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.file.write(buf).inspect_err(|e| self.record(e))
+        let n = self.file.write(buf).inspect_err(|e| self.record(e))?;
+        sha2::Digest::update(
+            &mut *self.hash.lock().unwrap_or_else(|p| p.into_inner()),
+            &buf[..n],
+        );
+        Ok(n)
     }
     fn flush(&mut self) -> std::io::Result<()> {
         self.file.flush().inspect_err(|e| self.record(e))
@@ -52,6 +62,7 @@ impl Recording {
 struct OpenFile {
     writer: polars::io::parquet::write::BatchedWriter<Recording>,
     io_error: std::sync::Arc<std::sync::Mutex<Option<(std::io::ErrorKind, String)>>>,
+    hash: std::sync::Arc<std::sync::Mutex<sha2::Sha256>>,
     path: PathBuf,
     rows: u64,
     stats: Vec<ColumnStats>,
@@ -494,9 +505,11 @@ impl ParquetSink {
             .join(format!("{}-{:05}.parquet", self.prefix, self.done.len()));
         let file = File::create(&path).ctx(|| format!("creating {}", path.display()))?;
         let io_error = std::sync::Arc::default();
+        let hash = std::sync::Arc::default();
         let file = Recording {
             file,
             first_error: std::sync::Arc::clone(&io_error),
+            hash: std::sync::Arc::clone(&hash),
         };
         let schema = self.schema.clone().unwrap_or_default();
         let geo = geoparquet_metadata(&schema).map(|v| {
@@ -526,6 +539,7 @@ impl ParquetSink {
         self.open = Some(OpenFile {
             writer,
             io_error,
+            hash,
             path,
             rows: 0,
             stats,
@@ -552,12 +566,14 @@ impl ParquetSink {
                     .as_ref()
                     .map(|k| k.estimate().min(open.rows.saturating_sub(s.null_count)));
             }
+            let hash = std::mem::take(&mut *open.hash.lock().unwrap_or_else(|p| p.into_inner()));
             self.done.push(StagedFile {
                 path: open.path,
                 rows: open.rows,
                 bytes,
                 stats: open.stats,
                 partition: self.folder.clone(),
+                sha256: Some(format!("{:x}", sha2::Digest::finalize(hash))),
             });
         }
         Ok(())
