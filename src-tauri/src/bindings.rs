@@ -2,6 +2,7 @@
 //! types (ts-rs) into `ui/src/bindings/`. A test fails when the committed files drift; run
 //! `make bindings` to regenerate them.
 
+use lake_core::backup::{BackupProgress, BackupReport, VerifyProblem, VerifyReport};
 use lake_core::catalog::audit::AuditCheck;
 use lake_core::catalog::history::{Retyped, VersionEntry, VersionSource};
 use lake_core::catalog::lineage::{
@@ -176,6 +177,10 @@ pub fn types_ts() -> String {
     decl::<Viewport>(&mut s);
     decl::<Track>(&mut s);
     decl::<Fence>(&mut s);
+    decl::<BackupProgress>(&mut s);
+    decl::<BackupReport>(&mut s);
+    decl::<VerifyProblem>(&mut s);
+    decl::<VerifyReport>(&mut s);
     s.trim_end().to_string() + "\n"
 }
 
@@ -289,12 +294,15 @@ mod tests {
     fn command_bodies_stay_short() {
         let src = concat!(
             include_str!("commands.rs"),
-            include_str!("commands_meta.rs")
+            include_str!("commands_meta.rs"),
+            include_str!("commands_backup.rs")
         );
         for name in crate::COMMAND_NAMES {
             let start = src
                 .find(&format!("pub async fn {name}("))
-                .unwrap_or_else(|| panic!("commands(_meta).rs has no `pub async fn {name}`"));
+                .unwrap_or_else(|| {
+                    panic!("commands(_meta, _backup).rs has no `pub async fn {name}`")
+                });
             let body = &src[start..];
             let open = body.find(" {\n").expect("a body");
             let close = body.find("\n}\n").expect("the end of the body");

@@ -131,6 +131,14 @@ macro_rules! with_commands {
             make_searchable(name: String, column: String, tab: String, on_progress: Channel<EmbedProgress>) -> EmbedReport;
             /// The SQL of "Find similar" for row `row` of kept result `id`, a view of dataset `dataset`, by its vector column `column`.
             similar_rows_sql(id: u32, row: u32, dataset: String, column: String) -> String;
+            /// Backs the open lake up into `dest` (a folder chosen with pick_paths, or the last backup's): a consistent copy while the app works, copying only new files, each checked; streams progress to `on_progress`.
+            backup_lake(dest: String, on_progress: Channel<BackupProgress>) -> BackupReport;
+            /// Checks every file of the open lake against the checksum recorded when it was written, streaming progress.
+            verify_lake(on_progress: Channel<BackupProgress>) -> VerifyReport;
+            /// Restores the backup `src` into the new or empty folder `to` (both chosen with pick_paths), every file checked, and opens it.
+            restore_lake(src: String, to: String, on_progress: Channel<BackupProgress>) -> LakeStatus;
+            /// Stops the running backup, restore or verify; nothing it did is kept.
+            cancel_backup() -> bool;
             /// The UI has painted its first screen (start-up time is logged).
             ui_ready() -> ();
         }

@@ -26,6 +26,7 @@ use tauri::ipc::{Channel, Response};
 use tauri::{AppHandle, Manager};
 use ts_rs::TS;
 
+pub use crate::commands_backup::*;
 pub use crate::commands_meta::*;
 use crate::error::{AppError, CmdResult};
 use crate::grants::Use;
@@ -55,6 +56,11 @@ impl<'a> Cx<'a> {
         Cx { state, app: None }
     }
 
+    /// The running app's handle, if there is a window.
+    pub(crate) fn window(&self) -> Option<&'a AppHandle> {
+        self.app
+    }
+
     fn app(&self) -> CmdResult<&'a AppHandle> {
         self.app
             .ok_or_else(|| AppError::new(ErrorCode::Internal, "this command needs the app window"))
@@ -75,6 +81,8 @@ pub struct LakeStatus {
     pub foreign_files: Vec<String>,
     /// How many such files there are in all.
     pub foreign_count: u64,
+    /// The folder of the last backup made in the app, if any.
+    pub last_backup: Option<String>,
 }
 
 /// One path to import and, for plain files, its target dataset.
@@ -154,7 +162,7 @@ pub enum PlanFormat {
 /// The most foreign file names sent to the window (a folder may hold millions).
 const FOREIGN_SHOWN: usize = 100;
 
-fn status(state: &AppState) -> LakeStatus {
+pub(crate) fn status(state: &AppState) -> LakeStatus {
     let foreign = state
         .lake()
         .map(|l| l.foreign_files().to_vec())
@@ -165,6 +173,7 @@ fn status(state: &AppState) -> LakeStatus {
         recent: state.settings().recent,
         foreign_count: foreign.len() as u64,
         foreign_files: foreign.into_iter().take(FOREIGN_SHOWN).collect(),
+        last_backup: state.settings().last_backup,
     }
 }
 

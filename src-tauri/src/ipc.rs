@@ -3,6 +3,7 @@
 //! command names, each command's argument check, and the signatures `bindings.rs` writes as
 //! TypeScript.
 
+use lake_core::backup::{BackupProgress, BackupReport, VerifyReport};
 use lake_core::catalog::history::VersionEntry;
 use lake_core::catalog::quality::RuleResult;
 use lake_core::catalog::query_log::{QueryRun, RunFilter};
@@ -138,6 +139,8 @@ ts_types!(
     Vec<Searchable>,
     SemanticResults,
     EmbedReport,
+    BackupReport,
+    VerifyReport,
 );
 arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat, Rule, ChartRequest, TimelineRequest, RowsRequest, RetentionPlan, RunFilter);
 arg_types!(true: Option<SortSpec>, Option<FilterSpec>, Option<String>);
@@ -160,7 +163,7 @@ macro_rules! channels {
         }
     )* };
 }
-channels!(ImportProgress, EmbedProgress);
+channels!(ImportProgress, EmbedProgress, BackupProgress);
 impl IpcType for Response {
     fn ts() -> String {
         "ArrayBuffer".into()

@@ -5,6 +5,7 @@
 mod command_list;
 mod bindings;
 mod commands;
+mod commands_backup;
 mod commands_meta;
 mod error;
 mod grants;

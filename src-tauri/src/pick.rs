@@ -35,6 +35,12 @@ pub enum PickKind {
     ExportChartPng,
     /// Where to save a chart as SVG.
     ExportChartSvg,
+    /// A folder to back the lake up into (new, empty, or an earlier backup).
+    BackupFolder,
+    /// A backup folder to restore.
+    BackupSource,
+    /// A new or empty folder for a restored lake.
+    RestoreTarget,
 }
 
 impl PickKind {
@@ -47,7 +53,9 @@ impl PickKind {
             | PickKind::ExportPlanHtml
             | PickKind::ExportPlanJson
             | PickKind::ExportChartPng
-            | PickKind::ExportChartSvg => Use::Write,
+            | PickKind::ExportChartSvg
+            | PickKind::BackupFolder
+            | PickKind::RestoreTarget => Use::Write,
             _ => Use::Read,
         }
     }
@@ -126,6 +134,15 @@ pub fn pick(app: &AppHandle, kind: PickKind) -> Vec<PathBuf> {
             .set_file_name("chart.png")
             .add_filter("PNG image", &["png"])
             .blocking_save_file()),
+        PickKind::BackupFolder => one(d
+            .set_title("Choose a folder for the backup (empty, or an earlier backup)")
+            .blocking_pick_folder()),
+        PickKind::BackupSource => one(d
+            .set_title("Choose the backup to restore")
+            .blocking_pick_folder()),
+        PickKind::RestoreTarget => one(d
+            .set_title("Choose an empty folder for the restored lake")
+            .blocking_pick_folder()),
         PickKind::ExportChartSvg => one(d
             .set_title("Save the chart as SVG")
             .set_file_name("chart.svg")

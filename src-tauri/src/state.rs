@@ -24,6 +24,9 @@ const MAX_RESULTS: usize = 16;
 pub struct Settings {
     /// Lakes opened, most recent first.
     pub recent: Vec<String>,
+    /// The folder of the last backup made in the app ("Back up now" goes there again).
+    #[serde(default)]
+    pub last_backup: Option<String>,
 }
 
 /// Kept results by id, and their ids oldest first (the oldest goes when there are too many).
@@ -49,6 +52,8 @@ pub struct AppState {
     pub default_lake: PathBuf,
     /// The paths the user chose (dialogs and drops); the page may name no others.
     pub grants: Grants,
+    /// The running backup's, restore's or verify's cancel token (one at a time).
+    pub backup_cancel: Mutex<Option<CancelToken>>,
 }
 
 /// The running import's progress as the monitoring page reads it; cleared when the import
@@ -86,6 +91,7 @@ impl AppState {
             settings_file: config_dir.join("settings.json"),
             default_lake: data_dir.join("lake"),
             grants: Grants::default(),
+            backup_cancel: Mutex::new(None),
         }
     }
 
@@ -148,6 +154,13 @@ impl AppState {
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default()
+    }
+
+    /// Remembers `folder` as the last backup's.
+    pub fn remember_backup(&self, folder: &str) {
+        let mut s = self.settings();
+        s.last_backup = Some(folder.to_string());
+        self.save_settings(&s);
     }
 
     fn save_settings(&self, s: &Settings) {

@@ -14,6 +14,7 @@ import { CatalogList } from "./features/catalog/CatalogList";
 import { DatasetView } from "./features/catalog/DatasetView";
 import { QueryTab } from "./features/query/QueryTab";
 import { SearchPanel } from "./features/search/SearchPanel";
+import { BackupPanel } from "./features/backup/BackupPanel";
 import type { CompletionSchema } from "./features/query/SqlEditor";
 
 type Tab =
@@ -22,7 +23,8 @@ type Tab =
   | { id: string; kind: "audit"; title: string }
   | { id: string; kind: "timeline"; title: string }
   | { id: string; kind: "monitor"; title: string }
-  | { id: string; kind: "search"; title: string };
+  | { id: string; kind: "search"; title: string }
+  | { id: string; kind: "backup"; title: string };
 
 let tabCounter = 0;
 function newQueryTab(sql = "", autoRun?: "run" | "analyze"): Tab {
@@ -171,6 +173,11 @@ export function App() {
     setActive("search");
   }, []);
 
+  const openBackup = useCallback(() => {
+    setTabs((old) => (old.some((t) => t.kind === "backup") ? old : [...old, { id: "backup", kind: "backup", title: "Backup" }]));
+    setActive("backup");
+  }, []);
+
   const closeTab = useCallback((id: string) => {
     setTabs((old) => {
       const i = old.findIndex((t) => t.id === id);
@@ -244,6 +251,9 @@ export function App() {
         <button onClick={openAudit} data-testid="open-audit" title="Everything done to this lake, hash-chained">
           Audit log
         </button>
+        <button onClick={openBackup} data-testid="open-backup" title="Back up the lake to a folder you choose, verify it, or restore a backup">
+          Backup
+        </button>
         <button data-testid="switch-lake" onClick={() => setStatus({ ...status, path: null })} title="Open or create another lake">
           Switch lake
         </button>
@@ -280,7 +290,7 @@ export function App() {
             {tabs.map((t) => (
               <div key={t.id} className={`tab ${t.id === active ? "on" : ""}`} data-testid="tab" data-kind={t.kind}>
                 <button role="tab" aria-selected={t.id === active} onClick={() => setActive(t.id)} className="tab-title ellipsis">
-                  {t.kind === "dataset" ? "▦ " : t.kind === "audit" ? "☰ " : t.kind === "timeline" ? "◷ " : t.kind === "monitor" ? "◔ " : t.kind === "search" ? "⌕ " : "✎ "}
+                  {t.kind === "dataset" ? "▦ " : t.kind === "audit" ? "☰ " : t.kind === "timeline" ? "◷ " : t.kind === "monitor" ? "◔ " : t.kind === "search" ? "⌕ " : t.kind === "backup" ? "⛁ " : "✎ "}
                   {t.title}
                 </button>
                 <button className="tab-close" aria-label={`Close ${t.title}`} onClick={() => closeTab(t.id)}>
@@ -301,6 +311,8 @@ export function App() {
                   <MonitorPanel datasets={datasets.map((d) => d.name)} onQuery={openQuery} />
                 ) : t.kind === "search" ? (
                   <SearchPanel onQuery={openQuery} onOpenDataset={(n) => openDataset(n)} />
+                ) : t.kind === "backup" ? (
+                  <BackupPanel status={status} onStatus={setStatus} />
                 ) : t.kind === "audit" ? (
                   <AuditPanel />
                 ) : t.kind === "timeline" ? (

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use lake_core::backup::{self, Progress};
+use lake_core::backup::{self, BackupProgress};
 use lake_core::LakeError;
 
 /// `lake backup DEST [--json]`.
@@ -65,7 +65,7 @@ fn bar(json: bool, what: &str) -> Option<ProgressBar> {
     Some(b)
 }
 
-fn show(b: &Option<ProgressBar>) -> impl FnMut(Progress) + '_ {
+fn show(b: &Option<ProgressBar>) -> impl FnMut(BackupProgress) + '_ {
     move |p| {
         if let Some(b) = b {
             b.set_length(p.total_bytes);

@@ -5,12 +5,12 @@
 
 use std::path::Path;
 
-use crate::backup::{backup, restore, verify, Progress, MANIFEST_FILE};
+use crate::backup::{backup, restore, verify, BackupProgress, MANIFEST_FILE};
 use crate::ingest::{CancelToken, Mode};
 use crate::test_util::{first_i64, import_csv};
 use crate::{Lake, LakeError};
 
-fn none(_: Progress) {}
+fn none(_: BackupProgress) {}
 
 fn lake_with(dir: &Path, rows: usize) -> Lake {
     let lake = Lake::init(&dir.join("lake")).unwrap();
@@ -185,7 +185,7 @@ fn a_cancelled_backup_leaves_the_previous_one_whole() {
     import_csv(&lake, dir.path(), "p5.csv", "people", &big, Mode::Replace);
     let cancel = CancelToken::new();
     let c = cancel.clone();
-    let e = backup(lake.root(), &dest, &cancel, &mut |p: Progress| {
+    let e = backup(lake.root(), &dest, &cancel, &mut |p: BackupProgress| {
         if p.done_bytes > 0 {
             c.cancel();
         }

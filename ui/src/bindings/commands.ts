@@ -315,6 +315,26 @@ export function similarRowsSql(id: number, row: number, dataset: string, column:
   return call("similar_rows_sql", { id, row, dataset, column });
 }
 
+/** Backs the open lake up into `dest` (a folder chosen with pick_paths, or the last backup's): a consistent copy while the app works, copying only new files, each checked; streams progress to `on_progress`. */
+export function backupLake(dest: string, onProgress: Channel<T.BackupProgress>): Promise<T.BackupReport> {
+  return call("backup_lake", { dest, onProgress });
+}
+
+/** Checks every file of the open lake against the checksum recorded when it was written, streaming progress. */
+export function verifyLake(onProgress: Channel<T.BackupProgress>): Promise<T.VerifyReport> {
+  return call("verify_lake", { onProgress });
+}
+
+/** Restores the backup `src` into the new or empty folder `to` (both chosen with pick_paths), every file checked, and opens it. */
+export function restoreLake(src: string, to: string, onProgress: Channel<T.BackupProgress>): Promise<T.LakeStatus> {
+  return call("restore_lake", { src, to, onProgress });
+}
+
+/** Stops the running backup, restore or verify; nothing it did is kept. */
+export function cancelBackup(): Promise<boolean> {
+  return call("cancel_backup");
+}
+
 /** The UI has painted its first screen (start-up time is logged). */
 export function uiReady(): Promise<null> {
   return call("ui_ready");

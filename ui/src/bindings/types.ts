@@ -6,7 +6,7 @@
  * on it exhaustively (it is generated into `ui/src/bindings/types.ts`). Serialized as the
  * stable snake_case text scripts and the UI match on.
  */
-export type ErrorCode = "parse_error" | "rejected_statement" | "unknown_dataset" | "unknown_column" | "unsupported" | "query_failed" | "bad_input" | "unsupported_format" | "not_found" | "cancelled" | "invalid_name" | "not_a_lake" | "busy" | "read_only" | "damaged_lake" | "io_error" | "catalog_error" | "internal" | "no_lake" | "result_gone" | "path_not_chosen" | "unknown_command" | "invalid_arguments" | "import_running";
+export type ErrorCode = "parse_error" | "rejected_statement" | "unknown_dataset" | "unknown_column" | "unsupported" | "query_failed" | "bad_input" | "unsupported_format" | "not_found" | "cancelled" | "invalid_name" | "not_a_lake" | "busy" | "read_only" | "damaged_lake" | "io_error" | "catalog_error" | "internal" | "no_lake" | "result_gone" | "path_not_chosen" | "unknown_command" | "invalid_arguments" | "import_running" | "not_a_backup";
 
 /**
  * The error as it crosses a process or IPC boundary: `{code, message, details}`.
@@ -49,7 +49,11 @@ foreign_files: Array<string>,
 /**
  * How many such files there are in all.
  */
-foreign_count: number, };
+foreign_count: number, 
+/**
+ * The folder of the last backup made in the app, if any.
+ */
+last_backup: string | null, };
 
 /**
  * A column of a dataset version.
@@ -1992,7 +1996,7 @@ dataset: string | null, };
 /**
  * What a dialog is for.
  */
-export type PickKind = "import_files" | "import_folders" | "lake_folder" | "export_csv" | "export_parquet" | "export_geojson" | "export_plan_html" | "export_plan_json" | "export_chart_png" | "export_chart_svg";
+export type PickKind = "import_files" | "import_folders" | "lake_folder" | "export_csv" | "export_parquet" | "export_geojson" | "export_plan_html" | "export_plan_json" | "export_chart_png" | "export_chart_svg" | "backup_folder" | "backup_source" | "restore_target";
 
 /**
  * Live progress of an import.
@@ -2602,3 +2606,103 @@ name: string,
  * Its polygon, as a GeoJSON geometry.
  */
 geojson: string, };
+
+/**
+ * How far a backup, restore or verify is: bytes done of the bytes it has to read.
+ */
+export type BackupProgress = { 
+/**
+ * Bytes copied or checked so far.
+ */
+done_bytes: number, 
+/**
+ * Bytes to copy or check in all.
+ */
+total_bytes: number, };
+
+/**
+ * What a backup did.
+ */
+export type BackupReport = { 
+/**
+ * The backup folder.
+ */
+folder: string, 
+/**
+ * Files the backup holds (data and index files).
+ */
+files: number, 
+/**
+ * Of them, copied by this backup.
+ */
+copied: number, 
+/**
+ * Of them, already in the backup unchanged (not copied again).
+ */
+reused: number, 
+/**
+ * Files the lake no longer references (vacuumed), removed from the backup.
+ */
+removed: number, 
+/**
+ * Bytes the backup holds, the catalog included.
+ */
+bytes: number, 
+/**
+ * Bytes this backup copied, the catalog included.
+ */
+bytes_copied: number, 
+/**
+ * Wall time, ms.
+ */
+elapsed_ms: number, };
+
+/**
+ * One file `verify` found wrong.
+ */
+export type VerifyProblem = { 
+/**
+ * Relative to the folder.
+ */
+path: string, 
+/**
+ * What is wrong, in words.
+ */
+problem: string, };
+
+/**
+ * What `verify` found.
+ */
+export type VerifyReport = { 
+/**
+ * The folder checked (a lake or a backup).
+ */
+folder: string, 
+/**
+ * `lake` or `backup`.
+ */
+kind: string, 
+/**
+ * SQLite's check of the catalog: `ok`, or what is wrong.
+ */
+catalog: string, 
+/**
+ * Files the catalog references.
+ */
+files: number, 
+/**
+ * Their bytes.
+ */
+bytes: number, 
+/**
+ * Files with no checksum recorded (written before lakes kept them): size checked only.
+ */
+without_checksum: number, 
+/**
+ * Each file that is missing, of the wrong size or whose bytes changed.
+ */
+problems: Array<VerifyProblem>, 
+/**
+ * Wall time, ms.
+ */
+elapsed_ms: number, };

@@ -56,8 +56,9 @@ struct Held {
 }
 
 /// How far a backup, restore or verify is: bytes done of the bytes it has to read.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Progress {
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BackupProgress {
     /// Bytes copied or checked so far.
     pub done_bytes: u64,
     /// Bytes to copy or check in all.
@@ -92,7 +93,7 @@ pub fn backup(
     lake_dir: &Path,
     dest: &Path,
     cancel: &CancelToken,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(BackupProgress),
 ) -> Result<BackupReport> {
     let start = Instant::now();
     let lake_root = canonical_lake(lake_dir)?;
@@ -173,7 +174,7 @@ fn copy_files(
     previous: &Manifest,
     files: &[LakeFile],
     cancel: &CancelToken,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(BackupProgress),
 ) -> Result<(Manifest, BackupReport)> {
     let mut manifest = new_manifest();
     let held_before = |f: &LakeFile| {
@@ -198,7 +199,7 @@ fn copy_files(
         bytes_copied: catalog_bytes,
         elapsed_ms: 0.0,
     };
-    let mut done = Progress {
+    let mut done = BackupProgress {
         done_bytes: 0,
         total_bytes: to_copy,
     };

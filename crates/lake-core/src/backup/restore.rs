@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{
     canonical_lake, copy_checked, inside, make_parent_inside, read_manifest, sync_dir,
-    write_atomically, Progress, MANIFEST_FILE,
+    write_atomically, BackupProgress, MANIFEST_FILE,
 };
 use crate::cancel::CancelToken;
 use crate::catalog::files::LakeFile;
@@ -40,7 +40,7 @@ pub fn restore(
     src: &Path,
     to: &Path,
     cancel: &CancelToken,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(BackupProgress),
 ) -> Result<RestoreReport> {
     let start = Instant::now();
     let Some(manifest) = read_manifest(src)? else {
@@ -82,7 +82,7 @@ pub fn restore(
             f.sha256 = manifest.files.get(&f.path).map(|h| h.sha256.clone());
         }
     }
-    let mut done = Progress {
+    let mut done = BackupProgress {
         done_bytes: 0,
         total_bytes: catalog.bytes + files.iter().map(|f| f.bytes).sum::<u64>(),
     };

@@ -9,7 +9,7 @@ use std::time::Instant;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{canonical_lake, inside, mismatch, read_manifest, Progress};
+use super::{canonical_lake, inside, mismatch, read_manifest, BackupProgress};
 use crate::cancel::CancelToken;
 use crate::catalog::files::LakeFile;
 use crate::catalog::Catalog;
@@ -60,7 +60,7 @@ pub struct VerifyProblem {
 pub fn verify(
     dir: &Path,
     cancel: &CancelToken,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(BackupProgress),
 ) -> Result<VerifyReport> {
     let start = Instant::now();
     let root = canonical_lake(dir)?;
@@ -88,7 +88,7 @@ pub fn verify(
             });
         }
     }
-    let mut done = Progress {
+    let mut done = BackupProgress {
         done_bytes: 0,
         total_bytes: report.bytes,
     };
