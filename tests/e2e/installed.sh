@@ -49,7 +49,17 @@ grep -q '^Exec=datapunk-lake' "/usr/share/applications/Datapunk Lake.desktop" ||
   { echo "e2e: the desktop entry does not start datapunk-lake" >&2; exit 1; }
 /usr/bin/lake --version >/dev/null
 echo "e2e: installed $deb ($(du -h "$deb" | cut -f1)); the scenario runs on /usr/bin/datapunk-lake"
-E2E_APP=/usr/bin/datapunk-lake bash tests/e2e/run.sh
+# Proof of privacy: the installed app (its WebKit processes included, -f) runs the whole
+# scenario (import, queries, the map, search by meaning, backups) under strace, and any
+# connection or datagram to an address other than loopback, or to a DNS port, fails the test.
+trace=tests/e2e/out/egress
+rm -rf "$trace" && mkdir -p "$trace"
+log="$(pwd)/$trace/app.strace"
+printf '#!/bin/sh\nexec strace -f -qq -e trace=connect,sendto,sendmsg -o "%s" /usr/bin/datapunk-lake "$@"\n' "$log" >"$trace/datapunk-lake"
+chmod +x "$trace/datapunk-lake"
+ln -s /usr/bin/lake "$trace/lake"
+E2E_APP="$(pwd)/$trace/datapunk-lake" bash tests/e2e/run.sh
+bash tests/e2e/egress.sh "$log"
 trap - EXIT
 $SUDO dpkg -r "$name" >/dev/null
 [ ! -e /usr/bin/datapunk-lake ] && [ ! -e /usr/bin/lake ] || { echo "e2e: removing the package left files" >&2; exit 1; }
