@@ -139,6 +139,8 @@ macro_rules! with_commands {
             restore_lake(src: String, to: String, on_progress: Channel<BackupProgress>) -> LakeStatus;
             /// Stops the running backup, restore or verify; nothing it did is kept.
             cancel_backup() -> bool;
+            /// The files the app was opened with (a file association, "Open with", `datapunk-lake FILE`), granted; each is given once.
+            take_opened() -> Vec<String>;
             /// The UI has painted its first screen (start-up time is logged).
             ui_ready() -> ();
         }

@@ -45,17 +45,22 @@ fn send(channel: Channel<BackupProgress>) -> impl FnMut(BackupProgress) {
     }
 }
 
+/// `dest` if the user chose it for writing, or it is the last backup's folder (which the shell
+/// itself remembered).
+fn backup_folder(state: &AppState, dest: String) -> CmdResult<PathBuf> {
+    if state.settings().last_backup.as_deref() == Some(dest.as_str()) {
+        return Ok(dest.into());
+    }
+    state.grants.check(&dest, Use::Write)
+}
+
 /// Backs the open lake up into `dest`: a folder the user chose for it, or the last backup's.
 pub async fn backup_lake(
     cx: &Cx<'_>,
     dest: String,
     on_progress: Channel<BackupProgress>,
 ) -> CmdResult<BackupReport> {
-    let remembered = cx.state.settings().last_backup.as_deref() == Some(dest.as_str());
-    let dest: PathBuf = match remembered {
-        true => dest.into(),
-        false => cx.state.grants.check(&dest, Use::Write)?,
-    };
+    let dest = backup_folder(cx.state, dest)?;
     let lake = cx.state.lake()?;
     let (_running, cancel) = start(cx.state)?;
     let folder = dest.display().to_string();
@@ -100,16 +105,8 @@ pub async fn restore_lake(
     let src = cx.state.grants.check(&src, Use::Read)?;
     let to = cx.state.grants.check(&to, Use::Write)?;
     let (running, cancel) = start(cx.state)?;
-    let target = to.clone();
-    blocking(move || {
-        Ok(backup::restore(
-            &src,
-            &target,
-            &cancel,
-            &mut send(on_progress),
-        )?)
-    })
-    .await?;
+    let (target, mut progress) = (to.clone(), send(on_progress));
+    blocking(move || Ok(backup::restore(&src, &target, &cancel, &mut progress)?)).await?;
     drop(running);
     let lake = cx.state.open(&to, false)?;
     if let Some(app) = cx.window() {

@@ -397,3 +397,8 @@ pub async fn similar_rows_sql(
     })
     .await
 }
+
+/// The files the app was opened with (granted), once: the page puts them in the import wizard.
+pub async fn take_opened(cx: &Cx<'_>) -> CmdResult<Vec<String>> {
+    Ok(std::mem::take(&mut *lock(&cx.state.opened)))
+}

@@ -11,6 +11,7 @@ mod error;
 mod grants;
 mod ipc;
 mod ipc_check;
+mod opened;
 mod pick;
 mod state;
 
@@ -58,6 +59,10 @@ fn main() {
             let config = app.path().app_config_dir()?;
             let data = app.path().app_data_dir()?;
             let st = state::AppState::new(&config, &data);
+            // Files it was opened with (a file association, "Open with"): the user chose them.
+            let files = opened::from_args(std::env::args_os().skip(1));
+            drop_paths(&st, &files);
+            *state::lock(&st.opened) = files.iter().map(|p| p.display().to_string()).collect();
             // The lake given on the command line, else the last one opened (if still there).
             let start = lake_from_args().map(|p| (p, true)).or_else(|| {
                 st.settings()
@@ -104,6 +109,18 @@ fn main() {
                 }
             }
         })
-        .run(tauri::generate_context!())
-        .expect("error while running the Datapunk Lake app");
+        .build(tauri::generate_context!())
+        .expect("error while starting the Datapunk Lake app")
+        .run(|_app, _event| {
+            // macOS hands files opened from Finder (a file association) to the running app as
+            // an event, not as arguments: granted and sent on like a drop.
+            #[cfg(target_os = "macos")]
+            if let tauri::RunEvent::Opened { urls } = &_event {
+                let paths: Vec<PathBuf> =
+                    urls.iter().filter_map(|u| u.to_file_path().ok()).collect();
+                drop_paths(&_app.state::<state::AppState>(), &paths);
+                let shown = paths.iter().map(|p| p.display().to_string()).collect();
+                ipc::emit::dropped(_app, shown);
+            }
+        });
 }

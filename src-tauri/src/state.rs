@@ -54,6 +54,8 @@ pub struct AppState {
     pub grants: Grants,
     /// The running backup's, restore's or verify's cancel token (one at a time).
     pub backup_cancel: Mutex<Option<CancelToken>>,
+    /// Files the app was opened with, granted, until the page takes them (`take_opened`).
+    pub opened: Mutex<Vec<String>>,
 }
 
 /// The running import's progress as the monitoring page reads it; cleared when the import
@@ -92,6 +94,7 @@ impl AppState {
             default_lake: data_dir.join("lake"),
             grants: Grants::default(),
             backup_cancel: Mutex::new(None),
+            opened: Mutex::new(Vec::new()),
         }
     }
 

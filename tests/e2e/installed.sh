@@ -18,7 +18,7 @@ elif [ -n "$SUDO" ] && ! sudo -k -n true 2>/dev/null; then
   # -k: a password typed earlier may run out before the scenario ends; only password-less
   # sudo can remove the package reliably.
   why="installing needs root (or sudo without a password)"
-elif dpkg -s datapunk-lake >/dev/null 2>&1; then
+elif dpkg-query -W -f='${Status}' datapunk-lake 2>/dev/null | grep -q ' installed$'; then
   why="a datapunk-lake package is already installed here; it is left as it is"
 elif [ -e /usr/bin/datapunk-lake ] || [ -e /usr/bin/lake ]; then
   why="/usr/bin/datapunk-lake or /usr/bin/lake exists already; it is left as it is"
@@ -35,8 +35,8 @@ debs=("$pkg"/*.deb)
 deb=${debs[0]}
 name=$(dpkg-deb -f "$deb" Package)
 remove() {
-  $SUDO dpkg -r "$name" >/dev/null 2>&1 ||
-    echo "WARNING: the test could not remove the package $name; remove it with: sudo dpkg -r $name" >&2
+  $SUDO dpkg -P "$name" >/dev/null 2>&1 ||
+    echo "WARNING: the test could not remove the package $name; remove it with: sudo dpkg -P $name" >&2
 }
 trap remove EXIT
 $SUDO dpkg -i "$deb" >/dev/null
@@ -45,8 +45,19 @@ for f in /usr/bin/datapunk-lake /usr/bin/lake "/usr/share/applications/Datapunk 
   /usr/share/icons/hicolor/128x128/apps/datapunk-lake.png; do
   [ -e "$f" ] || { echo "e2e: the package did not install $f" >&2; exit 1; }
 done
-grep -q '^Exec=datapunk-lake' "/usr/share/applications/Datapunk Lake.desktop" ||
-  { echo "e2e: the desktop entry does not start datapunk-lake" >&2; exit 1; }
+grep -q '^Exec=datapunk-lake %F$' "/usr/share/applications/Datapunk Lake.desktop" ||
+  { echo "e2e: the desktop entry does not start datapunk-lake with the files it opens" >&2; exit 1; }
+# The file associations: the desktop entry's types, and Parquet's type (not in shared-mime-info).
+for t in application/vnd.apache.parquet application/geo+json application/gpx+xml application/zip; do
+  grep -q "^MimeType=.*$t" "/usr/share/applications/Datapunk Lake.desktop" ||
+    { echo "e2e: the desktop entry does not open $t" >&2; exit 1; }
+done
+[ -e /usr/share/mime/packages/datapunk-lake.xml ] || { echo "e2e: Parquet's mime type is not installed" >&2; exit 1; }
+# The package's script told the desktop's type database (where this system has one).
+if command -v update-mime-database >/dev/null 2>&1; then
+  [ -e /usr/share/mime/application/vnd.apache.parquet.xml ] ||
+    { echo "e2e: the mime database does not know .parquet after the install" >&2; exit 1; }
+fi
 /usr/bin/lake --version >/dev/null
 echo "e2e: installed $deb ($(du -h "$deb" | cut -f1)); the scenario runs on /usr/bin/datapunk-lake"
 # Proof of privacy: the installed app (its WebKit processes included, -f) runs the whole
@@ -61,6 +72,7 @@ ln -s /usr/bin/lake "$trace/lake"
 E2E_APP="$(pwd)/$trace/datapunk-lake" bash tests/e2e/run.sh
 bash tests/e2e/egress.sh "$log"
 trap - EXIT
-$SUDO dpkg -r "$name" >/dev/null
-[ ! -e /usr/bin/datapunk-lake ] && [ ! -e /usr/bin/lake ] || { echo "e2e: removing the package left files" >&2; exit 1; }
+$SUDO dpkg -P "$name" >/dev/null
+[ ! -e /usr/bin/datapunk-lake ] && [ ! -e /usr/bin/lake ] && [ ! -e /usr/share/mime/packages/datapunk-lake.xml ] ||
+  { echo "e2e: removing the package left files" >&2; exit 1; }
 echo "e2e: the package is removed again"

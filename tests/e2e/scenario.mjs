@@ -57,7 +57,8 @@ async function setEditor(sql) {
 
 try {
   await d.waitReady();
-  await d.start(app);
+  // Started as a file manager starts it for a file it is associated with (`Exec=… %F`).
+  await d.start(app, [join(data, "people.csv")]);
 
   console.log("1. start screen: a folder that is not a lake is refused, then a lake is created");
   await d.wait('[data-testid="lake-path"]');
@@ -72,8 +73,9 @@ try {
   await d.wait('[data-testid="lake-path-shown"]', { text: lakeDir });
   check(true, "the lake folder is shown in the window");
 
-  console.log("2. import wizard: choose a Takeout export folder, its Timeline.json and a CSV");
-  await d.click('[data-testid="open-import"]');
+  console.log("2. import wizard: the file the app was opened with, then a Takeout export folder and its Timeline.json");
+  await d.wait('[data-testid="import-file"]', { text: "Ada" });
+  check(true, "the file the app was opened with is in the import wizard once the lake is open");
   answerNextDialog(takeout);
   await d.click('[data-testid="pick-folders"]');
   await d.wait('[data-testid="takeout-survey"]');
@@ -84,6 +86,8 @@ try {
   await d.wait('[data-testid="import-file"]', { text: "Ada" });
   check(true, "the CSV's sample rows are previewed");
   await shot("import-check");
+  // The wizard looks at the paths again as each is added: Import is pressed once it has seen all 3.
+  await d.wait('[data-testid="import-start"]:not([disabled])', { text: "Import 3 item" });
   await d.click('[data-testid="import-start"]');
   const result = await d.wait('[data-testid="import-result"]', { timeout: 60000 });
   await d.wait('[data-testid="coverage"]');
@@ -831,6 +835,10 @@ try {
   console.log("e2e: all checks passed");
 } catch (e) {
   console.error(`e2e FAILED: ${e.message}`);
+  // What the window says is wrong, if it says anything.
+  for (const box of await d.findAll('[data-testid="error-box"]').catch(() => [])) {
+    console.error(`  on screen: ${(await d.text(box).catch(() => "")).slice(0, 300)}`);
+  }
   await shot("failure").catch(() => {});
   process.exitCode = 1;
 } finally {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { DatasetInfo, ErrorPayload, LakeStatus, RollupInfo, ViewInfo } from "./bindings/types";
-import { dropView, lakeStatus, listDatasets, listRollups, listViews, onDropped, uiReady } from "./bindings/commands";
+import { dropView, lakeStatus, listDatasets, listRollups, listViews, onDropped, takeOpened, uiReady } from "./bindings/commands";
 import { sqlName } from "./lib/format";
 import { asLakeError } from "./lib/errors";
 import { ErrorBox } from "./components/ErrorBox";
@@ -76,6 +76,19 @@ export function App() {
   useEffect(() => {
     if (status?.path) void refresh();
   }, [status?.path, refresh]);
+
+  // Files the app was opened with (a file association, "Open with"): into the import wizard, once
+  // a lake is open.
+  useEffect(() => {
+    if (!status?.path) return;
+    takeOpened()
+      .then((paths) => {
+        if (paths.length) setImportPaths((old) => [...new Set([...(old ?? []), ...paths])]);
+      })
+      .catch(() => {
+        /* not inside the app window (unit tests) */
+      });
+  }, [status?.path]);
 
   // The CLI (or another window) may have changed the lake meanwhile: the list is read again
   // whenever the window comes back to the front.

@@ -335,6 +335,11 @@ export function cancelBackup(): Promise<boolean> {
   return call("cancel_backup");
 }
 
+/** The files the app was opened with (a file association, "Open with", `datapunk-lake FILE`), granted; each is given once. */
+export function takeOpened(): Promise<Array<string>> {
+  return call("take_opened");
+}
+
 /** The UI has painted its first screen (start-up time is logged). */
 export function uiReady(): Promise<null> {
   return call("ui_ready");
