@@ -812,7 +812,21 @@ try {
   const restoredCount = execFileSync(lakeBin, ["--lake", restoredDir, "query", "--format", "csv", "SELECT count(*) AS n FROM nums"], { encoding: "utf8" });
   check(restoredCount.trim() === "n\n3000", `the restored lake is open and answers as the lake did: ${restoredCount.trim()}`);
 
-  console.log("11. a lake with a file it did not write: opened, the file left alone and shown");
+  console.log("11. offline: after all of the above the egress log is empty; a request the page tries is blocked and listed");
+  const badge = await d.wait('[data-testid="offline-badge"]');
+  check((await d.text(badge)) === "● Offline", `the top bar says Offline, nothing blocked: ${await d.text(badge)}`);
+  await d.execAsync(
+    `const done = arguments[arguments.length - 1];
+     fetch("https://example.com/collect?x=1").then(() => done("sent"), () => done("blocked"));`,
+  );
+  await d.wait('[data-testid="offline-badge"]', { text: "1 blocked" });
+  await d.click('[data-testid="offline-badge"]');
+  const egress = await d.wait('[data-testid="egress-log"]', { text: "example.com" });
+  check((await d.text(egress)).includes("connect-src"), "the page's request was blocked by the policy and is listed in the egress log");
+  await shot("egress-log");
+  await d.click('[data-testid="offline-badge"]');
+
+  console.log("12. a lake with a file it did not write: opened, the file left alone and shown");
   const otherLake = join(out, "other-lake");
   rmSync(otherLake, { recursive: true, force: true });
   execFileSync(join(dirname(app), "lake"), ["--lake", otherLake, "init"], { stdio: "ignore" });

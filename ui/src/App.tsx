@@ -5,6 +5,7 @@ import { dropView, lakeStatus, listDatasets, listRollups, listViews, onDropped, 
 import { sqlName } from "./lib/format";
 import { asLakeError } from "./lib/errors";
 import { ErrorBox } from "./components/ErrorBox";
+import { OfflineBadge } from "./components/OfflineBadge";
 import { StartScreen } from "./features/lake/StartScreen";
 import { AuditPanel } from "./features/audit/AuditPanel";
 import { TimelinePanel } from "./features/timeline/TimelinePanel";
@@ -246,6 +247,7 @@ export function App() {
           {status.path}
         </span>
         <span className="grow" />
+        <OfflineBadge />
         <button className="primary" data-testid="open-import" onClick={() => setImportPaths([])} title="Import files (Ctrl+I)">
           Import…
         </button>
