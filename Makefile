@@ -8,7 +8,7 @@ APP_BIN := $(CARGO_TARGET_DIR)/debug/datapunk-lake
 # "Create lake" default.
 LAKE ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/org.datapunk.lake/lake
 
-.PHONY: deps ui build run demo test lint unit ui-test e2e dist check-boundaries bindings audit fuzz bench bench-takeout bench-app bench-tpch bench-spatial bench-lineage bench-time bench-metrics bench-vector fmt
+.PHONY: check-windows deps ui build run demo test lint unit ui-test e2e dist check-boundaries bindings audit fuzz bench bench-takeout bench-app bench-tpch bench-spatial bench-lineage bench-time bench-metrics bench-vector fmt
 
 deps:
 	@bash scripts/install-deps.sh
@@ -66,6 +66,10 @@ check-boundaries:
 	if [ -n "$$net" ]; then echo "error: a network client is in the dependency graph:"; echo "$$net"; \
 	  echo "(see vendor/polars/VENDORED.md, patch 7)"; exit 1; fi
 	@echo "no HTTP or TLS client in the dependency graph"
+
+# The engine and the CLI type-checked for Windows (MinGW; not part of `make test`).
+check-windows:
+	bash scripts/check-windows.sh
 
 # Regenerates ui/src/bindings/*.ts from the Rust types (a test fails when they drift).
 bindings:

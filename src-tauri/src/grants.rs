@@ -27,10 +27,10 @@ pub struct Grants {
 
 /// `p` with links resolved; for a file that does not exist yet, its folder resolved.
 fn resolve(p: &Path) -> Option<PathBuf> {
-    if let Ok(c) = std::fs::canonicalize(p) {
+    if let Ok(c) = lake_core::storage::platform::canonical(p) {
         return Some(c);
     }
-    let parent = std::fs::canonicalize(p.parent()?).ok()?;
+    let parent = lake_core::storage::platform::canonical(p.parent()?).ok()?;
     Some(parent.join(p.file_name()?))
 }
 

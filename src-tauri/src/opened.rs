@@ -24,7 +24,7 @@ pub fn from_args(args: impl IntoIterator<Item = OsString>) -> Vec<PathBuf> {
             Some(rest) => PathBuf::from(percent_decoded(rest)),
             None => PathBuf::from(&a),
         };
-        if let Ok(abs) = std::fs::canonicalize(&path) {
+        if let Ok(abs) = lake_core::storage::platform::canonical(&path) {
             if !out.contains(&abs) {
                 out.push(abs);
             }
@@ -80,7 +80,7 @@ mod tests {
             dir.path().into(),
         ];
         let got = from_args(args);
-        let real = |p: &std::path::Path| std::fs::canonicalize(p).unwrap();
+        let real = |p: &std::path::Path| lake_core::storage::platform::canonical(p).unwrap();
         assert_eq!(got, vec![real(&csv), real(dir.path())], "{got:?}");
     }
 }

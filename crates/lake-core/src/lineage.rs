@@ -166,7 +166,8 @@ fn with(mut base: Value, extra: Value) -> Value {
 /// The OpenLineage run events of `g`: one COMPLETE event per dataset version (its import or
 /// its query) and per export, with schema, version and column-lineage facets.
 pub fn openlineage_events(lake: &Lake, g: &LineageGraph) -> Result<Vec<Value>> {
-    let root = std::fs::canonicalize(lake.root()).unwrap_or_else(|_| lake.root().to_path_buf());
+    let root = crate::storage::platform::canonical(lake.root())
+        .unwrap_or_else(|_| lake.root().to_path_buf());
     let ns = format!("file://{}", root.display());
     let cols = column_graph(lake, g)?;
     let node = |id: &str| g.nodes.iter().find(|n| n.id == id);

@@ -102,7 +102,8 @@ pub fn backup(
         // First, so a first backup killed half-way is still known as this folder's own.
         write_manifest(dest, &new_manifest())?;
     }
-    let dest_root = fs::canonicalize(dest).ctx(|| format!("resolving {}", dest.display()))?;
+    let dest_root = crate::storage::platform::canonical(dest)
+        .ctx(|| format!("resolving {}", dest.display()))?;
     // 1. The catalog as it is now: every later step reads the files this copy references.
     let partial = dest.join(format!("{CATALOG_FILE}.partial"));
     remove_if_present(&partial)?;
@@ -234,7 +235,7 @@ fn copy_files(
 fn canonical_lake(dir: &Path) -> Result<PathBuf> {
     match classify(dir)? {
         FolderKind::Lake | FolderKind::LegacyLake => {
-            fs::canonicalize(dir).ctx(|| format!("resolving {}", dir.display()))
+            crate::storage::platform::canonical(dir).ctx(|| format!("resolving {}", dir.display()))
         }
         FolderKind::Missing => Err(LakeError::NotALake(format!(
             "{} does not exist",
@@ -293,7 +294,7 @@ fn resolve_maybe_missing(path: &Path) -> Result<PathBuf> {
     let mut tail = Vec::new();
     let mut p = path.to_path_buf();
     loop {
-        if let Ok(real) = fs::canonicalize(&p) {
+        if let Ok(real) = crate::storage::platform::canonical(&p) {
             return Ok(tail.iter().rev().fold(real, |acc: PathBuf, t| acc.join(t)));
         }
         match (p.file_name().map(|n| n.to_os_string()), p.parent()) {
@@ -352,7 +353,7 @@ fn read_manifest(dir: &Path) -> Result<Option<Manifest>> {
 /// restore to other files).
 fn inside(root: &Path, rel: &str, what: &str) -> Result<PathBuf> {
     let path = root.join(rel);
-    let real = fs::canonicalize(&path).map_err(|e| {
+    let real = crate::storage::platform::canonical(&path).map_err(|e| {
         let hint = if e.kind() == std::io::ErrorKind::NotFound {
             format!(
                 "; the {what}'s catalog lists it, so it was removed by hand or by a vacuum that \
@@ -379,7 +380,8 @@ fn make_parent_inside(root: &Path, file: &Path) -> Result<()> {
         return Ok(());
     };
     fs::create_dir_all(parent).ctx(|| format!("creating {}", parent.display()))?;
-    let real = fs::canonicalize(parent).ctx(|| format!("resolving {}", parent.display()))?;
+    let real = crate::storage::platform::canonical(parent)
+        .ctx(|| format!("resolving {}", parent.display()))?;
     if real.starts_with(root) {
         Ok(())
     } else {

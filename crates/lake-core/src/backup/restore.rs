@@ -88,7 +88,8 @@ pub fn restore(
     };
     let tmp = restoring_folder(to)?;
     let filled = (|| -> Result<()> {
-        let tmp_root = fs::canonicalize(&tmp).ctx(|| format!("resolving {}", tmp.display()))?;
+        let tmp_root = crate::storage::platform::canonical(&tmp)
+            .ctx(|| format!("resolving {}", tmp.display()))?;
         for f in std::iter::once(&catalog).chain(&files) {
             let to_file = tmp.join(&f.path);
             make_parent_inside(&tmp_root, &to_file)?;

@@ -31,7 +31,7 @@ fn join_plain(root: &Path, rel: &str) -> Option<PathBuf> {
 /// Whether `p`'s folder resolves (links and all) inside `canonical_root`.
 fn folder_inside(canonical_root: &Path, p: &Path) -> bool {
     p.parent()
-        .and_then(|d| fs::canonicalize(d).ok())
+        .and_then(|d| crate::storage::platform::canonical(d).ok())
         .is_some_and(|d| d.starts_with(canonical_root))
 }
 

@@ -131,7 +131,8 @@ impl Lake {
         }
         crate::catalog::indexes::check_index_path(rel)?;
         let path = self.root.join(rel);
-        let real = fs::canonicalize(&path).ctx(|| format!("opening {}", path.display()))?;
+        let real = crate::storage::platform::canonical(&path)
+            .ctx(|| format!("opening {}", path.display()))?;
         if !real.starts_with(&self.canonical_root) {
             return Err(crate::LakeError::Damaged(format!(
                 "the index file {rel} leads outside the lake; nothing was read"

@@ -5,6 +5,7 @@
 mod cleanup;
 mod derived;
 pub mod identity;
+pub mod platform;
 pub mod sketch;
 pub mod versions;
 mod writer;
@@ -177,32 +178,16 @@ pub fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
 
 /// Makes a folder's entries durable (after files were created or renamed in it).
 pub(crate) fn fsync_dir(path: &Path) -> Result<()> {
-    File::open(path)
-        .and_then(|f| f.sync_all())
-        .ctx(|| format!("syncing folder {}", path.display()))
+    platform::sync_dir(path).ctx(|| format!("syncing folder {}", path.display()))
 }
 
 /// The default lake, the one the app creates and opens: `lake` in the platform data folder of
 /// the app (`org.datapunk.lake`), as Tauri's `app_data_dir` names it: `$XDG_DATA_HOME` or
 /// `~/.local/share` on Linux, `~/Library/Application Support` on macOS, `%APPDATA%` on Windows.
 pub fn default_lake_dir() -> PathBuf {
-    let home = std::env::var_os("HOME")
-        .or_else(|| std::env::var_os("USERPROFILE"))
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let base = if cfg!(target_os = "macos") {
-        home.join("Library/Application Support")
-    } else if cfg!(windows) {
-        std::env::var_os("APPDATA")
-            .map(PathBuf::from)
-            .unwrap_or(home)
-    } else {
-        std::env::var_os("XDG_DATA_HOME")
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-            .unwrap_or_else(|| home.join(".local/share"))
-    };
-    base.join("org.datapunk.lake").join("lake")
+    platform::data_home(platform::Os::current(), &|k| std::env::var_os(k))
+        .join("org.datapunk.lake")
+        .join("lake")
 }
 
 /// A name for a job (a staging folder, a commit) no other job of any process shares.
@@ -299,8 +284,8 @@ impl Lake {
     }
 
     fn open_inner(dir: &Path) -> Result<Lake> {
-        let canonical_root =
-            fs::canonicalize(dir).ctx(|| format!("resolving {}", dir.display()))?;
+        let canonical_root = crate::storage::platform::canonical(dir)
+            .ctx(|| format!("resolving {}", dir.display()))?;
         let lock_path = dir.join("lake.lock");
         let read_only = match File::options()
             .create(true)
@@ -409,7 +394,8 @@ impl Lake {
     pub fn data_file(&self, rel: &str) -> Result<PathBuf> {
         crate::catalog::check_data_path(rel)?;
         let path = self.root.join(rel);
-        let real = fs::canonicalize(&path).ctx(|| format!("opening {}", path.display()))?;
+        let real = crate::storage::platform::canonical(&path)
+            .ctx(|| format!("opening {}", path.display()))?;
         if !real.starts_with(&self.canonical_root) {
             return Err(LakeError::Damaged(format!(
                 "the data file {rel} leads outside the lake (to {}); nothing was read",
@@ -452,7 +438,8 @@ impl Lake {
     /// lake: the lake never writes through a link out of its folder.
     fn check_inside(&self, dir: &Path) -> Result<()> {
         let is_dir = fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_dir());
-        let real = fs::canonicalize(dir).ctx(|| format!("resolving {}", dir.display()))?;
+        let real = crate::storage::platform::canonical(dir)
+            .ctx(|| format!("resolving {}", dir.display()))?;
         if is_dir && real.starts_with(&self.canonical_root) {
             return Ok(());
         }

@@ -108,7 +108,7 @@ impl Lake {
             return Ok(());
         }
         // Where it went, wherever the command was run from.
-        let path = std::fs::canonicalize(path)
+        let path = crate::storage::platform::canonical(path)
             .unwrap_or_else(|_| path.to_path_buf())
             .display()
             .to_string();
