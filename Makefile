@@ -54,6 +54,7 @@ lint: ui
 	cargo fmt -- --check
 	$(CLIPPY_ENV) cargo build --workspace --all-targets --locked
 	npm --prefix ui run lint
+	node --check tests/e2e/scenario.mjs && node --check tests/e2e/webdriver.mjs
 
 # lake-core must never depend on Tauri (the engine serves the CLI and the app alike).
 check-boundaries:

@@ -33,6 +33,7 @@ use lake_core::query::plan_diff::{DiffRow, DiffStatus, PlanDiff};
 use lake_core::query::results::{FilterSpec, ResultMeta, SortSpec};
 use lake_core::query::{PlanNode, PlanRun, QueryPlan};
 use lake_core::retention::{Policy, RetentionPlan};
+use lake_core::settings::Settings;
 use lake_core::storage::versions::{AuditView, VacuumReport};
 use lake_core::text::column::{EmbedProgress, EmbedReport};
 use lake_core::text::search::{Searchable, SemanticHit, SemanticResults};
@@ -181,6 +182,8 @@ pub fn types_ts() -> String {
     decl::<BackupReport>(&mut s);
     decl::<VerifyProblem>(&mut s);
     decl::<VerifyReport>(&mut s);
+    decl::<Settings>(&mut s);
+    decl::<crate::prefs::SettingsView>(&mut s);
     s.trim_end().to_string() + "\n"
 }
 

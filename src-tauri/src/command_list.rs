@@ -141,6 +141,10 @@ macro_rules! with_commands {
             cancel_backup() -> bool;
             /// The files the app was opened with (a file association, "Open with", `datapunk-lake FILE`), granted; each is given once.
             take_opened() -> Vec<String>;
+            /// The settings file (settings.toml) and the values in effect, with what is wrong with the file if anything (the app then keeps its last good settings).
+            app_settings() -> SettingsView;
+            /// Writes a settings file with every key, commented, if there is none; returns the settings.
+            create_settings_file() -> SettingsView;
             /// The UI has painted its first screen (start-up time is logged).
             ui_ready() -> ();
         }
@@ -156,6 +160,8 @@ macro_rules! with_events {
         $then! {
             /// Paths dropped on the window, once the shell has granted them.
             dropped = "lake://dropped": Vec<String>;
+            /// The settings file changed: the settings now in effect (the last good ones, with the error, when it is wrong).
+            settings_changed = "lake://settings": SettingsView;
         }
     };
 }

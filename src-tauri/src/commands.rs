@@ -169,7 +169,7 @@ pub(crate) fn status(state: &AppState) -> LakeStatus {
         .unwrap_or_default();
     LakeStatus {
         path: state.lake_path(),
-        default_path: state.default_lake.display().to_string(),
+        default_path: state.default_lake().display().to_string(),
         recent: state.settings().recent,
         foreign_count: foreign.len() as u64,
         foreign_files: foreign.into_iter().take(FOREIGN_SHOWN).collect(),
@@ -300,6 +300,22 @@ fn import_plan(
     Ok((paths, names))
 }
 
+/// An import's options: the dataset names, Skip bad records, and the settings' defaults.
+fn import_options(
+    state: &AppState,
+    names: BTreeMap<PathBuf, String>,
+    skip_bad: bool,
+) -> ImportOptions {
+    let prefs = state.current();
+    ImportOptions {
+        names,
+        skip_bad,
+        rows_per_file: prefs.import_rows_per_file,
+        profile: prefs.import_profile,
+        ..Default::default()
+    }
+}
+
 /// Imports `items` in one transaction, streaming progress; one import runs at a time, and
 /// `cancel_import` stops it leaving the lake as it was.
 pub async fn start_import(
@@ -312,11 +328,7 @@ pub async fn start_import(
     let lake = cx.state.lake()?;
     let ticket = cx.state.imports.start()?;
     let cancel = ticket.cancel.clone();
-    let opts = ImportOptions {
-        names,
-        skip_bad,
-        ..Default::default()
-    };
+    let opts = import_options(cx.state, names, skip_bad);
     let report = cx.state.progress_to(on_progress);
     blocking(move || {
         let progress = ProgressTracker::new(total_bytes(&paths), report);

@@ -402,3 +402,24 @@ pub async fn similar_rows_sql(
 pub async fn take_opened(cx: &Cx<'_>) -> CmdResult<Vec<String>> {
     Ok(std::mem::take(&mut *lock(&cx.state.opened)))
 }
+
+/// The settings file and the values in effect (with what is wrong with the file, if anything).
+pub async fn app_settings(cx: &Cx<'_>) -> CmdResult<crate::prefs::SettingsView> {
+    Ok(crate::prefs::reload(cx.state))
+}
+
+/// Writes a settings file with every key, commented, when there is none; returns the settings.
+pub async fn create_settings_file(cx: &Cx<'_>) -> CmdResult<crate::prefs::SettingsView> {
+    let file = cx.state.prefs_file.clone();
+    if !file.exists() {
+        let dir = file.parent().unwrap_or(std::path::Path::new("."));
+        std::fs::create_dir_all(dir)
+            .map_err(|e| lake_core::LakeError::io(format!("creating {}", dir.display()), e))?;
+        let text = lake_core::settings::template();
+        lake_core::query::output::write_file_atomically(&file, |w| {
+            w.write_all(text.as_bytes())
+                .map_err(|e| lake_core::LakeError::io("writing the settings file", e))
+        })?;
+    }
+    Ok(crate::prefs::reload(cx.state))
+}

@@ -25,6 +25,7 @@ use crate::commands::{
 };
 use crate::error::CmdResult;
 use crate::pick::PickKind;
+use crate::prefs::SettingsView;
 use lake_core::catalog::lineage::ViewInfo;
 use lake_core::catalog::quality::Rule;
 use lake_core::materialize::rollup::RollupInfo;
@@ -141,6 +142,7 @@ ts_types!(
     EmbedReport,
     BackupReport,
     VerifyReport,
+    SettingsView,
 );
 arg_types!(false: String, bool, u32, Vec<String>, PickKind, Vec<ImportItem>, ExportFormat, MapRequest, MapView, QueryPlan, PlanFormat, Rule, ChartRequest, TimelineRequest, RowsRequest, RetentionPlan, RunFilter);
 arg_types!(true: Option<SortSpec>, Option<FilterSpec>, Option<String>);

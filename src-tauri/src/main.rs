@@ -13,6 +13,7 @@ mod ipc;
 mod ipc_check;
 mod opened;
 mod pick;
+mod prefs;
 mod state;
 
 use std::path::PathBuf;
@@ -46,6 +47,12 @@ pub fn drop_paths(state: &state::AppState, paths: &[PathBuf]) {
 
 fn main() {
     commands::STARTED.get_or_init(std::time::Instant::now);
+    // Engine threads from the settings file, before the engine's pool exists.
+    if let Ok(s) = lake_core::settings::load(&lake_core::settings::settings_path()) {
+        if s.threads > 0 && std::env::var_os("POLARS_MAX_THREADS").is_none() {
+            std::env::set_var("POLARS_MAX_THREADS", s.threads.to_string());
+        }
+    }
     lake_core::query::tune_engine_for_local_files();
     lake_core::query::quiet_engine_abort_panics();
     if let Some(dir) = std::env::var_os("DATAPUNK_WRITE_BINDINGS") {
@@ -80,7 +87,9 @@ fn main() {
                     Err(e) => eprintln!("could not open the lake {}: {}", p.display(), e.0.message),
                 }
             }
+            let settings_file = st.prefs_file.clone();
             app.manage(st);
+            app.manage(prefs::watch(app.handle(), settings_file));
             commands_meta::sample_process(app.handle().clone());
             Ok(())
         })

@@ -48,8 +48,12 @@ pub struct AppState {
     /// The running import's latest progress (the monitoring page shows it live).
     pub import_progress: Arc<Mutex<Option<lake_core::ingest::progress::ImportProgress>>>,
     settings_file: PathBuf,
-    /// Where a new lake goes by default.
-    pub default_lake: PathBuf,
+    /// Where a new lake goes by default when the settings file names none.
+    data_lake: PathBuf,
+    /// The settings file (`settings.toml`, in the config folder).
+    pub prefs_file: PathBuf,
+    /// The settings in effect, and what is wrong with the file, if anything.
+    pub prefs: Mutex<crate::prefs::SettingsView>,
     /// The paths the user chose (dialogs and drops); the page may name no others.
     pub grants: Grants,
     /// The running backup's, restore's or verify's cancel token (one at a time).
@@ -91,7 +95,12 @@ impl AppState {
             query_cancel: Mutex::new(HashMap::new()),
             import_progress: Arc::default(),
             settings_file: config_dir.join("settings.json"),
-            default_lake: data_dir.join("lake"),
+            data_lake: data_dir.join("lake"),
+            prefs_file: config_dir.join(lake_core::settings::SETTINGS_FILE),
+            prefs: Mutex::new(crate::prefs::read(
+                &config_dir.join(lake_core::settings::SETTINGS_FILE),
+                &lake_core::settings::Settings::default(),
+            )),
             grants: Grants::default(),
             backup_cancel: Mutex::new(None),
             opened: Mutex::new(Vec::new()),
@@ -101,10 +110,24 @@ impl AppState {
     /// A lake folder the page may open: one the user chose, the default, or a recent one.
     pub fn lake_path_allowed(&self, path: &str) -> CmdResult<PathBuf> {
         let p = PathBuf::from(path);
-        if p == self.default_lake || self.settings().recent.iter().any(|r| r == path) {
+        if p == self.default_lake() || self.settings().recent.iter().any(|r| r == path) {
             return Ok(p);
         }
         self.grants.check(path, Use::Read)
+    }
+
+    /// The settings in effect.
+    pub fn current(&self) -> lake_core::settings::Settings {
+        lock(&self.prefs).settings.clone()
+    }
+
+    /// Where "Create lake" puts a new lake: the settings file's `lake.default`, else the
+    /// platform's data folder.
+    pub fn default_lake(&self) -> PathBuf {
+        match self.current().default_lake {
+            Some(_) => self.current().lake_dir(),
+            None => self.data_lake.clone(),
+        }
     }
 
     /// The open lake.
@@ -145,8 +168,12 @@ impl AppState {
         let mut s = self.settings();
         let p = lake.root().display().to_string();
         s.recent.retain(|r| r != &p);
-        s.recent.insert(0, p);
-        s.recent.truncate(8);
+        if self.current().remember_recent_lakes {
+            s.recent.insert(0, p);
+            s.recent.truncate(8);
+        } else {
+            s.recent.clear();
+        }
         self.save_settings(&s);
         Ok(lake)
     }

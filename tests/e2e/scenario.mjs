@@ -813,8 +813,8 @@ try {
   check(restoredCount.trim() === "n\n3000", `the restored lake is open and answers as the lake did: ${restoredCount.trim()}`);
 
   console.log("11. offline: after all of the above the egress log is empty; a request the page tries is blocked and listed");
-  const badge = await d.wait('[data-testid="offline-badge"]');
-  check((await d.text(badge)) === "● Offline", `the top bar says Offline, nothing blocked: ${await d.text(badge)}`);
+  const offline = await d.wait('[data-testid="offline-badge"]');
+  check((await d.text(offline)) === "● Offline", `the top bar says Offline, nothing blocked: ${await d.text(offline)}`);
   await d.execAsync(
     `const done = arguments[arguments.length - 1];
      fetch("https://example.com/collect?x=1").then(() => done("sent"), () => done("blocked"));`,
@@ -826,7 +826,27 @@ try {
   await shot("egress-log");
   await d.click('[data-testid="offline-badge"]');
 
-  console.log("12. a lake with a file it did not write: opened, the file left alone and shown");
+  console.log("12. settings: the file is made, edited in another program, and reloaded live; a bad value is named and the last good settings stay");
+  await d.click('[data-testid="open-settings"]');
+  const settingsFile = await d.text(await d.wait('[data-testid="settings-file"]', { text: "settings.toml" }));
+  await d.click('[data-testid="settings-create"]');
+  await d.wait('[data-testid="settings-values"]', { text: "laptop" });
+  check(readFileSync(settingsFile, "utf8").includes('preset = "laptop"'), `the settings file is written with every key: ${settingsFile}`);
+  const themeNow = () =>
+    d.execAsync(`const done = arguments[arguments.length - 1]; done(document.documentElement.dataset.theme);`);
+  writeFileSync(settingsFile, 'preset = "low-memory"\n[app]\ntheme = "light"\n');
+  await d.wait('[data-testid="settings-values"] [data-key="app.theme"]', { text: "light", timeout: 10000 });
+  check((await themeNow()) === "light", "saving the file in an editor turns the window light at once");
+  await shot("settings-light");
+  writeFileSync(settingsFile, 'preset = "low-memory"\n[app]\ntheme = "light"\n[import]\nrows_per_file = 5\n');
+  const badSettings = await d.wait('[data-testid="settings-error"]', { text: "line 5", timeout: 10000 });
+  check((await d.text(badSettings)).includes("import.rows_per_file"), "a bad value is named by key and line");
+  check((await themeNow()) === "light", "and the app keeps its last good settings");
+  writeFileSync(settingsFile, '[app]\ntheme = "dark"\n');
+  await d.wait('[data-testid="settings-values"] [data-key="app.theme"]', { text: "dark", timeout: 10000 });
+  check((await themeNow()) === "dark", "fixed, the file applies again");
+
+  console.log("13. a lake with a file it did not write: opened, the file left alone and shown");
   const otherLake = join(out, "other-lake");
   rmSync(otherLake, { recursive: true, force: true });
   execFileSync(join(dirname(app), "lake"), ["--lake", otherLake, "init"], { stdio: "ignore" });

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import type { DatasetInfo, ErrorPayload, LakeStatus, RollupInfo, ViewInfo } from "./bindings/types";
-import { dropView, lakeStatus, listDatasets, listRollups, listViews, onDropped, takeOpened, uiReady } from "./bindings/commands";
+import type { DatasetInfo, ErrorPayload, LakeStatus, RollupInfo, SettingsView, ViewInfo } from "./bindings/types";
+import { appSettings, dropView, lakeStatus, listDatasets, listRollups, listViews, onDropped, onSettingsChanged, takeOpened, uiReady } from "./bindings/commands";
 import { sqlName } from "./lib/format";
 import { asLakeError } from "./lib/errors";
 import { ErrorBox } from "./components/ErrorBox";
@@ -16,6 +16,7 @@ import { DatasetView } from "./features/catalog/DatasetView";
 import { QueryTab } from "./features/query/QueryTab";
 import { SearchPanel } from "./features/search/SearchPanel";
 import { BackupPanel } from "./features/backup/BackupPanel";
+import { SettingsPanel } from "./features/settings/SettingsPanel";
 import type { CompletionSchema } from "./features/query/SqlEditor";
 
 type Tab =
@@ -25,7 +26,8 @@ type Tab =
   | { id: string; kind: "timeline"; title: string }
   | { id: string; kind: "monitor"; title: string }
   | { id: string; kind: "search"; title: string }
-  | { id: string; kind: "backup"; title: string };
+  | { id: string; kind: "backup"; title: string }
+  | { id: string; kind: "settings"; title: string };
 
 let tabCounter = 0;
 function newQueryTab(sql = "", autoRun?: "run" | "analyze"): Tab {
@@ -45,6 +47,7 @@ export function App() {
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [foreignSeen, setForeignSeen] = useState<string | null>(null);
+  const [prefs, setPrefs] = useState<SettingsView | null>(null);
   const statusRef = useRef(status);
   statusRef.current = status;
 
@@ -53,6 +56,33 @@ export function App() {
       .then(setStatus)
       .catch((e) => setError(asLakeError(e)));
   }, []);
+
+  // The settings file: read at start, and again whenever the shell sees it change.
+  useEffect(() => {
+    appSettings()
+      .then(setPrefs)
+      .catch(() => {
+        /* not inside the app window (unit tests) */
+      });
+    let unlisten: (() => void) | undefined;
+    onSettingsChanged(setPrefs)
+      .then((u) => (unlisten = u))
+      .catch(() => {});
+    return () => unlisten?.();
+  }, []);
+
+  // The theme: the settings' app.theme, or the desktop's for "system".
+  const theme = prefs?.settings.theme ?? "system";
+  useEffect(() => {
+    const media = window.matchMedia?.("(prefers-color-scheme: light)");
+    const apply = () => {
+      const light = theme === "light" || (theme === "system" && !!media?.matches);
+      document.documentElement.dataset.theme = light ? "light" : "dark";
+    };
+    apply();
+    media?.addEventListener?.("change", apply);
+    return () => media?.removeEventListener?.("change", apply);
+  }, [theme]);
 
   // Once the first real screen has painted, tell the shell (it logs the start-up time).
   const ready = status !== null;
@@ -192,6 +222,11 @@ export function App() {
     setActive("backup");
   }, []);
 
+  const openSettings = useCallback(() => {
+    setTabs((old) => (old.some((t) => t.kind === "settings") ? old : [...old, { id: "settings", kind: "settings", title: "Settings" }]));
+    setActive("settings");
+  }, []);
+
   const closeTab = useCallback((id: string) => {
     setTabs((old) => {
       const i = old.findIndex((t) => t.id === id);
@@ -222,6 +257,9 @@ export function App() {
       } else if (k === "k" && !e.shiftKey && !e.defaultPrevented && statusRef.current?.path) {
         e.preventDefault();
         openSearch();
+      } else if (k === ",") {
+        e.preventDefault();
+        openSettings();
       } else if (k === "p") {
         e.preventDefault();
         document.getElementById("catalog-search")?.focus();
@@ -229,7 +267,7 @@ export function App() {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [active, closeTab, openQuery, openMonitor, openSearch]);
+  }, [active, closeTab, openQuery, openMonitor, openSearch, openSettings]);
 
   if (!status) {
     return <div className="pad dim">{error ? <ErrorBox error={error} /> : "Starting…"}</div>;
@@ -269,6 +307,9 @@ export function App() {
         <button onClick={openBackup} data-testid="open-backup" title="Back up the lake to a folder you choose, verify it, or restore a backup">
           Backup
         </button>
+        <button onClick={openSettings} data-testid="open-settings" title="The settings file: preset, default lake, threads, theme, import defaults, privacy (Ctrl+,)">
+          Settings
+        </button>
         <button data-testid="switch-lake" onClick={() => setStatus({ ...status, path: null })} title="Open or create another lake">
           Switch lake
         </button>
@@ -305,7 +346,7 @@ export function App() {
             {tabs.map((t) => (
               <div key={t.id} className={`tab ${t.id === active ? "on" : ""}`} data-testid="tab" data-kind={t.kind}>
                 <button role="tab" aria-selected={t.id === active} onClick={() => setActive(t.id)} className="tab-title ellipsis">
-                  {t.kind === "dataset" ? "▦ " : t.kind === "audit" ? "☰ " : t.kind === "timeline" ? "◷ " : t.kind === "monitor" ? "◔ " : t.kind === "search" ? "⌕ " : t.kind === "backup" ? "⛁ " : "✎ "}
+                  {t.kind === "dataset" ? "▦ " : t.kind === "audit" ? "☰ " : t.kind === "timeline" ? "◷ " : t.kind === "monitor" ? "◔ " : t.kind === "search" ? "⌕ " : t.kind === "backup" ? "⛁ " : t.kind === "settings" ? "⚙ " : "✎ "}
                   {t.title}
                 </button>
                 <button className="tab-close" aria-label={`Close ${t.title}`} onClick={() => closeTab(t.id)}>
@@ -326,6 +367,8 @@ export function App() {
                   <MonitorPanel datasets={datasets.map((d) => d.name)} onQuery={openQuery} />
                 ) : t.kind === "search" ? (
                   <SearchPanel onQuery={openQuery} onOpenDataset={(n) => openDataset(n)} />
+                ) : t.kind === "settings" ? (
+                  <SettingsPanel view={prefs} onView={setPrefs} />
                 ) : t.kind === "backup" ? (
                   <BackupPanel status={status} onStatus={setStatus} />
                 ) : t.kind === "audit" ? (
@@ -363,6 +406,7 @@ export function App() {
           paths={importPaths}
           onClose={() => setImportPaths(null)}
           onImported={() => void refresh()}
+          skipBadByDefault={prefs?.settings.import_skip_bad ?? false}
         />
       )}
     </div>

@@ -20,6 +20,7 @@ use progress::{install_ctrlc, Bar};
 mod quality_cmd;
 mod retention_cmd;
 mod rollup_cmd;
+mod settings_cmd;
 mod timeline_cmd;
 mod versions_cmd;
 
@@ -38,8 +39,8 @@ use lake_core::{Lake, LakeError};
     about = "Datapunk Lake: import files into a local lake and query them with SQL"
 )]
 struct Cli {
-    /// The lake folder (default: $LAKE_DIR, else the app's default lake in the platform data
-    /// folder, such as ~/.local/share/org.datapunk.lake/lake).
+    /// The lake folder (default: $LAKE_DIR, else `lake.default` of the settings file, else the
+    /// app's default lake in the platform data folder, such as ~/.local/share/org.datapunk.lake/lake).
     #[arg(long, global = true, env = "LAKE_DIR")]
     lake: Option<PathBuf>,
     #[command(subcommand)]
@@ -58,7 +59,7 @@ enum Command {
         /// `replace` makes a new version with only these files; `append` adds them.
         #[arg(long, default_value = "replace", value_parser = ["replace", "append"])]
         mode: String,
-        /// Count and skip bad records instead of failing.
+        /// Count and skip bad records instead of failing (default: `import.skip_bad`).
         #[arg(long)]
         skip_bad: bool,
         /// Print one JSON object.
@@ -67,9 +68,9 @@ enum Command {
         /// Force the format instead of detecting it.
         #[arg(long, value_parser = ["csv", "tsv", "json", "ndjson", "parquet", "geojson", "gpx", "npy", "takeout"])]
         format: Option<String>,
-        /// Rows per Parquet file in the lake.
-        #[arg(long, default_value_t = 1_000_000)]
-        rows_per_file: u64,
+        /// Rows per Parquet file in the lake (default: `import.rows_per_file`, 1,000,000).
+        #[arg(long)]
+        rows_per_file: Option<u64>,
         /// Split the files by the year of this date or timestamp column, so queries on a time
         /// range skip whole years (Takeout tables are split by the year of `ts` anyway).
         #[arg(long, value_name = "COLUMN")]
@@ -196,6 +197,8 @@ enum Command {
     Profile(profile_cmd::ProfileArgs),
     /// Every dataset with a time column, its rows per bucket of a range, on one time axis.
     Timeline(timeline_cmd::TimelineArgs),
+    /// The settings file (app and CLI): where it is and the values in effect.
+    Settings(settings_cmd::SettingsArgs),
     /// Copy the lake to a backup folder: consistent while the app is open, incremental, checked.
     Backup(backup_cmd::BackupArgs),
     /// Check every file of a lake or a backup against its recorded checksum (exit 1 if one
@@ -277,6 +280,7 @@ fn print_error(e: &LakeError, sql: Option<&str>) {
 }
 
 fn main() -> ExitCode {
+    let settings = settings_cmd::load_at_start();
     query::tune_engine_for_local_files();
     // A panic inside the streaming engine is caught and the query rerun in memory: do not
     // print it (nor those of the Polars pool threads it started).
@@ -293,16 +297,13 @@ fn main() -> ExitCode {
         default_hook(info)
     }));
     let cli = Cli::parse();
-    let lake_dir = cli
-        .lake
-        .clone()
-        .unwrap_or_else(lake_core::storage::default_lake_dir);
+    let lake_dir = cli.lake.clone().unwrap_or_else(|| settings.lake_dir());
     let sql = match &cli.command {
         Command::Query { sql, .. } => Some(sql.clone()),
         Command::Explain { sql, .. } => sql.clone(),
         _ => None,
     };
-    match run(cli, &lake_dir) {
+    match run(cli, &lake_dir, &settings) {
         Ok(code) => code,
         Err(e) => {
             print_error(&e, sql.as_deref());
@@ -368,7 +369,11 @@ fn noted(lake: Lake) -> Lake {
     lake
 }
 
-fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
+fn run(
+    cli: Cli,
+    lake_dir: &std::path::Path,
+    settings: &lake_core::settings::Settings,
+) -> Result<ExitCode, LakeError> {
     match cli.command {
         Command::Init => {
             let existed = lake_dir.join("catalog.sqlite").exists();
@@ -403,11 +408,11 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
                 } else {
                     Mode::Replace
                 },
-                skip_bad,
+                skip_bad: skip_bad || settings.import_skip_bad,
                 format: format.as_deref().and_then(ingest::Format::parse),
-                rows_per_file,
+                rows_per_file: rows_per_file.unwrap_or(settings.import_rows_per_file),
                 partition_by,
-                profile: !no_profile,
+                profile: !no_profile && settings.import_profile,
                 ..Default::default()
             };
             let cancel = install_ctrlc();
@@ -481,6 +486,7 @@ fn run(cli: Cli, lake_dir: &std::path::Path) -> Result<ExitCode, LakeError> {
         Command::Rule { action } => quality_cmd::rule(&open(lake_dir)?, action),
         Command::Profile(args) => profile_cmd::run(&open(lake_dir)?, args),
         Command::Timeline(args) => timeline_cmd::run(&open(lake_dir)?, args),
+        Command::Settings(args) => settings_cmd::run(args),
         Command::Backup(args) => backup_cmd::backup(lake_dir, args),
         Command::Restore(args) => backup_cmd::restore(lake_dir, args),
         Command::Verify(args) => backup_cmd::verify(lake_dir, args),

@@ -45,6 +45,8 @@ impl TestLake {
         let mut c = Command::new(lake_bin());
         c.arg("--lake").arg(self.path());
         c.env_remove("LAKE_DIR");
+        // Each lake's own settings folder: a settings.toml of the user's never changes a test.
+        c.env("XDG_CONFIG_HOME", self.dir.path().join("config"));
         c
     }
 

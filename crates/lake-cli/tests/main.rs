@@ -15,6 +15,7 @@ mod metrics;
 mod offline;
 mod quality;
 mod query;
+mod settings;
 mod slt;
 mod takeout;
 mod tpch;

@@ -54,6 +54,7 @@ pub mod profile;
 pub mod quality;
 pub mod query;
 pub mod retention;
+pub mod settings;
 pub mod spatial;
 pub mod storage;
 pub mod temporal;

@@ -340,6 +340,16 @@ export function takeOpened(): Promise<Array<string>> {
   return call("take_opened");
 }
 
+/** The settings file (settings.toml) and the values in effect, with what is wrong with the file if anything (the app then keeps its last good settings). */
+export function appSettings(): Promise<T.SettingsView> {
+  return call("app_settings");
+}
+
+/** Writes a settings file with every key, commented, if there is none; returns the settings. */
+export function createSettingsFile(): Promise<T.SettingsView> {
+  return call("create_settings_file");
+}
+
 /** The UI has painted its first screen (start-up time is logged). */
 export function uiReady(): Promise<null> {
   return call("ui_ready");
@@ -348,4 +358,9 @@ export function uiReady(): Promise<null> {
 /** Paths dropped on the window, once the shell has granted them. (event `lake://dropped`) */
 export function onDropped(handler: (payload: Array<string>) => void): Promise<UnlistenFn> {
   return listen<Array<string>>("lake://dropped", (e) => handler(e.payload));
+}
+
+/** The settings file changed: the settings now in effect (the last good ones, with the error, when it is wrong). (event `lake://settings`) */
+export function onSettingsChanged(handler: (payload: T.SettingsView) => void): Promise<UnlistenFn> {
+  return listen<T.SettingsView>("lake://settings", (e) => handler(e.payload));
 }

@@ -2706,3 +2706,61 @@ problems: Array<VerifyProblem>,
  * Wall time, ms.
  */
 elapsed_ms: number, };
+
+/**
+ * The settings in effect.
+ */
+export type Settings = { 
+/**
+ * The preset the values start from: `laptop`, `workstation` or `low-memory`.
+ */
+preset: string, 
+/**
+ * The lake the app and the CLI open when none is given (`None`: the platform's default).
+ */
+default_lake: string | null, 
+/**
+ * Engine threads; 0 = one per core. Takes effect at the next start.
+ */
+threads: number, 
+/**
+ * The app's colours: `system`, `dark` or `light`.
+ */
+theme: string, 
+/**
+ * Imports skip (and count) bad records instead of stopping at the first.
+ */
+import_skip_bad: boolean, 
+/**
+ * Rows per Parquet file an import writes.
+ */
+import_rows_per_file: number, 
+/**
+ * Imports profile each new version (histograms, top values).
+ */
+import_profile: boolean, 
+/**
+ * The app remembers the lakes it opened (the start screen's list).
+ */
+remember_recent_lakes: boolean, };
+
+/**
+ * The settings as the page shows them.
+ */
+export type SettingsView = { 
+/**
+ * The file.
+ */
+file: string, 
+/**
+ * Whether it exists (without it, the defaults are in effect).
+ */
+exists: boolean, 
+/**
+ * The settings in effect: the file's, or the last good ones while it has an error.
+ */
+settings: Settings, 
+/**
+ * What is wrong with the file as it is now, if anything.
+ */
+error: ErrorPayload | null, };

@@ -69,6 +69,24 @@ pub fn data_home(os: Os, env: &dyn Fn(&str) -> Option<OsString>) -> PathBuf {
     }
 }
 
+/// The per-user folder for application settings, as Tauri's `app_config_dir` finds it (before
+/// the app's own folder): `%APPDATA%` on Windows, `~/Library/Application Support` on macOS,
+/// `$XDG_CONFIG_HOME` (when absolute) or `~/.config` elsewhere.
+pub fn config_home(os: Os, env: &dyn Fn(&str) -> Option<OsString>) -> PathBuf {
+    match os {
+        Os::Linux => env("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .unwrap_or_else(|| {
+                env("HOME")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| PathBuf::from("."))
+                    .join(".config")
+            }),
+        _ => data_home(os, env),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +122,14 @@ mod tests {
             data_home(Os::Windows, &win),
             PathBuf::from(r"C:\Users\ada\AppData\Roaming")
         );
+        assert_eq!(
+            config_home(Os::Linux, &linux),
+            PathBuf::from("/home/ada/.config")
+        );
+        let xdg = env_of(&[("HOME", "/home/ada"), ("XDG_CONFIG_HOME", "/cfg")]);
+        assert_eq!(config_home(Os::Linux, &xdg), PathBuf::from("/cfg"));
+        assert_eq!(config_home(Os::MacOs, &mac), data_home(Os::MacOs, &mac));
+        assert_eq!(config_home(Os::Windows, &win), data_home(Os::Windows, &win));
         let win_bare = env_of(&[("USERPROFILE", r"C:\Users\ada")]);
         assert_eq!(
             data_home(Os::Windows, &win_bare),

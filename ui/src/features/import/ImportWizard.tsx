@@ -18,15 +18,18 @@ export function ImportWizard({
   paths: initial,
   onClose,
   onImported,
+  skipBadByDefault = false,
 }: {
   paths: string[];
   onClose: () => void;
   onImported: () => void;
+  /** The settings file's `import.skip_bad`. */
+  skipBadByDefault?: boolean;
 }) {
   const [paths, setPaths] = useState<string[]>(initial);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [names, setNames] = useState<Record<string, string>>({});
-  const [skipBad, setSkipBad] = useState(false);
+  const [skipBad, setSkipBad] = useState(skipBadByDefault);
   const [loading, setLoading] = useState(false);
   const [step, setStep] = useState<Step>("choose");
   const [progress, setProgress] = useState<ImportProgress | null>(null);

@@ -1,0 +1,72 @@
+//! The settings file as the CLI reads it: import defaults from it, a bad value reported by key
+//! and line while the run goes on with the defaults, and `lake settings`.
+
+use crate::common::TestLake;
+
+fn write_settings(lake: &TestLake, text: &str) -> std::path::PathBuf {
+    let path = lake
+        .dir
+        .path()
+        .join("config/org.datapunk.lake/settings.toml");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn files_of(lake: &TestLake, dataset: &str) -> u64 {
+    let v: serde_json::Value =
+        serde_json::from_str(&lake.ok(&["schema", dataset, "--json"])).unwrap();
+    v["files"]
+        .as_array()
+        .map(|a| a.len() as u64)
+        .or_else(|| v["files"].as_u64())
+        .unwrap()
+}
+
+#[test]
+fn imports_follow_the_settings_file_and_a_bad_file_is_named_and_skipped() {
+    let lake = TestLake::new();
+    let csv: String = std::iter::once("id\n".to_string())
+        .chain((0..2500).map(|i| format!("{i}\n")))
+        .collect();
+    let p = lake.file("n.csv", &csv);
+    write_settings(
+        &lake,
+        "preset = \"low-memory\"\n[import]\nrows_per_file = 1000\n",
+    );
+    lake.import(&[&p], &[]);
+    assert_eq!(
+        files_of(&lake, "n"),
+        3,
+        "1,000 rows per file, from the settings"
+    );
+    let shown: serde_json::Value = serde_json::from_str(&lake.ok(&["settings", "--json"])).unwrap();
+    assert_eq!(shown["settings"]["preset"], "low-memory");
+    assert_eq!(shown["settings"]["threads"], 2);
+    assert_eq!(shown["settings"]["import_rows_per_file"], 1000);
+
+    // A bad value: the run goes on with the defaults, and says where the file is wrong.
+    write_settings(
+        &lake,
+        "[import]\nrows_per_file = 1000\n\n[engine]\nthreads = \"many\"\n",
+    );
+    let out = lake
+        .cmd()
+        .args(["import", "--json", "--name", "again"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("settings.toml:line 5") && err.contains("default settings"),
+        "{err}"
+    );
+    assert_eq!(
+        files_of(&lake, "again"),
+        1,
+        "the defaults: 1,000,000 rows per file"
+    );
+    let err = lake.fails(&["settings"]);
+    assert!(err.contains("bad_input") && err.contains("line 5"), "{err}");
+}
