@@ -81,7 +81,7 @@ pub struct LakeStatus {
     pub foreign_files: Vec<String>,
     /// How many such files there are in all.
     pub foreign_count: u64,
-    /// The folder of the last backup made in the app, if any.
+    /// The open lake's last backup folder, if it still holds that backup.
     pub last_backup: Option<String>,
 }
 
@@ -173,7 +173,7 @@ pub(crate) fn status(state: &AppState) -> LakeStatus {
         recent: state.settings().recent,
         foreign_count: foreign.len() as u64,
         foreign_files: foreign.into_iter().take(FOREIGN_SHOWN).collect(),
-        last_backup: state.settings().last_backup,
+        last_backup: state.last_backup(),
     }
 }
 

@@ -45,10 +45,10 @@ fn send(channel: Channel<BackupProgress>) -> impl FnMut(BackupProgress) {
     }
 }
 
-/// `dest` if the user chose it for writing, or it is the last backup's folder (which the shell
-/// itself remembered).
+/// `dest` if the user chose it for writing, or it is the open lake's last backup folder (which
+/// the shell itself remembered) and still holds that backup.
 fn backup_folder(state: &AppState, dest: String) -> CmdResult<PathBuf> {
-    if state.settings().last_backup.as_deref() == Some(dest.as_str()) {
+    if state.last_backup().as_deref() == Some(dest.as_str()) {
         return Ok(dest.into());
     }
     state.grants.check(&dest, Use::Write)

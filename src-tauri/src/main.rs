@@ -28,12 +28,13 @@ pub const COMMAND_NAMES: &[&str] = ipc::NAMES;
 
 /// `--lake PATH` (or `DATAPUNK_LAKE`): the lake to open at start, created if missing.
 fn lake_from_args() -> Option<PathBuf> {
-    let mut args = std::env::args().skip(1);
+    // args_os: a file a file manager hands over may have any bytes in its name.
+    let mut args = std::env::args_os().skip(1);
     while let Some(a) = args.next() {
         if a == "--lake" {
             return args.next().map(PathBuf::from);
         }
-        if let Some(p) = a.strip_prefix("--lake=") {
+        if let Some(p) = a.to_str().and_then(|a| a.strip_prefix("--lake=")) {
             return Some(PathBuf::from(p));
         }
     }
@@ -127,9 +128,14 @@ fn main() {
             if let tauri::RunEvent::Opened { urls } = &_event {
                 let paths: Vec<PathBuf> =
                     urls.iter().filter_map(|u| u.to_file_path().ok()).collect();
-                drop_paths(&_app.state::<state::AppState>(), &paths);
-                let shown = paths.iter().map(|p| p.display().to_string()).collect();
-                ipc::emit::dropped(_app, shown);
+                if let Some(st) = _app.try_state::<state::AppState>() {
+                    drop_paths(&st, &paths);
+                    let shown: Vec<String> =
+                        paths.iter().map(|p| p.display().to_string()).collect();
+                    // A cold start sends this before the page listens: it takes them from here.
+                    state::lock(&st.opened).extend(shown.iter().cloned());
+                    ipc::emit::dropped(_app, shown);
+                }
             }
         });
 }

@@ -24,9 +24,9 @@ const MAX_RESULTS: usize = 16;
 pub struct Settings {
     /// Lakes opened, most recent first.
     pub recent: Vec<String>,
-    /// The folder of the last backup made in the app ("Back up now" goes there again).
+    /// Each lake's last backup folder, by lake folder ("Back up now" goes there again).
     #[serde(default)]
-    pub last_backup: Option<String>,
+    pub backups: std::collections::BTreeMap<String, String>,
 }
 
 /// Kept results by id, and their ids oldest first (the oldest goes when there are too many).
@@ -60,6 +60,8 @@ pub struct AppState {
     pub backup_cancel: Mutex<Option<CancelToken>>,
     /// Files the app was opened with, granted, until the page takes them (`take_opened`).
     pub opened: Mutex<Vec<String>>,
+    /// Held while `settings.json` is read, changed and written, so no change is lost.
+    settings_write: Mutex<()>,
 }
 
 /// The running import's progress as the monitoring page reads it; cleared when the import
@@ -104,6 +106,7 @@ impl AppState {
             grants: Grants::default(),
             backup_cancel: Mutex::new(None),
             opened: Mutex::new(Vec::new()),
+            settings_write: Mutex::new(()),
         }
     }
 
@@ -165,6 +168,7 @@ impl AppState {
         let lake = Arc::new(lake);
         *lock(&self.lake) = Some(lake.clone());
         *lock(&self.results) = Kept::default();
+        let _guard = lock(&self.settings_write);
         let mut s = self.settings();
         let p = lake.root().display().to_string();
         s.recent.retain(|r| r != &p);
@@ -186,11 +190,24 @@ impl AppState {
             .unwrap_or_default()
     }
 
-    /// Remembers `folder` as the last backup's.
+    /// Remembers `folder` as the open lake's backup folder.
     pub fn remember_backup(&self, folder: &str) {
+        let Some(lake) = self.lake_path() else { return };
+        let _guard = lock(&self.settings_write);
         let mut s = self.settings();
-        s.last_backup = Some(folder.to_string());
+        s.backups.insert(lake, folder.to_string());
         self.save_settings(&s);
+    }
+
+    /// The open lake's last backup folder, if it still holds that backup (a disk not plugged in,
+    /// or a folder emptied since, is asked for again).
+    pub fn last_backup(&self) -> Option<String> {
+        let lake = self.lake_path()?;
+        let folder = self.settings().backups.get(&lake).cloned()?;
+        std::path::Path::new(&folder)
+            .join(lake_core::storage::identity::BACKUP_MANIFEST_FILE)
+            .is_file()
+            .then_some(folder)
     }
 
     fn save_settings(&self, s: &Settings) {

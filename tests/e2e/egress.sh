@@ -5,8 +5,8 @@
 set -euo pipefail
 log=${1:?usage: egress.sh STRACE_LOG}
 [ -s "$log" ] || { echo "egress: $log is empty: strace saw nothing, so it proves nothing" >&2; exit 1; }
-calls=$(grep -cE '(connect|sendto|sendmsg)\(' "$log" || true)
-inet=$(grep -E '(connect|sendto|sendmsg)\(' "$log" | grep -E 'sa_family=AF_INET6?[,}]' || true)
+calls=$(grep -cE '(connect|sendto|sendmsg|sendmmsg)\(' "$log" || true)
+inet=$(grep -E '(connect|sendto|sendmsg|sendmmsg)\(' "$log" | grep -E 'sa_family=AF_INET6?[,}]' || true)
 bad=$(printf '%s\n' "$inet" | grep -vE 'inet_addr\("127\.|inet_pton\(AF_INET6, "::1"|inet_pton\(AF_INET6, "::ffff:127\.' | grep -v '^$' || true)
 dns=$(printf '%s\n' "$inet" | grep -E 'htons\(53\)' || true)
 if [ -n "$bad$dns" ]; then

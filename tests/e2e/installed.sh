@@ -66,7 +66,7 @@ echo "e2e: installed $deb ($(du -h "$deb" | cut -f1)); the scenario runs on /usr
 trace=tests/e2e/out/egress
 rm -rf "$trace" && mkdir -p "$trace"
 log="$(pwd)/$trace/app.strace"
-printf '#!/bin/sh\nexec strace -f -qq -e trace=connect,sendto,sendmsg -o "%s" /usr/bin/datapunk-lake "$@"\n' "$log" >"$trace/datapunk-lake"
+printf '#!/bin/sh\nexec strace -f -qq -e trace=connect,sendto,sendmsg,sendmmsg -o "%s" /usr/bin/datapunk-lake "$@"\n' "$log" >"$trace/datapunk-lake"
 chmod +x "$trace/datapunk-lake"
 ln -s /usr/bin/lake "$trace/lake"
 E2E_APP="$(pwd)/$trace/datapunk-lake" bash tests/e2e/run.sh

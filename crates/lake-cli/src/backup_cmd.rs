@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use lake_core::backup::{self, BackupProgress};
+use lake_core::ingest::CancelToken;
 use lake_core::LakeError;
 
 /// `lake backup DEST [--json]`.
@@ -65,13 +66,24 @@ fn bar(json: bool, what: &str) -> Option<ProgressBar> {
     Some(b)
 }
 
-fn show(b: &Option<ProgressBar>) -> impl FnMut(BackupProgress) + '_ {
-    move |p| {
-        if let Some(b) = b {
+/// Runs `work` with Ctrl-C as its cancel and, on a terminal, a byte bar with the time left.
+fn with_bar<T>(
+    json: bool,
+    what: &str,
+    work: impl FnOnce(&CancelToken, &mut dyn FnMut(BackupProgress)) -> Result<T, LakeError>,
+) -> Result<T, LakeError> {
+    let cancel = crate::progress::install_ctrlc();
+    let b = bar(json, what);
+    let r = work(&cancel, &mut |p: BackupProgress| {
+        if let Some(b) = &b {
             b.set_length(p.total_bytes);
             b.set_position(p.done_bytes);
         }
+    });
+    if let Some(b) = b {
+        b.finish_and_clear();
     }
+    r
 }
 
 fn mb(bytes: u64) -> String {
@@ -83,13 +95,9 @@ fn print_json(v: serde_json::Result<serde_json::Value>) {
 }
 
 pub fn backup(lake_dir: &Path, a: BackupArgs) -> Result<ExitCode, LakeError> {
-    let cancel = crate::progress::install_ctrlc();
-    let b = bar(a.json, "backing up");
-    let r = backup::backup(lake_dir, &a.dest, &cancel, &mut show(&b));
-    if let Some(b) = b {
-        b.finish_and_clear();
-    }
-    let r = r?;
+    let r = with_bar(a.json, "backing up", |c, p| {
+        backup::backup(lake_dir, &a.dest, c, p)
+    })?;
     if a.json {
         print_json(serde_json::to_value(&r));
     } else {
@@ -125,14 +133,10 @@ pub fn restore(lake_dir: &Path, a: RestoreArgs) -> Result<ExitCode, LakeError> {
             a.src.display()
         )));
     }
-    let cancel = crate::progress::install_ctrlc();
     let to = a.to.unwrap_or_else(|| lake_dir.to_path_buf());
-    let b = bar(a.json, "restoring");
-    let r = backup::restore(&a.src, &to, &cancel, &mut show(&b));
-    if let Some(b) = b {
-        b.finish_and_clear();
-    }
-    let r = r?;
+    let r = with_bar(a.json, "restoring", |c, p| {
+        backup::restore(&a.src, &to, c, p)
+    })?;
     if a.json {
         print_json(serde_json::to_value(&r));
     } else {
@@ -150,14 +154,8 @@ pub fn restore(lake_dir: &Path, a: RestoreArgs) -> Result<ExitCode, LakeError> {
 }
 
 pub fn verify(lake_dir: &Path, a: VerifyArgs) -> Result<ExitCode, LakeError> {
-    let cancel = crate::progress::install_ctrlc();
     let dir = a.dir.unwrap_or_else(|| lake_dir.to_path_buf());
-    let b = bar(a.json, "verifying");
-    let r = backup::verify(&dir, &cancel, &mut show(&b));
-    if let Some(b) = b {
-        b.finish_and_clear();
-    }
-    let r = r?;
+    let r = with_bar(a.json, "verifying", |c, p| backup::verify(&dir, c, p))?;
     if a.json {
         print_json(serde_json::to_value(&r));
     } else {

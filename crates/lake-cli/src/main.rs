@@ -281,6 +281,17 @@ fn print_error(e: &LakeError, sql: Option<&str>) {
 
 fn main() -> ExitCode {
     let settings = settings_cmd::load_at_start();
+    let asks_settings = std::env::args_os().any(|a| a == "settings");
+    let settings = match settings {
+        Ok(s) => s,
+        // `lake settings` shows the error itself.
+        Err(_) if asks_settings => Default::default(),
+        Err(e) => {
+            print_error(&e, None);
+            eprintln!("fix the settings file (`lake settings` shows it), or move it away");
+            return ExitCode::from(1);
+        }
+    };
     query::tune_engine_for_local_files();
     // A panic inside the streaming engine is caught and the query rerun in memory: do not
     // print it (nor those of the Polars pool threads it started).

@@ -18,19 +18,16 @@ pub struct SettingsArgs {
     json: bool,
 }
 
-/// The settings in effect for this run: the file's, or the defaults with a warning naming what
-/// is wrong with it. Engine threads are set from them here, before any engine work.
-pub fn load_at_start() -> Settings {
-    let path = settings::settings_path();
-    let s = settings::load(&path).unwrap_or_else(|e| {
-        eprintln!("warning: {e}; this run uses the default settings (see `lake settings`)");
-        Settings::default()
-    });
+/// The settings in effect for this run, or what is wrong with the file: a command then stops
+/// rather than guess (with the defaults it could write into another lake). Engine threads are
+/// set from them here, before any engine work.
+pub fn load_at_start() -> Result<Settings, LakeError> {
+    let s = settings::load(&settings::settings_path())?;
     if s.threads > 0 && std::env::var_os("POLARS_MAX_THREADS").is_none() {
         // Before the first engine call: Polars sizes its pool once.
         std::env::set_var("POLARS_MAX_THREADS", s.threads.to_string());
     }
-    s
+    Ok(s)
 }
 
 pub fn run(a: SettingsArgs) -> Result<ExitCode, LakeError> {

@@ -24,7 +24,7 @@ fn files_of(lake: &TestLake, dataset: &str) -> u64 {
 }
 
 #[test]
-fn imports_follow_the_settings_file_and_a_bad_file_is_named_and_skipped() {
+fn imports_follow_the_settings_file_and_a_bad_file_stops_a_command_naming_its_line() {
     let lake = TestLake::new();
     let csv: String = std::iter::once("id\n".to_string())
         .chain((0..2500).map(|i| format!("{i}\n")))
@@ -45,27 +45,16 @@ fn imports_follow_the_settings_file_and_a_bad_file_is_named_and_skipped() {
     assert_eq!(shown["settings"]["threads"], 2);
     assert_eq!(shown["settings"]["import_rows_per_file"], 1000);
 
-    // A bad value: the run goes on with the defaults, and says where the file is wrong.
+    // A bad value: a command stops rather than guess (with the defaults it could write into
+    // another lake), and says where the file is wrong.
     write_settings(
         &lake,
         "[import]\nrows_per_file = 1000\n\n[engine]\nthreads = \"many\"\n",
     );
-    let out = lake
-        .cmd()
-        .args(["import", "--json", "--name", "again"])
-        .arg(&p)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = lake.fails(&["import", "--name", "again", p.to_str().unwrap()]);
     assert!(
-        err.contains("settings.toml:line 5") && err.contains("default settings"),
+        err.contains("settings.toml:line 5") && err.contains("fix the settings file"),
         "{err}"
-    );
-    assert_eq!(
-        files_of(&lake, "again"),
-        1,
-        "the defaults: 1,000,000 rows per file"
     );
     let err = lake.fails(&["settings"]);
     assert!(err.contains("bad_input") && err.contains("line 5"), "{err}");

@@ -278,3 +278,64 @@ fn walk(root: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+#[test]
+fn a_backup_folder_takes_only_its_own_lake_and_is_never_opened_as_a_lake() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = lake_with(dir.path(), 10);
+    let dest = dir.path().join("usb");
+    run_backup(&lake, &dest).unwrap();
+    let catalog_before = std::fs::read(dest.join("catalog.sqlite")).unwrap();
+    // Another lake into the same folder would replace this lake's backup: refused.
+    let other = Lake::init(&dir.path().join("other")).unwrap();
+    import_csv(&other, dir.path(), "o.csv", "o", "z\n1\n", Mode::Replace);
+    let e = run_backup(&other, &dest).unwrap_err();
+    assert_eq!(e.code(), "not_a_backup", "{e}");
+    assert!(e.to_string().contains("another lake"), "{e}");
+    assert_eq!(
+        std::fs::read(dest.join("catalog.sqlite")).unwrap(),
+        catalog_before
+    );
+    // Opening the backup as a lake (which would change its catalog) is refused, untouched.
+    for e in [
+        Lake::open(&dest).err().unwrap(),
+        Lake::init(&dest).err().unwrap(),
+    ] {
+        assert_eq!(e.code(), "not_a_lake", "{e}");
+        assert!(e.to_string().contains("lake restore"), "{e}");
+    }
+    assert_eq!(
+        std::fs::read(dest.join("catalog.sqlite")).unwrap(),
+        catalog_before
+    );
+    assert!(!dest.join("lake.lock").exists());
+    // A restored lake is the same lake: its next backup may go to the same folder.
+    let to = dir.path().join("restored");
+    restore(&dest, &to, &CancelToken::new(), &mut none).unwrap();
+    let back = Lake::open(&to).unwrap();
+    assert_eq!(run_backup(&back, &dest).unwrap().copied, 0);
+}
+
+#[test]
+fn a_hand_edited_manifest_cannot_make_a_backup_remove_anything_but_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = lake_with(dir.path(), 10);
+    let dest = dir.path().join("b");
+    run_backup(&lake, &dest).unwrap();
+    let mpath = dest.join(MANIFEST_FILE);
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(&mpath).unwrap()).unwrap();
+    let fake = serde_json::json!({"bytes": 1, "sha256": "00"});
+    for key in ["catalog.sqlite", "../outside.txt", "datapunk-lake.json"] {
+        m["files"][key] = fake.clone();
+    }
+    std::fs::write(&mpath, serde_json::to_vec(&m).unwrap()).unwrap();
+    std::fs::write(dir.path().join("outside.txt"), "mine").unwrap();
+    let r = run_backup(&lake, &dest).unwrap();
+    assert_eq!(r.removed, 0);
+    assert!(dest.join("catalog.sqlite").exists() && dest.join("datapunk-lake.json").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("outside.txt")).unwrap(),
+        "mine"
+    );
+    assert!(verify(&dest, &CancelToken::new(), &mut none).unwrap().ok());
+}

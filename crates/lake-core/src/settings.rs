@@ -102,6 +102,13 @@ pub fn load(path: &Path) -> Result<Settings> {
     match std::fs::read_to_string(path) {
         Ok(text) => parse(&text, &path.display().to_string()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
+        // A folder on the way this user may not enter (another user's home): no file to read.
+        Err(e)
+            if e.kind() == std::io::ErrorKind::PermissionDenied
+                && std::fs::metadata(path).is_err() =>
+        {
+            Ok(Settings::default())
+        }
         Err(e) => Err(LakeError::io(format!("reading {}", path.display()), e)),
     }
 }

@@ -51,7 +51,7 @@ foreign_files: Array<string>,
  */
 foreign_count: number, 
 /**
- * The folder of the last backup made in the app, if any.
+ * The open lake's last backup folder, if it still holds that backup.
  */
 last_backup: string | null, };
 

@@ -36,13 +36,17 @@ pub use restore::{restore, RestoreReport};
 pub use verify::{verify, VerifyProblem, VerifyReport};
 
 /// The manifest a backup folder holds.
-pub const MANIFEST_FILE: &str = "datapunk-backup.json";
+pub const MANIFEST_FILE: &str = crate::storage::identity::BACKUP_MANIFEST_FILE;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Manifest {
     format: String,
     format_version: u32,
     created_at: String,
+    /// The lake it is a backup of (`identity::lake_identity`): a backup folder takes backups of
+    /// that lake only. Empty in a new folder.
+    #[serde(default)]
+    lake: String,
     /// The checksums of the catalog the folder may hold: while a backup replaces it, the old
     /// one's and the new one's.
     catalogs: Vec<String>,
@@ -97,10 +101,19 @@ pub fn backup(
 ) -> Result<BackupReport> {
     let start = Instant::now();
     let lake_root = canonical_lake(lake_dir)?;
+    let lake_id = crate::storage::identity::lake_identity(&lake_root);
     let previous = prepare_dest(&lake_root, dest)?;
+    if !previous.lake.is_empty() && !lake_id.is_empty() && previous.lake != lake_id {
+        return Err(LakeError::NotABackup(format!(
+            "{} holds the backup of another lake (made {}); back this lake up into another \
+             folder (nothing in it was changed)",
+            dest.display(),
+            previous.lake
+        )));
+    }
     if previous.files.is_empty() && !dest.join(MANIFEST_FILE).exists() {
         // First, so a first backup killed half-way is still known as this folder's own.
-        write_manifest(dest, &new_manifest())?;
+        write_manifest(dest, &new_manifest(&lake_id))?;
     }
     let dest_root = crate::storage::platform::canonical(dest)
         .ctx(|| format!("resolving {}", dest.display()))?;
@@ -120,7 +133,10 @@ pub fn backup(
             };
             copy_files(&at, &previous, &files, cancel, progress)
         });
-    let (mut manifest, mut report) = match copied {
+    let (mut manifest, mut report) = match copied.map(|(mut m, r)| {
+        m.lake = lake_id.clone();
+        (m, r)
+    }) {
         Ok(done) => done,
         Err(e) => {
             let _ = fs::remove_file(&partial);
@@ -132,7 +148,7 @@ pub fn backup(
     let (_, catalog_sha) =
         crate::storage::sha256_file(&partial).ctx(|| format!("reading {}", partial.display()))?;
     manifest.catalogs = vec![catalog_sha];
-    let mut both = new_manifest();
+    let mut both = new_manifest(&lake_id);
     both.catalogs = manifest.catalogs.clone();
     both.catalogs.extend(previous.catalogs.iter().cloned());
     both.files = previous.files.clone();
@@ -141,18 +157,24 @@ pub fn backup(
     fs::rename(&partial, dest.join(CATALOG_FILE))
         .ctx(|| format!("moving the catalog copy into {}", dest.display()))?;
     sync_dir(dest)?;
-    if !dest.join(MARKER_FILE).exists() {
-        write_atomically(&dest.join(MARKER_FILE), marker_text().as_bytes())?;
-    }
+    // The lake's own marker (its identity goes with the backup, and with a restore of it).
+    let marker =
+        fs::read(lake_root.join(MARKER_FILE)).unwrap_or_else(|_| marker_text().into_bytes());
+    write_atomically(&dest.join(MARKER_FILE), &marker)?;
     // 4. Files the lake no longer references (vacuumed), which only the manifest listed.
+    // Only plain data or index paths, never through a link: a hand-edited manifest removes
+    // nothing else.
     for path in previous.files.keys() {
-        if !manifest.files.contains_key(path) {
-            if let Ok(p) = inside(&dest_root, path, "backup") {
-                if fs::remove_file(&p).is_ok() {
-                    report.removed += 1;
-                    remove_empty_parents(&dest_root, &p);
-                }
-            }
+        let plain = crate::catalog::check_data_path(path).is_ok()
+            || crate::catalog::indexes::check_index_path(path).is_ok();
+        if !plain || manifest.files.contains_key(path) {
+            continue;
+        }
+        let p = dest_root.join(path);
+        let is_file = fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_file());
+        if is_file && inside(&dest_root, path, "backup").is_ok() && fs::remove_file(&p).is_ok() {
+            report.removed += 1;
+            remove_empty_parents(&dest_root, &p);
         }
     }
     write_manifest(dest, &manifest)?;
@@ -177,7 +199,7 @@ fn copy_files(
     cancel: &CancelToken,
     progress: &mut dyn FnMut(BackupProgress),
 ) -> Result<(Manifest, BackupReport)> {
-    let mut manifest = new_manifest();
+    let mut manifest = new_manifest("");
     let held_before = |f: &LakeFile| {
         let had = previous.files.get(&f.path)?;
         let same = had.bytes == f.bytes && f.sha256.as_ref().is_none_or(|s| *s == had.sha256);
@@ -204,6 +226,7 @@ fn copy_files(
         done_bytes: 0,
         total_bytes: to_copy,
     };
+    let mut touched = std::collections::BTreeSet::new();
     for f in files {
         report.bytes += f.bytes;
         if let Some(had) = held_before(f) {
@@ -220,6 +243,9 @@ fn copy_files(
         })?;
         report.copied += 1;
         report.bytes_copied += f.bytes;
+        if let Some(parent) = to.parent() {
+            touched.insert(parent.to_path_buf());
+        }
         manifest.files.insert(
             f.path.clone(),
             Held {
@@ -227,6 +253,19 @@ fn copy_files(
                 sha256,
             },
         );
+    }
+    // The new files' folders, deepest first, then their parents: durable before the catalog
+    // that references them replaces the old one (a power cut too leaves a whole backup).
+    let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
+    for d in touched {
+        let mut p = Some(d.as_path());
+        while let Some(q) = p.filter(|q| q.starts_with(at.dest) && *q != at.dest) {
+            dirs.insert(q.to_path_buf());
+            p = q.parent();
+        }
+    }
+    for d in dirs.iter().rev() {
+        sync_dir(d)?;
     }
     Ok((manifest, report))
 }
@@ -316,11 +355,12 @@ fn resolve_maybe_missing(path: &Path) -> Result<PathBuf> {
     }
 }
 
-fn new_manifest() -> Manifest {
+fn new_manifest(lake: &str) -> Manifest {
     Manifest {
         format: "datapunk-lake-backup".into(),
         format_version: 1,
         created_at: crate::catalog::now_rfc3339(),
+        lake: lake.to_string(),
         ..Default::default()
     }
 }
@@ -406,35 +446,14 @@ fn copy_checked(
 ) -> Result<String> {
     let partial = PathBuf::from(format!("{}.partial", to.display()));
     remove_if_present(&partial)?;
-    let copied = (|| -> Result<(u64, String)> {
-        let mut input = File::open(from).ctx(|| format!("reading {}", from.display()))?;
-        let mut out =
-            File::create_new(&partial).ctx(|| format!("creating {}", partial.display()))?;
-        let mut hash = Sha256::new();
-        let mut buf = vec![0u8; 1 << 20];
-        let mut total = 0u64;
-        loop {
-            if cancel.is_cancelled() {
-                return Err(LakeError::Cancelled(
-                    "cancelled; the previous backup (if any) and the lake are as they were".into(),
-                ));
-            }
-            let n = input
-                .read(&mut buf)
-                .ctx(|| format!("reading {}", from.display()))?;
-            if n == 0 {
-                break;
-            }
-            hash.update(&buf[..n]);
-            out.write_all(&buf[..n])
+    let copied = File::create_new(&partial)
+        .ctx(|| format!("creating {}", partial.display()))
+        .and_then(|mut out| {
+            let done = hash_stream(from, Some((&mut out, &partial)), cancel, advanced)?;
+            out.sync_all()
                 .ctx(|| format!("writing {}", partial.display()))?;
-            total += n as u64;
-            advanced(n as u64);
-        }
-        out.sync_all()
-            .ctx(|| format!("writing {}", partial.display()))?;
-        Ok((total, format!("{:x}", hash.finalize())))
-    })();
+            Ok(done)
+        });
     let checked = copied.and_then(|(bytes, sha)| match mismatch(want, bytes, &sha) {
         Some(why) => Err(LakeError::Damaged(format!(
             "{} {why}: it changed after it was written, so it was not copied. Run `lake verify` \
@@ -453,6 +472,42 @@ fn copy_checked(
             Err(e)
         }
     }
+}
+
+/// Reads `from` to its end in 1 MiB blocks, hashing every byte and writing it to `out` when
+/// given; `advanced` hears of each block, and a Cancel stops it. Returns the size and SHA-256.
+fn hash_stream(
+    from: &Path,
+    mut out: Option<(&mut File, &Path)>,
+    cancel: &CancelToken,
+    advanced: &mut dyn FnMut(u64),
+) -> Result<(u64, String)> {
+    let mut input = File::open(from).ctx(|| format!("reading {}", from.display()))?;
+    let mut hash = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        if cancel.is_cancelled() {
+            return Err(LakeError::Cancelled(
+                "cancelled; nothing was changed: the lake, and any earlier backup, are as they were"
+                    .into(),
+            ));
+        }
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(LakeError::io(format!("reading {}", from.display()), e)),
+        };
+        hash.update(&buf[..n]);
+        if let Some((file, path)) = out.as_mut() {
+            file.write_all(&buf[..n])
+                .ctx(|| format!("writing {}", path.display()))?;
+        }
+        total += n as u64;
+        advanced(n as u64);
+    }
+    Ok((total, format!("{:x}", hash.finalize())))
 }
 
 /// Why `bytes` and `sha` are not what `want` records, if they are not.
@@ -494,9 +549,7 @@ fn remove_empty_parents(root: &Path, file: &Path) {
 }
 
 fn sync_file(path: &Path) -> Result<()> {
-    File::open(path)
-        .and_then(|f| f.sync_all())
-        .ctx(|| format!("writing {}", path.display()))
+    crate::storage::platform::sync_file(path).ctx(|| format!("writing {}", path.display()))
 }
 
 fn sync_dir(path: &Path) -> Result<()> {

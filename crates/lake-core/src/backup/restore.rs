@@ -76,6 +76,10 @@ pub fn restore(
             src.display()
         )));
     }
+    let catalog = LakeFile {
+        sha256: Some(catalog_sha),
+        ..catalog
+    };
     let mut files = Catalog::open_read_only(&src_root.join(CATALOG_FILE))?.referenced_files()?;
     for f in &mut files {
         if f.sha256.is_none() {
@@ -99,19 +103,24 @@ pub fn restore(
                 progress(done);
             })?;
         }
-        write_atomically(&tmp.join(MARKER_FILE), marker_text().as_bytes())?;
-        fs::remove_file(tmp.join(RESTORING_MARK)).ctx(|| format!("finishing {}", tmp.display()))?;
-        sync_dir(&tmp)
+        // The backup's marker is the lake's: the restored lake is the same lake.
+        let marker =
+            fs::read(src_root.join(MARKER_FILE)).unwrap_or_else(|_| marker_text().into_bytes());
+        write_atomically(&tmp.join(MARKER_FILE), &marker)?;
+        sync_dir(&tmp)?;
+        if to.exists() {
+            fs::remove_dir(to).ctx(|| format!("replacing the empty folder {}", to.display()))?;
+        }
+        fs::rename(&tmp, to).ctx(|| format!("moving the restored lake to {}", to.display()))
     })();
     if let Err(e) = filled {
         // The folder is the restore's own (its mark is in it until it is whole).
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);
     }
-    if to.exists() {
-        fs::remove_dir(to).ctx(|| format!("replacing the empty folder {}", to.display()))?;
-    }
-    fs::rename(&tmp, to).ctx(|| format!("moving the restored lake to {}", to.display()))?;
+    // Whole and in place: the mark goes last, so an interrupted restore's folder is always
+    // known as the restore's own.
+    fs::remove_file(to.join(RESTORING_MARK)).ctx(|| format!("finishing {}", to.display()))?;
     match to.parent() {
         Some(p) if !p.as_os_str().is_empty() => sync_dir(p)?,
         _ => sync_dir(Path::new("."))?,

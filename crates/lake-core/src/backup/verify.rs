@@ -1,15 +1,13 @@
 //! `lake verify`: every file a lake's or a backup's catalog references, against its size and
 //! checksum, and the catalog itself.
 
-use std::fs::{self, File};
-use std::io::Read;
+use std::fs;
 use std::path::Path;
 use std::time::Instant;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
-use super::{canonical_lake, inside, mismatch, read_manifest, BackupProgress};
+use super::{canonical_lake, hash_stream, inside, mismatch, read_manifest, BackupProgress};
 use crate::cancel::CancelToken;
 use crate::catalog::files::LakeFile;
 use crate::catalog::Catalog;
@@ -143,25 +141,9 @@ fn check_file(
         advanced(f.bytes);
         return Ok(None);
     }
-    let mut input = File::open(&path).ctx(|| format!("reading {}", path.display()))?;
-    let mut hash = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut total = 0u64;
-    loop {
-        if cancel.is_cancelled() {
-            return Err(LakeError::Cancelled(
-                "verify cancelled; nothing was changed".into(),
-            ));
-        }
-        match input.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => {
-                hash.update(&buf[..n]);
-                total += n as u64;
-                advanced(n as u64);
-            }
-            Err(e) => return Ok(Some(format!("cannot be read: {e}"))),
-        }
+    match hash_stream(&path, None, cancel, advanced) {
+        Ok((total, sha)) => Ok(mismatch(&want, total, &sha)),
+        Err(LakeError::Io { source, .. }) => Ok(Some(format!("cannot be read: {source}"))),
+        Err(e) => Err(e),
     }
-    Ok(mismatch(&want, total, &format!("{:x}", hash.finalize())))
 }

@@ -24,12 +24,18 @@ pub struct LakeFile {
 impl Catalog {
     /// Every file the catalog references, each once, sorted by path.
     pub fn referenced_files(&self) -> Result<Vec<LakeFile>> {
-        let mut st = self.conn.prepare(
+        // A catalog not yet migrated (opened read-only, by a backup) has no checksums.
+        let sha = if self.has_column("files", "sha256")? {
+            "sha256"
+        } else {
+            "NULL"
+        };
+        let mut st = self.conn.prepare(&format!(
             "SELECT path, max(bytes), max(sha256), max(kind) FROM (
-               SELECT path, bytes, sha256, 'data' AS kind FROM files
-               UNION ALL SELECT path, bytes, sha256, 'index' AS kind FROM indexes)
-             GROUP BY path ORDER BY path",
-        )?;
+               SELECT path, bytes, {sha} AS sha256, 'data' AS kind FROM files
+               UNION ALL SELECT path, bytes, {sha} AS sha256, 'index' AS kind FROM indexes)
+             GROUP BY path ORDER BY path"
+        ))?;
         let rows = st.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -82,6 +88,14 @@ impl Catalog {
         // One file, no WAL beside it: a backup is copied and moved as a single file.
         out.pragma_update(None, "journal_mode", "DELETE")?;
         Ok(())
+    }
+
+    fn has_column(&self, table: &str, column: &str) -> Result<bool> {
+        let mut st = self.conn.prepare(&format!("PRAGMA table_info({table})"))?;
+        let names: Vec<String> = st
+            .query_map([], |r| r.get(1))?
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(names.iter().any(|n| n == column))
     }
 
     /// SQLite's `quick_check`: `ok`, or what it found wrong.

@@ -13,6 +13,34 @@ use crate::error::{LakeError, Result};
 pub const CATALOG_FILE: &str = "catalog.sqlite";
 /// The marker file a lake folder holds.
 pub const MARKER_FILE: &str = "datapunk-lake.json";
+/// The manifest a backup folder holds (`crate::backup`): such a folder is never opened as a
+/// lake, which would change its catalog and so its checksums.
+pub const BACKUP_MANIFEST_FILE: &str = "datapunk-backup.json";
+
+/// `Err` when `dir` is a backup of a lake: it is restored, not opened.
+pub fn refuse_backup(dir: &Path) -> Result<()> {
+    if !dir.join(BACKUP_MANIFEST_FILE).is_file() {
+        return Ok(());
+    }
+    Err(LakeError::NotALake(format!(
+        "{} is a backup of a lake, not a lake: restore it into a new folder with `lake restore {} \
+         --to NEW_FOLDER` (or Restore a backup… in the app), or check it with `lake verify {}`; \
+         it is not opened, so it stays restorable (nothing in it was changed)",
+        dir.display(),
+        dir.display(),
+        dir.display()
+    )))
+}
+
+/// What identifies a lake wherever it is moved or restored: its marker's creation time
+/// (empty when it has no readable marker).
+pub fn lake_identity(dir: &Path) -> String {
+    fs::read(dir.join(MARKER_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v["created_at"].as_str().map(str::to_string))
+        .unwrap_or_default()
+}
 
 /// What a folder holds.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -244,6 +244,7 @@ impl Lake {
     /// opened instead. Any other folder is refused with `not_a_lake`, and nothing in it is
     /// touched.
     pub fn init(dir: &Path) -> Result<Lake> {
+        identity::refuse_backup(dir)?;
         match classify(dir)? {
             FolderKind::Missing | FolderKind::Empty => Self::create(dir),
             FolderKind::Lake | FolderKind::LegacyLake => Self::open_inner(dir),
@@ -253,6 +254,7 @@ impl Lake {
 
     /// Opens an existing lake; fails with `not_a_lake` (changing nothing) if `dir` is not one.
     pub fn open(dir: &Path) -> Result<Lake> {
+        identity::refuse_backup(dir)?;
         match classify(dir)? {
             FolderKind::Lake | FolderKind::LegacyLake => Self::open_inner(dir),
             FolderKind::Missing => Err(LakeError::NotALake(format!(

@@ -25,6 +25,16 @@ pub fn sync_dir(path: &Path) -> io::Result<()> {
     }
 }
 
+/// Makes the file at `path` durable. Windows flushes a file only through a handle that may
+/// write, so it is opened for writing there (nothing is written).
+pub fn sync_file(path: &Path) -> io::Result<()> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(cfg!(windows))
+        .open(path)?
+        .sync_all()
+}
+
 /// An operating system, for the choices that depend on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Os {
