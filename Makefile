@@ -110,6 +110,7 @@ fuzz:
 
 # Each stage in turn, with how long it took (scripts/timed-stages.sh).
 test: deps
+	@bash scripts/disk-room.sh
 	@$(CLIPPY_ENV) bash scripts/timed-stages.sh lint check-boundaries unit ui-test e2e audit
 
 # `make bench` runs bench/run.sh, which ends with the Takeout bench (bench/takeout.sh).
