@@ -13,7 +13,7 @@ use crate::error::{LakeError, Result};
 pub const CATALOG_FILE: &str = "catalog.sqlite";
 /// The marker file a lake folder holds.
 pub const MARKER_FILE: &str = "datapunk-lake.json";
-/// The manifest a backup folder holds (`crate::backup`): such a folder is never opened as a
+/// The manifest a backup folder holds (the backup module writes it): such a folder is never opened as a
 /// lake, which would change its catalog and so its checksums.
 pub const BACKUP_MANIFEST_FILE: &str = "datapunk-backup.json";
 
