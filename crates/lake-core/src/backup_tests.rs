@@ -339,3 +339,23 @@ fn a_hand_edited_manifest_cannot_make_a_backup_remove_anything_but_its_files() {
     );
     assert!(verify(&dest, &CancelToken::new(), &mut none).unwrap().ok());
 }
+
+#[test]
+fn two_backups_into_one_folder_at_once_are_refused_not_mixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = lake_with(dir.path(), 10);
+    let dest = dir.path().join("b");
+    run_backup(&lake, &dest).unwrap();
+    let manifest = std::fs::read(dest.join(MANIFEST_FILE)).unwrap();
+    // Another process's backup holds the folder's lock.
+    let held = std::fs::File::options()
+        .write(true)
+        .open(dest.join(".datapunk-backup.lock"))
+        .unwrap();
+    held.try_lock().unwrap();
+    let e = run_backup(&lake, &dest).unwrap_err();
+    assert_eq!(e.code(), "busy", "{e}");
+    assert_eq!(std::fs::read(dest.join(MANIFEST_FILE)).unwrap(), manifest);
+    drop(held);
+    assert_eq!(run_backup(&lake, &dest).unwrap().copied, 0);
+}

@@ -115,6 +115,8 @@ pub fn backup(
         // First, so a first backup killed half-way is still known as this folder's own.
         write_manifest(dest, &new_manifest(&lake_id))?;
     }
+    // One backup into a folder at a time (the app's and the CLI's, say); released on return.
+    let _lock = lock_dest(dest)?;
     let dest_root = crate::storage::platform::canonical(dest)
         .ctx(|| format!("resolving {}", dest.display()))?;
     // 1. The catalog as it is now: every later step reads the files this copy references.
@@ -268,6 +270,26 @@ fn copy_files(
         sync_dir(d)?;
     }
     Ok((manifest, report))
+}
+
+/// The backup folder's lock, held while a backup writes into it.
+const LOCK_FILE: &str = ".datapunk-backup.lock";
+
+fn lock_dest(dest: &Path) -> Result<File> {
+    let path = dest.join(LOCK_FILE);
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .ctx(|| format!("opening {}", path.display()))?;
+    file.try_lock().map_err(|_| {
+        LakeError::Busy(format!(
+            "another backup is writing into {}; wait for it to finish and try again",
+            dest.display()
+        ))
+    })?;
+    Ok(file)
 }
 
 /// The lake (or backup) folder `dir`, resolved; an error unless it holds a lake's catalog.
