@@ -42,25 +42,31 @@ fn a_graph_the_lake_builds_is_one_usearch_reads_and_appends_to() {
         );
         // A vector is its own nearest by the cosine and L2, not by the inner product. Each
         // cluster holds 60 near-equal vectors, and the parallel build's graph differs from run
-        // to run: a search 256 wide still ranked a near-equal neighbour first in one CI run (of
-        // 100 builds here, none). An approximate index is asked for recall: each vector is
-        // among its own 5 nearest.
-        for i in [n, n + 77, n + 199]
-            .into_iter()
-            .filter(|_| metric != Metric::InnerProduct)
-        {
-            let q = &flat[i * dim..][..dim];
-            let got = usearch.search(q, 5, 256).unwrap();
-            assert!(
-                got.iter().any(|h| h.0 as usize == i),
-                "{metric:?}: appended {i}: {got:?}"
-            );
-            let old = built.search(&flat[(i - n) * dim..][..dim], 5, 256).unwrap();
-            assert!(
-                old.iter().any(|h| h.0 as usize == i - n),
-                "{metric:?}: {i}: {old:?}"
-            );
+        // to run: now and then a vector is not reached even by a search 256 wide (as few as 193
+        // of 200 were found in ten runs here). An approximate index is held to a recall, as
+        // approximate indexes are: at least 95% of the 200 appended vectors, and of 200 of the
+        // first ones, are among their own 5 nearest.
+        if metric == Metric::InnerProduct {
+            continue;
         }
+        let found = |index: &dyn VectorIndex, ids: std::ops::Range<usize>| {
+            ids.filter(|&i| {
+                let q = &flat[i * dim..][..dim];
+                let got = index.search(q, 5, 256).unwrap();
+                got.iter().any(|h| h.0 as usize == i)
+            })
+            .count()
+        };
+        let appended = found(usearch.as_ref(), n..n + 200);
+        assert!(
+            appended >= 190,
+            "{metric:?}: {appended} of 200 appended vectors found"
+        );
+        let first = found(built.as_ref(), 0..200);
+        assert!(
+            first >= 190,
+            "{metric:?}: {first} of 200 built vectors found"
+        );
     }
 }
 
