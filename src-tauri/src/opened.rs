@@ -21,7 +21,7 @@ pub fn from_args(args: impl IntoIterator<Item = OsString>) -> Vec<PathBuf> {
         }
         // A file manager may hand over a file:// URL (%U) rather than a path (%F).
         let path = match text.strip_prefix("file://") {
-            Some(rest) => PathBuf::from(percent_decoded(rest)),
+            Some(rest) => PathBuf::from(lake_core::ingest::takeout::percent_decode(rest)),
             None => PathBuf::from(&a),
         };
         if let Ok(abs) = lake_core::storage::platform::canonical(&path) {
@@ -31,31 +31,6 @@ pub fn from_args(args: impl IntoIterator<Item = OsString>) -> Vec<PathBuf> {
         }
     }
     out
-}
-
-/// `%20` and its kin in a file URL's path, decoded (bytes that do not decode stay as they are).
-fn percent_decoded(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        match (
-            b[i],
-            b.get(i + 1).and_then(|&c| hex(c)),
-            b.get(i + 2).and_then(|&c| hex(c)),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (c, _, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -277,19 +277,14 @@ const LOCK_FILE: &str = ".datapunk-backup.lock";
 
 fn lock_dest(dest: &Path) -> Result<File> {
     let path = dest.join(LOCK_FILE);
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .ctx(|| format!("opening {}", path.display()))?;
-    file.try_lock().map_err(|_| {
-        LakeError::Busy(format!(
-            "another backup is writing into {}; wait for it to finish and try again",
-            dest.display()
-        ))
-    })?;
-    Ok(file)
+    crate::storage::platform::try_lock_file(&path)
+        .ctx(|| format!("opening {}", path.display()))?
+        .ok_or_else(|| {
+            LakeError::Busy(format!(
+                "another backup is writing into {}; wait for it to finish and try again",
+                dest.display()
+            ))
+        })
 }
 
 /// The lake (or backup) folder `dir`, resolved; an error unless it holds a lake's catalog.

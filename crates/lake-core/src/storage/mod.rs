@@ -365,19 +365,14 @@ impl Lake {
     pub fn try_write_lock(&self) -> Result<WriteLock> {
         self.catalog().writable()?;
         let path = self.root.join("lake.lock");
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .ctx(|| format!("opening {}", path.display()))?;
-        match file.try_lock() {
-            Ok(()) => Ok(WriteLock {
+        let held = platform::try_lock_file(&path).ctx(|| format!("opening {}", path.display()))?;
+        match held {
+            Some(file) => Ok(WriteLock {
                 _file: file,
                 _shield: shield_engine_work(),
                 _busy: crate::meter::solo::register(),
             }),
-            Err(_) => Err(LakeError::Busy(format!(
+            None => Err(LakeError::Busy(format!(
                 "another process is writing to the lake {}; wait for it to finish and try again",
                 self.root.display()
             ))),

@@ -35,6 +35,18 @@ pub fn sync_file(path: &Path) -> io::Result<()> {
         .sync_all()
 }
 
+/// Opens (creating it if needed) the lock file at `path` and takes its exclusive lock without
+/// waiting: `None` when another process (or another handle) holds it. The lock goes with the
+/// returned file.
+pub fn try_lock_file(path: &Path) -> io::Result<Option<File>> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    Ok(file.try_lock().is_ok().then_some(file))
+}
+
 /// An operating system, for the choices that depend on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Os {

@@ -29,6 +29,7 @@ use sha2::Digest;
 
 use crate::error::{LakeError, ReadError, Result};
 use crate::ingest::CancelToken;
+pub use activity::percent_decode;
 pub(crate) use doc::json_error;
 pub use doc::{MAX_JSON_TREE, MAX_WHOLE};
 pub(crate) use import::import_takeout;
